@@ -1,0 +1,97 @@
+/// How serious a diagnostic is: a note informs, a warning keeps the value unset, an error rejects.
+public enum Severity: String, Sendable, Hashable, Codable, Comparable {
+    /// Information only.
+    case note
+    /// Something was not understood; the value is left unset, never guessed.
+    case warning
+    /// A row or file was rejected.
+    case error
+
+    private var rank: Int {
+        switch self {
+        case .note: 0
+        case .warning: 1
+        case .error: 2
+        }
+    }
+
+    /// Orders notes before warnings before errors.
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A position in an input file: a path, a physical line and a 1-based column (a field index for tables).
+public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The path of the file as the user named it.
+    public var file: String
+    /// The 1-based physical line, or nil for the file as a whole.
+    public var line: Int?
+    /// The 1-based column (for delimited files: the field number), or nil.
+    public var column: Int?
+
+    /// Creates a location.
+    public init(file: String, line: Int? = nil, column: Int? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    /// `file:line:column`, leaving out what is unknown.
+    public var description: String {
+        var text = file
+        if let line {
+            text += ":\(line)"
+            if let column { text += ":\(column)" }
+        }
+        return text
+    }
+}
+
+/// One finding about the input, printed as `path:line:column: severity: message [context]`.
+public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// How serious it is.
+    public var severity: Severity
+    /// What happened, in words an operator understands.
+    public var message: String
+    /// Where it happened, if it concerns a file.
+    public var location: SourceLocation?
+    /// Extra key-value context, such as `entity=9111…`.
+    public var context: [String: String]
+
+    /// Creates a diagnostic.
+    public init(_ severity: Severity, _ message: String, at location: SourceLocation? = nil, context: [String: String] = [:]) {
+        self.severity = severity
+        self.message = message
+        self.location = location
+        self.context = context
+    }
+
+    /// The one-line form used on the terminal and in golden files.
+    public var description: String {
+        var text = ""
+        if let location { text += "\(location): " }
+        text += "\(severity.rawValue): \(message)"
+        if !context.isEmpty {
+            let pairs = context.keys.sorted().map { "\($0)=\(context[$0] ?? "")" }
+            text += " [\(pairs.joined(separator: ", "))]"
+        }
+        return text
+    }
+}
+
+/// Collects diagnostics from a stage; only what stops the run is thrown.
+public struct DiagnosticCollector: Sendable {
+    /// Everything collected so far, in order.
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    /// Creates an empty collector.
+    public init() {}
+
+    /// Adds one diagnostic.
+    public mutating func emit(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+
+    /// True if any error was collected.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// The number of diagnostics of a severity.
+    public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
+}
