@@ -59,7 +59,7 @@ let package = Package(
             path: "Fixtures",
             exclude: [],
             sources: ["Sources"],
-            resources: [.copy("plans")],
+            resources: [.copy("plans"), .copy("registers"), .copy("xml"), .copy("golden"), .copy("demo")],
             swiftSettings: strictSettings
         ),
         .testTarget(
