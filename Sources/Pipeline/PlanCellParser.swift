@@ -9,6 +9,12 @@ public enum PlanCellParser {
         public var value: Value
         /// Why the cell (or part of it) was not understood, or nil.
         public var problem: String?
+
+        /// Creates an outcome.
+        public init(value: Value, problem: String?) {
+            self.value = value
+            self.problem = problem
+        }
     }
 
     /// Maps full-width ASCII forms (`％`, `１`, `；`) and the ideographic space to their ASCII forms.
@@ -28,7 +34,7 @@ public enum PlanCellParser {
     }
 
     /// The cell with full-width forms mapped and surrounding whitespace removed.
-    static func clean(_ text: String) -> String {
+    public static func clean(_ text: String) -> String {
         normalizeWidth(text).trimmingWhitespace()
     }
 
@@ -81,7 +87,7 @@ public enum PlanCellParser {
         if parts.count == 1 {
             parts = text.split(whereSeparator: { $0 == "," }).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
         }
-        if parts.count == 1, let only = parts.first, looksLikeRatio(only), looksLikeFrequency(only) {
+        if parts.count == 1, let only = parts.first, only.contains("%"), only.contains("次") || only.contains("/") || only.contains("=") {
             // `10% 1次/年`: a space is the only separator.
             let spaced = only.split(whereSeparator: { $0 == " " }).map(String.init)
             if spaced.count > 1 { parts = spaced }

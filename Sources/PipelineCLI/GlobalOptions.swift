@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Stages
+
+/// Options every command shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "The SQLite store (default: the configuration's `store`, else ./suiji.sqlite).")
+    var store: String?
+
+    @Option(help: "The configuration file (default: ./suiji.toml if present).")
+    var config: String?
+
+    /// The configuration in force: the file given, ./suiji.toml, or the defaults.
+    func configuration() throws -> Configuration {
+        let cwd = FileManager.default.currentDirectoryPath
+        guard let path = Configuration.locate(explicitPath: config, workingDirectory: cwd) else {
+            if let config { throw ValidationError("the configuration file '\(config)' does not exist") }
+            return Configuration.defaults
+        }
+        do {
+            return try Configuration.load(path: path, displayName: config ?? Configuration.fileName)
+        } catch {
+            printError(String(describing: error))
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+    }
+
+    /// The store path in force: `--store`, else the configuration's.
+    func storePath(_ configuration: Configuration) -> String {
+        store ?? configuration.resolvedPath(\.store)
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Ends the command with a suiji exit status (0 returns normally).
+func finish(with status: ExitStatus) throws {
+    if status != .success { throw ExitCode(status.rawValue) }
+}

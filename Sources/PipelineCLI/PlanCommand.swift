@@ -1,0 +1,79 @@
+public import ArgumentParser
+public import Stages
+
+/// `suiji plan`: the annual inspection plan.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan", abstract: "Import and show the annual inspection plan.",
+        subcommands: [PlanImport.self, PlanShow.self])
+}
+
+/// `suiji plan import FILE`.
+struct PlanImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Read a plan table (TSV or CSV; UTF-8 or GB18030) into the store.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The plan file.")
+    var file: String
+
+    @Option(help: "The plan year (default: the configuration's year).")
+    var year: Int?
+
+    @Option(help: "The 6-digit region code (default: the configuration's region).")
+    var region: String?
+
+    @Option(help: "auto, utf-8 or gb18030.")
+    var encoding: EncodingChoice = .auto
+
+    func validate() throws {
+        if let region, region.count != 6 || !region.allSatisfy(\.isASCII) || Int(region) == nil {
+            throw ValidationError("--region must be a 6-digit region code, got '\(region)'")
+        }
+        if let year, !(2000...2100).contains(year) { throw ValidationError("--year must be between 2000 and 2100, got \(year)") }
+    }
+
+    func run() throws {
+        let configuration = try global.configuration()
+        let store = try Store(path: global.storePath(configuration))
+        let report = try PlanImportJob(store: store).run(
+            PlanSource(path: file, year: year ?? configuration.year, region: region ?? configuration.region, encoding: encoding))
+        report.diagnostics.forEach { printError($0.description) }
+        if let outcome = report.outcome { print(outcome) }
+        try finish(with: report.status)
+    }
+}
+
+/// `suiji plan show [--json]`.
+struct PlanShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the stored plan as a table or JSON.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The plan year (default: the configuration's year, or the only plan stored).")
+    var year: Int?
+
+    @Option(help: "The region code (default: the configuration's region).")
+    var region: String?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        let configuration = try global.configuration()
+        let store = try Store(path: global.storePath(configuration), access: .readOnly)
+        var plan = try store.plan(year: year ?? configuration.year, region: region ?? configuration.region)
+        if plan == nil, year == nil, region == nil {
+            let stored = try store.storedPlans()
+            if stored.count == 1, let only = stored.first { plan = try store.plan(year: only.year, region: only.region) }
+        }
+        guard let plan else {
+            printError("error: no plan for \(year ?? configuration.year) \(region ?? configuration.region) in the store; run `suiji plan import FILE` first")
+            throw ExitCode(ExitStatus.failure.rawValue)
+        }
+        print(json ? try PlanPresenter.json(plan) : PlanPresenter.table(plan))
+    }
+}
+
+extension EncodingChoice: ExpressibleByArgument {}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `suiji` command: 双随机、一公开 joint random inspections, from registers to publication.
+@main
+struct Suiji: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suiji",
+        abstract: "Joint random inspections (双随机、一公开): plan, registers, draw, results, publication.",
+        discussion: """
+        Exit codes: 0 success; 1 failure; 2 a dry run found changes; 64 usage error;
+        65 input data rejected (in whole or in part); 75 another run holds the lock.
+        """,
+        subcommands: [PlanCommand.self, DemoCommand.self]
+    )
+}

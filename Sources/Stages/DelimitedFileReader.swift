@@ -1,0 +1,107 @@
+internal import Foundation
+#if canImport(Glibc)
+internal import Glibc
+#endif
+public import Pipeline
+
+/// Streams the records of a CSV or TSV file in any supported encoding, in bounded memory.
+///
+/// Bytes are read in chunks, decoded to UTF-8 (GB18030 through iconv) and parsed; `next()`
+/// hands out one record at a time. The delimiter is given, or sniffed from the first line.
+public final class DelimitedFileReader {
+    /// The source of raw bytes: returns the next chunk, or nil at the end.
+    public typealias ChunkSource = () throws -> [UInt8]?
+
+    private let source: ChunkSource
+    private let displayName: String
+    private var decoder: TextDecoder
+    private var parser: DelimitedRecordParser?
+    private var delimiter: UInt8?
+    private var undecided: [UInt8] = []
+    private var decoded: [UInt8] = []
+    private var queue: [DelimitedRecord] = []
+    private var queueIndex = 0
+    private var finished = false
+    private var closeFile: (() -> Void)?
+
+    /// Bytes of the file read so far (for progress).
+    public private(set) var bytesRead = 0
+
+    /// The encoding detected or forced, once known.
+    public var encoding: TextEncoding? { decoder.encoding }
+
+    /// Reads from a source of chunks; tests use it to feed one byte at a time.
+    public init(chunks: @escaping ChunkSource, displayName: String, delimiter: UInt8? = nil, encoding: EncodingChoice = .auto) {
+        self.source = chunks
+        self.displayName = displayName
+        self.delimiter = delimiter
+        self.decoder = TextDecoder(choice: encoding, displayName: displayName)
+        if let delimiter { parser = DelimitedRecordParser(delimiter: delimiter, displayName: displayName) }
+    }
+
+    /// Opens a file; the delimiter defaults to a tab for `.tsv`, else it is sniffed from the first line.
+    public convenience init(path: String, displayName: String? = nil, delimiter: UInt8? = nil, encoding: EncodingChoice = .auto, chunkSize: Int = 256 * 1024) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let reason = String(cString: strerror(errno))
+            throw MalformedFileError(location: SourceLocation(file: displayName ?? path), message: "cannot open the file: \(reason)")
+        }
+        let name = displayName ?? path
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        let chosen = delimiter ?? (path.lowercased().hasSuffix(".tsv") ? 0x09 : nil)
+        self.init(
+            chunks: {
+                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunkSize) }
+                if count < 0 {
+                    throw MalformedFileError(location: SourceLocation(file: name), message: "read failed: \(String(cString: strerror(errno)))")
+                }
+                return count == 0 ? nil : Array(buffer[0..<count])
+            }, displayName: name, delimiter: chosen, encoding: encoding)
+        closeFile = { close(fd) }
+    }
+
+    deinit { closeFile?() }
+
+    /// The next record, or nil at the end of the file. Throws on a malformed file.
+    public func next() throws -> DelimitedRecord? {
+        while queueIndex >= queue.count {
+            queue.removeAll(keepingCapacity: true)
+            queueIndex = 0
+            if finished { return nil }
+            try fill()
+        }
+        defer { queueIndex += 1 }
+        return queue[queueIndex]
+    }
+
+    private func fill() throws {
+        decoded.removeAll(keepingCapacity: true)
+        if let chunk = try source() {
+            bytesRead += chunk.count
+            try chunk.withUnsafeBytes { try decoder.decode($0, into: &decoded) }
+            try parse(atEnd: false)
+        } else {
+            try decoder.finish(into: &decoded)
+            try parse(atEnd: true)
+            try parser?.finish { queue.append($0) }
+            finished = true
+        }
+    }
+
+    private func parse(atEnd: Bool) throws {
+        if parser == nil {
+            undecided.append(contentsOf: decoded)
+            decoded.removeAll(keepingCapacity: true)
+            guard atEnd || undecided.contains(0x0A) else { return }
+            let firstLine = undecided.prefix { $0 != 0x0A }
+            let tabs = firstLine.filter { $0 == 0x09 }.count
+            let commas = firstLine.filter { $0 == 0x2C }.count
+            let chosen: UInt8 = tabs > 0 && tabs >= commas ? 0x09 : 0x2C
+            delimiter = chosen
+            parser = DelimitedRecordParser(delimiter: chosen, displayName: displayName)
+            decoded = undecided
+            undecided = []
+        }
+        try decoded.withUnsafeBytes { raw in try self.parser?.consume(raw) { self.queue.append($0) } }
+    }
+}

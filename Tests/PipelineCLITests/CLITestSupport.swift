@@ -1,0 +1,49 @@
+import Foundation
+
+/// The output of one run of the `suiji` binary.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// The built `suiji` executable, beside the test bundle in the build products folder.
+func suijiExecutable() throws -> URL {
+    var candidates: [URL] = []
+    if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
+    candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+    candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+    for folder in candidates {
+        var url = folder
+        for _ in 0..<4 {
+            let binary = url.appendingPathComponent("suiji")
+            if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
+            url = url.deletingLastPathComponent()
+        }
+    }
+    throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "suiji binary not found near \(candidates)"])
+}
+
+/// Runs `suiji` with arguments in a working directory.
+func runSuiji(_ arguments: [String], in directory: URL) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = try suijiExecutable()
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read before waiting, so a large output cannot fill the pipe and block the child.
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+/// A fresh temporary folder.
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("suiji-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
