@@ -101,7 +101,7 @@ enum StoreSchema {
         last_inspected          TEXT,
         established             TEXT,
         phone                   TEXT,
-        row_sha256              TEXT NOT NULL,
+        row_hash                TEXT NOT NULL,            -- FNV-1a 64 of the canonical values: change detection only
         valid_from_import       INTEGER NOT NULL REFERENCES imports(id),
         valid_to_import         INTEGER REFERENCES imports(id)
     );
@@ -124,7 +124,7 @@ enum StoreSchema {
         status              TEXT,
         active              INTEGER NOT NULL CHECK (active IN (0, 1)),
         areas               TEXT,
-        row_sha256          TEXT NOT NULL,
+        row_hash            TEXT NOT NULL,
         valid_from_import   INTEGER NOT NULL REFERENCES imports(id),
         valid_to_import     INTEGER REFERENCES imports(id)
     );
@@ -220,7 +220,7 @@ enum StoreSchema {
         follow_up           TEXT,
         remarks             TEXT,
         withdrawn           INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),
-        row_sha256          TEXT NOT NULL,
+        row_hash            TEXT NOT NULL,
         valid_from_import   INTEGER NOT NULL REFERENCES imports(id),
         valid_to_import     INTEGER REFERENCES imports(id)
     );

@@ -1,0 +1,230 @@
+// SHA-256 (FIPS 180-4) in pure Swift, so that Pipeline needs neither Foundation nor swift-crypto.
+//
+// The hasher keeps its state and its 64-byte block buffer inline (no heap storage), so copying a
+// hasher is cheap: the consistent sampler hashes the public seed's 64-character hex once, keeps the
+// resulting "midstate", and copies it for every id.
+
+/// SHA-256 (FIPS 180-4): one-shot helpers over `SHA256Hasher`.
+public enum SHA256 {
+    /// The 32-byte SHA-256 digest of `bytes`.
+    public static func digest(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        var hasher = SHA256Hasher()
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            hasher.update(UnsafeRawBufferPointer(buffer))
+        }
+        if done == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBytes { hasher.update($0) }
+        }
+        return hasher.finalize()
+    }
+
+    /// The lowercase hexadecimal SHA-256 digest (64 characters) of the UTF-8 bytes of `string`.
+    public static func hex(_ string: String) -> String {
+        var hasher = SHA256Hasher()
+        hasher.update(string)
+        return hexString(hasher.finalize())
+    }
+
+    /// Lowercase hexadecimal text of `bytes` (two characters per byte).
+    public static func hexString(_ bytes: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ASCII codes of `0123456789abcdef`.
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}
+
+/// An incremental SHA-256 computation: feed bytes with `update`, then call `finalize` once.
+///
+/// A value type with no heap storage: copying it forks the computation (used to reuse the hash
+/// state of a common prefix).
+public struct SHA256Hasher: Sendable {
+    /// The eight working hash words H0…H7.
+    var state: SHA256State
+    /// Bytes of the current, not yet complete, 64-byte block.
+    var block: SHA256Block
+    /// Number of valid bytes in `block` (0..<64).
+    var blockCount: Int
+    /// Total message length so far, in bytes.
+    var totalLength: UInt64
+
+    /// A hasher with the FIPS 180-4 initial hash value and no input.
+    public init() {
+        state = SHA256State()
+        block = SHA256Block()
+        blockCount = 0
+        totalLength = 0
+    }
+
+    /// Feeds `bytes` to the hash.
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0, let base = bytes.baseAddress else { return }
+        totalLength &+= UInt64(bytes.count)
+        var offset = 0
+        let count = bytes.count
+        if blockCount > 0 {
+            let take = Swift.min(64 - blockCount, count)
+            let start = blockCount
+            withUnsafeMutableBytes(of: &block) { dst in
+                guard let d = dst.baseAddress else { return }
+                (d + start).copyMemory(from: base, byteCount: take)
+            }
+            blockCount += take
+            offset = take
+            if blockCount == 64 {
+                let copy = block
+                withUnsafeBytes(of: copy) { state.compress($0) }
+                blockCount = 0
+            }
+        }
+        while count - offset >= 64 {
+            state.compress(UnsafeRawBufferPointer(start: base + offset, count: 64))
+            offset += 64
+        }
+        let rest = count - offset
+        if rest > 0 {
+            withUnsafeMutableBytes(of: &block) { dst in
+                guard let d = dst.baseAddress else { return }
+                d.copyMemory(from: base + offset, byteCount: rest)
+            }
+            blockCount = rest
+        }
+    }
+
+    /// Feeds the UTF-8 bytes of `s` to the hash.
+    public mutating func update(_ s: String) {
+        var s = s
+        s.withUTF8 { update(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Feeds `bytes` to the hash.
+    public mutating func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    /// Pads the message, processes the last block(s) and returns the 32-byte digest.
+    ///
+    /// The hasher must not be updated afterwards (start a new one).
+    public mutating func finalize() -> [UInt8] {
+        let w = finalizeWords()
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        for word in [w.0, w.1, w.2, w.3] {
+            var shift: UInt64 = 56
+            while true {
+                out.append(UInt8(truncatingIfNeeded: word >> shift))
+                if shift == 0 { break }
+                shift -= 8
+            }
+        }
+        return out
+    }
+
+    /// Pads and finishes, returning the digest as four big-endian 64-bit words (most significant
+    /// first): the 256-bit integer `int(hexdigest, 16)` without allocating.
+    mutating func finalizeWords() -> (UInt64, UInt64, UInt64, UInt64) {
+        let bitLength = totalLength &* 8
+        var pad = SHA256Block()
+        let used = blockCount
+        let current = block
+        // Bytes 0..<used come from the pending block, then 0x80, zeros, and the length.
+        let needsTwo = used >= 56
+        withUnsafeMutableBytes(of: &pad) { p in
+            withUnsafeBytes(of: current) { c in
+                for i in 0..<used { p[i] = c[i] }
+            }
+            p[used] = 0x80
+            if !needsTwo {
+                for i in 0..<8 { p[56 + i] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(i))) }
+            }
+        }
+        withUnsafeBytes(of: pad) { state.compress($0) }
+        if needsTwo {
+            var last = SHA256Block()
+            withUnsafeMutableBytes(of: &last) { p in
+                for i in 0..<8 { p[56 + i] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(i))) }
+            }
+            withUnsafeBytes(of: last) { state.compress($0) }
+        }
+        blockCount = 0
+        return (
+            UInt64(state.h0) << 32 | UInt64(state.h1),
+            UInt64(state.h2) << 32 | UInt64(state.h3),
+            UInt64(state.h4) << 32 | UInt64(state.h5),
+            UInt64(state.h6) << 32 | UInt64(state.h7)
+        )
+    }
+}
+
+/// 64 bytes of inline storage for one message block.
+struct SHA256Block: Sendable {
+    var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+    var w4: UInt64 = 0, w5: UInt64 = 0, w6: UInt64 = 0, w7: UInt64 = 0
+    init() {}
+}
+
+/// The SHA-256 intermediate hash value and the compression function.
+struct SHA256State: Sendable {
+    var h0: UInt32 = 0x6a09e667
+    var h1: UInt32 = 0xbb67ae85
+    var h2: UInt32 = 0x3c6ef372
+    var h3: UInt32 = 0xa54ff53a
+    var h4: UInt32 = 0x510e527f
+    var h5: UInt32 = 0x9b05688c
+    var h6: UInt32 = 0x1f83d9ab
+    var h7: UInt32 = 0x5be0cd19
+
+    init() {}
+
+    /// The 64 round constants K0…K63 (FIPS 180-4 §4.2.2).
+    static let k: [UInt32] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    ]
+
+    @inline(__always)
+    static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
+
+    /// Processes one 64-byte block (`block.count` must be 64).
+    mutating func compress(_ block: UnsafeRawBufferPointer) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            for t in 0..<16 {
+                w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: t &* 4, as: UInt32.self))
+            }
+            for t in 16..<64 {
+                let x = w[t &- 15], y = w[t &- 2]
+                let s0 = Self.rotr(x, 7) ^ Self.rotr(x, 18) ^ (x >> 3)
+                let s1 = Self.rotr(y, 17) ^ Self.rotr(y, 19) ^ (y >> 10)
+                w[t] = w[t &- 16] &+ s0 &+ w[t &- 7] &+ s1
+            }
+            var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+            Self.k.withUnsafeBufferPointer { k in
+                for t in 0..<64 {
+                    let s1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
+                    let ch = (e & f) ^ (~e & g)
+                    let t1 = h &+ s1 &+ ch &+ k[t] &+ w[t]
+                    let s0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
+                    let maj = (a & b) ^ (a & c) ^ (b & c)
+                    let t2 = s0 &+ maj
+                    h = g; g = f; f = e; e = d &+ t1
+                    d = c; c = b; b = a; a = t1 &+ t2
+                }
+            }
+            h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
+            h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+        }
+    }
+}
