@@ -498,7 +498,7 @@ public struct RegisterGenerator: Sendable {
             row[.riskClass] = rng.pick(["E", "X", "中风险", "极高风险", "5", "AB"]) ?? "E"
             return .riskClass
         case .badEntityType:
-            row[.entityType] = rng.pick(["未知", "其他类型", "事业单位", "社会团体", "外国常驻代表机构"]) ?? "未知"
+            row[.entityType] = rng.pick(["未知", "其他类型", "不详", "待核实", "其它"]) ?? "未知"
             return .entityType
         case .badRegionCode:
             let region = identity.region

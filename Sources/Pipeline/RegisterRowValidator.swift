@@ -103,14 +103,20 @@ public struct EntityRecord: Sendable, Hashable, Codable {
 
 /// Why a row was rejected, and where in the row.
 public struct RowRejection: Sendable, Hashable, Error {
-    /// The field at fault, if one is.
-    public var field: RegisterField?
+    /// The canonical name of the field at fault (`uscc`, `inspector_id`, …), if one is.
+    public var field: String?
     /// The reason, for the diagnostic and the rejects file.
     public var reason: String
 
-    /// Creates a rejection.
+    /// Creates a rejection naming a register field.
     public init(field: RegisterField?, reason: String) {
-        self.field = field
+        self.field = field?.rawValue
+        self.reason = reason
+    }
+
+    /// Creates a rejection naming any canonical field.
+    public init(fieldName: String?, reason: String) {
+        self.field = fieldName
         self.reason = reason
     }
 }
@@ -140,9 +146,11 @@ public struct RegisterRowValidator: Sendable {
     public static let maxAddressLength = 200
 
     private var firstLineOfUSCC: [String: Int] = [:]
+    private let tracksRepeats: Bool
 
-    /// Creates a validator for one file (it remembers USCCs to find repeats).
-    public init() {}
+    /// Creates a validator for one file. It remembers USCCs to find repeats unless `tracksRepeats`
+    /// is false (the importer finds repeats itself, with a compact key, to keep memory flat).
+    public init(tracksRepeats: Bool = true) { self.tracksRepeats = tracksRepeats }
 
     /// Validates one row given as values in `RegisterField.allCases` order (nil = column absent).
     public mutating func validate(_ values: [String?], line: Int) -> Result<EntityRecord, RowRejection> {
@@ -196,16 +204,23 @@ public struct RegisterRowValidator: Sendable {
             }
             dates[field] = date
         }
-        if let first = firstLineOfUSCC[usccText] {
-            return .failure(RowRejection(field: .uscc, reason: "USCC \(usccText) repeats the row on line \(first); the first is kept"))
+        if tracksRepeats {
+            if let first = firstLineOfUSCC[usccText] {
+                return .failure(Self.repeatRejection(usccText, firstLine: first))
+            }
+            firstLineOfUSCC[usccText] = line
         }
-        firstLineOfUSCC[usccText] = line
         return .success(
             EntityRecord(
                 uscc: usccText, name: name, entityType: entityType, category: text(.category) ?? "",
                 registrationAuthority: text(.registrationAuthority), regionCode: region, address: address,
                 legalRep: text(.legalRep), riskClass: riskClass, status: text(.status) ?? "",
                 lastInspected: dates[.lastInspected], established: dates[.established], phone: text(.phone)))
+    }
+
+    /// The rejection of a USCC seen before in the same file.
+    public static func repeatRejection(_ uscc: String, firstLine: Int) -> RowRejection {
+        RowRejection(field: .uscc, reason: "USCC \(uscc) repeats the row on line \(firstLine); the first is kept")
     }
 
     /// A date as YYYY-MM-DD, from YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD; nil if not a real date.

@@ -101,12 +101,11 @@ enum StoreSchema {
         last_inspected          TEXT,
         established             TEXT,
         phone                   TEXT,
-        row_hash                TEXT NOT NULL,            -- FNV-1a 64 of the canonical values: change detection only
+        row_hash                INTEGER NOT NULL,         -- FNV-1a 64 of the canonical values: change detection only
         valid_from_import       INTEGER NOT NULL REFERENCES imports(id),
         valid_to_import         INTEGER REFERENCES imports(id)
     );
     CREATE UNIQUE INDEX register_rows_current ON register_rows(department_id, uscc) WHERE valid_to_import IS NULL;
-    CREATE INDEX register_rows_by_uscc ON register_rows(uscc);
 
     -- Operator overrides for quarantined non-conforming codes.
     CREATE TABLE uscc_overrides (
@@ -124,7 +123,7 @@ enum StoreSchema {
         status              TEXT,
         active              INTEGER NOT NULL CHECK (active IN (0, 1)),
         areas               TEXT,
-        row_hash            TEXT NOT NULL,
+        row_hash            INTEGER NOT NULL,
         valid_from_import   INTEGER NOT NULL REFERENCES imports(id),
         valid_to_import     INTEGER REFERENCES imports(id)
     );
@@ -136,6 +135,7 @@ enum StoreSchema {
         inspector_id        TEXT NOT NULL,
         uscc                TEXT NOT NULL,
         reason              TEXT,
+        row_hash            INTEGER NOT NULL,
         valid_from_import   INTEGER NOT NULL REFERENCES imports(id),
         valid_to_import     INTEGER REFERENCES imports(id)
     );

@@ -105,7 +105,14 @@ public struct TextDecoder {
             } else if pending.starts(with: gbBOM) {
                 encoding = .gb18030
             } else {
-                encoding = UTF8Validator.isValidPrefix(pending, atEnd: atEnd) ? .utf8 : .gb18030
+                // Valid UTF-8 is UTF-8. Otherwise the encoding under which the sample decodes
+                // further wins, so that a UTF-8 file with one bad byte is reported at that byte,
+                // not at its first Chinese character as if it were GB18030.
+                if UTF8Validator.isValidPrefix(pending, atEnd: atEnd) {
+                    encoding = .utf8
+                } else {
+                    encoding = Self.firstUTF8Error(pending) > (try Self.firstGB18030Error(pending, atEnd: atEnd, displayName: displayName)) ? .utf8 : .gb18030
+                }
             }
         }
         if encoding == .utf8, pending.starts(with: bom) {
@@ -117,6 +124,37 @@ public struct TextDecoder {
         }
         if encoding == .gb18030 {
             converter = try GB18030Converter(displayName: displayName)
+        }
+    }
+
+    /// The offset of the first byte that breaks UTF-8 (the count if none does; an incomplete tail is not an error).
+    static func firstUTF8Error(_ bytes: [UInt8]) -> Int {
+        var index = 0
+        while index < bytes.count {
+            let length: Int
+            switch bytes[index] {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return index
+            }
+            for next in bytes[(index + 1)..<min(index + length, bytes.count)] where next & 0xC0 != 0x80 { return index }
+            index += length
+        }
+        return bytes.count
+    }
+
+    /// The offset of the first byte that GB18030 cannot decode (the count if none).
+    static func firstGB18030Error(_ bytes: [UInt8], atEnd: Bool, displayName: String) throws -> Int {
+        let converter = try GB18030Converter(displayName: displayName)
+        var output: [UInt8] = []
+        var offset = 0, line = 1
+        do {
+            try bytes.withUnsafeBytes { try converter.convert($0, into: &output, atEnd: false, offset: &offset, line: &line) }
+            return bytes.count
+        } catch let error as DecodingError {
+            return error.byteOffset
         }
     }
 

@@ -1,0 +1,48 @@
+public import ArgumentParser
+import Foundation
+import Pipeline
+public import Stages
+
+/// `suiji generate register`: seeded test and benchmark data.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate", abstract: "Generate seeded test data (registers) for tests and benchmarks.",
+        subcommands: [GenerateRegister.self])
+}
+
+/// `suiji generate register --rows N --seed S --out FILE`.
+struct GenerateRegister: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "register", abstract: "Write a realistic register with a chosen rate of bad rows, and a sidecar listing them.")
+
+    @Option(help: "Data rows to write.")
+    var rows: Int = 1000
+
+    @Option(help: "The generator's seed (the same seed gives the same bytes on any machine).")
+    var seed: UInt64 = 20240101
+
+    @Option(help: "The share of bad rows of EACH kind (0.01 = 1% per kind).")
+    var badRate: Double = 0.0
+
+    @Option(help: "csv, csv-bom-crlf, csv-gb18030 or xml.")
+    var layout: RegisterFileLayout = .csv
+
+    @Option(help: "The department named in the file.")
+    var department: String = RegisterGenerator.defaultDepartmentName
+
+    @Option(help: "The output file.")
+    var out: String
+
+    @Option(help: "Where to write the JSON list of bad rows (default: OUT.bad.json).")
+    var sidecar: String?
+
+    func run() throws {
+        var options = RegisterGenerator.Options(seed: seed, rows: rows, badRowRate: badRate)
+        options.departmentName = department
+        let generator = RegisterGenerator(options: options)
+        let entries = try RegisterFileWriter.write(generator, layout: layout, to: out, sidecarPath: sidecar ?? out + ".bad.json")
+        print("wrote \(rows) rows to \(out) (\(entries.count) bad rows listed in \(sidecar ?? out + ".bad.json"))")
+    }
+}
+
+extension RegisterFileLayout: ExpressibleByArgument {}
