@@ -213,6 +213,16 @@ public enum PlanCellParser {
 extension String {
     /// The string without leading and trailing spaces, tabs, line breaks and ideographic spaces.
     public func trimmingWhitespace() -> String {
+        // Fast path: most cells begin and end with a byte that is neither ASCII whitespace nor the
+        // lead byte of a multi-byte space (U+0085/U+00A0: C2; U+1680: E1; U+2000–U+205F: E2; U+3000: E3).
+        let bytes = utf8
+        guard let head = bytes.first, let tail = bytes.last else { return self }
+        func plain(_ byte: UInt8) -> Bool {
+            byte > 0x20 && byte != 0xC2 && byte != 0xE1 && byte != 0xE2 && byte != 0xE3
+        }
+        // The last byte of a multi-byte character is a continuation byte; check the scalar instead.
+        if plain(head), tail > 0x20, tail < 0x80 { return self }
+        if plain(head), tail >= 0x80, let last = unicodeScalars.last, !last.properties.isWhitespace { return self }
         let isSpace: (Character) -> Bool = { $0.isWhitespace }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[first...last])

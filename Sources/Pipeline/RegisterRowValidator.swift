@@ -171,10 +171,11 @@ public struct RegisterRowValidator: Sendable {
             break
         }
         let name = text(.name) ?? ""
-        if name.contains(where: { $0.isNewline }) {
+        if Self.hasLineBreak(name) {
             return .failure(RowRejection(field: .name, reason: "name contains a line break"))
         }
-        if name.count > Self.maxNameLength {
+        // Up to 100 UTF-8 bytes is at most 100 characters: count characters only beyond that.
+        if name.utf8.count > Self.maxNameLength, name.count > Self.maxNameLength {
             return .failure(RowRejection(field: .name, reason: "name has \(name.count) characters; at most \(Self.maxNameLength) are allowed"))
         }
         let entityType = text(.entityType) ?? ""
@@ -187,13 +188,13 @@ public struct RegisterRowValidator: Sendable {
         }
         var riskClass: RiskClass?
         if let raw = text(.riskClass), raw != "未分类" {
-            guard let known = Self.riskClassNames[PlanCellParser.normalizeWidth(raw)] else {
+            guard let known = Self.riskClassNames[raw] ?? Self.riskClassNames[PlanCellParser.normalizeWidth(raw)] else {
                 return .failure(RowRejection(field: .riskClass, reason: "risk_class '\(raw)' is not A, B, C, D, 低风险, 一般风险, 较高风险, 高风险 or empty"))
             }
             riskClass = known
         }
         let address = text(.address)
-        if let address, address.count > Self.maxAddressLength {
+        if let address, address.utf8.count > Self.maxAddressLength, address.count > Self.maxAddressLength {
             return .failure(RowRejection(field: .address, reason: "address has \(address.count) characters; at most \(Self.maxAddressLength) are allowed"))
         }
         var dates: [RegisterField: String] = [:]
@@ -216,6 +217,19 @@ public struct RegisterRowValidator: Sendable {
                 registrationAuthority: text(.registrationAuthority), regionCode: region, address: address,
                 legalRep: text(.legalRep), riskClass: riskClass, status: text(.status) ?? "",
                 lastInspected: dates[.lastInspected], established: dates[.established], phone: text(.phone)))
+    }
+
+    /// True if the text holds a line break (LF, CR, NEL, LS or PS), checked on the UTF-8 bytes.
+    public static func hasLineBreak(_ text: String) -> Bool {
+        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == 0x0A || byte == 0x0D { return true }
+            if beforePrevious == 0xE2, previous == 0x80, byte == 0xA8 || byte == 0xA9 { return true }
+            if previous == 0xC2, byte == 0x85 { return true }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
     }
 
     /// The rejection of a USCC seen before in the same file.

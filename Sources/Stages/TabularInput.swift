@@ -196,6 +196,11 @@ public final class DelimitedTabularStream: TabularStream {
     public func finish() throws {}
 
     private func isTotalRow(_ record: DelimitedRecord) -> Bool {
+        // Fast path: a row whose USCC column holds 18 bytes is a data row, valid or not.
+        if let index = shape.fields.firstIndex(of: "uscc"), let column = mapping[index], column < record.fields.count,
+           record.fields[column].utf8.count == 18 {
+            return false
+        }
         guard let first = record.fields.first(where: { !$0.trimmingWhitespace().isEmpty }) else { return false }
         let text = ColumnAliases.normalize(first)
         guard totalRowMarkers.contains(where: { text.hasPrefix($0) }) else { return false }
