@@ -226,7 +226,7 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
     /// Inspector pools, avoidance and matching parameters, if inspectors are matched.
     public var inspectors: InspectorSetup?
 
-    /// Creates a commitment from its parts (lists are put in canonical order).
+    /// Creates a commitment from its parts (lists are put in canonical order; a missing class quota is 0).
     public init(format: String = DrawCommitment.currentFormat, algorithm: String = ConsistentSampler.algorithmVersion,
                 year: Int, region: String, groupKey: String, round: Int, roundStart: PlanDate, roundEnd: PlanDate,
                 tasks: [Int], departments: [String], scopes: [String], population: [PopulationMember],
@@ -244,7 +244,9 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
         self.scopes = scopes
         self.population = population.sorted { $0.uscc.utf8.lexicographicallyPrecedes($1.uscc.utf8) }
         self.exclusions = exclusions.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        self.quotas = quotas
+        var all: [RiskClass: Int] = [:]
+        for c in RiskClass.allCases { all[c] = quotas[c] ?? 0 }
+        self.quotas = all
         self.inspectors = inspectors
     }
 
