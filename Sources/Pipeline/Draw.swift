@@ -4,7 +4,7 @@
 // (the first failed check is the reason it is reported under):
 //   1. its USCC was not already admitted (the first occurrence wins: registers are merged by USCC
 //      upstream, so a repeat is a caller's mistake, counted as `duplicate`);
-//   2. its region code is the plan's region code, exactly (`region`);
+//   2. its region code is the plan's region code, exactly, outer spaces aside (`region`);
 //   3. its status is one of the active statuses, by default 存续 and 在业 (`status`);
 //   4. its category is covered by one of the group's scopes in the scope map (`category`);
 //   5. the current register of the initiator holds it, or (by default, `initiatorAndCooperators`)
@@ -130,7 +130,7 @@ public struct Population: Sendable, Hashable, Codable {
             let reason: PopulationRejection?
             if seen.contains(entity.uscc) {
                 reason = .duplicate
-            } else if entity.region != group.region {
+            } else if PlanCellParser.clean(entity.region) != group.region {
                 reason = .region
             } else if !rules.activeStatuses.contains(PlanCellParser.clean(entity.status)) {
                 reason = .status

@@ -220,6 +220,12 @@ public struct ScopeCoverageReport: Sendable, Hashable, Codable, CustomStringConv
         public var taskSeq: Int
         /// The scope as the plan writes it.
         public var scope: String
+
+        /// Creates a finding.
+        public init(taskSeq: Int, scope: String) {
+            self.taskSeq = taskSeq
+            self.scope = scope
+        }
     }
 
     /// A register category that no task's scope covers, with its number of entities.
@@ -228,6 +234,12 @@ public struct ScopeCoverageReport: Sendable, Hashable, Codable, CustomStringConv
         public var category: String
         /// How many entities carry it.
         public var entities: Int
+
+        /// Creates a finding.
+        public init(category: String, entities: Int) {
+            self.category = category
+            self.entities = entities
+        }
     }
 
     /// Scopes missing from the map, in plan order.

@@ -205,6 +205,11 @@ import Testing
         let p21 = try Draw.prepare(group: g21, round: 1, entities: entities, scopeMap: map)
         #expect(p21.population.rejected == [.duplicate: 0, .region: 1_013, .status: 293, .category: 2_004, .register: 31])
         #expect(p21.quota.byTask[21]?.toppedUp == [.A: 1])
+        #expect(p21.notes == [
+            "task 21: C: quota 8 exceeds the class population 4; capped at 4",
+            "task 21: D: quota 12 exceeds the class population 3; capped at 3",
+            "task 21: A: topped up by 1 to reach 19",
+        ])
         let result = p21.draw(publicSeed: "1")
         #expect(result.perClass.map(\.drawn.count) == [2, 10, 4, 3])
     }
