@@ -89,6 +89,13 @@ public struct PublicationDiff: Sendable, Hashable, Codable, CustomStringConverti
         public var uscc: String
         /// The hash of the content to publish.
         public var contentSHA256: String
+
+        /// Creates an addition.
+        public init(id: String, uscc: String, contentSHA256: String) {
+            self.id = id
+            self.uscc = uscc
+            self.contentSHA256 = contentSHA256
+        }
     }
 
     /// A published record whose content would change.
@@ -103,6 +110,15 @@ public struct PublicationDiff: Sendable, Hashable, Codable, CustomStringConverti
         public var contentSHA256: String
         /// Every differing field, in path order.
         public var fields: [FieldChange]
+
+        /// Creates a change.
+        public init(id: String, uscc: String, previousSHA256: String, contentSHA256: String, fields: [FieldChange]) {
+            self.id = id
+            self.uscc = uscc
+            self.previousSHA256 = previousSHA256
+            self.contentSHA256 = contentSHA256
+            self.fields = fields
+        }
     }
 
     /// A published record that the publication no longer contains.
@@ -113,6 +129,13 @@ public struct PublicationDiff: Sendable, Hashable, Codable, CustomStringConverti
         public var uscc: String
         /// The hash on record in the ledger.
         public var previousSHA256: String
+
+        /// Creates a withdrawal.
+        public init(id: String, uscc: String, previousSHA256: String) {
+            self.id = id
+            self.uscc = uscc
+            self.previousSHA256 = previousSHA256
+        }
     }
 
     /// The counts of each kind.
@@ -125,6 +148,14 @@ public struct PublicationDiff: Sendable, Hashable, Codable, CustomStringConverti
         public var withdrawn: Int
         /// Records already published with the same content.
         public var unchanged: Int
+
+        /// Creates a summary.
+        public init(added: Int, changed: Int, withdrawn: Int, unchanged: Int) {
+            self.added = added
+            self.changed = changed
+            self.withdrawn = withdrawn
+            self.unchanged = unchanged
+        }
     }
 
     /// The counts.
