@@ -370,11 +370,17 @@ extension PublicationPayload {
     /// The payload of one round of a plan task.
     ///
     /// Details follow the task's matters in plan order (the task name stands in if the plan lists
-    /// none). A task inspected more than once a year gets `（第N次）` after its name. Throws for a
-    /// duplicate USCC, an inspection without results, or a `codesByMatter` key that is not a matter.
+    /// none). A task inspected more than once a year gets `（第N次）` after its name. Throws for an
+    /// empty plan name or initiator, a code that is neither 18 characters of `0-9A-Z` nor 15 digits,
+    /// an empty entity name, a duplicate USCC, an inspection without results, or a `codesByMatter`
+    /// key that is not a matter: everything the XSD would reject later.
     public init(
         plan: AnnualPlan, task planTask: PlanTask, round: PublicationRound, planName: String, inspections: [EntityInspection]
     ) throws(PublicationPayloadError) {
+        for (field, text) in [("raninsPlanName", planName), ("insAuth.initiator", planTask.initiator), ("raninsTaskName", planTask.name)]
+        where text.trimmingWhitespace().isEmpty {
+            throw .missingText(field: field)
+        }
         let taskID = try PublicationIdentifier.task(region: plan.region, year: plan.year, taskSeq: planTask.seq, round: round.round)
         let rounds = planTask.frequency.perYear ?? 1
         let task = PublicationTask(
@@ -390,6 +396,12 @@ extension PublicationPayload {
         var seen: Set<String> = []
         var records: [PublicationRecord] = []
         for inspection in inspections {
+            guard Self.isPublishableCode(inspection.uscc) else {
+                throw .invalidEntity(uscc: inspection.uscc, reason: "the code must be 18 characters of 0-9 and A-Z, or a 15-digit 注册号")
+            }
+            guard !inspection.name.trimmingWhitespace().isEmpty else {
+                throw .invalidEntity(uscc: inspection.uscc, reason: "the name is empty")
+            }
             guard seen.insert(inspection.uscc).inserted else { throw .duplicateEntity(inspection.uscc) }
             if let stray = inspection.codesByMatter.keys.sorted().first(where: { !matters.contains($0) }) {
                 throw .unknownMatter(uscc: inspection.uscc, matter: stray)
@@ -406,6 +418,15 @@ extension PublicationPayload {
         }
         self.init(task: task, records: records)
     }
+
+    /// 18 characters of `0-9A-Z` (a USCC, conforming or operator-overridden) or 15 digits (a 注册号).
+    static func isPublishableCode(_ code: String) -> Bool {
+        let bytes = Array(code.utf8)
+        let isDigit = { (byte: UInt8) in byte >= 0x30 && byte <= 0x39 }
+        let isUpper = { (byte: UInt8) in byte >= 0x41 && byte <= 0x5A }
+        if bytes.count == 15 { return bytes.allSatisfy(isDigit) }
+        return bytes.count == 18 && bytes.allSatisfy { isDigit($0) || isUpper($0) }
+    }
 }
 
 /// Why a payload could not be built or written.
@@ -418,6 +439,10 @@ public enum PublicationPayloadError: Error, Sendable, Hashable, CustomStringConv
     case noResult(uscc: String, matter: String)
     /// An inspection names a matter the task does not have.
     case unknownMatter(uscc: String, matter: String)
+    /// A required text of the task block is empty.
+    case missingText(field: String)
+    /// An inspected entity cannot be published as given.
+    case invalidEntity(uscc: String, reason: String)
     /// A text holds a character that XML 1.0 cannot represent.
     case notRepresentableInXML(field: String, scalar: UInt32)
 
@@ -426,6 +451,10 @@ public enum PublicationPayloadError: Error, Sendable, Hashable, CustomStringConv
         switch self {
         case let .invalidIdentifierPart(message):
             "cannot form a publication id: \(message)"
+        case let .missingText(field):
+            "\(field) is empty; the payload requires it"
+        case let .invalidEntity(uscc, reason):
+            "entity '\(uscc)' cannot be published: \(reason)"
         case let .duplicateEntity(uscc):
             "entity \(uscc) has two results in the same round; keep one (a correction supersedes, it does not add)"
         case let .noResult(uscc, matter):

@@ -186,6 +186,21 @@ struct PublicationPayloadTests {
         stray.codesByMatter = ["消防": [.noProblemFound]]
         let error = #expect(throws: PublicationPayloadError.self) { try build([stray]) }
         #expect(error?.description == "entity 911409810573184662 has a result for '消防', which is not a matter of the task")
+        var lowercase = inspections[1]
+        lowercase.uscc = "91140981057318466x"
+        let invalid = #expect(throws: PublicationPayloadError.self) { try build([lowercase]) }
+        #expect(invalid?.description
+            == "entity '91140981057318466x' cannot be published: the code must be 18 characters of 0-9 and A-Z, or a 15-digit 注册号")
+        var legacy = inspections[1]
+        legacy.uscc = "140981000012345"
+        try build([legacy])
+        var nameless = inspections[1]
+        nameless.name = " "
+        #expect(throws: PublicationPayloadError.invalidEntity(uscc: "911409810573184662", reason: "the name is empty")) { try build([nameless]) }
+        #expect(throws: PublicationPayloadError.missingText(field: "raninsPlanName")) {
+            _ = try PublicationPayload(
+                plan: PublicationFixture.plan(), task: PublicationFixture.task(), round: round, planName: "", inspections: [])
+        }
     }
 
     @Test func jsonEscaping() {
