@@ -92,7 +92,7 @@ public enum AvoidanceField: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// One validated avoidance pair: this inspector never inspects this entity.
-public struct AvoidancePair: Sendable, Hashable, Codable {
+public struct AvoidanceRecord: Sendable, Hashable, Codable {
     /// 执法证号.
     public var inspectorID: String
     /// The entity's USCC, validated.
@@ -116,7 +116,7 @@ public struct AvoidanceRowValidator: Sendable {
     public init() {}
 
     /// Validates one row given as values in `AvoidanceField.allCases` order (nil = column absent).
-    public mutating func validate(_ values: [String?], line: Int) -> Result<AvoidancePair, RowRejection> {
+    public mutating func validate(_ values: [String?], line: Int) -> Result<AvoidanceRecord, RowRejection> {
         func text(_ field: AvoidanceField) -> String? {
             guard let index = AvoidanceField.allCases.firstIndex(of: field), index < values.count, let raw = values[index] else { return nil }
             let trimmed = raw.trimmingWhitespace()
@@ -138,6 +138,6 @@ public struct AvoidanceRowValidator: Sendable {
             return .failure(RowRejection(fieldName: "uscc", reason: "the pair \(id) / \(uscc) repeats the row on line \(first); the first is kept"))
         }
         firstLineOfPair[key] = line
-        return .success(AvoidancePair(inspectorID: id, uscc: uscc, reason: text(.reason)))
+        return .success(AvoidanceRecord(inspectorID: id, uscc: uscc, reason: text(.reason)))
     }
 }

@@ -230,13 +230,13 @@ public struct PublicationDiff: Sendable, Hashable, Codable, CustomStringConverti
     }
 
     /// The stored content of a ledger entry, checked against its stored hash.
-    private static func verifiedContent(of state: PublishedRecordState) throws(PublicationDiffError) -> (hash: String, content: CanonicalJSON) {
+    private static func verifiedContent(of state: PublishedRecordState) throws(PublicationDiffError) -> (hash: String, content: PayloadJSON) {
         guard let json = state.payloadJSON, let hash = state.contentSHA256 else {
             throw .ledgerContentMissing(state.recordID)
         }
         guard SHA256.hex(json) == hash else { throw .ledgerHashMismatch(state.recordID) }
         do {
-            return (hash, try CanonicalJSON.parse(json.utf8))
+            return (hash, try PayloadJSON.parse(json.utf8))
         } catch {
             throw .ledgerContentUnreadable(state.recordID, error.description)
         }
@@ -244,10 +244,10 @@ public struct PublicationDiff: Sendable, Hashable, Codable, CustomStringConverti
 
     /// Appends every difference between `old` and `new` below `path`: objects key by key (sorted),
     /// arrays position by position, anything else as a whole.
-    static func compare(_ old: CanonicalJSON?, _ new: CanonicalJSON?, path: String, into changes: inout [FieldChange]) {
+    static func compare(_ old: PayloadJSON?, _ new: PayloadJSON?, path: String, into changes: inout [FieldChange]) {
         switch (old, new) {
         case let (.object(a)?, .object(b)?):
-            let keys = CanonicalJSON.sortedKeys(a.merging(b) { first, _ in first })
+            let keys = PayloadJSON.sortedKeys(a.merging(b) { first, _ in first })
             for key in keys {
                 compare(a[key], b[key], path: path.isEmpty ? key : "\(path).\(key)", into: &changes)
             }

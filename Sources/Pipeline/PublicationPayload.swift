@@ -17,7 +17,7 @@
 //
 // Encodings, both deterministic so that golden files compare byte for byte and hashes are stable
 // across Foundation versions (Pipeline does not use Foundation at all):
-// - JSON: `CanonicalJSON`: keys sorted by code point, two-space indentation, `"key": value`,
+// - JSON: `PayloadJSON`: keys sorted by code point, two-space indentation, `"key": value`,
 //   non-ASCII written as UTF-8, a trailing newline.
 // - XML: written by hand, elements in the XSD's order, text escaped (`&`, `<`, `>`, `"`, and tab,
 //   CR, LF as character references so that no parser normalises them away); characters XML 1.0
@@ -79,7 +79,7 @@ public struct InspectionAuthority: Sendable, Hashable, Codable {
     }
 
     /// As canonical JSON.
-    var json: CanonicalJSON {
+    var json: PayloadJSON {
         .object(["initiator": .string(initiator), "cooperators": .array(cooperators.map { .string($0) })])
     }
 }
@@ -126,7 +126,7 @@ public struct PublicationTask: Sendable, Hashable, Codable {
     }
 
     /// The fields GSXT shows beside every record of this task.
-    var shownWithRecords: [String: CanonicalJSON] {
+    var shownWithRecords: [String: PayloadJSON] {
         [
             "raninsPlanId": .string(raninsPlanId), "raninsPlanName": .string(raninsPlanName),
             "raninsTaskId": .string(raninsTaskId), "raninsTaskName": .string(raninsTaskName),
@@ -135,7 +135,7 @@ public struct PublicationTask: Sendable, Hashable, Codable {
     }
 
     /// As canonical JSON.
-    var json: CanonicalJSON {
+    var json: PayloadJSON {
         var fields = shownWithRecords
         fields["startDate"] = .string(startDate.description)
         fields["endDate"] = .string(endDate.description)
@@ -162,7 +162,7 @@ public struct PublicationDetail: Sendable, Hashable, Codable {
     }
 
     /// As canonical JSON.
-    var json: CanonicalJSON {
+    var json: PayloadJSON {
         .object([
             "seqno": .integer(seqno), "raninsItemName": .string(raninsItemName),
             "raninsCheckResName": .string(raninsCheckResName),
@@ -193,7 +193,7 @@ public struct PublicationRecord: Sendable, Hashable, Codable {
     }
 
     /// The record's own fields.
-    var fields: [String: CanonicalJSON] {
+    var fields: [String: PayloadJSON] {
         [
             "id": .string(id), "uscc": .string(uscc), "name": .string(name), "insDate": .string(insDate.description),
             "details": .array(details.map(\.json)),
@@ -209,14 +209,14 @@ public struct LedgerRecord: Sendable, Hashable {
     /// The entity's USCC.
     public let uscc: String
     /// The content as a JSON value.
-    public let content: CanonicalJSON
+    public let content: PayloadJSON
     /// The compact canonical JSON text (the ledger's `payload_json`).
     public let json: String
     /// Lowercase hex SHA-256 of `json`'s UTF-8 bytes (the ledger's `content_sha256`).
     public let sha256: String
 
     /// A ledger record of `content`.
-    public init(id: String, uscc: String, content: CanonicalJSON) {
+    public init(id: String, uscc: String, content: PayloadJSON) {
         self.id = id
         self.uscc = uscc
         self.content = content
@@ -248,7 +248,7 @@ public struct PublicationPayload: Sendable, Hashable, Codable {
     public var fileStem: String { "payload-" + task.raninsTaskId }
 
     /// The payload as a JSON value.
-    public var json: CanonicalJSON {
+    public var json: PayloadJSON {
         .object([
             "schemaVersion": .integer(schemaVersion), "task": task.json,
             "records": .array(records.map { .object($0.fields) }),
@@ -520,7 +520,7 @@ struct XMLWriter {
 
 /// A JSON value with one canonical text, written and read without Foundation so that golden files
 /// and ledger hashes never change with a Foundation release. Numbers are integers only.
-public enum CanonicalJSON: Sendable, Hashable {
+public enum PayloadJSON: Sendable, Hashable {
     /// `null`.
     case null
     /// `true` or `false`.
@@ -530,12 +530,12 @@ public enum CanonicalJSON: Sendable, Hashable {
     /// A string.
     case string(String)
     /// An array.
-    case array([CanonicalJSON])
+    case array([PayloadJSON])
     /// An object; keys are written sorted by Unicode code point.
-    case object([String: CanonicalJSON])
+    case object([String: PayloadJSON])
 
     /// Parses strict RFC 8259 JSON (UTF-8, integer numbers only, no duplicate keys, depth ≤ 64).
-    public static func parse(_ bytes: some Sequence<UInt8>) throws(CanonicalJSONError) -> CanonicalJSON {
+    public static func parse(_ bytes: some Sequence<UInt8>) throws(CanonicalJSONError) -> PayloadJSON {
         var parser = JSONParser(bytes: Array(bytes))
         return try parser.document()
     }
@@ -556,7 +556,7 @@ public enum CanonicalJSON: Sendable, Hashable {
     }
 
     /// Keys in code-point order (UTF-8 byte order is code-point order).
-    static func sortedKeys(_ object: [String: CanonicalJSON]) -> [String] {
+    static func sortedKeys(_ object: [String: PayloadJSON]) -> [String] {
         object.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
@@ -628,7 +628,7 @@ public enum CanonicalJSON: Sendable, Hashable {
     }
 
     /// The member of an object, if this is an object that has it.
-    public subscript(key: String) -> CanonicalJSON? {
+    public subscript(key: String) -> PayloadJSON? {
         if case let .object(fields) = self { return fields[key] }
         return nil
     }
@@ -660,7 +660,7 @@ private struct JSONParser {
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
-    mutating func document() throws(CanonicalJSONError) -> CanonicalJSON {
+    mutating func document() throws(CanonicalJSONError) -> PayloadJSON {
         // A UTF-8 byte-order mark is tolerated: editors on Windows add one.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
         let value = try self.value()
@@ -675,14 +675,14 @@ private struct JSONParser {
         while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
     }
 
-    mutating func expect(_ literal: String, _ value: CanonicalJSON) throws(CanonicalJSONError) -> CanonicalJSON {
+    mutating func expect(_ literal: String, _ value: PayloadJSON) throws(CanonicalJSONError) -> PayloadJSON {
         let expected = Array(literal.utf8)
         guard bytes[position...].starts(with: expected) else { throw fail("expected '\(literal)'") }
         position += expected.count
         return value
     }
 
-    mutating func value() throws(CanonicalJSONError) -> CanonicalJSON {
+    mutating func value() throws(CanonicalJSONError) -> PayloadJSON {
         skipSpace()
         guard position < bytes.count else { throw fail("unexpected end of input") }
         switch bytes[position] {
@@ -702,10 +702,10 @@ private struct JSONParser {
         guard depth <= Self.maximumDepth else { throw fail("nested more than \(Self.maximumDepth) levels") }
     }
 
-    mutating func object() throws(CanonicalJSONError) -> CanonicalJSON {
+    mutating func object() throws(CanonicalJSONError) -> PayloadJSON {
         try nested()
         position += 1
-        var fields: [String: CanonicalJSON] = [:]
+        var fields: [String: PayloadJSON] = [:]
         skipSpace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -734,10 +734,10 @@ private struct JSONParser {
         return .object(fields)
     }
 
-    mutating func array() throws(CanonicalJSONError) -> CanonicalJSON {
+    mutating func array() throws(CanonicalJSONError) -> PayloadJSON {
         try nested()
         position += 1
-        var items: [CanonicalJSON] = []
+        var items: [PayloadJSON] = []
         skipSpace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
@@ -756,7 +756,7 @@ private struct JSONParser {
         return .array(items)
     }
 
-    mutating func number() throws(CanonicalJSONError) -> CanonicalJSON {
+    mutating func number() throws(CanonicalJSONError) -> PayloadJSON {
         let start = position
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         let digitsStart = position

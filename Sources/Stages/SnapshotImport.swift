@@ -743,11 +743,11 @@ struct AvoidanceAdapter: SnapshotAdapter {
     var fields: [String] { AvoidanceField.allCases.map(\.rawValue) }
     var contextField: String { "uscc" }
 
-    mutating func validate(_ values: [String?], line: Int) -> Result<AvoidancePair, RowRejection> {
+    mutating func validate(_ values: [String?], line: Int) -> Result<AvoidanceRecord, RowRejection> {
         validator.validate(values, line: line)
     }
 
-    func key(of record: AvoidancePair) -> String { record.inspectorID + "|" + record.uscc }
+    func key(of record: AvoidanceRecord) -> String { record.inspectorID + "|" + record.uscc }
 
     func rawKey(_ values: [String?]) -> String? {
         guard values.count >= 2, let id = values[0]?.trimmingWhitespace(), let uscc = values[1]?.trimmingWhitespace(),
@@ -755,13 +755,13 @@ struct AvoidanceAdapter: SnapshotAdapter {
         return id + "|" + uscc
     }
 
-    func hash(of r: AvoidancePair) -> Int64 {
+    func hash(of r: AvoidanceRecord) -> Int64 {
         var hasher = RowHasher()
         hasher.add(r.reason)
         return hasher.value
     }
 
-    func repeatRejection(_ record: AvoidancePair, firstLine: Int) -> RowRejection {
+    func repeatRejection(_ record: AvoidanceRecord, firstLine: Int) -> RowRejection {
         RowRejection(fieldName: "uscc", reason: "the pair \(record.inspectorID) / \(record.uscc) repeats the row on line \(firstLine); the first is kept")
     }
 
@@ -778,7 +778,7 @@ struct AvoidanceAdapter: SnapshotAdapter {
         closeRow = try RawStatement(db, "UPDATE avoidance_pairs SET valid_to_import = ?1 WHERE id = ?2")
     }
 
-    func insert(_ r: AvoidancePair, hash: Int64, isNew: Bool) throws {
+    func insert(_ r: AvoidanceRecord, hash: Int64, isNew: Bool) throws {
         guard let insertRow else { return }
         insertRow.bind(r.inspectorID, at: 1)
         insertRow.bind(r.uscc, at: 2)
