@@ -10,7 +10,8 @@
 // the reader. `XMLByteFeeder` sees to that: it hands libxml2 at most one tag at a time (a piece ends
 // just after the next `>`, and is shorter than the reader's 512-byte parsing block), and the reader
 // asks for more only when it has no finished node to return. So when the reader returns an element,
-// the parser has read exactly as far as that start tag's `>`.
+// the parser has read exactly as far as that start tag's `>`; the feeder also counts the line feeds
+// since the tag's `<`, so a tag spread over several lines is placed on the line where it begins.
 //
 // Security. A DOCTYPE is the only way to declare entities, so every DOCTYPE is refused, and refused
 // before libxml2 sees it: `XMLPrologGuard` watches the bytes before the root element and stops the
@@ -107,9 +108,10 @@ public struct XMLReaderLimits: Sendable, Hashable {
 /// `next()` call that reaches it; a file cut short is only known at its end, so callers that must
 /// not keep half a file buffer the records or work in a transaction.
 ///
-/// Line numbers are the parser's line when it finished reading the start tag: exact for start tags
-/// written on one line; for a tag spread over several lines, the line of its `>`. They do not stop
-/// at 65535.
+/// Line numbers are those of the `<` of the start tag, also for a tag spread over several lines,
+/// and do not stop at 65535. Schema diagnostics carry the line and column libxml2's validator was
+/// at: the end of the offending start tag (attributes, unexpected elements) or of the end tag
+/// (element values).
 public final class XMLRecordReader {
     /// The source of raw bytes: the next chunk, or nil at the end. Chunks may be of any size, down to one byte.
     public typealias ChunkSource = () throws -> [UInt8]?
@@ -307,8 +309,8 @@ final class XMLNodeStream {
         case start(name: String, attributes: [Attribute], isEmpty: Bool, line: Int)
         /// An end tag.
         case end
-        /// Character data, a CDATA section or whitespace, in UTF-8; `endLine` is the parser's line
-        /// when the reader handed it out, which is the line of the tag that follows it.
+        /// Character data, a CDATA section or whitespace, in UTF-8; `endLine` is the line on which it
+        /// ends (the reader hands a text out once the tag after it is read).
         case text([UInt8], endLine: Int)
     }
 
@@ -388,6 +390,10 @@ final class XMLNodeStream {
         return line > 0 ? line : nil
     }
 
+    /// The line of the `<` of the tag the parser has just read: its own line, minus the line feeds
+    /// inside the tag (the feeder counts them; the parser's counter stands at the tag's `>`).
+    private var tagLine: Int { max(1, (parserLine ?? 1) - feeder.newlinesSinceTagOpened) }
+
     private var parserColumn: Int? {
         guard let reader else { return nil }
         let column = Int(xmlTextReaderGetParserColumnNumber(reader))
@@ -419,7 +425,7 @@ final class XMLNodeStream {
                 return .end
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
                 Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
-                return .text(Self.bytes(xmlTextReaderConstValue(reader)), endLine: parserLine ?? 1)
+                return .text(Self.bytes(xmlTextReaderConstValue(reader)), endLine: tagLine)
             case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue), Int32(XML_READER_TYPE_ENTITY.rawValue),
                 Int32(XML_READER_TYPE_END_ENTITY.rawValue), Int32(XML_READER_TYPE_NOTATION.rawValue):
                 // The prolog guard stops every DOCTYPE first; this is the second line of defence.
@@ -433,7 +439,7 @@ final class XMLNodeStream {
     }
 
     private func startTag(_ reader: xmlTextReaderPtr) throws -> Node {
-        let line = parserLine ?? 1
+        let line = tagLine
         let name = Self.string(xmlTextReaderConstName(reader))
         let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
         var attributes: [Attribute] = []
@@ -557,6 +563,9 @@ final class XMLByteFeeder {
     private(set) var failure: (any Error)?
     /// Bytes handed to libxml2 so far.
     private(set) var bytesHanded = 0
+    /// Line feeds handed to libxml2 since the last `<`: for a start tag whose `>` ended the latest
+    /// piece, how many lines above the parser's line the tag began.
+    private(set) var newlinesSinceTagOpened = 0
     private var stopped = false
 
     init(source: @escaping XMLRecordReader.ChunkSource, displayName: String) {
@@ -586,12 +595,28 @@ final class XMLByteFeeder {
                 return -1
             }
         }
-        var count = min(capacity, Self.largestPiece, chunk.count - offset)
-        if let closing = chunk[offset..<(offset + count)].firstIndex(of: UInt8(ascii: ">")) {
-            count = closing - offset + 1
+        let available = min(capacity, Self.largestPiece, chunk.count - offset)
+        let start = offset
+        let count: Int = chunk.withUnsafeBufferPointer { whole in
+            guard let base = whole.baseAddress, available > 0 else { return 0 }
+            let piece = base + start
+            var count = available
+            if let closing = memchr(piece, Int32(UInt8(ascii: ">")), available) {
+                count = UnsafeRawPointer(closing) - UnsafeRawPointer(piece) + 1
+            }
+            // The tag's `<` is near the end of the piece; look back for it.
+            var opening = count - 1
+            while opening >= 0, piece[opening] != UInt8(ascii: "<") { opening -= 1 }
+            if opening >= 0 {
+                newlinesSinceTagOpened = Self.lineFeeds(in: piece + opening, count: count - opening)
+            } else {
+                newlinesSinceTagOpened += Self.lineFeeds(in: piece, count: count)
+            }
+            UnsafeMutableRawPointer(buffer).copyMemory(from: piece, byteCount: count)
+            return count
         }
         if prologGuard != nil {
-            scan: for index in offset..<(offset + count) {
+            scan: for index in start..<(start + count) {
                 switch prologGuard?.inspect(chunk[index]) {
                 case .refused(let line, let column, let message)?:
                     failure = RegisterFileError(location: SourceLocation(file: displayName, line: line, column: column), message: message)
@@ -604,13 +629,25 @@ final class XMLByteFeeder {
                 }
             }
         }
-        chunk.withUnsafeBytes { bytes in
-            guard let base = bytes.baseAddress else { return }
-            UnsafeMutableRawPointer(buffer).copyMemory(from: base + offset, byteCount: count)
-        }
         offset += count
         bytesHanded += count
         return Int32(count)
+    }
+}
+
+extension XMLByteFeeder {
+    /// The number of line feeds in `count` bytes from `start`.
+    fileprivate static func lineFeeds(in start: UnsafePointer<UInt8>, count: Int) -> Int {
+        var found = 0
+        var cursor = UnsafeRawPointer(start)
+        var remaining = count
+        while remaining > 0, let hit = memchr(cursor, 0x0A, remaining) {
+            found += 1
+            let step = UnsafeRawPointer(hit) - cursor + 1
+            cursor += step
+            remaining -= step
+        }
+        return found
     }
 }
 

@@ -223,6 +223,43 @@ struct XMLRecordReaderTests {
         #expect(nested.error == "big.xml:100005: error: element <b> is nested inside field <name> (line 100004); a field of <entity> holds text only")
     }
 
+    @Test func tagsSpreadOverSeveralLinesAreOnTheLineWhereTheyBegin() {
+        let outcome = readXMLEveryWay(
+            """
+            <registry
+              department="d">
+              <entity
+                uscc="91140981MA0K00001X"
+                name="a > b"
+              >
+                <address
+                >原平市
+                崞阳镇</address
+                ><phone>1</phone>
+              </entity>
+              <entity><name><![CDATA[<x>
+            ]]></name><!-- <y
+            --><phone
+            >2</phone></entity>
+            </registry>
+            """)
+        #expect(outcome.error == nil)
+        #expect(
+            outcome.records == [
+                XMLRecord(
+                    line: 3,
+                    fields: [
+                        XMLField(name: "uscc", value: "91140981MA0K00001X", line: 3, isAttribute: true),
+                        XMLField(name: "name", value: "a > b", line: 3, isAttribute: true),
+                        XMLField(name: "address", value: "原平市\n    崞阳镇", line: 7),
+                        XMLField(name: "phone", value: "1", line: 10),
+                    ]),
+                XMLRecord(
+                    line: 12,
+                    fields: [XMLField(name: "name", value: "<x>", line: 12), XMLField(name: "phone", value: "2", line: 14)]),
+            ])
+    }
+
     @Test func notWellFormedGivesLibxml2sLineAndColumn() {
         let outcome = readXMLEveryWay(
             """

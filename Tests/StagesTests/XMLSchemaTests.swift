@@ -59,6 +59,11 @@ struct XMLSchemaTests {
                 "reg.xml:7:31: error: Element 'risk_class': [facet 'enumeration'] The value 'E' is not an element of the set {'', 'A', 'B', 'C', 'D', '低风险', '一般风险', '较高风险', '高风险'}.",
                 "reg.xml:9:45: error: Element 'region_code': [facet 'pattern'] The value '1409811' is not accepted by the pattern '\\d{6}'.",
             ])
+        // A record's diagnostics are in by the time it is returned, and no later ones yet.
+        let reader = XMLRecordReader(chunks: chunks(Array(text.utf8), size: 1), displayName: "reg.xml", validatingWith: schema)
+        var counts: [Int] = []
+        while try reader.next() != nil { counts.append(reader.diagnostics.count) }
+        #expect(counts == [1, 2, 3])
         let validated = try XMLSchemaValidator.validate(bytes: Array(text.utf8), displayName: "reg.xml", against: schema)
         #expect(validated.map(\.description) == outcome.diagnostics)
         #expect(validated.allSatisfy { $0.severity == .error })
