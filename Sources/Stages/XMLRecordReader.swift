@@ -77,6 +77,9 @@ public struct XMLRecord: Sendable, Hashable, Codable {
 /// Bounds that keep memory flat however hostile the file.
 public struct XMLReaderLimits: Sendable, Hashable {
     /// The longest text of one field or attribute, in UTF-8 bytes (default 1 MiB).
+    ///
+    /// A text is measured once libxml2 has read all of it, and libxml2 itself refuses a text longer
+    /// than 10,000,000 bytes, so that is the most one field can take in memory, whatever this says.
     public var maxFieldBytes: Int
     /// The most fields one record may carry (default 1024).
     public var maxFieldsPerRecord: Int
@@ -502,6 +505,10 @@ final class XMLNodeStream {
         }
         if error.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue) || error.code == Int32(XML_WAR_UNDECLARED_ENTITY.rawValue) {
             return Self.entityRefusal(error.str1 ?? "?")
+        }
+        if error.message.hasSuffix("huge text node"), let open = openElements.last {
+            // Without XML_PARSE_HUGE libxml2 stops one text at 10,000,000 bytes, before the reader can see it.
+            return "the text of <\(open.name)> (line \(open.line)) is longer than 10000000 bytes, libxml2's limit for one text"
         }
         if feeder.reachedEnd, Self.endOfInputCodes.contains(error.code), let open = openElements.last {
             return "the file ends before <\(open.name)> (line \(open.line)) is closed; it looks cut short"

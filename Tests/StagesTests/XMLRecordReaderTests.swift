@@ -339,6 +339,18 @@ struct XMLRecordReaderTests {
         #expect(readXMLEveryWay("<registry>\n<entity a=\"1\"><c>12345678</c></entity></registry>", limits: limits).error == nil)
     }
 
+    @Test func aHugeTextIsStoppedByTheLimitOrByLibxml2() {
+        let big = "<registry>\n<entity><name>" + String(repeating: "x", count: 2 << 20) + "</name></entity></registry>"
+        #expect(
+            readXML(Array(big.utf8), size: 64 * 1024).error
+                == "reg.xml:2: error: the text of <name> (line 2) is longer than 1048576 bytes, the limit for one field")
+        let huge = "<registry>\n<entity><name>" + String(repeating: "x", count: 11_000_000) + "</name></entity></registry>"
+        let limits = XMLReaderLimits(maxFieldBytes: 20_000_000)
+        #expect(
+            readXML(Array(huge.utf8), size: 64 * 1024, limits: limits).error
+                == "reg.xml:2:10000298: error: the text of <name> (line 2) is longer than 10000000 bytes, libxml2's limit for one text")
+    }
+
     @Test func externalEntitiesAreRefusedAndNothingIsRead() {
         let xxe = """
             <?xml version="1.0" encoding="UTF-8"?>
