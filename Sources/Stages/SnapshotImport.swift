@@ -215,8 +215,18 @@ public struct SnapshotImporter {
     /// Imports one file. File-level problems come back as a report with outcome `.fileRejected`;
     /// only store failures throw.
     public func run(_ request: SnapshotImportRequest) throws -> SnapshotImportReport {
+        var request = request
+        if request.department == nil, request.kind != .avoidance, (request.format ?? InputFormat.guess(path: request.path)) == .xml {
+            // An XML register names its department on the root element.
+            request.department = XMLTabularStream.declaredDepartment(path: request.path, shape: try Self.shape(of: request.kind))
+        }
         let started = DispatchTime.now()
         var report = SnapshotImportReport(kind: request.kind, file: request.displayName, department: request.department, outcome: .imported)
+        if request.kind != .avoidance, (request.department ?? "").isEmpty {
+            return Self.fileRejected(report, Diagnostic(
+                .error, "the \(request.kind.rawValue) names no department: give --department (an XML file may name it in <\((try? Self.shape(of: request.kind))?.xmlRoot ?? "registry") department=\"…\">)",
+                at: SourceLocation(file: request.displayName)))
+        }
         defer {}
         func finish(_ report: inout SnapshotImportReport) {
             report.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -315,14 +325,18 @@ public struct SnapshotImporter {
         }
     }
 
+    /// The shape of a kind of snapshot.
+    static func shape(of kind: SnapshotKind) throws -> TabularShape {
+        switch kind {
+        case .register: try .register()
+        case .inspectors: try .inspectors()
+        case .avoidance: try .avoidance()
+        }
+    }
+
     /// Opens the right reader for the file.
     static func openStream(_ request: SnapshotImportRequest) throws -> any TabularStream {
-        let shape: TabularShape
-        switch request.kind {
-        case .register: shape = try .register()
-        case .inspectors: shape = try .inspectors()
-        case .avoidance: shape = try .avoidance()
-        }
+        let shape = try shape(of: request.kind)
         switch request.format ?? InputFormat.guess(path: request.path) {
         case .csv:
             let reader = try DelimitedFileReader(

@@ -1,20 +1,125 @@
-// TEMPORARY stub until the xml branch lands.
+// An XML register (or inspector register, or avoidance list) as tabular rows: each record element
+// is one row; its child elements and attributes are matched to canonical fields by the same alias
+// table as CSV headers.
+
 public import Pipeline
 
-/// An XML file as tabular rows.
+/// An XML file read with `XMLRecordReader`, its field names mapped through the shape's aliases.
+///
+/// Rows start on the line of their record's start tag. The column of a field is its position
+/// within the record (attributes first, then child elements), 1-based. A required field that no
+/// record of the file carries is a file-level error at the end, as a missing CSV column is.
 public final class XMLTabularStream: TabularStream {
-    /// Column names of the rejects file.
-    public var rejectsHeader: [String] { [] }
-    /// Bytes read.
-    public var bytesRead: Int { 0 }
-    /// Warnings.
-    public var warnings: [Diagnostic] { [] }
-    /// Opens the file.
-    public init(path: String, displayName: String, shape: TabularShape, department: String?, validate: Bool, chunkSize: Int) throws {
-        throw MalformedFileError(location: SourceLocation(file: displayName), message: "XML not yet supported")
+    private let reader: XMLRecordReader
+    private let shape: TabularShape
+    private let displayName: String
+    private let department: String?
+    private var fieldIndex: [String: Int?] = [:]
+    private var seenFields: Set<Int> = []
+    private var warnedNames: Set<String> = []
+    private var checkedRoot = false
+    private var rows = 0
+    private var diagnosticsTaken = 0
+    /// Warnings so far (unknown field names, schema problems).
+    public private(set) var warnings: [Diagnostic] = []
+
+    /// The rejects file lists the canonical fields.
+    public var rejectsHeader: [String] { shape.fields }
+    /// Bytes read so far.
+    public var bytesRead: Int { reader.bytesRead }
+
+    /// Opens the file; `validate` checks it against the bundled register XSD in the same pass.
+    public init(
+        path: String, displayName: String, shape: TabularShape, department: String?, validate: Bool, chunkSize: Int = 64 * 1024
+    ) throws {
+        let schema = validate ? try XMLSchema.bundledRegister() : nil
+        reader = try XMLRecordReader(
+            path: path, displayName: displayName, rootName: shape.xmlRoot, recordName: shape.xmlRecord,
+            validatingWith: schema, chunkSize: chunkSize)
+        self.shape = shape
+        self.displayName = displayName
+        self.department = department
     }
-    /// Next row.
-    public func next() throws -> TabularRow? { nil }
-    /// End checks.
-    public func finish() throws {}
+
+    /// The next record as a row.
+    public func next() throws -> TabularRow? {
+        let next = try reader.next()
+        takeDiagnostics()
+        if !checkedRoot {
+            checkedRoot = true
+            try checkDepartment()
+        }
+        guard let record = next else { return nil }
+        rows += 1
+        var values: [String?] = Array(repeating: nil, count: shape.fields.count)
+        var columns: [Int?] = Array(repeating: nil, count: shape.fields.count)
+        var problem: String?
+        for (position, field) in record.fields.enumerated() {
+            guard let index = canonicalIndex(of: field) else { continue }
+            seenFields.insert(index)
+            if values[index] != nil {
+                problem = problem ?? "field \(shape.label(shape.fields[index])) is given twice (as '\(field.name)')"
+                continue
+            }
+            values[index] = field.value
+            columns[index] = position + 1
+        }
+        // Absent elements are empty fields, so that the row validator names what is missing.
+        for (index, value) in values.enumerated() where value == nil { values[index] = "" }
+        let original = values.map { $0 ?? "" }
+        return TabularRow(line: record.line, values: values, columns: columns, original: original, problem: problem)
+    }
+
+    /// A required field that no record carried is a file-level error (the XML form of a missing column).
+    public func finish() throws {
+        takeDiagnostics()
+        let invalid = warnings.filter { $0.severity == .error }
+        if let first = invalid.first {
+            throw MalformedFileError(
+                location: first.location ?? SourceLocation(file: displayName),
+                message: "the file is not valid against register.xsd (\(invalid.count) problem\(invalid.count == 1 ? "" : "s"); the first): \(first.message)")
+        }
+        guard rows > 0 else { return }
+        for required in shape.required {
+            guard let index = shape.fields.firstIndex(of: required), !seenFields.contains(index) else { continue }
+            throw MalformedFileError(
+                location: SourceLocation(file: displayName),
+                message: "required field '\(shape.label(required))' is in no <\(shape.xmlRecord)> (accepted names: \(shape.aliases.spellings(of: required).joined(separator: ", ")), \(required))")
+        }
+    }
+
+    private func canonicalIndex(of field: XMLField) -> Int? {
+        if let known = fieldIndex[field.name] { return known }
+        let index = shape.aliases.canonical(for: field.name).flatMap { shape.fields.firstIndex(of: $0) }
+        fieldIndex[field.name] = index
+        if index == nil, !warnedNames.contains(field.name) {
+            warnedNames.insert(field.name)
+            warnings.append(Diagnostic(
+                .warning, "field '\(field.name)' is not a known field; it is ignored", at: SourceLocation(file: displayName, line: field.line)))
+        }
+        return index
+    }
+
+    private func takeDiagnostics() {
+        let all = reader.diagnostics
+        guard all.count > diagnosticsTaken else { return }
+        warnings.append(contentsOf: all[diagnosticsTaken...])
+        diagnosticsTaken = all.count
+    }
+
+    private func checkDepartment() throws {
+        guard let department, let declared = reader.rootAttributes["department"]?.trimmingWhitespace(), !declared.isEmpty else { return }
+        if declared != department {
+            throw MalformedFileError(
+                location: SourceLocation(file: displayName, line: 1),
+                message: "the file is the register of \(declared), not of \(department); check --department")
+        }
+    }
+
+    /// The department an XML file names on its root element, if any.
+    public static func declaredDepartment(path: String, shape: TabularShape) -> String? {
+        guard let reader = try? XMLRecordReader(path: path, rootName: shape.xmlRoot, recordName: shape.xmlRecord) else { return nil }
+        _ = try? reader.next()
+        return reader.rootAttributes["department"]?.trimmingWhitespace()
+    }
 }

@@ -317,6 +317,89 @@ func importFile(
         #expect(pairs.diagnostics.first?.description == "avoid.csv:3:2: error: USCC check character is 'X', expected 'K' [uscc=91140981MA0KDLX98X]")
     }
 
+    @Test func theXMLRegisterGivesTheSameStoreAsTheCSV() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let csv = folder.path("register.csv"), xml = folder.path("register.xml")
+        let sidecar = try RegisterFileWriter.write(Self.generator, layout: .csv, to: csv)
+        let xmlSidecar = try RegisterFileWriter.write(Self.generator, layout: .xml, to: xml)
+        let fromCSV = try Store.inMemory(), fromXML = try Store.inMemory()
+        try importFile(fromCSV, csv)
+        // The department comes from <registry department="…">.
+        let report = try importFile(fromXML, xml, department: nil)
+        #expect(report.department == "原平市市场监督管理局")
+        #expect(report.rowsRejected == sidecar.count)
+        #expect(report.diagnostics.filter { $0.severity == .error }.map { $0.location?.line ?? 0 } == xmlSidecar.map(\.line))
+        #expect(try currentRegister(fromXML) == currentRegister(fromCSV))
+    }
+
+    @Test func theXMLImportFedOneByteAtATimeMatchesWhole() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let xml = folder.path("small.xml")
+        try RegisterFileWriter.write(RegisterGenerator(seed: 11, rows: 120, badRowRate: 0.01), layout: .xml, to: xml)
+        let whole = try Store.inMemory(), bytewise = try Store.inMemory()
+        let a = try importFile(whole, xml, department: nil)
+        let b = try importFile(bytewise, xml, department: nil, chunkSize: 1)
+        #expect(a.diagnostics == b.diagnostics)
+        #expect(a.rowsRejected == RegisterDefect.allCases.count)
+        #expect(try currentRegister(whole) == currentRegister(bytewise))
+    }
+
+    @Test func anXMLFileCutShortChangesNothing() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let xml = folder.path("full.xml")
+        try RegisterFileWriter.write(RegisterGenerator(seed: 5, rows: 50, badRowRate: 0), layout: .xml, to: xml)
+        let store = try Store.inMemory()
+        let v1 = folder.path("v1.csv")
+        try RegisterFileWriter.write(RegisterGenerator(seed: 9, rows: 20, badRowRate: 0), layout: .csv, to: v1)
+        try importFile(store, v1)
+        let before = try currentRegister(store)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: xml))
+        let cut = try folder.write("cut.xml", Array(bytes.prefix(bytes.count * 2 / 3)))
+        let report = try importFile(store, cut)
+        #expect(report.outcome == .fileRejected)
+        #expect(report.status == .dataRejected)
+        #expect(report.diagnostics.count == 1)
+        #expect(report.diagnostics.first?.message.contains("cut short") == true)
+        #expect(try currentRegister(store) == before)
+        #expect(try store.rowCount("imports") == 1)
+    }
+
+    @Test func hostileXMLFailsCleanlyAndLeaksNothing() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let secret = try folder.write("secret.txt", "TOP-SECRET-LINE")
+        let xxe = try folder.write("xxe.xml", """
+            <?xml version="1.0"?>
+            <!DOCTYPE registry [<!ENTITY leak SYSTEM "file://\(secret)">]>
+            <registry department="原平市市场监督管理局"><entity><uscc>\(Self.code(1))</uscc><name>&leak;</name>
+            <entity_type>企业</entity_type><category>燃气经营企业</category><region_code>140981</region_code><status>存续</status></entity></registry>
+
+            """)
+        var laughs = "<?xml version=\"1.0\"?>\n<!DOCTYPE registry [\n<!ENTITY lol \"lol\">\n"
+        for level in 1...9 {
+            laughs += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level == 1 ? "" : String(level - 1));", count: 10) + "\">\n"
+        }
+        laughs += "]>\n<registry><entity><uscc>\(Self.code(2))</uscc><name>&lol9;</name></entity></registry>\n"
+        let bomb = try folder.write("laughs.xml", laughs)
+        let store = try Store.inMemory()
+        for (path, name) in [(xxe, "xxe.xml"), (bomb, "laughs.xml")] {
+            let started = Date()
+            let report = try importFile(store, path)
+            #expect(Date().timeIntervalSince(started) < 5)
+            #expect(report.outcome == .fileRejected, "\(name)")
+            #expect(report.diagnostics.count == 1)
+            let message = report.diagnostics.first?.description ?? ""
+            #expect(message.hasPrefix("\(name):2:1: error: "), "\(message)")
+            #expect(message.contains("DOCTYPE"))
+            #expect(!message.contains("TOP-SECRET"))
+        }
+        #expect(try store.rowCount("register_rows") == 0)
+        #expect(try store.rowCount("imports") == 0)
+    }
+
     /// A valid USCC for a small number.
     static func code(_ n: Int) -> String {
         let body = "91140981MA0KD" + String(format: "%04d", n)
