@@ -222,7 +222,14 @@ extension String {
         }
         // The last byte of a multi-byte character is a continuation byte; check the scalar instead.
         if plain(head), tail > 0x20, tail < 0x80 { return self }
-        if plain(head), tail >= 0x80, let last = unicodeScalars.last, !last.properties.isWhitespace { return self }
+        if plain(head), tail >= 0x80 {
+            // Non-ASCII whitespace scalars are U+0085, U+00A0 (lead C2), U+1680 (E1), U+2000–U+205F
+            // (E2) and U+3000 (E3); a text ending in any other multi-byte character needs no trim.
+            let count = bytes.count
+            let lead2 = count >= 2 ? bytes[bytes.index(bytes.endIndex, offsetBy: -2)] : 0
+            let lead3 = count >= 3 ? bytes[bytes.index(bytes.endIndex, offsetBy: -3)] : 0
+            if lead2 != 0xC2, lead3 != 0xE1, lead3 != 0xE2, lead3 != 0xE3 { return self }
+        }
         let isSpace: (Character) -> Bool = { $0.isWhitespace }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[first...last])

@@ -35,6 +35,32 @@ public struct FileDigest: Sendable, Hashable {
     }
 }
 
+/// A file digest computed on another thread while the caller streams the same file.
+final class PendingDigest: @unchecked Sendable {
+    private let lock = NSLock()
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<FileDigest, any Error>?
+
+    /// Starts hashing `path` on a background queue.
+    init(path: String, displayName: String) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            let outcome = Result { try FileDigest.of(path: path, displayName: displayName) }
+            lock.withLock { result = outcome }
+            done.signal()
+        }
+    }
+
+    /// Waits for the digest.
+    func wait() throws -> FileDigest {
+        done.wait()
+        done.signal()
+        guard let result = lock.withLock({ result }) else {
+            throw MalformedFileError(location: SourceLocation(file: "digest"), message: "the digest was not computed")
+        }
+        return try result.get()
+    }
+}
+
 extension String {
     /// Pads with zeros on the left to `width` characters.
     func leftPadded(to width: Int) -> String {

@@ -196,7 +196,7 @@ public struct SnapshotImporter {
     /// The share of current rows a snapshot may remove without `--allow-mass-removal`: 20%.
     public static let massRemovalLimit = 0.20
     /// SQLite's page cache during an import, in KiB.
-    static let importCacheKiB = 48 * 1024
+    static let importCacheKiB = 8 * 1024
 
     /// The store.
     public let store: Store
@@ -232,26 +232,40 @@ public struct SnapshotImporter {
             report.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         }
         do {
-            let digest = try FileDigest.of(path: request.path, displayName: request.displayName)
-            report.sha256 = digest.sha256
+            // The content hash decides whether the file is already the latest import. Only a
+            // file of the same size can be, so the hash is computed first only then; otherwise
+            // it is computed on another core while the rows stream, and stored at the end.
+            let byteCount = try Self.fileSize(request.path, displayName: request.displayName)
+            let sameSize = try store.read { db in
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM imports WHERE scope_key = ? AND byte_count = ?)", arguments: [request.scopeKey, byteCount])
+            } ?? false
+            let known = sameSize ? try FileDigest.of(path: request.path, displayName: request.displayName) : nil
+            let pending = sameSize ? nil : PendingDigest(path: request.path, displayName: request.displayName)
+            let digest: () throws -> FileDigest = {
+                if let known { return known }
+                guard let pending else { throw MalformedFileError(location: SourceLocation(file: request.displayName), message: "no digest") }
+                return try pending.wait()
+            }
+            report.sha256 = known?.sha256
             if request.dryRun || store.access == .readOnly {
                 try store.read { db in
-                    if try Self.isLatest(digest, scope: request.scopeKey, db: db) {
+                    if let known, try Self.isLatest(known, scope: request.scopeKey, db: db) {
                         report.outcome = .unchanged
                         return
                     }
                     report.outcome = .dryRun
-                    try importRows(request, digest: digest, db: db, write: false, report: &report)
+                    try importRows(request, byteCount: byteCount, digest: digest, db: db, write: false, report: &report)
                 }
             } else {
                 try store.write { db in
-                    if try Self.isLatest(digest, scope: request.scopeKey, db: db) {
+                    if let known, try Self.isLatest(known, scope: request.scopeKey, db: db) {
                         report.outcome = .unchanged
                         return
                     }
-                    try importRows(request, digest: digest, db: db, write: true, report: &report)
+                    try importRows(request, byteCount: byteCount, digest: digest, db: db, write: true, report: &report)
                 }
             }
+            _ = try? pending?.wait()
         } catch let error as MalformedFileError {
             report = Self.fileRejected(report, Diagnostic(.error, error.message, at: error.location))
         } catch let error as DecodingError {
@@ -272,6 +286,15 @@ public struct SnapshotImporter {
         return rejected
     }
 
+    /// The size of a file, or a file error naming it.
+    static func fileSize(_ path: String, displayName: String) throws -> Int {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw MalformedFileError(location: SourceLocation(file: displayName), message: "cannot open the file: \(String(cString: strerror(errno)))")
+        }
+        return Int(info.st_size)
+    }
+
     /// True if the latest import of the scope has this content.
     static func isLatest(_ digest: FileDigest, scope: String, db: Database) throws -> Bool {
         let latest = try String.fetchOne(db, sql: "SELECT content_sha256 FROM imports WHERE scope_key = ? ORDER BY id DESC LIMIT 1", arguments: [scope])
@@ -281,7 +304,8 @@ public struct SnapshotImporter {
     // MARK: The import proper
 
     private func importRows(
-        _ request: SnapshotImportRequest, digest: FileDigest, db: Database, write: Bool, report: inout SnapshotImportReport
+        _ request: SnapshotImportRequest, byteCount: Int, digest: () throws -> FileDigest, db: Database, write: Bool,
+        report: inout SnapshotImportReport
     ) throws {
         let stream = try Self.openStream(request)
         var departmentID: Int64?
@@ -299,28 +323,30 @@ public struct SnapshotImporter {
                 INSERT INTO imports (kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-                arguments: [request.kind.rawValue, departmentID, request.scopeKey, request.displayName, digest.sha256, digest.byteCount, clock.now().storeTimestamp])
+                arguments: [request.kind.rawValue, departmentID, request.scopeKey, request.displayName, "", byteCount, clock.now().storeTimestamp])
             importID = db.lastInsertedRowID
         }
         switch request.kind {
         case .register:
             var adapter = RegisterAdapter(departmentID: departmentID ?? 0, importID: importID)
-            try run(&adapter, stream: stream, request: request, db: db, write: write, report: &report)
+            try run(&adapter, stream: stream, request: request, byteCount: byteCount, db: db, write: write, report: &report)
         case .inspectors:
             var adapter = InspectorAdapter(departmentID: departmentID ?? 0, importID: importID)
-            try run(&adapter, stream: stream, request: request, db: db, write: write, report: &report)
+            try run(&adapter, stream: stream, request: request, byteCount: byteCount, db: db, write: write, report: &report)
         case .avoidance:
             var adapter = AvoidanceAdapter(importID: importID)
-            try run(&adapter, stream: stream, request: request, db: db, write: write, report: &report)
+            try run(&adapter, stream: stream, request: request, byteCount: byteCount, db: db, write: write, report: &report)
         }
+        let sha256 = try digest().sha256
+        report.sha256 = sha256
         if write {
             let summary = String(decoding: try canonicalJSON(ImportCounts(report)), as: UTF8.self)
             try db.execute(
                 sql: """
-                UPDATE imports SET rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?, changed = ?, removed = ?,
-                    unchanged = ?, summary_json = ? WHERE id = ?
+                UPDATE imports SET content_sha256 = ?, rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?, changed = ?,
+                    removed = ?, unchanged = ?, summary_json = ? WHERE id = ?
                 """,
-                arguments: [report.rowsRead, report.rowsImported, report.rowsRejected, report.added, report.changed, report.removed,
+                arguments: [sha256, report.rowsRead, report.rowsImported, report.rowsRejected, report.added, report.changed, report.removed,
                             report.unchanged, summary, importID])
         }
     }
@@ -350,14 +376,14 @@ public struct SnapshotImporter {
     }
 
     private func run<Adapter: SnapshotAdapter>(
-        _ adapter: inout Adapter, stream: any TabularStream, request: SnapshotImportRequest, db: Database, write: Bool,
+        _ adapter: inout Adapter, stream: any TabularStream, request: SnapshotImportRequest, byteCount: Int, db: Database, write: Bool,
         report: inout SnapshotImportReport
     ) throws {
         // A larger page cache while the import runs: index pages touched in USCC order stay in memory.
         let previousCacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
         try db.execute(sql: "PRAGMA cache_size = \(-Self.importCacheKiB)")
         defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCacheSize)") }
-        var current = try adapter.loadCurrent(db)
+        var current = try adapter.loadCurrent(db, expectedRows: byteCount / 200)
         report.previousCount = current.count
         if write { try adapter.prepare(db) }
         var rejects: RejectsWriter?
@@ -432,9 +458,15 @@ public struct SnapshotImporter {
         try stream.finish()
         report.diagnostics.append(contentsOf: stream.warnings)
         report.diagnostics.sort { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) }
+        var closing: [Int64] = []
         for slot in current.values where slot.rowID != 0 && slot.line == 0 {
             report.removed += 1
-            if write { try adapter.close(rowID: slot.rowID) }
+            closing.append(slot.rowID)
+        }
+        if write {
+            // In row order, so that the updates walk the table once.
+            for rowID in closing.sorted() { try adapter.close(rowID: rowID) }
+            try adapter.finishWrites(&current)
         }
         if report.previousCount > 0, !request.allowMassRemoval,
            Double(report.removed) > Self.massRemovalLimit * Double(report.previousCount) {
@@ -505,13 +537,20 @@ protocol SnapshotAdapter {
     /// The rejection of a second row with the same key.
     func repeatRejection(_ record: Record, firstLine: Int) -> RowRejection
     /// The current rows of the scope.
-    func loadCurrent(_ db: Database) throws -> [Key: CurrentSlot]
+    func loadCurrent(_ db: Database, expectedRows: Int) throws -> [Key: CurrentSlot]
     /// Prepares the write statements.
     mutating func prepare(_ db: Database) throws
     /// Inserts a new current version.
     func insert(_ record: Record, hash: Int64, isNew: Bool) throws
     /// Closes a current version.
     func close(rowID: Int64) throws
+    /// Writes what is best written at the end, in key order (registers: new entities).
+    func finishWrites(_ current: inout [Key: CurrentSlot]) throws
+}
+
+extension SnapshotAdapter {
+    /// Nothing to write at the end by default.
+    func finishWrites(_ current: inout [Key: CurrentSlot]) throws {}
 }
 
 /// FNV-1a 64 over values, each followed by a unit separator; nil is a record separator. Change detection only.
@@ -610,10 +649,11 @@ struct RegisterAdapter: SnapshotAdapter {
         RegisterRowValidator.repeatRejection(record.uscc, firstLine: firstLine)
     }
 
-    func loadCurrent(_ db: Database) throws -> [USCCKey: CurrentSlot] {
+    func loadCurrent(_ db: Database, expectedRows: Int) throws -> [USCCKey: CurrentSlot] {
         var current: [USCCKey: CurrentSlot] = [:]
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM register_rows WHERE department_id = ? AND valid_to_import IS NULL", arguments: [departmentID]) ?? 0
-        current.reserveCapacity(count)
+        // Sized once for the current rows and the file's likely rows: no rehash, no doubled peak.
+        current.reserveCapacity(max(count, expectedRows))
         let select = try RawStatement(db, "SELECT id, uscc, row_hash FROM register_rows WHERE department_id = ? AND valid_to_import IS NULL")
         select.bind(departmentID, at: 1)
         while try select.step() {
@@ -634,7 +674,7 @@ struct RegisterAdapter: SnapshotAdapter {
     }
 
     func insert(_ r: EntityRecord, hash: Int64, isNew: Bool) throws {
-        guard let insertRow, let insertEntity else { return }
+        guard let insertRow else { return }
         insertRow.bind(departmentID, at: 1)
         insertRow.bind(r.uscc, at: 2)
         insertRow.bind(r.name, at: 3)
@@ -652,8 +692,17 @@ struct RegisterAdapter: SnapshotAdapter {
         insertRow.bind(hash, at: 15)
         insertRow.bind(importID, at: 16)
         try insertRow.run()
-        if isNew {
-            insertEntity.bind(r.uscc, at: 1)
+    }
+
+    /// New entities enter `entities` in USCC order: the B-tree is filled front to back instead of at random.
+    func finishWrites(_ current: inout [USCCKey: CurrentSlot]) throws {
+        guard let insertEntity else { return }
+        var fresh: [USCCKey] = []
+        for (key, slot) in current where slot.rowID == 0 && slot.line > 0 { fresh.append(key) }
+        current = [:]  // the key table is no longer needed: free it before sorting
+        fresh.sort { ($0.high, $0.low) < ($1.high, $1.low) }
+        for key in fresh {
+            insertEntity.bind(key.text, at: 1)
             insertEntity.bind(importID, at: 2)
             try insertEntity.run()
         }
@@ -710,7 +759,7 @@ struct InspectorAdapter: SnapshotAdapter {
         RowRejection(fieldName: "inspector_id", reason: "inspector_id \(record.inspectorID) repeats the row on line \(firstLine); the first is kept")
     }
 
-    func loadCurrent(_ db: Database) throws -> [String: CurrentSlot] {
+    func loadCurrent(_ db: Database, expectedRows: Int) throws -> [String: CurrentSlot] {
         var current: [String: CurrentSlot] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, inspector_id, row_hash FROM inspector_rows WHERE department_id = ? AND valid_to_import IS NULL", arguments: [departmentID]) {
             current[row["inspector_id"]] = CurrentSlot(rowID: row["id"], hash: row["row_hash"], line: 0)
@@ -779,7 +828,7 @@ struct AvoidanceAdapter: SnapshotAdapter {
         RowRejection(fieldName: "uscc", reason: "the pair \(record.inspectorID) / \(record.uscc) repeats the row on line \(firstLine); the first is kept")
     }
 
-    func loadCurrent(_ db: Database) throws -> [String: CurrentSlot] {
+    func loadCurrent(_ db: Database, expectedRows: Int) throws -> [String: CurrentSlot] {
         var current: [String: CurrentSlot] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, inspector_id, uscc, row_hash FROM avoidance_pairs WHERE valid_to_import IS NULL") {
             current[(row["inspector_id"] as String) + "|" + (row["uscc"] as String)] = CurrentSlot(rowID: row["id"], hash: row["row_hash"], line: 0)

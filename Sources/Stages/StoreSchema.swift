@@ -105,7 +105,10 @@ enum StoreSchema {
         valid_from_import       INTEGER NOT NULL REFERENCES imports(id),
         valid_to_import         INTEGER REFERENCES imports(id)
     );
-    CREATE UNIQUE INDEX register_rows_current ON register_rows(department_id, uscc) WHERE valid_to_import IS NULL;
+    -- The current snapshot of each department, in insertion order. (department, uscc) is unique among
+    -- current rows: the importer guarantees it with its in-memory key table, so that a million-row
+    -- import appends to this index instead of inserting at random into a (department, uscc) tree.
+    CREATE INDEX register_rows_current ON register_rows(department_id) WHERE valid_to_import IS NULL;
 
     -- Operator overrides for quarantined non-conforming codes.
     CREATE TABLE uscc_overrides (
