@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+@Suite("suiji import")
+struct ImportCommandTests {
+    static let header = "统一社会信用代码,名称,主体类型,行业类别,行政区划代码,登记状态,信用风险分类\n"
+    static let good = "91140981MA0KDLX98K,原平市甲公司,企业,燃气经营企业,140981,存续,A\n"
+    static let bad = "91140981MA0KDLXA0U,原平市乙公司,企业,燃气经营企业,140981,存续,E\n"
+
+    @Test func rejectedRowsGoToStderrAndTheRejectsFileWithExit65() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data((Self.header + Self.good + Self.bad).utf8).write(to: folder.appendingPathComponent("reg.csv"))
+        let result = try runSuiji(["import", "--department", "原平市市场监督管理局", "reg.csv"], in: folder)
+        #expect(result.status == 65)
+        #expect(result.stderr == "reg.csv:3:7: error: risk_class 'E' is not A, B, C, D, 低风险, 一般风险, 较高风险, 高风险 or empty [uscc=91140981MA0KDLXA0U]\n")
+        #expect(result.stdout.hasPrefix("imported the register of 原平市市场监督管理局 from reg.csv: 2 rows read, 1 imported, 1 rejected; entities: 1 added, 0 changed, 0 removed, 0 unchanged; "))
+        let rejects = try String(contentsOf: folder.appendingPathComponent("rejects/reg.csv.rejects.csv"), encoding: .utf8)
+        #expect(rejects == "统一社会信用代码,名称,主体类型,行业类别,行政区划代码,登记状态,信用风险分类,line,reason\r\n91140981MA0KDLXA0U,原平市乙公司,企业,燃气经营企业,140981,存续,E,3,\"risk_class 'E' is not A, B, C, D, 低风险, 一般风险, 较高风险, 高风险 or empty\"\r\n")
+
+        let again = try runSuiji(["import", "--department", "原平市市场监督管理局", "reg.csv"], in: folder)
+        #expect(again.status == 0)
+        #expect(again.stdout.hasSuffix("is already the latest register of 原平市市场监督管理局; nothing to do\n"))
+    }
+
+    @Test func aDryRunWritesNothingAndACleanFileExits0() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data((Self.header + Self.good).utf8).write(to: folder.appendingPathComponent("reg.csv"))
+        let dry = try runSuiji(["import", "--department", "原平市市场监督管理局", "--dry-run", "reg.csv"], in: folder)
+        #expect(dry.status == 0)
+        #expect(dry.stdout.hasPrefix("dry run, nothing written: importing reg.csv as the register of 原平市市场监督管理局 would give: 1 rows read"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("rejects").path))
+        let real = try runSuiji(["import", "--department", "原平市市场监督管理局", "reg.csv"], in: folder)
+        #expect(real.status == 0)
+        #expect(real.stderr == "")
+    }
+
+    @Test func aCSVNeedsADepartment() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data((Self.header + Self.good).utf8).write(to: folder.appendingPathComponent("reg.csv"))
+        let result = try runSuiji(["import", "reg.csv"], in: folder)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--department is required for a CSV register"))
+    }
+}
