@@ -1,0 +1,45 @@
+public import ArgumentParser
+import Foundation
+public import Stages
+
+/// `suiji publish [--out DIR] [--dry-run] [--json]`.
+struct PublishCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Write the GSXT payloads of results not yet published or changed since, and record them in the publication ledger.",
+        discussion: """
+        With --dry-run nothing is written: the diff against the publication ledger is printed (records to add,
+        to change with their field differences, to withdraw) and the exit code is 0 if nothing would change,
+        2 if something would, 1 on error.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The output folder (default: the configuration's paths.outbox).")
+    var out: String?
+
+    @Flag(help: "Print the diff against the publication ledger; write nothing.")
+    var dryRun = false
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func run() throws {
+        let configuration = try global.configuration()
+        do {
+            let store = try Store(path: global.storePath(configuration), access: dryRun ? .readOnly : .readWrite)
+            let request = PublishRequest(
+                outDirectory: out ?? configuration.resolvedPath(\.paths.outbox), formats: configuration.publish.formats, dryRun: dryRun)
+            let report = try Publisher(store: store).run(request)
+            report.diagnostics.forEach { printError($0.description) }
+            print(json ? try report.json() : report.text)
+            try finish(with: report.status)
+        } catch let error as PublicationError {
+            printError(error.description)
+            throw ExitCode(ExitStatus.failure.rawValue)
+        } catch let error as StoreError {
+            printError(error.description)
+            throw ExitCode(ExitStatus.failure.rawValue)
+        }
+    }
+}
