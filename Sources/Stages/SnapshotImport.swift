@@ -883,20 +883,7 @@ struct RejectsWriter {
     }
 
     mutating func append(_ fields: [String]) {
-        for (index, field) in fields.enumerated() {
-            if index > 0 { buffer.append(0x2C) }
-            if field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-                buffer.append(0x22)
-                for byte in field.utf8 {
-                    if byte == 0x22 { buffer.append(0x22) }
-                    buffer.append(byte)
-                }
-                buffer.append(0x22)
-            } else {
-                buffer.append(contentsOf: field.utf8)
-            }
-        }
-        buffer.append(contentsOf: [0x0D, 0x0A])
+        RegisterFileWriter.appendCSV(fields, to: &buffer, newline: [0x0D, 0x0A])
         if buffer.count > 1 << 20 { flush() }
     }
 
