@@ -269,7 +269,7 @@ public struct DrawStore {
             }
         }
         guard !targets.isEmpty else {
-            throw DrawStoreError(.failure, "nothing to draw: no prepared and undrawn group and round\(tasks == nil ? "" : " among the selected tasks"); run `suiji draw prepare` first")
+            throw DrawStoreError(.failure, "nothing to draw: no prepared and undrawn group and round\(tasks == nil ? "" : " among the selected tasks"); run `suiji draw prepare` first (to draw a drawn round again, give --round N --reason TEXT)")
         }
         // Recompute every commitment from the store: the frozen inputs must still hold.
         let inputs = try inputs ?? store.drawInputs()
