@@ -10,6 +10,9 @@ struct Suiji: ParsableCommand {
         Exit codes: 0 success; 1 failure; 2 a dry run found changes; 64 usage error;
         65 input data rejected (in whole or in part); 75 another run holds the lock.
         """,
-        subcommands: [PlanCommand.self, ImportCommand.self, InspectorsCommand.self, AvoidanceCommand.self, ResultsCommand.self, PublishCommand.self, ReportCommand.self, GenerateCommand.self, DemoCommand.self]
+        subcommands: [
+            PlanCommand.self, ImportCommand.self, InspectorsCommand.self, AvoidanceCommand.self, DrawCommand.self,
+            ResultsCommand.self, PublishCommand.self, ReportCommand.self, GenerateCommand.self, DemoCommand.self,
+        ]
     )
 }

@@ -153,9 +153,11 @@ enum StoreSchema {
         commitment_sha256   TEXT NOT NULL UNIQUE,
         canonical_json      TEXT NOT NULL,
         algorithm_version   TEXT NOT NULL,
-        prepared_at         TEXT NOT NULL
+        prepared_at         TEXT NOT NULL,
+        prepared_seq        INTEGER NOT NULL,        -- the latest prepared (highest) is the one `draw run` draws
+        derived_from        TEXT                     -- set when `run --allow-partial-teams` relaxed a published commitment
     );
-    CREATE INDEX draw_commitments_by_group ON draw_commitments(group_key, round);
+    CREATE INDEX draw_commitments_by_group ON draw_commitments(plan_id, group_key, round, prepared_seq);
 
     -- Public seeds as they arrive, after their commitment.
     CREATE TABLE draw_seeds (

@@ -67,8 +67,8 @@ struct PublicationWorld {
             let commitment = SHA256.hex("\(group)|\(round)|\(usccs)")
             try db.execute(
                 sql: """
-                INSERT INTO draw_commitments (plan_id, group_key, round, commitment_sha256, canonical_json, algorithm_version, prepared_at)
-                VALUES (?, ?, ?, ?, '{}', 'test', '2024-01-01T00:00:00Z')
+                INSERT INTO draw_commitments (plan_id, group_key, round, commitment_sha256, canonical_json, algorithm_version, prepared_at, prepared_seq)
+                VALUES (?, ?, ?, ?, '{}', 'test', '2024-01-01T00:00:00Z', 1)
                 """,
                 arguments: [planID, group, round, commitment])
             let perClass = population.map { "{\"population\":\($0)}" }.joined(separator: ",")
