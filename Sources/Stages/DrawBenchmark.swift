@@ -31,12 +31,15 @@ public struct DrawBenchmarkReport: Sendable, Hashable, Codable, CustomStringConv
     public var teams: Int
     /// The matching.
     public var matchSeconds: Double
+    /// The draw's phases (population, commitment, draw): CPU seconds summed over groups (run in parallel).
+    public var phases: [String: Double]
 
     /// A readable summary.
     public var description: String {
         func s(_ x: Double) -> String { String(format: "%.3f s", x) }
         return """
         draw: \(entities) entities, \(groups) groups (all tasks), \(drawn) drawn: index \(s(indexSeconds)), prepare+commit+draw \(s(drawSeconds)) (generation \(s(generateSeconds)) not counted)
+          phases: \(phases.keys.sorted().map { "\($0) \(s(phases[$0] ?? 0))" }.joined(separator: ", "))
         match: \(objects) objects, \(inspectors) inspectors in \(departments) departments, \(teams) teams: \(s(matchSeconds))
         """
     }
@@ -47,7 +50,7 @@ public enum DrawBenchmark {
     /// Runs both parts.
     public static func run(plan: AnnualPlan, scopeMap: ScopeMap, entities count: Int, objects: Int, inspectors: Int, departments: Int,
                            cooperators: Int, seed: String = "20240101") throws -> DrawBenchmarkReport {
-        func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+        @Sendable func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
             let start = DispatchTime.now().uptimeNanoseconds
             let value = try body()
             return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
@@ -75,18 +78,21 @@ public enum DrawBenchmark {
         }
         let (inputs, indexSeconds) = time { DrawInputs(entities: raw) }
         let rules = DrawRules(.defaults)
+        var phases: [String: Double] = [:]
         let (drawn, drawSeconds) = try time { () throws -> Int in
-            var total = 0
-            for group in groups {
-                let population = Population(of: inputs.candidates(for: group, scopeMap: scopeMap), group: group, scopeMap: scopeMap, rules: rules.population)
-                guard let round = group.schedule.rounds.first else { continue }
+            // Groups are independent: on every core, as `draw prepare` and `draw run` do.
+            let perGroup = try ParallelMap.map(groups.count) { i -> (Int, [Double]) in
+                let group = groups[i]
+                guard let round = group.schedule.rounds.first else { return (0, [0, 0, 0]) }
+                let (population, t1) = time { inputs.population(of: group, scopeMap: scopeMap, rules: rules.population) }
                 let quota = rules.quota(of: group, population: population.perClass)
                 let prepared = PreparedDraw(group: group, round: round, population: population, exclusions: [], quota: quota, notes: [])
-                let commitment = DrawCommitment(prepared)
-                _ = commitment.hash
-                total += prepared.draw(publicSeed: seed).order.count
+                let (_, t2) = time { DrawCommitment(prepared).hash }
+                let (n, t3) = time { prepared.draw(publicSeed: seed).order.count }
+                return (n, [t1, t2, t3])
             }
-            return total
+            for (name, k) in [("population", 0), ("commitment", 1), ("draw", 2)] { phases[name] = perGroup.reduce(0) { $0 + $1.1[k] } }
+            return perGroup.reduce(0) { $0 + $1.0 }
         }
 
         // (b) matching.
@@ -113,6 +119,6 @@ public enum DrawBenchmark {
         }
         return DrawBenchmarkReport(entities: count, groups: groups.count, drawn: drawn, generateSeconds: generateSeconds, indexSeconds: indexSeconds,
                                    drawSeconds: drawSeconds, objects: objects, inspectors: inspectors, departments: names.count, teams: teams,
-                                   matchSeconds: matchSeconds)
+                                   matchSeconds: matchSeconds, phases: phases)
     }
 }

@@ -92,19 +92,44 @@ public struct DrawInputs: Sendable {
             if let old = merged[e.uscc], old.rawValue >= c.rawValue { continue }
             merged[e.uscc] = c
         }
+        // Index order is USCC order (code points = UTF-8 bytes), so that a group's population comes
+        // out sorted from a sort of integer indices. The store loads rows sorted already.
+        var entities = entities
+        if !Self.isSortedByUSCC(entities) {
+            if entities.allSatisfy({ $0.uscc.utf8.allSatisfy { $0 < 0x80 } }) {
+                entities.sort { $0.uscc < $1.uscc }  // ASCII: String's order is byte order, and much faster
+            } else {
+                entities.sort { $0.uscc.utf8.lexicographicallyPrecedes($1.uscc.utf8) }
+            }
+        }
         var cleaned: [DrawEntity] = []
         cleaned.reserveCapacity(entities.count)
         var byCategory: [String: [Int]] = [:]
+        // Categories, statuses, regions and departments repeat: clean each distinct text once.
+        var cache: [String: String] = [:]
+        func clean(_ text: String) -> String {
+            if let done = cache[text] { return done }
+            let done = Self.clean(text)
+            cache[text] = done
+            return done
+        }
         for e in entities {
-            let category = Self.clean(e.category)
+            let category = clean(e.category)
             byCategory[category, default: []].append(cleaned.count)
-            cleaned.append(DrawEntity(uscc: e.uscc, category: category, region: Self.clean(e.region), status: Self.clean(e.status),
-                                      riskClass: merged[e.uscc], departments: e.departments.map(Self.clean)))
+            cleaned.append(DrawEntity(uscc: e.uscc, category: category, region: clean(e.region), status: clean(e.status),
+                                      riskClass: merged[e.uscc], departments: e.departments.map(clean)))
         }
         self.entities = cleaned
         self.byCategory = byCategory
         self.inspectors = inspectors
         self.avoidance = avoidance
+    }
+
+    static func isSortedByUSCC(_ entities: [DrawEntity]) -> Bool {
+        for i in entities.indices.dropFirst() where entities[i].uscc.utf8.lexicographicallyPrecedes(entities[i - 1].uscc.utf8) {
+            return false
+        }
+        return true
     }
 
     /// `PlanCellParser.clean`, skipped for plain ASCII without outer spaces (the common case).
@@ -115,6 +140,38 @@ public struct DrawInputs: Sendable {
             return text
         }
         return PlanCellParser.clean(text)
+    }
+
+    /// The population of `group`: `Population(of:group:scopeMap:rules:)`'s rules (Draw.swift) applied
+    /// to the entities of the categories its scopes cover, whose fields are already cleaned (so the
+    /// rejection counts cover those entities only).
+    public func population(of group: DrawGroup, scopeMap: ScopeMap, rules: PopulationRules) -> Population {
+        let departments = Set(rules.registers == .initiatorOnly ? [group.initiator] : group.departments)
+        var seen: Set<String> = []
+        var members: [PopulationMember] = []
+        var rejected: [PopulationRejection: Int] = [:]
+        for c in PopulationRejection.allCases { rejected[c] = 0 }
+        var indices: [Int] = []
+        for category in scopeMap.categories(forScopes: group.scopes) { indices += byCategory[category] ?? [] }
+        indices.sort()
+        do {
+            for i in indices {
+                let e = entities[i]
+                if seen.contains(e.uscc) {
+                    rejected[.duplicate, default: 0] += 1
+                } else if e.region != group.region {
+                    rejected[.region, default: 0] += 1
+                } else if !rules.activeStatuses.contains(e.status) {
+                    rejected[.status, default: 0] += 1
+                } else if !e.departments.contains(where: departments.contains) {
+                    rejected[.register, default: 0] += 1
+                } else {
+                    seen.insert(e.uscc)
+                    members.append(PopulationMember(uscc: e.uscc, riskClass: e.riskClass))
+                }
+            }
+        }
+        return Population(members: members, rejected: rejected)
     }
 
     /// The entities that can be in `group`'s population: those of a category its scopes cover.

@@ -150,11 +150,12 @@ public struct DrawStore {
     }
 
     /// The commitment of a group and round over `inputs`.
-    func commitment(group: DrawGroup, round: Int, inputs: DrawInputs, exclusions: Set<String>, allowPartialTeams: Bool) throws -> PreparedCommitment {
+    static func commitment(group: DrawGroup, round: Int, inputs: DrawInputs, exclusions: Set<String>, allowPartialTeams: Bool,
+                           scopeMap: ScopeMap, rules: DrawRules) throws -> PreparedCommitment {
         guard let drawRound = group.schedule.round(round) else {
             throw DrawStoreError(.usage, "group \(group.key) has rounds 1…\(group.schedule.rounds.count); there is no round \(round)")
         }
-        let population = Population(of: inputs.candidates(for: group, scopeMap: scopeMap), group: group, scopeMap: scopeMap, rules: rules.population)
+        let population = inputs.population(of: group, scopeMap: scopeMap, rules: rules.population)
         let admitted = Set(population.members.map(\.uscc))
         let kept = exclusions.filter { admitted.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let quota = rules.quota(of: group, population: population.perClass)
@@ -176,7 +177,7 @@ public struct DrawStore {
                         inputs: DrawInputs? = nil) throws -> [PreparedCommitment] {
         let groups = try Self.groups(of: plan, tasks: tasks)
         let inputs = try inputs ?? store.drawInputs()
-        var made: [PreparedCommitment] = []
+        var jobs: [(group: DrawGroup, round: Int, exclusions: Set<String>)] = []
         try store.read { db in
             let entries = try currentEntries(db, planID: planID)
             for group in groups {
@@ -198,9 +199,13 @@ public struct DrawStore {
                 if let later = drawn.keys.filter({ $0 > target }).min() {
                     throw DrawStoreError(.failure, "group \(group.key): round \(later) is already drawn; round \(target) cannot be prepared again")
                 }
-                let ex = try exclusions(db, entries: drawn, before: target)
-                made.append(try commitment(group: group, round: target, inputs: inputs, exclusions: ex, allowPartialTeams: allowPartialTeams))
+                jobs.append((group, target, try exclusions(db, entries: drawn, before: target)))
             }
+        }
+        let (scopeMap, rules, jobList) = (self.scopeMap, self.rules, jobs)
+        let made = try ParallelMap.map(jobList.count) { i in
+            try Self.commitment(group: jobList[i].group, round: jobList[i].round, inputs: inputs, exclusions: jobList[i].exclusions,
+                                allowPartialTeams: allowPartialTeams, scopeMap: scopeMap, rules: rules)
         }
         let now = clock.now().storeTimestamp
         try store.write { db in
@@ -241,7 +246,7 @@ public struct DrawStore {
                     allowPartialTeams: Bool = false, inputs: DrawInputs? = nil) throws -> [CompletedDraw] {
         let trimmedReason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         let groups = try Self.groups(of: plan, tasks: tasks)
-        struct Target { var group: DrawGroup; var round: Int; var hash: String; var commitment: DrawCommitment; var redraw: Bool }
+        struct Target: Sendable { var group: DrawGroup; var round: Int; var hash: String; var commitment: DrawCommitment; var redraw: Bool }
         var targets: [Target] = []
         var prepared: [String: [Int: LedgerEntry]] = [:]
         try store.read { db in
@@ -273,12 +278,17 @@ public struct DrawStore {
         }
         // Recompute every commitment from the store: the frozen inputs must still hold.
         let inputs = try inputs ?? store.drawInputs()
-        var draws: [(Target, DrawCommitment, DrawBundle)] = []
+        var excluded: [Set<String>] = []
         try store.read { db in
-            for t in targets {
-                let ex = try exclusions(db, entries: prepared[t.group.key] ?? [:], before: t.round)
+            for t in targets { excluded.append(try exclusions(db, entries: prepared[t.group.key] ?? [:], before: t.round)) }
+        }
+        let (scopeMap, rules) = (self.scopeMap, self.rules)
+        let (jobs, excludedSets) = (targets, excluded)
+        let draws = try ParallelMap.map(jobs.count) { i -> (Target, DrawCommitment, DrawBundle) in
+                let t = jobs[i]
                 let allow = t.commitment.inspectors?.allowPartialTeams ?? false
-                let now = try commitment(group: t.group, round: t.round, inputs: inputs, exclusions: ex, allowPartialTeams: allow)
+                let now = try Self.commitment(group: t.group, round: t.round, inputs: inputs, exclusions: excludedSets[i], allowPartialTeams: allow,
+                                              scopeMap: scopeMap, rules: rules)
                 if now.hash != t.hash {
                     throw DrawStoreError(.failure, "\(t.group.key) round \(t.round): the store no longer matches the commitment \(t.hash) "
                         + "(\(Self.difference(t.commitment, now.commitment))); run `suiji draw prepare` again and publish the new commitment")
@@ -289,11 +299,10 @@ public struct DrawStore {
                     effective.inspectors = setup
                 }
                 do {
-                    draws.append((t, effective, try DrawBundle(commitment: effective, publicSeed: seed)))
+                    return (t, effective, try DrawBundle(commitment: effective, publicSeed: seed))
                 } catch let error as InspectorShortfallError {
                     throw DrawStoreError(.failure, "\(t.group.key) round \(t.round): \(error.description) (or draw with --allow-partial-teams); nothing was recorded")
                 }
-            }
         }
         let now = clock.now().storeTimestamp
         return try store.write { db in

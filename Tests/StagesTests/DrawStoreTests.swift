@@ -290,3 +290,21 @@ struct DrawStoreTests {
         #expect(overview.rounds.filter { $0.status == "not prepared" }.count == overview.rounds.count - 1)
     }
 }
+
+@Suite("draw inputs")
+struct DrawInputsTests {
+    /// The indexed population equals Population(of:)'s over every entity, for every group of the seed plan.
+    @Test func indexedPopulationEqualsThePipelines() throws {
+        let w = try DrawWorkspace(rows: 4000)
+        defer { w.folder.cleanup() }
+        let inputs = try w.store.drawInputs()
+        for registers in [PopulationRules.Registers.initiatorAndCooperators, .initiatorOnly] {
+            let rules = PopulationRules(registers: registers)
+            for group in DrawGroups.form(w.plan) {
+                let fast = inputs.population(of: group, scopeMap: w.draw.scopeMap, rules: rules)
+                let full = Population(of: inputs.entities, group: group, scopeMap: w.draw.scopeMap, rules: rules)
+                #expect(fast.members == full.members, "\(group.key)")
+            }
+        }
+    }
+}
