@@ -40,6 +40,26 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// The date `dayNumber` days after 1970-01-01 (before it if negative); nil outside years 1...9999.
     public init?(daysSince1970 dayNumber: Int) {
+        let civil = Self.civil(daysSince1970: dayNumber)
+        self.init(year: civil.year, month: civil.month, day: civil.day)
+    }
+
+    /// Days since 1970-01-01 (negative before it).
+    public var daysSince1970: Int { Self.daysSince1970(year: year, month: month, day: day) }
+
+    /// Days since 1970-01-01 of any proleptic Gregorian (year, month, day): Hinnant's `days_from_civil`.
+    /// The one copy of this arithmetic; `PlanDate` and the register generator call it too.
+    public static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The (year, month, day) of a day number: Hinnant's `civil_from_days`, unchecked.
+    public static func civil(daysSince1970 dayNumber: Int) -> (year: Int, month: Int, day: Int) {
         let z = dayNumber + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -48,17 +68,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let mp = (5 * dayOfYear + 2) / 153
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
-        self.init(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
-    }
-
-    /// Days since 1970-01-01 (negative before it).
-    public var daysSince1970: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// The ISO weekday: 1 = Monday … 7 = Sunday.

@@ -253,10 +253,7 @@ public struct RegisterRowValidator: Sendable {
         let year = value[0] * 1000 + value[1] * 100 + value[2] * 10 + value[3]
         let month = value[4] * 10 + value[5]
         let day = value[6] * 10 + value[7]
-        guard (1900...2100).contains(year), (1...12).contains(month) else { return nil }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        guard (1...days).contains(day) else { return nil }
+        guard (1900...2100).contains(year), CivilDate(year: year, month: month, day: day) != nil else { return nil }
         let m = month < 10 ? "0\(month)" : "\(month)"
         let d = day < 10 ? "0\(day)" : "\(day)"
         return "\(year)-\(m)-\(d)"

@@ -46,13 +46,7 @@ public struct PlanDate: Sendable, Hashable, Comparable, Codable, CustomStringCon
     }
 
     /// The number of days of a month (February by the Gregorian leap rule).
-    public static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
+    public static func daysIn(month: Int, year: Int) -> Int { CivilDate.daysIn(month: month, year: year) }
 
     /// The first day of a month (month clamped to 1…12, year to 1…9999).
     public static func first(ofMonth month: Int, year: Int) -> PlanDate {
@@ -65,27 +59,13 @@ public struct PlanDate: Sendable, Hashable, Comparable, Codable, CustomStringCon
         return PlanDate(unchecked: y, m, daysIn(month: m, year: y))
     }
 
-    /// Days since 1970-01-01 (Hinnant's `days_from_civil`).
-    public var dayNumber: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
+    /// Days since 1970-01-01 (Hinnant's `days_from_civil`, in `CivilDate`).
+    public var dayNumber: Int { CivilDate.daysSince1970(year: year, month: month, day: day) }
 
-    /// The date of a day number (days since 1970-01-01; Hinnant's `civil_from_days`).
+    /// The date of a day number (days since 1970-01-01).
     public init(dayNumber: Int) {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let d = dayOfYear - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.init(unchecked: yearOfEra + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let civil = CivilDate.civil(daysSince1970: dayNumber)
+        self.init(unchecked: civil.year, civil.month, civil.day)
     }
 
     /// Reads `YYYY-MM-DD` exactly (4, 2 and 2 ASCII digits); nil otherwise.
