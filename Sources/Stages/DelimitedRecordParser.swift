@@ -76,6 +76,26 @@ public struct DelimitedRecordParser: Sendable {
         try emit(record)
     }
 
+    /// Outside quotes: a delimiter ends the field, LF or CR the record; true if `byte` was one of them.
+    @inline(__always)
+    private mutating func endsFieldOrRecord(_ byte: UInt8, _ emit: (DelimitedRecord) throws -> Void) rethrows -> Bool {
+        switch byte {
+        case delimiter:
+            endField()
+            state = .fieldStart
+        case 0x0A:
+            line += 1
+            try endRecord(emit)
+            state = .recordStart
+        case 0x0D:
+            try endRecord(emit)
+            state = .afterCR
+        default:
+            return false
+        }
+        return true
+    }
+
     /// Consumes bytes of validated UTF-8, calling `emit` for every completed record.
     public mutating func consume(_ bytes: UnsafeRawBufferPointer, _ emit: (DelimitedRecord) throws -> Void) rethrows {
         let quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
@@ -104,34 +124,14 @@ public struct DelimitedRecordParser: Sendable {
                 if byte == quote {
                     state = .quoted
                     quoteLine = line
-                } else if byte == delimiter {
-                    endField()
-                    state = .fieldStart
-                } else if byte == lf {
-                    line += 1
-                    try endRecord(emit)
-                    state = .recordStart
-                } else if byte == cr {
-                    try endRecord(emit)
-                    state = .afterCR
+                } else if try endsFieldOrRecord(byte, emit) {
+                    continue
                 } else {
                     field.append(byte)
                     state = .unquoted
                 }
             case .unquoted:
-                if byte == delimiter {
-                    endField()
-                    state = .fieldStart
-                } else if byte == lf {
-                    line += 1
-                    try endRecord(emit)
-                    state = .recordStart
-                } else if byte == cr {
-                    try endRecord(emit)
-                    state = .afterCR
-                } else {
-                    field.append(byte)
-                }
+                if try !endsFieldOrRecord(byte, emit) { field.append(byte) }
             case .quoted:
                 if byte == quote {
                     state = .quoteInQuoted
@@ -143,16 +143,8 @@ public struct DelimitedRecordParser: Sendable {
                 if byte == quote {
                     field.append(quote)
                     state = .quoted
-                } else if byte == delimiter {
-                    endField()
-                    state = .fieldStart
-                } else if byte == lf {
-                    line += 1
-                    try endRecord(emit)
-                    state = .recordStart
-                } else if byte == cr {
-                    try endRecord(emit)
-                    state = .afterCR
+                } else if try endsFieldOrRecord(byte, emit) {
+                    continue
                 } else {
                     // `"abc"def`: not RFC 4180; keep the text rather than lose it.
                     field.append(byte)
