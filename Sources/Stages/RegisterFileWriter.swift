@@ -55,7 +55,7 @@ public enum RegisterFileWriter {
         var lineOfRow: [Int: Int] = [:]
         let newline: [UInt8] = layout == .csv || layout == .xml ? [0x0A] : [0x0D, 0x0A]
         var line = 1
-        func flush(final: Bool = false) throws {
+        func flush() throws {
             if let encoder {
                 handle.write(Data(try encoder.convert(buffer)))
             } else {
@@ -74,7 +74,7 @@ public enum RegisterFileWriter {
             line += 2
         }
         for row in generator.rows() {
-            let start = layout == .xml ? line : line
+            let start = line
             if row.defect == nil || row.defect == .duplicateUSCC { lineOfRow[row.index] = start }
             if let defect = row.defect {
                 sidecar.append(SidecarEntry(
@@ -98,7 +98,7 @@ public enum RegisterFileWriter {
             if buffer.count > 1 << 20 { try flush() }
         }
         if layout == .xml { buffer += Array("</registry>\n".utf8) }
-        try flush(final: true)
+        try flush()
         if let sidecarPath {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -227,10 +227,6 @@ public struct SnapshotImporter {
                 .error, "the \(request.kind.rawValue) names no department: give --department (an XML file may name it in <\((try? Self.shape(of: request.kind))?.xmlRoot ?? "registry") department=\"…\">)",
                 at: SourceLocation(file: request.displayName)))
         }
-        defer {}
-        func finish(_ report: inout SnapshotImportReport) {
-            report.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        }
         do {
             // The content hash decides whether the file is already the latest import. Only a
             // file of the same size can be, so the hash is computed first only then; otherwise
@@ -275,7 +271,7 @@ public struct SnapshotImporter {
             report.rejectsFile = nil
             report.diagnostics.append(Diagnostic(.error, error.message, at: SourceLocation(file: request.displayName)))
         }
-        finish(&report)
+        report.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return report
     }
 
@@ -542,13 +538,23 @@ protocol SnapshotAdapter {
     mutating func prepare(_ db: Database) throws
     /// Inserts a new current version.
     func insert(_ record: Record, hash: Int64, isNew: Bool) throws
-    /// Closes a current version.
-    func close(rowID: Int64) throws
+    /// The import that writes and closes versions.
+    var importID: Int64 { get }
+    /// `UPDATE <table> SET valid_to_import = ?1 WHERE id = ?2`, once prepared.
+    var closeRow: RawStatement? { get }
     /// Writes what is best written at the end, in key order (registers: new entities).
     func finishWrites(_ current: inout [Key: CurrentSlot]) throws
 }
 
 extension SnapshotAdapter {
+    /// Closes a current version: it stays in the table, valid until this import.
+    func close(rowID: Int64) throws {
+        guard let closeRow else { return }
+        closeRow.bind(importID, at: 1)
+        closeRow.bind(rowID, at: 2)
+        try closeRow.run()
+    }
+
     /// Nothing to write at the end by default.
     func finishWrites(_ current: inout [Key: CurrentSlot]) throws {}
 }
@@ -707,13 +713,6 @@ struct RegisterAdapter: SnapshotAdapter {
             try insertEntity.run()
         }
     }
-
-    func close(rowID: Int64) throws {
-        guard let closeRow else { return }
-        closeRow.bind(importID, at: 1)
-        closeRow.bind(rowID, at: 2)
-        try closeRow.run()
-    }
 }
 
 extension USCCKey {
@@ -787,13 +786,6 @@ struct InspectorAdapter: SnapshotAdapter {
         insertRow.bind(importID, at: 8)
         try insertRow.run()
     }
-
-    func close(rowID: Int64) throws {
-        guard let closeRow else { return }
-        closeRow.bind(importID, at: 1)
-        closeRow.bind(rowID, at: 2)
-        try closeRow.run()
-    }
 }
 
 /// The avoidance list: keyed by (执法证号, USCC), one list for the county.
@@ -849,13 +841,6 @@ struct AvoidanceAdapter: SnapshotAdapter {
         insertRow.bind(hash, at: 4)
         insertRow.bind(importID, at: 5)
         try insertRow.run()
-    }
-
-    func close(rowID: Int64) throws {
-        guard let closeRow else { return }
-        closeRow.bind(importID, at: 1)
-        closeRow.bind(rowID, at: 2)
-        try closeRow.run()
     }
 }
 
