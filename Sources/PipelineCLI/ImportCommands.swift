@@ -2,8 +2,8 @@ public import ArgumentParser
 import Foundation
 public import Stages
 
-/// Options shared by the snapshot imports (registers, inspectors, avoidance).
-struct SnapshotOptions: ParsableArguments {
+/// The file options of every import: the file, its format and encoding, dry run and rejects.
+struct InputFileOptions: ParsableArguments {
     @Argument(help: "The file to import (CSV/TSV or XML).")
     var file: String
 
@@ -19,6 +19,19 @@ struct SnapshotOptions: ParsableArguments {
     @Option(help: "Where to write rejected rows as CSV (default: <rejects folder>/<file>.rejects.csv).")
     var rejects: String?
 
+    /// `--rejects`, else `<rejects folder>/<file>.rejects.csv`; none in a dry run unless asked for.
+    func rejectsPath(_ configuration: Configuration) -> String? {
+        if let rejects { return rejects }
+        if dryRun { return nil }
+        let base = URL(fileURLWithPath: file).lastPathComponent
+        return URL(fileURLWithPath: configuration.resolvedPath(\.paths.rejects)).appendingPathComponent("\(base).rejects.csv").path
+    }
+}
+
+/// Options shared by the snapshot imports (registers, inspectors, avoidance).
+struct SnapshotOptions: ParsableArguments {
+    @OptionGroup var input: InputFileOptions
+
     @Flag(help: "Accept a snapshot that removes more than 20% of the current rows.")
     var allowMassRemoval = false
 
@@ -29,17 +42,13 @@ struct SnapshotOptions: ParsableArguments {
     func run(kind: SnapshotKind, department: String?, global: GlobalOptions) throws {
         let configuration = try global.configuration()
         let storePath = global.storePath(configuration)
-        let store = try Store(path: storePath, access: dryRun ? .readOnly : .readWrite)
-        var rejectsPath = rejects
-        if rejectsPath == nil, !dryRun {
-            let base = URL(fileURLWithPath: file).lastPathComponent
-            rejectsPath = URL(fileURLWithPath: configuration.resolvedPath(\.paths.rejects)).appendingPathComponent("\(base).rejects.csv").path
-        }
+        let store = try Store(path: storePath, access: input.dryRun ? .readOnly : .readWrite)
         let request = SnapshotImportRequest(
-            kind: kind, path: file, department: department, format: format, encoding: encoding, dryRun: dryRun,
-            rejectsPath: rejectsPath, allowMassRemoval: allowMassRemoval, validateXML: validate)
+            kind: kind, path: input.file, department: department, format: input.format, encoding: input.encoding,
+            dryRun: input.dryRun, rejectsPath: input.rejectsPath(configuration), allowMassRemoval: allowMassRemoval,
+            validateXML: validate)
         let report = try SnapshotImporter(store: store).run(request)
-        let limit = dryRun ? 20 : Int.max
+        let limit = input.dryRun ? 20 : Int.max
         var shown = 0
         for diagnostic in report.diagnostics {
             if diagnostic.severity == .error { shown += 1 }
@@ -66,7 +75,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var options: SnapshotOptions
 
     func validate() throws {
-        if department == nil, (options.format ?? InputFormat.guess(path: options.file)) == .csv {
+        if department == nil, (options.input.format ?? InputFormat.guess(path: options.input.file)) == .csv {
             throw ValidationError("--department is required for a CSV register")
         }
     }

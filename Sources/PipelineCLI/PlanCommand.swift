@@ -63,13 +63,9 @@ struct PlanShow: ParsableCommand {
     func run() throws {
         let configuration = try global.configuration()
         let store = try Store(path: global.storePath(configuration), access: .readOnly)
-        var plan = try store.plan(year: year ?? configuration.year, region: region ?? configuration.region)
-        if plan == nil, year == nil, region == nil {
-            let stored = try store.storedPlans()
-            if stored.count == 1, let only = stored.first { plan = try store.plan(year: only.year, region: only.region) }
-        }
-        guard let plan else {
-            printError("error: no plan for \(year ?? configuration.year) \(region ?? configuration.region) in the store; run `suiji plan import FILE` first")
+        let key = try store.planKey(year: year, region: region, configuration: configuration)
+        guard let plan = try store.plan(year: key.year, region: key.region) else {
+            printError("error: no plan for \(key.year) \(key.region) in the store; run `suiji plan import FILE` first")
             throw ExitCode(ExitStatus.failure.rawValue)
         }
         print(json ? try PlanPresenter.json(plan) : PlanPresenter.table(plan))

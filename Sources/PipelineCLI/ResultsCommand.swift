@@ -16,20 +16,7 @@ struct ResultsImport: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The results file (CSV/TSV or XML).")
-    var file: String
-
-    @Option(help: "csv or xml (default: by the file's extension).")
-    var format: InputFormat?
-
-    @Option(help: "auto, utf-8 or gb18030 (CSV).")
-    var encoding: EncodingChoice = .auto
-
-    @Flag(help: "Validate and print what would change, without writing anything.")
-    var dryRun = false
-
-    @Option(help: "Where to write rejected rows as CSV (default: <rejects folder>/<file>.rejects.csv).")
-    var rejects: String?
+    @OptionGroup var input: InputFileOptions
 
     @Option(help: "The plan year (default: the configuration's year, or the only plan stored).")
     var year: Int?
@@ -39,19 +26,11 @@ struct ResultsImport: ParsableCommand {
 
     func run() throws {
         let configuration = try global.configuration()
-        let store = try Store(path: global.storePath(configuration), access: dryRun ? .readOnly : .readWrite)
-        var plan = (year: year ?? configuration.year, region: region ?? configuration.region)
-        if year == nil, region == nil, try store.plan(year: plan.year, region: plan.region) == nil {
-            let stored = try store.storedPlans()
-            if stored.count == 1, let only = stored.first { plan = only }
-        }
-        var rejectsPath = rejects
-        if rejectsPath == nil, !dryRun {
-            let base = URL(fileURLWithPath: file).lastPathComponent
-            rejectsPath = URL(fileURLWithPath: configuration.resolvedPath(\.paths.rejects)).appendingPathComponent("\(base).rejects.csv").path
-        }
+        let store = try Store(path: global.storePath(configuration), access: input.dryRun ? .readOnly : .readWrite)
+        let plan = try store.planKey(year: year, region: region, configuration: configuration)
         let request = ResultsImportRequest(
-            path: file, year: plan.year, region: plan.region, format: format, encoding: encoding, dryRun: dryRun, rejectsPath: rejectsPath)
+            path: input.file, year: plan.year, region: plan.region, format: input.format, encoding: input.encoding,
+            dryRun: input.dryRun, rejectsPath: input.rejectsPath(configuration))
         let report: ResultsImportReport
         do {
             report = try ResultsImporter(store: store).run(request)

@@ -103,11 +103,7 @@ public struct DrawStore {
 
     /// The stored plan for `year`/`region`, or the only plan stored when neither is given.
     public func plan(year: Int?, region: String?, configuration: Configuration = .defaults) throws -> (plan: AnnualPlan, id: Int64) {
-        var y = year ?? configuration.year, r = region ?? configuration.region
-        if try store.plan(year: y, region: r) == nil, year == nil, region == nil {
-            let stored = try store.storedPlans()
-            if stored.count == 1, let only = stored.first { (y, r) = (only.year, only.region) }
-        }
+        let (y, r) = try store.planKey(year: year, region: region, configuration: configuration)
         guard let plan = try store.plan(year: y, region: r),
               let id = try store.read({ db in try Int64.fetchOne(db, sql: "SELECT id FROM plans WHERE year = ? AND region = ?", arguments: [y, r]) }) else {
             throw DrawStoreError(.failure, "no plan for \(y) \(r) in the store; run `suiji plan import FILE` first")

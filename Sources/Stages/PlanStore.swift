@@ -130,6 +130,16 @@ extension Store {
     }
 
     /// The plans stored, as (year, region), newest year first.
+    /// The plan a command means: `year`/`region` as given, else the configuration's; when neither is
+    /// given and the configuration's plan is not stored, the only plan stored (if exactly one is).
+    public func planKey(year: Int?, region: String?, configuration: Configuration) throws -> (year: Int, region: String) {
+        let wanted = (year: year ?? configuration.year, region: region ?? configuration.region)
+        guard year == nil, region == nil, try plan(year: wanted.year, region: wanted.region) == nil else { return wanted }
+        let stored = try storedPlans()
+        if stored.count == 1, let only = stored.first { return only }
+        return wanted
+    }
+
     public func storedPlans() throws -> [(year: Int, region: String)] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT year, region FROM plans ORDER BY year DESC, region").map { ($0["year"], $0["region"]) }
