@@ -95,11 +95,13 @@ struct PublicationWorld {
 
     /// Writes a results file and imports it.
     @discardableResult
-    func importResults(_ name: String, _ text: String, rejects: Bool = false, dryRun: Bool = false) throws -> ResultsImportReport {
+    func importResults(
+        _ name: String, _ text: String, rejects: Bool = false, dryRun: Bool = false, chunkSize: Int = 256 * 1024
+    ) throws -> ResultsImportReport {
         let path = try folder.write(name, text)
         let request = ResultsImportRequest(
             path: path, displayName: name, year: 2024, region: "140981", dryRun: dryRun,
-            rejectsPath: rejects ? folder.path(name + ".rejects.csv") : nil)
+            rejectsPath: rejects ? folder.path(name + ".rejects.csv") : nil, chunkSize: chunkSize)
         return try ResultsImporter(store: store, clock: clock).run(request)
     }
 

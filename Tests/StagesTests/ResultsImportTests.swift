@@ -72,6 +72,48 @@ struct ResultsImportTests {
         #expect(lines[1] == "99,1,911409810573184662,2024-05-21,1,,,,2,unknown task 99: the 2024 plan of 140981 has no task with 序号 99")
     }
 
+    @Test func theReadersFedOneByteAtATimeGiveTheSameResultsAsWhole() throws {
+        let csv = resultsHeader + """
+            17,1,\(pools[0]),2024-05-21,1,实地检查,,"复查, 已整改"
+            17,1,\(pools[1]),2024-13-01,1,,,
+            17,1,\(pools[2]),2024/06/12,未发现问题；A,书面检查,,
+
+            """
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <results>
+              <result task="17" round="1"><uscc>\(pools[0])</uscc><inspected_on>2024-05-21</inspected_on><results>1</results><method>实地检查</method><remarks>复查, 已整改</remarks></result>
+              <result task="17" round="1"><uscc>\(pools[1])</uscc><inspected_on>2024-13-01</inspected_on><results>1</results></result>
+              <result task="17" round="1"><uscc>\(pools[2])</uscc><inspected_on>2024/06/12</inspected_on><results>未发现问题；A</results><method>书面检查</method></result>
+            </results>
+
+            """
+        var stored: [[String]] = []
+        for (name, text) in [("results.csv", csv), ("results.xml", xml)] {
+            var outcomes: [[String]] = []
+            for chunkSize in [256 * 1024, 1] {
+                let world = try PublicationWorld()
+                defer { world.cleanup() }
+                try world.draw(task: 17, round: 1, usccs: Array(pools.prefix(3)))
+                let report = try world.importResults(name, text, chunkSize: chunkSize)
+                #expect((report.rowsRead, report.rowsImported, report.rowsRejected) == (3, 2, 1), "\(name) in chunks of \(chunkSize)")
+                #expect(report.diagnostics.map { $0.location?.line } == [name == "results.csv" ? 3 : 4])
+                let rows = try world.store.read { db in
+                    try Row.fetchAll(db, sql: "SELECT uscc, inspected_on, codes_json, method, remarks FROM results ORDER BY uscc")
+                        .map { row in ["uscc", "inspected_on", "codes_json", "method", "remarks"].map { (row[$0] as String?) ?? "∅" }.joined(separator: "|") }
+                }
+                outcomes.append(rows)
+            }
+            #expect(outcomes[0] == outcomes[1], "\(name): whole and byte by byte")
+            stored.append(outcomes[0])
+        }
+        #expect(stored[0] == stored[1], "CSV and XML store the same results")
+        #expect(stored[0] == [
+            "\(pools[0])|2024-05-21|[\"1\"]|实地检查|复查, 已整改",
+            "\(pools[2])|2024-06-12|[\"1\",\"A\"]|书面检查|∅",
+        ].sorted())
+    }
+
     @Test func aMissingColumnRejectsTheFileAndChangesNothing() throws {
         let world = try PublicationWorld()
         defer { world.cleanup() }
