@@ -115,6 +115,7 @@ public final class DelimitedTabularStream: TabularStream {
     private let displayName: String
     private var mapping: [Int?] = []  // canonical index -> file column (0-based)
     private var width = 0
+    private var usccColumn: Int?  // the file column of `uscc`, looked up once
     /// The original header.
     public private(set) var rejectsHeader: [String] = []
     /// Warnings so far.
@@ -157,6 +158,7 @@ public final class DelimitedTabularStream: TabularStream {
             }
             mapping[index] = column
         }
+        usccColumn = shape.fields.firstIndex(of: "uscc").flatMap { mapping[$0] }
         for required in shape.required {
             guard let index = shape.fields.firstIndex(of: required), mapping[index] == nil else { continue }
             throw MalformedFileError(
@@ -197,15 +199,14 @@ public final class DelimitedTabularStream: TabularStream {
 
     private func isTotalRow(_ record: DelimitedRecord) -> Bool {
         // Fast path: a row whose USCC column holds 18 bytes is a data row, valid or not.
-        if let index = shape.fields.firstIndex(of: "uscc"), let column = mapping[index], column < record.fields.count,
-           record.fields[column].utf8.count == 18 {
+        if let column = usccColumn, column < record.fields.count, record.fields[column].utf8.count == 18 {
             return false
         }
         guard let first = record.fields.first(where: { !$0.trimmingWhitespace().isEmpty }) else { return false }
         let text = ColumnAliases.normalize(first)
         guard totalRowMarkers.contains(where: { text.hasPrefix($0) }) else { return false }
         // A real row with a valid code in its USCC column is never a total row.
-        if let index = shape.fields.firstIndex(of: "uscc"), let column = mapping[index], column < record.fields.count,
+        if let column = usccColumn, column < record.fields.count,
            case .success = USCC.validate(record.fields[column].trimmingWhitespace()) {
             return false
         }
