@@ -31,7 +31,7 @@ public struct FileDigest: Sendable, Hashable {
             buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
         let digest = hasher.finalize()
-        return FileDigest(sha256: digest.map { String($0, radix: 16).leftPadded(to: 2) }.joined(), byteCount: total)
+        return FileDigest(sha256: SHA256.hexString(digest), byteCount: total)
     }
 }
 
@@ -58,12 +58,5 @@ final class PendingDigest: @unchecked Sendable {
             throw MalformedFileError(location: SourceLocation(file: "digest"), message: "the digest was not computed")
         }
         return try result.get()
-    }
-}
-
-extension String {
-    /// Pads with zeros on the left to `width` characters.
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
