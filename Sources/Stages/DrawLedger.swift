@@ -173,9 +173,9 @@ extension Store {
         let entry = LedgerEntry(seq: seq, kind: kind, planID: planID, group: group, round: round, commitment: commitment, seed: seed,
                                 reason: reason, resultJSON: result, createdAt: createdAt, prev: prev)
         try db.execute(sql: """
-            INSERT INTO draw_ledger (seq, kind, plan_id, group_key, round, commitment_sha256, seed, reason, result_json, created_at, prev_sha256, entry_sha256)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [seq, kind, planID, group, round, commitment, seed, reason, result, createdAt, prev, entry.hash])
+            INSERT INTO draw_ledger (seq, kind, plan_id, group_key, round, commitment_sha256, seed, reason, result_json, created_at, prev_sha256, entry_sha256, run_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [seq, kind, planID, group, round, commitment, seed, reason, result, createdAt, prev, entry.hash, runID])
         return entry
     }
 

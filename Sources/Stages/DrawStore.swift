@@ -212,9 +212,10 @@ public struct DrawStore {
                     try db.execute(sql: "UPDATE draw_commitments SET prepared_seq = ?, prepared_at = ? WHERE commitment_sha256 = ?", arguments: [seq, now, p.hash])
                 } else {
                     try db.execute(sql: """
-                        INSERT INTO draw_commitments (plan_id, group_key, round, commitment_sha256, canonical_json, algorithm_version, prepared_at, prepared_seq)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [planID, p.group.key, p.round.number, p.hash, p.commitment.canonicalValue.canonicalText, p.commitment.algorithm, now, seq])
+                        INSERT INTO draw_commitments (plan_id, group_key, round, commitment_sha256, canonical_json, algorithm_version, prepared_at, prepared_seq, run_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [planID, p.group.key, p.round.number, p.hash, p.commitment.canonicalValue.canonicalText, p.commitment.algorithm, now, seq,
+                                         store.runID])
                 }
             }
         }
@@ -320,9 +321,10 @@ public struct DrawStore {
                     published = t.hash
                     let seq = (try Int.fetchOne(db, sql: "SELECT MAX(prepared_seq) FROM draw_commitments") ?? 0) + 1
                     try db.execute(sql: """
-                        INSERT OR IGNORE INTO draw_commitments (plan_id, group_key, round, commitment_sha256, canonical_json, algorithm_version, prepared_at, prepared_seq, derived_from)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [planID, t.group.key, t.round, bundle.commitmentHash, effective.canonicalValue.canonicalText, effective.algorithm, now, seq, t.hash])
+                        INSERT OR IGNORE INTO draw_commitments (plan_id, group_key, round, commitment_sha256, canonical_json, algorithm_version, prepared_at, prepared_seq, derived_from, run_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [planID, t.group.key, t.round, bundle.commitmentHash, effective.canonicalValue.canonicalText, effective.algorithm, now, seq, t.hash,
+                                         store.runID])
                 }
                 let selection = Draw.select(population: effective.population, exclusions: Set(effective.exclusions), quotas: effective.quotas, seedString: bundle.seedString)
                 let result = LedgerResult(seedString: bundle.seedString, sample: bundle.sample, order: selection.order,

@@ -37,10 +37,10 @@ extension Store {
             let now = clock.now().storeTimestamp
             try db.execute(
                 sql: """
-                INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, rows_read, rows_imported)
-                VALUES ('plan', ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, rows_read, rows_imported, run_id)
+                VALUES ('plan', ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                arguments: [scope, fileName, digest.sha256, digest.byteCount, now, plan.tasks.count, plan.tasks.count])
+                arguments: [scope, fileName, digest.sha256, digest.byteCount, now, plan.tasks.count, plan.tasks.count, runID])
             let importID = db.lastInsertedRowID
             let planID: Int64
             let first: Bool

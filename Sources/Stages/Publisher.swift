@@ -196,11 +196,11 @@ public struct Publisher {
                     try db.execute(
                         sql: """
                         INSERT INTO publication_ledger (record_key, plan_id, task_seq, round, uscc, action, content_sha256,
-                            payload_json, file_name, published_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            payload_json, file_name, published_at, run_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                         arguments: [id, publication.planID, publication.taskSeq, publication.round, uscc, action.rawValue,
-                                    record?.sha256, record?.json, fileName, now])
+                                    record?.sha256, record?.json, fileName, now, store.runID])
                 }
                 for addition in publication.diff.added { try append(addition.id, uscc: addition.uscc, action: .add, record: records[addition.id]) }
                 for change in publication.diff.changed { try append(change.id, uscc: change.uscc, action: .change, record: records[change.id]) }

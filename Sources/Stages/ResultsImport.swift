@@ -220,10 +220,10 @@ public struct ResultsImporter {
         if write {
             try db.execute(
                 sql: """
-                INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at)
-                VALUES ('results', ?, ?, ?, ?, ?)
+                INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
+                VALUES ('results', ?, ?, ?, ?, ?, ?)
                 """,
-                arguments: [request.scopeKey, request.displayName, digest.sha256, digest.byteCount, clock.now().storeTimestamp])
+                arguments: [request.scopeKey, request.displayName, digest.sha256, digest.byteCount, clock.now().storeTimestamp, store.runID])
             importID = db.lastInsertedRowID
         }
         var rejects: RejectsWriter?

@@ -316,10 +316,11 @@ public struct SnapshotImporter {
         if write {
             try db.execute(
                 sql: """
-                INSERT INTO imports (kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO imports (kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                arguments: [request.kind.rawValue, departmentID, request.scopeKey, request.displayName, "", byteCount, clock.now().storeTimestamp])
+                arguments: [request.kind.rawValue, departmentID, request.scopeKey, request.displayName, "", byteCount, clock.now().storeTimestamp,
+                            store.runID])
             importID = db.lastInsertedRowID
         }
         switch request.kind {

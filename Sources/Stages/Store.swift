@@ -34,6 +34,9 @@ public final class Store {
     /// How it was opened.
     public let access: StoreAccess
     let database: any DatabaseWriter
+    /// The night (`runs.id`) on whose behalf this connection writes, set by `suiji run`; every import,
+    /// commitment, draw and publication it writes carries it. Nil for commands run by hand.
+    public var runID: Int64?
 
     /// Opens (and for read-write, creates and migrates) the store at `path`.
     public init(path: String, access: StoreAccess = .readWrite) throws {

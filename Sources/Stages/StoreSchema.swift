@@ -7,6 +7,9 @@ enum StoreSchema {
         migrator.registerMigration("v1: the whole mission") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2: nightly runs") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -262,5 +265,31 @@ enum StoreSchema {
         failed_stage    TEXT,
         report_json     TEXT
     );
+    """
+
+    /// The nightly run (`suiji run`): one `runs` row per night, and what each night did. Everything a
+    /// run writes carries its night's `run_id` in the same transaction as the write, so the night's
+    /// report is a query, and a killed run that is run again reports the same night.
+    static let v2 = """
+    CREATE UNIQUE INDEX runs_by_date ON runs(run_date);
+    ALTER TABLE imports ADD COLUMN run_id INTEGER REFERENCES runs(id);
+    ALTER TABLE draw_commitments ADD COLUMN run_id INTEGER REFERENCES runs(id);
+    ALTER TABLE draw_ledger ADD COLUMN run_id INTEGER REFERENCES runs(id);
+    CREATE INDEX imports_by_run ON imports(run_id) WHERE run_id IS NOT NULL;
+
+    -- The files a night took that left no other trace in the store: duplicates skipped, files
+    -- rejected whole, seeds refused. In inbox order; `archived_to` is where the file went.
+    CREATE TABLE run_files (
+        run_id          INTEGER NOT NULL REFERENCES runs(id),
+        inbox_path      TEXT NOT NULL,               -- relative to the inbox
+        content_sha256  TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        department      TEXT,
+        outcome         TEXT NOT NULL CHECK (outcome IN ('imported', 'skipped', 'rejected')),
+        import_id       INTEGER REFERENCES imports(id),
+        reason          TEXT,
+        archived_to     TEXT NOT NULL,
+        PRIMARY KEY (run_id, inbox_path, content_sha256)
+    ) WITHOUT ROWID;
     """
 }
