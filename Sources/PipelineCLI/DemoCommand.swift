@@ -1,19 +1,25 @@
 import ArgumentParser
 import Fixtures
 import Foundation
+import Logging
 import Stages
 
-/// `suiji demo`: the main job on the bundled demo county, in a fresh workspace.
+/// `suiji demo`: the nightly job on the bundled demo county, night after night, in a fresh workspace.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the main job on the bundled demo county in a fresh workspace and show the result.")
+        abstract: "Run the nightly job on the bundled demo county (three nights) in a fresh workspace and show the report.")
 
     @Option(help: "The workspace folder to create (it is emptied first).")
     var workspace = "demo-workspace"
 
+    @Option(help: "Log level of the runs' log lines on standard error (default: warning).")
+    var logLevel: Configuration.LogLevel = .warning
+
     func run() throws {
-        let result = try DemoWorkspace(path: workspace, fixtures: FixtureFiles.root).run()
+        let level = Logger.Level(rawValue: logLevel.rawValue) ?? .warning
+        let logger = Logger(label: "suiji.demo") { label in SuijiLogHandler(label: label, format: .text, level: level) }
+        let result = try DemoWorkspace(path: workspace, fixtures: FixtureFiles.root, logger: logger).run()
         print(result.summary)
         try finish(with: result.status)
     }

@@ -11,7 +11,10 @@ struct GlobalOptions: ParsableArguments {
     var config: String?
 
     /// The configuration in force: the file given, ./suiji.toml, or the defaults.
-    func configuration() throws -> Configuration {
+    func configuration() throws -> Configuration { try Self.configuration(config) }
+
+    /// The configuration in force for a `--config` value (nil: ./suiji.toml, or the defaults).
+    static func configuration(_ config: String?) throws -> Configuration {
         let cwd = FileManager.default.currentDirectoryPath
         guard let path = Configuration.locate(explicitPath: config, workingDirectory: cwd) else {
             if let config { throw ValidationError("the configuration file '\(config)' does not exist") }

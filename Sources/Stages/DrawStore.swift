@@ -169,8 +169,12 @@ public struct DrawStore {
     // MARK: prepare
 
     /// Freezes and stores the commitments of the selected groups (next undrawn round, or `round`).
+    ///
+    /// The nightly run passes `keepCurrent` (a commitment equal to the group and round's current one is
+    /// neither stamped again nor returned, so an unchanged night writes nothing) and `skipEmpty` (no
+    /// commitment for an empty population: there is nothing to draw).
     public func prepare(plan: AnnualPlan, planID: Int64, tasks: [Int]?, round: Int?, allowPartialTeams: Bool = false,
-                        inputs: DrawInputs? = nil) throws -> [PreparedCommitment] {
+                        inputs: DrawInputs? = nil, keepCurrent: Bool = false, skipEmpty: Bool = false) throws -> [PreparedCommitment] {
         let groups = try Self.groups(of: plan, tasks: tasks)
         let inputs = try inputs ?? store.drawInputs()
         var jobs: [(group: DrawGroup, round: Int, exclusions: Set<String>)] = []
@@ -204,9 +208,13 @@ public struct DrawStore {
                                 allowPartialTeams: allowPartialTeams, scopeMap: scopeMap, rules: rules)
         }
         let now = clock.now().storeTimestamp
-        try store.write { db in
+        return try store.write { db in
             var seq = (try Int.fetchOne(db, sql: "SELECT MAX(prepared_seq) FROM draw_commitments") ?? 0)
+            var stored: [PreparedCommitment] = []
             for p in made {
+                if skipEmpty, p.populationPerClass.values.reduce(0, +) == 0 { continue }
+                if keepCurrent, try currentCommitment(db, planID: planID, group: p.group.key, round: p.round.number)?.hash == p.hash { continue }
+                stored.append(p)
                 seq += 1
                 if try Int64.fetchOne(db, sql: "SELECT id FROM draw_commitments WHERE commitment_sha256 = ?", arguments: [p.hash]) != nil {
                     try db.execute(sql: "UPDATE draw_commitments SET prepared_seq = ?, prepared_at = ? WHERE commitment_sha256 = ?", arguments: [seq, now, p.hash])
@@ -218,8 +226,8 @@ public struct DrawStore {
                                          store.runID])
                 }
             }
+            return stored
         }
-        return made
     }
 
     // MARK: run

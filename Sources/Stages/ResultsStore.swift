@@ -81,14 +81,18 @@ enum ResultsStore {
     static func drawnRounds(planID: Int64, db: Database) throws -> [String: DrawnRound] {
         var rounds: [String: DrawnRound] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT seq, group_key, round, result_json FROM draw_ledger WHERE plan_id = ? ORDER BY seq", arguments: [planID]) {
+            db, sql: """
+                SELECT l.seq, l.group_key, l.round, l.result_json, c.canonical_json FROM draw_ledger l
+                LEFT JOIN draw_commitments c ON c.commitment_sha256 = l.commitment_sha256
+                WHERE l.plan_id = ? ORDER BY l.seq
+                """, arguments: [planID]) {
             let key = DrawnObjects.key(group: row["group_key"], round: row["round"])
             let seq: Int64 = row["seq"]
             let selected = try String.fetchAll(db, sql: "SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", arguments: [seq])
             var entry = rounds[key] ?? DrawnRound(objects: [], drawnCount: 0, populationCount: nil)
             entry.objects.formUnion(selected)
             entry.drawnCount = selected.count
-            entry.populationCount = populationCount(in: row["result_json"])
+            entry.populationCount = populationCount(in: row["result_json"]) ?? committedPopulation(in: row["canonical_json"])
             rounds[key] = entry
         }
         return rounds
@@ -106,6 +110,13 @@ enum ResultsStore {
             total += count
         }
         return total
+    }
+
+    /// The size of the population frozen in a commitment's canonical JSON (its `population` array):
+    /// what a draw recorded by `suiji draw run` was drawn from.
+    static func committedPopulation(in json: String?) -> Int? {
+        guard let json, let value = try? PayloadJSON.parse(json.utf8), case let .array(members)? = value["population"] else { return nil }
+        return members.count
     }
 
     /// The drawn objects table the results validator needs.

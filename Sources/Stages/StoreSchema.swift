@@ -276,6 +276,8 @@ enum StoreSchema {
     ALTER TABLE draw_commitments ADD COLUMN run_id INTEGER REFERENCES runs(id);
     ALTER TABLE draw_ledger ADD COLUMN run_id INTEGER REFERENCES runs(id);
     CREATE INDEX imports_by_run ON imports(run_id) WHERE run_id IS NOT NULL;
+    -- A seed taken from the inbox is bound to the commitment that was current when it arrived.
+    ALTER TABLE draw_seeds ADD COLUMN commitment_sha256 TEXT;
 
     -- The files a night took that left no other trace in the store: duplicates skipped, files
     -- rejected whole, seeds refused. In inbox order; `archived_to` is where the file went.
