@@ -164,4 +164,19 @@ enum FilePlacement {
         }
         try manager.removeItem(atPath: source)
     }
+
+    /// Removes the temporary files (`.<name>.<pid>.tmp`) that a killed writer left under `folder`,
+    /// when no process with that pid runs any more. A rejects or payload file is written to such a
+    /// name and renamed into place, so a leftover is never a whole file, only debris.
+    static func sweepStaleTemporaries(under folder: String) {
+        let manager = FileManager.default
+        guard let walker = manager.enumerator(atPath: folder) else { return }
+        for case let relative as String in walker {
+            let name = (relative as NSString).lastPathComponent
+            guard name.hasPrefix("."), name.hasSuffix(".tmp") else { continue }
+            let parts = name.split(separator: ".")
+            guard parts.count >= 3, let pid = Int32(parts[parts.count - 2]), pid > 0 else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH { try? manager.removeItem(atPath: folder + "/" + relative) }
+        }
+    }
 }

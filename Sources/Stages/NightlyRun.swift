@@ -91,6 +91,11 @@ public struct NightlyRun {
             return report
         }
 
+        // Debris of a run killed while writing (the lock says no other run is writing now).
+        for folder in [configuration.resolvedPath(\.paths.outbox), configuration.resolvedPath(\.paths.rejects) + "/" + today.description,
+                       configuration.resolvedPath(\.paths.reports) + "/" + today.description] {
+            FilePlacement.sweepStaleTemporaries(under: folder)
+        }
         var failure: (stage: RunStage, message: String)?
         var blocked: [NightReport.BlockedDraw] = []
         var ignored: [String] = []

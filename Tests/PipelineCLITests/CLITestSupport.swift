@@ -5,6 +5,8 @@ struct CommandResult {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// True when the process ended by a signal (then `status` is the signal number).
+    var killedBySignal = false
 }
 
 /// The built `suiji` executable, beside the test bundle in the build products folder.
@@ -25,11 +27,14 @@ func suijiExecutable() throws -> URL {
 }
 
 /// Runs `suiji` with arguments in a working directory.
-func runSuiji(_ arguments: [String], in directory: URL) throws -> CommandResult {
+func runSuiji(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> CommandResult {
     let process = Process()
     process.executableURL = try suijiExecutable()
     process.arguments = arguments
     process.currentDirectoryURL = directory
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -38,7 +43,8 @@ func runSuiji(_ arguments: [String], in directory: URL) throws -> CommandResult 
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self),
+                         killedBySignal: process.terminationReason == .uncaughtSignal)
 }
 
 /// A fresh temporary folder.

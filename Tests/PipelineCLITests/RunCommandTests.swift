@@ -1,0 +1,223 @@
+import Fixtures
+import Foundation
+import Stages
+import Testing
+
+/// `suiji run`: kill-and-rerun, the lock, idempotency, logs, and the demo county.
+@Suite(.serialized) struct RunCommandTests {
+    /// The demo county after nights 1 (registers, commitments) and 2 (seeds, draws): made once.
+    static let base: Result<URL, any Error> = Result {
+        let folder = try temporaryFolder().appendingPathComponent("base")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("inbox/plan"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: FixtureFiles.url("demo/suiji.toml"), to: folder.appendingPathComponent("suiji.toml"))
+        try FileManager.default.copyItem(at: FixtureFiles.yuanpingPlan, to: folder.appendingPathComponent("inbox/plan/yuanping-2024.tsv"))
+        for (night, date) in [("night-1", "2023-12-28"), ("night-2", "2024-01-03")] {
+            try copyTree(FixtureFiles.url("demo/\(night)/inbox"), into: folder.appendingPathComponent("inbox"))
+            let result = try runNight(folder, date: date)
+            guard result.status == 0 || result.status == 65 else { throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: result.stderr]) }
+        }
+        return folder
+    }
+
+    /// A copy of ``base`` with night X's inbox: results, two seeds, a changed inspector register and
+    /// a new department's register big enough (> 4 MiB) to be killed in the middle of its import.
+    static func nightX() throws -> URL {
+        let folder = try temporaryFolder().appendingPathComponent("ws")
+        try FileManager.default.copyItem(at: try base.get(), to: folder)
+        try copyTree(FixtureFiles.url("demo/night-3/inbox"), into: folder.appendingPathComponent("inbox"))
+        let inbox = folder.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox.appendingPathComponent("seeds"), withIntermediateDirectories: true)
+        try "20240509-4471\n".write(to: inbox.appendingPathComponent("seeds/2024-G04-R1.txt"), atomically: true, encoding: .utf8)
+        try "20240509-0932\n".write(to: inbox.appendingPathComponent("seeds/2024-G05-R1.txt"), atomically: true, encoding: .utf8)
+        let transport = inbox.appendingPathComponent("inspectors/原平市交通运输局")
+        try FileManager.default.createDirectory(at: transport, withIntermediateDirectories: true)
+        // Last month's inspector register with one inspector more.
+        let earlier = try String(contentsOf: folder.appendingPathComponent("archive/2023-12-28/inspectors/原平市交通运输局/执法人员名录.csv"), encoding: .utf8)
+        try (earlier + "140981020009,郝玉,在岗,交通运输\r\n").write(to: transport.appendingPathComponent("执法人员名录-2024-05.csv"), atomically: true, encoding: .utf8)
+        let culture = inbox.appendingPathComponent("registers/原平市文化和旅游局")
+        try FileManager.default.createDirectory(at: culture, withIntermediateDirectories: true)
+        let generated = try runSuiji(["generate", "register", "--rows", "22000", "--seed", "77", "--bad-rate", "0.0001", "--department", "原平市文化和旅游局",
+                                      "--out", culture.appendingPathComponent("文化市场主体-2024-05.csv").path, "--sidecar", "/dev/null"], in: folder)
+        #expect(generated.status == 0)
+        return folder
+    }
+
+    static let nightXDate = "2024-05-10"
+
+    static func runNight(_ folder: URL, date: String, kill: String? = nil, extra: [String] = []) throws -> CommandResult {
+        var environment = ["SUIJI_NOW": "\(date)T22:00:00Z"]
+        if let kill { environment["SUIJI_KILL_AT"] = kill }
+        return try runSuiji(["run", "--config", folder.appendingPathComponent("suiji.toml").path, "--today", date] + extra,
+                            in: folder, environment: environment)
+    }
+
+    /// The store's content as SQL text (`sqlite3 .dump`, WAL included) and every file's SHA-256.
+    static func snapshot(_ folder: URL) throws -> (store: String, files: [String: String]) {
+        let dump = Process()
+        dump.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        dump.arguments = ["sqlite3", folder.appendingPathComponent("suiji.sqlite").path, ".dump"]
+        let out = Pipe()
+        dump.standardOutput = out
+        try dump.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        dump.waitUntilExit()
+        var files: [String: String] = [:]
+        let prefix = folder.standardizedFileURL.path + "/"
+        if let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) {
+            for case let url as URL in walker where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+                let relative = String(url.standardizedFileURL.path.dropFirst(prefix.count))
+                if relative.hasPrefix("suiji.sqlite") { continue }
+                files[relative] = try FileDigest.of(path: url.path).sha256
+            }
+        }
+        return (text, files)
+    }
+
+    @Test func killedAtAnyPointAndRunAgainEndsAsOneUninterruptedRun() throws {
+        let reference = try Self.nightX()
+        let uninterrupted = try Self.runNight(reference, date: Self.nightXDate)
+        #expect(uninterrupted.status == 65)
+        #expect(uninterrupted.stdout.contains("night 2024-05-10: 5 files taken, 21997 rows imported, 34 rejected"))
+        #expect(uninterrupted.stdout.contains("2 draws, 3 publications"))
+        let expected = try Self.snapshot(reference)
+        #expect(expected.files.keys.contains("reports/2024-05-10/run.json"))
+        #expect(expected.store.contains("INSERT INTO draw_ledger"))
+
+        let points = ["locked", "importing#1", "file-imported#1", "file-journaled#2", "file-moved#3", "file-imported#5",
+                      "prepared", "drawn#1", "drawn#2", "published", "report-written"]
+        for point in points {
+            let workspace = try Self.nightX()
+            let killed = try Self.runNight(workspace, date: Self.nightXDate, kill: point)
+            #expect(killed.status == 9, "the run was not killed at \(point): exit \(killed.status)")
+            #expect(killed.killedBySignal, "\(point)")
+            let rerun = try Self.runNight(workspace, date: Self.nightXDate)
+            #expect(rerun.status == uninterrupted.status, "\(point)")
+            #expect(rerun.stdout.split(separator: "\n").first == uninterrupted.stdout.split(separator: "\n").first, "\(point)")
+            let got = try Self.snapshot(workspace)
+            #expect(got.store == expected.store, "store differs after a kill at \(point)")
+            #expect(got.files == expected.files, "files differ after a kill at \(point)")
+        }
+    }
+
+    @Test func aSecondRunTheSameNightDoesNothing() throws {
+        let workspace = try Self.nightX()
+        let first = try Self.runNight(workspace, date: Self.nightXDate)
+        let before = try Self.snapshot(workspace)
+        let storeBytes = try Data(contentsOf: workspace.appendingPathComponent("suiji.sqlite"))
+        let second = try Self.runNight(workspace, date: Self.nightXDate)
+        #expect(second.status == first.status)
+        #expect(second.stdout == first.stdout)
+        #expect(second.stdout.hasPrefix("night 2024-05-10: 5 files taken"))
+        let after = try Self.snapshot(workspace)
+        #expect(after.store == before.store)
+        #expect(after.files == before.files)
+        #expect(try Data(contentsOf: workspace.appendingPathComponent("suiji.sqlite")) == storeBytes)
+        // Nothing is left in the inbox to take.
+        let left = FileManager.default.enumerator(atPath: workspace.appendingPathComponent("inbox").path)?
+            .compactMap { $0 as? String }.filter { !$0.isEmpty && !Self.isFolder(workspace.appendingPathComponent("inbox/\($0)")) } ?? []
+        #expect(left.isEmpty)
+    }
+
+    static func isFolder(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    @Test func aConcurrentRunExits75NamingTheHolder() throws {
+        let workspace = try Self.nightX()
+        let lock = try RunLock.acquire(path: RunLock.path(forStore: workspace.appendingPathComponent("suiji.sqlite").path))
+        let before = try Self.snapshot(workspace)
+        let second = try Self.runNight(workspace, date: Self.nightXDate)
+        #expect(second.status == 75)
+        #expect(second.stderr.contains("another suiji run (pid \(getpid())) holds the lock \(workspace.appendingPathComponent("suiji.sqlite.lock").path)"))
+        #expect(second.stdout.isEmpty)
+        #expect(try Self.snapshot(workspace).files == before.files)
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test func aRunHoldingTheLockMakesASecondRunExit75() throws {
+        // Two real runs: the first is held at its first checkpoint (stopped by SIGSTOP) while the second starts.
+        let workspace = try Self.nightX()
+        let first = Process()
+        first.executableURL = try suijiExecutable()
+        first.arguments = ["run", "--config", workspace.appendingPathComponent("suiji.toml").path, "--today", Self.nightXDate]
+        first.environment = ProcessInfo.processInfo.environment.merging(["SUIJI_STOP_AT": "locked", "SUIJI_NOW": "2024-05-10T22:00:00Z"]) { $1 }
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+        // Wait until the first run has written its pid into the lock file.
+        let lockFile = workspace.appendingPathComponent("suiji.sqlite.lock").path
+        for _ in 0..<200 where (try? String(contentsOfFile: lockFile, encoding: .utf8))?.hasPrefix("\(first.processIdentifier)") != true {
+            usleep(50_000)
+        }
+        let second = try Self.runNight(workspace, date: Self.nightXDate)
+        #expect(second.status == 75)
+        #expect(second.stderr.contains("another suiji run (pid \(first.processIdentifier)) holds the lock"))
+        kill(first.processIdentifier, SIGCONT)
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 65)
+        // The lock went with the first run: a third run takes it and finds nothing new.
+        let third = try Self.runNight(workspace, date: Self.nightXDate)
+        #expect(third.status == 65)
+    }
+
+    @Test func jsonLogLinesForLogCollectors() throws {
+        let workspace = try Self.nightX()
+        let result = try Self.runNight(workspace, date: Self.nightXDate, extra: ["--log-format", "json", "--log-level", "notice"])
+        let lines = result.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["time"] as? String == "2024-05-10T22:00:00Z", "\(line)")
+            #expect(["notice", "warning", "error"].contains(object?["level"] as? String ?? ""), "\(line)")
+            #expect(object?["message"] is String)
+        }
+        #expect(result.stderr.contains(#""message":"drawn""#))
+        #expect(!result.stderr.contains("\r"), "no progress line when standard error is not a terminal")
+    }
+
+    @Test func theReportHasTheRequiredKeys() throws {
+        let workspace = try Self.nightX()
+        _ = try Self.runNight(workspace, date: Self.nightXDate)
+        let data = try Data(contentsOf: workspace.appendingPathComponent("reports/2024-05-10/run.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["filesTaken"] as? Int == 5)
+        #expect(object["rowsImported"] as? Int == 21997)
+        #expect(object["rowsRejected"] as? Int == 34)
+        #expect(object["draws"] as? Int == 2)
+        #expect(object["publications"] as? Int == 3)
+        #expect(object["overdue"] as? Int == 2)
+        #expect(object["exitCode"] as? Int == 65)
+        #expect(object["commitmentsAwaitingSeed"] is Int)
+        let text = try String(contentsOf: workspace.appendingPathComponent("reports/2024-05-10/run.txt"), encoding: .utf8)
+        #expect(text.hasPrefix("suiji nightly run, 2024-05-10: exit 65"))
+    }
+
+    @Test func theDemoIsTheReadmesFirstCommand() throws {
+        let folder = try temporaryFolder()
+        let result = try runSuiji(["demo", "--workspace", "county"], in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.contains("  night 2023-12-28: 12 files taken (1 rejected), 3069 rows imported, 32 rejected, 37 commitments awaiting a seed, 0 draws, 0 publications, 0 overdue; exit 65"))
+        #expect(lines.contains("  night 2024-01-03: 4 files taken, 0 rows imported, 0 rejected, 33 commitments awaiting a seed, 4 draws, 0 publications, 0 overdue; exit 0"))
+        #expect(lines.contains("  night 2024-05-10: 1 file taken, 20 rows imported, 2 rejected, 34 commitments awaiting a seed, 0 draws, 3 publications, 2 overdue; exit 65"))
+        #expect(lines.contains("suiji nightly run, 2024-05-10: exit 65, some input was rejected or a draw was blocked: see below"))
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md"), encoding: .utf8)
+        #expect(readme.contains("swift run suiji demo "))
+        for date in ["2023-12-28", "2024-01-03", "2024-05-10"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("county/reports/\(date)/run.json").path))
+        }
+    }
+}
+
+/// Copies every file under `source` to the same place under `destination`.
+func copyTree(_ source: URL, into destination: URL) throws {
+    let prefix = source.standardizedFileURL.path + "/"
+    guard let walker = FileManager.default.enumerator(at: source, includingPropertiesForKeys: [.isRegularFileKey]) else { return }
+    for case let url as URL in walker where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+        let target = destination.appendingPathComponent(String(url.standardizedFileURL.path.dropFirst(prefix.count)))
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: url, to: target)
+    }
+}
