@@ -9,7 +9,7 @@ struct DrawCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "draw", abstract: "Prepare, run, verify and show the random draw of objects and inspectors.",
         subcommands: [DrawTickets.self, DrawPrepare.self, DrawRun.self, DrawVerifyLedger.self, DrawExport.self, DrawVerify.self,
-                      DrawShow.self, DrawBench.self])
+                      DrawShow.self, DrawCoverage.self, DrawBench.self])
 }
 
 /// Options that select the plan and its groups.
@@ -52,6 +52,10 @@ func withDrawStore<T>(_ global: GlobalOptions, access: StoreAccess, _ body: (Dra
     } catch let error as ScopeMapError {
         printError("error: \(error)")
         throw ExitCode(ExitStatus.failure.rawValue)
+    } catch let error as ScopeMapFileError {
+        // The operator's scope map is part of the configuration.
+        printError(error.description)
+        throw ExitCode(ExitStatus.usage.rawValue)
     }
 }
 
@@ -250,6 +254,34 @@ struct DrawShow: ParsableCommand {
                     printError("warning: \(r.group) round \(r.round): risk classification applied to \(String(format: "%.1f%%", (r.applicationRate ?? 0) * 100)) of drawn objects, below the required 95%")
                 }
             }
+        }
+    }
+}
+
+/// `suiji draw coverage [--json]`.
+struct DrawCoverage: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coverage",
+        abstract: "List the tasks whose scopes match no entity, the scopes the scope map lacks and the categories no task covers.",
+        discussion: "Gaps are information: the exit status is 0 with a warning on standard error.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The plan year (default: the configuration's year, or the only plan stored).")
+    var year: Int?
+
+    @Option(help: "The region code (default: the configuration's region).")
+    var region: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        try withDrawStore(global, access: .readOnly) { draw, configuration in
+            let (plan, _) = try draw.plan(year: year, region: region, configuration: configuration)
+            let report = try draw.coverage(plan: plan, scopeMapSource: ScopeMapLoader.source(configuration))
+            print(json ? try report.json() : report.text)
+            if let warning = report.warning { printError(warning) }
         }
     }
 }

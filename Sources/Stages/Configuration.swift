@@ -95,6 +95,11 @@ public struct Configuration: Sendable, Hashable, Codable {
         calendar.isEmpty ? nil : resolvedPath(\.calendar)
     }
 
+    /// The scope map file resolved against ``baseDirectory``, or nil for the bundled one.
+    public var resolvedScopeMapPath: String? {
+        draw.scopeMap.isEmpty ? nil : resolvedPath(\.draw.scopeMap)
+    }
+
     // MARK: - Finding and loading
 
     /// The configuration file to load: the explicit `--config` path (resolved against the working
@@ -331,11 +336,15 @@ extension Configuration {
         /// Commitments are prepared for rounds starting within this many days (`draw.lead_days`,
         /// default 14, between 0 and 366).
         public var leadDays: Int
+        /// The scope map linking plan scopes to register categories, as written (`draw.scope_map`,
+        /// default `""`: the map bundled with suiji).
+        public var scopeMap: String
 
         /// Creates the draw settings; every argument defaults to its documented default.
-        public init(population: Population = .initiatorAndCooperators, leadDays: Int = 14) {
+        public init(population: Population = .initiatorAndCooperators, leadDays: Int = 14, scopeMap: String = "") {
             self.population = population
             self.leadDays = leadDays
+            self.scopeMap = scopeMap
         }
 
         /// The default draw settings.
@@ -558,7 +567,7 @@ struct ConfigurationReader {
     static let pathsKeys = ["inbox", "outbox", "archive", "rejects", "reports"]
     static let riskKeys = ["policy", "multipliers", "fixed", "override"]
     static let overrideKeys = ["task", "ratio", "count", "policy", "multipliers", "fixed"]
-    static let drawKeys = ["population", "lead_days"]
+    static let drawKeys = ["population", "lead_days", "scope_map"]
     static let inspectorsKeys = ["from_initiator", "from_each_cooperator", "minimum_team", "load_cap"]
     static let publishKeys = ["formats"]
     static let logKeys = ["level", "format"]
@@ -602,6 +611,7 @@ struct ConfigurationReader {
             if let days = integer(draw, "lead_days", at: key, in: 0...366, "must be an integer between 0 and 366") {
                 configuration.draw.leadDays = days
             }
+            if let scopeMap = path(draw, "scope_map", at: key, allowEmpty: true) { configuration.draw.scopeMap = scopeMap }
         }
         if let inspectors = table(root, "inspectors", at: top) {
             configuration.inspectors = readInspectors(inspectors, at: top.appending("inspectors"))

@@ -91,11 +91,11 @@ public struct DrawStore {
     /// The clock for timestamps.
     public let clock: Clock
 
-    /// A draw store; the scope map defaults to the bundled one.
+    /// A draw store; the scope map defaults to the configuration's (`[draw] scope_map`, else the bundled one).
     public init(store: Store, configuration: Configuration = .defaults, scopeMap: ScopeMap? = nil, clock: Clock = .system) throws {
         self.store = store
         self.rules = DrawRules(configuration)
-        self.scopeMap = try scopeMap ?? BundledScopeMap.load()
+        self.scopeMap = try scopeMap ?? ScopeMapLoader.load(configuration)
         self.clock = clock
     }
 

@@ -122,6 +122,112 @@ struct DrawCommandTests {
         #expect(partial.stderr.contains("warning: 2024-G12 round 1: 原平市公安局 is 1 inspector(s) short for "))
     }
 
+    /// A county of three tasks and one SAMR register with gaps (see Tests/StagesTests/DrawCoverageReportTests.swift).
+    func coverageCounty() throws -> URL {
+        let folder = try temporaryFolder()
+        for args in [["plan", "import", FixtureFiles.url("plans/coverage-2024.tsv").path, "--year", "2024", "--region", "140981"],
+                     ["import", "--department", "原平市市场监督管理局", FixtureFiles.url("registers/coverage-samr.csv").path]] {
+            let r = try runSuiji(args, in: folder)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+        }
+        return folder
+    }
+
+    static let coverageWarning =
+        "warning: the scope map leaves gaps: 2 tasks match no entity, 1 plan scope is not in the map, 1 register category is covered by no task\n"
+
+    @Test func coveragePrintsTheGoldenTablesAndWarnsWithExit0() throws {
+        let folder = try coverageCounty()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try runSuiji(["draw", "coverage"], in: folder)
+        #expect(result.status == 0)
+        #expect(result.stdout == (try String(contentsOf: FixtureFiles.url("golden/draw-coverage.txt"), encoding: .utf8)))
+        #expect(result.stderr == Self.coverageWarning)
+    }
+
+    @Test func coverageJSONIsTheGoldenJSON() throws {
+        let folder = try coverageCounty()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try runSuiji(["draw", "coverage", "--json"], in: folder)
+        #expect(result.status == 0)
+        #expect(result.stdout == (try String(contentsOf: FixtureFiles.url("golden/draw-coverage.json"), encoding: .utf8)))
+        #expect(result.stderr == Self.coverageWarning)
+    }
+
+    @Test func coverageWithAnEditedScopeMapThatClosesEveryGapIsSilent() throws {
+        let folder = try coverageCounty()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("conf/maps"), withIntermediateDirectories: true)
+        try Data("""
+            {"version": 1, "scopes": [
+              {"scope": "全市四上单位", "categories": ["规模以上工业企业", "限额以上批发和零售业", "殡葬服务"]},
+              {"scope": "燃气经营企业", "aliases": ["瓶装燃气供应站"], "categories": ["燃气经营"]},
+              {"scope": "园林绿化企业", "categories": ["园林绿化"]}
+            ]}
+            """.utf8).write(to: folder.appendingPathComponent("conf/maps/edited.json"))
+        try Data("store = \"../suiji.sqlite\"\n[draw]\nscope_map = \"maps/edited.json\"\n".utf8)
+            .write(to: folder.appendingPathComponent("conf/suiji.toml"))
+        try Data("""
+            统一社会信用代码,名称,主体类型,行业类别,行政区划代码,登记状态,信用风险分类
+            91140981MA0C00011R,原平市晋北机械制造有限公司,企业,规模以上工业企业,140981,存续,A
+            91140981MA0C00022X,原平市同川商贸有限公司,企业,限额以上批发和零售业,140981,在业,B
+            91140981MA0C000332,原平市绿源园林工程有限公司,企业,园林绿化,140981,存续,
+            91140981MA0C000446,原平市安息堂殡葬服务有限公司,企业,殡葬服务,140981,存续,C
+            91140902MA0C00055W,忻州市慈恩殡葬服务有限公司,企业,殡葬服务,140902,存续,B
+            91140981MA0C00066E,原平市瓶装燃气供应站,企业,燃气经营,140981,存续,B
+
+            """.utf8).write(to: folder.appendingPathComponent("samr-2.csv"))
+        #expect(try runSuiji(["import", "--department", "原平市市场监督管理局", "samr-2.csv"], in: folder).status == 0)
+        let result = try runSuiji(["draw", "coverage", "--config", "conf/suiji.toml"], in: folder)
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        #expect(result.stdout == """
+            scope coverage of plan 2024 140981 (scope map: \(folder.path)/conf/maps/edited.json; population: initiator-and-cooperators)
+
+            tasks whose scopes match no entity: none
+
+            plan scopes not in the scope map: none
+
+            register categories no task covers: none
+
+            totals               count  gaps
+            -------------------  -----  ----------------------
+            tasks                3      0 match no entity
+            plan scopes          4      0 not in the scope map
+            register categories  5      0 covered by no task
+            entities             6      0 in no task's scope
+
+            """)
+    }
+
+    @Test func aMissingOrMalformedScopeMapOrAnUnknownDrawKeyExits64() throws {
+        let folder = try coverageCounty()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("suiji.toml")
+        try Data("[draw]\nscope_map = \"maps/scope-map.json\"\n".utf8).write(to: config)
+        let missing = try runSuiji(["draw", "coverage"], in: folder)
+        #expect(missing.status == 64)
+        #expect(missing.stdout == "")
+        #expect(missing.stderr == "\(folder.path)/maps/scope-map.json: error: the scope map named by [draw] scope_map does not exist; "
+            + "fix the path (relative to the configuration file's folder) or set scope_map = \"\" to use the bundled map\n")
+
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("maps"), withIntermediateDirectories: true)
+        try Data("{\"version\": 1,\n \"scopes\": [\n  {\"scope\": \"燃气经营企业\" \"categories\": [\"燃气经营\"]}\n]}\n".utf8)
+            .write(to: folder.appendingPathComponent("maps/scope-map.json"))
+        // The draw commands load the same map: prepare stops on it too, before it prepares anything.
+        for command in [["draw", "coverage", "--json"], ["draw", "prepare", "--all"]] {
+            let malformed = try runSuiji(command, in: folder)
+            #expect(malformed.status == 64)
+            #expect(malformed.stdout == "")
+            #expect(malformed.stderr == "\(folder.path)/maps/scope-map.json:3:22: error: invalid JSON: expected ',' or '}'\n")
+        }
+
+        try Data("[draw]\nscope-map = \"maps/scope-map.json\"\n".utf8).write(to: config)
+        let unknown = try runSuiji(["draw", "coverage"], in: folder)
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr == "suiji.toml:2: error: unknown key 'draw.scope-map'; known keys in [draw]: population, lead_days, scope_map\n")
+    }
+
     @Test func usageErrorsExit64() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -54,6 +54,8 @@ struct ConfigurationTests {
         #expect(defaults.risk.overrides.isEmpty)
         #expect(defaults.draw.population == .initiatorAndCooperators)
         #expect(defaults.draw.leadDays == 14)
+        #expect(defaults.draw.scopeMap == "")
+        #expect(defaults.resolvedScopeMapPath == nil)
         #expect(defaults.inspectors.fromInitiator == 2)
         #expect(defaults.inspectors.fromEachCooperator == 1)
         #expect(defaults.inspectors.minimumTeam == 2)
@@ -133,6 +135,7 @@ struct ConfigurationTests {
             [draw]
             population = "initiator"
             lead_days = 30
+            scope_map = "maps/scope-map.json"
 
             [inspectors]
             from_initiator = 3
@@ -163,7 +166,7 @@ struct ConfigurationTests {
                     .init(task: 7, count: 3, policy: .multipliers, multipliers: ["A": 1, "B": 1, "C": 1, "D": 1]),
                     .init(task: 12, fixed: ["A": 0, "B": 0.05, "C": 0.2, "D": 1]),
                 ]),
-            draw: .init(population: .initiator, leadDays: 30),
+            draw: .init(population: .initiator, leadDays: 30, scopeMap: "maps/scope-map.json"),
             inspectors: .init(fromInitiator: 3, fromEachCooperator: 2, minimumTeam: 3, loadCap: .limit(5)),
             publish: .init(formats: [.xml]),
             log: .init(level: .debug, format: .json),
@@ -198,6 +201,8 @@ struct ConfigurationTests {
             [paths]
             inbox = "../shared/inbox"
             reports = "/var/reports"
+            [draw]
+            scope_map = "../maps/scope-map.json"
             """
         try text.write(toFile: folder + "/conf/suiji.toml", atomically: true, encoding: .utf8)
 
@@ -209,6 +214,7 @@ struct ConfigurationTests {
         #expect(configuration.resolvedPath(\.paths.inbox) == folder + "/shared/inbox")
         #expect(configuration.resolvedPath(\.paths.outbox) == folder + "/conf/outbox")
         #expect(configuration.resolvedPath(\.paths.reports) == "/var/reports")
+        #expect(configuration.resolvedScopeMapPath == folder + "/maps/scope-map.json")
     }
 
     @Test("Path joining folds dots without touching the disk")
@@ -257,6 +263,16 @@ struct ConfigurationTests {
         )
         #expect(error?.key == "risk.multiplers")
         #expect(error?.line == 7)
+    }
+
+    @Test("An unknown key in [draw] lists scope_map among the known keys")
+    func unknownKeyInDraw() {
+        let error = loadError("[draw]\nlead_days = 14\nscope-map = \"maps/scope-map.json\"\n")
+        #expect(
+            error?.description
+                == "suiji.toml:3: error: unknown key 'draw.scope-map'; known keys in [draw]: population, lead_days, scope_map"
+        )
+        #expect(error?.key == "draw.scope-map")
     }
 
     @Test("An unknown key inside an inline table reports the inline table's line")
@@ -367,6 +383,8 @@ struct ConfigurationTests {
                 "[risk]\npolicy = \"fixed\"\n",
                 "suiji.toml:2: error: 'risk.policy' is \"fixed\" but [risk] has no 'fixed' table; add fixed = { A = …, B = …, C = …, D = … }"
             ),
+            ("[draw]\nscope_map = 3\n", "suiji.toml:2: error: 'draw.scope_map' must be a path in quotes, found 3"),
+            ("[draw]\nscope_map = [\"a.json\"]\n", "suiji.toml:2: error: 'draw.scope_map' must be a path in quotes, found an array"),
             ("[draw]\nlead_days = 9999\n", "suiji.toml:2: error: 'draw.lead_days' must be an integer between 0 and 366, found 9999"),
             (
                 "[draw]\npopulation = \"everyone\"\n",

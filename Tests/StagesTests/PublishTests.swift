@@ -150,7 +150,8 @@ struct PublishTests {
         _ = try world.publish()
         var payloads = try FileManager.default.contentsOfDirectory(atPath: world.outbox).map { world.outbox + "/" + $0 }
         let golden = FixtureFiles.url("golden")
-        payloads += try FileManager.default.contentsOfDirectory(atPath: golden.path).filter { !$0.hasPrefix(".") }.map { golden.path + "/" + $0 }
+        // golden/ also holds report goldens (draw-coverage.*); only the payloads are payloads.
+        payloads += try FileManager.default.contentsOfDirectory(atPath: golden.path).filter { $0.hasPrefix("payload-") }.map { golden.path + "/" + $0 }
         #expect(payloads.count == 4)
         let ledger = try world.store.read { db in try String.fetchAll(db, sql: "SELECT payload_json FROM publication_ledger") }
         let texts = try payloads.map { String(decoding: try fileBytes($0), as: UTF8.self) } + ledger
