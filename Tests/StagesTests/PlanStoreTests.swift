@@ -14,7 +14,7 @@ struct PlanStoreTests {
         #expect(try store.tableNames() == [
             "avoidance_pairs", "departments", "draw_commitments", "draw_ledger", "draw_seeds", "draw_selections",
             "entities", "imports", "inspector_assignments", "inspector_rows", "plan_tasks", "plans",
-            "publication_ledger", "register_rows", "results", "runs", "uscc_overrides",
+            "publication_ledger", "register_rows", "results", "run_files", "runs", "uscc_overrides",
         ])
         #expect(try store.appliedMigrations() == ["v1: the whole mission", "v2: nightly runs"])
     }
