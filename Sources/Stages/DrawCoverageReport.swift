@@ -70,19 +70,8 @@ public struct DrawCoverageReport: Sendable, Hashable, Codable {
         }
     }
 
-    /// A register category that no task's scope covers.
-    public struct UncoveredCategory: Sendable, Hashable, Codable {
-        /// The category (cleaned).
-        public var category: String
-        /// Current entities with a register row of this category.
-        public var entities: Int
-
-        /// Creates a finding.
-        public init(category: String, entities: Int) {
-            self.category = category
-            self.entities = entities
-        }
-    }
+    /// A register category that no task's scope covers, with its current entities.
+    public typealias UncoveredCategory = ScopeCoverageReport.UncoveredCategory
 
     /// The counts behind the findings.
     public struct Totals: Sendable, Hashable, Codable {

@@ -4,6 +4,7 @@
 
 public import Foundation
 public import Logging
+internal import Pipeline
 
 /// A swift-log handler writing text or JSON lines to a file handle (standard error by default).
 public struct SuijiLogHandler: LogHandler {
@@ -68,25 +69,6 @@ public struct SuijiLogHandler: LogHandler {
         }
     }
 
-    /// A JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal, escaped as the canonical JSON of commitments is.
+    static func quoted(_ text: String) -> String { CanonicalJSON.string(text).canonicalText }
 }
