@@ -168,18 +168,14 @@ struct DrawExport: ParsableCommand {
     @Option(help: "The round.")
     var round: Int
 
-    @Option(help: "The plan year (default: the configuration's year, or the only plan stored).")
-    var year: Int?
-
-    @Option(help: "The region code (default: the configuration's region).")
-    var region: String?
+    @OptionGroup var planKey: PlanKeyOptions
 
     @Option(help: "The bundle file to write.")
     var out: String
 
     func run() throws {
         try withDrawStore(global, access: .readOnly) { draw, configuration in
-            let (_, id) = try draw.plan(year: year, region: region, configuration: configuration)
+            let (_, id) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
             let (bundle, entry) = try draw.bundle(planID: id, group: group, round: round)
             do {
                 try Data(bundle.prettyJSON.utf8).write(to: URL(fileURLWithPath: out))
@@ -220,11 +216,7 @@ struct DrawShow: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The plan year (default: the configuration's year, or the only plan stored).")
-    var year: Int?
-
-    @Option(help: "The region code (default: the configuration's region).")
-    var region: String?
+    @OptionGroup var planKey: PlanKeyOptions
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -234,7 +226,7 @@ struct DrawShow: ParsableCommand {
 
     func run() throws {
         try withDrawStore(global, access: .readOnly) { draw, configuration in
-            let (plan, id) = try draw.plan(year: year, region: region, configuration: configuration)
+            let (plan, id) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
             if assignments {
@@ -267,18 +259,14 @@ struct DrawCoverage: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The plan year (default: the configuration's year, or the only plan stored).")
-    var year: Int?
-
-    @Option(help: "The region code (default: the configuration's region).")
-    var region: String?
+    @OptionGroup var planKey: PlanKeyOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() throws {
         try withDrawStore(global, access: .readOnly) { draw, configuration in
-            let (plan, _) = try draw.plan(year: year, region: region, configuration: configuration)
+            let (plan, _) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
             let report = try draw.coverage(plan: plan, scopeMapSource: ScopeMapLoader.source(configuration))
             print(json ? try report.json() : report.text)
             if let warning = report.warning { printError(warning) }

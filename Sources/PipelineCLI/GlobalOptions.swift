@@ -34,6 +34,15 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+/// Which stored plan a command means: `--year` and `--region`, else the configuration's, else the only plan stored.
+struct PlanKeyOptions: ParsableArguments {
+    @Option(help: "The plan year (default: the configuration's year, or the only plan stored).")
+    var year: Int?
+
+    @Option(help: "The region code (default: the configuration's region).")
+    var region: String?
+}
+
 /// Writes a line to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

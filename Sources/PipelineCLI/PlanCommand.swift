@@ -51,11 +51,7 @@ struct PlanShow: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The plan year (default: the configuration's year, or the only plan stored).")
-    var year: Int?
-
-    @Option(help: "The region code (default: the configuration's region).")
-    var region: String?
+    @OptionGroup var planKey: PlanKeyOptions
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -63,7 +59,7 @@ struct PlanShow: ParsableCommand {
     func run() throws {
         let configuration = try global.configuration()
         let store = try Store(path: global.storePath(configuration), access: .readOnly)
-        let key = try store.planKey(year: year, region: region, configuration: configuration)
+        let key = try store.planKey(year: planKey.year, region: planKey.region, configuration: configuration)
         guard let plan = try store.plan(year: key.year, region: key.region) else {
             printError("error: no plan for \(key.year) \(key.region) in the store; run `suiji plan import FILE` first")
             throw ExitCode(ExitStatus.failure.rawValue)

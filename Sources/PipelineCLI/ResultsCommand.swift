@@ -18,16 +18,12 @@ struct ResultsImport: ParsableCommand {
 
     @OptionGroup var input: InputFileOptions
 
-    @Option(help: "The plan year (default: the configuration's year, or the only plan stored).")
-    var year: Int?
-
-    @Option(help: "The plan's region code (default: the configuration's region).")
-    var region: String?
+    @OptionGroup var planKey: PlanKeyOptions
 
     func run() throws {
         let configuration = try global.configuration()
         let store = try Store(path: global.storePath(configuration), access: input.dryRun ? .readOnly : .readWrite)
-        let plan = try store.planKey(year: year, region: region, configuration: configuration)
+        let plan = try store.planKey(year: planKey.year, region: planKey.region, configuration: configuration)
         let request = ResultsImportRequest(
             path: input.file, year: plan.year, region: plan.region, format: input.format, encoding: input.encoding,
             dryRun: input.dryRun, rejectsPath: input.rejectsPath(configuration))
