@@ -3,7 +3,7 @@
 
 Builds a workspace whose inbox holds the 2024 plan, 1,000,000 generated entities in the registers
 of five departments (200,000 each: CSV UTF-8, CSV GB18030, XML, CSV with BOM and CRLF, CSV; 0.01%
-bad rows of each of 16 kinds), an inspector register per department, and runs
+bad rows of each of 16 kinds), an inspector register for every department the plan names, and runs
 `suiji run --today 2023-12-28` (release build) under /usr/bin/time: imports, 37 commitments over the
 whole population, report. Then a second run of the same night (nothing to do) and a third night
 with one seed per group, which draws all 37 groups. Prints wall time and peak RSS of each.
@@ -49,12 +49,17 @@ def main():
                         "--layout", layout, "--department", department, "--bad-rate", "0.0001",
                         "--out", os.path.join(folder, f"register.{ext}"), "--sidecar", os.devnull], check=True, stdout=subprocess.DEVNULL)
         total += args.rows_per_department
+    # An inspector register (300 active inspectors) for every department the plan names.
+    with open(os.path.join(ROOT, "Fixtures", "plans", "yuanping-2024.tsv"), encoding="utf-8") as f:
+        rows = [line.rstrip("\n").split("\t") for line in f][1:]
+    departments = sorted({d.strip() for r in rows for d in re.split(r"[、，,]", r[8] + "、" + r[9]) if d.strip()})
+    for i, department in enumerate(departments):
         people = os.path.join(inbox, "inspectors", department)
         os.makedirs(people)
         with open(os.path.join(people, "inspectors.csv"), "w", encoding="utf-8") as f:
             f.write("执法证号,姓名,状态,执法领域\n")
-            for n in range(1, 201):
-                f.write(f"1409810{i}{n:05d},执法人员{i}-{n},在岗,\n")
+            for n in range(1, 301):
+                f.write(f"14098{i:03d}{n:05d},执法人员{i}-{n},在岗,\n")
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(inbox) for f in fs)
     print(f"workspace {work}: {total:,} register rows in {len(DEPARTMENTS)} departments, inbox {size / 1e6:.0f} MB")
     cfg = os.path.join(work, "suiji.toml")

@@ -388,19 +388,25 @@ public struct NightlyRun {
         let ready = try store.read { db in try SeedIntake.ready(db, planID: planID, draws: draws) }
         let groups = Dictionary(uniqueKeysWithValues: DrawGroups.form(plan).map { ($0.key, $0) })
         var blocked: [NightReport.BlockedDraw] = []
-        for (group, round, seed) in ready {
+        // Registers, inspectors and avoidance do not change while drawing: read them once.
+        let inputs = ready.isEmpty ? nil : try store.drawInputs()
+        for (index, (group, round, seed)) in ready.enumerated() {
             guard let tasks = groups[group]?.taskSeqs else { continue }
+            progress?("drawing \(group) round \(round) [\(index + 1)/\(ready.count)]")
             do {
-                let done = try draws.run(plan: plan, planID: planID, seed: seed, tasks: tasks, round: round, reason: nil)
+                let done = try draws.run(plan: plan, planID: planID, seed: seed, tasks: tasks, round: round, reason: nil, inputs: inputs)
                 for d in done {
                     logger.notice("drawn", metadata: ["group": "\(group)", "round": "\(round)", "ledger": "\(d.entry.seq)"])
                 }
                 checkpoint("drawn")
             } catch let error as DrawStoreError {
                 logger.warning("draw blocked", metadata: ["group": "\(group)", "round": "\(round)", "reason": "\(error.message)"])
-                blocked.append(NightReport.BlockedDraw(group: group, round: round, reason: error.message))
+                let prefix = "\(group) round \(round): "
+                let reason = error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
+                blocked.append(NightReport.BlockedDraw(group: group, round: round, reason: reason))
             }
         }
+        progress?(nil)
         return blocked
     }
 
