@@ -99,6 +99,32 @@ import Testing
         }
     }
 
+    @Test func killedFromOutsideAfterFixedDelaysAndRunAgainEndsAsOneUninterruptedRun() throws {
+        // kill -9 from another process at moments the run does not choose (fixed delays: wherever
+        // the run happens to be on this machine), then run again.
+        let reference = try Self.nightX()
+        let uninterrupted = try Self.runNight(reference, date: Self.nightXDate)
+        let expected = try Self.snapshot(reference)
+        for delay in [0.15, 0.4, 0.8, 1.3, 2.0] {
+            let workspace = try Self.nightX()
+            let process = Process()
+            process.executableURL = try suijiExecutable()
+            process.arguments = ["run", "--config", workspace.appendingPathComponent("suiji.toml").path, "--today", Self.nightXDate]
+            process.environment = ProcessInfo.processInfo.environment.merging(["SUIJI_NOW": "\(Self.nightXDate)T22:00:00Z"]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(delay * 1_000_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let rerun = try Self.runNight(workspace, date: Self.nightXDate)
+            #expect(rerun.status == uninterrupted.status, "killed after \(delay) s")
+            let got = try Self.snapshot(workspace)
+            #expect(got.store == expected.store, "store differs after a kill at \(delay) s")
+            #expect(got.files == expected.files, "files differ after a kill at \(delay) s")
+        }
+    }
+
     @Test func aSecondRunTheSameNightDoesNothing() throws {
         let workspace = try Self.nightX()
         let first = try Self.runNight(workspace, date: Self.nightXDate)
