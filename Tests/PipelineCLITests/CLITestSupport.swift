@@ -26,11 +26,12 @@ func suijiExecutable() throws -> URL {
     throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "suiji binary not found near \(candidates)"])
 }
 
-/// Runs `suiji` with arguments in a working directory.
-func runSuiji(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> CommandResult {
+/// Runs `suiji` with arguments in a working directory (or another executable, such as `script`, that runs it).
+func runSuiji(_ arguments: [String], in directory: URL, environment: [String: String] = [:], executable: URL? = nil,
+              arguments wrapperArguments: [String]? = nil) throws -> CommandResult {
     let process = Process()
-    process.executableURL = try suijiExecutable()
-    process.arguments = arguments
+    process.executableURL = try executable ?? suijiExecutable()
+    process.arguments = wrapperArguments ?? arguments
     process.currentDirectoryURL = directory
     if !environment.isEmpty {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

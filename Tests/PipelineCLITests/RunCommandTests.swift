@@ -203,6 +203,21 @@ import Testing
         #expect(!result.stderr.contains("\r"), "no progress line when standard error is not a terminal")
     }
 
+    @Test func onATerminalLongImportsShowAProgressLine() throws {
+        // `script` (util-linux, in every Debian) runs the command on a pseudo-terminal.
+        let workspace = try Self.nightX()
+        let command = [try suijiExecutable().path, "run", "--config", workspace.appendingPathComponent("suiji.toml").path,
+                       "--today", Self.nightXDate, "--log-level", "error"].map { "'\($0)'" }.joined(separator: " ")
+        let result = try runSuiji([], in: workspace, environment: ["SUIJI_NOW": "2024-05-10T22:00:00Z"],
+                                  executable: URL(fileURLWithPath: "/usr/bin/script"), arguments: ["-qec", command, "/dev/null"])
+        #expect(result.status == 65)
+        let clear = "\r\u{1B}[2K"
+        #expect(result.stdout.contains(clear + "[1/5] registers/原平市文化和旅游局/文化市场主体-2024-05.csv"))
+        #expect(result.stdout.contains(clear + "registers/原平市文化和旅游局/文化市场主体-2024-05.csv: "))
+        #expect(result.stdout.contains(clear + "drawing 2024-G04 round 1 [1/2]"))
+        #expect(result.stdout.contains("night 2024-05-10: 5 files taken"))
+    }
+
     @Test func theReportHasTheRequiredKeys() throws {
         let workspace = try Self.nightX()
         _ = try Self.runNight(workspace, date: Self.nightXDate)
