@@ -424,9 +424,38 @@ final class RegisterRowProducer: @unchecked Sendable {
 
     // MARK: Rows as text
 
+    /// The values of a text row as bytes, back to back (one buffer, reused).
+    private var rowBytes: [UInt8] = []
+    private var rowEnds: [Int] = []
+
     private func handle(_ row: TabularRow) throws {
         report.rowsRead += 1
-        try decide(row)
+        if row.problem == nil, row.values.count == RegisterField.allCases.count {
+            rowBytes.removeAll(keepingCapacity: true)
+            rowEnds.removeAll(keepingCapacity: true)
+            for value in row.values {
+                if let value { rowBytes.append(contentsOf: value.utf8) }
+                rowEnds.append(rowBytes.count)
+            }
+            let screened: Bool = try rowBytes.withUnsafeBufferPointer { all in
+                var start = 0
+                var values: [UnsafeBufferPointer<UInt8>] = []
+                values.reserveCapacity(rowEnds.count)
+                for end in rowEnds {
+                    guard start <= end, end <= all.count else { return false }
+                    values.append(UnsafeBufferPointer(rebasing: all[start..<end]))
+                    start = end
+                }
+                guard let accepted = values.withUnsafeBufferPointer({ screen.screen($0) }),
+                    let key = USCCKey(utf8: values[RegisterField.uscc.index])
+                else { return false }
+                try accept(values, accepted, key: key, line: row.line) { row }
+                return true
+            }
+            if !screened { try decide(row) }
+        } else {
+            try decide(row)
+        }
         if let batch, batch.isFull {
             batch.bytesRead = stream.bytesRead
             try flush()
