@@ -523,6 +523,8 @@ public struct SnapshotImporter {
                 }
             } catch {
                 pipe.cancelAndWait()
+                // The producer may have ended cleanly before the store failed: its temporary rejects file goes too.
+                if producer.rejects?.isOpen == true { producer.rejects?.discard() }
                 throw error
             }
         } else {
