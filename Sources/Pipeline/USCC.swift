@@ -62,6 +62,12 @@ public struct USCC: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// True if the UTF-8 bytes are a valid code: the same test as `validate(_:)`, without making text.
+    public static func isValid(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if case .valid = scan(bytes) { return true }
+        return false
+    }
+
     /// The result of the byte scan.
     private enum Scan {
         case valid

@@ -68,27 +68,43 @@ public final class DelimitedFileReader {
             queue.removeAll(keepingCapacity: true)
             queueIndex = 0
             if finished { return nil }
-            try fill()
+            try fill { queue.append($0.record) }
         }
         defer { queueIndex += 1 }
         return queue[queueIndex]
     }
 
-    private func fill() throws {
+    /// Reads on by one chunk, calling `body` with a view of every record completed (records
+    /// already read by `next()` come first); false once the file has ended and every record has been handed out.
+    ///
+    /// The bulk path of imports: no text is made for a field unless the caller asks for it.
+    func readChunk(_ body: (RawDelimitedRecord) throws -> Void) throws -> Bool {
+        if queueIndex < queue.count {
+            for record in queue[queueIndex...] { try RawDelimitedRecord.withRaw(record, body) }
+            queue.removeAll(keepingCapacity: true)
+            queueIndex = 0
+            return true
+        }
+        if finished { return false }
+        try fill(body)
+        return true
+    }
+
+    private func fill(_ emit: (RawDelimitedRecord) throws -> Void) throws {
         decoded.removeAll(keepingCapacity: true)
         if let chunk = try source() {
             bytesRead += chunk.count
             try chunk.withUnsafeBytes { try decoder.decode($0, into: &decoded) }
-            try parse(atEnd: false)
+            try parse(atEnd: false, emit)
         } else {
             try decoder.finish(into: &decoded)
-            try parse(atEnd: true)
-            try parser?.finish { queue.append($0) }
+            try parse(atEnd: true, emit)
+            try parser?.finishRaw(emit)
             finished = true
         }
     }
 
-    private func parse(atEnd: Bool) throws {
+    private func parse(atEnd: Bool, _ emit: (RawDelimitedRecord) throws -> Void) throws {
         if parser == nil {
             undecided.append(contentsOf: decoded)
             decoded.removeAll(keepingCapacity: true)
@@ -102,6 +118,6 @@ public final class DelimitedFileReader {
             decoded = undecided
             undecided = []
         }
-        try decoded.withUnsafeBytes { raw in try self.parser?.consume(raw) { self.queue.append($0) } }
+        try decoded.withUnsafeBytes { raw in try self.parser?.consumeRaw(raw, emit) }
     }
 }

@@ -37,6 +37,26 @@ final class RawStatement {
         }
     }
 
+    /// Binds UTF-8 bytes as text without copying them; nil binds NULL. The bytes must stay where
+    /// they are until the statement has run; `clearBindings()` drops the pointers afterwards.
+    func bind(utf8 bytes: UnsafeBufferPointer<UInt8>?, at index: Int32) {
+        guard let bytes else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+        } else {
+            // An empty value is bound as empty text, never as NULL.
+            _ = "".withCString { sqlite3_bind_text(handle, index, $0, 0, transient) }
+        }
+    }
+
+    /// Forgets every binding (after binding bytes that are about to go away).
+    func clearBindings() {
+        sqlite3_clear_bindings(handle)
+    }
+
     /// Binds an integer (1-based index).
     func bind(_ value: Int64, at index: Int32) {
         sqlite3_bind_int64(handle, index, value)

@@ -5,7 +5,8 @@
 // changing dimension: valid_from_import / valid_to_import) and writes only the differences:
 // new rows, new versions of changed rows, and closed versions of rows no longer sent. Nothing is
 // deleted. Memory stays flat: the file is read in chunks, and the current snapshot is held as a
-// compact key -> (row id, content hash) table.
+// compact key -> (row id, content hash) table. Registers, the large ones, take the two-thread bulk
+// path in RegisterSnapshotLoad.swift.
 
 internal import Foundation
 internal import GRDB
@@ -326,7 +327,7 @@ public struct SnapshotImporter {
         switch request.kind {
         case .register:
             var adapter = RegisterAdapter(departmentID: departmentID ?? 0, importID: importID)
-            try run(&adapter, stream: stream, request: request, byteCount: byteCount, db: db, write: write, report: &report)
+            try runRegister(&adapter, stream: stream, request: request, byteCount: byteCount, db: db, write: write, report: &report)
         case .inspectors:
             var adapter = InspectorAdapter(departmentID: departmentID ?? 0, importID: importID)
             try run(&adapter, stream: stream, request: request, byteCount: byteCount, db: db, write: write, report: &report)
@@ -403,7 +404,7 @@ public struct SnapshotImporter {
             }
             switch outcome {
             case .failure(let rejection):
-                reject(row, rejection, adapter: adapter, request: request, rejects: &rejects, report: &report)
+                Self.reject(row, rejection, adapter: adapter, request: request, rejects: &rejects, report: &report)
                 // A rejected row with a usable key still counts as sent: an entity already in the
                 // store keeps its current version (not removed), and a later row with the same
                 // key is a repeat.
@@ -429,7 +430,7 @@ public struct SnapshotImporter {
                             rejection.reason = rejection.reason.replacingOccurrences(
                                 of: "; the first is kept", with: ", which was itself rejected; correct that row and send the file again")
                         }
-                        reject(row, rejection, adapter: adapter, request: request, rejects: &rejects, report: &report)
+                        Self.reject(row, rejection, adapter: adapter, request: request, rejects: &rejects, report: &report)
                         continue
                     }
                     slot.line = Int32(clamping: row.line)
@@ -463,8 +464,12 @@ public struct SnapshotImporter {
         if write {
             // In row order, so that the updates walk the table once.
             for rowID in closing.sorted() { try adapter.close(rowID: rowID) }
-            try adapter.finishWrites(&current)
         }
+        try Self.conclude(request: request, rejects: &rejects, report: &report)
+    }
+
+    /// The end of every snapshot import: the removal limit, then the rejects file put in place.
+    private static func conclude(request: SnapshotImportRequest, rejects: inout RejectsWriter?, report: inout SnapshotImportReport) throws {
         if report.previousCount > 0, !request.allowMassRemoval,
            Double(report.removed) > Self.massRemovalLimit * Double(report.previousCount) {
             let share = Int((Double(report.removed) * 100 / Double(report.previousCount)).rounded())
@@ -481,7 +486,66 @@ public struct SnapshotImporter {
         }
     }
 
-    private func reject<Adapter: SnapshotAdapter>(
+    /// A register: read and decided on a thread of its own while this thread writes (see `RegisterRowProducer`).
+    private func runRegister(
+        _ adapter: inout RegisterAdapter, stream: any TabularStream, request: SnapshotImportRequest, byteCount: Int, db: Database, write: Bool,
+        report: inout SnapshotImportReport
+    ) throws {
+        let previousCacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        try db.execute(sql: "PRAGMA cache_size = \(-Self.importCacheKiB)")
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCacheSize)") }
+        // About 230 bytes a CSV row and 600 an XML record: the table is sized once, without a doubled peak.
+        let bytesPerRow = (request.format ?? InputFormat.guess(path: request.path)) == .xml ? 600 : 200
+        let table = try adapter.loadTable(db, expectedRows: byteCount / bytesPerRow)
+        report.previousCount = table.loadedCount
+        if write { try adapter.prepare(db) }
+        var rejects: RejectsWriter?
+        if let path = request.rejectsPath {
+            rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"])
+        }
+        let pipe = write ? RegisterWritePipe() : nil
+        let producer = RegisterRowProducer(
+            stream: stream, request: request, adapter: adapter, table: table, report: report, rejects: rejects, pipe: pipe)
+        rejects = nil  // the producer owns it now
+        if let pipe {
+            let thread = Thread { producer.run() }
+            thread.name = "suiji register reader"
+            thread.start()
+            var lastProgress = 0
+            do {
+                while let batch = try pipe.take() {
+                    try adapter.write(batch)
+                    if let progress, batch.bytesRead - lastProgress >= 1 << 22 {
+                        lastProgress = batch.bytesRead
+                        progress(lastProgress)
+                    }
+                    pipe.recycle(batch)
+                }
+            } catch {
+                pipe.cancelAndWait()
+                // The producer may have ended cleanly before the store failed: its temporary rejects file goes too.
+                if producer.rejects?.isOpen == true { producer.rejects?.discard() }
+                throw error
+            }
+        } else {
+            try producer.runHere()
+        }
+        report = producer.report
+        rejects = producer.rejects
+        defer { if rejects?.isOpen == true { rejects?.discard() } }
+        var keys = producer.table
+        producer.table = USCCKeyTable(expected: 0)
+        let closing = keys.unsent()
+        report.removed = closing.count
+        if write {
+            // In row order, so that the updates walk the table once.
+            for rowID in closing.sorted() { try adapter.close(rowID: rowID) }
+            try adapter.insertEntities(keys.takeNewKeys())
+        }
+        try Self.conclude(request: request, rejects: &rejects, report: &report)
+    }
+
+    static func reject<Adapter: SnapshotRowRules>(
         _ row: TabularRow, _ rejection: RowRejection, adapter: Adapter, request: SnapshotImportRequest, rejects: inout RejectsWriter?,
         report: inout SnapshotImportReport
     ) {
@@ -515,8 +579,8 @@ private struct ImportCounts: Encodable {
 
 // MARK: - Adapters: what differs between registers, inspectors and avoidance pairs
 
-/// How one kind of snapshot validates, keys, hashes and stores its rows.
-protocol SnapshotAdapter {
+/// How one kind of snapshot validates, keys and hashes its rows.
+protocol SnapshotRowRules {
     associatedtype Record
     associatedtype Key: Hashable
     /// Canonical field names, in row order.
@@ -533,21 +597,17 @@ protocol SnapshotAdapter {
     func hash(of record: Record) -> Int64
     /// The rejection of a second row with the same key.
     func repeatRejection(_ record: Record, firstLine: Int) -> RowRejection
-    /// The current rows of the scope.
-    func loadCurrent(_ db: Database, expectedRows: Int) throws -> [Key: CurrentSlot]
-    /// Prepares the write statements.
-    mutating func prepare(_ db: Database) throws
-    /// Inserts a new current version.
-    func insert(_ record: Record, hash: Int64, isNew: Bool) throws
+}
+
+/// Closes current versions: they stay in their table, valid until this import.
+protocol VersionCloser {
     /// The import that writes and closes versions.
     var importID: Int64 { get }
     /// `UPDATE <table> SET valid_to_import = ?1 WHERE id = ?2`, once prepared.
     var closeRow: RawStatement? { get }
-    /// Writes what is best written at the end, in key order (registers: new entities).
-    func finishWrites(_ current: inout [Key: CurrentSlot]) throws
 }
 
-extension SnapshotAdapter {
+extension VersionCloser {
     /// Closes a current version: it stays in the table, valid until this import.
     func close(rowID: Int64) throws {
         guard let closeRow else { return }
@@ -555,9 +615,16 @@ extension SnapshotAdapter {
         closeRow.bind(rowID, at: 2)
         try closeRow.run()
     }
+}
 
-    /// Nothing to write at the end by default.
-    func finishWrites(_ current: inout [Key: CurrentSlot]) throws {}
+/// How one kind of snapshot validates, keys, hashes and stores its rows.
+protocol SnapshotAdapter: SnapshotRowRules, VersionCloser {
+    /// The current rows of the scope.
+    func loadCurrent(_ db: Database, expectedRows: Int) throws -> [Key: CurrentSlot]
+    /// Prepares the write statements.
+    mutating func prepare(_ db: Database) throws
+    /// Inserts a new current version.
+    func insert(_ record: Record, hash: Int64, isNew: Bool) throws
 }
 
 /// FNV-1a 64 over values, each followed by a unit separator; nil is a record separator. Change detection only.
@@ -570,6 +637,16 @@ struct RowHasher {
             return
         }
         value.withUTF8 { for b in $0 { byte(b) } }
+        byte(0x1F)
+    }
+
+    /// The same as `add(_:)` for a value given as UTF-8 bytes.
+    mutating func add(utf8 value: UnsafeBufferPointer<UInt8>?) {
+        guard let value else {
+            byte(0x1E)
+            return
+        }
+        for b in value { byte(b) }
         byte(0x1F)
     }
 
@@ -587,8 +664,15 @@ struct USCCKey: Hashable {
 
     /// Packs an 18-character code of digits and capital letters; nil for anything else.
     init?(_ text: String) {
+        var text = text
+        guard let key = text.withUTF8({ USCCKey(utf8: $0) }) else { return nil }
+        self = key
+    }
+
+    /// Packs an 18-byte code of digits and capital letters; nil for anything else.
+    init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         var high: UInt64 = 0, low: UInt64 = 0, count = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             let code: UInt64
             switch byte {
             case 0x30...0x39: code = UInt64(byte - 0x30)
@@ -602,6 +686,18 @@ struct USCCKey: Hashable {
         guard count == 18 else { return nil }
         self.high = high
         self.low = low
+    }
+
+    /// Writes the code's 18 bytes to the start of `buffer` (which holds at least 18).
+    func write(to buffer: UnsafeMutableBufferPointer<UInt8>) {
+        var index = 0
+        for part in [high, low] {
+            for shift in stride(from: 48, through: 0, by: -6) where index < buffer.count {
+                let code = UInt8((part >> UInt64(shift)) & 63)
+                buffer[index] = code < 10 ? 0x30 + code : 0x41 + code - 10
+                index += 1
+            }
+        }
     }
 
     /// The code again.
@@ -618,7 +714,7 @@ struct USCCKey: Hashable {
 }
 
 /// Registers: keyed by USCC within a department; a new key also enters `entities`.
-struct RegisterAdapter: SnapshotAdapter {
+struct RegisterAdapter: SnapshotRowRules, VersionCloser {
     let departmentID: Int64
     let importID: Int64
     var validator = RegisterRowValidator(tracksRepeats: false)
@@ -656,20 +752,6 @@ struct RegisterAdapter: SnapshotAdapter {
         RegisterRowValidator.repeatRejection(record.uscc, firstLine: firstLine)
     }
 
-    func loadCurrent(_ db: Database, expectedRows: Int) throws -> [USCCKey: CurrentSlot] {
-        var current: [USCCKey: CurrentSlot] = [:]
-        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM register_rows WHERE department_id = ? AND valid_to_import IS NULL", arguments: [departmentID]) ?? 0
-        // Sized once for the current rows and the file's likely rows: no rehash, no doubled peak.
-        current.reserveCapacity(max(count, expectedRows))
-        let select = try RawStatement(db, "SELECT id, uscc, row_hash FROM register_rows WHERE department_id = ? AND valid_to_import IS NULL")
-        select.bind(departmentID, at: 1)
-        while try select.step() {
-            guard let key = USCCKey(select.text(1) ?? "") else { continue }
-            current[key] = CurrentSlot(rowID: select.int64(0), hash: select.int64(2), line: 0)
-        }
-        return current
-    }
-
     mutating func prepare(_ db: Database) throws {
         insertRow = try RawStatement(db, """
             INSERT INTO register_rows (department_id, uscc, name, entity_type, category, registration_authority, region_code,
@@ -678,41 +760,6 @@ struct RegisterAdapter: SnapshotAdapter {
             """)
         insertEntity = try RawStatement(db, "INSERT OR IGNORE INTO entities (uscc, first_seen_import) VALUES (?1, ?2)")
         closeRow = try RawStatement(db, "UPDATE register_rows SET valid_to_import = ?1 WHERE id = ?2")
-    }
-
-    func insert(_ r: EntityRecord, hash: Int64, isNew: Bool) throws {
-        guard let insertRow else { return }
-        insertRow.bind(departmentID, at: 1)
-        insertRow.bind(r.uscc, at: 2)
-        insertRow.bind(r.name, at: 3)
-        insertRow.bind(r.entityType, at: 4)
-        insertRow.bind(r.category, at: 5)
-        insertRow.bind(r.registrationAuthority, at: 6)
-        insertRow.bind(r.regionCode, at: 7)
-        insertRow.bind(r.address, at: 8)
-        insertRow.bind(r.legalRep, at: 9)
-        insertRow.bind(r.riskClass?.rawValue, at: 10)
-        insertRow.bind(r.status, at: 11)
-        insertRow.bind(r.lastInspected, at: 12)
-        insertRow.bind(r.established, at: 13)
-        insertRow.bind(r.phone, at: 14)
-        insertRow.bind(hash, at: 15)
-        insertRow.bind(importID, at: 16)
-        try insertRow.run()
-    }
-
-    /// New entities enter `entities` in USCC order: the B-tree is filled front to back instead of at random.
-    func finishWrites(_ current: inout [USCCKey: CurrentSlot]) throws {
-        guard let insertEntity else { return }
-        var fresh: [USCCKey] = []
-        for (key, slot) in current where slot.rowID == 0 && slot.line > 0 { fresh.append(key) }
-        current = [:]  // the key table is no longer needed: free it before sorting
-        fresh.sort { ($0.high, $0.low) < ($1.high, $1.low) }
-        for key in fresh {
-            insertEntity.bind(key.text, at: 1)
-            insertEntity.bind(importID, at: 2)
-            try insertEntity.run()
-        }
     }
 }
 

@@ -172,26 +172,70 @@ public final class DelimitedTabularStream: TabularStream {
         while let record = try reader.next() {
             if record.isBlank { continue }
             if isTotalRow(record) {
-                warnings.append(Diagnostic(
-                    .note, "skipped a total row ('\(record.fields.first { !$0.trimmingWhitespace().isEmpty } ?? "")')",
-                    at: SourceLocation(file: displayName, line: record.line)))
+                noteTotalRow(record)
                 continue
             }
-            var values: [String?] = Array(repeating: nil, count: mapping.count)
-            var columns: [Int?] = Array(repeating: nil, count: mapping.count)
-            for (index, column) in mapping.enumerated() {
-                guard let column else { continue }
-                columns[index] = column + 1
-                values[index] = column < record.fields.count ? record.fields[column] : ""
-            }
-            var row = TabularRow(line: record.line, values: values, columns: columns, original: record.fields)
-            if record.fields.count != width {
-                // Rejected with its line rather than read with shifted columns.
-                row.problem = "the row has \(record.fields.count) fields; the header has \(width)"
-            }
-            return row
+            return row(record)
         }
         return nil
+    }
+
+    /// Reads on by one chunk, calling `body` with each data record as a view (blank lines and a
+    /// total row skipped, as by `next()`); false at the end. The bulk path of register imports.
+    func readChunk(_ body: (RawDelimitedRecord) throws -> Void) throws -> Bool {
+        try reader.readChunk { raw in
+            if Self.isBlank(raw) { return }
+            // A row whose USCC column holds 18 bytes is a data row, valid or not.
+            if let column = usccColumn, raw.field(column).count == 18 {
+                try body(raw)
+                return
+            }
+            let record = raw.record
+            if isTotalRow(record) {
+                noteTotalRow(record)
+                return
+            }
+            try body(raw)
+        }
+    }
+
+    /// The file column (0-based) of each canonical field, nil where the file has none.
+    var fieldColumns: [Int?] { mapping }
+
+    /// The row `next()` gives for a record: values by canonical field, a width problem if any.
+    func row(_ record: DelimitedRecord) -> TabularRow {
+        var values: [String?] = Array(repeating: nil, count: mapping.count)
+        var columns: [Int?] = Array(repeating: nil, count: mapping.count)
+        for (index, column) in mapping.enumerated() {
+            guard let column else { continue }
+            columns[index] = column + 1
+            values[index] = column < record.fields.count ? record.fields[column] : ""
+        }
+        var row = TabularRow(line: record.line, values: values, columns: columns, original: record.fields)
+        if record.fields.count != width {
+            // Rejected with its line rather than read with shifted columns.
+            row.problem = "the row has \(record.fields.count) fields; the header has \(width)"
+        }
+        return row
+    }
+
+    private func noteTotalRow(_ record: DelimitedRecord) {
+        warnings.append(Diagnostic(
+            .note, "skipped a total row ('\(record.fields.first { !$0.trimmingWhitespace().isEmpty } ?? "")')",
+            at: SourceLocation(file: displayName, line: record.line)))
+    }
+
+    /// `DelimitedRecord.isBlank` on a view: an ASCII byte other than whitespace settles it at once.
+    static func isBlank(_ raw: RawDelimitedRecord) -> Bool {
+        var onlyASCII = true
+        for byte in raw.bytes {
+            switch byte {
+            case 0x09...0x0D, 0x20: continue
+            case 0x80...: onlyASCII = false
+            default: return false
+            }
+        }
+        return onlyASCII || raw.record.isBlank
     }
 
     /// Nothing to check at the end of a CSV: its header was checked first.

@@ -128,7 +128,9 @@ public final class XMLRecordReader {
 
     private var depth = 0
     private var record: XMLRecord?
-    private var field: (name: String, line: Int, text: [UInt8])?
+    private var field: (name: String, line: Int)?
+    /// The text of the open field so far (one buffer, reused).
+    private var fieldText: [UInt8] = []
 
     /// The attributes of the root element (e.g. `department`), known once `next()` has been called.
     public private(set) var rootAttributes: [String: String] = [:]
@@ -188,7 +190,7 @@ public final class XMLRecordReader {
     public func next() throws -> XMLRecord? {
         if let failure { throw failure }
         do {
-            return try readRecord()
+            return try stream.capturingErrors { try readRecord() }
         } catch {
             failure = error
             throw error
@@ -230,19 +232,20 @@ public final class XMLRecordReader {
                 let names = attributes.map(\.name).joined(separator: ", ")
                 throw error(line: line, "field <\(name)> has attributes (\(names)); a field of <\(recordName)> holds text only")
             }
-            field = (name, line, [])
+            field = (name, line)
+            fieldText.removeAll(keepingCapacity: true)
         default:
             let outer = field.map { "field <\($0.name)> (line \($0.line))" } ?? "a field"
             throw error(line: line, "element <\(name)> is nested inside \(outer); a field of <\(recordName)> holds text only")
         }
     }
 
-    private func text(_ bytes: [UInt8], endLine: Int) throws {
+    private func text(_ bytes: UnsafeBufferPointer<UInt8>, endLine: Int) throws {
         if depth >= 3, let open = field {
-            guard open.text.count + bytes.count <= limits.maxFieldBytes else {
+            guard fieldText.count + bytes.count <= limits.maxFieldBytes else {
                 throw error(line: open.line, "the text of <\(open.name)> (line \(open.line)) is longer than \(limits.maxFieldBytes) bytes, the limit for one field")
             }
-            field?.text.append(contentsOf: bytes)
+            fieldText.append(contentsOf: bytes)
             return
         }
         guard let first = bytes.firstIndex(where: { !Self.isXMLWhitespace($0) }) else { return }
@@ -257,7 +260,7 @@ public final class XMLRecordReader {
         switch depth {
         case 2:
             if let field {
-                record?.fields.append(XMLField(name: field.name, value: trimmed(field.text), line: field.line))
+                record?.fields.append(XMLField(name: field.name, value: trimmed(fieldText), line: field.line))
                 try checkFieldCount()
             }
             field = nil
@@ -312,9 +315,10 @@ final class XMLNodeStream {
         case start(name: String, attributes: [Attribute], isEmpty: Bool, line: Int)
         /// An end tag.
         case end
-        /// Character data, a CDATA section or whitespace, in UTF-8; `endLine` is the line on which it
-        /// ends (the reader hands a text out once the tag after it is read).
-        case text([UInt8], endLine: Int)
+        /// Character data, a CDATA section or whitespace, in UTF-8, valid until the next call to
+        /// `next()`; `endLine` is the line on which it ends (the reader hands a text out once the
+        /// tag after it is read).
+        case text(UnsafeBufferPointer<UInt8>, endLine: Int)
     }
 
     let displayName: String
@@ -380,11 +384,22 @@ final class XMLNodeStream {
         if let failure { throw failure }
         if finished { return nil }
         do {
-            return try advance()
+            return try capturingErrors { try advance() }
         } catch {
             failure = error
             throw error
         }
+    }
+
+    private var capturing = false
+
+    /// Runs `body` with libxml2's errors routed to this stream: a caller that reads many nodes in a
+    /// row installs the handler once for all of them instead of once per node.
+    func capturingErrors<T>(_ body: () throws -> T) rethrows -> T {
+        if capturing { return try body() }
+        capturing = true
+        defer { capturing = false }
+        return try capture.run(body)
     }
 
     private var parserLine: Int? {
@@ -406,7 +421,7 @@ final class XMLNodeStream {
     private func advance() throws -> Node? {
         guard let reader else { return nil }
         while true {
-            let status = capture.run { xmlTextReaderRead(reader) }
+            let status = xmlTextReaderRead(reader)
             // A recoverable libxml2 error (level ERROR) does not stop it; a register must be clean, so stop here.
             if let failure = feeder.failure { throw failure }
             if let libxmlFailure { throw libxmlFailure }
@@ -443,13 +458,13 @@ final class XMLNodeStream {
 
     private func startTag(_ reader: xmlTextReaderPtr) throws -> Node {
         let line = tagLine
-        let name = Self.string(xmlTextReaderConstName(reader))
+        let name = interned(xmlTextReaderConstName(reader))
         let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
         var attributes: [Attribute] = []
         if xmlTextReaderHasAttributes(reader) == 1 {
             defer { xmlTextReaderMoveToElement(reader) }
             while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-                let attributeName = Self.string(xmlTextReaderConstName(reader))
+                let attributeName = interned(xmlTextReaderConstName(reader))
                 // Namespace declarations are how names are spelled, not fields.
                 if attributeName == "xmlns" || attributeName.hasPrefix("xmlns:") { continue }
                 let value = Self.string(xmlTextReaderConstValue(reader))
@@ -534,9 +549,21 @@ final class XMLNodeStream {
         "the file refers to the entity &\(name);, which is not one of the five predefined ones (&amp; &lt; &gt; &quot; &apos;); entities are refused for security"
     }
 
-    private static func bytes(_ text: UnsafePointer<xmlChar>?) -> [UInt8] {
-        guard let text else { return [] }
-        return Array(UnsafeBufferPointer(start: text, count: Int(xmlStrlen(text))))
+    private static func bytes(_ text: UnsafePointer<xmlChar>?) -> UnsafeBufferPointer<UInt8> {
+        guard let text else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: text, count: Int(xmlStrlen(text)))
+    }
+
+    /// Names come from libxml2's dictionary, one pointer per distinct name for the reader's life:
+    /// each is made into a String once.
+    private var names: [UnsafePointer<xmlChar>: String] = [:]
+
+    private func interned(_ text: UnsafePointer<xmlChar>?) -> String {
+        guard let text else { return "" }
+        if let known = names[text] { return known }
+        let made = Self.string(text)
+        if names.count < 4096 { names[text] = made }
+        return made
     }
 
     private static func string(_ text: UnsafePointer<xmlChar>?) -> String {

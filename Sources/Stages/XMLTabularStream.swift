@@ -15,7 +15,9 @@ public final class XMLTabularStream: TabularStream {
     private let displayName: String
     private let department: String?
     private var fieldIndex: [String: Int?] = [:]
-    private var seenFields: Set<Int> = []
+    private var seenFields: [Bool] = []
+    /// The field names of the last record and their indexes: records mostly repeat their layout.
+    private var lastLayout: [(name: String, index: Int?)] = []
     private var warnedNames: Set<String> = []
     private var checkedRoot = false
     private var rows = 0
@@ -54,9 +56,21 @@ public final class XMLTabularStream: TabularStream {
         var values: [String?] = Array(repeating: nil, count: shape.fields.count)
         var columns: [Int?] = Array(repeating: nil, count: shape.fields.count)
         var problem: String?
+        if seenFields.count != shape.fields.count { seenFields = Array(repeating: false, count: shape.fields.count) }
         for (position, field) in record.fields.enumerated() {
-            guard let index = canonicalIndex(of: field) else { continue }
-            seenFields.insert(index)
+            let index: Int?
+            if position < lastLayout.count, lastLayout[position].name == field.name {
+                index = lastLayout[position].index
+            } else {
+                index = canonicalIndex(of: field)
+                if position < lastLayout.count {
+                    lastLayout[position] = (field.name, index)
+                } else if position == lastLayout.count {
+                    lastLayout.append((field.name, index))
+                }
+            }
+            guard let index, index < values.count else { continue }
+            seenFields[index] = true
             if values[index] != nil {
                 problem = problem ?? "field \(shape.label(shape.fields[index])) is given twice (as '\(field.name)')"
                 continue
@@ -81,7 +95,7 @@ public final class XMLTabularStream: TabularStream {
         }
         guard rows > 0 else { return }
         for required in shape.required {
-            guard let index = shape.fields.firstIndex(of: required), !seenFields.contains(index) else { continue }
+            guard let index = shape.fields.firstIndex(of: required), index >= seenFields.count || !seenFields[index] else { continue }
             throw MalformedFileError(
                 location: SourceLocation(file: displayName),
                 message: "required field '\(shape.label(required))' is in no <\(shape.xmlRecord)> (accepted names: \(shape.aliases.spellings(of: required).joined(separator: ", ")), \(required))")
