@@ -117,17 +117,7 @@ public struct RegisterRowScreen: Sendable {
     }
 
     /// `RegisterRowValidator.hasLineBreak` on bytes.
-    static func hasLineBreak(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
-        for byte in bytes {
-            if byte == 0x0A || byte == 0x0D { return true }
-            if beforePrevious == 0xE2, previous == 0x80, byte == 0xA8 || byte == 0xA9 { return true }
-            if previous == 0xC2, byte == 0x85 { return true }
-            beforePrevious = previous
-            previous = byte
-        }
-        return false
-    }
+    static func hasLineBreak(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { RegisterRowValidator.hasLineBreak(utf8: bytes) }
 
     private static func equal(_ known: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         known.count == bytes.count && known.withUnsafeBufferPointer { $0.elementsEqual(bytes) }

@@ -220,9 +220,13 @@ public struct RegisterRowValidator: Sendable {
     }
 
     /// True if the text holds a line break (LF, CR, NEL, LS or PS), checked on the UTF-8 bytes.
-    public static func hasLineBreak(_ text: String) -> Bool {
+    public static func hasLineBreak(_ text: String) -> Bool { hasLineBreak(utf8: text.utf8) }
+
+    /// True if UTF-8 bytes hold a line break (LF, CR, NEL, LS or PS).
+    @inlinable
+    public static func hasLineBreak(utf8 bytes: some Sequence<UInt8>) -> Bool {
         var previous: UInt8 = 0, beforePrevious: UInt8 = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte == 0x0A || byte == 0x0D { return true }
             if beforePrevious == 0xE2, previous == 0x80, byte == 0xA8 || byte == 0xA9 { return true }
             if previous == 0xC2, byte == 0x85 { return true }

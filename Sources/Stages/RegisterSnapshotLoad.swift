@@ -464,13 +464,7 @@ final class RegisterRowProducer: @unchecked Sendable {
 
     /// The importer's decision for a row through the full validator (as `SnapshotImporter.run`).
     private func decide(_ row: TabularRow) throws {
-        let outcome: Result<EntityRecord, RowRejection>
-        if let problem = row.problem {
-            outcome = .failure(RowRejection(fieldName: nil, reason: problem))
-        } else {
-            outcome = adapter.validate(row.values, line: row.line)
-        }
-        switch outcome {
+        switch adapter.outcome(of: row) {
         case .failure(let rejection):
             reject(row, rejection)
             // A rejected row with a usable key still counts as sent: an entity already in the

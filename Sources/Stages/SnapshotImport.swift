@@ -396,13 +396,7 @@ public struct SnapshotImporter {
                 lastProgress = stream.bytesRead
                 progress(lastProgress)
             }
-            let outcome: Result<Adapter.Record, RowRejection>
-            if let problem = row.problem {
-                outcome = .failure(RowRejection(fieldName: nil, reason: problem))
-            } else {
-                outcome = adapter.validate(row.values, line: row.line)
-            }
-            switch outcome {
+            switch adapter.outcome(of: row) {
             case .failure(let rejection):
                 Self.reject(row, rejection, adapter: adapter, request: request, rejects: &rejects, report: &report)
                 // A rejected row with a usable key still counts as sent: an entity already in the
@@ -597,6 +591,14 @@ protocol SnapshotRowRules {
     func hash(of record: Record) -> Int64
     /// The rejection of a second row with the same key.
     func repeatRejection(_ record: Record, firstLine: Int) -> RowRejection
+}
+
+extension SnapshotRowRules {
+    /// A row through the full validator; a row the reader could not split is rejected for that.
+    mutating func outcome(of row: TabularRow) -> Result<Record, RowRejection> {
+        if let problem = row.problem { return .failure(RowRejection(fieldName: nil, reason: problem)) }
+        return validate(row.values, line: row.line)
+    }
 }
 
 /// Closes current versions: they stay in their table, valid until this import.
