@@ -282,8 +282,9 @@ public struct NightlyRun {
                 SELECT id, run_id, file_name, imported_at FROM imports WHERE scope_key = ? AND content_sha256 = ? ORDER BY id LIMIT 1
                 """, arguments: [scope, digest.sha256]) else { return nil }
             let id: Int64 = row["id"]
-            if let run: Int64 = row["run_id"], run == runID { return .imported(importID: id) }
             let name: String = row["file_name"]
+            // This very file, imported tonight by a run that was killed before journaling it.
+            if let run: Int64 = row["run_id"], run == runID, name == "inbox/" + file.relativePath { return .imported(importID: id) }
             let at: String = row["imported_at"]
             return .skipped("the same content was already imported (as \(name), \(at.prefix(10)))")
         }

@@ -178,6 +178,20 @@ import Testing
         #expect(second.text.hasPrefix("suiji nightly run, 2023-12-29: exit 0, all went well\n"))
     }
 
+    @Test func theSameContentTwiceInOneNightIsImportedOnce() throws {
+        let (folder, configuration) = try Self.workspace()
+        defer { folder.cleanup() }
+        try Self.put(folder, "inbox/registers/原平市住房和城乡建设管理局/a.csv", Self.register)
+        try Self.put(folder, "inbox/registers/原平市住房和城乡建设管理局/b.csv", Self.register)
+        let report = try Self.night(configuration, "2023-12-28")
+        #expect(report.files.map { "\($0.path) \($0.outcome) \($0.rowsImported)" } == [
+            "plan/yuanping-2024.tsv imported 42",
+            "registers/原平市住房和城乡建设管理局/a.csv imported 3",
+            "registers/原平市住房和城乡建设管理局/b.csv skipped 0",
+        ])
+        #expect(report.rowsImported == 45)
+    }
+
     @Test func theLockRefusesASecondHolderAndNamesTheFirst() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
