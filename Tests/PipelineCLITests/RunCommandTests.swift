@@ -90,12 +90,7 @@ import Testing
             let killed = try Self.runNight(workspace, date: Self.nightXDate, kill: point)
             #expect(killed.status == 9, "the run was not killed at \(point): exit \(killed.status)")
             #expect(killed.killedBySignal, "\(point)")
-            let rerun = try Self.runNight(workspace, date: Self.nightXDate)
-            #expect(rerun.status == uninterrupted.status, "\(point)")
-            #expect(rerun.stdout.split(separator: "\n").first == uninterrupted.stdout.split(separator: "\n").first, "\(point)")
-            let got = try Self.snapshot(workspace)
-            #expect(got.store == expected.store, "store differs after a kill at \(point)")
-            #expect(got.files == expected.files, "files differ after a kill at \(point)")
+            try Self.runAgainAndCompare(workspace, with: uninterrupted, expected, after: "a kill at \(point)")
         }
     }
 
@@ -117,12 +112,19 @@ import Testing
             usleep(UInt32(delay * 1_000_000))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            let rerun = try Self.runNight(workspace, date: Self.nightXDate)
-            #expect(rerun.status == uninterrupted.status, "killed after \(delay) s")
-            let got = try Self.snapshot(workspace)
-            #expect(got.store == expected.store, "store differs after a kill at \(delay) s")
-            #expect(got.files == expected.files, "files differ after a kill at \(delay) s")
+            try Self.runAgainAndCompare(workspace, with: uninterrupted, expected, after: "a kill after \(delay) s")
         }
+    }
+
+    /// Runs night X again in `workspace` and expects the summary, exit code, store and files of one uninterrupted run.
+    static func runAgainAndCompare(_ workspace: URL, with uninterrupted: CommandResult, _ expected: (store: String, files: [String: String]),
+                                   after what: String) throws {
+        let rerun = try runNight(workspace, date: nightXDate)
+        #expect(rerun.status == uninterrupted.status, "exit code after \(what)")
+        #expect(rerun.stdout.split(separator: "\n").first == uninterrupted.stdout.split(separator: "\n").first, "summary after \(what)")
+        let got = try snapshot(workspace)
+        #expect(got.store == expected.store, "store differs after \(what)")
+        #expect(got.files == expected.files, "files differ after \(what)")
     }
 
     @Test func aSecondRunTheSameNightDoesNothing() throws {
