@@ -52,6 +52,13 @@ public struct DrawBundle: Sendable, Hashable, Codable {
     /// Draws (and matches inspectors, if the commitment has them) and records everything.
     /// - Throws: `InspectorShortfallError` when a team cannot be filled and partial teams are not allowed.
     public init(commitment: DrawCommitment, publicSeed: String) throws {
+        self = try Self.draw(commitment: commitment, publicSeed: publicSeed).bundle
+    }
+
+    /// Draws as ``init(commitment:publicSeed:)`` does, and also returns the selection (with the
+    /// objects' sampling order) so that a caller recording the draw need not select again.
+    /// - Throws: `InspectorShortfallError` when a team cannot be filled and partial teams are not allowed.
+    public static func draw(commitment: DrawCommitment, publicSeed: String) throws -> (bundle: DrawBundle, selection: DrawSelection) {
         let seed = Draw.seedString(publicSeed: publicSeed, groupKey: commitment.groupKey, round: commitment.round)
         let selection = Draw.select(population: commitment.population, exclusions: Set(commitment.exclusions),
                                     quotas: commitment.quotas, seedString: seed)
@@ -62,8 +69,9 @@ public struct DrawBundle: Sendable, Hashable, Codable {
             assignments = match.assignments
             shortTeams = match.shortTeams
         }
-        self.init(commitment: commitment, commitmentHash: commitment.hash, publicSeed: publicSeed, seedString: seed,
-                  sample: selection.perClass, assignments: assignments, shortTeams: shortTeams)
+        let bundle = DrawBundle(commitment: commitment, commitmentHash: commitment.hash, publicSeed: publicSeed, seedString: seed,
+                                sample: selection.perClass, assignments: assignments, shortTeams: shortTeams)
+        return (bundle, selection)
     }
 
     /// The bundle as a JSON value (keys documented at the top of DrawBundle.swift).

@@ -213,7 +213,7 @@ public struct DrawStore {
             var stored: [PreparedCommitment] = []
             for p in made {
                 if skipEmpty, p.populationPerClass.values.reduce(0, +) == 0 { continue }
-                if keepCurrent, try currentCommitment(db, planID: planID, group: p.group.key, round: p.round.number)?.hash == p.hash { continue }
+                if keepCurrent, try Self.currentCommitmentHash(db, planID: planID, group: p.group.key, round: p.round.number) == p.hash { continue }
                 stored.append(p)
                 seq += 1
                 if try Int64.fetchOne(db, sql: "SELECT id FROM draw_commitments WHERE commitment_sha256 = ?", arguments: [p.hash]) != nil {
@@ -232,15 +232,26 @@ public struct DrawStore {
 
     // MARK: run
 
-    /// The stored commitment `run` draws for a group and round: the latest prepared, not derived.
+    /// The hash of the stored commitment `run` draws for a group and round: the latest prepared, not
+    /// derived (of any plan when `planID` is nil). Reads only the hash, never the commitment's JSON.
+    static func currentCommitmentHash(_ db: Database, planID: Int64?, group: String, round: Int) throws -> String? {
+        try String.fetchOne(db, sql: """
+            SELECT commitment_sha256 FROM draw_commitments
+            WHERE plan_id = COALESCE(?, plan_id) AND group_key = ? AND round = ? AND derived_from IS NULL ORDER BY prepared_seq DESC LIMIT 1
+            """, arguments: [planID, group, round])
+    }
+
+    /// The stored commitment `run` draws for a group and round, decoded.
     func currentCommitment(_ db: Database, planID: Int64, group: String, round: Int) throws -> (hash: String, commitment: DrawCommitment)? {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT commitment_sha256, canonical_json FROM draw_commitments
-            WHERE plan_id = ? AND group_key = ? AND round = ? AND derived_from IS NULL ORDER BY prepared_seq DESC LIMIT 1
-            """, arguments: [planID, group, round]) else { return nil }
-        let text: String = row["canonical_json"]
+        guard let hash = try Self.currentCommitmentHash(db, planID: planID, group: group, round: round) else { return nil }
+        return (hash, try storedCommitment(db, hash: hash, group: group, round: round))
+    }
+
+    /// A stored commitment by its hash, decoded.
+    func storedCommitment(_ db: Database, hash: String, group: String, round: Int) throws -> DrawCommitment {
+        let text = try String.fetchOne(db, sql: "SELECT canonical_json FROM draw_commitments WHERE commitment_sha256 = ?", arguments: [hash]) ?? ""
         do {
-            return (row["commitment_sha256"], try JSONDecoder().decode(DrawCommitment.self, from: Data(text.utf8)))
+            return try JSONDecoder().decode(DrawCommitment.self, from: Data(text.utf8))
         } catch {
             throw DrawStoreError(.failure, "the stored commitment of \(group) round \(round) cannot be read: \(error)")
         }
@@ -289,7 +300,7 @@ public struct DrawStore {
         }
         let (scopeMap, rules) = (self.scopeMap, self.rules)
         let (jobs, excludedSets) = (targets, excluded)
-        let draws = try ParallelMap.map(jobs.count) { i -> (Target, DrawCommitment, DrawBundle) in
+        let draws = try ParallelMap.map(jobs.count) { i -> (Target, DrawCommitment, DrawBundle, DrawSelection) in
                 let t = jobs[i]
                 let allow = t.commitment.inspectors?.allowPartialTeams ?? false
                 let now = try Self.commitment(group: t.group, round: t.round, inputs: inputs, exclusions: excludedSets[i], allowPartialTeams: allow,
@@ -304,7 +315,8 @@ public struct DrawStore {
                     effective.inspectors = setup
                 }
                 do {
-                    return (t, effective, try DrawBundle(commitment: effective, publicSeed: seed))
+                    let (bundle, selection) = try DrawBundle.draw(commitment: effective, publicSeed: seed)
+                    return (t, effective, bundle, selection)
                 } catch let error as InspectorShortfallError {
                     throw DrawStoreError(.failure, "\(t.group.key) round \(t.round): \(error.description) (or draw with --allow-partial-teams); nothing was recorded")
                 }
@@ -323,7 +335,7 @@ public struct DrawStore {
                 departmentIDs[name] = db.lastInsertedRowID
                 return db.lastInsertedRowID
             }
-            for (t, effective, bundle) in draws {
+            for (t, effective, bundle, selection) in draws {
                 var published: String?
                 if bundle.commitmentHash != t.hash {
                     published = t.hash
@@ -334,7 +346,6 @@ public struct DrawStore {
                         """, arguments: [planID, t.group.key, t.round, bundle.commitmentHash, effective.canonicalValue.canonicalText, effective.algorithm, now, seq, t.hash,
                                          store.runID])
                 }
-                let selection = Draw.select(population: effective.population, exclusions: Set(effective.exclusions), quotas: effective.quotas, seedString: bundle.seedString)
                 let result = LedgerResult(seedString: bundle.seedString, sample: bundle.sample, order: selection.order,
                                           assignments: bundle.assignments, shortTeams: bundle.shortTeams, publishedCommitment: published)
                 try db.execute(sql: "INSERT OR IGNORE INTO draw_seeds (group_key, round, seed, received_at) VALUES (?, ?, ?, ?)",
@@ -417,15 +428,14 @@ public struct DrawStore {
             for group in groups {
                 for round in group.schedule.rounds {
                     let entry = entries[group.key]?[round.number]
-                    let committed = try currentCommitment(db, planID: planID, group: group.key, round: round.number)
-                    var commitment = committed?.commitment
-                    if let entry, let text = try String.fetchOne(db, sql: "SELECT canonical_json FROM draw_commitments WHERE commitment_sha256 = ?", arguments: [entry.commitment]) {
-                        commitment = try? JSONDecoder().decode(DrawCommitment.self, from: Data(text.utf8))
-                    }
+                    let committedHash = try Self.currentCommitmentHash(db, planID: planID, group: group.key, round: round.number)
+                    // One decode per round: the drawn commitment if drawn, else the current one.
+                    let shownHash = entry?.commitment ?? committedHash
+                    let commitment = try shownHash.flatMap { try? storedCommitment(db, hash: $0, group: group.key, round: round.number) }
                     var summary = DrawOverview.RoundSummary(group: group.key, round: round.number, start: round.start.description, end: round.end.description,
                                                             tasks: group.taskSeqs, matters: group.tasks.flatMap(\.matters))
-                    summary.status = entry != nil ? "drawn" : (committed != nil ? "prepared" : "not prepared")
-                    summary.commitment = entry?.commitment ?? committed?.hash
+                    summary.status = entry != nil ? "drawn" : (committedHash != nil ? "prepared" : "not prepared")
+                    summary.commitment = shownHash
                     summary.ledgerSeq = entry?.seq
                     summary.seed = entry?.seed
                     if let commitment {

@@ -323,10 +323,7 @@ public struct NightReport: Sendable, Hashable, Codable {
                 """, arguments: [runID]) {
                 let (group, round): (String, Int) = (row["group_key"], row["round"])
                 let drawn = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM draw_ledger WHERE group_key = ? AND round = ?)", arguments: [group, round]) ?? false
-                let current = try String.fetchOne(db, sql: """
-                    SELECT commitment_sha256 FROM draw_commitments WHERE group_key = ? AND round = ? AND derived_from IS NULL
-                    ORDER BY prepared_seq DESC LIMIT 1
-                    """, arguments: [group, round])
+                let current = try DrawStore.currentCommitmentHash(db, planID: nil, group: group, round: round)
                 let used: String? = row["commitment_sha256"]
                 if !drawn, let current, current != used, !blockedDraws.contains(where: { $0.group == group && $0.round == round }) {
                     blockedDraws.append(BlockedDraw(group: group, round: round, reason: "the store changed after commitment \(used?.prefix(12) ?? "")… so it was prepared again as \(current.prefix(12))…; seed '\(row["seed"] as String? ?? "")' is spent: publish a new seed for the new commitment"))

@@ -83,7 +83,7 @@ struct SeedIntake {
                 if entry.seed == seed { return .skipped("\(target.group) round \(target.round) was already drawn with this seed (ledger #\(entry.seq))") }
                 return .rejected("\(target.group) round \(target.round) was already drawn (ledger #\(entry.seq)) with another seed; a re-draw is a decision for `suiji draw run --round \(target.round) --reason TEXT`")
             }
-            guard let current = try draws.currentCommitment(db, planID: planID, group: target.group, round: target.round) else {
+            guard let current = try DrawStore.currentCommitmentHash(db, planID: planID, group: target.group, round: target.round) else {
                 return .rejected("\(target.group) round \(target.round) has no commitment yet: a seed must be chosen after its commitment is published (the run prepares commitments \(configuration.draw.leadDays) days before a round starts)")
             }
             let earlier = try Row.fetchAll(db, sql: "SELECT seed, commitment_sha256 FROM draw_seeds WHERE group_key = ? AND round = ?",
@@ -91,12 +91,12 @@ struct SeedIntake {
             for row in earlier {
                 let earlierSeed: String = row["seed"]
                 let commitment: String? = row["commitment_sha256"]
-                if commitment == current.hash {
-                    if earlierSeed == seed { return .skipped("this seed was already received for commitment \(current.hash.prefix(12))…") }
-                    return .rejected("a seed ('\(earlierSeed)') was already received for the commitment \(current.hash.prefix(12))… of \(target.group) round \(target.round); one commitment takes one seed")
+                if commitment == current {
+                    if earlierSeed == seed { return .skipped("this seed was already received for commitment \(current.prefix(12))…") }
+                    return .rejected("a seed ('\(earlierSeed)') was already received for the commitment \(current.prefix(12))… of \(target.group) round \(target.round); one commitment takes one seed")
                 }
                 if earlierSeed == seed {
-                    return .rejected("this seed was already published for an earlier commitment of \(target.group) round \(target.round); the new commitment \(current.hash.prefix(12))… needs a new seed")
+                    return .rejected("this seed was already published for an earlier commitment of \(target.group) round \(target.round); the new commitment \(current.prefix(12))… needs a new seed")
                 }
             }
             let now = clock.now().storeTimestamp
@@ -107,7 +107,7 @@ struct SeedIntake {
             let importID = db.lastInsertedRowID
             try db.execute(sql: """
                 INSERT INTO draw_seeds (group_key, round, seed, import_id, received_at, commitment_sha256) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [target.group, target.round, seed, importID, now, current.hash])
+                """, arguments: [target.group, target.round, seed, importID, now, current])
             return .imported(importID: importID)
         }
     }
@@ -120,7 +120,7 @@ struct SeedIntake {
             let group: String = row["group_key"]
             let round: Int = row["round"]
             guard drawn[group]?[round] == nil,
-                  try draws.currentCommitment(db, planID: planID, group: group, round: round)?.hash == row["commitment_sha256"] as String?
+                  try DrawStore.currentCommitmentHash(db, planID: planID, group: group, round: round) == row["commitment_sha256"] as String?
             else { continue }
             out.append((group, round, row["seed"]))
         }
