@@ -306,6 +306,17 @@ public enum Draw {
         "\(publicSeed)|\(groupKey)|\(round)"
     }
 
+    /// Why a public seed cannot be used, or nil. It must be non-empty and hold no `|` (which
+    /// separates the seed string's parts), no line break and no outer spaces, so that the seed
+    /// string is unambiguous and the seed reads the same wherever it is published.
+    public static func problem(withPublicSeed seed: String) -> String? {
+        if seed.isEmpty { return "the seed is empty" }
+        if seed.contains("|") { return "the seed '\(seed)' holds '|', which separates the parts of the seed string" }
+        if seed.contains(where: \.isNewline) { return "the seed holds a line break" }
+        if seed.first?.isWhitespace == true || seed.last?.isWhitespace == true { return "the seed '\(seed)' has outer spaces" }
+        return nil
+    }
+
     /// Everything before the seed: population, exclusions within it and the group's quotas.
     ///
     /// - Parameters:

@@ -113,11 +113,6 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
         Double(next() >> 11) * 0x1.0p-53
     }
 
-    /// True with probability `numerator / denominator`, decided on integers.
-    public mutating func chance(_ numerator: Int, in denominator: Int) -> Bool {
-        next(below: denominator) < numerator
-    }
-
     /// A uniformly chosen element, or nil for an empty collection.
     public mutating func pick<C: RandomAccessCollection>(_ elements: C) -> C.Element? {
         guard !elements.isEmpty else { return nil }

@@ -127,9 +127,6 @@ public struct WorkingDayCalendar: Sendable, Hashable {
     /// The covered years in ascending order.
     public var coveredYears: [Int] { years.keys.sorted() }
 
-    /// True if the calendar has data for the date's year.
-    public func covers(_ date: CivilDate) -> Bool { years[date.year] != nil }
-
     /// True if `date` is a working day; throws `.yearNotCovered` if the calendar has no data for its year.
     public func isWorkingDay(_ date: CivilDate) throws(WorkingDayCalendarError) -> Bool {
         guard let entry = years[date.year] else {

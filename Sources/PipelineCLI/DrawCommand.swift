@@ -117,8 +117,8 @@ struct DrawRun: ParsableCommand {
     var allowPartialTeams = false
 
     func validate() throws {
-        if seed.isEmpty || seed.contains("|") || seed.contains(where: { $0.isNewline }) || seed != seed.trimmingCharacters(in: .whitespaces) {
-            throw ValidationError("--seed must be non-empty, without '|', line breaks or outer spaces")
+        if let problem = Draw.problem(withPublicSeed: seed) {
+            throw ValidationError("--seed must be non-empty, without '|', line breaks or outer spaces: \(problem)")
         }
     }
 

@@ -16,10 +16,8 @@ struct GlobalOptions: ParsableArguments {
     /// The configuration in force for a `--config` value (nil: ./suiji.toml, or the defaults).
     static func configuration(_ config: String?) throws -> Configuration {
         let cwd = FileManager.default.currentDirectoryPath
-        guard let path = Configuration.locate(explicitPath: config, workingDirectory: cwd) else {
-            if let config { throw ValidationError("the configuration file '\(config)' does not exist") }
-            return Configuration.defaults
-        }
+        // With --config, `locate` returns its path even if missing, and loading reports that.
+        guard let path = Configuration.locate(explicitPath: config, workingDirectory: cwd) else { return Configuration.defaults }
         do {
             return try Configuration.load(path: path, displayName: config ?? Configuration.fileName)
         } catch {

@@ -101,11 +101,6 @@ public struct DelimitedRecordParser: Sendable {
         return true
     }
 
-    /// Consumes bytes of validated UTF-8, calling `emit` for every completed record.
-    public mutating func consume(_ bytes: UnsafeRawBufferPointer, _ emit: (DelimitedRecord) throws -> Void) rethrows {
-        try consumeRaw(bytes) { try emit($0.record) }
-    }
-
     /// Consumes bytes of validated UTF-8, calling `emit` with a view of every completed record.
     public mutating func consumeRaw(_ raw: UnsafeRawBufferPointer, _ emit: (RawDelimitedRecord) throws -> Void) rethrows {
         let bytes = raw.bindMemory(to: UInt8.self)
@@ -180,11 +175,6 @@ public struct DelimitedRecordParser: Sendable {
                 }
             }
         }
-    }
-
-    /// Ends the input: emits a last record without a line end, or throws on an unterminated quote.
-    public mutating func finish(_ emit: (DelimitedRecord) throws -> Void) throws {
-        try finishRaw { try emit($0.record) }
     }
 
     /// Ends the input, handing a last record without a line end to `emit` as a view.

@@ -154,33 +154,22 @@ public struct DrawInputs: Sendable {
         var indices: [Int] = []
         for category in scopeMap.categories(forScopes: group.scopes) { indices += byCategory[category] ?? [] }
         indices.sort()
-        do {
-            for i in indices {
-                let e = entities[i]
-                if seen.contains(e.uscc) {
-                    rejected[.duplicate, default: 0] += 1
-                } else if e.region != group.region {
-                    rejected[.region, default: 0] += 1
-                } else if !rules.activeStatuses.contains(e.status) {
-                    rejected[.status, default: 0] += 1
-                } else if !e.departments.contains(where: departments.contains) {
-                    rejected[.register, default: 0] += 1
-                } else {
-                    seen.insert(e.uscc)
-                    members.append(PopulationMember(uscc: e.uscc, riskClass: e.riskClass))
-                }
+        for i in indices {
+            let e = entities[i]
+            if seen.contains(e.uscc) {
+                rejected[.duplicate, default: 0] += 1
+            } else if e.region != group.region {
+                rejected[.region, default: 0] += 1
+            } else if !rules.activeStatuses.contains(e.status) {
+                rejected[.status, default: 0] += 1
+            } else if !e.departments.contains(where: departments.contains) {
+                rejected[.register, default: 0] += 1
+            } else {
+                seen.insert(e.uscc)
+                members.append(PopulationMember(uscc: e.uscc, riskClass: e.riskClass))
             }
         }
         return Population(members: members, rejected: rejected)
-    }
-
-    /// The entities that can be in `group`'s population: those of a category its scopes cover.
-    public func candidates(for group: DrawGroup, scopeMap: ScopeMap) -> [DrawEntity] {
-        var out: [DrawEntity] = []
-        for category in scopeMap.categories(forScopes: group.scopes).sorted() {
-            for i in byCategory[category] ?? [] { out.append(entities[i]) }
-        }
-        return out
     }
 }
 

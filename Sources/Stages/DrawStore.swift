@@ -104,11 +104,15 @@ public struct DrawStore {
     /// The stored plan for `year`/`region`, or the only plan stored when neither is given.
     public func plan(year: Int?, region: String?, configuration: Configuration = .defaults) throws -> (plan: AnnualPlan, id: Int64) {
         let (y, r) = try store.planKey(year: year, region: region, configuration: configuration)
-        guard let plan = try store.plan(year: y, region: r),
-              let id = try store.read({ db in try Int64.fetchOne(db, sql: "SELECT id FROM plans WHERE year = ? AND region = ?", arguments: [y, r]) }) else {
+        guard let stored = try storedPlan(year: y, region: r) else {
             throw DrawStoreError(.failure, "no plan for \(y) \(r) in the store; run `suiji plan import FILE` first")
         }
-        return (plan, id)
+        return stored
+    }
+
+    /// The stored plan for exactly `year`/`region`, or nil if none is stored (other failures throw).
+    func storedPlan(year: Int, region: String) throws -> (plan: AnnualPlan, id: Int64)? {
+        try store.read { db in try ResultsStore.plan(year: year, region: region, db: db) }.map { ($0.plan, $0.id) }
     }
 
     /// The groups holding any of `tasks` (all groups when nil).
@@ -260,6 +264,7 @@ public struct DrawStore {
     /// Draws every prepared and undrawn group and round (or the selected ones) with `seed`.
     public func run(plan: AnnualPlan, planID: Int64, seed: String, tasks: [Int]?, round: Int?, reason: String?,
                     allowPartialTeams: Bool = false, inputs: DrawInputs? = nil) throws -> [CompletedDraw] {
+        if let problem = Draw.problem(withPublicSeed: seed) { throw DrawStoreError(.usage, problem) }
         let trimmedReason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         let groups = try Self.groups(of: plan, tasks: tasks)
         struct Target: Sendable { var group: DrawGroup; var round: Int; var hash: String; var commitment: DrawCommitment; var redraw: Bool }

@@ -247,8 +247,7 @@ public struct NightReport: Sendable, Hashable, Codable {
         report.failedStage = failure?.stage
         report.failure = failure?.message
         report.ignored = ignored
-        let rejectsRoot = configuration.resolvedPath(\.paths.rejects)
-        let base = configuration.baseDirectory.hasSuffix("/") ? configuration.baseDirectory : configuration.baseDirectory + "/"
+        let paths = NightPaths(configuration: configuration, date: date)
         try store.read { db in
             let rank = Dictionary(uniqueKeysWithValues: InboxKind.allCases.enumerated().map { ($1.rawValue, $0) })
             var files: [File] = []
@@ -260,10 +259,8 @@ public struct NightReport: Sendable, Hashable, Codable {
                 let rejected = row["rows_rejected"] as Int? ?? 0
                 var rejectsFile: String?
                 if rejected > 0 {
-                    let candidate = rejectsRoot + "/" + date.description + "/" + path + ".rejects.csv"
-                    if FileManager.default.fileExists(atPath: candidate) {
-                        rejectsFile = candidate.hasPrefix(base) ? String(candidate.dropFirst(base.count)) : candidate
-                    }
+                    let candidate = paths.rejectsFile(of: path)
+                    if FileManager.default.fileExists(atPath: candidate) { rejectsFile = paths.relative(candidate) }
                 }
                 files.append(File(path: path, kind: row["kind"], department: row["department"], outcome: row["outcome"],
                                   rowsImported: row["rows_imported"] as Int? ?? 0, rowsRejected: rejected, rejectsFile: rejectsFile,

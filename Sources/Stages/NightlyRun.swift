@@ -59,14 +59,8 @@ public struct NightlyRun {
         self.checkpoint = checkpoint
     }
 
-    /// The workspace-relative form of an absolute path under the configuration's folder.
-    func relative(_ path: String) -> String {
-        let base = configuration.baseDirectory.hasSuffix("/") ? configuration.baseDirectory : configuration.baseDirectory + "/"
-        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
-    }
-
-    /// An absolute path from a workspace-relative one.
-    func absolute(_ path: String) -> String { Configuration.join(configuration.baseDirectory, path) }
+    /// Where this night's files go.
+    var paths: NightPaths { NightPaths(configuration: configuration, date: today) }
 
     /// Runs the night. Throws ``RunLockHeld`` when another run holds the lock (nothing was done);
     /// every other problem ends up in the report as the failed stage.
@@ -92,8 +86,7 @@ public struct NightlyRun {
         }
 
         // Debris of a run killed while writing (the lock says no other run is writing now).
-        for folder in [configuration.resolvedPath(\.paths.outbox), configuration.resolvedPath(\.paths.rejects) + "/" + today.description,
-                       configuration.resolvedPath(\.paths.reports) + "/" + today.description] {
+        for folder in [configuration.resolvedPath(\.paths.outbox), paths.dated(\.paths.rejects), paths.dated(\.paths.reports)] {
             FilePlacement.sweepStaleTemporaries(under: folder)
         }
         var failure: (stage: RunStage, message: String)?
@@ -109,9 +102,10 @@ public struct NightlyRun {
                 logger.error("stage \(stage.rawValue) failed", metadata: ["error": "\(error)"])
             }
         }
-        attempt(.inbox) { ignored = try takeInbox(store: store, runID: runID) }
-        attempt(.prepare) { try prepare(store: store) }
-        attempt(.draw) { blocked = try draw(store: store, runID: runID) }
+        let night = NightDraws(store: store, configuration: configuration, clock: clock)
+        attempt(.inbox) { ignored = try takeInbox(store: store, runID: runID, night: night) }
+        attempt(.prepare) { try prepare(night) }
+        attempt(.draw) { blocked = try draw(night) }
         attempt(.publish) { try publish(store: store) }
 
         var report: NightReport
@@ -167,7 +161,7 @@ public struct NightlyRun {
 
     /// Writes `reports/<date>/run.json` and `run.txt` atomically (same bytes again: untouched).
     func writeReportFiles(_ report: NightReport) throws {
-        let folder = configuration.resolvedPath(\.paths.reports) + "/" + today.description
+        let folder = paths.dated(\.paths.reports)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (name, text) in [("run.json", try report.json() + "\n"), ("run.txt", report.text)] {
             let url = URL(fileURLWithPath: folder + "/" + name)
@@ -180,7 +174,7 @@ public struct NightlyRun {
     // MARK: Inbox
 
     /// Takes every file of the inbox in order; returns the paths left alone.
-    func takeInbox(store: Store, runID: Int64) throws -> [String] {
+    func takeInbox(store: Store, runID: Int64, night: NightDraws) throws -> [String] {
         let inbox = Inbox(root: configuration.resolvedPath(\.paths.inbox))
         let (files, misplaced, ignored) = inbox.scan()
         logger.info("inbox", metadata: ["files": "\(files.count + misplaced.count)"])
@@ -190,7 +184,7 @@ public struct NightlyRun {
         }
         for (index, file) in files.enumerated() {
             progress?("[\(index + 1)/\(files.count)] \(file.relativePath)")
-            try take(file, store: store, runID: runID) { digest in try importFile(file, digest: digest, store: store) }
+            try take(file, store: store, runID: runID) { digest in try importFile(file, digest: digest, store: store, night: night) }
         }
         progress?(nil)
         return ignored.map { "inbox/" + $0 }
@@ -221,7 +215,7 @@ public struct NightlyRun {
                                 arguments: [runID, file.relativePath, digest.sha256])
         }
         if let journaled {
-            try FilePlacement.move(file.path, to: absolute(journaled))
+            try FilePlacement.move(file.path, to: paths.absolute(journaled))
             return
         }
         let outcome: Taken
@@ -233,10 +227,10 @@ public struct NightlyRun {
         }
         let folder: String
         switch outcome {
-        case .rejected: folder = configuration.resolvedPath(\.paths.rejects)
-        case .imported, .skipped: folder = configuration.resolvedPath(\.paths.archive)
+        case .rejected: folder = paths.dated(\.paths.rejects)
+        case .imported, .skipped: folder = paths.dated(\.paths.archive)
         }
-        let destination = FilePlacement.destination(folder: folder + "/" + today.description, relativePath: file.relativePath, sha256: digest.sha256)
+        let destination = FilePlacement.destination(folder: folder, relativePath: file.relativePath, sha256: digest.sha256)
         try store.write { db in
             var importID: Int64?
             var reason: String?
@@ -250,7 +244,7 @@ public struct NightlyRun {
                 INSERT INTO run_files (run_id, inbox_path, content_sha256, kind, department, outcome, import_id, reason, archived_to)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [runID, file.relativePath, digest.sha256, file.kind.rawValue, file.department, name, importID, reason,
-                                 relative(destination)])
+                                 paths.relative(destination)])
         }
         checkpoint("file-journaled")
         try FilePlacement.move(file.path, to: destination)
@@ -291,9 +285,9 @@ public struct NightlyRun {
     }
 
     /// Imports one file through the stage for its kind.
-    func importFile(_ file: InboxFile, digest: FileDigest, store: Store) throws -> Taken {
+    func importFile(_ file: InboxFile, digest: FileDigest, store: Store, night: NightDraws) throws -> Taken {
         let display = "inbox/" + file.relativePath
-        let rejects = configuration.resolvedPath(\.paths.rejects) + "/" + today.description + "/" + file.relativePath + ".rejects.csv"
+        let rejects = paths.rejectsFile(of: file.relativePath)
         func importID() throws -> Int64? {
             try store.read { db in
                 try Int64.fetchOne(db, sql: "SELECT id FROM imports WHERE run_id = ? AND content_sha256 = ? ORDER BY id DESC LIMIT 1",
@@ -310,8 +304,9 @@ public struct NightlyRun {
         switch file.kind {
         case .plan:
             let report = try PlanImportJob(store: store, clock: clock).run(
-                PlanSource(path: file.path, displayName: display, year: configuration.year, region: configuration.region))
+                PlanSource(path: file.path, displayName: display, year: configuration.year, region: configuration.region), digest: digest)
             log(report.diagnostics)
+            night.planChanged()
             switch report.outcome {
             case nil: return .rejected(firstError(report.diagnostics))
             case .unchanged: return .skipped("the plan is unchanged")
@@ -331,7 +326,7 @@ public struct NightlyRun {
                 }
             }
             let report = try importer.run(SnapshotImportRequest(kind: kind, path: file.path, displayName: display, department: file.department,
-                                                                rejectsPath: rejects))
+                                                                rejectsPath: rejects, digest: digest))
             log(report.diagnostics)
             switch report.outcome {
             case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped("nothing stored")
@@ -341,7 +336,8 @@ public struct NightlyRun {
             }
         case .results:
             let report = try ResultsImporter(store: store, clock: clock).run(
-                ResultsImportRequest(path: file.path, displayName: display, year: configuration.year, region: configuration.region, rejectsPath: rejects))
+                ResultsImportRequest(path: file.path, displayName: display, year: configuration.year, region: configuration.region, rejectsPath: rejects,
+                                     digest: digest))
             log(report.diagnostics)
             switch report.outcome {
             case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped("nothing stored")
@@ -350,7 +346,7 @@ public struct NightlyRun {
             case .dryRun: return .skipped("dry run")
             }
         case .seed:
-            return try SeedIntake(store: store, configuration: configuration, clock: clock).take(file, digest: digest)
+            return try SeedIntake(night: night).take(file, digest: digest)
         }
     }
 
@@ -358,14 +354,14 @@ public struct NightlyRun {
 
     /// Prepares, for every group whose next undrawn round starts within the lead time, a commitment
     /// if it has none or the store no longer matches it. Empty populations get none.
-    func prepare(store: Store) throws {
-        let draws = try DrawStore(store: store, configuration: configuration, clock: clock)
-        guard let (plan, planID) = try? draws.plan(year: configuration.year, region: configuration.region, configuration: configuration) else {
+    func prepare(_ night: NightDraws) throws {
+        guard let (plan, planID) = try night.plan() else {
             logger.info("no plan stored: nothing to prepare")
             return
         }
         let horizon = today.daysSince1970 + configuration.draw.leadDays
-        let drawn = try store.read { db in try draws.currentEntries(db, planID: planID) }
+        let draws = try night.draws()
+        let drawn = try night.store.read { db in try draws.currentEntries(db, planID: planID) }
         var tasks: [Int] = []
         for group in DrawGroups.form(plan) {
             let done = drawn[group.key] ?? [:]
@@ -374,7 +370,7 @@ public struct NightlyRun {
         }
         guard !tasks.isEmpty else { return }
         progress?("preparing commitments")
-        let made = try draws.prepare(plan: plan, planID: planID, tasks: tasks, round: nil, keepCurrent: true, skipEmpty: true)
+        let made = try draws.prepare(plan: plan, planID: planID, tasks: tasks, round: nil, inputs: try night.inputs(), keepCurrent: true, skipEmpty: true)
         progress?(nil)
         for p in made {
             logger.notice("commitment prepared: publish it before the seed", metadata: ["group": "\(p.group.key)", "round": "\(p.round.number)", "sha256": "\(p.hash)"])
@@ -383,14 +379,13 @@ public struct NightlyRun {
     }
 
     /// Draws every undrawn round whose current commitment has a seed; returns the draws that could not be made.
-    func draw(store: Store, runID: Int64) throws -> [NightReport.BlockedDraw] {
-        let draws = try DrawStore(store: store, configuration: configuration, clock: clock)
-        guard let (plan, planID) = try? draws.plan(year: configuration.year, region: configuration.region, configuration: configuration) else { return [] }
-        let ready = try store.read { db in try SeedIntake.ready(db, planID: planID, draws: draws) }
+    func draw(_ night: NightDraws) throws -> [NightReport.BlockedDraw] {
+        guard let (plan, planID) = try night.plan() else { return [] }
+        let draws = try night.draws()
+        let ready = try night.store.read { db in try SeedIntake.ready(db, planID: planID, draws: draws) }
         let groups = Dictionary(uniqueKeysWithValues: DrawGroups.form(plan).map { ($0.key, $0) })
         var blocked: [NightReport.BlockedDraw] = []
-        // Registers, inspectors and avoidance do not change while drawing: read them once.
-        let inputs = ready.isEmpty ? nil : try store.drawInputs()
+        let inputs = ready.isEmpty ? nil : try night.inputs()
         for (index, (group, round, seed)) in ready.enumerated() {
             guard let tasks = groups[group]?.taskSeqs else { continue }
             progress?("drawing \(group) round \(round) [\(index + 1)/\(ready.count)]")
@@ -418,5 +413,78 @@ public struct NightlyRun {
         for d in report.diagnostics { logger.warning("\(d.description)") }
         if report.hasChanges { logger.notice("published", metadata: ["rounds": "\(report.rounds.count)"]) }
         checkpoint("published")
+    }
+}
+
+/// Where one night's files go: every path the run writes, and their workspace-relative form.
+struct NightPaths {
+    /// The configuration (its folder is the workspace).
+    let configuration: Configuration
+    /// The night.
+    let date: CivilDate
+
+    /// `<folder>/<date>` for a configured folder such as `paths.archive`.
+    func dated(_ folder: KeyPath<Configuration, String>) -> String {
+        configuration.resolvedPath(folder) + "/" + date.description
+    }
+
+    /// The rejected rows of an inbox file: `rejects/<date>/<inbox path>.rejects.csv`.
+    func rejectsFile(of inboxPath: String) -> String { dated(\.paths.rejects) + "/" + inboxPath + ".rejects.csv" }
+
+    /// The workspace-relative form of an absolute path under the configuration's folder.
+    func relative(_ path: String) -> String {
+        let base = configuration.baseDirectory.hasSuffix("/") ? configuration.baseDirectory : configuration.baseDirectory + "/"
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    }
+
+    /// An absolute path from a workspace-relative one.
+    func absolute(_ path: String) -> String { Configuration.join(configuration.baseDirectory, path) }
+}
+
+/// What the draw stages of one night share, each made on first use and then kept: one `DrawStore`
+/// (the scope map read once), the plan, and the draw inputs (every current register row, read once:
+/// after the inbox stage nothing the run does changes them).
+final class NightDraws {
+    /// The store.
+    let store: Store
+    /// The configuration.
+    let configuration: Configuration
+    /// Timestamps.
+    let clock: Clock
+    private var madeDraws: DrawStore?
+    private var madePlan: (plan: AnnualPlan, id: Int64)??
+    private var madeInputs: DrawInputs?
+
+    init(store: Store, configuration: Configuration, clock: Clock) {
+        self.store = store
+        self.configuration = configuration
+        self.clock = clock
+    }
+
+    /// The draw store.
+    func draws() throws -> DrawStore {
+        if let madeDraws { return madeDraws }
+        let made = try DrawStore(store: store, configuration: configuration, clock: clock)
+        madeDraws = made
+        return made
+    }
+
+    /// The configured year's plan, or nil if none is stored. Read again after a plan file is taken.
+    func plan() throws -> (plan: AnnualPlan, id: Int64)? {
+        if let madePlan { return madePlan }
+        let made = try draws().storedPlan(year: configuration.year, region: configuration.region)
+        madePlan = .some(made)
+        return made
+    }
+
+    /// Forgets the plan (a plan file was just imported).
+    func planChanged() { madePlan = nil }
+
+    /// The draw inputs; only for the stages after the inbox.
+    func inputs() throws -> DrawInputs {
+        if let madeInputs { return madeInputs }
+        let made = try store.drawInputs()
+        madeInputs = made
+        return made
     }
 }

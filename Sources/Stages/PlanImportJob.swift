@@ -24,12 +24,13 @@ public struct PlanImportJob {
     }
 
     /// Imports one plan file. A missing required column or an unreadable file changes nothing (exit 65).
-    public func run(_ source: PlanSource) throws -> PlanImportReport {
+    /// `digest` is the file's, when the caller has already computed it.
+    public func run(_ source: PlanSource, digest known: FileDigest? = nil) throws -> PlanImportReport {
         var diagnostics = DiagnosticCollector()
         let plan: AnnualPlan
         let digest: FileDigest
         do {
-            digest = try FileDigest.of(path: source.path, displayName: source.displayName)
+            digest = try known ?? FileDigest.of(path: source.path, displayName: source.displayName)
             plan = try PlanReader().run(source, diagnostics: &diagnostics)
         } catch let error as PlanFileError {
             diagnostics.emit(Diagnostic(.error, error.message, at: error.location))

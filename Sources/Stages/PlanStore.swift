@@ -117,19 +117,9 @@ extension Store {
 
     /// The current version of a plan, or nil if none is stored.
     public func plan(year: Int, region: String) throws -> AnnualPlan? {
-        try read { db in
-            guard let planID = try Int64.fetchOne(db, sql: "SELECT id FROM plans WHERE year = ? AND region = ?", arguments: [year, region]) else {
-                return nil
-            }
-            let texts = try String.fetchAll(
-                db, sql: "SELECT task_json FROM plan_tasks WHERE plan_id = ? AND valid_to_import IS NULL ORDER BY seq", arguments: [planID])
-            let decoder = JSONDecoder()
-            let tasks = try texts.map { try decoder.decode(PlanTask.self, from: Data($0.utf8)) }
-            return AnnualPlan(year: year, region: region, tasks: tasks)
-        }
+        try read { db in try ResultsStore.plan(year: year, region: region, db: db)?.plan }
     }
 
-    /// The plans stored, as (year, region), newest year first.
     /// The plan a command means: `year`/`region` as given, else the configuration's; when neither is
     /// given and the configuration's plan is not stored, the only plan stored (if exactly one is).
     public func planKey(year: Int?, region: String?, configuration: Configuration) throws -> (year: Int, region: String) {
@@ -140,6 +130,7 @@ extension Store {
         return wanted
     }
 
+    /// The plans stored, as (year, region), newest year first.
     public func storedPlans() throws -> [(year: Int, region: String)] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT year, region FROM plans ORDER BY year DESC, region").map { ($0["year"], $0["region"]) }

@@ -41,12 +41,16 @@ public struct ResultsImportRequest: Sendable, Hashable {
     public var rejectsPath: String?
     /// Bytes per read (tests use 1).
     public var chunkSize: Int
+    /// The file's digest when the caller has already computed it; nil to compute it.
+    public var digest: FileDigest?
 
     /// Creates a request.
     public init(
         path: String, displayName: String? = nil, year: Int, region: String, format: InputFormat? = nil,
-        encoding: EncodingChoice = .auto, dryRun: Bool = false, rejectsPath: String? = nil, chunkSize: Int = 256 * 1024
+        encoding: EncodingChoice = .auto, dryRun: Bool = false, rejectsPath: String? = nil, chunkSize: Int = 256 * 1024,
+        digest: FileDigest? = nil
     ) {
+        self.digest = digest
         self.path = path
         self.displayName = displayName ?? path
         self.year = year
@@ -158,7 +162,7 @@ public struct ResultsImporter {
     public func run(_ request: ResultsImportRequest) throws -> ResultsImportReport {
         var report = ResultsImportReport(file: request.displayName, outcome: request.dryRun ? .dryRun : .imported)
         do {
-            let digest = try FileDigest.of(path: request.path, displayName: request.displayName)
+            let digest = try request.digest ?? FileDigest.of(path: request.path, displayName: request.displayName)
             report.sha256 = digest.sha256
             let body = { (db: Database, write: Bool) throws in
                 guard let stored = try ResultsStore.plan(year: request.year, region: request.region, db: db) else {

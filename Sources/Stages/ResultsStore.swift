@@ -82,7 +82,8 @@ enum ResultsStore {
         var rounds: [String: DrawnRound] = [:]
         for row in try Row.fetchAll(
             db, sql: """
-                SELECT l.seq, l.group_key, l.round, l.result_json, c.canonical_json FROM draw_ledger l
+                SELECT l.seq, l.group_key, l.round, l.result_json,
+                       json_array_length(c.canonical_json, '$.population') AS committed_population FROM draw_ledger l
                 LEFT JOIN draw_commitments c ON c.commitment_sha256 = l.commitment_sha256
                 WHERE l.plan_id = ? ORDER BY l.seq
                 """, arguments: [planID]) {
@@ -92,7 +93,9 @@ enum ResultsStore {
             var entry = rounds[key] ?? DrawnRound(objects: [], drawnCount: 0, populationCount: nil)
             entry.objects.formUnion(selected)
             entry.drawnCount = selected.count
-            entry.populationCount = populationCount(in: row["result_json"]) ?? committedPopulation(in: row["canonical_json"])
+            // The population a draw was made from is the committed one (counted by SQLite, the
+            // commitment is not decoded); a ledger row without a stored commitment may carry it.
+            entry.populationCount = row["committed_population"] as Int? ?? populationCount(in: row["result_json"])
             rounds[key] = entry
         }
         return rounds
@@ -110,13 +113,6 @@ enum ResultsStore {
             total += count
         }
         return total
-    }
-
-    /// The size of the population frozen in a commitment's canonical JSON (its `population` array):
-    /// what a draw recorded by `suiji draw run` was drawn from.
-    static func committedPopulation(in json: String?) -> Int? {
-        guard let json, let value = try? PayloadJSON.parse(json.utf8), case let .array(members)? = value["population"] else { return nil }
-        return members.count
     }
 
     /// The drawn objects table the results validator needs.

@@ -38,6 +38,7 @@ public struct SeedFile: Sendable, Hashable {
         guard lines.count == 1 else {
             return .failure(SeedRefused("the seed file holds \(lines.count) lines: it must hold one line, the public seed"))
         }
+        if let problem = Draw.problem(withPublicSeed: seed) { return .failure(SeedRefused(problem)) }
         return .success(seed)
     }
 }
@@ -50,9 +51,10 @@ struct SeedRefused: Error {
 
 /// Takes seed files into the store for the nightly run.
 struct SeedIntake {
-    let store: Store
-    let configuration: Configuration
-    let clock: Clock
+    /// What the night's draw stages share (the draw store and the plan).
+    let night: NightDraws
+    var store: Store { night.store }
+    var configuration: Configuration { night.configuration }
 
     /// Checks and stores one seed file (import row and seed row in one transaction).
     func take(_ file: InboxFile, digest: FileDigest) throws -> NightlyRun.Taken {
@@ -68,8 +70,8 @@ struct SeedIntake {
         case let .success(value): seed = value
         case let .failure(refused): return .rejected(refused.message)
         }
-        let draws = try DrawStore(store: store, configuration: configuration, clock: clock)
-        guard let (plan, planID) = try? draws.plan(year: configuration.year, region: configuration.region, configuration: configuration) else {
+        let draws = try night.draws()
+        guard let (plan, planID) = try night.plan() else {
             return .rejected("no plan for \(configuration.year) \(configuration.region) is stored, so there is no draw group \(target.group)")
         }
         guard let group = DrawGroups.form(plan).first(where: { $0.key == target.group }) else {
@@ -99,7 +101,7 @@ struct SeedIntake {
                     return .rejected("this seed was already published for an earlier commitment of \(target.group) round \(target.round); the new commitment \(current.prefix(12))… needs a new seed")
                 }
             }
-            let now = clock.now().storeTimestamp
+            let now = night.clock.now().storeTimestamp
             try db.execute(sql: """
                 INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
                 VALUES ('seed', ?, ?, ?, ?, ?, ?)

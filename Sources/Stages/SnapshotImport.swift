@@ -55,14 +55,18 @@ public struct SnapshotImportRequest: Sendable, Hashable {
     public var validateXML: Bool
     /// Bytes per read (tests use 1 to feed the readers one byte at a time).
     public var chunkSize: Int
+    /// The file's digest when the caller has already computed it (the nightly run hashes every
+    /// inbox file first); nil to have the importer compute it.
+    public var digest: FileDigest?
 
     /// Creates a request.
     public init(
         kind: SnapshotKind, path: String, displayName: String? = nil, department: String? = nil, format: InputFormat? = nil,
         encoding: EncodingChoice = .auto, dryRun: Bool = false, rejectsPath: String? = nil, allowMassRemoval: Bool = false,
-        validateXML: Bool = false, chunkSize: Int = 256 * 1024
+        validateXML: Bool = false, chunkSize: Int = 256 * 1024, digest: FileDigest? = nil
     ) {
         self.chunkSize = chunkSize
+        self.digest = digest
         self.kind = kind
         self.path = path
         self.displayName = displayName ?? path
@@ -232,11 +236,11 @@ public struct SnapshotImporter {
             // The content hash decides whether the file is already the latest import. Only a
             // file of the same size can be, so the hash is computed first only then; otherwise
             // it is computed on another core while the rows stream, and stored at the end.
-            let byteCount = try Self.fileSize(request.path, displayName: request.displayName)
-            let sameSize = try store.read { db in
+            let byteCount = try request.digest?.byteCount ?? Self.fileSize(request.path, displayName: request.displayName)
+            let sameSize = try request.digest != nil || store.read { db in
                 try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM imports WHERE scope_key = ? AND byte_count = ?)", arguments: [request.scopeKey, byteCount])
             } ?? false
-            let known = sameSize ? try FileDigest.of(path: request.path, displayName: request.displayName) : nil
+            let known = sameSize ? try request.digest ?? FileDigest.of(path: request.path, displayName: request.displayName) : nil
             let pending = sameSize ? nil : PendingDigest(path: request.path, displayName: request.displayName)
             let digest: () throws -> FileDigest = {
                 if let known { return known }
