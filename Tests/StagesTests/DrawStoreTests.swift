@@ -275,6 +275,38 @@ struct DrawStoreTests {
         #expect(secondDraw.bundle.verify().isValid)
     }
 
+    @Test func everyRefusalOfPrepareAndRunSaysWhyAndRecordsNothing() throws {
+        let county = try DrawWorkspace(rows: 400)
+        defer { county.folder.cleanup() }
+        func refusal(_ body: () throws -> Any) -> DrawStoreError? {
+            do { _ = try body() } catch let error as DrawStoreError { return error } catch { return nil }
+            return nil
+        }
+        #expect(refusal { try county.prepare([99]) } == DrawStoreError(.usage, "the plan has no task 99 (tasks are 序号 1…42)"))
+        #expect(refusal { try county.prepare([35], round: 9) } == DrawStoreError(.usage, "group 2024-G35 has rounds 1…4; there is no round 9"))
+        #expect(refusal { try county.run("s1", tasks: [35], round: 1) }
+            == DrawStoreError(.failure, "2024-G35 round 1 is not prepared; run `suiji draw prepare` and publish its commitment before the seed"))
+        #expect(refusal { try county.prepare([35], round: 2) }
+            == DrawStoreError(.failure, "group 2024-G35: round 1 is not drawn yet; round 2's exclusions depend on it: draw round 1 first"))
+        _ = try county.prepare([35])
+        for seed in ["a|b", "", " s", "s\nt"] {
+            #expect(refusal { try county.run(seed, tasks: [35], allowPartialTeams: true) }?.status == .usage, "seed \(seed.debugDescription)")
+        }
+        #expect(refusal { try county.run("a|b", tasks: [35], allowPartialTeams: true) }
+            == DrawStoreError(.usage, "the seed 'a|b' holds '|', which separates the parts of the seed string"))
+        #expect(try county.counts() == [0, 0, 0, 0, 1])
+        _ = try county.run("s1", tasks: [35], allowPartialTeams: true)
+        _ = try county.prepare([35])
+        _ = try county.run("s2", tasks: [35], allowPartialTeams: true)
+        let before = try county.counts()
+        #expect(refusal { try county.prepare([35], round: 1) }
+            == DrawStoreError(.failure, "group 2024-G35: round 2 is already drawn; round 1 cannot be prepared again"))
+        #expect(refusal { try county.run("s3", tasks: [35], round: 1, reason: "audit", allowPartialTeams: true) }
+            == DrawStoreError(.failure, "2024-G35: round 2 is already drawn; round 1 cannot be drawn again"))
+        #expect(refusal { try county.run("s3", tasks: [35], round: 2, allowPartialTeams: true) }?.message.hasPrefix("2024-G35 round 2 was already drawn (ledger #2, seed 's2'); a re-draw needs --reason TEXT") == true)
+        #expect(try county.counts() == before)
+    }
+
     @Test func showReportsClassesQuotasAndCoverage() throws {
         let w = try DrawWorkspace()
         defer { w.folder.cleanup() }

@@ -77,6 +77,10 @@ import Testing
         try Self.put(folder, "inbox/seeds/2024-G02.txt", "x\n")
         try Self.put(folder, "inbox/seeds/2024-G04-R1.txt", "# nothing\n\n")
         try Self.put(folder, "inbox/seeds/2024-G99-R1.txt", "x\n")
+        try Self.put(folder, "inbox/seeds/2024-G02-R9.txt", "x\n")
+        try Self.put(folder, "inbox/seeds/2024-G05-R1.txt", "123\n456\n")
+        try Self.put(folder, "inbox/seeds/2024-G07-R1.txt", "12|34\n")
+        try Data([0x31, 0xFF, 0x0A]).write(to: URL(fileURLWithPath: folder.path("inbox/seeds/2024-G06-R1.txt")))
         try Self.put(folder, "inbox/registers/loose.csv", Self.register)
         let first = try Self.night(configuration, "2023-12-28")
         #expect(first.exitCode == 65)
@@ -84,8 +88,12 @@ import Testing
         #expect(refused == [
             "registers/loose.csv: a register must be in inbox/registers/<department>/: the folder names the department",
             "seeds/2024-G02-R1.txt: 2024-G02 round 1 has no commitment yet: a seed must be chosen after its commitment is published (the run prepares commitments 14 days before a round starts)",
+            "seeds/2024-G02-R9.txt: draw group 2024-G02 has rounds 1…1; there is no round 9",
             "seeds/2024-G02.txt: a seed file is named <group>-R<round>.txt, e.g. 2024-G02-R1.txt; '2024-G02.txt' is not",
             "seeds/2024-G04-R1.txt: the seed file is empty: it must hold one line, the public seed",
+            "seeds/2024-G05-R1.txt: the seed file holds 2 lines: it must hold one line, the public seed",
+            "seeds/2024-G06-R1.txt: the seed file is not UTF-8 text",
+            "seeds/2024-G07-R1.txt: the seed '12|34' holds '|', which separates the parts of the seed string",
             "seeds/2024-G99-R1.txt: the plan has no draw group 2024-G99 (see `suiji draw show`)",
         ])
         for path in ["rejects/2023-12-28/registers/loose.csv", "rejects/2023-12-28/seeds/2024-G02-R1.txt"] {
