@@ -286,7 +286,8 @@ func importFile(
         #expect(try store.rowCount("imports") == 0)
     }
 
-    @Test func inspectorsAndAvoidanceUseTheSameDiscipline() throws {
+    @Test(arguments: [1, 256 * 1024])
+    func inspectorsAndAvoidanceUseTheSameDiscipline(chunkSize: Int) throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
         let store = try Store.inMemory()
@@ -298,7 +299,7 @@ func importFile(
             14098101001,重复,在岗,
 
             """)
-        let report = try importFile(store, inspectors, kind: .inspectors)
+        let report = try importFile(store, inspectors, kind: .inspectors, chunkSize: chunkSize)
         #expect((report.added, report.rowsRejected) == (3, 1))
         #expect(report.diagnostics.map(\.description) == [
             "inspectors.csv:5:1: error: inspector_id 14098101001 repeats the row on line 2; the first is kept [inspector_id=14098101001]",
@@ -312,9 +313,109 @@ func importFile(
             14098101002,91140981MA0KDLX98X,原工作单位
 
             """)
-        let pairs = try importFile(store, avoidance, kind: .avoidance, department: nil)
+        let pairs = try importFile(store, avoidance, kind: .avoidance, department: nil, chunkSize: chunkSize)
         #expect((pairs.added, pairs.rowsRejected) == (1, 1))
         #expect(pairs.diagnostics.first?.description == "avoid.csv:3:2: error: USCC check character is 'X', expected 'K' [uscc=91140981MA0KDLX98X]")
+    }
+
+    @Test(arguments: [1, 256 * 1024])
+    func inspectorsAndAvoidanceAsXMLGiveTheSameStoreAsCSV(chunkSize: Int) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let fromCSV = try Store.inMemory(), fromXML = try Store.inMemory()
+        try importFile(fromCSV, try folder.write("i.csv", "执法证号,姓名,状态\n14098101001,王明,在岗\n14098101002,李华,调离\n14098101001,重复,在岗\n"),
+                       kind: .inspectors)
+        let xml = try folder.write("i.xml", """
+            <inspectors department="原平市市场监督管理局">
+            <inspector><执法证号>14098101001</执法证号><姓名>王明</姓名><状态>在岗</状态></inspector>
+            <inspector><inspector_id>14098101002</inspector_id><name>李华</name><status>调离</status></inspector>
+            <inspector><inspector_id>14098101001</inspector_id><name>重复</name><status>在岗</status></inspector>
+            </inspectors>
+
+            """)
+        let report = try importFile(fromXML, xml, kind: .inspectors, department: nil, chunkSize: chunkSize)
+        #expect((report.added, report.rowsRejected) == (2, 1))
+        #expect(report.diagnostics.map(\.description) == [
+            "i.xml:4:1: error: inspector_id 14098101001 repeats the row on line 2; the first is kept [inspector_id=14098101001]",
+        ])
+        let rows = "SELECT inspector_id || ':' || name || ':' || active FROM inspector_rows WHERE valid_to_import IS NULL ORDER BY inspector_id"
+        #expect(try fromXML.read { db in try String.fetchAll(db, sql: rows) } == fromCSV.read { db in try String.fetchAll(db, sql: rows) })
+
+        let pairs = try importFile(fromXML, try folder.write("a.xml", """
+            <avoidance><pair><执法证号>14098101001</执法证号><统一社会信用代码>\(Self.code(1))</统一社会信用代码><回避原因>近亲属</回避原因></pair></avoidance>
+
+            """), kind: .avoidance, department: nil, chunkSize: chunkSize)
+        #expect((pairs.added, pairs.rowsRejected) == (1, 0))
+    }
+
+    @Test(arguments: [1, 256 * 1024])
+    func anXMLFieldInNoRecordIsAFileErrorNamingIt(chunkSize: Int) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = try Store.inMemory()
+        let xml = try folder.write("nocat.xml", """
+            <registry department="原平市市场监督管理局">
+            <entity><uscc>\(Self.code(1))</uscc><name>甲</name><entity_type>企业</entity_type><region_code>140981</region_code><status>存续</status></entity>
+            </registry>
+
+            """)
+        let report = try importFile(store, xml, department: nil, chunkSize: chunkSize)
+        #expect(report.outcome == .fileRejected)
+        #expect(report.diagnostics.map(\.description) == [
+            "nocat.xml: error: required field 'category (行业类别)' is in no <entity> (accepted names: 行业类别, 行业, 类别, 监管类别, 行业门类, industry, category)",
+        ])
+        #expect(try store.rowCount("imports") == 0)
+    }
+
+    @Test func validateRejectsAnXMLRegisterTheSchemaRefusesAndTheSameFileImportsWithout() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let xml = try folder.write("extra.xml", """
+            <registry department="原平市市场监督管理局">
+            <entity><uscc>\(Self.code(1))</uscc><name>甲</name><entity_type>企业</entity_type><category>燃气经营企业</category><region_code>140981</region_code><status>存续</status><colour>红</colour></entity>
+            </registry>
+
+            """)
+        let validated = try Store.inMemory()
+        let refused = try SnapshotImporter(store: validated, clock: testClock).run(
+            SnapshotImportRequest(kind: .register, path: xml, displayName: "extra.xml", validateXML: true))
+        #expect(refused.outcome == .fileRejected)
+        #expect(refused.diagnostics.count == 1)
+        #expect(refused.diagnostics.first?.location?.line == 2)
+        #expect(refused.diagnostics.first?.description.contains("colour") == true)
+        #expect(try validated.rowCount("imports") == 0)
+        #expect(try validated.rowCount("register_rows") == 0)
+
+        let plain = try Store.inMemory()
+        #expect(try importFile(plain, xml, department: nil).outcome == .imported)
+    }
+
+    @Test(arguments: [1, 256 * 1024])
+    func undecodableBytesAfterTheSniffedStartAreFoundAtTheirOffsetAndLine(chunkSize: Int) throws {
+        // The first 64 KiB decide the encoding; a bad byte beyond them is found while streaming.
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        var text = "uscc,name,entity_type,category,region_code,status\n"
+        var rows = 0
+        while text.utf8.count < 70_000 {
+            rows += 1
+            text += "\(Self.code(rows)),原平市甲乙丙丁有限公司\(rows),企业,燃气经营企业,140981,存续\n"
+        }
+        let line = rows + 2
+        let utf8 = Array(text.utf8)
+        let utf8Report = try importFile(try Store.inMemory(), try folder.write("late.csv", utf8 + [0x31, 0xFF, 0x0A]), chunkSize: chunkSize)
+        #expect(utf8Report.outcome == .fileRejected)
+        #expect(utf8Report.diagnostics.map(\.description) == [
+            "late.csv:\(line): error: byte 0xFF at offset \(utf8.count + 1) is not valid UTF-8; if the file is GB18030, pass --encoding gb18030",
+        ])
+        let gb = try gb18030(text)
+        let store = try Store.inMemory()
+        let gbReport = try importFile(store, try folder.write("late-gb.csv", gb + [0x31, 0xFF, 0x0A]), chunkSize: chunkSize)
+        #expect(gbReport.outcome == .fileRejected)
+        #expect(gbReport.diagnostics.map(\.description) == [
+            "late-gb.csv:\(line): error: byte 0xFF at offset \(gb.count + 1) cannot be decoded as GB18030; check the file's encoding (--encoding)",
+        ])
+        #expect(try store.rowCount("register_rows") == 0)
     }
 
     @Test func theXMLRegisterGivesTheSameStoreAsTheCSV() throws {
