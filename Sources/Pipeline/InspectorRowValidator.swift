@@ -69,7 +69,7 @@ public struct InspectorRowValidator: Sendable {
             return .failure(RowRejection(fieldName: "name", reason: "name contains a line break"))
         }
         if let first = firstLineOfID[id] {
-            return .failure(RowRejection(fieldName: "inspector_id", reason: "inspector_id \(id) repeats the row on line \(first); the first is kept"))
+            return .failure(.repeated("inspector_id \(id)", field: "inspector_id", firstLine: first))
         }
         firstLineOfID[id] = line
         let status = text(.status)
@@ -135,7 +135,7 @@ public struct AvoidanceRowValidator: Sendable {
         }
         let key = id + "|" + uscc
         if let first = firstLineOfPair[key] {
-            return .failure(RowRejection(fieldName: "uscc", reason: "the pair \(id) / \(uscc) repeats the row on line \(first); the first is kept"))
+            return .failure(.repeated("the pair \(id) / \(uscc)", field: "uscc", firstLine: first))
         }
         firstLineOfPair[key] = line
         return .success(AvoidanceRecord(inspectorID: id, uscc: uscc, reason: text(.reason)))

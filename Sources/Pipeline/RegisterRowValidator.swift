@@ -119,6 +119,14 @@ public struct RowRejection: Sendable, Hashable, Error {
         self.field = fieldName
         self.reason = reason
     }
+
+    /// A row repeating the key of the row on `firstLine`: `<subject> repeats the row on line N; the
+    /// first is kept`, or, when that first row was itself rejected, `…, which was itself rejected;
+    /// correct that row and send the file again`.
+    public static func repeated(_ subject: String, field: String, firstLine: Int, firstRejected: Bool = false) -> RowRejection {
+        RowRejection(fieldName: field, reason: "\(subject) repeats the row on line \(firstLine)"
+            + (firstRejected ? ", which was itself rejected; correct that row and send the file again" : "; the first is kept"))
+    }
 }
 
 /// The register contract: which rows are accepted and how values are normalised.
@@ -237,8 +245,8 @@ public struct RegisterRowValidator: Sendable {
     }
 
     /// The rejection of a USCC seen before in the same file.
-    public static func repeatRejection(_ uscc: String, firstLine: Int) -> RowRejection {
-        RowRejection(field: .uscc, reason: "USCC \(uscc) repeats the row on line \(firstLine); the first is kept")
+    public static func repeatRejection(_ uscc: String, firstLine: Int, firstRejected: Bool = false) -> RowRejection {
+        .repeated("USCC \(uscc)", field: RegisterField.uscc.rawValue, firstLine: firstLine, firstRejected: firstRejected)
     }
 
     /// A date as YYYY-MM-DD, from YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD; nil if not a real date.

@@ -384,9 +384,9 @@ final class RegisterRowProducer: @unchecked Sendable {
                 hasher.add(utf8: established)
                 hasher.add(utf8: optional(.phone))
                 let hash = hasher.value
-                try diff(key: key, hash: hash, line: line, repeatOf: { first in
+                try diff(key: key, hash: hash, line: line, repeatOf: { first, firstRejected in
                     let uscc = String(decoding: values[RegisterField.uscc.index], as: UTF8.self)
-                    return (row(), RegisterRowValidator.repeatRejection(uscc, firstLine: first))
+                    return (row(), RegisterRowValidator.repeatRejection(uscc, firstLine: first, firstRejected: firstRejected))
                 }) { batch in
                     batch.append(values[RegisterField.uscc.index])
                     batch.append(values[RegisterField.name.index])
@@ -480,8 +480,8 @@ final class RegisterRowProducer: @unchecked Sendable {
             }
         case .success(let record):
             let hash = adapter.hash(of: record)
-            try diff(key: adapter.key(of: record), hash: hash, line: row.line, repeatOf: { first in
-                (row, adapter.repeatRejection(record, firstLine: first))
+            try diff(key: adapter.key(of: record), hash: hash, line: row.line, repeatOf: { first, firstRejected in
+                (row, adapter.repeatRejection(record, firstLine: first, firstRejected: firstRejected))
             }) { batch in
                 batch.appendInsert(record, hash: hash)
             }
@@ -492,18 +492,14 @@ final class RegisterRowProducer: @unchecked Sendable {
 
     /// Compares an accepted row with the store's current version and queues what changes.
     private func diff(
-        key: USCCKey, hash: Int64, line: Int, repeatOf: (Int) -> (TabularRow, RowRejection),
+        key: USCCKey, hash: Int64, line: Int, repeatOf: (_ firstLine: Int, _ firstRejected: Bool) -> (TabularRow, RowRejection),
         insert: (RegisterWriteBatch) -> Void
     ) throws {
         let (slot, inserted) = table.slot(for: key)
         if !inserted {
             let seen = table.lines[slot]
             if seen != 0 {
-                var (row, rejection) = repeatOf(Int(seen.magnitude))
-                if seen < 0 {
-                    rejection.reason = rejection.reason.replacingOccurrences(
-                        of: "; the first is kept", with: ", which was itself rejected; correct that row and send the file again")
-                }
+                let (row, rejection) = repeatOf(Int(seen.magnitude), seen < 0)
                 reject(row, rejection)
                 return
             }

@@ -423,11 +423,7 @@ public struct SnapshotImporter {
                 if var slot = current[key] {
                     if slot.line != 0 {
                         let first = Int(slot.line.magnitude)
-                        var rejection = adapter.repeatRejection(record, firstLine: first)
-                        if slot.line < 0 {
-                            rejection.reason = rejection.reason.replacingOccurrences(
-                                of: "; the first is kept", with: ", which was itself rejected; correct that row and send the file again")
-                        }
+                        let rejection = adapter.repeatRejection(record, firstLine: first, firstRejected: slot.line < 0)
                         Self.reject(row, rejection, adapter: adapter, request: request, rejects: &rejects, report: &report)
                         continue
                     }
@@ -594,7 +590,7 @@ protocol SnapshotRowRules {
     /// The content hash of a record.
     func hash(of record: Record) -> Int64
     /// The rejection of a second row with the same key.
-    func repeatRejection(_ record: Record, firstLine: Int) -> RowRejection
+    func repeatRejection(_ record: Record, firstLine: Int, firstRejected: Bool) -> RowRejection
 }
 
 extension SnapshotRowRules {
@@ -754,8 +750,8 @@ struct RegisterAdapter: SnapshotRowRules, VersionCloser {
         return hasher.value
     }
 
-    func repeatRejection(_ record: EntityRecord, firstLine: Int) -> RowRejection {
-        RegisterRowValidator.repeatRejection(record.uscc, firstLine: firstLine)
+    func repeatRejection(_ record: EntityRecord, firstLine: Int, firstRejected: Bool) -> RowRejection {
+        RegisterRowValidator.repeatRejection(record.uscc, firstLine: firstLine, firstRejected: firstRejected)
     }
 
     mutating func prepare(_ db: Database) throws {
@@ -808,8 +804,8 @@ struct InspectorAdapter: SnapshotAdapter {
         return hasher.value
     }
 
-    func repeatRejection(_ record: InspectorRecord, firstLine: Int) -> RowRejection {
-        RowRejection(fieldName: "inspector_id", reason: "inspector_id \(record.inspectorID) repeats the row on line \(firstLine); the first is kept")
+    func repeatRejection(_ record: InspectorRecord, firstLine: Int, firstRejected: Bool) -> RowRejection {
+        .repeated("inspector_id \(record.inspectorID)", field: "inspector_id", firstLine: firstLine, firstRejected: firstRejected)
     }
 
     func loadCurrent(_ db: Database, expectedRows: Int) throws -> [String: CurrentSlot] {
@@ -870,8 +866,8 @@ struct AvoidanceAdapter: SnapshotAdapter {
         return hasher.value
     }
 
-    func repeatRejection(_ record: AvoidanceRecord, firstLine: Int) -> RowRejection {
-        RowRejection(fieldName: "uscc", reason: "the pair \(record.inspectorID) / \(record.uscc) repeats the row on line \(firstLine); the first is kept")
+    func repeatRejection(_ record: AvoidanceRecord, firstLine: Int, firstRejected: Bool) -> RowRejection {
+        .repeated("the pair \(record.inspectorID) / \(record.uscc)", field: "uscc", firstLine: firstLine, firstRejected: firstRejected)
     }
 
     func loadCurrent(_ db: Database, expectedRows: Int) throws -> [String: CurrentSlot] {
