@@ -352,18 +352,20 @@ public enum Draw {
         let ordered = ConsistentSampler(seed: seedString).order(population.map(\.uscc))
         var classOf: [String: RiskClass] = [:]
         for m in population where classOf[m.uscc] == nil { classOf[m.uscc] = m.quotaClass }
+        // One pass sorts every member, in ticket order, into its class: not excluded, or excluded.
+        var fresh: [RiskClass: [String]] = [:]
+        var excluded: [RiskClass: [String]] = [:]
+        var seen: Set<String> = []
+        for t in ordered where seen.insert(t.id).inserted {
+            guard let c = classOf[t.id] else { continue }
+            if exclusions.contains(t.id) { excluded[c, default: []].append(t.id) } else { fresh[c, default: []].append(t.id) }
+        }
         var chosen: Set<String> = []
         var lapsed: [RiskClass: Int] = [:]
         for c in RiskClass.allCases {
             let quota = max(0, quotas[c] ?? 0)
-            var fresh: [String] = []
-            var excluded: [String] = []
-            var seen: Set<String> = []
-            for t in ordered where classOf[t.id] == c && seen.insert(t.id).inserted {
-                if exclusions.contains(t.id) { excluded.append(t.id) } else { fresh.append(t.id) }
-            }
-            let taken = Array(fresh.prefix(quota))
-            let again = Array(excluded.prefix(quota - taken.count))
+            let taken = (fresh[c] ?? []).prefix(quota)
+            let again = (excluded[c] ?? []).prefix(quota - taken.count)
             chosen.formUnion(taken)
             chosen.formUnion(again)
             lapsed[c] = again.count

@@ -236,11 +236,12 @@ public enum InspectorMatcher {
             var team: Set<String> = []
             for (d, size) in zip(departments, sizes) where size > 0 {
                 let cap = caps[d] ?? 0
-                var inspectorOf: [String: String] = [:]
-                for id in pools[d] ?? [] { inspectorOf[ticketId(inspectorId: id, uscc: uscc)] = id }
+                // The pool in ticket order (a ticket's id is `inspectorId|USCC`, so ties fall back as in `order`).
+                let ranked = (pools[d] ?? []).map { (ticket: sampler.ticket(for: ticketId(inspectorId: $0, uscc: uscc)), id: $0) }
+                    .sorted { $0.ticket < $1.ticket }
                 var picked: [String] = []
-                for ticket in sampler.order(inspectorOf.keys) where picked.count < size {
-                    guard let id = inspectorOf[ticket.id] else { continue }
+                for (_, id) in ranked {
+                    if picked.count == size { break }
                     if avoidance.contains(AvoidancePair(inspectorId: id, uscc: uscc)) { continue }
                     if team.contains(id) || (loads[id] ?? 0) >= cap { continue }
                     picked.append(id)
