@@ -254,6 +254,6 @@ extension DrawStore {
     /// scope map and population rules.
     public func coverage(plan: AnnualPlan, scopeMapSource: String, inputs: DrawInputs? = nil) throws -> DrawCoverageReport {
         let inputs = try inputs ?? store.drawInputs()
-        return DrawCoverageReport(plan: plan, inputs: inputs, scopeMap: scopeMap, rules: rules.population, scopeMapSource: scopeMapSource)
+        return DrawCoverageReport(plan: plan, inputs: inputs, scopeMap: try scopeMap(), rules: rules.population, scopeMapSource: scopeMapSource)
     }
 }

@@ -86,18 +86,22 @@ public struct DrawStore {
     public let store: Store
     /// The rules from the configuration.
     public let rules: DrawRules
-    /// The scope map.
-    public let scopeMap: ScopeMap
     /// The clock for timestamps.
     public let clock: Clock
+    private let scopeMapSource: LazyScopeMap
 
-    /// A draw store; the scope map defaults to the configuration's (`[draw] scope_map`, else the bundled one).
+    /// A draw store; the scope map defaults to the configuration's (`[draw] scope_map`, else the
+    /// bundled one), read when a command first needs it: reading the ledger, exporting or showing
+    /// draws never does, so a broken map file does not stop them.
     public init(store: Store, configuration: Configuration = .defaults, scopeMap: ScopeMap? = nil, clock: Clock = .system) throws {
         self.store = store
         self.rules = DrawRules(configuration)
-        self.scopeMap = try scopeMap ?? ScopeMapLoader.load(configuration)
+        self.scopeMapSource = LazyScopeMap(scopeMap.map { .success($0) }) { try ScopeMapLoader.load(configuration) }
         self.clock = clock
     }
+
+    /// The scope map (read once, on first use; a bad file throws its error every time).
+    public func scopeMap() throws -> ScopeMap { try scopeMapSource.get() }
 
     // MARK: Plan and groups
 
@@ -206,7 +210,7 @@ public struct DrawStore {
                 jobs.append((group, target, try exclusions(db, entries: drawn, before: target)))
             }
         }
-        let (scopeMap, rules, jobList) = (self.scopeMap, self.rules, jobs)
+        let (scopeMap, rules, jobList) = (try self.scopeMap(), self.rules, jobs)
         let made = try ParallelMap.map(jobList.count) { i in
             try Self.commitment(group: jobList[i].group, round: jobList[i].round, inputs: inputs, exclusions: jobList[i].exclusions,
                                 allowPartialTeams: allowPartialTeams, scopeMap: scopeMap, rules: rules)
@@ -303,7 +307,7 @@ public struct DrawStore {
         try store.read { db in
             for t in targets { excluded.append(try exclusions(db, entries: prepared[t.group.key] ?? [:], before: t.round)) }
         }
-        let (scopeMap, rules) = (self.scopeMap, self.rules)
+        let (scopeMap, rules) = (try self.scopeMap(), self.rules)
         let (jobs, excludedSets) = (targets, excluded)
         let draws = try ParallelMap.map(jobs.count) { i -> (Target, DrawCommitment, DrawBundle, DrawSelection) in
                 let t = jobs[i]
@@ -626,4 +630,25 @@ public struct ObjectAssignment: Sendable, Hashable, Codable {
     public var shortTeam: Bool
     /// The ledger entry of the draw.
     public var ledgerSeq: Int
+}
+
+/// A scope map read on first use and kept.
+private final class LazyScopeMap: @unchecked Sendable {
+    private let lock = NSLock()
+    private var loaded: Result<ScopeMap, any Error>?
+    private let load: () throws -> ScopeMap
+
+    init(_ loaded: Result<ScopeMap, any Error>?, load: @escaping () throws -> ScopeMap) {
+        self.loaded = loaded
+        self.load = load
+    }
+
+    func get() throws -> ScopeMap {
+        lock.lock()
+        defer { lock.unlock() }
+        if let loaded { return try loaded.get() }
+        let result = Result { try load() }
+        loaded = result
+        return try result.get()
+    }
 }

@@ -333,8 +333,8 @@ struct DrawInputsTests {
         for registers in [PopulationRules.Registers.initiatorAndCooperators, .initiatorOnly] {
             let rules = PopulationRules(registers: registers)
             for group in DrawGroups.form(w.plan) {
-                let fast = inputs.population(of: group, scopeMap: w.draw.scopeMap, rules: rules)
-                let full = Population(of: inputs.entities, group: group, scopeMap: w.draw.scopeMap, rules: rules)
+                let fast = inputs.population(of: group, scopeMap: try w.draw.scopeMap(), rules: rules)
+                let full = Population(of: inputs.entities, group: group, scopeMap: try w.draw.scopeMap(), rules: rules)
                 #expect(fast.members == full.members, "\(group.key)")
             }
         }

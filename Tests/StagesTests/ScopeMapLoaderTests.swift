@@ -30,7 +30,7 @@ struct ScopeMapLoaderTests {
         ])
         #expect(try ScopeMapLoader.load(configuration) == expected)
         let store = try Store(path: folder.path("suiji.sqlite"))
-        #expect(try DrawStore(store: store, configuration: configuration).scopeMap == expected)
+        #expect(try DrawStore(store: store, configuration: configuration).scopeMap() == expected)
     }
 
     @Test func anEmptyOrAbsentKeyMeansTheBundledMap() throws {
@@ -50,9 +50,10 @@ struct ScopeMapLoaderTests {
             + "fix the path (relative to the configuration file's folder) or set scope_map = \"\" to use the bundled map"
         let error = #expect(throws: ScopeMapFileError.self) { try ScopeMapLoader.load(configuration) }
         #expect(error?.description == expected)
-        // The draw store loads the configured map, so every draw command stops on it.
+        // The draw store loads the configured map when a command first needs it (prepare, run,
+        // coverage), and stops on it then with the same error.
         let store = try Store(path: folder.path("suiji.sqlite"))
-        let fromDrawStore = #expect(throws: ScopeMapFileError.self) { try DrawStore(store: store, configuration: configuration) }
+        let fromDrawStore = #expect(throws: ScopeMapFileError.self) { try DrawStore(store: store, configuration: configuration).scopeMap() }
         #expect(fromDrawStore?.description == expected)
     }
 
