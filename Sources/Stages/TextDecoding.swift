@@ -108,10 +108,11 @@ public struct TextDecoder {
                 // Valid UTF-8 is UTF-8. Otherwise the encoding under which the sample decodes
                 // further wins, so that a UTF-8 file with one bad byte is reported at that byte,
                 // not at its first Chinese character as if it were GB18030.
-                if UTF8Validator.isValidPrefix(pending, atEnd: atEnd) {
-                    encoding = .utf8
+                // Both by the rules that decoding then applies; a tie goes to UTF-8.
+                if let bad = UTF8Validator.firstInvalidOffset(pending, atEnd: atEnd) {
+                    encoding = bad >= (try Self.firstGB18030Error(pending, displayName: displayName)) ? .utf8 : .gb18030
                 } else {
-                    encoding = Self.firstUTF8Error(pending) > (try Self.firstGB18030Error(pending, atEnd: atEnd, displayName: displayName)) ? .utf8 : .gb18030
+                    encoding = .utf8
                 }
             }
         }
@@ -127,26 +128,8 @@ public struct TextDecoder {
         }
     }
 
-    /// The offset of the first byte that breaks UTF-8 (the count if none does; an incomplete tail is not an error).
-    static func firstUTF8Error(_ bytes: [UInt8]) -> Int {
-        var index = 0
-        while index < bytes.count {
-            let length: Int
-            switch bytes[index] {
-            case 0x00...0x7F: length = 1
-            case 0xC2...0xDF: length = 2
-            case 0xE0...0xEF: length = 3
-            case 0xF0...0xF4: length = 4
-            default: return index
-            }
-            for next in bytes[(index + 1)..<min(index + length, bytes.count)] where next & 0xC0 != 0x80 { return index }
-            index += length
-        }
-        return bytes.count
-    }
-
     /// The offset of the first byte that GB18030 cannot decode (the count if none).
-    static func firstGB18030Error(_ bytes: [UInt8], atEnd: Bool, displayName: String) throws -> Int {
+    static func firstGB18030Error(_ bytes: [UInt8], displayName: String) throws -> Int {
         let converter = try GB18030Converter(displayName: displayName)
         var output: [UInt8] = []
         var offset = 0, line = 1
@@ -203,17 +186,17 @@ struct UTF8Validator {
         self.carryCountAtStart = carry.count
     }
 
-    /// True if `bytes` is valid UTF-8, allowing an incomplete final sequence unless `atEnd`.
-    static func isValidPrefix(_ bytes: [UInt8], atEnd: Bool) -> Bool {
+    /// The offset of the first byte that breaks UTF-8 in `bytes`, or nil if there is none (an
+    /// incomplete final sequence is allowed unless `atEnd`).
+    static func firstInvalidOffset(_ bytes: [UInt8], atEnd: Bool) -> Int? {
         var validator = UTF8Validator(carry: [])
         var sink: [UInt8] = []
         sink.reserveCapacity(bytes.count)
-        do {
-            try bytes.withUnsafeBytes { try validator.validate($0, into: &sink, atEnd: atEnd) }
-            return true
-        } catch {
-            return false
+        var failure: Failure?
+        bytes.withUnsafeBytes { raw in
+            do throws(Failure) { try validator.validate(raw, into: &sink, atEnd: atEnd) } catch { failure = error }
         }
+        return failure?.position
     }
 
     /// Appends the valid bytes of carry + chunk to `output`; keeps an incomplete tail in `carry`.
