@@ -10,7 +10,7 @@ public import Pipeline
 /// hands out one record at a time. The delimiter is given, or sniffed from the first line.
 public final class DelimitedFileReader {
     /// The source of raw bytes: returns the next chunk, or nil at the end.
-    public typealias ChunkSource = () throws -> [UInt8]?
+    public typealias ChunkSource = FileChunks.Source
 
     private let source: ChunkSource
     private let displayName: String
@@ -41,23 +41,11 @@ public final class DelimitedFileReader {
 
     /// Opens a file; the delimiter defaults to a tab for `.tsv`, else it is sniffed from the first line.
     public convenience init(path: String, displayName: String? = nil, delimiter: UInt8? = nil, encoding: EncodingChoice = .auto, chunkSize: Int = 256 * 1024) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let reason = String(cString: strerror(errno))
-            throw MalformedFileError(location: SourceLocation(file: displayName ?? path), message: "cannot open the file: \(reason)")
-        }
         let name = displayName ?? path
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        let file = try FileChunks(path: path, displayName: name, chunkSize: chunkSize)
         let chosen = delimiter ?? (path.lowercased().hasSuffix(".tsv") ? 0x09 : nil)
-        self.init(
-            chunks: {
-                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunkSize) }
-                if count < 0 {
-                    throw MalformedFileError(location: SourceLocation(file: name), message: "read failed: \(String(cString: strerror(errno)))")
-                }
-                return count == 0 ? nil : Array(buffer[0..<count])
-            }, displayName: name, delimiter: chosen, encoding: encoding)
-        closeFile = { close(fd) }
+        self.init(chunks: file.next, displayName: name, delimiter: chosen, encoding: encoding)
+        closeFile = file.close
     }
 
     deinit { closeFile?() }

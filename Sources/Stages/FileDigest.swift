@@ -13,22 +13,13 @@ public struct FileDigest: Sendable, Hashable {
 
     /// Hashes the file at `path`.
     public static func of(path: String, displayName: String? = nil) throws -> FileDigest {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw MalformedFileError(location: SourceLocation(file: displayName ?? path), message: "cannot open the file: \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
+        let file = try FileChunks(path: path, displayName: displayName ?? path, chunkSize: 1 << 20)
+        defer { file.close() }
         var hasher = SHA256Hasher()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var total = 0
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                throw MalformedFileError(location: SourceLocation(file: displayName ?? path), message: "read failed: \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            total += count
-            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        while let chunk = try file.next() {
+            total += chunk.count
+            chunk.withUnsafeBytes { hasher.update($0) }
         }
         let digest = hasher.finalize()
         return FileDigest(sha256: SHA256.hexString(digest), byteCount: total)
@@ -60,3 +51,41 @@ final class PendingDigest: @unchecked Sendable {
         return try result.get()
     }
 }
+
+/// A file read with `read(2)` in fixed-size chunks: the one way the readers and the digest open
+/// and read a file. Opening and reading failures are a ``MalformedFileError`` naming the file.
+public struct FileChunks {
+    /// A source of chunks: the next one, or nil at the end.
+    public typealias Source = () throws -> [UInt8]?
+
+    /// The next chunk, or nil at the end of the file.
+    public let next: Source
+    /// Closes the file (again: no effect).
+    public let close: () -> Void
+
+    /// Opens `path`; `displayName` names it in errors.
+    public init(path: String, displayName: String, chunkSize: Int) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 {
+            throw MalformedFileError(location: SourceLocation(file: displayName), message: "cannot open the file: \(String(cString: strerror(errno)))")
+        }
+        let size = max(1, chunkSize)
+        var buffer = [UInt8](repeating: 0, count: size)
+        next = {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, size) }
+            if count < 0 {
+                throw MalformedFileError(location: SourceLocation(file: displayName), message: "read failed: \(String(cString: strerror(errno)))")
+            }
+            return count == 0 ? nil : Array(buffer[0..<count])
+        }
+        var closed = false
+        close = {
+            guard !closed else { return }
+            closed = true
+            _ = closeDescriptor(descriptor)
+        }
+    }
+}
+
+/// `close(2)`, under a name the closure property `close` does not shadow.
+private func closeDescriptor(_ descriptor: Int32) -> Int32 { Foundation.close(descriptor) }

@@ -117,7 +117,7 @@ public struct XMLReaderLimits: Sendable, Hashable {
 /// (element values).
 public final class XMLRecordReader {
     /// The source of raw bytes: the next chunk, or nil at the end. Chunks may be of any size, down to one byte.
-    public typealias ChunkSource = () throws -> [UInt8]?
+    public typealias ChunkSource = FileChunks.Source
 
     private let stream: XMLNodeStream
     private let rootName: String
@@ -174,7 +174,7 @@ public final class XMLRecordReader {
         limits: XMLReaderLimits = .init(), validatingWith schema: XMLSchema? = nil, chunkSize: Int = 64 * 1024
     ) throws {
         let name = displayName ?? path
-        let file = try XMLFileChunks(path: path, displayName: name, chunkSize: chunkSize)
+        let file = try FileChunks(path: path, displayName: name, chunkSize: chunkSize)
         self.init(
             chunks: file.next, displayName: name, rootName: rootName, recordName: recordName, limits: limits,
             validatingWith: schema)
@@ -821,41 +821,6 @@ struct XMLPrologGuard {
         return String(rest.dropFirst().prefix { $0 != quote })
     }
 }
-
-// MARK: - Reading a file in chunks
-
-/// A file read with `read(2)` in fixed-size chunks; opening failures become ``RegisterFileError``.
-struct XMLFileChunks {
-    let next: XMLRecordReader.ChunkSource
-    let close: () -> Void
-
-    init(path: String, displayName: String, chunkSize: Int) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        if descriptor < 0 {
-            let reason = String(cString: strerror(errno))
-            throw RegisterFileError(location: SourceLocation(file: displayName), message: "cannot open the file: \(reason)")
-        }
-        let size = max(1, chunkSize)
-        var buffer = [UInt8](repeating: 0, count: size)
-        next = {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, size) }
-            if count < 0 {
-                let reason = String(cString: strerror(errno))
-                throw RegisterFileError(location: SourceLocation(file: displayName), message: "read failed: \(reason)")
-            }
-            return count == 0 ? nil : Array(buffer[0..<count])
-        }
-        var closed = false
-        close = {
-            guard !closed else { return }
-            closed = true
-            _ = closeDescriptor(descriptor)
-        }
-    }
-}
-
-/// `close(2)`, under a name the closure property `close` does not shadow.
-private func closeDescriptor(_ descriptor: Int32) -> Int32 { close(descriptor) }
 
 // MARK: - libxml2 errors
 

@@ -81,7 +81,7 @@ public enum XMLSchemaValidator {
     ///   a DOCTYPE or entity references.
     public static func validate(file path: String, displayName: String? = nil, against schema: XMLSchema) throws -> [Diagnostic] {
         let name = displayName ?? path
-        let file = try XMLFileChunks(path: path, displayName: name, chunkSize: 64 * 1024)
+        let file = try FileChunks(path: path, displayName: name, chunkSize: 64 * 1024)
         defer { file.close() }
         return try validate(chunks: file.next, displayName: name, against: schema)
     }
