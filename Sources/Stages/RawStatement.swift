@@ -88,12 +88,6 @@ final class RawStatement {
         return body(UnsafeBufferPointer(start: pointer, count: count))
     }
 
-    /// The text of column `index` (0-based) of the current row, or nil for NULL.
-    func text(_ index: Int32) -> String? {
-        guard sqlite3_column_type(handle, index) != SQLITE_NULL else { return nil }
-        return withText(index) { String(decoding: $0, as: UTF8.self) }
-    }
-
     private func error(_ code: Int32) -> DatabaseError {
         let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "SQLite error \(code)"
         return DatabaseError(resultCode: ResultCode(rawValue: code), message: message)

@@ -385,7 +385,7 @@ public struct SnapshotImporter {
         let previousCacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
         try db.execute(sql: "PRAGMA cache_size = \(-Self.importCacheKiB)")
         defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCacheSize)") }
-        var current = try adapter.loadCurrent(db, expectedRows: byteCount / 200)
+        var current = try adapter.loadCurrent(db)
         report.previousCount = current.count
         if write { try adapter.prepare(db) }
         var rejects: RejectsWriter?
@@ -436,14 +436,14 @@ public struct SnapshotImporter {
                         report.changed += 1
                         if write {
                             try adapter.close(rowID: slot.rowID)
-                            try adapter.insert(record, hash: hash, isNew: false)
+                            try adapter.insert(record, hash: hash)
                         }
                     }
                 } else {
                     current[key] = CurrentSlot(rowID: 0, hash: hash, line: Int32(clamping: row.line))
                     report.rowsImported += 1
                     report.added += 1
-                    if write { try adapter.insert(record, hash: hash, isNew: true) }
+                    if write { try adapter.insert(record, hash: hash) }
                 }
             }
         }
@@ -622,11 +622,11 @@ extension VersionCloser {
 /// How one kind of snapshot validates, keys, hashes and stores its rows.
 protocol SnapshotAdapter: SnapshotRowRules, VersionCloser {
     /// The current rows of the scope.
-    func loadCurrent(_ db: Database, expectedRows: Int) throws -> [Key: CurrentSlot]
+    func loadCurrent(_ db: Database) throws -> [Key: CurrentSlot]
     /// Prepares the write statements.
     mutating func prepare(_ db: Database) throws
     /// Inserts a new current version.
-    func insert(_ record: Record, hash: Int64, isNew: Bool) throws
+    func insert(_ record: Record, hash: Int64) throws
 }
 
 /// FNV-1a 64 over values, each followed by a unit separator; nil is a record separator. Change detection only.
@@ -700,18 +700,6 @@ struct USCCKey: Hashable {
                 index += 1
             }
         }
-    }
-
-    /// The code again.
-    var text: String {
-        var bytes: [UInt8] = []
-        for part in [high, low] {
-            for shift in stride(from: 48, through: 0, by: -6) {
-                let code = UInt8((part >> UInt64(shift)) & 63)
-                bytes.append(code < 10 ? 0x30 + code : 0x41 + code - 10)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -808,7 +796,7 @@ struct InspectorAdapter: SnapshotAdapter {
         .repeated("inspector_id \(record.inspectorID)", field: "inspector_id", firstLine: firstLine, firstRejected: firstRejected)
     }
 
-    func loadCurrent(_ db: Database, expectedRows: Int) throws -> [String: CurrentSlot] {
+    func loadCurrent(_ db: Database) throws -> [String: CurrentSlot] {
         var current: [String: CurrentSlot] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, inspector_id, row_hash FROM inspector_rows WHERE department_id = ? AND valid_to_import IS NULL", arguments: [departmentID]) {
             current[row["inspector_id"]] = CurrentSlot(rowID: row["id"], hash: row["row_hash"], line: 0)
@@ -824,7 +812,7 @@ struct InspectorAdapter: SnapshotAdapter {
         closeRow = try RawStatement(db, "UPDATE inspector_rows SET valid_to_import = ?1 WHERE id = ?2")
     }
 
-    func insert(_ r: InspectorRecord, hash: Int64, isNew: Bool) throws {
+    func insert(_ r: InspectorRecord, hash: Int64) throws {
         guard let insertRow else { return }
         insertRow.bind(departmentID, at: 1)
         insertRow.bind(r.inspectorID, at: 2)
@@ -870,7 +858,7 @@ struct AvoidanceAdapter: SnapshotAdapter {
         .repeated("the pair \(record.inspectorID) / \(record.uscc)", field: "uscc", firstLine: firstLine, firstRejected: firstRejected)
     }
 
-    func loadCurrent(_ db: Database, expectedRows: Int) throws -> [String: CurrentSlot] {
+    func loadCurrent(_ db: Database) throws -> [String: CurrentSlot] {
         var current: [String: CurrentSlot] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, inspector_id, uscc, row_hash FROM avoidance_pairs WHERE valid_to_import IS NULL") {
             current[(row["inspector_id"] as String) + "|" + (row["uscc"] as String)] = CurrentSlot(rowID: row["id"], hash: row["row_hash"], line: 0)
@@ -883,7 +871,7 @@ struct AvoidanceAdapter: SnapshotAdapter {
         closeRow = try RawStatement(db, "UPDATE avoidance_pairs SET valid_to_import = ?1 WHERE id = ?2")
     }
 
-    func insert(_ r: AvoidanceRecord, hash: Int64, isNew: Bool) throws {
+    func insert(_ r: AvoidanceRecord, hash: Int64) throws {
         guard let insertRow else { return }
         insertRow.bind(r.inspectorID, at: 1)
         insertRow.bind(r.uscc, at: 2)

@@ -79,9 +79,8 @@ public final class XMLTabularStream: TabularStream {
             columns[index] = position + 1
         }
         // Absent elements are empty fields, so that the row validator names what is missing.
-        for (index, value) in values.enumerated() where value == nil { values[index] = "" }
-        let original = values.map { $0 ?? "" }
-        return TabularRow(line: record.line, values: values, columns: columns, original: original, problem: problem)
+        let filled = values.map { $0 ?? "" }
+        return TabularRow(line: record.line, values: filled, columns: columns, original: filled, problem: problem)
     }
 
     /// A required field that no record carried is a file-level error (the XML form of a missing column).
