@@ -190,19 +190,19 @@ public struct PublicationDiff: Sendable, Hashable, Codable, CustomStringConverti
                 added.append(Addition(id: record.id, uscc: record.uscc, contentSHA256: record.sha256))
                 continue
             }
-            let old = try Self.verifiedContent(of: state)
-            if old.hash == record.sha256 {
+            let oldHash = try Self.verifiedHash(of: state)
+            if oldHash == record.sha256 {
                 unchanged.append(record.id)
             } else {
+                // Only a changed record's stored content is parsed, for its field differences.
                 var fields: [FieldChange] = []
-                Self.compare(old.content, record.content, path: "", into: &fields)
-                changed.append(Change(id: record.id, uscc: record.uscc, previousSHA256: old.hash, contentSHA256: record.sha256, fields: fields))
+                Self.compare(try Self.content(of: state), record.content, path: "", into: &fields)
+                changed.append(Change(id: record.id, uscc: record.uscc, previousSHA256: oldHash, contentSHA256: record.sha256, fields: fields))
             }
         }
         var withdrawn: [Withdrawal] = []
         for state in current.values where state.action != .withdraw && !proposedIDs.contains(state.recordID) {
-            let old = try Self.verifiedContent(of: state)
-            withdrawn.append(Withdrawal(id: state.recordID, uscc: state.uscc, previousSHA256: old.hash))
+            withdrawn.append(Withdrawal(id: state.recordID, uscc: state.uscc, previousSHA256: try Self.verifiedHash(of: state)))
         }
         let byID: (String, String) -> Bool = { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         self.added = added.sorted { byID($0.id, $1.id) }
@@ -229,14 +229,19 @@ public struct PublicationDiff: Sendable, Hashable, Codable, CustomStringConverti
         return lines.joined(separator: "\n")
     }
 
-    /// The stored content of a ledger entry, checked against its stored hash.
-    private static func verifiedContent(of state: PublishedRecordState) throws(PublicationDiffError) -> (hash: String, content: PayloadJSON) {
+    /// The stored hash of a ledger entry, after checking that its stored content still has it.
+    private static func verifiedHash(of state: PublishedRecordState) throws(PublicationDiffError) -> String {
         guard let json = state.payloadJSON, let hash = state.contentSHA256 else {
             throw .ledgerContentMissing(state.recordID)
         }
         guard SHA256.hex(json) == hash else { throw .ledgerHashMismatch(state.recordID) }
+        return hash
+    }
+
+    /// The stored content of a ledger entry (checked by ``verifiedHash(of:)`` first), parsed.
+    private static func content(of state: PublishedRecordState) throws(PublicationDiffError) -> PayloadJSON {
         do {
-            return (hash, try PayloadJSON.parse(json.utf8))
+            return try PayloadJSON.parse((state.payloadJSON ?? "").utf8)
         } catch {
             throw .ledgerContentUnreadable(state.recordID, error.description)
         }
