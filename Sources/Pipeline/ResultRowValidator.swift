@@ -108,6 +108,7 @@ public struct ResultRowValidator: Sendable {
     public let drawn: DrawnObjects
     private let tasks: [Int: PlanTask]
     private let groupOfTask: [Int: String]
+    private let schedules: [Int: RoundSchedule]
     private var firstLine: [String: Int] = [:]
 
     /// Creates a validator for one file.
@@ -117,6 +118,7 @@ public struct ResultRowValidator: Sendable {
         var tasks: [Int: PlanTask] = [:]
         for task in plan.tasks { tasks[task.seq] = task }
         self.tasks = tasks
+        self.schedules = tasks.mapValues { RoundSchedule(task: $0, year: plan.year) }
         var groups: [Int: String] = [:]
         for group in DrawGroups.form(plan) {
             for seq in group.taskSeqs { groups[seq] = group.key }
@@ -137,8 +139,7 @@ public struct ResultRowValidator: Sendable {
                 notes.append((.method, "method '\(odd)' is not on the national list (\(Self.methodsInOrder.joined(separator: "、"))); kept as written"))
             }
         }
-        if let date = record.inspectedOn, let task = tasks[record.taskSeq],
-           let round = RoundSchedule(task: task, year: plan.year).round(record.round),
+        if let date = record.inspectedOn, let round = schedules[record.taskSeq]?.round(record.round),
            let start = round.start.civilDate, let end = round.end.civilDate, date < start || date > end {
             notes.append((.inspectedOn, "inspected_on \(date) is outside task \(record.taskSeq) round \(record.round) (\(round.start)…\(round.end)); kept as written"))
         }
@@ -187,7 +188,7 @@ public struct ResultRowValidator: Sendable {
         }
 
         // The round.
-        let schedule = RoundSchedule(task: task, year: plan.year)
+        let schedule = schedules[task.seq] ?? RoundSchedule(task: task, year: plan.year)
         var round: Int
         if let roundText = text(.round) {
             guard let number = Int(PlanCellParser.normalizeWidth(roundText).replacing("第", with: "").replacing("轮", with: "").replacing("次", with: "")) else {
