@@ -91,7 +91,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// `YYYY-MM-DD`.
     public var description: String {
-        Self.padded(year, 4) + "-" + Self.padded(month, 2) + "-" + Self.padded(day, 2)
+        zeroPadded(year, width: 4) + "-" + zeroPadded(month, width: 2) + "-" + zeroPadded(day, width: 2)
     }
 
     /// Orders by year, then month, then day.
@@ -140,11 +140,13 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return value
     }
 
-    /// `value` in decimal, zero-padded on the left to `width` digits.
-    private static func padded(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
+}
+
+/// `value` in `radix`, zero-padded on the left to at least `width` digits: the one padding helper
+/// of dates, identifiers and escapes.
+func zeroPadded(_ value: some BinaryInteger, width: Int, radix: Int = 10, uppercase: Bool = false) -> String {
+    let digits = String(value, radix: radix, uppercase: uppercase)
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
 }
 
 /// A date text that is not a valid `YYYY-MM-DD` day.

@@ -55,8 +55,7 @@ public struct DrawGroup: Sendable, Hashable, Codable {
 
     /// The key of the group whose lowest task number is `seq` in `year`: `2024-G02`.
     public static func key(year: Int, lowestSeq seq: Int) -> String {
-        let digits = String(seq)
-        return "\(year)-G" + String(repeating: "0", count: max(0, 2 - digits.count)) + digits
+        "\(year)-G" + zeroPadded(seq, width: 2)
     }
 
     /// The group's quotas for a population (entities per class, unclassified under B): every

@@ -48,7 +48,7 @@ public enum PublicationIdentifier {
         guard (1...99).contains(round) else {
             throw .invalidIdentifierPart("round \(round) must be 1…99")
         }
-        return try plan(region: region, year: year) + padded(taskSeq, 3) + "R" + padded(round, 2)
+        return try plan(region: region, year: year) + zeroPadded(taskSeq, width: 3) + "R" + zeroPadded(round, width: 2)
     }
 
     /// `<task id>-<USCC>`: the ledger's record key.
@@ -56,11 +56,6 @@ public enum PublicationIdentifier {
         taskID + "-" + uscc
     }
 
-    /// Zero-padded decimal.
-    private static func padded(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
 }
 
 // MARK: - Payload model
@@ -613,8 +608,7 @@ public enum PayloadJSON: Sendable, Hashable {
             case 0x08: out += "\\b"
             case 0x0C: out += "\\f"
             case 0x00...0x1F:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                out += "\\u" + zeroPadded(scalar.value, width: 4, radix: 16)
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -355,7 +355,7 @@ public struct RegisterGenerator: Sendable {
             body = "MA" + Text.base31(value, width: 6)
         } else {
             let value = keys.permute(UInt64(index), domain: 100_000_000, bits: 27)
-            body = Text.padded(Int(value), width: 8)
+            body = zeroPadded(Int(value), width: 8)
         }
         let organization = USCC.organizationCode(body: body) ?? (body + "0")
         let typeCharacter = Character(String(kind.rawValue))
@@ -595,11 +595,6 @@ enum Text {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// A non-negative number with leading zeros to `width` digits.
-    static func padded(_ value: Int, width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
 }
 
 // MARK: - Regions
@@ -825,10 +820,10 @@ enum Names {
     static func phone(region: RegionInfo, rng: inout Xoshiro256StarStar) -> String {
         let draw = rng.next(below: 100)
         if draw < 68 {
-            return (rng.pick(mobilePrefixes) ?? "138") + Text.padded(rng.next(below: 100_000_000), width: 8)
+            return (rng.pick(mobilePrefixes) ?? "138") + zeroPadded(rng.next(below: 100_000_000), width: 8)
         }
         if draw < 95 {
-            return region.areaCode + "-" + String(2 + rng.next(below: 7)) + Text.padded(rng.next(below: 1_000_000), width: 6)
+            return region.areaCode + "-" + String(2 + rng.next(below: 7)) + zeroPadded(rng.next(below: 1_000_000), width: 6)
         }
         return ""
     }
@@ -856,9 +851,9 @@ enum Dates {
 
     /// Writes year, month and day in one of the notations seen in registers.
     static func write(_ year: Int, _ month: Int, _ day: Int, notation: Int) -> String {
-        let y = Text.padded(year, width: 4)
-        let m = Text.padded(month, width: 2)
-        let d = Text.padded(day, width: 2)
+        let y = zeroPadded(year, width: 4)
+        let m = zeroPadded(month, width: 2)
+        let d = zeroPadded(day, width: 2)
         switch notation {
         case 0: return y + "-" + m + "-" + d
         case 1: return y + "/" + m + "/" + d

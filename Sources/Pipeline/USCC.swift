@@ -318,14 +318,8 @@ public enum USCCProblem: Error, Sendable, Hashable, CustomStringConvertible {
     /// A character quoted, or as U+XXXX if it is whitespace or a control character.
     private static func show(_ character: Character) -> String {
         if character.isWhitespace || character.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) {
-            return character.unicodeScalars.map { "U+" + hex4($0.value) }.joined(separator: " ")
+            return character.unicodeScalars.map { "U+" + zeroPadded($0.value, width: 4, radix: 16, uppercase: true) }.joined(separator: " ")
         }
         return "'\(character)'"
-    }
-
-    /// At least 4 uppercase hex digits.
-    private static func hex4(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
