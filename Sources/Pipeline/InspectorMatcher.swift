@@ -236,12 +236,12 @@ public enum InspectorMatcher {
             var team: Set<String> = []
             for (d, size) in zip(departments, sizes) where size > 0 {
                 let cap = caps[d] ?? 0
-                // The pool in ticket order (a ticket's id is `inspectorId|USCC`, so ties fall back as in `order`).
-                let ranked = (pools[d] ?? []).map { (ticket: sampler.ticket(for: ticketId(inspectorId: $0, uscc: uscc)), id: $0) }
-                    .sorted { $0.ticket < $1.ticket }
+                var inspectorOf: [String: String] = [:]
+                for id in pools[d] ?? [] { inspectorOf[ticketId(inspectorId: id, uscc: uscc)] = id }
                 var picked: [String] = []
-                for (_, id) in ranked {
+                for ticket in sampler.order(inspectorOf.keys) {
                     if picked.count == size { break }
+                    guard let id = inspectorOf[ticket.id] else { continue }
                     if avoidance.contains(AvoidancePair(inspectorId: id, uscc: uscc)) { continue }
                     if team.contains(id) || (loads[id] ?? 0) >= cap { continue }
                     picked.append(id)
