@@ -258,13 +258,16 @@ public struct SnapshotImporter {
                     try importRows(request, byteCount: byteCount, digest: digest, db: db, write: false, report: &report)
                 }
             } else {
-                try store.write { db in
+                // A register's rows and entities reference the department and import rows this
+                // transaction writes first: the bulk path skips SQLite's per-row foreign-key checks.
+                let body = { (db: Database) throws in
                     if let known, try Self.isLatest(known, scope: request.scopeKey, db: db) {
                         report.outcome = .unchanged
                         return
                     }
                     try importRows(request, byteCount: byteCount, digest: digest, db: db, write: true, report: &report)
                 }
+                if request.kind == .register { try store.writeBulk(body) } else { try store.write(body) }
             }
             _ = try? pending?.wait()
         } catch let error as MalformedFileError {

@@ -19,14 +19,62 @@ struct PlanStoreTests {
         #expect(try store.appliedMigrations() == ["v1: the whole mission", "v2: nightly runs"])
     }
 
-    @Test func fileStoreUsesWALAndForeignKeys() throws {
+    @Test func fileStoreUsesARollbackJournalAndForeignKeys() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
         let store = try Store(path: folder.path("s.sqlite"))
         let mode = try store.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        let sync = try store.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
         let keys = try store.read { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") }
-        #expect(mode == "wal")
+        #expect(mode == "delete")
+        #expect(sync == 2)  // FULL
         #expect(keys == 1)
+    }
+
+    @Test func aStoreMadeInWALModeIsSwitchedToTheRollbackJournal() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path("s.sqlite")
+        let old = try DatabaseQueue(path: path)
+        try old.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL; CREATE TABLE kept (x); INSERT INTO kept VALUES (1)")
+        }
+        try old.close()
+        let store = try Store(path: path)
+        #expect(try store.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "delete")
+        #expect(try store.rowCount("kept") == 1)
+        try store.close()
+        let listing = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted()
+        #expect(listing == ["s.sqlite"])
+    }
+
+    @Test func aBulkWriteTurnsTheChecksBackOnAfterwardsAlsoWhenItFails() throws {
+        let store = try Store.inMemory()
+        func settings() throws -> [Int] {
+            try store.read { db in
+                [try Int.fetchOne(db, sql: "PRAGMA foreign_keys") ?? -1, try Int.fetchOne(db, sql: "PRAGMA ignore_check_constraints") ?? -1]
+            }
+        }
+        let inside = try store.writeBulk { db in
+            [try Int.fetchOne(db, sql: "PRAGMA foreign_keys") ?? -1, try Int.fetchOne(db, sql: "PRAGMA ignore_check_constraints") ?? -1]
+        }
+        #expect(inside == [0, 1])
+        #expect(try settings() == [1, 0])
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try store.writeBulk { db in
+                try db.execute(sql: "INSERT INTO departments (name) VALUES ('rolled back')")
+                throw Stop()
+            }
+        }
+        #expect(try settings() == [1, 0])
+        #expect(try store.rowCount("departments") == 0)
+        // Outside a bulk write SQLite enforces both again.
+        #expect(throws: DatabaseError.self) {
+            try store.write { db in
+                try db.execute(sql: "INSERT INTO register_rows (department_id, uscc, name, entity_type, category, region_code, status, row_hash, valid_from_import) VALUES (99, 'x', 'x', 'x', 'x', 'x', 'x', 0, 99)")
+            }
+        }
     }
 
     @Test func importTwiceIsANoOpAndChangesAreReported() throws {
@@ -99,11 +147,8 @@ struct PlanStoreTests {
         #expect(throws: StoreError.self) { try reader.write { _ in } }
         try reader.close()
         #expect(try fileBytes(storePath) == bytes)
-        // SQLite needs the -shm and -wal side files to read a WAL database, even read-only; it may
-        // create them, but a read-only connection can put no page in the WAL.
+        // With a rollback journal a reader leaves no side file behind.
         let after = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted()
-        #expect(Set(after).subtracting(before).isSubset(of: ["s.sqlite-shm", "s.sqlite-wal"]))
-        let walSize = (try? FileManager.default.attributesOfItem(atPath: storePath + "-wal")[.size] as? Int) ?? 0
-        #expect(walSize == 0)
+        #expect(after == before)
     }
 }
