@@ -146,11 +146,14 @@ final class RegisterWriteBatch {
     /// The register fields per insert.
     static let width = RegisterField.allCases.count
 
-    var operations: [Operation] = []
+    // A batch belongs to one thread at a time (filled by the producer, handed over through the
+    // pipe's lock, written by the store's thread) and is never accessed re-entrantly: the
+    // runtime's exclusivity check on every append is off.
+    @exclusivity(unchecked) var operations: [Operation] = []
     /// Bytes of every value, back to back.
-    var bytes: [UInt8] = []
+    @exclusivity(unchecked) var bytes: [UInt8] = []
     /// Per insert and field: the start in `bytes` and the length, or -1 for NULL.
-    var values: [(start: Int32, length: Int32)] = []
+    @exclusivity(unchecked) var values: [(start: Int32, length: Int32)] = []
     /// Bytes of the file read when the batch was handed over (for progress).
     var bytesRead = 0
 
@@ -269,9 +272,12 @@ final class RegisterRowProducer: @unchecked Sendable {
     private var adapter: RegisterAdapter
     private let screen = RegisterRowScreen()
     private let pipe: RegisterWritePipe?
-    private var batch: RegisterWriteBatch?
-    var table: USCCKeyTable
-    var report: SnapshotImportReport
+    // The producer's state is touched only by the thread running it (and read by the store's
+    // thread after it has ended), never re-entrantly: the runtime's exclusivity check on each of
+    // the millions of accesses is off.
+    @exclusivity(unchecked) private var batch: RegisterWriteBatch?
+    @exclusivity(unchecked) private var table: USCCKeyTable
+    @exclusivity(unchecked) var report: SnapshotImportReport
     var rejects: RejectsWriter?
 
     /// `pipe` nil: decide only (a dry run).
@@ -288,11 +294,18 @@ final class RegisterRowProducer: @unchecked Sendable {
         self.pipe = pipe
     }
 
+    /// Row ids of the store's current rows the file did not send, in row order; set at the end.
+    private(set) var unsent: [Int64] = []
+    /// USCCs first seen in this file on an accepted row, in USCC order; set at the end of a run that writes.
+    private(set) var newKeys: [USCCKey] = []
+
     /// Reads the whole file; ends the pipe, with the error that stopped it if any.
     func run() {
         do {
             try readAll()
             try flush()
+            // Sorted here, while the store's thread still writes the last batches.
+            takeKeys()
             pipe?.end(nil)
         } catch {
             if rejects?.isOpen == true { rejects?.discard() }
@@ -304,10 +317,18 @@ final class RegisterRowProducer: @unchecked Sendable {
     func runHere() throws {
         do {
             try readAll()
+            takeKeys()
         } catch {
             if rejects?.isOpen == true { rejects?.discard() }
             throw error
         }
+    }
+
+    /// Moves what the store needs at the end out of the key table, and frees it.
+    private func takeKeys() {
+        unsent = table.unsent().sorted()
+        newKeys = pipe == nil ? [] : table.takeNewKeys()
+        table = USCCKeyTable(expected: 0)
     }
 
     private func readAll() throws {
@@ -408,7 +429,7 @@ final class RegisterRowProducer: @unchecked Sendable {
     }
 
     /// Room for the two dates of a row as YYYY-MM-DD.
-    private var dateBytes = [UInt8](repeating: 0, count: 20)
+    @exclusivity(unchecked) private var dateBytes = [UInt8](repeating: 0, count: 20)
 
     private static let riskClassText: [[UInt8]] = [[0x41], [0x42], [0x43], [0x44], []]
 
@@ -425,8 +446,8 @@ final class RegisterRowProducer: @unchecked Sendable {
     // MARK: Rows as text
 
     /// The values of a text row as bytes, back to back (one buffer, reused).
-    private var rowBytes: [UInt8] = []
-    private var rowEnds: [Int] = []
+    @exclusivity(unchecked) private var rowBytes: [UInt8] = []
+    @exclusivity(unchecked) private var rowEnds: [Int] = []
 
     private func handle(_ row: TabularRow) throws {
         report.rowsRead += 1
@@ -558,53 +579,93 @@ extension RegisterAdapter {
         return table
     }
 
-    /// Runs a batch of writes.
+    /// Runs a batch of writes: inserts in their order, `rowsPerInsert` at a time where they run
+    /// together, and closes as they come (a close and an insert never touch the same row).
     func write(_ batch: RegisterWriteBatch) throws {
-        guard let insertRow else { return }
-        defer { insertRow.clearBindings() }
+        guard let insertRow, let insertRows else { return }
+        defer {
+            insertRow.clearBindings()
+            insertRows.clearBindings()
+        }
+        let width = RegisterWriteBatch.width
         try batch.bytes.withUnsafeBufferPointer { bytes in
+            /// Binds insert number `index` of the batch at parameter `first` onwards.
+            func bind(_ index: Int, hash: Int64, to statement: RawStatement, from first: Int32) {
+                let base = index * width
+                statement.bind(departmentID, at: first)
+                for field in 0..<width {
+                    var value: UnsafeBufferPointer<UInt8>?
+                    if base + field < batch.values.count {
+                        let (start, length) = batch.values[base + field]
+                        if length >= 0, Int(start) + Int(length) <= bytes.count {
+                            value = UnsafeBufferPointer(rebasing: bytes[Int(start)..<(Int(start) + Int(length))])
+                        }
+                    }
+                    statement.bind(utf8: value, at: first + Int32(field) + 1)
+                }
+                statement.bind(hash, at: first + Int32(width) + 1)
+                statement.bind(importID, at: first + Int32(width) + 2)
+            }
+            let perRow = Int32(width + 3)
+            var pending: [(index: Int, hash: Int64)] = []
+            pending.reserveCapacity(Self.rowsPerInsert)
+            func flush() throws {
+                if pending.count == Self.rowsPerInsert {
+                    for (slot, insert) in pending.enumerated() { bind(insert.index, hash: insert.hash, to: insertRows, from: Int32(slot) * perRow + 1) }
+                    try insertRows.run()
+                } else {
+                    for insert in pending {
+                        bind(insert.index, hash: insert.hash, to: insertRow, from: 1)
+                        try insertRow.run()
+                    }
+                }
+                pending.removeAll(keepingCapacity: true)
+            }
             var next = 0
             for operation in batch.operations {
                 switch operation {
                 case .close(let rowID):
                     try close(rowID: rowID)
                 case .insert(let hash):
-                    let first = next * RegisterWriteBatch.width
+                    guard (next + 1) * width <= batch.values.count else { continue }
+                    pending.append((next, hash))
                     next += 1
-                    guard first + RegisterWriteBatch.width <= batch.values.count else { continue }
-                    insertRow.bind(departmentID, at: 1)
-                    for field in 0..<RegisterWriteBatch.width {
-                        let (start, length) = batch.values[first + field]
-                        let value: UnsafeBufferPointer<UInt8>?
-                        if length < 0 {
-                            value = nil
-                        } else if Int(start) + Int(length) <= bytes.count {
-                            value = UnsafeBufferPointer(rebasing: bytes[Int(start)..<(Int(start) + Int(length))])
-                        } else {
-                            value = nil
-                        }
-                        insertRow.bind(utf8: value, at: Int32(field + 2))
-                    }
-                    insertRow.bind(hash, at: 15)
-                    insertRow.bind(importID, at: 16)
-                    try insertRow.run()
+                    if pending.count == Self.rowsPerInsert { try flush() }
                 }
             }
+            try flush()
         }
     }
 
-    /// New entities enter `entities` in USCC order: the B-tree is filled front to back instead of at random.
+    /// New entities enter `entities` in USCC order: the B-tree is filled front to back instead of at
+    /// random, `entitiesPerInsert` keys a statement.
     func insertEntities(_ keys: [USCCKey]) throws {
-        guard let insertEntity else { return }
-        var text = [UInt8](repeating: 0, count: 18)
-        for key in keys {
-            text.withUnsafeMutableBufferPointer { key.write(to: $0) }
-            try text.withUnsafeBufferPointer { bytes in
-                insertEntity.bind(utf8: bytes, at: 1)
-                insertEntity.bind(importID, at: 2)
-                try insertEntity.run()
-            }
+        guard let insertEntity, let insertEntities else { return }
+        defer {
+            insertEntity.clearBindings()
+            insertEntities.clearBindings()
         }
-        insertEntity.clearBindings()
+        var text = [UInt8](repeating: 0, count: 18 * Self.entitiesPerInsert)
+        var start = 0
+        while start < keys.count {
+            let group = keys[start..<min(start + Self.entitiesPerInsert, keys.count)]
+            let statement = group.count == Self.entitiesPerInsert ? insertEntities : insertEntity
+            try text.withUnsafeMutableBufferPointer { buffer in
+                for (slot, key) in group.enumerated() {
+                    let place = UnsafeMutableBufferPointer(rebasing: buffer[(slot * 18)..<(slot * 18 + 18)])
+                    key.write(to: place)
+                    if statement === insertEntity {
+                        statement.bind(utf8: UnsafeBufferPointer(place), at: 1)
+                        statement.bind(importID, at: 2)
+                        try statement.run()
+                    } else {
+                        statement.bind(utf8: UnsafeBufferPointer(place), at: Int32(slot) * 2 + 1)
+                        statement.bind(importID, at: Int32(slot) * 2 + 2)
+                    }
+                }
+                if statement !== insertEntity { try statement.run() }
+            }
+            start += group.count
+        }
     }
 }

@@ -530,14 +530,11 @@ public struct SnapshotImporter {
         report = producer.report
         rejects = producer.rejects
         defer { if rejects?.isOpen == true { rejects?.discard() } }
-        var keys = producer.table
-        producer.table = USCCKeyTable(expected: 0)
-        let closing = keys.unsent()
-        report.removed = closing.count
+        report.removed = producer.unsent.count
         if write {
             // In row order, so that the updates walk the table once.
-            for rowID in closing.sorted() { try adapter.close(rowID: rowID) }
-            try adapter.insertEntities(keys.takeNewKeys())
+            for rowID in producer.unsent { try adapter.close(rowID: rowID) }
+            try adapter.insertEntities(producer.newKeys)
         }
         try Self.conclude(request: request, rejects: &rejects, report: &report)
     }
@@ -712,8 +709,18 @@ struct RegisterAdapter: SnapshotRowRules, VersionCloser {
     let importID: Int64
     var validator = RegisterRowValidator(tracksRepeats: false)
     var insertRow: RawStatement?
+    /// `insertRow` for `rowsPerInsert` rows at once.
+    var insertRows: RawStatement?
     var insertEntity: RawStatement?
+    /// `insertEntity` for `entitiesPerInsert` keys at once.
+    var insertEntities: RawStatement?
     var closeRow: RawStatement?
+
+    /// Rows per multi-row insert (16 parameters a row): one statement run instead of 32, which
+    /// saves SQLite's fixed cost of a step and a reset per row.
+    static let rowsPerInsert = 32
+    /// Entities per multi-row insert (2 parameters a key).
+    static let entitiesPerInsert = 128
 
     var fields: [String] { RegisterField.allCases.map(\.rawValue) }
     var contextField: String { "uscc" }
@@ -746,12 +753,17 @@ struct RegisterAdapter: SnapshotRowRules, VersionCloser {
     }
 
     mutating func prepare(_ db: Database) throws {
-        insertRow = try RawStatement(db, """
+        let columns = """
             INSERT INTO register_rows (department_id, uscc, name, entity_type, category, registration_authority, region_code,
                 address, legal_rep, risk_class, status, last_inspected, established, phone, row_hash, valid_from_import)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-            """)
-        insertEntity = try RawStatement(db, "INSERT OR IGNORE INTO entities (uscc, first_seen_import) VALUES (?1, ?2)")
+            VALUES
+            """
+        let row = "(" + Array(repeating: "?", count: RegisterWriteBatch.width + 3).joined(separator: ", ") + ")"
+        insertRow = try RawStatement(db, columns + " " + row)
+        insertRows = try RawStatement(db, columns + " " + Array(repeating: row, count: Self.rowsPerInsert).joined(separator: ", "))
+        insertEntity = try RawStatement(db, "INSERT OR IGNORE INTO entities (uscc, first_seen_import) VALUES (?, ?)")
+        insertEntities = try RawStatement(
+            db, "INSERT OR IGNORE INTO entities (uscc, first_seen_import) VALUES " + Array(repeating: "(?, ?)", count: Self.entitiesPerInsert).joined(separator: ", "))
         closeRow = try RawStatement(db, "UPDATE register_rows SET valid_to_import = ?1 WHERE id = ?2")
     }
 }

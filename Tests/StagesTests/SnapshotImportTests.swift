@@ -176,6 +176,56 @@ func importFile(
         ])
     }
 
+    /// The store's thread inserts 32 rows a statement and entities 128 a statement: rows still get
+    /// their ids in file order, changes close the right versions, and the tails of each batch land.
+    @Test func batchedInsertsKeepFileOrderAndHistory() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let header = "uscc,name,entity_type,category,region_code,status,risk_class\n"
+        func row(_ n: Int, _ risk: String) -> String { "\(Self.code(n)),原平市公司\(n),企业,燃气经营企业,140981,存续,\(risk)\n" }
+        // 5,003 rows: more than two write batches of 2,048, and not a multiple of 32 or 128.
+        let first = (0..<5_003).map { row($0, "A") }
+        let store = try Store.inMemory()
+        let one = try importFile(store, try folder.write("v1.csv", header + first.joined()))
+        #expect((one.added, one.rowsRejected) == (5_003, 0))
+        // Every third row changes, every 50th leaves (2%), 77 arrive, and the order is shuffled by a fixed rule.
+        var second: [String] = []
+        var expectedNew: [String] = []
+        for n in stride(from: 5_002, through: 0, by: -1) where n % 50 != 7 {
+            if n % 3 == 0 {
+                second.append(row(n, "B"))
+                expectedNew.append(Self.code(n))
+            } else {
+                second.append(row(n, "A"))
+            }
+            if n % 65 == 0, n / 65 < 77 {
+                second.append(row(6_000 + n / 65, "C"))
+                expectedNew.append(Self.code(6_000 + n / 65))
+            }
+        }
+        let two = try importFile(store, try folder.write("v2.csv", header + second.joined()))
+        let removed = (0..<5_003).filter { $0 % 50 == 7 }
+        let changed = (0..<5_003).filter { $0 % 3 == 0 && $0 % 50 != 7 }
+        #expect((two.added, two.changed, two.removed) == (77, changed.count, removed.count))
+        let rows = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, uscc, risk_class, valid_from_import, valid_to_import FROM register_rows ORDER BY id")
+        }
+        // The first import: ids 1…5,003 in file order.
+        #expect(rows.prefix(5_003).map { $0["uscc"] as String } == (0..<5_003).map(Self.code))
+        #expect(rows.prefix(5_003).map { $0["id"] as Int64 } == Array(1...5_003))
+        // The second: new versions and new entities after them, in the order of the file.
+        #expect(rows.dropFirst(5_003).map { $0["uscc"] as String } == expectedNew)
+        #expect(rows.dropFirst(5_003).allSatisfy { ($0["valid_from_import"] as Int64) == 2 && ($0["valid_to_import"] as Int64?) == nil })
+        // Closed: exactly the changed and the removed first versions.
+        let closed = rows.prefix(5_003).filter { ($0["valid_to_import"] as Int64?) == 2 }.map { $0["uscc"] as String }
+        #expect(closed == (changed + removed).sorted().map(Self.code))
+        #expect(try store.rowCount("entities") == 5_003 + 77)
+        let firstSeen = try store.read { db in
+            try Int.fetchAll(db, sql: "SELECT first_seen_import FROM entities ORDER BY uscc")
+        }
+        #expect(firstSeen.filter { $0 == 2 }.count == 77)
+    }
+
     @Test func aRejectedRowKeepsTheCurrentVersionInsteadOfRemovingIt() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
