@@ -201,21 +201,34 @@ struct UTF8Validator {
 
     /// Appends the valid bytes of carry + chunk to `output`; keeps an incomplete tail in `carry`.
     mutating func validate(_ chunk: UnsafeRawBufferPointer, into output: inout [UInt8], atEnd: Bool) throws(Failure) {
-        var input = carry
-        carry = []
-        let combined: [UInt8]
-        if input.isEmpty {
-            combined = Array(chunk)
+        if carry.isEmpty {
+            try Self.validate(chunk, into: &output, carry: &carry, atEnd: atEnd)
         } else {
-            input.append(contentsOf: chunk)
-            combined = input
+            // Only the few bytes of a sequence cut by the chunk boundary are copied ahead of it.
+            var combined = carry
+            carry = []
+            combined.append(contentsOf: chunk)
+            var failure: Failure?
+            combined.withUnsafeBytes { bytes in
+                do throws(Failure) { try Self.validate(bytes, into: &output, carry: &carry, atEnd: atEnd) } catch { failure = error }
+            }
+            if let failure { throw failure }
         }
-        let n = combined.count
+    }
+
+    /// Checks `bytes` (eight at a time while they are ASCII), appends the valid ones to `output`
+    /// in one copy, and leaves an incomplete final sequence in `carry` unless `atEnd`.
+    private static func validate(
+        _ bytes: UnsafeRawBufferPointer, into output: inout [UInt8], carry: inout [UInt8], atEnd: Bool
+    ) throws(Failure) {
+        let n = bytes.count
         var i = 0
-        let base = output.count
-        output.reserveCapacity(base + n)
+        func keep(_ count: Int) { output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<count])) }
         while i < n {
-            let b0 = combined[i]
+            // Eight ASCII bytes at once: no byte has its top bit set.
+            while i + 8 <= n, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < n else { break }
+            let b0 = bytes[i]
             if b0 < 0x80 {
                 i += 1
                 continue
@@ -232,38 +245,38 @@ struct UTF8Validator {
             case 0xF1...0xF3: length = 4
             case 0xF4: length = 4; upper = 0x8F
             default:
-                output.append(contentsOf: combined[0..<i])
+                keep(i)
                 throw Failure(position: i, byte: b0, validBytes: i)
             }
             if i + length > n {
                 // Incomplete at the end of the chunk: check what we have, then carry it.
                 for k in 1..<(n - i) {
-                    let b = combined[i + k]
+                    let b = bytes[i + k]
                     let ok = k == 1 ? (b >= lower && b <= upper) : (b >= 0x80 && b <= 0xBF)
                     if !ok {
-                        output.append(contentsOf: combined[0..<i])
+                        keep(i)
                         throw Failure(position: i + k, byte: b, validBytes: i)
                     }
                 }
                 if atEnd {
-                    output.append(contentsOf: combined[0..<i])
+                    keep(i)
                     throw Failure(position: i, byte: b0, validBytes: i)
                 }
-                carry = Array(combined[i..<n])
-                output.append(contentsOf: combined[0..<i])
+                carry = Array(bytes[i..<n])
+                keep(i)
                 return
             }
             for k in 1..<length {
-                let b = combined[i + k]
+                let b = bytes[i + k]
                 let ok = k == 1 ? (b >= lower && b <= upper) : (b >= 0x80 && b <= 0xBF)
                 if !ok {
-                    output.append(contentsOf: combined[0..<i])
+                    keep(i)
                     throw Failure(position: i + k, byte: b, validBytes: i)
                 }
             }
             i += length
         }
-        output.append(contentsOf: combined)
+        keep(n)
     }
 }
 

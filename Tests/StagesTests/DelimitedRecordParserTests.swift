@@ -79,6 +79,33 @@ struct TextDecoderTests {
         #expect(reader.encoding == .utf8)
     }
 
+    /// The validator checks eight ASCII bytes at a time: a bad byte is found at its exact offset
+    /// wherever it falls against that stride, and sequences across the stride stay valid.
+    @Test func utf8ValidatorFindsEveryBadByteWhateverItsPlace() throws {
+        for length in 0..<24 {
+            let ascii = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+            #expect(UTF8Validator.firstInvalidOffset(ascii, atEnd: true) == nil)
+            for place in 0..<length {
+                for bad: UInt8 in [0x80, 0xC0, 0xFF, 0xED] {
+                    var bytes = ascii
+                    bytes[place] = bad
+                    // 0xED followed by 'a' is bad at the 'a' (or at the 0xED when it ends the input).
+                    let expected = bad == 0xED && place + 1 < length ? place + 1 : place
+                    #expect(UTF8Validator.firstInvalidOffset(bytes, atEnd: true) == expected, "length \(length), byte \(bad) at \(place)")
+                }
+                // A three-byte character placed across the eight-byte stride is valid.
+                if place + 3 <= length {
+                    var bytes = ascii
+                    bytes.replaceSubrange(place..<(place + 3), with: Array("名".utf8))
+                    #expect(UTF8Validator.firstInvalidOffset(bytes, atEnd: true) == nil, "length \(length), 名 at \(place)")
+                }
+            }
+        }
+        // Cut before the end: allowed unless it is the end.
+        #expect(UTF8Validator.firstInvalidOffset(Array("abcdefgh名".utf8.dropLast()), atEnd: false) == nil)
+        #expect(UTF8Validator.firstInvalidOffset(Array("abcdefgh名".utf8.dropLast()), atEnd: true) == 8)
+    }
+
     @Test func invalidUTF8NamesOffsetAndLine() throws {
         var bytes = Array("a,b\nok,ok\nbad,".utf8)
         bytes += [0xE4, 0x41]
