@@ -28,8 +28,10 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .target(name: "CSHA256", path: "Sources/CSHA256"),
         .target(
             name: "Pipeline",
+            dependencies: ["CSHA256"],
             swiftSettings: strictSettings
         ),
         .target(

@@ -1,8 +1,12 @@
-// SHA-256 (FIPS 180-4) in pure Swift, so that Pipeline needs neither Foundation nor swift-crypto.
+// SHA-256 (FIPS 180-4) in Swift, so that Pipeline needs neither Foundation nor swift-crypto.
+// Whole blocks go to the x86 SHA extensions (the CSHA256 target) when the CPU has them, else to
+// the Swift compression function below (other CPUs, ARM).
 //
 // The hasher keeps its state and its 64-byte block buffer inline (no heap storage), so copying a
 // hasher is cheap: the consistent sampler hashes the public seed's 64-character hex once, keeps the
 // resulting "midstate", and copies it for every id.
+
+internal import CSHA256
 
 /// SHA-256 (FIPS 180-4): one-shot helpers over `SHA256Hasher`.
 public enum SHA256 {
@@ -54,13 +58,46 @@ public struct SHA256Hasher: Sendable {
     var blockCount: Int
     /// Total message length so far, in bytes.
     var totalLength: UInt64
+    /// Whether blocks go to the SHA-NI code (else to the Swift `SHA256State.compress`).
+    let usesHardware: Bool
+
+    /// Whether this CPU has the x86 SHA extensions (with SSSE3 and SSE4.1); checked once.
+    static let hardwareAvailable: Bool = suiji_sha256_hw_available() != 0
 
     /// A hasher with the FIPS 180-4 initial hash value and no input.
     public init() {
+        self.init(hardware: Self.hardwareAvailable)
+    }
+
+    /// A hasher that uses the SHA-NI code only if `hardware` and the CPU has it (tests pass
+    /// false to exercise the Swift compression function on any machine).
+    init(hardware: Bool) {
         state = SHA256State()
         block = SHA256Block()
         blockCount = 0
         totalLength = 0
+        usesHardware = hardware && Self.hardwareAvailable
+    }
+
+    /// Processes `blocks` whole 64-byte blocks starting at `base`.
+    @inline(__always)
+    mutating func compressBlocks(_ base: UnsafeRawPointer, blocks: Int) {
+        if usesHardware {
+            state.compressWithSHAExtensions(base, blocks: blocks)
+        } else {
+            for i in 0..<blocks {
+                state.compress(UnsafeRawBufferPointer(start: base + i &* 64, count: 64))
+            }
+        }
+    }
+
+    /// Processes one inline 64-byte block.
+    @inline(__always)
+    mutating func compressBlock(_ block: SHA256Block) {
+        withUnsafeBytes(of: block) { bytes in
+            guard let base = bytes.baseAddress else { return }
+            compressBlocks(base, blocks: 1)
+        }
     }
 
     /// Feeds `bytes` to the hash.
@@ -79,14 +116,14 @@ public struct SHA256Hasher: Sendable {
             blockCount += take
             offset = take
             if blockCount == 64 {
-                let copy = block
-                withUnsafeBytes(of: copy) { state.compress($0) }
+                compressBlock(block)
                 blockCount = 0
             }
         }
-        while count - offset >= 64 {
-            state.compress(UnsafeRawBufferPointer(start: base + offset, count: 64))
-            offset += 64
+        let whole = (count - offset) / 64
+        if whole > 0 {
+            compressBlocks(base + offset, blocks: whole)
+            offset += whole &* 64
         }
         let rest = count - offset
         if rest > 0 {
@@ -145,13 +182,13 @@ public struct SHA256Hasher: Sendable {
                 for i in 0..<8 { p[56 + i] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(i))) }
             }
         }
-        withUnsafeBytes(of: pad) { state.compress($0) }
+        compressBlock(pad)
         if needsTwo {
             var last = SHA256Block()
             withUnsafeMutableBytes(of: &last) { p in
                 for i in 0..<8 { p[56 + i] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(i))) }
             }
-            withUnsafeBytes(of: last) { state.compress($0) }
+            compressBlock(last)
         }
         blockCount = 0
         return (
@@ -197,6 +234,19 @@ struct SHA256State: Sendable {
 
     @inline(__always)
     static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
+
+    /// Processes `blocks` 64-byte blocks at `data` with the x86 SHA extensions: only call when
+    /// `SHA256Hasher.hardwareAvailable`.
+    mutating func compressWithSHAExtensions(_ data: UnsafeRawPointer, blocks: Int) {
+        // A homogeneous tuple has the layout of a C array; the struct's fields need not.
+        var words = (h0, h1, h2, h3, h4, h5, h6, h7)
+        withUnsafeMutablePointer(to: &words) { tuple in
+            tuple.withMemoryRebound(to: UInt32.self, capacity: 8) { h in
+                suiji_sha256_hw_blocks(h, data, blocks)
+            }
+        }
+        (h0, h1, h2, h3, h4, h5, h6, h7) = words
+    }
 
     /// Processes one 64-byte block (`block.count` must be 64).
     mutating func compress(_ block: UnsafeRawBufferPointer) {
