@@ -41,7 +41,7 @@ struct DrawSelection: ParsableArguments {
 func withDrawStore<T>(_ global: GlobalOptions, access: StoreAccess, _ body: (DrawStore, Configuration) throws -> T) throws -> T {
     let configuration = try global.configuration()
     do {
-        let store = try Store(path: global.storePath(configuration), access: access)
+        let store = try openStore(global.storePath(configuration), access: access, command: "draw")
         return try body(try DrawStore(store: store, configuration: configuration), configuration)
     } catch let error as DrawStoreError {
         printError(error.description)

@@ -41,6 +41,20 @@ struct PlanKeyOptions: ParsableArguments {
     var region: String?
 }
 
+/// The store for a command. One that writes first takes the store's lock (`<store>.lock`, the nightly
+/// run's), so that it never runs beside a night or another writer: exit 75 naming the holder if it is taken.
+func openStore(_ path: String, access: StoreAccess = .readWrite, command: String) throws -> Store {
+    guard access == .readWrite else { return try Store(path: path, access: access) }
+    let lock: RunLock
+    do {
+        lock = try RunLock.acquire(path: RunLock.path(forStore: path), command: command)
+    } catch let held as RunLockHeld {
+        printError("suiji \(command): \(held)")
+        throw ExitCode(ExitStatus.locked.rawValue)
+    }
+    return try Store(path: path, access: access, holding: lock)
+}
+
 /// Writes a line to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

@@ -42,7 +42,8 @@ struct SnapshotOptions: ParsableArguments {
     func run(kind: SnapshotKind, department: String?, global: GlobalOptions) throws {
         let configuration = try global.configuration()
         let storePath = global.storePath(configuration)
-        let store = try Store(path: storePath, access: input.dryRun ? .readOnly : .readWrite)
+        let command = kind == .register ? "import" : "\(kind.rawValue) import"
+        let store = try openStore(storePath, access: input.dryRun ? .readOnly : .readWrite, command: command)
         let request = SnapshotImportRequest(
             kind: kind, path: input.file, department: department, format: input.format, encoding: input.encoding,
             dryRun: input.dryRun, rejectsPath: input.rejectsPath(configuration), allowMassRemoval: allowMassRemoval,

@@ -36,7 +36,7 @@ struct PlanImport: ParsableCommand {
 
     func run() throws {
         let configuration = try global.configuration()
-        let store = try Store(path: global.storePath(configuration))
+        let store = try openStore(global.storePath(configuration), command: "plan import")
         let report = try PlanImportJob(store: store).run(
             PlanSource(path: file, year: year ?? configuration.year, region: region ?? configuration.region, encoding: encoding))
         report.diagnostics.forEach { printError($0.description) }

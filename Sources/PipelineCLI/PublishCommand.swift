@@ -27,7 +27,7 @@ struct PublishCommand: ParsableCommand {
     func run() throws {
         let configuration = try global.configuration()
         do {
-            let store = try Store(path: global.storePath(configuration), access: dryRun ? .readOnly : .readWrite)
+            let store = try openStore(global.storePath(configuration), access: dryRun ? .readOnly : .readWrite, command: "publish")
             let request = PublishRequest(
                 outDirectory: out ?? configuration.resolvedPath(\.paths.outbox), formats: configuration.publish.formats, dryRun: dryRun)
             let report = try Publisher(store: store).run(request)

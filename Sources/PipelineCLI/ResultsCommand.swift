@@ -22,7 +22,7 @@ struct ResultsImport: ParsableCommand {
 
     func run() throws {
         let configuration = try global.configuration()
-        let store = try Store(path: global.storePath(configuration), access: input.dryRun ? .readOnly : .readWrite)
+        let store = try openStore(global.storePath(configuration), access: input.dryRun ? .readOnly : .readWrite, command: "results import")
         let plan = try store.planKey(year: planKey.year, region: planKey.region, configuration: configuration)
         let request = ResultsImportRequest(
             path: input.file, year: plan.year, region: plan.region, format: input.format, encoding: input.encoding,

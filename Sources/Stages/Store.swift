@@ -34,9 +34,10 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 /// mode every page of a million-row import is written twice, to the log and then by the
 /// checkpoint into the database (about 1.2 s of a 7 s import, measured); a rollback journal writes
 /// new pages once and journals only the few pages that existed before. WAL's gain, readers that
-/// run while a writer commits, matters little here: one nightly run holds the lock, and read-only
-/// commands copy the store in a moment. A store made in WAL mode is switched over when it is next
-/// opened for writing.
+/// run while a writer commits, matters little here: writers take the store's lock one at a time,
+/// and read-only commands copy the store in a moment; one started in the middle of a large import
+/// waits for its commit (the busy timeout is 60 s, longer than a million-row import). A store made
+/// in WAL mode is switched over when it is next opened for writing.
 public final class Store {
     /// The path of the database file, or `:memory:`.
     public let path: String
@@ -46,14 +47,17 @@ public final class Store {
     /// The night (`runs.id`) on whose behalf this connection writes, set by `suiji run`; every import,
     /// commitment, draw and publication it writes carries it. Nil for commands run by hand.
     public var runID: Int64?
+    /// The store's lock, held as long as this value lives (commands that write take it first).
+    private let lock: RunLock?
 
-    /// Opens (and for read-write, creates and migrates) the store at `path`.
-    public init(path: String, access: StoreAccess = .readWrite) throws {
+    /// Opens (and for read-write, creates and migrates) the store at `path`; `lock`, if given, is held until the store goes.
+    public init(path: String, access: StoreAccess = .readWrite, holding lock: RunLock? = nil) throws {
         self.path = path
         self.access = access
+        self.lock = lock
         var configuration = GRDB.Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(60)
         do {
             switch access {
             case .readWrite:

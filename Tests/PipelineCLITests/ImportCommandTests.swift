@@ -1,4 +1,5 @@
 import Foundation
+import Stages
 import Testing
 
 @Suite("suiji import")
@@ -34,6 +35,50 @@ struct ImportCommandTests {
         let real = try runSuiji(["import", "--department", "原平市市场监督管理局", "reg.csv"], in: folder)
         #expect(real.status == 0)
         #expect(real.stderr == "")
+    }
+
+    /// Every command that writes takes the store's lock, the nightly run's: while another process
+    /// holds it each exits 75 naming the holder and changes nothing; dry runs read on.
+    @Test func writingCommandsWaitForNoOneAndChangeNothingWhileTheLockIsHeld() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data((Self.header + Self.good).utf8).write(to: folder.appendingPathComponent("reg.csv"))
+        let first = try runSuiji(["import", "--store", "s.sqlite", "--department", "原平市市场监督管理局", "reg.csv"], in: folder)
+        #expect(first.status == 0)
+        try Data((Self.header + Self.good + Self.bad.replacingOccurrences(of: ",E\n", with: ",B\n")).utf8)
+            .write(to: folder.appendingPathComponent("reg2.csv"))
+        try Data("执法证号,姓名,状态\n14090001,张三,在岗\n".utf8).write(to: folder.appendingPathComponent("ins.csv"))
+        let store = folder.appendingPathComponent("s.sqlite").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: store))
+        do {
+            let lock = try RunLock.acquire(path: RunLock.path(forStore: store), command: "run")
+            for (arguments, command) in [
+                (["import", "--department", "原平市市场监督管理局", "reg2.csv"], "import"),
+                (["inspectors", "import", "--department", "原平市市场监督管理局", "ins.csv"], "inspectors import"),
+                (["publish"], "publish"),
+            ] {
+                let refused = try runSuiji(arguments + ["--store", "s.sqlite"], in: folder)
+                #expect(refused.status == 75, "\(arguments)")
+                #expect(refused.stderr == "suiji \(command): another suiji run (pid \(getpid())) holds the lock s.sqlite.lock; nothing was done. Wait for it to finish, or check that process\n")
+                #expect(refused.stdout == "")
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
+            let dry = try runSuiji(["import", "--store", "s.sqlite", "--department", "原平市市场监督管理局", "--dry-run", "reg2.csv"], in: folder)
+            #expect(dry.status == 0)
+            #expect(dry.stdout.hasPrefix("dry run, nothing written: importing reg2.csv as the register of 原平市市场监督管理局 would give: 2 rows read"))
+            withExtendedLifetime(lock) {}
+        }
+        do {
+            // A hand-run command writes its name into the lock file, and a refused one names it.
+            let other = folder.appendingPathComponent("other.lock").path
+            let held = try RunLock.acquire(path: other, command: "inspectors import")
+            #expect(throws: RunLockHeld(path: other, holder: getpid(), command: "inspectors import")) {
+                try RunLock.acquire(path: other)
+            }
+            withExtendedLifetime(held) {}
+        }
+        let after = try runSuiji(["import", "--store", "s.sqlite", "--department", "原平市市场监督管理局", "reg2.csv"], in: folder)
+        #expect(after.status == 0)
     }
 
     @Test func aCSVNeedsADepartment() throws {
