@@ -15,9 +15,12 @@ public final class XMLTabularStream: TabularStream {
     private let displayName: String
     private let department: String?
     private var fieldIndex: [String: Int?] = [:]
-    private var seenFields: [Bool] = []
+    // Touched for every field, from one thread, by accesses that never overlap: no runtime exclusivity checks.
+    @exclusivity(unchecked) private var seenFields: [Bool] = []
     /// The field names of the last record and their indexes: records mostly repeat their layout.
-    private var lastLayout: [(name: String, index: Int?)] = []
+    @exclusivity(unchecked) private var lastLayout: [(name: XMLName, index: Int?)] = []
+    /// Warnings about field names of the record being read, added once its schema diagnostics are in.
+    @exclusivity(unchecked) private var pendingWarnings: [Diagnostic] = []
     private var warnedNames: Set<String> = []
     private var checkedRoot = false
     private var rows = 0
@@ -45,42 +48,41 @@ public final class XMLTabularStream: TabularStream {
 
     /// The next record as a row.
     public func next() throws -> TabularRow? {
-        let next = try reader.next()
+        let width = shape.fields.count
+        var values: [String?] = Array(repeating: nil, count: width)
+        var columns: [Int?] = Array(repeating: nil, count: width)
+        var problem: String?
+        var position = 0
+        if seenFields.count != width { seenFields = Array(repeating: false, count: width) }
+        pendingWarnings.removeAll(keepingCapacity: true)
+        let line = try reader.nextRecord { field in
+            defer { position += 1 }
+            guard let index = index(of: field, at: position), index < width else { return }
+            seenFields[index] = true
+            if values[index] != nil {
+                problem = problem ?? "field \(shape.label(shape.fields[index])) is given twice (as '\(reader.name(field.name))')"
+                return
+            }
+            values[index] = String(decoding: field.value, as: UTF8.self)
+            columns[index] = position + 1
+        }
         takeDiagnostics()
         if !checkedRoot {
             checkedRoot = true
             try checkDepartment()
         }
-        guard let record = next else { return nil }
+        guard let line else { return nil }
+        warnings.append(contentsOf: pendingWarnings)
         rows += 1
-        var values: [String?] = Array(repeating: nil, count: shape.fields.count)
-        var columns: [Int?] = Array(repeating: nil, count: shape.fields.count)
-        var problem: String?
-        if seenFields.count != shape.fields.count { seenFields = Array(repeating: false, count: shape.fields.count) }
-        for (position, field) in record.fields.enumerated() {
-            let index: Int?
-            if position < lastLayout.count, lastLayout[position].name == field.name {
-                index = lastLayout[position].index
-            } else {
-                index = canonicalIndex(of: field)
-                if position < lastLayout.count {
-                    lastLayout[position] = (field.name, index)
-                } else if position == lastLayout.count {
-                    lastLayout.append((field.name, index))
-                }
-            }
-            guard let index, index < values.count else { continue }
-            seenFields[index] = true
-            if values[index] != nil {
-                problem = problem ?? "field \(shape.label(shape.fields[index])) is given twice (as '\(field.name)')"
-                continue
-            }
-            values[index] = field.value
-            columns[index] = position + 1
-        }
         // Absent elements are empty fields, so that the row validator names what is missing.
-        let filled = values.map { $0 ?? "" }
-        return TabularRow(line: record.line, values: filled, columns: columns, original: filled, problem: problem)
+        var original: [String] = []
+        original.reserveCapacity(width)
+        for index in 0..<width {
+            let value = values[index] ?? ""
+            values[index] = value
+            original.append(value)
+        }
+        return TabularRow(line: line, values: values, columns: columns, original: original, problem: problem)
     }
 
     /// A required field that no record carried is a file-level error (the XML form of a missing column).
@@ -101,21 +103,33 @@ public final class XMLTabularStream: TabularStream {
         }
     }
 
-    private func canonicalIndex(of field: XMLField) -> Int? {
-        if let known = fieldIndex[field.name] { return known }
-        let index = shape.aliases.canonical(for: field.name).flatMap { shape.fields.firstIndex(of: $0) }
-        fieldIndex[field.name] = index
-        if index == nil, !warnedNames.contains(field.name) {
-            warnedNames.insert(field.name)
-            warnings.append(Diagnostic(
-                .warning, "field '\(field.name)' is not a known field; it is ignored", at: SourceLocation(file: displayName, line: field.line)))
+    /// The canonical index of a field at `position` in its record, nil if it is not a known field.
+    private func index(of field: XMLFieldView, at position: Int) -> Int? {
+        if position < lastLayout.count, lastLayout[position].name == field.name { return lastLayout[position].index }
+        let index = canonicalIndex(of: reader.name(field.name), line: field.line)
+        if position < lastLayout.count {
+            lastLayout[position] = (field.name, index)
+        } else if position == lastLayout.count {
+            lastLayout.append((field.name, index))
+        }
+        return index
+    }
+
+    private func canonicalIndex(of name: String, line: Int) -> Int? {
+        if let known = fieldIndex[name] { return known }
+        let index = shape.aliases.canonical(for: name).flatMap { shape.fields.firstIndex(of: $0) }
+        fieldIndex[name] = index
+        if index == nil, !warnedNames.contains(name) {
+            warnedNames.insert(name)
+            pendingWarnings.append(Diagnostic(
+                .warning, "field '\(name)' is not a known field; it is ignored", at: SourceLocation(file: displayName, line: line)))
         }
         return index
     }
 
     private func takeDiagnostics() {
+        guard reader.diagnosticCount > diagnosticsTaken else { return }
         let all = reader.diagnostics
-        guard all.count > diagnosticsTaken else { return }
         warnings.append(contentsOf: all[diagnosticsTaken...])
         diagnosticsTaken = all.count
     }
