@@ -227,20 +227,25 @@ final class XMLMarkupScanner {
             offset += index
         }
         while index < count {
-            switch state {
-            case .content where depth >= 3 || depth == 0 || !refuses:
-                // The bulk of a document: run to the next `<`.
+            if state == .content {
+                // The bulk of a document: run to the next `<`, then, most often, through the tag after it.
                 let start = index
-                index = Self.seek(Self.lessThan, in: bytes, from: index, to: count, line: &line)
-                fieldBytes += index - start
+                if refuses && (depth == 1 || depth == 2) {
+                    // Text directly inside the root or a record is refused: only whitespace belongs there.
+                    var loose = false
+                    index = Self.seekMarkup(in: bytes, from: index, to: count, line: &line, loose: &loose)
+                    if loose { cutAfterMarkup = true }
+                } else {
+                    index = Self.seek(Self.lessThan, in: bytes, from: index, to: count, line: &line)
+                    fieldBytes += index - start
+                    if fieldBytes > fieldBytesThreshold { cutAfterMarkup = true }
+                }
                 guard index < count else { return (index, false) }
-                if fieldBytes > fieldBytesThreshold { cutAfterMarkup = true }
                 markLine = line
                 markOffset = offset + index
                 if cutAfterMarkup && index > 0 { return (index, true) }
                 index += 1
                 state = .lessThan
-                // Most markup is a tag: go on with it here rather than a byte at a time.
                 guard index < count else { return (index, false) }
                 let byte = bytes[index]
                 if byte == Self.slash {
@@ -258,24 +263,9 @@ final class XMLMarkupScanner {
                     state = .startTag
                     if let cut = startTagRun(bytes, index: &index, count: count, line: &line) { return cut }
                 }
-            case .content:
-                // Text directly inside the root or a record is refused: only whitespace belongs there.
-                var byte = bytes[index]
-                while byte != Self.lessThan {
-                    if byte == 0x0A {
-                        line += 1
-                    } else if byte != 0x20 && byte != 0x09 && byte != 0x0D {
-                        cutAfterMarkup = true
-                    }
-                    index += 1
-                    guard index < count else { return (index, false) }
-                    byte = bytes[index]
-                }
-                markLine = line
-                markOffset = offset + index
-                if cutAfterMarkup && index > 0 { return (index, true) }
-                index += 1
-                state = .lessThan
+                continue
+            }
+            switch state {
             case .startTag:
                 if let cut = startTagRun(bytes, index: &index, count: count, line: &line) { return cut }
             case .doubleQuoted, .singleQuoted:
@@ -507,6 +497,41 @@ final class XMLMarkupScanner {
             let byte = bytes[index]
             if byte == a || byte == b || byte == c { return index }
             if byte == 0x0A { line += 1 }
+            index += 1
+        }
+        return end
+    }
+
+    /// The index of the first `<` in `bytes[start..<end]` (`end` if none), adding the line feeds
+    /// before it to `line` and setting `loose` if a byte before it is not XML whitespace.
+    @inline(__always)
+    private static func seekMarkup(in bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, line: inout Int, loose: inout Bool) -> Int {
+        var index = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self))
+            let hits = zeroBytes(word ^ (UInt64(lessThan) &* ones))
+            let feeds = zeroBytes(word ^ (0x0A &* ones))
+            let blanks = feeds | zeroBytes(word ^ (0x20 &* ones)) | zeroBytes(word ^ (0x09 &* ones)) | zeroBytes(word ^ (0x0D &* ones))
+            if hits != 0 {
+                let below = (UInt64(1) << UInt64(hits.trailingZeroBitCount)) &- 1
+                line += lineFeeds(in: feeds & below)
+                if ~blanks & highs & below != 0 { loose = true }
+                return index + hits.trailingZeroBitCount >> 3
+            }
+            line += lineFeeds(in: feeds)
+            if ~blanks & highs != 0 { loose = true }
+            index += 8
+        }
+        while index < end {
+            let byte = bytes[index]
+            if byte == lessThan { return index }
+            if byte == 0x0A {
+                line += 1
+            } else if byte != 0x20 && byte != 0x09 && byte != 0x0D {
+                loose = true
+            }
             index += 1
         }
         return end
