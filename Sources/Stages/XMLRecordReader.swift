@@ -588,6 +588,13 @@ final class XMLNodeStream {
                 }
                 return nil
             }
+            // Text first, by the node's own type: the reader's type would also tell whitespace from
+            // text (walking up the tree for xml:space), which makes no difference here.
+            if let node = xmlTextReaderCurrentNode(reader), node.pointee.type == XML_TEXT_NODE {
+                // A text ends where the markup after it begins, and the reader hands it out only once that is read.
+                let endLine = feeder.scanner.next?.line ?? feeder.scanner.line
+                return .text(Self.bytes(xmlTextReaderConstValue(reader)), endLine: endLine)
+            }
             switch xmlTextReaderNodeType(reader) {
             case Int32(XML_READER_TYPE_ELEMENT.rawValue):
                 return try startTag(reader)

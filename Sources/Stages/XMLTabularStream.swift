@@ -27,7 +27,7 @@ public final class XMLTabularStream: TabularStream {
     @exclusivity(unchecked) private var seenFields: [Bool]
     @exclusivity(unchecked) private var rows = 0
     /// The batch being handed out, and the next item of it.
-    @exclusivity(unchecked) private var batch: [XMLRowPump.Item] = []
+    @exclusivity(unchecked) private var batch = XMLRowBatch()
     @exclusivity(unchecked) private var nextItem = 0
     /// What ended the file: nil while rows are coming.
     @exclusivity(unchecked) private var ending: Result<Void, any Error>?
@@ -59,7 +59,7 @@ public final class XMLTabularStream: TabularStream {
     /// The next record as a row.
     public func next() throws -> TabularRow? {
         while true {
-            if nextItem == batch.count {
+            if nextItem == batch.items.count {
                 if let ending {
                     try ending.get()
                     return nil
@@ -68,12 +68,13 @@ public final class XMLTabularStream: TabularStream {
                 nextItem = 0
                 continue
             }
-            let item = batch[nextItem]
+            let item = batch.items[nextItem]
             nextItem += 1
             if !item.warnings.isEmpty { warnings.append(contentsOf: item.warnings) }
             bytesRead = item.bytesRead
             switch item.outcome {
-            case .row(let row):
+            case .row(let line, let problem, let first):
+                let row = batch.row(line: line, problem: problem, first: first, width: shape.fields.count)
                 rows += 1
                 for (index, column) in row.columns.enumerated() where column != nil && index < seenFields.count {
                     seenFields[index] = true
@@ -133,7 +134,7 @@ final class XMLRowMaker {
     @exclusivity(unchecked) private var lastLayout: [(name: XMLName, index: Int?)] = []
     /// Fields of the record being read from the first one whose name is not where the last layout
     /// has it: their names are looked up in order once the record is in.
-    @exclusivity(unchecked) private var unplaced: [(position: Int, name: XMLName, line: Int, value: String)] = []
+    @exclusivity(unchecked) private var unplaced: [(position: Int, name: XMLName, line: Int, value: [UInt8])] = []
 
     /// Warnings so far (unknown field names, schema problems).
     private(set) var warnings: [Diagnostic] = []
@@ -150,44 +151,61 @@ final class XMLRowMaker {
         self.department = department
     }
 
-    /// The next record as a row, or nil at the end.
-    func next() throws -> TabularRow? {
+    /// The next record as a row, or nil at the end (what the stream hands out, made on this thread).
+    func nextRow() throws -> TabularRow? {
+        var batch = XMLRowBatch()
+        guard let (line, problem, first) = try next(into: &batch) else { return nil }
+        return batch.row(line: line, problem: problem, first: first, width: shape.fields.count)
+    }
+
+    /// Reads the next record into `batch`: its line, the problem with it if any, and where its
+    /// spans start; nil at the end.
+    func next(into batch: inout XMLRowBatch) throws -> (line: Int, problem: String?, first: Int)? {
         let width = shape.fields.count
-        var values: [String?] = Array(repeating: nil, count: width)
-        var columns: [Int?] = Array(repeating: nil, count: width)
+        let first = batch.spans.count
+        batch.spans.append(contentsOf: repeatElement(XMLRowBatch.Span(), count: width))
         var problem: String?
         var position = 0
         if !unplaced.isEmpty { unplaced.removeAll(keepingCapacity: true) }
         var line: Int?
         do {
-            try values.withUnsafeMutableBufferPointer { values in
-                try columns.withUnsafeMutableBufferPointer { columns in
-                    line = try reader.nextRecord { field in
-                        defer { position += 1 }
-                        if unplaced.isEmpty, position < lastLayout.count, lastLayout[position].name == field.name {
-                            guard let index = lastLayout[position].index, index < width else { return }
-                            if values[index] != nil {
-                                problem = problem ?? "field \(shape.label(shape.fields[index])) is given twice (as '\(reader.name(field.name))')"
-                                return
-                            }
-                            values[index] = String(decoding: field.value, as: UTF8.self)
-                            columns[index] = position + 1
-                        } else {
-                            unplaced.append((position, field.name, field.line, String(decoding: field.value, as: UTF8.self)))
+            try batch.spans.withUnsafeMutableBufferPointer { spans in
+                line = try reader.nextRecord { field in
+                    defer { position += 1 }
+                    if unplaced.isEmpty, position < lastLayout.count, lastLayout[position].name == field.name {
+                        guard let index = lastLayout[position].index, index < width else { return }
+                        if spans[first + index].column != 0 {
+                            problem = problem ?? "field \(shape.label(shape.fields[index])) is given twice (as '\(reader.name(field.name))')"
+                            return
                         }
+                        spans[first + index] = XMLRowBatch.Span(
+                            start: Int32(truncatingIfNeeded: batch.bytes.count), count: Int32(truncatingIfNeeded: field.value.count),
+                            column: Int32(truncatingIfNeeded: position + 1))
+                        batch.bytes.append(contentsOf: field.value)
+                    } else {
+                        unplaced.append((position, field.name, field.line, Array(field.value)))
                     }
                 }
             }
         } catch {
+            batch.spans.removeLast(width)
             canGoOn = false
             throw error
         }
         takeDiagnostics()
         if !checkedRoot {
             checkedRoot = true
-            try checkDepartment()
+            do {
+                try checkDepartment()
+            } catch {
+                batch.spans.removeLast(width)
+                throw error
+            }
         }
-        guard let line else { return nil }
+        guard let line else {
+            batch.spans.removeLast(width)
+            return nil
+        }
         for field in unplaced {
             let name = reader.name(field.name)
             let index = canonicalIndex(of: name, line: field.line)
@@ -197,22 +215,16 @@ final class XMLRowMaker {
                 lastLayout.append((field.name, index))
             }
             guard let index, index < width else { continue }
-            if values[index] != nil {
+            if batch.spans[first + index].column != 0 {
                 problem = problem ?? "field \(shape.label(shape.fields[index])) is given twice (as '\(name)')"
                 continue
             }
-            values[index] = field.value
-            columns[index] = field.position + 1
+            batch.spans[first + index] = XMLRowBatch.Span(
+                start: Int32(truncatingIfNeeded: batch.bytes.count), count: Int32(truncatingIfNeeded: field.value.count),
+                column: Int32(truncatingIfNeeded: field.position + 1))
+            batch.bytes.append(contentsOf: field.value)
         }
-        // Absent elements are empty fields, so that the row validator names what is missing.
-        var original: [String] = []
-        original.reserveCapacity(width)
-        for index in 0..<width {
-            let value = values[index] ?? ""
-            values[index] = value
-            original.append(value)
-        }
-        return TabularRow(line: line, values: values, columns: columns, original: original, problem: problem)
+        return (line, problem, first)
     }
 
     private func canonicalIndex(of name: String, line: Int) -> Int? {
@@ -248,14 +260,15 @@ final class XMLRowMaker {
 
 /// Runs an `XMLRowMaker` on a thread of its own and hands its rows over in small batches.
 ///
-/// At most `mostBatches` batches of `batchSize` rows wait at a time, so memory stays flat; the
+/// At most `mostBatches` batches of `batchSize` rows (or `batchBytes` of values) wait at a time, so memory stays flat; the
 /// thread starts with the first `take()` and ends at the end of the file, at an error that ends
 /// it, or at `stop()`. The maker is touched only by that thread once it has started.
 final class XMLRowPump: @unchecked Sendable {
     /// One call of the maker: a row, the end, or an error; with the warnings it added and the bytes read by then.
     struct Item {
         enum Outcome {
-            case row(TabularRow)
+            /// A record, its values in the batch's spans from `first` on.
+            case row(line: Int, problem: String?, first: Int)
             case end
             /// `last`: the file can be read no further.
             case failure(any Error, last: Bool)
@@ -266,13 +279,17 @@ final class XMLRowPump: @unchecked Sendable {
         var bytesRead: Int
     }
 
+    /// Rows in a batch, at most.
     static let batchSize = 64
+    /// Bytes of values past which a batch is handed over with fewer rows.
+    static let batchBytes = 256 * 1024
+    /// Batches waiting, at most.
     static let mostBatches = 4
 
     private let maker: XMLRowMaker
     private let condition = NSCondition()
     // Guarded by `condition`.
-    private var batches: [[Item]] = []
+    private var batches: [XMLRowBatch] = []
     private var started = false
     private var running = false
     private var stopped = false
@@ -281,8 +298,8 @@ final class XMLRowPump: @unchecked Sendable {
         self.maker = maker
     }
 
-    /// The next batch of items, waiting for it if need be; empty once the thread has ended without one.
-    func take() -> [Item] {
+    /// The next batch, waiting for it if need be; one that fails once the thread has ended without one.
+    func take() -> XMLRowBatch {
         condition.lock()
         defer { condition.unlock() }
         if !started {
@@ -294,7 +311,9 @@ final class XMLRowPump: @unchecked Sendable {
         }
         while batches.isEmpty && running { condition.wait() }
         guard !batches.isEmpty else {
-            return [Item(outcome: .failure(XMLReadingStopped(), last: true), warnings: [], bytesRead: 0)]
+            var stoppedBatch = XMLRowBatch()
+            stoppedBatch.items = [Item(outcome: .failure(XMLReadingStopped(), last: true), warnings: [], bytesRead: 0)]
+            return stoppedBatch
         }
         let first = batches.removeFirst()
         condition.broadcast()
@@ -317,15 +336,14 @@ final class XMLRowPump: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
         }
-        var batch: [Item] = []
-        batch.reserveCapacity(Self.batchSize)
+        var batch = XMLRowBatch.empty()
         while true {
             let before = maker.warnings.count
             var last = false
             let outcome: Item.Outcome
             do {
-                if let row = try maker.next() {
-                    outcome = .row(row)
+                if let (line, problem, first) = try maker.next(into: &batch) {
+                    outcome = .row(line: line, problem: problem, first: first)
                 } else {
                     outcome = .end
                     last = true
@@ -335,18 +353,17 @@ final class XMLRowPump: @unchecked Sendable {
                 outcome = .failure(error, last: last)
             }
             let added = maker.warnings.count > before ? Array(maker.warnings[before...]) : []
-            batch.append(Item(outcome: outcome, warnings: added, bytesRead: maker.bytesRead))
-            if batch.count == Self.batchSize || last {
+            batch.items.append(Item(outcome: outcome, warnings: added, bytesRead: maker.bytesRead))
+            if batch.items.count == Self.batchSize || batch.bytes.count >= Self.batchBytes || last {
                 guard put(batch) else { return }
-                batch = []
-                batch.reserveCapacity(Self.batchSize)
+                batch = XMLRowBatch.empty()
             }
             if last { return }
         }
     }
 
     /// Queues a batch, waiting while the queue is full; false if the pump was stopped.
-    private func put(_ batch: [Item]) -> Bool {
+    private func put(_ batch: XMLRowBatch) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while batches.count >= Self.mostBatches && !stopped { condition.wait() }
@@ -354,6 +371,56 @@ final class XMLRowPump: @unchecked Sendable {
         batches.append(batch)
         condition.broadcast()
         return true
+    }
+}
+
+/// Rows of the reading thread as it hands them over: what each call of the maker gave, and the
+/// values of the rows as bytes, made into Strings by the caller's thread (which frees them, too).
+struct XMLRowBatch {
+    /// Where a row's value of one canonical field is in `bytes`, and its 1-based column (0: absent).
+    struct Span {
+        var start: Int32 = 0
+        var count: Int32 = 0
+        var column: Int32 = 0
+    }
+
+    var items: [XMLRowPump.Item] = []
+    /// The values of the rows, back to back, in UTF-8.
+    var bytes: [UInt8] = []
+    /// Per row, one span per canonical field.
+    var spans: [Span] = []
+
+    /// A batch with room for a full one of the pump's (a quarter of its bytes: most values are short).
+    static func empty() -> XMLRowBatch {
+        var batch = XMLRowBatch()
+        batch.items.reserveCapacity(XMLRowPump.batchSize)
+        batch.bytes.reserveCapacity(XMLRowPump.batchBytes / 4)
+        batch.spans.reserveCapacity(XMLRowPump.batchSize * 16)
+        return batch
+    }
+
+    /// The row whose spans start at `first`; absent fields are empty values.
+    func row(line: Int, problem: String?, first: Int, width: Int) -> TabularRow {
+        var values: [String?] = []
+        var original: [String] = []
+        var columns: [Int?] = []
+        values.reserveCapacity(width)
+        original.reserveCapacity(width)
+        columns.reserveCapacity(width)
+        bytes.withUnsafeBufferPointer { bytes in
+            for span in spans[first..<(first + width)] {
+                let value: String
+                if span.column != 0, Int(span.start) + Int(span.count) <= bytes.count {
+                    value = String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(span.start)..<(Int(span.start) + Int(span.count))]), as: UTF8.self)
+                } else {
+                    value = ""
+                }
+                values.append(value)
+                original.append(value)
+                columns.append(span.column != 0 ? Int(span.column) : nil)
+            }
+        }
+        return TabularRow(line: line, values: values, columns: columns, original: original, problem: problem)
     }
 }
 

@@ -52,7 +52,7 @@ struct XMLTabularStreamTests {
         var steps: [Step] = []
         while steps.count < 10_000 {
             do {
-                let row = try maker.next()
+                let row = try maker.nextRow()
                 steps.append(Step(row: row, warnings: maker.warnings.map(\.description), bytesRead: maker.bytesRead))
                 if row == nil { break }
             } catch {
