@@ -51,9 +51,11 @@ struct XMLMarkup: Equatable, Sendable {
 /// refuse available to `xmlTextReader`: the root's start tag; a start tag at depth 1 that is not a
 /// plain record start tag; a field start tag with attributes; an element nested in a field; the
 /// markup after text or CDATA directly inside the root or a record; the markup after a field text
-/// that may be over the byte limit; a field end past the field limit. So the reader sees that node
-/// before libxml2 parses anything after it, and the record reader's own errors and libxml2's come
-/// in document order.
+/// that may be over the byte limit; a field end past the field limit. The markup after such a text
+/// also starts a piece of its own, and so does the end tag of such a record or field when nothing
+/// but text is inside it (the reader reads one piece further from an element that is closed and
+/// holds at most one text). So the reader hands out that node before libxml2 parses anything after
+/// it, and the record reader's own errors and libxml2's come in document order, whatever the chunks.
 final class XMLMarkupScanner {
     /// What makes the record reader refuse a node, so that the scanner can end a piece after it.
     struct Refusals: Sendable {
