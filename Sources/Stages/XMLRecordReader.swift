@@ -3,15 +3,22 @@
 // Built on libxml2's streaming `xmlTextReader` (a pull parser that frees each node once it has been
 // passed, so memory stays flat), fed through `xmlReaderForIO` from a chunk source.
 //
-// Line numbers. A node's own line is a 16-bit field that saturates at 65535, and a county register
-// passes that line long before its last entity, so positions come from the parser's counter
-// (`xmlTextReaderGetParserLineNumber`), which does not saturate. The counter is where the parser
-// has got to, not where the node began; for it to mean "this node", the parser must not run ahead of
-// the reader. `XMLByteFeeder` sees to that: it hands libxml2 at most one tag at a time (a piece ends
-// just after the next `>`, and is shorter than the reader's 512-byte parsing block), and the reader
-// asks for more only when it has no finished node to return. So when the reader returns an element,
-// the parser has read exactly as far as that start tag's `>`; the feeder also counts the line feeds
-// since the tag's `<`, so a tag spread over several lines is placed on the line where it begins.
+// Line numbers. A node's own line is a 16-bit field that saturates at 65535 (a county register passes
+// that line long before its last entity), and the parser's line counter is where the parser has got
+// to, not where a node began. So positions come from our own markup scanner
+// (`XMLMarkupScanner`): every byte handed to libxml2 goes through it first, and it queues each piece
+// of markup (start, end and empty-element tags, comments, processing instructions, CDATA sections) in
+// document order with the line of its `<`, counting line feeds as libxml2 does. `XMLNodeStream`
+// takes that queue in step with the nodes `xmlTextReaderRead` reports, so an element is on the line
+// of its `<`, also when the tag is spread over several lines and past line 65535; a text ends where
+// the markup after it begins. libxml2's own errors and schema diagnostics keep the parser's line and
+// column, which are exact at the time it reports them.
+//
+// Feeding. `XMLByteFeeder` hands libxml2 pieces of up to 511 bytes (xmlTextReader parses in 512-byte
+// blocks and, when a block holds an error, drops the nodes it had built from it). A piece ends just
+// after a record's end, and around the markup that makes a node the record reader refuses available,
+// so the records before an error are returned first and the reader's own errors and libxml2's come in
+// document order, however the source chunks the file; the scanner says where (see its comment).
 //
 // Security. A DOCTYPE is the only way to declare entities, so every DOCTYPE is refused, and refused
 // before libxml2 sees it: `XMLPrologGuard` watches the bytes before the root element and stops the
@@ -124,13 +131,20 @@ public final class XMLRecordReader {
     private let recordName: String
     private let limits: XMLReaderLimits
     private var closeFile: (() -> Void)?
-    private var failure: (any Error)?
 
-    private var depth = 0
-    private var record: XMLRecord?
-    private var field: (name: String, line: Int)?
+    // The reader's state, touched for every node: one thread uses a reader at a time, and no access
+    // to these overlaps another, so they go without the runtime's exclusivity checks.
+    @exclusivity(unchecked) private var failure: (any Error)?
+    @exclusivity(unchecked) private var depth = 0
+    /// The line of the open record's start tag.
+    @exclusivity(unchecked) private var recordLine = 0
+    /// Fields of the open record so far.
+    @exclusivity(unchecked) private var fieldCount = 0
+    @exclusivity(unchecked) private var field: (name: XMLName, line: Int)?
     /// The text of the open field so far (one buffer, reused).
-    private var fieldText: [UInt8] = []
+    private let fieldText = XMLTextBuffer()
+    /// The record element's name once it has been seen (names are libxml2's, one per spelling).
+    @exclusivity(unchecked) private var knownRecordName: XMLName?
 
     /// The attributes of the root element (e.g. `department`), known once `next()` has been called.
     public private(set) var rootAttributes: [String: String] = [:]
@@ -138,6 +152,9 @@ public final class XMLRecordReader {
     /// Schema validity errors (with `validatingWith:`) and libxml2 warnings, in document order; those
     /// for a record are here by the time `next()` returns it.
     public var diagnostics: [Diagnostic] { stream.diagnostics }
+
+    /// How many ``diagnostics`` there are so far.
+    var diagnosticCount: Int { stream.diagnosticCount }
 
     /// Bytes handed to the parser so far, for progress.
     public var bytesRead: Int { stream.bytesRead }
@@ -163,7 +180,7 @@ public final class XMLRecordReader {
         self.rootName = rootName
         self.recordName = recordName
         self.limits = limits
-        self.stream = XMLNodeStream(chunks: chunks, displayName: displayName, limits: limits, schema: schema)
+        self.stream = XMLNodeStream(chunks: chunks, displayName: displayName, recordName: recordName, limits: limits, schema: schema)
     }
 
     /// Opens a file and reads it in chunks of `chunkSize` bytes.
@@ -188,94 +205,125 @@ public final class XMLRecordReader {
     /// - Throws: ``RegisterFileError`` when the file is not well-formed, has a DOCTYPE or uses
     ///   entities, breaks a limit or does not have the expected shape; the same error again on later calls.
     public func next() throws -> XMLRecord? {
+        var fields: [XMLField] = []
+        guard
+            let line = try nextRecord({ field in
+                fields.append(
+                    XMLField(
+                        name: name(field.name), value: String(decoding: field.value, as: UTF8.self), line: field.line,
+                        isAttribute: field.isAttribute))
+            })
+        else { return nil }
+        return XMLRecord(line: line, fields: fields)
+    }
+
+    /// Reads the next record, handing each field to `field` in document order (attributes first);
+    /// the record's line, or nil after the end. Errors as ``next()``.
+    func nextRecord(_ field: (XMLFieldView) -> Void) throws -> Int? {
         if let failure { throw failure }
         do {
-            return try stream.capturingErrors { try readRecord() }
+            return try stream.capturingErrors { try readRecord(field) }
         } catch {
             failure = error
             throw error
         }
     }
 
-    private func readRecord() throws -> XMLRecord? {
-        while let node = try stream.next() {
+    /// The spelling of a name handed out with a field.
+    func name(_ name: XMLName) -> String { stream.string(name) }
+
+    private func readRecord(_ sink: (XMLFieldView) -> Void) throws -> Int? {
+        while let node = try stream.nextNode() {
             switch node {
-            case .start(let name, let attributes, let isEmpty, let line):
-                try start(name: name, attributes: attributes, line: line)
-                if isEmpty, let record = try end() { return record }
+            case .start(let name, let hasAttributes, let isEmpty, let line):
+                try start(name: name, attributes: hasAttributes ? stream.attributes : [], line: line, sink)
+                if isEmpty, let record = try end(sink) { return record }
             case .text(let bytes, let endLine):
                 try text(bytes, endLine: endLine)
             case .end:
-                if let record = try end() { return record }
+                if let record = try end(sink) { return record }
             }
         }
         return nil
     }
 
-    private func start(name: String, attributes: [XMLNodeStream.Attribute], line: Int) throws {
+    private func start(name: XMLName, attributes: [XMLNodeStream.Attribute], line: Int, _ sink: (XMLFieldView) -> Void) throws {
         defer { depth += 1 }
         switch depth {
         case 0:
-            guard name == rootName else {
-                throw error(line: line, "the root element is <\(name)>, expected <\(rootName)>")
+            let spelled = stream.string(name)
+            guard spelled == rootName else {
+                throw error(line: line, "the root element is <\(spelled)>, expected <\(rootName)>")
             }
             rootAttributes = Dictionary(attributes.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         case 1:
-            guard name == recordName else {
-                throw error(line: line, "unexpected element <\(name)> inside <\(rootName)>; only <\(recordName)> records may appear here")
+            if name != knownRecordName {
+                let spelled = stream.string(name)
+                guard spelled == recordName else {
+                    throw error(line: line, "unexpected element <\(spelled)> inside <\(rootName)>; only <\(recordName)> records may appear here")
+                }
+                knownRecordName = name
             }
-            let fields = attributes.map { XMLField(name: $0.name, value: trimmed(Array($0.value.utf8)), line: line, isAttribute: true) }
-            record = XMLRecord(line: line, fields: fields)
+            recordLine = line
+            fieldCount = attributes.count
             try checkFieldCount()
+            for attribute in attributes {
+                var value = attribute.value
+                value.withUTF8 { bytes in
+                    sink(XMLFieldView(name: attribute.key, value: Self.trimmed(bytes), line: line, isAttribute: true))
+                }
+            }
         case 2:
             guard attributes.isEmpty else {
                 let names = attributes.map(\.name).joined(separator: ", ")
-                throw error(line: line, "field <\(name)> has attributes (\(names)); a field of <\(recordName)> holds text only")
+                throw error(line: line, "field <\(stream.string(name))> has attributes (\(names)); a field of <\(recordName)> holds text only")
             }
             field = (name, line)
-            fieldText.removeAll(keepingCapacity: true)
+            fieldText.removeAll()
         default:
-            let outer = field.map { "field <\($0.name)> (line \($0.line))" } ?? "a field"
-            throw error(line: line, "element <\(name)> is nested inside \(outer); a field of <\(recordName)> holds text only")
+            let outer = field.map { "field <\(stream.string($0.name))> (line \($0.line))" } ?? "a field"
+            throw error(line: line, "element <\(stream.string(name))> is nested inside \(outer); a field of <\(recordName)> holds text only")
         }
     }
 
     private func text(_ bytes: UnsafeBufferPointer<UInt8>, endLine: Int) throws {
         if depth >= 3, let open = field {
             guard fieldText.count + bytes.count <= limits.maxFieldBytes else {
-                throw error(line: open.line, "the text of <\(open.name)> (line \(open.line)) is longer than \(limits.maxFieldBytes) bytes, the limit for one field")
+                let name = stream.string(open.name)
+                throw error(line: open.line, "the text of <\(name)> (line \(open.line)) is longer than \(limits.maxFieldBytes) bytes, the limit for one field")
             }
             fieldText.append(contentsOf: bytes)
             return
         }
         guard let first = bytes.firstIndex(where: { !Self.isXMLWhitespace($0) }) else { return }
-        // The reader hands out a text once the tag after it is read; count back to where the text starts.
+        // The reader hands out a text once the markup after it is read; count back to where the text starts.
         let line = endLine - bytes[first...].count(where: { $0 == 0x0A })
-        let place = depth == 2 ? "<\(recordName)> (line \(record?.line ?? line))" : "<\(rootName)>"
+        let place = depth == 2 ? "<\(recordName)> (line \(recordLine))" : "<\(rootName)>"
         throw error(line: line, "text directly inside \(place); fields must be child elements or attributes")
     }
 
-    private func end() throws -> XMLRecord? {
+    /// Closes an element; the record's line if it was a record.
+    private func end(_ sink: (XMLFieldView) -> Void) throws -> Int? {
         depth -= 1
         switch depth {
         case 2:
             if let field {
-                record?.fields.append(XMLField(name: field.name, value: trimmed(fieldText), line: field.line))
+                fieldCount += 1
                 try checkFieldCount()
+                sink(XMLFieldView(name: field.name, value: Self.trimmed(fieldText.bytes), line: field.line, isAttribute: false))
             }
             field = nil
             return nil
         case 1:
-            defer { record = nil }
-            return record
+            return recordLine
         default:
             return nil
         }
     }
 
     private func checkFieldCount() throws {
-        if let record, record.fields.count > limits.maxFieldsPerRecord {
-            throw error(line: record.line, "<\(recordName)> has more than \(limits.maxFieldsPerRecord) fields, the limit for one record")
+        if fieldCount > limits.maxFieldsPerRecord {
+            throw error(line: recordLine, "<\(recordName)> has more than \(limits.maxFieldsPerRecord) fields, the limit for one record")
         }
     }
 
@@ -283,11 +331,11 @@ public final class XMLRecordReader {
         RegisterFileError(location: SourceLocation(file: displayName, line: line), message: message)
     }
 
-    private func trimmed(_ bytes: [UInt8]) -> String {
-        guard let first = bytes.firstIndex(where: { !Self.isXMLWhitespace($0) }),
-            let last = bytes.lastIndex(where: { !Self.isXMLWhitespace($0) })
-        else { return "" }
-        return String(decoding: bytes[first...last], as: UTF8.self)
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard let first = bytes.firstIndex(where: { !isXMLWhitespace($0) }),
+            let last = bytes.lastIndex(where: { !isXMLWhitespace($0) })
+        else { return UnsafeBufferPointer(start: bytes.baseAddress, count: 0) }
+        return UnsafeBufferPointer(rebasing: bytes[first...last])
     }
 
     private static func isXMLWhitespace(_ byte: UInt8) -> Bool {
@@ -295,29 +343,88 @@ public final class XMLRecordReader {
     }
 }
 
+/// A growable byte buffer for the text of one field, reused from field to field.
+///
+/// One thread uses a buffer at a time, and no access to it overlaps another: no runtime exclusivity checks.
+final class XMLTextBuffer {
+    @exclusivity(unchecked) private var storage: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity = 256
+    /// Bytes in the buffer.
+    @exclusivity(unchecked) private(set) var count = 0
+
+    /// Creates an empty buffer.
+    init() { storage = .allocate(capacity: capacity) }
+
+    deinit { storage.deallocate() }
+
+    /// The bytes, valid until the buffer next changes.
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage, count: count) }
+
+    /// Empties the buffer, keeping its memory.
+    func removeAll() { count = 0 }
+
+    /// Appends bytes.
+    func append(contentsOf more: UnsafeBufferPointer<UInt8>) {
+        guard let source = more.baseAddress, !more.isEmpty else { return }
+        if count + more.count > capacity {
+            var larger = capacity * 2
+            while larger < count + more.count { larger *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+            grown.initialize(from: storage, count: count)
+            storage.deallocate()
+            storage = grown
+            capacity = larger
+        }
+        (storage + count).initialize(from: source, count: more.count)
+        count += more.count
+    }
+}
+
+/// The name of an element or attribute as libxml2 keeps it: one pointer per spelling for the reader's life.
+struct XMLName: Hashable {
+    /// libxml2's dictionary entry (NUL-terminated UTF-8), or nil if libxml2 gave none.
+    var pointer: UnsafePointer<UInt8>?
+}
+
+/// One field as ``XMLRecordReader/nextRecord(_:)`` hands it out; its bytes are valid only during the call.
+struct XMLFieldView {
+    /// The element or attribute name.
+    var name: XMLName
+    /// The text, trimmed of surrounding XML whitespace, in UTF-8.
+    var value: UnsafeBufferPointer<UInt8>
+    /// The line of the field's start tag (the record's, for an attribute).
+    var line: Int
+    /// True for an attribute of the record element.
+    var isAttribute: Bool
+}
+
 // MARK: - The node stream over xmlTextReader
 
 /// libxml2's `xmlTextReader` over a chunk source: the one owner of the C handle.
 ///
 /// Hands out the nodes the record reader and the schema validator need (start tags with their
-/// attributes, end tags, text), with the parser's line, and turns everything else libxml2 says into
-/// ``RegisterFileError`` (what stops the read) or ``Diagnostic`` (validity errors and warnings).
+/// attributes, end tags, text), with the line of each start tag's `<` from the markup scanner,
+/// and turns everything else libxml2 says into ``RegisterFileError`` (what stops the read) or
+/// ``Diagnostic`` (validity errors and warnings).
 final class XMLNodeStream {
     /// An attribute of a start tag, its value decoded.
     struct Attribute {
         var name: String
         var value: String
+        /// The name as libxml2 keeps it.
+        var key: XMLName
     }
 
     /// What the reader found, in document order.
     enum Node {
-        /// A start tag, or an empty-element tag (`isEmpty`, and no `.end` follows).
-        case start(name: String, attributes: [Attribute], isEmpty: Bool, line: Int)
+        /// A start tag, or an empty-element tag (`isEmpty`, and no `.end` follows); its attributes
+        /// other than namespace declarations, if it has any, are in ``attributes`` until the next node.
+        case start(name: XMLName, hasAttributes: Bool, isEmpty: Bool, line: Int)
         /// An end tag.
         case end
         /// Character data, a CDATA section or whitespace, in UTF-8, valid until the next call to
         /// `next()`; `endLine` is the line on which it ends (the reader hands a text out once the
-        /// tag after it is read).
+        /// markup after it is read).
         case text(UnsafeBufferPointer<UInt8>, endLine: Int)
     }
 
@@ -328,23 +435,46 @@ final class XMLNodeStream {
     private let feeder: XMLByteFeeder
     private let capture = LibXMLErrorCapture()
     private var reader: xmlTextReaderPtr?
-    private var libxmlFailure: RegisterFileError?
-    private var failure: (any Error)?
-    private var finished = false
-    private var sawElement = false
-    private var openElements: [(name: String, line: Int)] = []
+
+    // Touched for every node, from one thread, by accesses that never overlap: no runtime exclusivity checks.
+    @exclusivity(unchecked) private var libxmlFailure: RegisterFileError?
+    @exclusivity(unchecked) private var failure: (any Error)?
+    /// Something has failed: the feeder, libxml2 or this stream (one flag to test per node).
+    @exclusivity(unchecked) private var alarm = false
+    @exclusivity(unchecked) private var finished = false
+    @exclusivity(unchecked) private var sawElement = false
+    @exclusivity(unchecked) private var openElements: [(name: XMLName, line: Int)] = []
+    @exclusivity(unchecked) private var capturing = false
+    /// Names made into Strings: a few recent ones by pointer, then a dictionary (bounded).
+    @exclusivity(unchecked) private var recentNames: [(key: XMLName, name: String)] = Array(repeating: (XMLName(pointer: nil), ""), count: 64)
+    @exclusivity(unchecked) private var names: [XMLName: String] = [:]
 
     /// Validity errors and warnings, in document order.
-    private(set) var diagnostics: [Diagnostic] = []
+    @exclusivity(unchecked) private(set) var diagnostics: [Diagnostic] = []
+
+    /// The attributes of the last start tag, namespace declarations left out.
+    @exclusivity(unchecked) private(set) var attributes: [Attribute] = []
+
+    /// How many diagnostics there are so far.
+    var diagnosticCount: Int { diagnostics.count }
 
     /// Bytes handed to libxml2 so far.
     var bytesRead: Int { feeder.bytesHanded }
 
-    init(chunks: @escaping XMLRecordReader.ChunkSource, displayName: String, limits: XMLReaderLimits, schema: XMLSchema?) {
+    /// Markup the scanner found that no node of libxml2's matched (0 unless they disagree; for tests).
+    var markupSkipped: Int { feeder.scanner.skipped }
+
+    /// Reads from `chunks`; `recordName` names the records a record reader reads (nil when only validating).
+    init(
+        chunks: @escaping XMLRecordReader.ChunkSource, displayName: String, recordName: String?, limits: XMLReaderLimits,
+        schema: XMLSchema?
+    ) {
         self.displayName = displayName
         self.limits = limits
         self.schema = schema
-        self.feeder = XMLByteFeeder(source: chunks, displayName: displayName)
+        self.feeder = XMLByteFeeder(
+            source: chunks, displayName: displayName,
+            refusals: recordName.map { XMLMarkupScanner.Refusals(recordName: $0, limits: limits) })
         capture.receive = { [unowned self] error in self.received(error) }
         LibXML.initialize()
         let feederContext = Unmanaged.passUnretained(feeder).toOpaque()
@@ -360,15 +490,16 @@ final class XMLNodeStream {
                 Int32(XML_PARSE_NONET.rawValue))
         }
         guard let created else {
-            failure = RegisterFileError(location: SourceLocation(file: displayName), message: "libxml2 could not start reading the file (out of memory?)")
+            fail(RegisterFileError(location: SourceLocation(file: displayName), message: "libxml2 could not start reading the file (out of memory?)"))
             return
         }
         reader = created
         capture.run {
             xmlTextReaderSetStructuredErrorHandler(created, LibXMLErrorCapture.callback, capture.opaque)
             if let schema, xmlTextReaderSetSchema(created, schema.handle) != 0 {
-                failure = RegisterFileError(
-                    location: SourceLocation(file: displayName), message: "libxml2 could not start validating against \(schema.displayName)")
+                fail(
+                    RegisterFileError(
+                        location: SourceLocation(file: displayName), message: "libxml2 could not start validating against \(schema.displayName)"))
             }
         }
     }
@@ -381,17 +512,25 @@ final class XMLNodeStream {
     ///
     /// - Throws: ``RegisterFileError`` (or the chunk source's own error); the same again on later calls.
     func next() throws -> Node? {
-        if let failure { throw failure }
+        try capturingErrors { try nextNode() }
+    }
+
+    /// ``next()`` for a caller that already runs inside ``capturingErrors(_:)``.
+    func nextNode() throws -> Node? {
+        if alarm, let failure { throw failure }
         if finished { return nil }
         do {
-            return try capturingErrors { try advance() }
+            return try advance()
         } catch {
-            failure = error
+            fail(error)
             throw error
         }
     }
 
-    private var capturing = false
+    private func fail(_ error: any Error) {
+        failure = error
+        alarm = true
+    }
 
     /// Runs `body` with libxml2's errors routed to this stream: a caller that reads many nodes in a
     /// row installs the handler once for all of them instead of once per node.
@@ -402,15 +541,27 @@ final class XMLNodeStream {
         return try capture.run(body)
     }
 
+    /// The spelling of a name.
+    func string(_ name: XMLName) -> String {
+        guard let pointer = name.pointer else { return "" }
+        let slot = Int(truncatingIfNeeded: UInt(bitPattern: pointer) >> 3) & (recentNames.count - 1)
+        if recentNames[slot].key == name { return recentNames[slot].name }
+        let made: String
+        if let known = names[name] {
+            made = known
+        } else {
+            made = Self.string(pointer)
+            if names.count < 4096 { names[name] = made }
+        }
+        recentNames[slot] = (name, made)
+        return made
+    }
+
     private var parserLine: Int? {
         guard let reader else { return nil }
         let line = Int(xmlTextReaderGetParserLineNumber(reader))
         return line > 0 ? line : nil
     }
-
-    /// The line of the `<` of the tag the parser has just read: its own line, minus the line feeds
-    /// inside the tag (the feeder counts them; the parser's counter stands at the tag's `>`).
-    private var tagLine: Int { max(1, (parserLine ?? 1) - feeder.newlinesSinceTagOpened) }
 
     private var parserColumn: Int? {
         guard let reader else { return nil }
@@ -423,27 +574,46 @@ final class XMLNodeStream {
         while true {
             let status = xmlTextReaderRead(reader)
             // A recoverable libxml2 error (level ERROR) does not stop it; a register must be clean, so stop here.
-            if let failure = feeder.failure { throw failure }
-            if let libxmlFailure { throw libxmlFailure }
-            if status < 0 {
-                throw RegisterFileError(location: here(), message: "libxml2 stopped reading the XML without giving a reason")
+            if alarm || feeder.failed {
+                if let failure = feeder.failure { throw failure }
+                if let libxmlFailure { throw libxmlFailure }
             }
-            if status == 0 {
+            if status != 1 {
+                if status < 0 {
+                    throw RegisterFileError(location: here(), message: "libxml2 stopped reading the XML without giving a reason")
+                }
                 finished = true
                 guard sawElement else {
                     throw RegisterFileError(location: here(), message: "the file holds no XML element; it is empty or not XML")
                 }
                 return nil
             }
+            // Text first, by the node's own type: the reader's type would also tell whitespace from
+            // text (walking up the tree for xml:space), which makes no difference here.
+            if let node = xmlTextReaderCurrentNode(reader), node.pointee.type == XML_TEXT_NODE {
+                // A text ends where the markup after it begins, and the reader hands it out only once that is read.
+                let endLine = feeder.scanner.next?.line ?? feeder.scanner.line
+                return .text(Self.bytes(xmlTextReaderConstValue(reader)), endLine: endLine)
+            }
             switch xmlTextReaderNodeType(reader) {
             case Int32(XML_READER_TYPE_ELEMENT.rawValue):
                 return try startTag(reader)
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
                 _ = openElements.popLast()
+                feeder.scanner.take(.end)
                 return .end
-            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
-                Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
-                return .text(Self.bytes(xmlTextReaderConstValue(reader)), endLine: tagLine)
+            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_WHITESPACE.rawValue),
+                Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
+                // A text ends where the markup after it begins, and the reader hands it out only once that is read.
+                let endLine = feeder.scanner.next?.line ?? feeder.scanner.line
+                return .text(Self.bytes(xmlTextReaderConstValue(reader)), endLine: endLine)
+            case Int32(XML_READER_TYPE_CDATA.rawValue):
+                let endLine = feeder.scanner.takeCDATA() ?? feeder.scanner.line
+                return .text(Self.bytes(xmlTextReaderConstValue(reader)), endLine: endLine)
+            case Int32(XML_READER_TYPE_COMMENT.rawValue):
+                feeder.scanner.take(.comment)
+            case Int32(XML_READER_TYPE_PROCESSING_INSTRUCTION.rawValue):
+                feeder.scanner.take(.instruction)
             case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue), Int32(XML_READER_TYPE_ENTITY.rawValue),
                 Int32(XML_READER_TYPE_END_ENTITY.rawValue), Int32(XML_READER_TYPE_NOTATION.rawValue):
                 // The prolog guard stops every DOCTYPE first; this is the second line of defence.
@@ -451,34 +621,37 @@ final class XMLNodeStream {
             case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
                 throw RegisterFileError(location: here(), message: Self.entityRefusal(Self.string(xmlTextReaderConstName(reader))))
             default:
-                continue  // comments, processing instructions
+                continue
             }
         }
     }
 
     private func startTag(_ reader: xmlTextReaderPtr) throws -> Node {
-        let line = tagLine
-        let name = interned(xmlTextReaderConstName(reader))
+        let line = feeder.scanner.takeElement()?.line ?? parserLine ?? 1
+        let name = XMLName(pointer: xmlTextReaderConstName(reader))
         let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
-        var attributes: [Attribute] = []
+        var hasAttributes = false
         if xmlTextReaderHasAttributes(reader) == 1 {
+            attributes.removeAll()
             defer { xmlTextReaderMoveToElement(reader) }
             while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-                let attributeName = interned(xmlTextReaderConstName(reader))
+                let key = XMLName(pointer: xmlTextReaderConstName(reader))
+                let attributeName = string(key)
                 // Namespace declarations are how names are spelled, not fields.
                 if attributeName == "xmlns" || attributeName.hasPrefix("xmlns:") { continue }
                 let value = Self.string(xmlTextReaderConstValue(reader))
                 guard value.utf8.count <= limits.maxFieldBytes else {
                     throw RegisterFileError(
                         location: SourceLocation(file: displayName, line: line),
-                        message: "attribute \(attributeName) of <\(name)> is longer than \(limits.maxFieldBytes) bytes, the limit for one field")
+                        message: "attribute \(attributeName) of <\(string(name))> is longer than \(limits.maxFieldBytes) bytes, the limit for one field")
                 }
-                attributes.append(Attribute(name: attributeName, value: value))
+                attributes.append(Attribute(name: attributeName, value: value, key: key))
             }
+            hasAttributes = !attributes.isEmpty
         }
         sawElement = true
         if !isEmpty { openElements.append((name, line)) }
-        return .start(name: name, attributes: attributes, isEmpty: isEmpty, line: line)
+        return .start(name: name, hasAttributes: hasAttributes, isEmpty: isEmpty, line: line)
     }
 
     /// Where the parser is now.
@@ -501,6 +674,7 @@ final class XMLNodeStream {
         // Translated now, while the open elements and the end-of-input flag say what they did when it
         // happened; libxml2 may read on after an error, but it gets no more bytes.
         libxmlFailure = translated(error)
+        alarm = true
         feeder.stop()
     }
 
@@ -523,10 +697,10 @@ final class XMLNodeStream {
         }
         if error.message.hasSuffix("huge text node"), let open = openElements.last {
             // Without XML_PARSE_HUGE libxml2 stops one text at 10,000,000 bytes, before the reader can see it.
-            return "the text of <\(open.name)> (line \(open.line)) is longer than 10000000 bytes, libxml2's limit for one text"
+            return "the text of <\(string(open.name))> (line \(open.line)) is longer than 10000000 bytes, libxml2's limit for one text"
         }
         if feeder.reachedEnd, Self.endOfInputCodes.contains(error.code), let open = openElements.last {
-            return "the file ends before <\(open.name)> (line \(open.line)) is closed; it looks cut short"
+            return "the file ends before <\(string(open.name))> (line \(open.line)) is closed; it looks cut short"
         }
         if !sawElement && (feeder.reachedEnd || error.code == Int32(XML_ERR_DOCUMENT_EMPTY.rawValue)) {
             return "the file holds no XML element; it is empty or not XML"
@@ -554,18 +728,6 @@ final class XMLNodeStream {
         return UnsafeBufferPointer(start: text, count: Int(xmlStrlen(text)))
     }
 
-    /// Names come from libxml2's dictionary, one pointer per distinct name for the reader's life:
-    /// each is made into a String once.
-    private var names: [UnsafePointer<xmlChar>: String] = [:]
-
-    private func interned(_ text: UnsafePointer<xmlChar>?) -> String {
-        guard let text else { return "" }
-        if let known = names[text] { return known }
-        let made = Self.string(text)
-        if names.count < 4096 { names[text] = made }
-        return made
-    }
-
     private static func string(_ text: UnsafePointer<xmlChar>?) -> String {
         guard let text else { return "" }
         return String(decoding: UnsafeBufferPointer(start: text, count: Int(xmlStrlen(text))), as: UTF8.self)
@@ -574,37 +736,48 @@ final class XMLNodeStream {
 
 // MARK: - Feeding libxml2
 
-/// Hands libxml2 the document from a chunk source, at most one tag per read, guarding the prolog.
+/// Hands libxml2 the document from a chunk source in pieces that end where they must, guarding the prolog.
 ///
-/// Each piece ends just after a `>` (or earlier) and is shorter than the 512-byte block the text
-/// reader parses at a time, so the reader parses each piece on its own, and asks for the next only
-/// when it has no finished node left: the parser's line then is the line of the node just returned.
-/// `>` is a safe place to cut in the encodings the guard lets through (in GB18030 and GBK it is
-/// never part of a multi-byte character).
+/// xmlTextReader hands the parser what it reads in blocks of 512 bytes, one `xmlParseChunk` call
+/// per block, and asks for more only when it has no finished node left; when a block holds a
+/// well-formedness error, it stops there and never returns the nodes that block had already built.
+/// So a piece is at most 511 bytes (one block), and it ends just after the markup that completes a
+/// record, or that makes a node the record reader may refuse available (`XMLMarkupScanner` says
+/// where): the records before an error are returned first, and errors come in document order. A
+/// piece also ends where a source chunk does, as it always has (where libxml2 stops a text that is
+/// too long depends on where its pieces end). Every byte goes through the markup scanner (lines,
+/// markup, depth) and, until the root element begins, the prolog guard.
 final class XMLByteFeeder {
     /// The largest piece: under xmlTextReader's 512-byte parsing block.
     static let largestPiece = 511
 
     private let source: XMLRecordReader.ChunkSource
     private let displayName: String
-    private var chunk: [UInt8] = []
-    private var offset = 0
-    private var prologGuard: XMLPrologGuard? = XMLPrologGuard()
 
+    // Touched for every piece and (the scanner) every node, from one thread, by accesses that never
+    // overlap: no runtime exclusivity checks.
+    @exclusivity(unchecked) private var chunk: [UInt8] = []
+    @exclusivity(unchecked) private var offset = 0
+    @exclusivity(unchecked) private var prologGuard: XMLPrologGuard? = XMLPrologGuard()
+    /// Markup, lines and depth of everything handed to libxml2 so far.
+    let scanner: XMLMarkupScanner
     /// True once the source has said the document is over (and libxml2 has been told).
-    private(set) var reachedEnd = false
+    @exclusivity(unchecked) private(set) var reachedEnd = false
     /// What stopped the input: the source's own error, or a refusal by the prolog guard.
-    private(set) var failure: (any Error)?
+    @exclusivity(unchecked) private(set) var failure: (any Error)? {
+        didSet { failed = failure != nil }
+    }
+    /// True once ``failure`` is set.
+    @exclusivity(unchecked) private(set) var failed = false
     /// Bytes handed to libxml2 so far.
-    private(set) var bytesHanded = 0
-    /// Line feeds handed to libxml2 since the last `<`: for a start tag whose `>` ended the latest
-    /// piece, how many lines above the parser's line the tag began.
-    private(set) var newlinesSinceTagOpened = 0
-    private var stopped = false
+    @exclusivity(unchecked) private(set) var bytesHanded = 0
+    @exclusivity(unchecked) private var stopped = false
 
-    init(source: @escaping XMLRecordReader.ChunkSource, displayName: String) {
+    /// Feeds from `source`; `refusals` are the record reader's (nil when only validating).
+    init(source: @escaping XMLRecordReader.ChunkSource, displayName: String, refusals: XMLMarkupScanner.Refusals?) {
         self.source = source
         self.displayName = displayName
+        self.scanner = XMLMarkupScanner(refusals: refusals)
     }
 
     /// Hands libxml2 nothing more: the read has failed, and the rest of the file is not worth reading.
@@ -612,7 +785,7 @@ final class XMLByteFeeder {
 
     /// libxml2's read callback: copies the next piece into `buffer`; 0 at the end, -1 to stop.
     func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int32 {
-        guard failure == nil, !stopped else { return -1 }
+        guard !failed, !stopped else { return -1 }
         while offset >= chunk.count {
             if reachedEnd { return 0 }
             do {
@@ -629,59 +802,38 @@ final class XMLByteFeeder {
                 return -1
             }
         }
-        let available = min(capacity, Self.largestPiece, chunk.count - offset)
         let start = offset
+        let available = min(capacity, Self.largestPiece, chunk.count - start)
         let count: Int = chunk.withUnsafeBufferPointer { whole in
             guard let base = whole.baseAddress, available > 0 else { return 0 }
             let piece = base + start
-            var count = available
-            if let closing = memchr(piece, Int32(UInt8(ascii: ">")), available) {
-                count = UnsafeRawPointer(closing) - UnsafeRawPointer(piece) + 1
-            }
-            // The tag's `<` is near the end of the piece; look back for it.
-            var opening = count - 1
-            while opening >= 0, piece[opening] != UInt8(ascii: "<") { opening -= 1 }
-            if opening >= 0 {
-                newlinesSinceTagOpened = Self.lineFeeds(in: piece + opening, count: count - opening)
-            } else {
-                newlinesSinceTagOpened += Self.lineFeeds(in: piece, count: count)
-            }
+            let count = scanner.scan(piece, count: available).scanned
             UnsafeMutableRawPointer(buffer).copyMemory(from: piece, byteCount: count)
             return count
         }
-        if prologGuard != nil {
-            scan: for index in start..<(start + count) {
-                switch prologGuard?.inspect(chunk[index]) {
-                case .refused(let line, let column, let message)?:
-                    failure = RegisterFileError(location: SourceLocation(file: displayName, line: line, column: column), message: message)
-                    return -1
-                case .passed?:
-                    prologGuard = nil
-                    break scan
-                default:
-                    continue
-                }
-            }
+        if prologGuard != nil, let refusal = guardProlog(start..<(start + count)) {
+            failure = refusal
+            return -1
         }
         offset += count
         bytesHanded += count
         return Int32(count)
     }
-}
 
-extension XMLByteFeeder {
-    /// The number of line feeds in `count` bytes from `start`.
-    fileprivate static func lineFeeds(in start: UnsafePointer<UInt8>, count: Int) -> Int {
-        var found = 0
-        var cursor = UnsafeRawPointer(start)
-        var remaining = count
-        while remaining > 0, let hit = memchr(cursor, 0x0A, remaining) {
-            found += 1
-            let step = UnsafeRawPointer(hit) - cursor + 1
-            cursor += step
-            remaining -= step
+    /// Runs the prolog guard over bytes of the current chunk until it passes; the refusal, if any.
+    private func guardProlog(_ range: Range<Int>) -> RegisterFileError? {
+        for index in range {
+            switch prologGuard?.inspect(chunk[index]) {
+            case .refused(let line, let column, let message)?:
+                return RegisterFileError(location: SourceLocation(file: displayName, line: line, column: column), message: message)
+            case .passed?:
+                prologGuard = nil
+                return nil
+            default:
+                continue
+            }
         }
-        return found
+        return nil
     }
 }
 

@@ -101,7 +101,7 @@ public enum XMLSchemaValidator {
     }
 
     private static func validate(chunks: @escaping XMLRecordReader.ChunkSource, displayName: String, against schema: XMLSchema) throws -> [Diagnostic] {
-        let stream = XMLNodeStream(chunks: chunks, displayName: displayName, limits: XMLReaderLimits(), schema: schema)
+        let stream = XMLNodeStream(chunks: chunks, displayName: displayName, recordName: nil, limits: XMLReaderLimits(), schema: schema)
         while try stream.next() != nil {}
         return stream.diagnostics
     }
