@@ -26,8 +26,12 @@
 // would not hold (UTF-16, UTF-32, EBCDIC, or a declaration naming anything but a few ASCII-compatible
 // encodings) are refused likewise. Without a DOCTYPE, a reference to any entity but the five
 // predefined ones is an undeclared-entity error. The reader also refuses DOCTYPE and entity nodes
-// itself, should one ever get past the guard, and the parser runs with `XML_PARSE_NONET` only: no
-// entity substitution, no DTD loading, no DTD default attributes, no `XML_PARSE_HUGE`.
+// itself, should one ever get past the guard, and the parser runs with `XML_PARSE_NONET` and no other
+// security-relevant option: no entity substitution, no DTD loading, no DTD default attributes, no
+// `XML_PARSE_HUGE`. (`XML_PARSE_NOBLANKS` and `XML_PARSE_COMPACT` only save work: the whitespace
+// between elements is never made into nodes, which is about a quarter of a register's nodes, and
+// short texts are kept inside their node. Whitespace is never data here: a field's text is trimmed,
+// and text outside a field is an error only when it is not whitespace.)
 
 public import Pipeline
 internal import CLibXML2
@@ -106,8 +110,8 @@ public struct XMLReaderLimits: Sendable, Hashable {
 /// maps aliases and reports unknown names); an element nested inside a field, an unexpected element
 /// among the records, or text outside a field is a file-level error.
 ///
-/// Security: libxml2's `xmlTextReader` runs with `XML_PARSE_NONET` only (no entity substitution,
-/// DTD loading, DTD default attributes or `XML_PARSE_HUGE`). Any DOCTYPE is refused before libxml2
+/// Security: libxml2's `xmlTextReader` runs with `XML_PARSE_NONET` (no entity substitution,
+/// DTD loading, DTD default attributes or `XML_PARSE_HUGE`; `NOBLANKS` and `COMPACT` only save work). Any DOCTYPE is refused before libxml2
 /// reads it, since a DOCTYPE is where entities are declared (XXE, billion laughs); a reference to
 /// an entity other than `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` is refused; nothing outside the
 /// file is read. Only ASCII-compatible encodings are read: UTF-8, or GB18030 (GBK, GB2312) named by
@@ -486,8 +490,9 @@ final class XMLNodeStream {
                     return Unmanaged<XMLByteFeeder>.fromOpaque(context).takeUnretainedValue()
                         .read(into: buffer, capacity: Int(length))
                 }, nil, feederContext, displayName, nil,
-                // Nothing else: no NOENT, DTDLOAD, DTDATTR or HUGE. Entities stay unexpanded, nothing external is read.
-                Int32(XML_PARSE_NONET.rawValue))
+                // No NOENT, DTDLOAD, DTDATTR or HUGE: entities stay unexpanded, nothing external is read.
+                // NOBLANKS and COMPACT: no nodes for the whitespace between elements, short texts inline.
+                Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_COMPACT.rawValue))
         }
         guard let created else {
             fail(RegisterFileError(location: SourceLocation(file: displayName), message: "libxml2 could not start reading the file (out of memory?)"))
