@@ -204,7 +204,7 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
         let first = try RunLock.acquire(path: folder.path("s.lock"))
-        #expect(throws: RunLockHeld(path: folder.path("s.lock"), holder: getpid())) { try RunLock.acquire(path: folder.path("s.lock")) }
+        #expect(throws: RunLockHeld(path: folder.path("s.lock"), holder: getpid(), command: "run")) { try RunLock.acquire(path: folder.path("s.lock")) }
         withExtendedLifetime(first) {}
     }
 
