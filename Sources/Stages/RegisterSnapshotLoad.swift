@@ -120,8 +120,55 @@ struct USCCKeyTable {
         var fresh: [USCCKey] = []
         for slot in loadedCount..<count where lines[slot] > 0 { fresh.append(key(slot)) }
         self = USCCKeyTable(expected: 0)
-        fresh.sort { ($0.high, $0.low) < ($1.high, $1.low) }
+        USCCKey.sort(&fresh)
         return fresh
+    }
+}
+
+extension USCCKey {
+    /// Sorts keys by (high, low), which is the order of their text: a least-significant-digit radix
+    /// sort over 16-bit digits that skips a digit every key shares. A million keys take a few
+    /// hundredths of a second, against about 0.2 s for the comparison sort; the import waits for
+    /// this at its end.
+    static func sort(_ keys: inout [USCCKey]) {
+        let count = keys.count
+        guard count > 1 else { return }
+        var other = [USCCKey](repeating: USCCKey(high: 0, low: 0), count: count)
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        for pass in 0..<8 {
+            let shift = UInt64((pass % 4) * 16)
+            let inHigh = pass >= 4
+            @inline(__always) func digit(_ key: USCCKey) -> Int {
+                Int(truncatingIfNeeded: ((inHigh ? key.high : key.low) >> shift) & 0xFFFF)
+            }
+            let shared: Bool = keys.withUnsafeBufferPointer { source in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for index in counts.indices { counts[index] = 0 }
+                    for key in source { counts[digit(key)] += 1 }
+                    if counts[digit(source[0])] == source.count { return true }
+                    var total = 0
+                    for index in counts.indices {
+                        let here = counts[index]
+                        counts[index] = total
+                        total += here
+                    }
+                    return false
+                }
+            }
+            if shared { continue }
+            keys.withUnsafeBufferPointer { source in
+                other.withUnsafeMutableBufferPointer { target in
+                    counts.withUnsafeMutableBufferPointer { next in
+                        for key in source {
+                            let place = digit(key)
+                            target[next[place]] = key
+                            next[place] += 1
+                        }
+                    }
+                }
+            }
+            swap(&keys, &other)
+        }
     }
 }
 

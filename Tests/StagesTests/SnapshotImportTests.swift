@@ -226,6 +226,33 @@ func importFile(
         #expect(firstSeen.filter { $0 == 2 }.count == 77)
     }
 
+    @Test func newKeysAreSortedInTheOrderOfTheirText() throws {
+        var generator = SplitMix64(seed: 20_241_124)
+        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY".utf8)
+        var texts: [String] = []
+        for _ in 0..<20_000 {
+            let bytes = (0..<18).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            texts.append(String(decoding: bytes, as: UTF8.self))
+        }
+        texts += ["000000000000000000", "YYYYYYYYYYYYYYYYYY", texts[7]]  // the extremes, and a repeat
+        var keys = texts.compactMap { USCCKey($0) }
+        #expect(keys.count == texts.count)
+        // Keys that do not pack set the top bit of `high`: they sort after every code.
+        keys += [USCCKey(fallback: "not a code"), USCCKey(fallback: "另一个")]
+        var expected = keys
+        expected.sort { ($0.high, $0.low) < ($1.high, $1.low) }
+        USCCKey.sort(&keys)
+        #expect(keys == expected)
+        #expect(keys.prefix(texts.count).map { key in
+            var bytes = [UInt8](repeating: 0, count: 18)
+            bytes.withUnsafeMutableBufferPointer { key.write(to: $0) }
+            return String(decoding: bytes, as: UTF8.self)
+        } == texts.sorted())
+        var empty: [USCCKey] = []
+        USCCKey.sort(&empty)
+        #expect(empty.isEmpty)
+    }
+
     @Test func theWritebackHintIsOnlyForFilesAndChangesNothing() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
