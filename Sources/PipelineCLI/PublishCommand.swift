@@ -1,6 +1,6 @@
-public import ArgumentParser
+internal import ArgumentParser
 import Foundation
-public import Stages
+internal import Stages
 
 /// `suiji publish [--out DIR] [--dry-run] [--json]`.
 struct PublishCommand: ParsableCommand {

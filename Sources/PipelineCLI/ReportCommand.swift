@@ -1,7 +1,7 @@
-public import ArgumentParser
+internal import ArgumentParser
 import Foundation
 import Pipeline
-public import Stages
+internal import Stages
 
 /// `suiji report [--today DATE] [--json]`.
 struct ReportCommand: ParsableCommand {

@@ -1,6 +1,6 @@
-public import ArgumentParser
+internal import ArgumentParser
 import Foundation
-public import Stages
+internal import Stages
 
 /// `suiji results`: inspection results.
 struct ResultsCommand: ParsableCommand {

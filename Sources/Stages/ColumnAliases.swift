@@ -1,5 +1,5 @@
 internal import Foundation
-public import Pipeline
+internal import Pipeline
 
 /// Header aliases kept as data: canonical column name to the spellings found in real files.
 public struct ColumnAliases: Sendable, Hashable {

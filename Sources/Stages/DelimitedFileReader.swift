@@ -2,7 +2,7 @@ internal import Foundation
 #if canImport(Glibc)
 internal import Glibc
 #endif
-public import Pipeline
+internal import Pipeline
 
 /// Streams the records of a CSV or TSV file in any supported encoding, in bounded memory.
 ///

@@ -440,7 +440,7 @@ public struct DrawStore {
                     let committedHash = try Self.currentCommitmentHash(db, planID: planID, group: group.key, round: round.number)
                     // One decode per round: the drawn commitment if drawn, else the current one.
                     let shownHash = entry?.commitment ?? committedHash
-                    let commitment = try shownHash.flatMap { try? storedCommitment(db, hash: $0, group: group.key, round: round.number) }
+                    let commitment = shownHash.flatMap { try? storedCommitment(db, hash: $0, group: group.key, round: round.number) }
                     var summary = DrawOverview.RoundSummary(group: group.key, round: round.number, start: round.start.description, end: round.end.description,
                                                             tasks: group.taskSeqs, matters: group.tasks.flatMap(\.matters))
                     summary.status = entry != nil ? "drawn" : (committedHash != nil ? "prepared" : "not prepared")

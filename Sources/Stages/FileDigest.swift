@@ -2,7 +2,7 @@ internal import Foundation
 #if canImport(Glibc)
 internal import Glibc
 #endif
-public import Pipeline
+internal import Pipeline
 
 /// The SHA-256 and size of a file, read in chunks (never the whole file at once).
 public struct FileDigest: Sendable, Hashable {

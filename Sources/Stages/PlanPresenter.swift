@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 public import Pipeline
 
 /// Renders a plan for `suiji plan show`: a readable table, or JSON.

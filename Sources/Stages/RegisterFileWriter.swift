@@ -42,7 +42,7 @@ public enum RegisterFileWriter {
         _ generator: RegisterGenerator, layout: RegisterFileLayout, to path: String, sidecarPath: String? = nil
     ) throws -> [SidecarEntry] {
         guard let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)
         }() else {
             throw MalformedFileError(location: SourceLocation(file: path), message: "cannot create the file")

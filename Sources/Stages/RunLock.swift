@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Another process holds the store's lock.
 public struct RunLockHeld: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 public import Pipeline
 
 // The scope map in force: the operator's file named by `[draw] scope_map` (resolved against the

@@ -1,6 +1,6 @@
 public import Foundation
 internal import GRDB
-public import Pipeline
+internal import Pipeline
 
 /// How a command opens the store.
 public enum StoreAccess: Sendable, Hashable {

@@ -152,7 +152,7 @@ public struct TextDecoder {
         let start = output.count
         do {
             try validator.validate(bytes, into: &output, atEnd: atEnd)
-        } catch let failure as UTF8Validator.Failure {
+        } catch let failure {
             let badOffset = offset + failure.position - validator.carryCountAtStart
             let linesBefore = output[start...].prefix(failure.validBytes).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             throw DecodingError(

@@ -123,7 +123,7 @@ func folderSnapshot(_ path: String) throws -> [String: [UInt8]] {
     while let name = enumerator.nextObject() as? String {
         var isDirectory: ObjCBool = false
         let full = path + "/" + name
-        FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
         snapshot[name] = isDirectory.boolValue ? [] : try fileBytes(full)
     }
     return snapshot
