@@ -14,6 +14,9 @@
 extern "C" {
 #endif
 
+/// The 64 SHA-256 round constants K0…K63 (FIPS 180-4 §4.2.2).
+extern const uint32_t suiji_sha256_k[64];
+
 /// 1 when this CPU has the SHA extensions with SSSE3 and SSE4.1 (x86-64 only), else 0.
 int suiji_sha256_hw_available(void);
 
