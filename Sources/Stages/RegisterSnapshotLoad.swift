@@ -696,21 +696,17 @@ extension RegisterAdapter {
         var start = 0
         while start < keys.count {
             let group = keys[start..<min(start + Self.entitiesPerInsert, keys.count)]
-            let statement = group.count == Self.entitiesPerInsert ? insertEntities : insertEntity
+            // A full group in one statement; the last, short one a key at a time.
+            let (statement, perRun) = group.count == Self.entitiesPerInsert ? (insertEntities, group.count) : (insertEntity, 1)
             try text.withUnsafeMutableBufferPointer { buffer in
                 for (slot, key) in group.enumerated() {
                     let place = UnsafeMutableBufferPointer(rebasing: buffer[(slot * 18)..<(slot * 18 + 18)])
                     key.write(to: place)
-                    if statement === insertEntity {
-                        statement.bind(utf8: UnsafeBufferPointer(place), at: 1)
-                        statement.bind(importID, at: 2)
-                        try statement.run()
-                    } else {
-                        statement.bind(utf8: UnsafeBufferPointer(place), at: Int32(slot) * 2 + 1)
-                        statement.bind(importID, at: Int32(slot) * 2 + 2)
-                    }
+                    let parameter = Int32(slot % perRun) * 2
+                    statement.bind(utf8: UnsafeBufferPointer(place), at: parameter + 1)
+                    statement.bind(importID, at: parameter + 2)
+                    if (slot + 1) % perRun == 0 { try statement.run() }
                 }
-                if statement !== insertEntity { try statement.run() }
             }
             start += group.count
         }

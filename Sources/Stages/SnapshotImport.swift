@@ -337,10 +337,10 @@ public struct SnapshotImporter {
             try runRegister(&adapter, stream: stream, request: request, byteCount: byteCount, db: db, write: write, report: &report)
         case .inspectors:
             var adapter = InspectorAdapter(departmentID: departmentID ?? 0, importID: importID)
-            try run(&adapter, stream: stream, request: request, byteCount: byteCount, db: db, write: write, report: &report)
+            try run(&adapter, stream: stream, request: request, db: db, write: write, report: &report)
         case .avoidance:
             var adapter = AvoidanceAdapter(importID: importID)
-            try run(&adapter, stream: stream, request: request, byteCount: byteCount, db: db, write: write, report: &report)
+            try run(&adapter, stream: stream, request: request, db: db, write: write, report: &report)
         }
         let sha256 = try digest().sha256
         report.sha256 = sha256
@@ -381,13 +381,24 @@ public struct SnapshotImporter {
     }
 
     private func run<Adapter: SnapshotAdapter>(
-        _ adapter: inout Adapter, stream: any TabularStream, request: SnapshotImportRequest, byteCount: Int, db: Database, write: Bool,
+        _ adapter: inout Adapter, stream: any TabularStream, request: SnapshotImportRequest, db: Database, write: Bool,
         report: inout SnapshotImportReport
     ) throws {
-        // A larger page cache while the import runs: index pages touched in USCC order stay in memory.
+        try Self.withImportCache(db) { try runRows(&adapter, stream: stream, request: request, db: db, write: write, report: &report) }
+    }
+
+    /// Runs `body` with SQLite's larger import page cache, restoring the connection's own afterwards.
+    private static func withImportCache(_ db: Database, _ body: () throws -> Void) throws {
         let previousCacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-        try db.execute(sql: "PRAGMA cache_size = \(-Self.importCacheKiB)")
+        try db.execute(sql: "PRAGMA cache_size = \(-importCacheKiB)")
         defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCacheSize)") }
+        try body()
+    }
+
+    private func runRows<Adapter: SnapshotAdapter>(
+        _ adapter: inout Adapter, stream: any TabularStream, request: SnapshotImportRequest, db: Database, write: Bool,
+        report: inout SnapshotImportReport
+    ) throws {
         var current = try adapter.loadCurrent(db)
         report.previousCount = current.count
         if write { try adapter.prepare(db) }
@@ -488,9 +499,15 @@ public struct SnapshotImporter {
         _ adapter: inout RegisterAdapter, stream: any TabularStream, request: SnapshotImportRequest, byteCount: Int, db: Database, write: Bool,
         report: inout SnapshotImportReport
     ) throws {
-        let previousCacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-        try db.execute(sql: "PRAGMA cache_size = \(-Self.importCacheKiB)")
-        defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCacheSize)") }
+        try Self.withImportCache(db) {
+            try runRegisterRows(&adapter, stream: stream, request: request, byteCount: byteCount, db: db, write: write, report: &report)
+        }
+    }
+
+    private func runRegisterRows(
+        _ adapter: inout RegisterAdapter, stream: any TabularStream, request: SnapshotImportRequest, byteCount: Int, db: Database, write: Bool,
+        report: inout SnapshotImportReport
+    ) throws {
         // About 230 bytes a CSV row and 600 an XML record: the table is sized once, without a doubled peak.
         let bytesPerRow = (request.format ?? InputFormat.guess(path: request.path)) == .xml ? 600 : 200
         let table = try adapter.loadTable(db, expectedRows: byteCount / bytesPerRow)
