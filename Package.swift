@@ -7,6 +7,13 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The rooms (subfolders by stage) of the two library targets; each opens with a README.md saying what lives there.
+let pipelineRooms = ["Basics", "Calendar", "Draw", "Generation", "Plan", "Publication", "Registers", "Results"]
+let stagesRooms = ["Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Plan", "Publication", "Store"]
+
+/// The rooms' README files, which are documentation, not sources.
+func roomNotes(_ rooms: [String]) -> [String] { rooms.map { "\($0)/README.md" } }
+
 let package = Package(
     name: "suiji",
     platforms: [.macOS(.v14)],
@@ -32,6 +39,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: ["CSHA256"],
+            exclude: roomNotes(pipelineRooms),
             swiftSettings: strictSettings
         ),
         .target(
@@ -44,6 +52,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
+            exclude: roomNotes(stagesRooms),
             resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),

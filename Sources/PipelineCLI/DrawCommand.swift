@@ -8,8 +8,10 @@ import Stages
 struct DrawCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "draw", abstract: "Prepare, run, verify and show the random draw of objects and inspectors.",
-        subcommands: [DrawTickets.self, DrawPrepare.self, DrawRun.self, DrawVerifyLedger.self, DrawExport.self, DrawVerify.self,
-                      DrawShow.self, DrawCoverage.self, DrawBench.self])
+        subcommands: [
+            DrawTickets.self, DrawPrepare.self, DrawRun.self, DrawVerifyLedger.self, DrawExport.self, DrawVerify.self,
+            DrawShow.self, DrawCoverage.self, DrawBench.self,
+        ])
 }
 
 /// Options that select the plan and its groups.
@@ -78,7 +80,8 @@ struct DrawTickets: ParsableCommand {
 /// `suiji draw prepare [--task SEQ…|--all] [--round N]`.
 struct DrawPrepare: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "prepare", abstract: "Freeze the inputs of each group's next round and print the commitments to publish before the seed.")
+        commandName: "prepare",
+        abstract: "Freeze the inputs of each group's next round and print the commitments to publish before the seed.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var selection: DrawSelection
@@ -89,7 +92,8 @@ struct DrawPrepare: ParsableCommand {
     func run() throws {
         try withDrawStore(global, access: .readWrite) { draw, configuration in
             let (plan, id) = try draw.plan(year: selection.year, region: selection.region, configuration: configuration)
-            let made = try draw.prepare(plan: plan, planID: id, tasks: selection.selectedTasks, round: selection.round, allowPartialTeams: allowPartialTeams)
+            let made = try draw.prepare(
+                plan: plan, planID: id, tasks: selection.selectedTasks, round: selection.round, allowPartialTeams: allowPartialTeams)
             if made.isEmpty { print("nothing to prepare: every round of the selected groups is drawn") }
             for p in made {
                 print(p.summary)
@@ -125,12 +129,15 @@ struct DrawRun: ParsableCommand {
     func run() throws {
         try withDrawStore(global, access: .readWrite) { draw, configuration in
             let (plan, id) = try draw.plan(year: selection.year, region: selection.region, configuration: configuration)
-            let done = try draw.run(plan: plan, planID: id, seed: seed, tasks: selection.selectedTasks, round: selection.round,
-                                    reason: reason, allowPartialTeams: allowPartialTeams)
+            let done = try draw.run(
+                plan: plan, planID: id, seed: seed, tasks: selection.selectedTasks, round: selection.round,
+                reason: reason, allowPartialTeams: allowPartialTeams)
             for d in done {
                 print(d.summary)
                 for t in d.bundle.shortTeams ?? [] {
-                    printError("warning: \(d.entry.group) round \(d.entry.round): \(t.department) is \(t.shortfall) inspector(s) short for \(t.uscc) (\(t.matched) of \(t.needed))")
+                    printError(
+                        "warning: \(d.entry.group) round \(d.entry.round): \(t.department) is \(t.shortfall) inspector(s) short for \(t.uscc) (\(t.matched) of \(t.needed))"
+                    )
                 }
             }
         }
@@ -243,7 +250,9 @@ struct DrawShow: ParsableCommand {
                 let overview = try draw.summaries(plan: plan, planID: id)
                 print(json ? String(decoding: try encoder.encode(overview), as: UTF8.self) : overview.text)
                 for r in overview.rounds where r.status == "drawn" && r.belowRequiredRate {
-                    printError("warning: \(r.group) round \(r.round): risk classification applied to \(String(format: "%.1f%%", (r.applicationRate ?? 0) * 100)) of drawn objects, below the required 95%")
+                    printError(
+                        "warning: \(r.group) round \(r.round): risk classification applied to \(String(format: "%.1f%%", (r.applicationRate ?? 0) * 100)) of drawn objects, below the required 95%"
+                    )
                 }
             }
         }
@@ -296,9 +305,11 @@ struct DrawBench: ParsableCommand {
 
     func run() throws {
         var diagnostics = DiagnosticCollector()
-        let plan = try PlanReader().run(PlanSource(path: FixtureFiles.yuanpingPlan.path, year: 2024, region: "140981"), diagnostics: &diagnostics)
-        let report = try DrawBenchmark.run(plan: plan, scopeMap: try BundledScopeMap.load(), entities: entities, objects: objects,
-                                           inspectors: inspectors, departments: departments, cooperators: cooperators)
+        let plan = try PlanReader().run(
+            PlanSource(path: FixtureFiles.yuanpingPlan.path, year: 2024, region: "140981"), diagnostics: &diagnostics)
+        let report = try DrawBenchmark.run(
+            plan: plan, scopeMap: try BundledScopeMap.load(), entities: entities, objects: objects,
+            inspectors: inspectors, departments: departments, cooperators: cooperators)
         print(report)
     }
 }

@@ -39,7 +39,7 @@ struct PlanImport: ParsableCommand {
         let store = try openStore(global.storePath(configuration), command: "plan import")
         let report = try PlanImportJob(store: store).run(
             PlanSource(path: file, year: year ?? configuration.year, region: region ?? configuration.region, encoding: encoding))
-        report.diagnostics.forEach { printError($0.description) }
+        for diagnostic in report.diagnostics { printError(diagnostic.description) }
         if let outcome = report.outcome { print(outcome) }
         try finish(with: report.status)
     }

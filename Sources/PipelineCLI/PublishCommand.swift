@@ -8,10 +8,10 @@ struct PublishCommand: ParsableCommand {
         commandName: "publish",
         abstract: "Write the GSXT payloads of results not yet published or changed since, and record them in the publication ledger.",
         discussion: """
-        With --dry-run nothing is written: the diff against the publication ledger is printed (records to add,
-        to change with their field differences, to withdraw) and the exit code is 0 if nothing would change,
-        2 if something would, 1 on error.
-        """)
+            With --dry-run nothing is written: the diff against the publication ledger is printed (records to add,
+            to change with their field differences, to withdraw) and the exit code is 0 if nothing would change,
+            2 if something would, 1 on error.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -31,7 +31,7 @@ struct PublishCommand: ParsableCommand {
             let request = PublishRequest(
                 outDirectory: out ?? configuration.resolvedPath(\.paths.outbox), formats: configuration.publish.formats, dryRun: dryRun)
             let report = try Publisher(store: store).run(request)
-            report.diagnostics.forEach { printError($0.description) }
+            for diagnostic in report.diagnostics { printError(diagnostic.description) }
             print(json ? try report.json() : report.text)
             try finish(with: report.status)
         } catch let error as PublicationError {

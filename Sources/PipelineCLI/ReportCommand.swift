@@ -39,7 +39,7 @@ struct ReportCommand: ParsableCommand {
             let calendar = try CalendarLoader.load(operatorPath: configuration.resolvedCalendarPath)
             let store = try Store(path: global.storePath(configuration), access: .readOnly)
             let report = try DeadlineReporter(store: store, calendar: calendar).run(today: day)
-            report.diagnostics.forEach { printError($0.description) }
+            for diagnostic in report.diagnostics { printError(diagnostic.description) }
             print(json ? try report.json() : report.text)
         } catch let error as PublicationError {
             printError(error.description)

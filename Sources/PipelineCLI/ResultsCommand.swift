@@ -34,7 +34,7 @@ struct ResultsImport: ParsableCommand {
             printError(error.description)
             throw ExitCode(ExitStatus.failure.rawValue)
         }
-        report.diagnostics.forEach { printError($0.description) }
+        for diagnostic in report.diagnostics { printError(diagnostic.description) }
         print(report.summary)
         try finish(with: report.status)
     }

@@ -10,11 +10,11 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "The nightly job: lock, import the inbox, prepare commitments, draw, publish, report.",
         discussion: """
-        Paths in the configuration are relative to its folder. The report goes to reports/<date>/run.json
-        and run.txt; a summary line goes to standard output, log lines to standard error.
-        Exit 0 all went well; 65 some input was rejected or a draw was blocked; 1 a stage failed;
-        75 another run holds the lock (nothing was done).
-        """)
+            Paths in the configuration are relative to its folder. The report goes to reports/<date>/run.json
+            and run.txt; a summary line goes to standard output, log lines to standard error.
+            Exit 0 all went well; 65 some input was rejected or a draw was blocked; 1 a stage failed;
+            75 another run holds the lock (nothing was done).
+            """)
 
     @Option(help: "The configuration file (default: ./suiji.toml if present).")
     var config: String?
@@ -44,8 +44,9 @@ struct RunCommand: ParsableCommand {
         LoggingSystem.bootstrap { label in
             SuijiLogHandler(label: label, format: format, level: level, clock: clock, beforeWrite: { line.clear() })
         }
-        let run = NightlyRun(configuration: configuration, today: night, clock: clock, logger: Logger(label: "suiji.run"),
-                             progress: line.enabled ? { line.show($0) } : nil, checkpoint: FaultInjection.fromEnvironment())
+        let run = NightlyRun(
+            configuration: configuration, today: night, clock: clock, logger: Logger(label: "suiji.run"),
+            progress: line.enabled ? { line.show($0) } : nil, checkpoint: FaultInjection.fromEnvironment())
         let report: NightReport
         do {
             report = try run.run()
@@ -74,7 +75,9 @@ struct RunCommand: ParsableCommand {
     /// The system clock, or the instant in `SUIJI_NOW` (ISO 8601, e.g. 2024-01-02T22:00:00Z) so that
     /// tests and demos write the same timestamps every time.
     static func clock() -> Clock {
-        guard let text = ProcessInfo.processInfo.environment["SUIJI_NOW"], let date = try? Date(text, strategy: .iso8601) else { return .system }
+        guard let text = ProcessInfo.processInfo.environment["SUIJI_NOW"], let date = try? Date(text, strategy: .iso8601) else {
+            return .system
+        }
         return .fixed(date)
     }
 }
@@ -125,7 +128,7 @@ enum FaultInjection {
                 if reached == point, counter.next() == target { kill(getpid(), signal) }
             }
         }
-        return { reached in hooks.forEach { $0(reached) } }
+        return { reached in for hook in hooks { hook(reached) } }
     }
 
     final class Counter: @unchecked Sendable {

@@ -7,9 +7,9 @@ struct Suiji: ParsableCommand {
         commandName: "suiji",
         abstract: "Joint random inspections (双随机、一公开): plan, registers, draw, results, publication.",
         discussion: """
-        Exit codes: 0 success; 1 failure; 2 a dry run found changes; 64 usage error;
-        65 input data rejected (in whole or in part); 75 another run or writing command holds the store's lock.
-        """,
+            Exit codes: 0 success; 1 failure; 2 a dry run found changes; 64 usage error;
+            65 input data rejected (in whole or in part); 75 another run or writing command holds the store's lock.
+            """,
         subcommands: [
             PlanCommand.self, ImportCommand.self, InspectorsCommand.self, AvoidanceCommand.self, DrawCommand.self,
             ResultsCommand.self, PublishCommand.self, ReportCommand.self, RunCommand.self, GenerateCommand.self, DemoCommand.self,

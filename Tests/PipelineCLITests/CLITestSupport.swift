@@ -27,8 +27,10 @@ func suijiExecutable() throws -> URL {
 }
 
 /// Runs `suiji` with arguments in a working directory (or another executable, such as `script`, that runs it).
-func runSuiji(_ arguments: [String], in directory: URL, environment: [String: String] = [:], executable: URL? = nil,
-              arguments wrapperArguments: [String]? = nil) throws -> CommandResult {
+func runSuiji(
+    _ arguments: [String], in directory: URL, environment: [String: String] = [:], executable: URL? = nil,
+    arguments wrapperArguments: [String]? = nil
+) throws -> CommandResult {
     let process = Process()
     process.executableURL = try executable ?? suijiExecutable()
     process.arguments = wrapperArguments ?? arguments
@@ -44,8 +46,9 @@ func runSuiji(_ arguments: [String], in directory: URL, environment: [String: St
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self),
-                         killedBySignal: process.terminationReason == .uncaughtSignal)
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self),
+        killedBySignal: process.terminationReason == .uncaughtSignal)
 }
 
 /// A fresh temporary folder.

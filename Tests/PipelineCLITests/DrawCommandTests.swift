@@ -11,13 +11,14 @@ struct DrawCommandTests {
         let result = try runSuiji(["draw", "tickets", "--seed", "xy()134!g2n", "dog", "cat", "fish", "goat"], in: folder)
         #expect(result.status == 0)
         #expect(result.stderr == "")
-        #expect(result.stdout == """
-            0.24866413894129579898796850445568128508290132707747976039848637531569373309555 cat
-            0.33886035615681875183111698317327684455682722683976874746986356932751818935066 dog
-            0.49599842072022713663423753308080171636735689997237236247068925068573448764387 goat
-            0.74685932088827950509145941729789143204056041958068799542050396198792954500593 fish
+        #expect(
+            result.stdout == """
+                0.24866413894129579898796850445568128508290132707747976039848637531569373309555 cat
+                0.33886035615681875183111698317327684455682722683976874746986356932751818935066 dog
+                0.49599842072022713663423753308080171636735689997237236247068925068573448764387 goat
+                0.74685932088827950509145941729789143204056041958068799542050396198792954500593 fish
 
-            """)
+                """)
     }
 
     /// A county with the seed plan, a generated SAMR register and inspectors of tasks 12–14's departments.
@@ -73,8 +74,10 @@ struct DrawCommandTests {
 
         // A tampered bundle fails with 1; an unreadable one with 65.
         let text = try String(contentsOf: folder.appendingPathComponent("bundle.json"), encoding: .utf8)
-        try Data(text.replacingOccurrences(of: "\"publicSeed\": \"12345678901234567890\"", with: "\"publicSeed\": \"12345678901234567891\"").utf8)
-            .write(to: folder.appendingPathComponent("tampered.json"))
+        try Data(
+            text.replacingOccurrences(of: "\"publicSeed\": \"12345678901234567890\"", with: "\"publicSeed\": \"12345678901234567891\"").utf8
+        )
+        .write(to: folder.appendingPathComponent("tampered.json"))
         #expect(try runSuiji(["draw", "verify", "tampered.json"], in: folder).status == 1)
         try Data("{".utf8).write(to: folder.appendingPathComponent("broken.json"))
         #expect(try runSuiji(["draw", "verify", "broken.json"], in: folder).status == 65)
@@ -125,8 +128,10 @@ struct DrawCommandTests {
     /// A county of three tasks and one SAMR register with gaps (see Tests/StagesTests/DrawCoverageReportTests.swift).
     func coverageCounty() throws -> URL {
         let folder = try temporaryFolder()
-        for args in [["plan", "import", FixtureFiles.url("plans/coverage-2024.tsv").path, "--year", "2024", "--region", "140981"],
-                     ["import", "--department", "原平市市场监督管理局", FixtureFiles.url("registers/coverage-samr.csv").path]] {
+        for args in [
+            ["plan", "import", FixtureFiles.url("plans/coverage-2024.tsv").path, "--year", "2024", "--region", "140981"],
+            ["import", "--department", "原平市市场监督管理局", FixtureFiles.url("registers/coverage-samr.csv").path],
+        ] {
             let r = try runSuiji(args, in: folder)
             #expect(r.status == 0, "\(args): \(r.stderr)")
         }
@@ -158,16 +163,19 @@ struct DrawCommandTests {
         let folder = try coverageCounty()
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("conf/maps"), withIntermediateDirectories: true)
-        try Data("""
+        try Data(
+            """
             {"version": 1, "scopes": [
               {"scope": "全市四上单位", "categories": ["规模以上工业企业", "限额以上批发和零售业", "殡葬服务"]},
               {"scope": "燃气经营企业", "aliases": ["瓶装燃气供应站"], "categories": ["燃气经营"]},
               {"scope": "园林绿化企业", "categories": ["园林绿化"]}
             ]}
-            """.utf8).write(to: folder.appendingPathComponent("conf/maps/edited.json"))
+            """.utf8
+        ).write(to: folder.appendingPathComponent("conf/maps/edited.json"))
         try Data("store = \"../suiji.sqlite\"\n[draw]\nscope_map = \"maps/edited.json\"\n".utf8)
             .write(to: folder.appendingPathComponent("conf/suiji.toml"))
-        try Data("""
+        try Data(
+            """
             统一社会信用代码,名称,主体类型,行业类别,行政区划代码,登记状态,信用风险分类
             91140981MA0C00011R,原平市晋北机械制造有限公司,企业,规模以上工业企业,140981,存续,A
             91140981MA0C00022X,原平市同川商贸有限公司,企业,限额以上批发和零售业,140981,在业,B
@@ -176,28 +184,30 @@ struct DrawCommandTests {
             91140902MA0C00055W,忻州市慈恩殡葬服务有限公司,企业,殡葬服务,140902,存续,B
             91140981MA0C00066E,原平市瓶装燃气供应站,企业,燃气经营,140981,存续,B
 
-            """.utf8).write(to: folder.appendingPathComponent("samr-2.csv"))
+            """.utf8
+        ).write(to: folder.appendingPathComponent("samr-2.csv"))
         #expect(try runSuiji(["import", "--department", "原平市市场监督管理局", "samr-2.csv"], in: folder).status == 0)
         let result = try runSuiji(["draw", "coverage", "--config", "conf/suiji.toml"], in: folder)
         #expect(result.status == 0)
         #expect(result.stderr == "")
-        #expect(result.stdout == """
-            scope coverage of plan 2024 140981 (scope map: \(folder.path)/conf/maps/edited.json; population: initiator-and-cooperators)
+        #expect(
+            result.stdout == """
+                scope coverage of plan 2024 140981 (scope map: \(folder.path)/conf/maps/edited.json; population: initiator-and-cooperators)
 
-            tasks whose scopes match no entity: none
+                tasks whose scopes match no entity: none
 
-            plan scopes not in the scope map: none
+                plan scopes not in the scope map: none
 
-            register categories no task covers: none
+                register categories no task covers: none
 
-            totals               count  gaps
-            -------------------  -----  ----------------------
-            tasks                3      0 match no entity
-            plan scopes          4      0 not in the scope map
-            register categories  5      0 covered by no task
-            entities             6      0 in no task's scope
+                totals               count  gaps
+                -------------------  -----  ----------------------
+                tasks                3      0 match no entity
+                plan scopes          4      0 not in the scope map
+                register categories  5      0 covered by no task
+                entities             6      0 in no task's scope
 
-            """)
+                """)
     }
 
     @Test func aMissingOrMalformedScopeMapOrAnUnknownDrawKeyExits64() throws {
@@ -208,8 +218,9 @@ struct DrawCommandTests {
         let missing = try runSuiji(["draw", "coverage"], in: folder)
         #expect(missing.status == 64)
         #expect(missing.stdout == "")
-        #expect(missing.stderr == "\(folder.path)/maps/scope-map.json: error: the scope map named by [draw] scope_map does not exist; "
-            + "fix the path (relative to the configuration file's folder) or set scope_map = \"\" to use the bundled map\n")
+        #expect(
+            missing.stderr == "\(folder.path)/maps/scope-map.json: error: the scope map named by [draw] scope_map does not exist; "
+                + "fix the path (relative to the configuration file's folder) or set scope_map = \"\" to use the bundled map\n")
 
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("maps"), withIntermediateDirectories: true)
         try Data("{\"version\": 1,\n \"scopes\": [\n  {\"scope\": \"燃气经营企业\" \"categories\": [\"燃气经营\"]}\n]}\n".utf8)
@@ -229,7 +240,8 @@ struct DrawCommandTests {
         try Data("[draw]\nscope-map = \"maps/scope-map.json\"\n".utf8).write(to: config)
         let unknown = try runSuiji(["draw", "coverage"], in: folder)
         #expect(unknown.status == 64)
-        #expect(unknown.stderr == "suiji.toml:2: error: unknown key 'draw.scope-map'; known keys in [draw]: population, lead_days, scope_map\n")
+        #expect(
+            unknown.stderr == "suiji.toml:2: error: unknown key 'draw.scope-map'; known keys in [draw]: population, lead_days, scope_map\n")
     }
 
     @Test func usageErrorsExit64() throws {
@@ -238,6 +250,6 @@ struct DrawCommandTests {
         #expect(try runSuiji(["draw", "run"], in: folder).status == 64)
         #expect(try runSuiji(["draw", "run", "--seed", "a|b"], in: folder).status == 64)
         #expect(try runSuiji(["draw", "prepare", "--task", "1", "--all"], in: folder).status == 64)
-        #expect(try runSuiji(["draw", "prepare"], in: folder).status == 1)  // no plan
+        #expect(try runSuiji(["draw", "prepare"], in: folder).status == 1) // no plan
     }
 }

@@ -14,10 +14,18 @@ struct ImportCommandTests {
         try Data((Self.header + Self.good + Self.bad).utf8).write(to: folder.appendingPathComponent("reg.csv"))
         let result = try runSuiji(["import", "--department", "原平市市场监督管理局", "reg.csv"], in: folder)
         #expect(result.status == 65)
-        #expect(result.stderr == "reg.csv:3:7: error: risk_class 'E' is not A, B, C, D, 低风险, 一般风险, 较高风险, 高风险 or empty [uscc=91140981MA0KDLXA0U]\n")
-        #expect(result.stdout.hasPrefix("imported the register of 原平市市场监督管理局 from reg.csv: 2 rows read, 1 imported, 1 rejected; entities: 1 added, 0 changed, 0 removed, 0 unchanged; "))
+        #expect(
+            result.stderr
+                == "reg.csv:3:7: error: risk_class 'E' is not A, B, C, D, 低风险, 一般风险, 较高风险, 高风险 or empty [uscc=91140981MA0KDLXA0U]\n")
+        #expect(
+            result.stdout.hasPrefix(
+                "imported the register of 原平市市场监督管理局 from reg.csv: 2 rows read, 1 imported, 1 rejected; entities: 1 added, 0 changed, 0 removed, 0 unchanged; "
+            ))
         let rejects = try String(contentsOf: folder.appendingPathComponent("rejects/reg.csv.rejects.csv"), encoding: .utf8)
-        #expect(rejects == "统一社会信用代码,名称,主体类型,行业类别,行政区划代码,登记状态,信用风险分类,line,reason\r\n91140981MA0KDLXA0U,原平市乙公司,企业,燃气经营企业,140981,存续,E,3,\"risk_class 'E' is not A, B, C, D, 低风险, 一般风险, 较高风险, 高风险 or empty\"\r\n")
+        #expect(
+            rejects
+                == "统一社会信用代码,名称,主体类型,行业类别,行政区划代码,登记状态,信用风险分类,line,reason\r\n91140981MA0KDLXA0U,原平市乙公司,企业,燃气经营企业,140981,存续,E,3,\"risk_class 'E' is not A, B, C, D, 低风险, 一般风险, 较高风险, 高风险 or empty\"\r\n"
+        )
 
         let again = try runSuiji(["import", "--department", "原平市市场监督管理局", "reg.csv"], in: folder)
         #expect(again.status == 0)
@@ -59,13 +67,17 @@ struct ImportCommandTests {
             ] {
                 let refused = try runSuiji(arguments + ["--store", "s.sqlite"], in: folder)
                 #expect(refused.status == 75, "\(arguments)")
-                #expect(refused.stderr == "suiji \(command): another suiji run (pid \(getpid())) holds the lock s.sqlite.lock; nothing was done. Wait for it to finish, or check that process\n")
+                #expect(
+                    refused.stderr
+                        == "suiji \(command): another suiji run (pid \(getpid())) holds the lock s.sqlite.lock; nothing was done. Wait for it to finish, or check that process\n"
+                )
                 #expect(refused.stdout == "")
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
             let dry = try runSuiji(["import", "--store", "s.sqlite", "--department", "原平市市场监督管理局", "--dry-run", "reg2.csv"], in: folder)
             #expect(dry.status == 0)
-            #expect(dry.stdout.hasPrefix("dry run, nothing written: importing reg2.csv as the register of 原平市市场监督管理局 would give: 2 rows read"))
+            #expect(
+                dry.stdout.hasPrefix("dry run, nothing written: importing reg2.csv as the register of 原平市市场监督管理局 would give: 2 rows read"))
             withExtendedLifetime(lock) {}
         }
         do {

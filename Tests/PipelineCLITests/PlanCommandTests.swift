@@ -58,7 +58,8 @@ struct PlanCommandTests {
         let result = try runSuiji(["plan", "import", "bad.tsv", "--store", "s.sqlite"], in: folder)
         #expect(result.status == 65)
         #expect(result.stdout == "")
-        #expect(result.stderr == "bad.tsv:1: error: required column '发起部门' is missing (accepted headers: 发起部门, 检查主体, 牵头部门, 实施部门, initiator)\n")
+        #expect(
+            result.stderr == "bad.tsv:1: error: required column '发起部门' is missing (accepted headers: 发起部门, 检查主体, 牵头部门, 实施部门, initiator)\n")
     }
 
     @Test func configurationErrorNamesFileLineAndKeyAndExits64() throws {

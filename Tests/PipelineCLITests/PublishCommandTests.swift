@@ -55,7 +55,8 @@ struct PublishCommandTests {
     @Test func importPublishAndDryRunExitCodes() throws {
         let folder = try workspace()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let results = try write("""
+        let results = try write(
+            """
             任务序号,轮次,统一社会信用代码,检查日期,检查结果
             17,1,\(Self.pools[0]),2024-05-21,1
             17,1,\(Self.pools[1]),2024-05-22,F
@@ -69,14 +70,15 @@ struct PublishCommandTests {
         let storeBefore = try Data(contentsOf: store)
         let dry = try runSuiji(["publish", "--dry-run", "--out", "out"], in: folder)
         #expect(dry.status == 2, "\(dry.stderr)")
-        #expect(dry.stdout == """
-            1409812024P017R01 (task 17, round 1): 3 to add, 0 to change, 0 to withdraw, 0 unchanged
-              + 1409812024P017R01-911409810573184662
-              + 1409812024P017R01-911409814720138623
-              + 1409812024P017R01-921409811682093506
-            dry run, nothing written: 3 to add, 0 to change, 0 to withdraw, 0 unchanged in 1 task round
+        #expect(
+            dry.stdout == """
+                1409812024P017R01 (task 17, round 1): 3 to add, 0 to change, 0 to withdraw, 0 unchanged
+                  + 1409812024P017R01-911409810573184662
+                  + 1409812024P017R01-911409814720138623
+                  + 1409812024P017R01-921409811682093506
+                dry run, nothing written: 3 to add, 0 to change, 0 to withdraw, 0 unchanged in 1 task round
 
-            """)
+                """)
         let json = try runSuiji(["publish", "--dry-run", "--json", "--out", "out"], in: folder)
         #expect(json.status == 2)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
@@ -89,8 +91,9 @@ struct PublishCommandTests {
         #expect(published.status == 0, "\(published.stderr)")
         #expect(published.stdout.hasSuffix("published 1 task round: 3 to add, 0 to change, 0 to withdraw, 0 unchanged\n"))
         let out = folder.appendingPathComponent("out")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-            == ["payload-1409812024P017R01.json", "payload-1409812024P017R01.xml"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+                == ["payload-1409812024P017R01.json", "payload-1409812024P017R01.xml"])
         let xml = try String(contentsOf: out.appendingPathComponent("payload-1409812024P017R01.xml"), encoding: .utf8)
         #expect(xml.contains("<populationCount>12</populationCount>"))
         #expect(!xml.contains("D</") && !xml.lowercased().contains("risk"))
@@ -104,22 +107,27 @@ struct PublishCommandTests {
         let again = try runSuiji(["publish", "--out", "out"], in: folder)
         #expect(again.status == 0)
         #expect(again.stdout == "nothing to publish: 3 records are published as they are\n")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted().map {
-            try Data(contentsOf: out.appendingPathComponent($0))
-        } == files)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: out.path).sorted().map {
+                try Data(contentsOf: out.appendingPathComponent($0))
+            } == files)
     }
 
     @Test func rejectedResultRowsExit65() throws {
         let folder = try workspace()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let results = try write("""
+        let results = try write(
+            """
             任务序号,轮次,统一社会信用代码,检查日期,检查结果
             17,1,\(Self.pools[0]),2024-05-21,1
             17,1,911409819999999999,2024-05-22,1
             """, "results.csv", in: folder)
         let imported = try runSuiji(["results", "import", results, "--rejects", "rejected.csv"], in: folder)
         #expect(imported.status == 65)
-        #expect(imported.stderr == "\(results):3:3: error: 911409819999999999 was not drawn for task 17 round 1 (draw group 2024-G17); a result must refer to a drawn object [uscc=911409819999999999]\n")
+        #expect(
+            imported.stderr
+                == "\(results):3:3: error: 911409819999999999 was not drawn for task 17 round 1 (draw group 2024-G17); a result must refer to a drawn object [uscc=911409819999999999]\n"
+        )
         #expect(imported.stdout.contains("2 rows read, 1 accepted, 1 rejected"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("rejected.csv").path))
     }

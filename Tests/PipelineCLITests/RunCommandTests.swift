@@ -14,7 +14,9 @@ import Testing
         for (night, date) in [("night-1", "2023-12-28"), ("night-2", "2024-01-03")] {
             try copyTree(FixtureFiles.url("demo/\(night)/inbox"), into: folder.appendingPathComponent("inbox"))
             let result = try runNight(folder, date: date)
-            guard result.status == 0 || result.status == 65 else { throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: result.stderr]) }
+            guard result.status == 0 || result.status == 65 else {
+                throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: result.stderr])
+            }
         }
         return folder
     }
@@ -32,12 +34,17 @@ import Testing
         let transport = inbox.appendingPathComponent("inspectors/原平市交通运输局")
         try FileManager.default.createDirectory(at: transport, withIntermediateDirectories: true)
         // Last month's inspector register with one inspector more.
-        let earlier = try String(contentsOf: folder.appendingPathComponent("archive/2023-12-28/inspectors/原平市交通运输局/执法人员名录.csv"), encoding: .utf8)
-        try (earlier + "140981020009,郝玉,在岗,交通运输\r\n").write(to: transport.appendingPathComponent("执法人员名录-2024-05.csv"), atomically: true, encoding: .utf8)
+        let earlier = try String(
+            contentsOf: folder.appendingPathComponent("archive/2023-12-28/inspectors/原平市交通运输局/执法人员名录.csv"), encoding: .utf8)
+        try (earlier + "140981020009,郝玉,在岗,交通运输\r\n").write(
+            to: transport.appendingPathComponent("执法人员名录-2024-05.csv"), atomically: true, encoding: .utf8)
         let culture = inbox.appendingPathComponent("registers/原平市文化和旅游局")
         try FileManager.default.createDirectory(at: culture, withIntermediateDirectories: true)
-        let generated = try runSuiji(["generate", "register", "--rows", "22000", "--seed", "77", "--bad-rate", "0.0001", "--department", "原平市文化和旅游局",
-                                      "--out", culture.appendingPathComponent("文化市场主体-2024-05.csv").path, "--sidecar", "/dev/null"], in: folder)
+        let generated = try runSuiji(
+            [
+                "generate", "register", "--rows", "22000", "--seed", "77", "--bad-rate", "0.0001", "--department", "原平市文化和旅游局",
+                "--out", culture.appendingPathComponent("文化市场主体-2024-05.csv").path, "--sidecar", "/dev/null",
+            ], in: folder)
         #expect(generated.status == 0)
         return folder
     }
@@ -47,8 +54,9 @@ import Testing
     static func runNight(_ folder: URL, date: String, kill: String? = nil, extra: [String] = []) throws -> CommandResult {
         var environment = ["SUIJI_NOW": "\(date)T22:00:00Z"]
         if let kill { environment["SUIJI_KILL_AT"] = kill }
-        return try runSuiji(["run", "--config", folder.appendingPathComponent("suiji.toml").path, "--today", date] + extra,
-                            in: folder, environment: environment)
+        return try runSuiji(
+            ["run", "--config", folder.appendingPathComponent("suiji.toml").path, "--today", date] + extra,
+            in: folder, environment: environment)
     }
 
     /// The store's content as SQL text (`sqlite3 .dump`, WAL included) and every file's SHA-256.
@@ -83,8 +91,10 @@ import Testing
         #expect(expected.files.keys.contains("reports/2024-05-10/run.json"))
         #expect(expected.store.contains("INSERT INTO draw_ledger"))
 
-        let points = ["locked", "importing#1", "file-imported#1", "file-journaled#2", "file-moved#3", "file-imported#5",
-                      "prepared", "drawn#1", "drawn#2", "published", "report-written"]
+        let points = [
+            "locked", "importing#1", "file-imported#1", "file-journaled#2", "file-moved#3", "file-imported#5",
+            "prepared", "drawn#1", "drawn#2", "published", "report-written",
+        ]
         for point in points {
             let workspace = try Self.nightX()
             let killed = try Self.runNight(workspace, date: Self.nightXDate, kill: point)
@@ -117,8 +127,10 @@ import Testing
     }
 
     /// Runs night X again in `workspace` and expects the summary, exit code, store and files of one uninterrupted run.
-    static func runAgainAndCompare(_ workspace: URL, with uninterrupted: CommandResult, _ expected: (store: String, files: [String: String]),
-                                   after what: String) throws {
+    static func runAgainAndCompare(
+        _ workspace: URL, with uninterrupted: CommandResult, _ expected: (store: String, files: [String: String]),
+        after what: String
+    ) throws {
         let rerun = try runNight(workspace, date: nightXDate)
         #expect(rerun.status == uninterrupted.status, "exit code after \(what)")
         #expect(rerun.stdout.split(separator: "\n").first == uninterrupted.stdout.split(separator: "\n").first, "summary after \(what)")
@@ -141,7 +153,8 @@ import Testing
         #expect(after.files == before.files)
         #expect(try Data(contentsOf: workspace.appendingPathComponent("suiji.sqlite")) == storeBytes)
         // Nothing is left in the inbox to take.
-        let left = FileManager.default.enumerator(atPath: workspace.appendingPathComponent("inbox").path)?
+        let left =
+            FileManager.default.enumerator(atPath: workspace.appendingPathComponent("inbox").path)?
             .compactMap { $0 as? String }.filter { !$0.isEmpty && !Self.isFolder(workspace.appendingPathComponent("inbox/\($0)")) } ?? []
         #expect(left.isEmpty)
     }
@@ -157,7 +170,9 @@ import Testing
         let before = try Self.snapshot(workspace)
         let second = try Self.runNight(workspace, date: Self.nightXDate)
         #expect(second.status == 75)
-        #expect(second.stderr.contains("another suiji run (pid \(getpid())) holds the lock \(workspace.appendingPathComponent("suiji.sqlite.lock").path)"))
+        #expect(
+            second.stderr.contains(
+                "another suiji run (pid \(getpid())) holds the lock \(workspace.appendingPathComponent("suiji.sqlite.lock").path)"))
         #expect(second.stdout.isEmpty)
         #expect(try Self.snapshot(workspace).files == before.files)
         withExtendedLifetime(lock) {}
@@ -169,7 +184,9 @@ import Testing
         let first = Process()
         first.executableURL = try suijiExecutable()
         first.arguments = ["run", "--config", workspace.appendingPathComponent("suiji.toml").path, "--today", Self.nightXDate]
-        first.environment = ProcessInfo.processInfo.environment.merging(["SUIJI_STOP_AT": "locked", "SUIJI_NOW": "2024-05-10T22:00:00Z"]) { $1 }
+        first.environment = ProcessInfo.processInfo.environment.merging(["SUIJI_STOP_AT": "locked", "SUIJI_NOW": "2024-05-10T22:00:00Z"]) {
+            $1
+        }
         first.standardOutput = FileHandle.nullDevice
         first.standardError = FileHandle.nullDevice
         try first.run()
@@ -208,10 +225,13 @@ import Testing
     @Test func onATerminalLongImportsShowAProgressLine() throws {
         // `script` (util-linux, in every Debian) runs the command on a pseudo-terminal.
         let workspace = try Self.nightX()
-        let command = [try suijiExecutable().path, "run", "--config", workspace.appendingPathComponent("suiji.toml").path,
-                       "--today", Self.nightXDate, "--log-level", "error"].map { "'\($0)'" }.joined(separator: " ")
-        let result = try runSuiji([], in: workspace, environment: ["SUIJI_NOW": "2024-05-10T22:00:00Z"],
-                                  executable: URL(fileURLWithPath: "/usr/bin/script"), arguments: ["-qec", command, "/dev/null"])
+        let command = [
+            try suijiExecutable().path, "run", "--config", workspace.appendingPathComponent("suiji.toml").path,
+            "--today", Self.nightXDate, "--log-level", "error",
+        ].map { "'\($0)'" }.joined(separator: " ")
+        let result = try runSuiji(
+            [], in: workspace, environment: ["SUIJI_NOW": "2024-05-10T22:00:00Z"],
+            executable: URL(fileURLWithPath: "/usr/bin/script"), arguments: ["-qec", command, "/dev/null"])
         #expect(result.status == 65)
         let clear = "\r\u{1B}[2K"
         #expect(result.stdout.contains(clear + "[1/5] registers/原平市文化和旅游局/文化市场主体-2024-05.csv"))
@@ -242,11 +262,22 @@ import Testing
         let result = try runSuiji(["demo", "--workspace", "county"], in: folder)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines.contains("  night 2023-12-28: 12 files taken (1 rejected), 3069 rows imported, 32 rejected, 37 commitments awaiting a seed, 0 draws, 0 publications, 0 overdue; exit 65"))
-        #expect(lines.contains("  night 2024-01-03: 4 files taken, 0 rows imported, 0 rejected, 33 commitments awaiting a seed, 4 draws, 0 publications, 0 overdue; exit 0"))
-        #expect(lines.contains("  night 2024-05-10: 1 file taken, 20 rows imported, 2 rejected, 34 commitments awaiting a seed, 0 draws, 3 publications, 2 overdue; exit 65"))
+        #expect(
+            lines.contains(
+                "  night 2023-12-28: 12 files taken (1 rejected), 3069 rows imported, 32 rejected, 37 commitments awaiting a seed, 0 draws, 0 publications, 0 overdue; exit 65"
+            ))
+        #expect(
+            lines.contains(
+                "  night 2024-01-03: 4 files taken, 0 rows imported, 0 rejected, 33 commitments awaiting a seed, 4 draws, 0 publications, 0 overdue; exit 0"
+            ))
+        #expect(
+            lines.contains(
+                "  night 2024-05-10: 1 file taken, 20 rows imported, 2 rejected, 34 commitments awaiting a seed, 0 draws, 3 publications, 2 overdue; exit 65"
+            ))
         #expect(lines.contains("suiji nightly run, 2024-05-10: exit 65, some input was rejected or a draw was blocked: see below"))
-        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md"), encoding: .utf8)
+        let readme = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md"),
+            encoding: .utf8)
         #expect(readme.contains("swift run suiji demo "))
         for date in ["2023-12-28", "2024-01-03", "2024-05-10"] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("county/reports/\(date)/run.json").path))

@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+
 @testable import Stages
 
 /// A fresh temporary folder, removed by the caller with `cleanup()`.

@@ -1,0 +1,141 @@
+import Foundation
+public import Pipeline
+
+// Release-build benchmarks of the draw (`suiji draw bench`, hidden):
+// (a) every group of a plan drawn over N generated entities (RegisterGenerator with the plan's scope
+//     texts as categories, no bad rows): populations, quotas, commitment hashes and draws;
+// (b) inspector matching of M objects against I inspectors in D departments, grouped as draw groups
+//     of an initiator and `cooperators` cooperating departments (M / D objects per group).
+
+/// Timings of the draw benchmark, in seconds.
+public struct DrawBenchmarkReport: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Entities generated.
+    public var entities: Int
+    /// Groups drawn.
+    public var groups: Int
+    /// Objects drawn over every group.
+    public var drawn: Int
+    /// Generating the entities (not part of the draw).
+    public var generateSeconds: Double
+    /// Cleaning and indexing the entities (what loading from the store does).
+    public var indexSeconds: Double
+    /// Populations, quotas, commitment hashes and draws of every group.
+    public var drawSeconds: Double
+    /// Objects matched.
+    public var objects: Int
+    /// Inspectors in the pools.
+    public var inspectors: Int
+    /// Departments.
+    public var departments: Int
+    /// Teams formed (object × department).
+    public var teams: Int
+    /// The matching.
+    public var matchSeconds: Double
+    /// The draw's phases (commitment: population, quotas and the commitment's hash, as `draw prepare`
+    /// makes them; draw: the bundle, as `draw run` makes it): CPU seconds summed over groups (run in parallel).
+    public var phases: [String: Double]
+
+    /// A readable summary.
+    public var description: String {
+        func s(_ x: Double) -> String { String(format: "%.3f s", x) }
+        return """
+            draw: \(entities) entities, \(groups) groups (all tasks), \(drawn) drawn: index \(s(indexSeconds)), prepare+commit+draw \(s(drawSeconds)) (generation \(s(generateSeconds)) not counted)
+              phases: \(phases.keys.sorted().map { "\($0) \(s(phases[$0] ?? 0))" }.joined(separator: ", "))
+            match: \(objects) objects, \(inspectors) inspectors in \(departments) departments, \(teams) teams: \(s(matchSeconds))
+            """
+    }
+}
+
+/// The draw benchmark.
+public enum DrawBenchmark {
+    /// Runs both parts.
+    public static func run(
+        plan: AnnualPlan, scopeMap: ScopeMap, entities count: Int, objects: Int, inspectors: Int, departments: Int,
+        cooperators: Int, seed: String = "20240101"
+    ) throws -> DrawBenchmarkReport {
+        @Sendable func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let value = try body()
+            return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let groups = DrawGroups.form(plan)
+        // Every entity is in the SAMR register and in the initiators' registers of the tasks covering its category.
+        var initiatorsOf: [String: [String]] = [:]
+        for group in groups {
+            for category in scopeMap.categories(forScopes: group.scopes) { initiatorsOf[category, default: []].append(group.initiator) }
+        }
+        var options = RegisterGenerator.Options(seed: 7, rows: count, badRowRate: 0)
+        options.categories = RegisterGenerator.planScopes
+        let generator = RegisterGenerator(options: options)
+        let (raw, generateSeconds): ([DrawEntity], Double) = time {
+            var out: [DrawEntity] = []
+            out.reserveCapacity(count)
+            for row in generator.rows() {
+                let category = row[.category]
+                let riskText = row[.riskClass]
+                out.append(
+                    DrawEntity(
+                        uscc: row[.uscc], category: category, region: row[.regionCode], status: row[.status],
+                        riskClass: RegisterRowValidator.riskClassNames[riskText],
+                        departments: [RegisterGenerator.defaultDepartmentName] + (initiatorsOf[category] ?? [])))
+            }
+            return out
+        }
+        let (inputs, indexSeconds) = time { DrawInputs(entities: raw) }
+        let rules = DrawRules(.defaults)
+        var phases: [String: Double] = [:]
+        let (drawn, drawSeconds) = try time { () throws -> Int in
+            // Groups are independent: on every core, as `draw prepare` and `draw run` do, through the
+            // same functions (no inspectors here: matching is measured in (b)).
+            let perGroup = try ParallelMap.map(groups.count) { i -> (Int, [Double]) in
+                let group = groups[i]
+                guard let round = group.schedule.rounds.first else { return (0, [0, 0]) }
+                let (prepared, t1) = try time {
+                    try DrawStore.commitment(
+                        group: group, round: round.number, inputs: inputs, exclusions: [], allowPartialTeams: true,
+                        scopeMap: scopeMap, rules: rules)
+                }
+                var commitment = prepared.commitment
+                commitment.inspectors = nil // no inspectors in (a): matching is timed in (b)
+                let (n, t2) = try time { try DrawBundle.draw(commitment: commitment, publicSeed: seed).selection.order.count }
+                return (n, [t1, t2])
+            }
+            for (name, k) in [("commitment", 0), ("draw", 1)] { phases[name] = perGroup.reduce(0) { $0 + $1.1[k] } }
+            return perGroup.reduce(0) { $0 + $1.0 }
+        }
+
+        // (b) matching.
+        let names = (0..<max(1, departments)).map { "部门\($0 + 1)" }
+        var pool: [Inspector] = []
+        for i in 0..<inspectors {
+            pool.append(Inspector(id: String(format: "ZF%06d", i), name: "检查员\(i)", department: names[i % names.count]))
+        }
+        let objectIDs = RegisterGenerator(options: RegisterGenerator.Options(seed: 11, rows: objects, badRowRate: 0)).rows().map {
+            $0[.uscc]
+        }
+        var avoidance: [AvoidancePair] = []
+        for (k, uscc) in objectIDs.enumerated() where k % 50 == 0 {
+            avoidance.append(AvoidancePair(inspectorId: pool[k % pool.count].id, uscc: uscc))
+        }
+        let perGroup = (objectIDs.count + names.count - 1) / names.count
+        let (teams, matchSeconds) = try time { () throws -> Int in
+            var teams = 0
+            for g in 0..<names.count {
+                let slice = Array(objectIDs.dropFirst(g * perGroup).prefix(perGroup))
+                guard !slice.isEmpty else { continue }
+                let depts = (0...min(cooperators, names.count - 1)).map { names[(g + $0) % names.count] }
+                let setup = InspectorSetup(
+                    inspectors: pool, avoidance: avoidance, departments: depts,
+                    population: slice.map { PopulationMember(uscc: $0, riskClass: nil) },
+                    rules: MatchingRules(allowPartialTeams: true))
+                let match = try setup.match(objects: slice, departments: depts, seedString: "\(seed)|B\(g)|1")
+                teams += match.assignments.count
+            }
+            return teams
+        }
+        return DrawBenchmarkReport(
+            entities: count, groups: groups.count, drawn: drawn, generateSeconds: generateSeconds, indexSeconds: indexSeconds,
+            drawSeconds: drawSeconds, objects: objects, inspectors: inspectors, departments: names.count, teams: teams,
+            matchSeconds: matchSeconds, phases: phases)
+    }
+}

@@ -1,0 +1,276 @@
+internal import Foundation
+internal import GRDB
+public import Pipeline
+
+// The draw ledger (table draw_ledger): append-only (triggers refuse UPDATE and DELETE) and
+// hash-chained, so that an edit made around the triggers is still detected.
+//
+// Entry hash: SHA-256 (hex) of the canonical JSON (DrawCommitment.swift's rules) of
+//   {"seq": n, "kind": "draw"|"redraw", "plan": plan_id, "group": key, "round": r,
+//    "commitment": <commitment sha256>, "seed": <public seed>, "reason": text or null,
+//    "result": <result_json text>, "createdAt": <ISO 8601>, "prev": <previous entry hash>}
+// where `prev` of the first entry is 64 zeros. `suiji draw verify-ledger` recomputes every hash
+// and link, re-hashes every referenced commitment, redoes every draw from its commitment and seed,
+// and compares draw_selections and inspector_assignments with the recorded result.
+
+/// The recorded outcome of one ledger entry (its `result_json`).
+public struct LedgerResult: Sendable, Hashable, Codable {
+    /// `<public seed>|<group>|<round>`.
+    public var seedString: String
+    /// Drawn USCCs per class, in ticket order.
+    public var sample: [RiskClass: [String]]
+    /// Every drawn USCC in ticket order.
+    public var order: [String]
+    /// Teams per object and department (nil when the commitment has no inspectors).
+    public var assignments: [InspectorAssignment]?
+    /// Teams left short (with partial teams allowed).
+    public var shortTeams: [ShortTeam]?
+    /// The published commitment this entry's commitment was derived from (`--allow-partial-teams` at run), if any.
+    public var publishedCommitment: String?
+
+    /// Creates a result.
+    public init(
+        seedString: String, sample: [RiskClass: [String]], order: [String], assignments: [InspectorAssignment]?,
+        shortTeams: [ShortTeam]?, publishedCommitment: String?
+    ) {
+        self.seedString = seedString
+        self.sample = sample
+        self.order = order
+        self.assignments = assignments
+        self.shortTeams = shortTeams
+        self.publishedCommitment = publishedCommitment
+    }
+
+    /// The canonical JSON value stored in `result_json`.
+    public var canonicalValue: CanonicalJSON {
+        var o: [String: CanonicalJSON] = [
+            "seedString": .string(seedString),
+            "sample": .object(
+                Dictionary(uniqueKeysWithValues: RiskClass.allCases.map { ($0.rawValue, .array((sample[$0] ?? []).map { .string($0) })) })),
+            "order": .array(order.map { .string($0) }),
+        ]
+        if let assignments {
+            o["assignments"] = .array(
+                assignments.map {
+                    .object([
+                        "uscc": .string($0.uscc), "department": .string($0.department),
+                        "inspectorIds": .array($0.inspectorIds.map { .string($0) }),
+                    ])
+                })
+        }
+        if let shortTeams {
+            o["shortTeams"] = .array(
+                shortTeams.map {
+                    .object([
+                        "uscc": .string($0.uscc), "department": .string($0.department), "needed": .integer($0.needed),
+                        "matched": .integer($0.matched),
+                    ])
+                })
+        }
+        if let publishedCommitment { o["publishedCommitment"] = .string(publishedCommitment) }
+        return .object(o)
+    }
+}
+
+/// One row of draw_ledger.
+public struct LedgerEntry: Sendable, Hashable {
+    /// The position in the ledger, from 1.
+    public var seq: Int
+    /// `draw` or `redraw`.
+    public var kind: String
+    /// The plan's row id.
+    public var planID: Int64
+    /// The group key.
+    public var group: String
+    /// The round.
+    public var round: Int
+    /// The commitment's SHA-256.
+    public var commitment: String
+    /// The public seed.
+    public var seed: String
+    /// Why a re-draw was made.
+    public var reason: String?
+    /// The result, canonical JSON text.
+    public var resultJSON: String
+    /// When it was appended (ISO 8601).
+    public var createdAt: String
+    /// The previous entry's hash (64 zeros for the first).
+    public var prev: String
+    /// This entry's hash.
+    public var hash: String
+
+    /// The hash of the first entry's predecessor.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    /// The hash this entry should carry (rule at the top of DrawLedger.swift).
+    public var computedHash: String {
+        let value: CanonicalJSON = .object([
+            "seq": .integer(seq), "kind": .string(kind), "plan": .integer(Int(planID)), "group": .string(group),
+            "round": .integer(round), "commitment": .string(commitment), "seed": .string(seed),
+            "reason": reason.map { .string($0) } ?? .null, "result": .string(resultJSON), "createdAt": .string(createdAt),
+            "prev": .string(prev),
+        ])
+        return SHA256.hexString(SHA256.digest(value.canonicalBytes))
+    }
+
+    /// The decoded result.
+    public func result() throws -> LedgerResult {
+        try JSONDecoder().decode(LedgerResult.self, from: Data(resultJSON.utf8))
+    }
+
+    init(row: Row) {
+        seq = row["seq"]
+        kind = row["kind"]
+        planID = row["plan_id"]
+        group = row["group_key"]
+        round = row["round"]
+        commitment = row["commitment_sha256"]
+        seed = row["seed"]
+        reason = row["reason"]
+        resultJSON = row["result_json"]
+        createdAt = row["created_at"]
+        prev = row["prev_sha256"]
+        hash = row["entry_sha256"]
+    }
+
+    init(
+        seq: Int, kind: String, planID: Int64, group: String, round: Int, commitment: String, seed: String, reason: String?,
+        resultJSON: String, createdAt: String, prev: String
+    ) {
+        self.seq = seq
+        self.kind = kind
+        self.planID = planID
+        self.group = group
+        self.round = round
+        self.commitment = commitment
+        self.seed = seed
+        self.reason = reason
+        self.resultJSON = resultJSON
+        self.createdAt = createdAt
+        self.prev = prev
+        self.hash = ""
+        self.hash = computedHash
+    }
+}
+
+/// What `verify-ledger` found.
+public struct LedgerVerification: Sendable, Hashable, CustomStringConvertible {
+    /// Entries checked.
+    public var entries: Int
+    /// The last entry's hash (publish it to anchor the ledger), or the genesis hash when empty.
+    public var head: String
+    /// Every problem found; empty when the ledger is intact.
+    public var problems: [String]
+
+    /// True when nothing is wrong.
+    public var isValid: Bool { problems.isEmpty }
+
+    /// `ledger OK: …` or one problem per line.
+    public var description: String {
+        isValid ? "ledger OK: \(entries) entries, head \(head)" : problems.joined(separator: "\n")
+    }
+}
+
+extension Store {
+    /// Every ledger entry, in order.
+    func ledgerEntries(_ db: Database) throws -> [LedgerEntry] {
+        try Row.fetchAll(db, sql: "SELECT * FROM draw_ledger ORDER BY seq").map(LedgerEntry.init(row:))
+    }
+
+    /// Appends an entry after the current head; returns it with its seq and hash.
+    func appendLedgerEntry(
+        _ db: Database, kind: String, planID: Int64, group: String, round: Int, commitment: String,
+        seed: String, reason: String?, result: String, createdAt: String
+    ) throws -> LedgerEntry {
+        let head = try Row.fetchOne(db, sql: "SELECT seq, entry_sha256 FROM draw_ledger ORDER BY seq DESC LIMIT 1")
+        let seq = (head?["seq"] as Int? ?? 0) + 1
+        let prev = head?["entry_sha256"] as String? ?? LedgerEntry.genesis
+        let entry = LedgerEntry(
+            seq: seq, kind: kind, planID: planID, group: group, round: round, commitment: commitment, seed: seed,
+            reason: reason, resultJSON: result, createdAt: createdAt, prev: prev)
+        try db.execute(
+            sql: """
+                INSERT INTO draw_ledger (seq, kind, plan_id, group_key, round, commitment_sha256, seed, reason, result_json, created_at, prev_sha256, entry_sha256, run_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [seq, kind, planID, group, round, commitment, seed, reason, result, createdAt, prev, entry.hash, runID])
+        return entry
+    }
+
+    /// Recomputes the whole ledger: links, hashes, commitments, draws, selections and assignments.
+    public func verifyLedger() throws -> LedgerVerification {
+        try read { db in
+            var problems: [String] = []
+            let entries = try ledgerEntries(db)
+            var prev = LedgerEntry.genesis
+            var expectedSeq = 1
+            for entry in entries {
+                let at = "ledger entry #\(entry.seq) (\(entry.group) round \(entry.round))"
+                if entry.seq != expectedSeq { problems.append("\(at): expected entry #\(expectedSeq) here: entries are missing") }
+                expectedSeq = entry.seq + 1
+                if entry.prev != prev { problems.append("\(at): links to \(entry.prev), but the entry before it hashes to \(prev)") }
+                let computed = entry.computedHash
+                if computed != entry.hash {
+                    problems.append("\(at): its content hashes to \(computed), but it records \(entry.hash): the row was edited")
+                }
+                prev = entry.hash
+                problems += try checkEntry(entry, at: at, db: db)
+            }
+            return LedgerVerification(entries: entries.count, head: entries.last?.hash ?? LedgerEntry.genesis, problems: problems)
+        }
+    }
+
+    private func checkEntry(_ entry: LedgerEntry, at: String, db: Database) throws -> [String] {
+        var problems: [String] = []
+        guard
+            let text = try String.fetchOne(
+                db, sql: "SELECT canonical_json FROM draw_commitments WHERE commitment_sha256 = ?", arguments: [entry.commitment])
+        else {
+            return ["\(at): its commitment \(entry.commitment) is missing from draw_commitments"]
+        }
+        let rehash = SHA256.hexString(SHA256.digest(Array(text.utf8)))
+        if rehash != entry.commitment {
+            problems.append("\(at): the stored commitment hashes to \(rehash), not \(entry.commitment): it was edited")
+        }
+        let result: LedgerResult
+        let commitment: DrawCommitment
+        do {
+            result = try entry.result()
+            commitment = try JSONDecoder().decode(DrawCommitment.self, from: Data(text.utf8))
+        } catch {
+            return problems + ["\(at): cannot read its result or commitment: \(error)"]
+        }
+        // Redo the draw from the commitment and the seed.
+        do {
+            let redo = try DrawBundle(commitment: commitment, publicSeed: entry.seed)
+            if redo.sample != result.sample { problems.append("\(at): redoing the draw gives another sample than the recorded one") }
+            if (redo.assignments ?? []) != (result.assignments ?? []) {
+                problems.append("\(at): redoing the matching gives other teams than the recorded ones")
+            }
+            if redo.seedString != result.seedString {
+                problems.append("\(at): the seed string is '\(redo.seedString)', the entry says '\(result.seedString)'")
+            }
+        } catch {
+            problems.append("\(at): redoing the draw fails: \(error)")
+        }
+        // Selections and assignments rows against the recorded result.
+        let selections = try String.fetchAll(
+            db, sql: "SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", arguments: [entry.seq])
+        if selections != result.order {
+            problems.append(
+                "\(at): draw_selections differ from the recorded order (\(selections.count) rows, \(result.order.count) recorded)")
+        }
+        var recorded: [String] = []
+        for a in result.assignments ?? [] {
+            for id in a.inspectorIds { recorded.append("\(a.uscc)|\(a.department)|\(id)") }
+        }
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.uscc, d.name, a.inspector_id FROM inspector_assignments a JOIN departments d ON d.id = a.department_id
+                WHERE a.ledger_seq = ?
+                """, arguments: [entry.seq]
+        ).map { "\($0[0] as String)|\($0[1] as String)|\($0[2] as String)" }
+        if rows.sorted() != recorded.sorted() { problems.append("\(at): inspector_assignments differ from the recorded teams") }
+        return problems
+    }
+}

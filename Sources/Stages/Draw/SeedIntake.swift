@@ -1,0 +1,153 @@
+// Seeds from the inbox: `inbox/seeds/<group>-R<round>.txt` (e.g. `2024-G02-R1.txt`) holding one line,
+// the public seed (lines that are empty or start with '#' are ignored).
+//
+// Fairness: a seed is accepted only for a group and round that already has a commitment, and it is
+// bound to that commitment (draw_seeds.commitment_sha256). A seed that arrives before its commitment,
+// a second seed for the same commitment, a seed already used for an earlier commitment of the same
+// round, or a seed for a round already drawn with another seed is refused: each would let somebody
+// choose among outcomes. A draw blocked after the seed arrived (the store changed, so the
+// commitment is prepared again) needs a new seed for the new commitment.
+
+internal import Foundation
+internal import GRDB
+internal import Pipeline
+
+/// The group and round a seed file names.
+public struct SeedFile: Sendable, Hashable {
+    /// The draw group key, e.g. `2024-G02`.
+    public var group: String
+    /// The round.
+    public var round: Int
+
+    /// Parses `<group>-R<round>` with any extension, e.g. `2024-G02-R1.txt`; nil if the name is not so.
+    public static func parse(name: String) -> SeedFile? {
+        let stem = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
+        guard let dash = stem.range(of: "-R", options: .backwards) else { return nil }
+        let group = String(stem[..<dash.lowerBound])
+        let roundText = stem[dash.upperBound...]
+        guard let round = Int(roundText), round >= 1, !roundText.hasPrefix("+"),
+            group.range(of: #"^[0-9]{4}-G[0-9]+$"#, options: .regularExpression) != nil
+        else { return nil }
+        return SeedFile(group: group, round: round)
+    }
+
+    /// The seed in a seed file's text: its one line that is not empty or a comment.
+    static func seed(in text: String) -> Result<String, SeedRefused> {
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard let seed = lines.first else { return .failure(SeedRefused("the seed file is empty: it must hold one line, the public seed")) }
+        guard lines.count == 1 else {
+            return .failure(SeedRefused("the seed file holds \(lines.count) lines: it must hold one line, the public seed"))
+        }
+        if let problem = Draw.problem(withPublicSeed: seed) { return .failure(SeedRefused(problem)) }
+        return .success(seed)
+    }
+}
+
+/// Why a seed file was refused.
+struct SeedRefused: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Takes seed files into the store for the nightly run.
+struct SeedIntake {
+    /// What the night's draw stages share (the draw store and the plan).
+    let night: NightDraws
+    var store: Store { night.store }
+    var configuration: Configuration { night.configuration }
+
+    /// Checks and stores one seed file (import row and seed row in one transaction).
+    func take(_ file: InboxFile, digest: FileDigest) throws -> NightlyRun.Taken {
+        let name = (file.relativePath as NSString).lastPathComponent
+        guard let target = SeedFile.parse(name: name) else {
+            return .rejected("a seed file is named <group>-R<round>.txt, e.g. \(configuration.year)-G02-R1.txt; '\(name)' is not")
+        }
+        guard let bytes = FileManager.default.contents(atPath: file.path), let text = String(data: bytes, encoding: .utf8) else {
+            return .rejected("the seed file is not UTF-8 text")
+        }
+        let seed: String
+        switch SeedFile.seed(in: text) {
+        case let .success(value): seed = value
+        case let .failure(refused): return .rejected(refused.message)
+        }
+        let draws = try night.draws()
+        guard let (plan, planID) = try night.plan() else {
+            return .rejected(
+                "no plan for \(configuration.year) \(configuration.region) is stored, so there is no draw group \(target.group)")
+        }
+        guard let group = DrawGroups.form(plan).first(where: { $0.key == target.group }) else {
+            return .rejected("the plan has no draw group \(target.group) (see `suiji draw show`)")
+        }
+        guard group.schedule.round(target.round) != nil else {
+            return .rejected("draw group \(target.group) has rounds 1…\(group.schedule.rounds.count); there is no round \(target.round)")
+        }
+        return try store.write { db in
+            if let entry = try draws.currentEntries(db, planID: planID)[target.group]?[target.round] {
+                if entry.seed == seed {
+                    return .skipped("\(target.group) round \(target.round) was already drawn with this seed (ledger #\(entry.seq))")
+                }
+                return .rejected(
+                    "\(target.group) round \(target.round) was already drawn (ledger #\(entry.seq)) with another seed; a re-draw is a decision for `suiji draw run --round \(target.round) --reason TEXT`"
+                )
+            }
+            guard let current = try DrawStore.currentCommitmentHash(db, planID: planID, group: target.group, round: target.round) else {
+                return .rejected(
+                    "\(target.group) round \(target.round) has no commitment yet: a seed must be chosen after its commitment is published (the run prepares commitments \(configuration.draw.leadDays) days before a round starts)"
+                )
+            }
+            let earlier = try Row.fetchAll(
+                db, sql: "SELECT seed, commitment_sha256 FROM draw_seeds WHERE group_key = ? AND round = ?",
+                arguments: [target.group, target.round])
+            for row in earlier {
+                let earlierSeed: String = row["seed"]
+                let commitment: String? = row["commitment_sha256"]
+                if commitment == current {
+                    if earlierSeed == seed { return .skipped("this seed was already received for commitment \(current.prefix(12))…") }
+                    return .rejected(
+                        "a seed ('\(earlierSeed)') was already received for the commitment \(current.prefix(12))… of \(target.group) round \(target.round); one commitment takes one seed"
+                    )
+                }
+                if earlierSeed == seed {
+                    return .rejected(
+                        "this seed was already published for an earlier commitment of \(target.group) round \(target.round); the new commitment \(current.prefix(12))… needs a new seed"
+                    )
+                }
+            }
+            let now = night.clock.now().storeTimestamp
+            try db.execute(
+                sql: """
+                    INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
+                    VALUES ('seed', ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    "seed:\(target.group):\(target.round)", "inbox/" + file.relativePath, digest.sha256, digest.byteCount, now, store.runID,
+                ])
+            let importID = db.lastInsertedRowID
+            try db.execute(
+                sql: """
+                    INSERT INTO draw_seeds (group_key, round, seed, import_id, received_at, commitment_sha256) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [target.group, target.round, seed, importID, now, current])
+            return .imported(importID: importID)
+        }
+    }
+
+    /// Undrawn rounds whose current commitment has a seed, in group and round order.
+    static func ready(_ db: Database, planID: Int64, draws: DrawStore) throws -> [(group: String, round: Int, seed: String)] {
+        let drawn = try draws.currentEntries(db, planID: planID)
+        var out: [(String, Int, String)] = []
+        for row in try Row.fetchAll(
+            db,
+            sql:
+                "SELECT group_key, round, seed, commitment_sha256 FROM draw_seeds WHERE commitment_sha256 IS NOT NULL ORDER BY group_key, round"
+        ) {
+            let group: String = row["group_key"]
+            let round: Int = row["round"]
+            guard drawn[group]?[round] == nil,
+                try DrawStore.currentCommitmentHash(db, planID: planID, group: group, round: round) == row["commitment_sha256"] as String?
+            else { continue }
+            out.append((group, round, row["seed"]))
+        }
+        return out
+    }
+}

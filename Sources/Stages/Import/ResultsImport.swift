@@ -1,0 +1,378 @@
+// `suiji results import`: inspection results into the store.
+//
+// The same reader and rejects discipline as the snapshot imports: rows are streamed, each bad row is
+// a diagnostic `file:line:column: error: reason` and a line of the rejects file, good rows land,
+// and the whole file is one transaction. Unlike a register, a results file is not a snapshot: a
+// row adds or corrects the result of one drawn object and says nothing about the others.
+//
+// History (type-2): a corrected result closes the current version (valid_to_import = this import)
+// and adds the new one; a withdrawal adds a version with `withdrawn = 1`. Nothing is deleted.
+
+internal import Foundation
+internal import GRDB
+public import Pipeline
+
+extension TabularShape {
+    /// A results file (`Resources/result-columns.json`).
+    public static func results() throws -> TabularShape {
+        TabularShape(
+            fields: ResultField.allCases.map(\.rawValue), required: ResultField.required.map(\.rawValue),
+            aliases: try ColumnAliases.bundled("result-columns"), xmlRoot: "results", xmlRecord: "result")
+    }
+}
+
+/// One results import as the command line asks for it.
+public struct ResultsImportRequest: Sendable, Hashable {
+    /// The file's path.
+    public var path: String
+    /// The name used in diagnostics (default: the path).
+    public var displayName: String
+    /// The plan year the results belong to.
+    public var year: Int
+    /// The plan's region code.
+    public var region: String
+    /// CSV or XML (default: by extension).
+    public var format: InputFormat?
+    /// The text encoding of a CSV file.
+    public var encoding: EncodingChoice
+    /// Validate and report without writing anything.
+    public var dryRun: Bool
+    /// Where to write rejected rows (nil: no rejects file; never written in a dry run).
+    public var rejectsPath: String?
+    /// Bytes per read (tests use 1).
+    public var chunkSize: Int
+    /// The file's digest when the caller has already computed it; nil to compute it.
+    public var digest: FileDigest?
+
+    /// Creates a request.
+    public init(
+        path: String, displayName: String? = nil, year: Int, region: String, format: InputFormat? = nil,
+        encoding: EncodingChoice = .auto, dryRun: Bool = false, rejectsPath: String? = nil, chunkSize: Int = 256 * 1024,
+        digest: FileDigest? = nil
+    ) {
+        self.digest = digest
+        self.path = path
+        self.displayName = displayName ?? path
+        self.year = year
+        self.region = region
+        self.format = format
+        self.encoding = encoding
+        self.dryRun = dryRun
+        self.rejectsPath = rejectsPath
+        self.chunkSize = chunkSize
+    }
+
+    /// The scope of the imports table: `results:<year>:<region>`.
+    public var scopeKey: String { "results:\(year):\(region)" }
+}
+
+/// What a results import did (or, in a dry run, would do).
+public struct ResultsImportReport: Sendable, Hashable, Codable {
+    /// How the import ended.
+    public enum Outcome: String, Sendable, Hashable, Codable {
+        /// The results were stored.
+        case imported
+        /// The same file was the latest results import of this plan: nothing to do.
+        case unchanged
+        /// A dry run: nothing was written.
+        case dryRun
+        /// The file could not be read as a whole; nothing was written.
+        case fileRejected
+    }
+
+    /// The file as named in diagnostics.
+    public var file: String
+    /// How it ended.
+    public var outcome: Outcome
+    /// Data rows read.
+    public var rowsRead = 0
+    /// Rows accepted.
+    public var rowsImported = 0
+    /// Rows rejected.
+    public var rowsRejected = 0
+    /// Results new to the store.
+    public var added = 0
+    /// Results that replaced an earlier version (kept in history).
+    public var corrected = 0
+    /// Results withdrawn.
+    public var withdrawn = 0
+    /// Results sent again unchanged.
+    public var unchanged = 0
+    /// Where rejected rows were written.
+    public var rejectsFile: String?
+    /// Errors and warnings, in file order.
+    public var diagnostics: [Diagnostic] = []
+    /// The SHA-256 of the file.
+    public var sha256: String?
+
+    /// Creates a report.
+    public init(file: String, outcome: Outcome) {
+        self.file = file
+        self.outcome = outcome
+    }
+
+    /// 0 when every row was accepted, 65 when any row or the file was rejected.
+    public var status: ExitStatus {
+        outcome == .fileRejected || rowsRejected > 0 ? .dataRejected : .success
+    }
+
+    /// The summary line printed at the end.
+    public var summary: String {
+        let counts =
+            "\(rowsRead) rows read, \(rowsImported) accepted, \(rowsRejected) rejected; "
+            + "results: \(added) added, \(corrected) corrected, \(withdrawn) withdrawn, \(unchanged) unchanged"
+        var text: String
+        switch outcome {
+        case .imported: text = "imported results from \(file): " + counts
+        case .dryRun: text = "dry run, nothing written: importing \(file) would give " + counts
+        case .unchanged:
+            return "\(file): the same file (sha256 \(sha256?.prefix(12) ?? "")…) is already the latest results import; nothing to do"
+        case .fileRejected: return "\(file): the file was rejected; the store is unchanged"
+        }
+        if let rejectsFile { text += "\nrejected rows written to \(rejectsFile)" }
+        return text
+    }
+}
+
+/// A results import that cannot start: no plan to attach the results to.
+public struct ResultsImportError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is missing and what to do.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+
+    /// `error: message`.
+    public var description: String { "error: \(message)" }
+}
+
+/// Runs results imports against a store.
+public struct ResultsImporter {
+    /// The store.
+    public let store: Store
+    /// The clock for timestamps.
+    public let clock: Clock
+
+    /// Creates an importer.
+    public init(store: Store, clock: Clock = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Imports one file. Problems with the file come back in the report; a missing plan or a store
+    /// failure throws.
+    public func run(_ request: ResultsImportRequest) throws -> ResultsImportReport {
+        var report = ResultsImportReport(file: request.displayName, outcome: request.dryRun ? .dryRun : .imported)
+        do {
+            let digest = try request.digest ?? FileDigest.of(path: request.path, displayName: request.displayName)
+            report.sha256 = digest.sha256
+            let body = { (db: Database, write: Bool) throws in
+                guard let stored = try ResultsStore.plan(year: request.year, region: request.region, db: db) else {
+                    throw ResultsImportError(
+                        "there is no \(request.year) plan of \(request.region) in the store; import the plan (suiji plan import) and draw before importing results"
+                    )
+                }
+                if try SnapshotImporter.isLatest(digest, scope: request.scopeKey, db: db) {
+                    report.outcome = .unchanged
+                    return
+                }
+                try importRows(request, plan: stored, digest: digest, db: db, write: write, report: &report)
+            }
+            if request.dryRun || store.access == .readOnly {
+                try store.read { db in try body(db, false) }
+            } else {
+                try store.write { db in try body(db, true) }
+            }
+        } catch let error as MalformedFileError {
+            report = Self.fileRejected(report, Diagnostic(.error, error.message, at: error.location))
+        } catch let error as DecodingError {
+            report = Self.fileRejected(report, Diagnostic(.error, error.message, at: error.location))
+        }
+        return report
+    }
+
+    private static func fileRejected(_ report: ResultsImportReport, _ diagnostic: Diagnostic) -> ResultsImportReport {
+        var rejected = ResultsImportReport(file: report.file, outcome: .fileRejected)
+        rejected.sha256 = report.sha256
+        rejected.diagnostics = [diagnostic]
+        return rejected
+    }
+
+    /// Opens the reader for the file.
+    static func openStream(_ request: ResultsImportRequest) throws -> any TabularStream {
+        let shape = try TabularShape.results()
+        switch request.format ?? InputFormat.guess(path: request.path) {
+        case .csv:
+            let reader = try DelimitedFileReader(
+                path: request.path, displayName: request.displayName, encoding: request.encoding, chunkSize: request.chunkSize)
+            return try DelimitedTabularStream(reader: reader, shape: shape, displayName: request.displayName)
+        case .xml:
+            return try XMLTabularStream(
+                path: request.path, displayName: request.displayName, shape: shape, department: nil, validate: false,
+                chunkSize: request.chunkSize)
+        }
+    }
+
+    private func importRows(
+        _ request: ResultsImportRequest, plan stored: StoredPlan, digest: FileDigest, db: Database, write: Bool,
+        report: inout ResultsImportReport
+    ) throws {
+        let stream = try Self.openStream(request)
+        var validator = ResultRowValidator(plan: stored.plan, drawn: try ResultsStore.drawnObjects(planID: stored.id, db: db))
+        var current: [String: StoredResult] = [:]
+        for result in try ResultsStore.currentResults(planID: stored.id, db: db) {
+            current["\(result.taskSeq)|\(result.round)|\(result.uscc)"] = result
+        }
+        var importID: Int64 = 0
+        if write {
+            try db.execute(
+                sql: """
+                    INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
+                    VALUES ('results', ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    request.scopeKey, request.displayName, digest.sha256, digest.byteCount, clock.now().storeTimestamp, store.runID,
+                ])
+            importID = db.lastInsertedRowID
+        }
+        var rejects: RejectsWriter?
+        if let path = request.rejectsPath, write {
+            rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"])
+        }
+        defer { if rejects?.isOpen == true { rejects?.discard() } }
+        let fields = ResultField.allCases.map(\.rawValue)
+
+        func location(_ row: TabularRow, _ field: String?) -> SourceLocation {
+            let column = field.flatMap { fields.firstIndex(of: $0) }.flatMap { $0 < row.columns.count ? row.columns[$0] : nil }
+            return SourceLocation(file: request.displayName, line: row.line, column: column ?? 1)
+        }
+        func context(_ row: TabularRow) -> [String: String] {
+            let index = ResultField.uscc.index
+            guard index < row.values.count, let value = row.values[index]?.trimmingWhitespace(), !value.isEmpty else { return [:] }
+            return ["uscc": value]
+        }
+        func reject(_ row: TabularRow, _ rejection: RowRejection) {
+            report.rowsRejected += 1
+            report.diagnostics.append(Diagnostic(.error, rejection.reason, at: location(row, rejection.field), context: context(row)))
+            rejects?.append(row.original + [String(row.line), rejection.reason])
+        }
+
+        while let row = try stream.next() {
+            report.rowsRead += 1
+            if let problem = row.problem {
+                reject(row, RowRejection(fieldName: nil, reason: problem))
+                continue
+            }
+            let record: InspectionResult
+            switch validator.validate(row.values, line: row.line) {
+            case .failure(let rejection):
+                reject(row, rejection)
+                continue
+            case .success(let value):
+                record = value
+            }
+            let previous = current[record.key]
+            if record.withdraws {
+                guard let previous else {
+                    reject(
+                        row,
+                        RowRejection(
+                            fieldName: ResultField.action.rawValue,
+                            reason: "there is no result of \(record.uscc) for task \(record.taskSeq) round \(record.round) to withdraw"))
+                    continue
+                }
+                report.rowsImported += 1
+                if previous.withdrawn {
+                    report.unchanged += 1
+                    continue
+                }
+                report.withdrawn += 1
+                if write {
+                    try close(previous.id, importID: importID, db: db)
+                    let hash = Self.rowHash(
+                        inspectedOn: previous.inspectedOn, codesJSON: previous.codesJSON, method: previous.method,
+                        followUp: previous.followUp, remarks: previous.remarks, withdrawn: true)
+                    try insert(
+                        planID: stored.id, record: record, inspectedOn: previous.inspectedOn, codesJSON: previous.codesJSON,
+                        method: previous.method, followUp: previous.followUp, remarks: previous.remarks, withdrawn: true, hash: hash,
+                        importID: importID, db: db)
+                }
+                current[record.key]?.withdrawn = true
+                continue
+            }
+            for note in validator.notes(record) {
+                report.diagnostics.append(Diagnostic(.warning, note.message, at: location(row, note.field.rawValue), context: context(row)))
+            }
+            let inspectedOn = record.inspectedOn?.description ?? ""
+            let codesJSON = PayloadJSON.array(record.codes.map { .string($0.code) }).compactText
+            let hash = Self.rowHash(
+                inspectedOn: inspectedOn, codesJSON: codesJSON, method: record.method, followUp: record.followUp,
+                remarks: record.remarks, withdrawn: false)
+            report.rowsImported += 1
+            if let previous, previous.rowHash == hash {
+                report.unchanged += 1
+                continue
+            }
+            if previous == nil { report.added += 1 } else { report.corrected += 1 }
+            if write {
+                if let previous { try close(previous.id, importID: importID, db: db) }
+                try insert(
+                    planID: stored.id, record: record, inspectedOn: inspectedOn, codesJSON: codesJSON, method: record.method,
+                    followUp: record.followUp, remarks: record.remarks, withdrawn: false, hash: hash, importID: importID, db: db)
+            }
+            current[record.key] = StoredResult(
+                id: 0, taskSeq: record.taskSeq, round: record.round, uscc: record.uscc, inspectedOn: inspectedOn, codesJSON: codesJSON,
+                method: record.method, followUp: record.followUp, remarks: record.remarks, withdrawn: false, rowHash: hash)
+        }
+        try stream.finish()
+        report.diagnostics.append(contentsOf: stream.warnings)
+        report.diagnostics.sort { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) }
+        if write {
+            try db.execute(
+                sql: """
+                    UPDATE imports SET rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?, changed = ?, removed = ?,
+                        unchanged = ? WHERE id = ?
+                    """,
+                arguments: [
+                    report.rowsRead, report.rowsImported, report.rowsRejected, report.added, report.corrected, report.withdrawn,
+                    report.unchanged, importID,
+                ])
+        }
+        if report.rowsRejected > 0, rejects != nil {
+            try rejects?.commit()
+            report.rejectsFile = request.rejectsPath
+        }
+    }
+
+    /// SHA-256 of the stored content of a result version (change detection and history).
+    static func rowHash(
+        inspectedOn: String, codesJSON: String, method: String?, followUp: String?, remarks: String?, withdrawn: Bool
+    ) -> String {
+        let content = PayloadJSON.object([
+            "inspectedOn": .string(inspectedOn), "codes": .string(codesJSON), "method": method.map(PayloadJSON.string) ?? .null,
+            "followUp": followUp.map(PayloadJSON.string) ?? .null, "remarks": remarks.map(PayloadJSON.string) ?? .null,
+            "withdrawn": .bool(withdrawn),
+        ])
+        return SHA256.hex(content.compactText)
+    }
+
+    private func close(_ id: Int64, importID: Int64, db: Database) throws {
+        try db.execute(sql: "UPDATE results SET valid_to_import = ? WHERE id = ?", arguments: [importID, id])
+    }
+
+    private func insert(
+        planID: Int64, record: InspectionResult, inspectedOn: String, codesJSON: String, method: String?, followUp: String?,
+        remarks: String?, withdrawn: Bool, hash: String, importID: Int64, db: Database
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO results (plan_id, task_seq, round, uscc, inspected_on, codes_json, method, follow_up, remarks, withdrawn,
+                    row_hash, valid_from_import)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                planID, record.taskSeq, record.round, record.uscc, inspectedOn, codesJSON, method, followUp, remarks,
+                withdrawn ? 1 : 0, hash, importID,
+            ])
+    }
+}

@@ -1,0 +1,236 @@
+public import Pipeline
+
+/// One record of a delimited file, with the physical line on which it starts.
+public struct DelimitedRecord: Sendable, Hashable {
+    /// The fields, unquoted, as UTF-8 text.
+    public var fields: [String]
+    /// The physical line on which the record starts (1-based).
+    public var line: Int
+
+    /// Creates a record.
+    public init(fields: [String], line: Int) {
+        self.fields = fields
+        self.line = line
+    }
+
+    /// True if every field is empty or whitespace (a blank line, or a line of bare delimiters).
+    public var isBlank: Bool { fields.allSatisfy { $0.allSatisfy(\.isWhitespace) } }
+}
+
+/// A file that is not well-formed as a whole: an unterminated quote, bad XML, undecodable bytes.
+public struct MalformedFileError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Where the problem is.
+    public var location: SourceLocation
+    /// What happened and what to do.
+    public var message: String
+
+    /// Creates an error.
+    public init(location: SourceLocation, message: String) {
+        self.location = location
+        self.message = message
+    }
+
+    /// `file:line:column: error: message`.
+    public var description: String { "\(location): error: \(message)" }
+}
+
+/// An RFC 4180 parser over UTF-8 bytes, fed in chunks of any size, down to one byte.
+///
+/// Beyond RFC 4180 it accepts LF or CRLF line ends, blank lines, and a quote inside an unquoted
+/// field (kept literally). Line numbers count every line feed, including those inside quoted fields.
+///
+/// The fields of a record are gathered as bytes in one reused buffer and handed out as a
+/// `RawDelimitedRecord`; runs of plain bytes are copied at once, not byte by byte.
+public struct DelimitedRecordParser: Sendable {
+    private enum State: Sendable {
+        case recordStart, fieldStart, unquoted, quoted, quoteInQuoted, afterCR
+    }
+
+    /// The field separator: `,` or a tab.
+    public let delimiter: UInt8
+    private let displayName: String
+    private var state: State = .recordStart
+    private var recordBytes: [UInt8] = []
+    private var fieldEnds: [Int] = []
+    private var line = 1
+    private var recordLine = 1
+    private var quoteLine = 1
+
+    /// Creates a parser for a file shown to the user as `displayName`.
+    public init(delimiter: UInt8, displayName: String) {
+        self.delimiter = delimiter
+        self.displayName = displayName
+        recordBytes.reserveCapacity(1024)
+        fieldEnds.reserveCapacity(32)
+    }
+
+    /// The physical line the parser is on.
+    public var currentLine: Int { line }
+
+    private mutating func endField() {
+        fieldEnds.append(recordBytes.count)
+    }
+
+    private mutating func endRecord(_ emit: (RawDelimitedRecord) throws -> Void) rethrows {
+        endField()
+        let line = recordLine
+        try recordBytes.withUnsafeBufferPointer { bytes in
+            try fieldEnds.withUnsafeBufferPointer { ends in try emit(RawDelimitedRecord(bytes: bytes, ends: ends, line: line)) }
+        }
+        recordBytes.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+    }
+
+    /// Outside quotes: a delimiter ends the field, LF or CR the record; true if `byte` was one of them.
+    @inline(__always)
+    private mutating func endsFieldOrRecord(_ byte: UInt8, _ emit: (RawDelimitedRecord) throws -> Void) rethrows -> Bool {
+        switch byte {
+        case delimiter:
+            endField()
+            state = .fieldStart
+        case 0x0A:
+            line += 1
+            try endRecord(emit)
+            state = .recordStart
+        case 0x0D:
+            try endRecord(emit)
+            state = .afterCR
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Consumes bytes of validated UTF-8, calling `emit` with a view of every completed record.
+    public mutating func consumeRaw(_ raw: UnsafeRawBufferPointer, _ emit: (RawDelimitedRecord) throws -> Void) rethrows {
+        let bytes = raw.bindMemory(to: UInt8.self)
+        let quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let byte = bytes[i]
+            switch state {
+            case .afterCR:
+                state = .recordStart
+                if byte == lf {
+                    line += 1
+                    i += 1
+                }
+            case .recordStart:
+                if byte == lf {
+                    line += 1 // blank line
+                    i += 1
+                } else if byte == cr {
+                    state = .afterCR
+                    i += 1
+                } else {
+                    recordLine = line
+                    state = .fieldStart
+                }
+            case .fieldStart:
+                if byte == quote {
+                    state = .quoted
+                    quoteLine = line
+                    i += 1
+                } else {
+                    state = .unquoted // a delimiter or line end here ends an empty field
+                }
+            case .unquoted:
+                var end = i
+                while end < n {
+                    let b = bytes[end]
+                    if b == delimiter || b == lf || b == cr { break }
+                    end += 1
+                }
+                if end > i { recordBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<end])) }
+                i = end
+                if i < n {
+                    _ = try endsFieldOrRecord(bytes[i], emit)
+                    i += 1
+                }
+            case .quoted:
+                var end = i
+                while end < n {
+                    let b = bytes[end]
+                    if b == quote { break }
+                    if b == lf { line += 1 }
+                    end += 1
+                }
+                if end > i { recordBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<end])) }
+                i = end
+                if i < n {
+                    state = .quoteInQuoted
+                    i += 1
+                }
+            case .quoteInQuoted:
+                if byte == quote {
+                    recordBytes.append(quote)
+                    state = .quoted
+                    i += 1
+                } else if try endsFieldOrRecord(byte, emit) {
+                    i += 1
+                } else {
+                    // `"abc"def`: not RFC 4180; keep the text rather than lose it.
+                    state = .unquoted
+                }
+            }
+        }
+    }
+
+    /// Ends the input, handing a last record without a line end to `emit` as a view.
+    public mutating func finishRaw(_ emit: (RawDelimitedRecord) throws -> Void) throws {
+        switch state {
+        case .quoted:
+            throw MalformedFileError(
+                location: SourceLocation(file: displayName, line: quoteLine, column: fieldEnds.count + 1),
+                message: "the quoted field that starts on line \(quoteLine) is never closed; the file may be truncated")
+        case .fieldStart, .unquoted, .quoteInQuoted:
+            try endRecord(emit)
+        case .recordStart, .afterCR:
+            break
+        }
+        state = .recordStart
+    }
+}
+
+/// One record of a delimited file as the parser holds it: the unquoted bytes of every field, back
+/// to back, and where each field ends. A view into the parser's buffers, valid only during the
+/// call that receives it; `record` copies it out as text.
+public struct RawDelimitedRecord {
+    /// The fields' bytes, concatenated.
+    public let bytes: UnsafeBufferPointer<UInt8>
+    /// The end offset in `bytes` of each field.
+    public let ends: UnsafeBufferPointer<Int>
+    /// The physical line on which the record starts (1-based).
+    public let line: Int
+
+    /// The number of fields.
+    public var count: Int { ends.count }
+
+    /// The bytes of field `index`; empty for an index past the last field.
+    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        guard index >= 0, index < ends.count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let start = index == 0 ? 0 : ends[index - 1]
+        let end = ends[index]
+        guard start <= end, end <= bytes.count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// The record with its fields as text.
+    public var record: DelimitedRecord {
+        DelimitedRecord(fields: (0..<count).map { String(decoding: field($0), as: UTF8.self) }, line: line)
+    }
+
+    /// Calls `body` with a raw view of a record held as text (the header reader's queue).
+    public static func withRaw<T>(_ record: DelimitedRecord, _ body: (RawDelimitedRecord) throws -> T) rethrows -> T {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        for field in record.fields {
+            bytes.append(contentsOf: field.utf8)
+            ends.append(bytes.count)
+        }
+        return try bytes.withUnsafeBufferPointer { b in
+            try ends.withUnsafeBufferPointer { e in try body(RawDelimitedRecord(bytes: b, ends: e, line: record.line)) }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+public import Foundation
+public import Logging
+public import Pipeline
+
+/// What the demo did, for the terminal.
+public struct DemoResult: Sendable {
+    /// The text to print.
+    public var summary: String
+    /// Each night's report, in order.
+    public var reports: [NightReport]
+    /// The exit status: failure if a night's stage failed, else success (the demo's inputs hold bad
+    /// rows on purpose, so a night's 65 is the demo working).
+    public var status: ExitStatus
+}
+
+/// The newcomer's first command: a fresh workspace built from `Fixtures/demo/`, on which the nightly
+/// job runs night after night as the county's files arrive (`Fixtures/demo/nights.tsv`).
+public struct DemoWorkspace {
+    /// The workspace folder (emptied first).
+    public let path: String
+    /// The bundled fixtures folder (with `plans/` and `demo/`).
+    public let fixtures: URL
+    /// Where log lines go.
+    public let logger: Logger
+
+    /// Creates the demo.
+    public init(path: String, fixtures: URL, logger: Logger) {
+        self.path = path
+        self.fixtures = fixtures
+        self.logger = logger
+    }
+
+    /// One night of the demo.
+    public struct Night: Sendable, Hashable {
+        /// The run date.
+        public var date: CivilDate
+        /// The folder under `demo/` whose `inbox/` arrives before the run.
+        public var folder: String
+        /// What arrives, in words.
+        public var arrives: String
+    }
+
+    /// The nights listed in `demo/nights.tsv`.
+    public func nights() throws -> [Night] {
+        let text = try String(contentsOf: fixtures.appendingPathComponent("demo/nights.tsv"), encoding: .utf8)
+        var nights: [Night] = []
+        for (index, line) in text.split(separator: "\n").enumerated() where !line.hasPrefix("#") {
+            let cells = line.split(separator: "\t", maxSplits: 2).map(String.init)
+            guard cells.count == 3 else {
+                throw StoreError(
+                    path: "demo/nights.tsv", message: "line \(index + 1): expected date, folder and description separated by tabs")
+            }
+            nights.append(Night(date: try CivilDate(parsing: cells[0]), folder: cells[1], arrives: cells[2]))
+        }
+        return nights
+    }
+
+    /// Builds the workspace and runs every night on it; each night's clock is fixed at 22:00 UTC of
+    /// its date, so the demo writes the same store and files on every machine.
+    public func run() throws -> DemoResult {
+        let manager = FileManager.default
+        let root = URL(fileURLWithPath: path).standardizedFileURL
+        if manager.fileExists(atPath: root.path) { try manager.removeItem(at: root) }
+        try manager.createDirectory(at: root.appendingPathComponent("inbox/plan"), withIntermediateDirectories: true)
+        try manager.copyItem(at: fixtures.appendingPathComponent("demo/suiji.toml"), to: root.appendingPathComponent("suiji.toml"))
+        try manager.copyItem(
+            at: fixtures.appendingPathComponent("plans/yuanping-2024.tsv"),
+            to: root.appendingPathComponent("inbox/plan/yuanping-2024.tsv"))
+        let configuration = try Configuration.load(path: root.appendingPathComponent("suiji.toml").path)
+
+        var lines = ["workspace: \(root.path)", ""]
+        var reports: [NightReport] = []
+        var status = ExitStatus.success
+        for night in try nights() {
+            try Self.merge(fixtures.appendingPathComponent("demo/\(night.folder)/inbox"), into: root.appendingPathComponent("inbox"))
+            let instant = try Date("\(night.date)T22:00:00Z", strategy: .iso8601)
+            let report = try NightlyRun(configuration: configuration, today: night.date, clock: .fixed(instant), logger: logger).run()
+            lines.append("\(night.date): arrives \(night.arrives)")
+            lines.append("  " + report.summary)
+            reports.append(report)
+            if report.exitCode == ExitStatus.failure.rawValue { status = .failure }
+        }
+        if let last = reports.last {
+            lines.append("")
+            lines.append("The report of the last night (\(configuration.resolvedPath(\.paths.reports))/\(last.date)/run.txt):")
+            lines.append("")
+            lines.append(last.text)
+            lines.append("Every night's report is in \(configuration.resolvedPath(\.paths.reports))/<date>/ (run.txt and run.json).")
+            lines.append("Run another night yourself: swift run suiji run --config \(root.path)/suiji.toml --today YYYY-MM-DD")
+        }
+        return DemoResult(summary: lines.joined(separator: "\n"), reports: reports, status: status)
+    }
+
+    /// Copies every file under `source` to the same place under `destination` (folders created).
+    static func merge(_ source: URL, into destination: URL) throws {
+        let manager = FileManager.default
+        guard let walker = manager.enumerator(at: source, includingPropertiesForKeys: [.isRegularFileKey]) else { return }
+        let prefix = source.standardizedFileURL.path + "/"
+        for case let url as URL in walker {
+            guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
+            let relative = String(url.standardizedFileURL.path.dropFirst(prefix.count))
+            let target = destination.appendingPathComponent(relative)
+            try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if manager.fileExists(atPath: target.path) { try manager.removeItem(at: target) }
+            try manager.copyItem(at: url, to: target)
+        }
+    }
+}

@@ -1,0 +1,411 @@
+// The nightly run's report: `reports/<date>/run.json` and `run.txt`.
+//
+// It covers the whole night (every run of that date), not only the last invocation: it is built from
+// what the store records under the night's `run_id` plus the state now (commitments awaiting a seed,
+// overdue rounds). So a run killed and run again reports what one uninterrupted run would, and a
+// second run of a finished night reproduces the same report.
+
+internal import Foundation
+internal import GRDB
+internal import Pipeline
+
+/// What one night did, for people (``text``) and machines (``json()``).
+public struct NightReport: Sendable, Hashable, Codable {
+    /// One file the night took.
+    public struct File: Sendable, Hashable, Codable {
+        /// The path under the inbox.
+        public var path: String
+        /// What it held (`register`, `seed`, …).
+        public var kind: String
+        /// The department folder it came from.
+        public var department: String?
+        /// `imported`, `skipped` or `rejected`.
+        public var outcome: String
+        /// Rows stored.
+        public var rowsImported: Int
+        /// Rows rejected (kept in ``rejectsFile``).
+        public var rowsRejected: Int
+        /// The rejected rows with line and reason, under the workspace.
+        public var rejectsFile: String?
+        /// Why it was skipped or rejected.
+        public var reason: String?
+        /// Where the file went, under the workspace.
+        public var movedTo: String
+    }
+
+    /// Rows per department (or per kind for files without one).
+    public struct Department: Sendable, Hashable, Codable {
+        /// The department, or `(avoidance)`, `(results)`, `(plan)`, `(seeds)`.
+        public var department: String
+        /// Files taken.
+        public var files: Int
+        /// Rows stored.
+        public var rowsImported: Int
+        /// Rows rejected.
+        public var rowsRejected: Int
+    }
+
+    /// A commitment (prepared tonight, or awaiting its seed).
+    public struct Commitment: Sendable, Hashable, Codable {
+        /// The draw group.
+        public var group: String
+        /// The round.
+        public var round: Int
+        /// The SHA-256 to publish before the seed.
+        public var sha256: String
+        /// When it was prepared (the run date of its night, or the timestamp for commands run by hand).
+        public var prepared: String
+    }
+
+    /// A draw made tonight.
+    public struct DrawMade: Sendable, Hashable, Codable {
+        /// The draw group.
+        public var group: String
+        /// The round.
+        public var round: Int
+        /// The public seed used.
+        public var seed: String
+        /// Objects drawn.
+        public var drawn: Int
+        /// The ledger entry.
+        public var ledgerSeq: Int
+    }
+
+    /// A round with a seed that could not be drawn.
+    public struct BlockedDraw: Sendable, Hashable, Codable {
+        /// The draw group.
+        public var group: String
+        /// The round.
+        public var round: Int
+        /// Why, and what to do.
+        public var reason: String
+    }
+
+    /// A task round published tonight.
+    public struct Publication: Sendable, Hashable, Codable {
+        /// The 抽查任务编号.
+        public var raninsTaskId: String
+        /// Records added.
+        public var added: Int
+        /// Records changed.
+        public var changed: Int
+        /// Records withdrawn.
+        public var withdrawn: Int
+    }
+
+    /// An overdue round.
+    public struct Overdue: Sendable, Hashable, Codable {
+        /// The 抽查任务编号.
+        public var raninsTaskId: String
+        /// The task's name.
+        public var taskName: String
+        /// The publication due date.
+        public var due: String
+        /// Working days past it.
+        public var workingDaysOverdue: Int
+        /// What is missing.
+        public var progress: String
+    }
+
+    /// The night.
+    public var date: String
+    /// 0 all well; 65 some input was rejected or a draw was blocked; 1 a stage failed.
+    public var exitCode: Int32
+    /// The stage that failed, if one did (later stages did not run; earlier ones stay done).
+    public var failedStage: RunStage?
+    /// What the failure was.
+    public var failure: String?
+    /// Files taken tonight (imported, skipped as already imported, or rejected).
+    public var filesTaken: Int
+    /// Files rejected whole.
+    public var filesRejected: Int
+    /// Rows stored tonight.
+    public var rowsImported: Int
+    /// Rows rejected tonight.
+    public var rowsRejected: Int
+    /// Commitments published and still waiting for their seed.
+    public var commitmentsAwaitingSeed: Int
+    /// Draws made tonight.
+    public var draws: Int
+    /// Task rounds published tonight.
+    public var publications: Int
+    /// Rounds past their publication due date.
+    public var overdue: Int
+    /// The files, in the order taken.
+    public var files: [File]
+    /// Rows per department.
+    public var departments: [Department]
+    /// Commitments prepared tonight.
+    public var commitmentsPrepared: [Commitment]
+    /// Commitments waiting for a seed.
+    public var awaitingSeed: [Commitment]
+    /// Draws made tonight.
+    public var drawsMade: [DrawMade]
+    /// Rounds with a seed that could not be drawn.
+    public var blockedDraws: [BlockedDraw]
+    /// Task rounds published tonight.
+    public var published: [Publication]
+    /// Overdue rounds, most overdue first.
+    public var overdueRounds: [Overdue]
+    /// Inbox paths not taken (unknown folders or not regular files).
+    public var ignored: [String]
+    /// Warnings found while reporting.
+    public var warnings: [String]
+
+    /// A report for a night that could not open its store.
+    static func failedToStart(date: CivilDate, message: String) -> NightReport {
+        NightReport(
+            date: date.description, exitCode: ExitStatus.failure.rawValue, failedStage: .lock, failure: message, filesTaken: 0,
+            filesRejected: 0, rowsImported: 0, rowsRejected: 0, commitmentsAwaitingSeed: 0, draws: 0, publications: 0, overdue: 0,
+            files: [], departments: [], commitmentsPrepared: [], awaitingSeed: [], drawsMade: [], blockedDraws: [], published: [],
+            overdueRounds: [], ignored: [], warnings: [])
+    }
+
+    /// Sorted keys, two-space indentation.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// One line for the terminal.
+    public var summary: String {
+        var parts = ["\(filesTaken) file\(filesTaken == 1 ? "" : "s") taken"]
+        if filesRejected > 0 { parts[0] += " (\(filesRejected) rejected)" }
+        parts.append("\(rowsImported) rows imported, \(rowsRejected) rejected")
+        parts.append("\(commitmentsAwaitingSeed) commitment\(commitmentsAwaitingSeed == 1 ? "" : "s") awaiting a seed")
+        parts.append("\(draws) draw\(draws == 1 ? "" : "s")" + (blockedDraws.isEmpty ? "" : " (\(blockedDraws.count) blocked)"))
+        parts.append("\(publications) publication\(publications == 1 ? "" : "s")")
+        parts.append("\(overdue) overdue")
+        var line = "night \(date): " + parts.joined(separator: ", ") + "; exit \(exitCode)"
+        if let failedStage { line += " (stage \(failedStage.rawValue) failed: \(failure ?? ""))" }
+        return line
+    }
+
+    /// The page a person reads.
+    public var text: String {
+        var out: [String] = []
+        let verdict: String
+        switch exitCode {
+        case 0: verdict = "all went well"
+        case ExitStatus.dataRejected.rawValue: verdict = "some input was rejected or a draw was blocked: see below"
+        default: verdict = "stage '\(failedStage?.rawValue ?? "?")' failed; the stages before it stay done"
+        }
+        out.append("suiji nightly run, \(date): exit \(exitCode), \(verdict)")
+        if let failure { out.append("failure: \(failure)") }
+        out.append("")
+        func section(_ title: String, _ count: Int, _ body: () -> [String]) {
+            out.append("\(title) (\(count))")
+            let lines = body()
+            out.append(contentsOf: lines.isEmpty ? ["  none"] : lines.map { "  " + $0 })
+            out.append("")
+        }
+        section("Files taken", filesTaken) {
+            guard !files.isEmpty else { return [] }
+            var table = TextTable(headers: ["outcome", "file", "rows", "rejected", "note"])
+            for f in files {
+                var note = f.reason ?? ""
+                if let rejects = f.rejectsFile { note = "rejected rows: \(rejects)" }
+                table.rows.append([f.outcome, f.path, "\(f.rowsImported)", "\(f.rowsRejected)", note])
+            }
+            return table.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
+        section("Rows per department", departments.count) {
+            guard !departments.isEmpty else { return [] }
+            let table = TextTable(
+                headers: ["department", "files", "imported", "rejected"],
+                rows: departments.map { [$0.department, "\($0.files)", "\($0.rowsImported)", "\($0.rowsRejected)"] })
+            return table.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
+        section("Commitments prepared tonight: publish each before its seed", commitmentsPrepared.count) {
+            commitmentsPrepared.map { "\($0.group) round \($0.round)  \($0.sha256)" }
+        }
+        section("Commitments awaiting a seed (inbox/seeds/<group>-R<round>.txt)", commitmentsAwaitingSeed) {
+            awaitingSeed.map { "\($0.group) round \($0.round)  \($0.sha256)  prepared \($0.prepared)" }
+        }
+        section("Draws", draws) {
+            drawsMade.map { "\($0.group) round \($0.round): \($0.drawn) drawn with seed '\($0.seed)' (ledger #\($0.ledgerSeq))" }
+        }
+        if !blockedDraws.isEmpty {
+            section("Draws blocked", blockedDraws.count) { blockedDraws.map { "\($0.group) round \($0.round): \($0.reason)" } }
+        }
+        section("Publications", publications) {
+            published.map { "\($0.raninsTaskId): \($0.added) added, \($0.changed) changed, \($0.withdrawn) withdrawn" }
+        }
+        section("Overdue rounds", overdue) {
+            overdueRounds.map {
+                "\($0.raninsTaskId) \($0.taskName): due \($0.due), \($0.workingDaysOverdue) working days overdue; \($0.progress)"
+            }
+        }
+        if !ignored.isEmpty { section("Not taken (unknown place in the inbox)", ignored.count) { ignored } }
+        if !warnings.isEmpty { section("Warnings", warnings.count) { warnings } }
+        return out.joined(separator: "\n")
+    }
+
+    // MARK: Building
+
+    /// The night's report from the store.
+    static func build(
+        store: Store, runID: Int64, date: CivilDate, configuration: Configuration, blocked: [BlockedDraw],
+        ignored: [String], failure: (stage: RunStage, message: String)?
+    ) throws -> NightReport {
+        var report = NightReport.failedToStart(date: date, message: "")
+        report.failedStage = failure?.stage
+        report.failure = failure?.message
+        report.ignored = ignored
+        let paths = NightPaths(configuration: configuration, date: date)
+        try store.read { db in
+            let rank = Dictionary(uniqueKeysWithValues: InboxKind.allCases.enumerated().map { ($1.rawValue, $0) })
+            var files: [File] = []
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.inbox_path, f.kind, f.department, f.outcome, f.reason, f.archived_to, i.rows_imported, i.rows_rejected
+                    FROM run_files f LEFT JOIN imports i ON i.id = f.import_id WHERE f.run_id = ?
+                    """, arguments: [runID])
+            {
+                let path: String = row["inbox_path"]
+                let rejected = row["rows_rejected"] as Int? ?? 0
+                var rejectsFile: String?
+                if rejected > 0 {
+                    let candidate = paths.rejectsFile(of: path)
+                    if FileManager.default.fileExists(atPath: candidate) { rejectsFile = paths.relative(candidate) }
+                }
+                files.append(
+                    File(
+                        path: path, kind: row["kind"], department: row["department"], outcome: row["outcome"],
+                        rowsImported: row["rows_imported"] as Int? ?? 0, rowsRejected: rejected, rejectsFile: rejectsFile,
+                        reason: row["reason"], movedTo: row["archived_to"]))
+            }
+            files.sort { a, b in
+                let (ra, rb) = (rank[a.kind] ?? 99, rank[b.kind] ?? 99)
+                return ra != rb ? ra < rb : a.path.utf8.lexicographicallyPrecedes(b.path.utf8)
+            }
+            report.files = files
+            report.filesTaken = files.count
+            report.filesRejected = files.filter { $0.outcome == "rejected" }.count
+            report.rowsImported = files.reduce(0) { $0 + $1.rowsImported }
+            report.rowsRejected = files.reduce(0) { $0 + $1.rowsRejected }
+            var departments: [String: Department] = [:]
+            for f in files {
+                let name = f.department ?? "(\(f.kind == "seed" ? "seeds" : f.kind))"
+                var d = departments[name] ?? Department(department: name, files: 0, rowsImported: 0, rowsRejected: 0)
+                d.files += 1
+                d.rowsImported += f.rowsImported
+                d.rowsRejected += f.rowsRejected
+                departments[name] = d
+            }
+            report.departments = departments.values.sorted { $0.department.utf8.lexicographicallyPrecedes($1.department.utf8) }
+
+            report.commitmentsPrepared = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT group_key, round, commitment_sha256 FROM draw_commitments
+                    WHERE run_id = ? AND derived_from IS NULL ORDER BY group_key, round
+                    """, arguments: [runID]
+            ).map { Commitment(group: $0["group_key"], round: $0["round"], sha256: $0["commitment_sha256"], prepared: date.description) }
+            report.awaitingSeed = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.group_key, c.round, c.commitment_sha256, c.prepared_at, r.run_date FROM draw_commitments c
+                    LEFT JOIN runs r ON r.id = c.run_id
+                    WHERE c.derived_from IS NULL
+                      AND c.prepared_seq = (SELECT MAX(d.prepared_seq) FROM draw_commitments d
+                                            WHERE d.plan_id = c.plan_id AND d.group_key = c.group_key AND d.round = c.round AND d.derived_from IS NULL)
+                      AND NOT EXISTS (SELECT 1 FROM draw_ledger l WHERE l.plan_id = c.plan_id AND l.group_key = c.group_key AND l.round = c.round)
+                      AND NOT EXISTS (SELECT 1 FROM draw_seeds s WHERE s.group_key = c.group_key AND s.round = c.round
+                                      AND s.commitment_sha256 = c.commitment_sha256)
+                    ORDER BY c.group_key, c.round
+                    """
+            ).map { row in
+                Commitment(
+                    group: row["group_key"], round: row["round"], sha256: row["commitment_sha256"],
+                    prepared: row["run_date"] as String? ?? String((row["prepared_at"] as String? ?? "").prefix(10)))
+            }
+            report.commitmentsAwaitingSeed = report.awaitingSeed.count
+
+            report.drawsMade = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT l.seq, l.group_key, l.round, l.seed, (SELECT COUNT(*) FROM draw_selections s WHERE s.ledger_seq = l.seq) AS drawn
+                    FROM draw_ledger l WHERE l.run_id = ? ORDER BY l.seq
+                    """, arguments: [runID]
+            ).map { DrawMade(group: $0["group_key"], round: $0["round"], seed: $0["seed"], drawn: $0["drawn"], ledgerSeq: $0["seq"]) }
+            report.draws = report.drawsMade.count
+
+            // Seeds taken tonight whose commitment was prepared again before they could be used.
+            var blockedDraws = blocked
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.group_key, s.round, s.seed, s.commitment_sha256 FROM draw_seeds s JOIN imports i ON i.id = s.import_id
+                    WHERE i.run_id = ? ORDER BY s.group_key, s.round
+                    """, arguments: [runID])
+            {
+                let (group, round): (String, Int) = (row["group_key"], row["round"])
+                let drawn =
+                    try Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM draw_ledger WHERE group_key = ? AND round = ?)", arguments: [group, round])
+                    ?? false
+                let current = try DrawStore.currentCommitmentHash(db, planID: nil, group: group, round: round)
+                let used: String? = row["commitment_sha256"]
+                if !drawn, let current, current != used, !blockedDraws.contains(where: { $0.group == group && $0.round == round }) {
+                    blockedDraws.append(
+                        BlockedDraw(
+                            group: group, round: round,
+                            reason:
+                                "the store changed after commitment \(used?.prefix(12) ?? "")… so it was prepared again as \(current.prefix(12))…; seed '\(row["seed"] as String? ?? "")' is spent: publish a new seed for the new commitment"
+                        ))
+                }
+            }
+            report.blockedDraws = blockedDraws.sorted { ($0.group, $0.round) < ($1.group, $1.round) }
+
+            var published: [String: Publication] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.region, p.year, l.task_seq, l.round, l.action, COUNT(*) AS n FROM publication_ledger l JOIN plans p ON p.id = l.plan_id
+                    WHERE l.run_id = ? GROUP BY p.region, p.year, l.task_seq, l.round, l.action
+                    """, arguments: [runID])
+            {
+                guard
+                    let id = try? PublicationIdentifier.task(
+                        region: row["region"], year: row["year"], taskSeq: row["task_seq"], round: row["round"])
+                else { continue }
+                var p = published[id] ?? Publication(raninsTaskId: id, added: 0, changed: 0, withdrawn: 0)
+                let n: Int = row["n"]
+                switch row["action"] as String? {
+                case "add": p.added += n
+                case "change": p.changed += n
+                default: p.withdrawn += n
+                }
+                published[id] = p
+            }
+            report.published = published.values.sorted { $0.raninsTaskId < $1.raninsTaskId }
+            report.publications = report.published.count
+        }
+        do {
+            let calendar = try CalendarLoader.load(operatorPath: configuration.resolvedCalendarPath)
+            let deadlines = try DeadlineReporter(store: store, calendar: calendar).run(today: date)
+            report.overdueRounds = deadlines.rounds.filter { $0.assessment.status == .overdue }
+                .map {
+                    Overdue(
+                        raninsTaskId: $0.raninsTaskId, taskName: $0.taskName, due: $0.assessment.due.description,
+                        workingDaysOverdue: $0.assessment.workingDaysOverdue, progress: $0.progress)
+                }
+                .sorted { ($1.workingDaysOverdue, $0.raninsTaskId) < ($0.workingDaysOverdue, $1.raninsTaskId) }
+            report.warnings += deadlines.diagnostics.map(\.description)
+        } catch {
+            report.warnings.append("overdue rounds could not be computed: \(error)")
+        }
+        report.overdue = report.overdueRounds.count
+        if failure != nil {
+            report.exitCode = ExitStatus.failure.rawValue
+        } else if report.filesRejected > 0 || report.rowsRejected > 0 || !report.blockedDraws.isEmpty {
+            report.exitCode = ExitStatus.dataRejected.rawValue
+        } else {
+            report.exitCode = ExitStatus.success.rawValue
+        }
+        return report
+    }
+}

@@ -1,0 +1,514 @@
+// `suiji run`: the nightly job. Lock, inbox, prepare, draw, publish, report; see README "The nightly run".
+//
+// Crash safety. Every write is one SQLite transaction that carries the night's `run_id`, and every
+// step is decided from the store and the folders as they are, never from memory of an earlier
+// attempt. So a run killed at any moment and run again finds each file either still in the inbox
+// (its import committed or not: the content hash tells) or already moved, each commitment, draw and
+// publication either committed or not, and ends where one uninterrupted run would have. The night's
+// report is a query over what carries the night's `run_id`, so it is the same too.
+//
+// Per file: hash it; if tonight's journal (`run_files`) has it, only finish moving it; else if the
+// same content was imported before (tonight by a killed attempt, or on an earlier night) record
+// that; else import it (one transaction, rejects file written before the commit). Then journal it
+// (one transaction), then move it to archive/<date>/ or rejects/<date>/.
+
+internal import Foundation
+internal import GRDB
+public import Logging
+public import Pipeline
+
+/// A stage of the nightly run, as named in its report.
+public enum RunStage: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Taking the lock and opening the store.
+    case lock
+    /// Importing the inbox.
+    case inbox
+    /// Preparing commitments for rounds within the lead time.
+    case prepare
+    /// Drawing rounds whose seed arrived.
+    case draw
+    /// Publishing results.
+    case publish
+    /// Writing the report.
+    case report
+}
+
+/// The nightly job over one workspace.
+public struct NightlyRun {
+    /// The configuration (paths are resolved against its folder).
+    public let configuration: Configuration
+    /// The night: names the archive, rejects and report folders and decides which rounds are due.
+    public let today: CivilDate
+    /// Timestamps.
+    public let clock: Clock
+    /// Where events go.
+    public let logger: Logger
+    /// Shows a progress line on a terminal: called with the line's text, and with nil to clear it.
+    public var progress: ((String?) -> Void)?
+    /// Called at named points of the run (fault injection in tests; does nothing by default).
+    public var checkpoint: (String) -> Void
+
+    /// Creates a run.
+    public init(
+        configuration: Configuration, today: CivilDate, clock: Clock = .system, logger: Logger,
+        progress: ((String?) -> Void)? = nil, checkpoint: @escaping (String) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.today = today
+        self.clock = clock
+        self.logger = logger
+        self.progress = progress
+        self.checkpoint = checkpoint
+    }
+
+    /// Where this night's files go.
+    var paths: NightPaths { NightPaths(configuration: configuration, date: today) }
+
+    /// Runs the night. Throws ``RunLockHeld`` when another run holds the lock (nothing was done);
+    /// every other problem ends up in the report as the failed stage.
+    public func run() throws -> NightReport {
+        let storePath = configuration.resolvedPath(\.store)
+        try FileManager.default.createDirectory(
+            atPath: (storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let lock = try RunLock.acquire(path: RunLock.path(forStore: storePath))
+        defer { withExtendedLifetime(lock) {} }
+        logger.info("run started", metadata: ["date": "\(today)", "workspace": "\(configuration.baseDirectory)", "pid": "\(getpid())"])
+        checkpoint("locked")
+
+        let store: Store
+        let runID: Int64
+        do {
+            store = try Store(path: storePath)
+            runID = try openNight(store)
+            store.runID = runID
+        } catch {
+            logger.error("cannot open the store", metadata: ["error": "\(error)"])
+            let report = NightReport.failedToStart(date: today, message: String(describing: error))
+            try writeReportFiles(report)
+            return report
+        }
+
+        // Debris of a run killed while writing (the lock says no other run is writing now).
+        for folder in [configuration.resolvedPath(\.paths.outbox), paths.dated(\.paths.rejects), paths.dated(\.paths.reports)] {
+            FilePlacement.sweepStaleTemporaries(under: folder)
+        }
+        var failure: (stage: RunStage, message: String)?
+        var blocked: [NightReport.BlockedDraw] = []
+        var ignored: [String] = []
+        func attempt(_ stage: RunStage, _ body: () throws -> Void) {
+            guard failure == nil else { return }
+            logger.info("stage \(stage.rawValue)")
+            do {
+                try body()
+            } catch {
+                failure = (stage, String(describing: error))
+                logger.error("stage \(stage.rawValue) failed", metadata: ["error": "\(error)"])
+            }
+        }
+        let night = NightDraws(store: store, configuration: configuration, clock: clock)
+        attempt(.inbox) { ignored = try takeInbox(store: store, runID: runID, night: night) }
+        attempt(.prepare) { try prepare(night) }
+        attempt(.draw) { blocked = try draw(night) }
+        attempt(.publish) { try publish(store: store) }
+
+        var report: NightReport
+        do {
+            report = try NightReport.build(
+                store: store, runID: runID, date: today, configuration: configuration,
+                blocked: blocked, ignored: ignored, failure: failure)
+        } catch {
+            logger.error("cannot build the report", metadata: ["error": "\(error)"])
+            report = NightReport.failedToStart(date: today, message: String(describing: error))
+            report.failedStage = .report
+        }
+        do {
+            try writeReportFiles(report)
+            checkpoint("report-written")
+            try finishNight(store: store, runID: runID, report: report)
+        } catch {
+            logger.error("cannot write the report", metadata: ["error": "\(error)"])
+            report.failedStage = report.failedStage ?? .report
+            report.failure = report.failure ?? String(describing: error)
+            report.exitCode = ExitStatus.failure.rawValue
+        }
+        logger.info("run finished", metadata: ["exitCode": "\(report.exitCode)"])
+        return report
+    }
+
+    // MARK: The night's row
+
+    /// The night's `runs` row, created on its first run (a later run of the same night reuses it).
+    func openNight(_ store: Store) throws -> Int64 {
+        let date = today.description
+        if let id = try store.read({ db in try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE run_date = ?", arguments: [date]) }) {
+            return id
+        }
+        return try store.write { db in
+            try db.execute(sql: "INSERT INTO runs (run_date, started_at) VALUES (?, ?)", arguments: [date, clock.now().storeTimestamp])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Records the outcome on the night's row, unless it is already recorded exactly so (a second run
+    /// of a night that changed nothing writes nothing).
+    func finishNight(store: Store, runID: Int64, report: NightReport) throws {
+        let json = try report.json()
+        let stored = try store.read { db in
+            try String.fetchOne(db, sql: "SELECT report_json FROM runs WHERE id = ?", arguments: [runID])
+        }
+        guard stored != json else { return }
+        try store.write { db in
+            try db.execute(
+                sql: "UPDATE runs SET finished_at = ?, exit_code = ?, failed_stage = ?, report_json = ? WHERE id = ?",
+                arguments: [clock.now().storeTimestamp, report.exitCode, report.failedStage?.rawValue, json, runID])
+        }
+    }
+
+    /// Writes `reports/<date>/run.json` and `run.txt` atomically (same bytes again: untouched).
+    func writeReportFiles(_ report: NightReport) throws {
+        let folder = paths.dated(\.paths.reports)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (name, text) in [("run.json", try report.json() + "\n"), ("run.txt", report.text)] {
+            let url = URL(fileURLWithPath: folder + "/" + name)
+            let bytes = Data(text.utf8)
+            if (try? Data(contentsOf: url)) == bytes { continue }
+            try bytes.write(to: url, options: .atomic)
+        }
+    }
+
+    // MARK: Inbox
+
+    /// Takes every file of the inbox in order; returns the paths left alone.
+    func takeInbox(store: Store, runID: Int64, night: NightDraws) throws -> [String] {
+        let inbox = Inbox(root: configuration.resolvedPath(\.paths.inbox))
+        let (files, misplaced, ignored) = inbox.scan()
+        logger.info("inbox", metadata: ["files": "\(files.count + misplaced.count)"])
+        for file in misplaced {
+            let reason =
+                "a \(file.kind == .register ? "register" : "inspector register") must be in inbox/\(file.kind.folder)/<department>/: the folder names the department"
+            try take(file, store: store, runID: runID) { _ in .rejected(reason) }
+        }
+        for (index, file) in files.enumerated() {
+            progress?("[\(index + 1)/\(files.count)] \(file.relativePath)")
+            try take(file, store: store, runID: runID) { digest in try importFile(file, digest: digest, store: store, night: night) }
+        }
+        progress?(nil)
+        return ignored.map { "inbox/" + $0 }
+    }
+
+    /// What importing one file came to.
+    enum Taken {
+        /// Stored, as this import.
+        case imported(importID: Int64)
+        /// Nothing to do: the reason.
+        case skipped(String)
+        /// Refused as a whole: the reason.
+        case rejected(String)
+    }
+
+    /// One file: journal look-up, import, journal, move.
+    func take(_ file: InboxFile, store: Store, runID: Int64, importing: (FileDigest) throws -> Taken) throws {
+        let digest: FileDigest
+        do {
+            digest = try FileDigest.of(path: file.path, displayName: "inbox/" + file.relativePath)
+        } catch {
+            // Unreadable (permissions): leave it where it is and say so; the next night tries again.
+            logger.warning("cannot read an inbox file; left in place", metadata: ["file": "\(file.relativePath)", "error": "\(error)"])
+            return
+        }
+        let journaled = try store.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT archived_to FROM run_files WHERE run_id = ? AND inbox_path = ? AND content_sha256 = ?",
+                arguments: [runID, file.relativePath, digest.sha256])
+        }
+        if let journaled {
+            try FilePlacement.move(file.path, to: paths.absolute(journaled))
+            return
+        }
+        let outcome: Taken
+        if let earlier = try earlierImport(of: file, digest: digest, store: store, runID: runID) {
+            outcome = earlier
+        } else {
+            outcome = try importing(digest)
+            checkpoint("file-imported")
+        }
+        let folder: String
+        switch outcome {
+        case .rejected: folder = paths.dated(\.paths.rejects)
+        case .imported, .skipped: folder = paths.dated(\.paths.archive)
+        }
+        let destination = FilePlacement.destination(folder: folder, relativePath: file.relativePath, sha256: digest.sha256)
+        try store.write { db in
+            var importID: Int64?
+            var reason: String?
+            let name: String
+            switch outcome {
+            case let .imported(id): (name, importID) = ("imported", id)
+            case let .skipped(why): (name, reason) = ("skipped", why)
+            case let .rejected(why): (name, reason) = ("rejected", why)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO run_files (run_id, inbox_path, content_sha256, kind, department, outcome, import_id, reason, archived_to)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    runID, file.relativePath, digest.sha256, file.kind.rawValue, file.department, name, importID, reason,
+                    paths.relative(destination),
+                ])
+        }
+        checkpoint("file-journaled")
+        try FilePlacement.move(file.path, to: destination)
+        switch outcome {
+        case .imported: logger.info("imported", metadata: ["file": "\(file.relativePath)"])
+        case let .skipped(why): logger.info("skipped", metadata: ["file": "\(file.relativePath)", "reason": "\(why)"])
+        case let .rejected(why): logger.notice("rejected", metadata: ["file": "\(file.relativePath)", "reason": "\(why)"])
+        }
+        checkpoint("file-moved")
+    }
+
+    /// The scope a file's imports are recorded under (see the importers).
+    func scopeKey(of file: InboxFile) -> String? {
+        switch file.kind {
+        case .plan: "plan:\(configuration.year):\(configuration.region)"
+        case .register: "register:\(file.department ?? "")"
+        case .inspectors: "inspectors:\(file.department ?? "")"
+        case .avoidance: "avoidance"
+        case .results: "results:\(configuration.year):\(configuration.region)"
+        case .seed: SeedFile.parse(name: (file.relativePath as NSString).lastPathComponent).map { "seed:\($0.group):\($0.round)" }
+        }
+    }
+
+    /// The same content imported before in the same scope: tonight (a killed attempt) or earlier.
+    func earlierImport(of file: InboxFile, digest: FileDigest, store: Store, runID: Int64) throws -> Taken? {
+        guard let scope = scopeKey(of: file) else { return nil }
+        return try store.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT id, run_id, file_name, imported_at FROM imports WHERE scope_key = ? AND content_sha256 = ? ORDER BY id LIMIT 1
+                        """, arguments: [scope, digest.sha256])
+            else { return nil }
+            let id: Int64 = row["id"]
+            let name: String = row["file_name"]
+            // This very file, imported tonight by a run that was killed before journaling it.
+            if let run: Int64 = row["run_id"], run == runID, name == "inbox/" + file.relativePath { return .imported(importID: id) }
+            let at: String = row["imported_at"]
+            return .skipped("the same content was already imported (as \(name), \(at.prefix(10)))")
+        }
+    }
+
+    /// Imports one file through the stage for its kind.
+    func importFile(_ file: InboxFile, digest: FileDigest, store: Store, night: NightDraws) throws -> Taken {
+        let display = "inbox/" + file.relativePath
+        let rejects = paths.rejectsFile(of: file.relativePath)
+        func importID() throws -> Int64? {
+            try store.read { db in
+                try Int64.fetchOne(
+                    db, sql: "SELECT id FROM imports WHERE run_id = ? AND content_sha256 = ? ORDER BY id DESC LIMIT 1",
+                    arguments: [store.runID, digest.sha256])
+            }
+        }
+        func firstError(_ diagnostics: [Diagnostic]) -> String {
+            (diagnostics.first { $0.severity == .error } ?? diagnostics.first)?.description ?? "rejected"
+        }
+        func log(_ diagnostics: [Diagnostic]) {
+            for d in diagnostics.prefix(20) { logger.notice("\(d.description)") }
+            if diagnostics.count > 20 { logger.notice("… and \(diagnostics.count - 20) more findings in \(display)") }
+        }
+        switch file.kind {
+        case .plan:
+            let report = try PlanImportJob(store: store, clock: clock).run(
+                PlanSource(path: file.path, displayName: display, year: configuration.year, region: configuration.region), digest: digest)
+            log(report.diagnostics)
+            night.planChanged()
+            switch report.outcome {
+            case nil: return .rejected(firstError(report.diagnostics))
+            case .unchanged: return .skipped("the plan is unchanged")
+            case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped("nothing stored")
+            }
+        case .register, .inspectors, .avoidance:
+            let kind: SnapshotKind = file.kind == .register ? .register : file.kind == .inspectors ? .inspectors : .avoidance
+            let size = max(digest.byteCount, 1)
+            var importer = SnapshotImporter(store: store, clock: clock)
+            var lastShown = 0
+            importer.progress = { bytes in
+                checkpoint("importing")
+                let percent = min(100, bytes * 100 / size)
+                if percent >= lastShown + 5 {
+                    lastShown = percent
+                    progress?("\(file.relativePath): \(percent)%")
+                }
+            }
+            let report = try importer.run(
+                SnapshotImportRequest(
+                    kind: kind, path: file.path, displayName: display, department: file.department,
+                    rejectsPath: rejects, digest: digest))
+            log(report.diagnostics)
+            switch report.outcome {
+            case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped("nothing stored")
+            case .unchanged: return .skipped("the same content is already the latest import")
+            case .fileRejected, .refused: return .rejected(firstError(report.diagnostics))
+            case .dryRun: return .skipped("dry run")
+            }
+        case .results:
+            let report = try ResultsImporter(store: store, clock: clock).run(
+                ResultsImportRequest(
+                    path: file.path, displayName: display, year: configuration.year, region: configuration.region, rejectsPath: rejects,
+                    digest: digest))
+            log(report.diagnostics)
+            switch report.outcome {
+            case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped("nothing stored")
+            case .unchanged: return .skipped("the same content is already the latest results import")
+            case .fileRejected: return .rejected(firstError(report.diagnostics))
+            case .dryRun: return .skipped("dry run")
+            }
+        case .seed:
+            return try SeedIntake(night: night).take(file, digest: digest)
+        }
+    }
+
+    // MARK: Prepare, draw, publish
+
+    /// Prepares, for every group whose next undrawn round starts within the lead time, a commitment
+    /// if it has none or the store no longer matches it. Empty populations get none.
+    func prepare(_ night: NightDraws) throws {
+        guard let (plan, planID) = try night.plan() else {
+            logger.info("no plan stored: nothing to prepare")
+            return
+        }
+        let horizon = today.daysSince1970 + configuration.draw.leadDays
+        let draws = try night.draws()
+        let drawn = try night.store.read { db in try draws.currentEntries(db, planID: planID) }
+        var tasks: [Int] = []
+        for group in DrawGroups.form(plan) {
+            let done = drawn[group.key] ?? [:]
+            guard let next = group.schedule.rounds.first(where: { done[$0.number] == nil }), next.start.dayNumber <= horizon else {
+                continue
+            }
+            tasks.append(contentsOf: group.taskSeqs)
+        }
+        guard !tasks.isEmpty else { return }
+        progress?("preparing commitments")
+        let made = try draws.prepare(
+            plan: plan, planID: planID, tasks: tasks, round: nil, inputs: try night.inputs(), keepCurrent: true, skipEmpty: true)
+        progress?(nil)
+        for p in made {
+            logger.notice(
+                "commitment prepared: publish it before the seed",
+                metadata: ["group": "\(p.group.key)", "round": "\(p.round.number)", "sha256": "\(p.hash)"])
+        }
+        checkpoint("prepared")
+    }
+
+    /// Draws every undrawn round whose current commitment has a seed; returns the draws that could not be made.
+    func draw(_ night: NightDraws) throws -> [NightReport.BlockedDraw] {
+        guard let (plan, planID) = try night.plan() else { return [] }
+        let draws = try night.draws()
+        let ready = try night.store.read { db in try SeedIntake.ready(db, planID: planID, draws: draws) }
+        let groups = Dictionary(uniqueKeysWithValues: DrawGroups.form(plan).map { ($0.key, $0) })
+        var blocked: [NightReport.BlockedDraw] = []
+        let inputs = ready.isEmpty ? nil : try night.inputs()
+        for (index, (group, round, seed)) in ready.enumerated() {
+            guard let tasks = groups[group]?.taskSeqs else { continue }
+            progress?("drawing \(group) round \(round) [\(index + 1)/\(ready.count)]")
+            do {
+                let done = try draws.run(plan: plan, planID: planID, seed: seed, tasks: tasks, round: round, reason: nil, inputs: inputs)
+                for d in done {
+                    logger.notice("drawn", metadata: ["group": "\(group)", "round": "\(round)", "ledger": "\(d.entry.seq)"])
+                }
+                checkpoint("drawn")
+            } catch let error as DrawStoreError {
+                logger.warning("draw blocked", metadata: ["group": "\(group)", "round": "\(round)", "reason": "\(error.message)"])
+                let prefix = "\(group) round \(round): "
+                let reason = error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
+                blocked.append(NightReport.BlockedDraw(group: group, round: round, reason: reason))
+            }
+        }
+        progress?(nil)
+        return blocked
+    }
+
+    /// Publishes what is ready, as `suiji publish` does.
+    func publish(store: Store) throws {
+        let report = try Publisher(store: store, clock: clock).run(
+            PublishRequest(outDirectory: configuration.resolvedPath(\.paths.outbox), formats: configuration.publish.formats))
+        for d in report.diagnostics { logger.warning("\(d.description)") }
+        if report.hasChanges { logger.notice("published", metadata: ["rounds": "\(report.rounds.count)"]) }
+        checkpoint("published")
+    }
+}
+
+/// Where one night's files go: every path the run writes, and their workspace-relative form.
+struct NightPaths {
+    /// The configuration (its folder is the workspace).
+    let configuration: Configuration
+    /// The night.
+    let date: CivilDate
+
+    /// `<folder>/<date>` for a configured folder such as `paths.archive`.
+    func dated(_ folder: KeyPath<Configuration, String>) -> String {
+        configuration.resolvedPath(folder) + "/" + date.description
+    }
+
+    /// The rejected rows of an inbox file: `rejects/<date>/<inbox path>.rejects.csv`.
+    func rejectsFile(of inboxPath: String) -> String { dated(\.paths.rejects) + "/" + inboxPath + ".rejects.csv" }
+
+    /// The workspace-relative form of an absolute path under the configuration's folder.
+    func relative(_ path: String) -> String {
+        let base = configuration.baseDirectory.hasSuffix("/") ? configuration.baseDirectory : configuration.baseDirectory + "/"
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    }
+
+    /// An absolute path from a workspace-relative one.
+    func absolute(_ path: String) -> String { Configuration.join(configuration.baseDirectory, path) }
+}
+
+/// What the draw stages of one night share, each made on first use and then kept: one `DrawStore`
+/// (the scope map read once), the plan, and the draw inputs (every current register row, read once:
+/// after the inbox stage nothing the run does changes them).
+final class NightDraws {
+    /// The store.
+    let store: Store
+    /// The configuration.
+    let configuration: Configuration
+    /// Timestamps.
+    let clock: Clock
+    private var madeDraws: DrawStore?
+    private var madePlan: (plan: AnnualPlan, id: Int64)??
+    private var madeInputs: DrawInputs?
+
+    init(store: Store, configuration: Configuration, clock: Clock) {
+        self.store = store
+        self.configuration = configuration
+        self.clock = clock
+    }
+
+    /// The draw store.
+    func draws() throws -> DrawStore {
+        if let madeDraws { return madeDraws }
+        let made = try DrawStore(store: store, configuration: configuration, clock: clock)
+        madeDraws = made
+        return made
+    }
+
+    /// The configured year's plan, or nil if none is stored. Read again after a plan file is taken.
+    func plan() throws -> (plan: AnnualPlan, id: Int64)? {
+        if let madePlan { return madePlan }
+        let made = try draws().storedPlan(year: configuration.year, region: configuration.region)
+        madePlan = .some(made)
+        return made
+    }
+
+    /// Forgets the plan (a plan file was just imported).
+    func planChanged() { madePlan = nil }
+
+    /// The draw inputs; only for the stages after the inbox.
+    func inputs() throws -> DrawInputs {
+        if let madeInputs { return madeInputs }
+        let made = try store.drawInputs()
+        madeInputs = made
+        return made
+    }
+}

@@ -1,0 +1,153 @@
+public import Foundation
+internal import GRDB
+public import Pipeline
+
+/// What importing a plan did.
+public enum PlanImportOutcome: Sendable, Hashable, CustomStringConvertible {
+    /// The same bytes were imported before: nothing changed.
+    case unchanged(year: Int, region: String, sha256: String)
+    /// The plan was stored: first import, or an update with the tasks that changed.
+    case imported(year: Int, region: String, taskCount: Int, first: Bool, added: [Int], changed: [Int], removed: [Int])
+
+    /// A sentence for the operator.
+    public var description: String {
+        switch self {
+        case let .unchanged(year, region, sha):
+            return "plan \(year) \(region) is unchanged (sha256 \(sha.prefix(12))…): nothing to do"
+        case let .imported(year, region, count, first, added, changed, removed):
+            if first { return "plan \(year) \(region) imported: \(count) tasks" }
+            if added.isEmpty, changed.isEmpty, removed.isEmpty {
+                return "plan \(year) \(region) updated: \(count) tasks, none changed in content"
+            }
+            func list(_ seqs: [Int]) -> String { seqs.isEmpty ? "none" : seqs.map(String.init).joined(separator: ", ") }
+            return
+                "plan \(year) \(region) updated: \(count) tasks; added: \(list(added)); changed: \(list(changed)); removed: \(list(removed))"
+        }
+    }
+}
+
+extension Store {
+    /// Stores a plan in one transaction, keeping earlier task versions; the same bytes again are a no-op.
+    public func importPlan(_ plan: AnnualPlan, fileName: String, digest: FileDigest, clock: Clock = .system) throws -> PlanImportOutcome {
+        let scope = "plan:\(plan.year):\(plan.region)"
+        return try write { db in
+            if let existing = try Row.fetchOne(
+                db, sql: "SELECT content_sha256 FROM plans WHERE year = ? AND region = ?", arguments: [plan.year, plan.region]),
+                (existing["content_sha256"] as String?) == digest.sha256
+            {
+                return .unchanged(year: plan.year, region: plan.region, sha256: digest.sha256)
+            }
+            let now = clock.now().storeTimestamp
+            try db.execute(
+                sql: """
+                    INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, rows_read, rows_imported, run_id)
+                    VALUES ('plan', ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [scope, fileName, digest.sha256, digest.byteCount, now, plan.tasks.count, plan.tasks.count, runID])
+            let importID = db.lastInsertedRowID
+            let planID: Int64
+            let first: Bool
+            if let id = try Int64.fetchOne(
+                db, sql: "SELECT id FROM plans WHERE year = ? AND region = ?", arguments: [plan.year, plan.region])
+            {
+                planID = id
+                first = false
+                try db.execute(
+                    sql: "UPDATE plans SET content_sha256 = ?, source_file = ?, current_import = ? WHERE id = ?",
+                    arguments: [digest.sha256, fileName, importID, planID])
+            } else {
+                try db.execute(
+                    sql: "INSERT INTO plans (year, region, content_sha256, source_file, current_import) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [plan.year, plan.region, digest.sha256, fileName, importID])
+                planID = db.lastInsertedRowID
+                first = true
+            }
+            var current: [Int: String] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT seq, content_sha256 FROM plan_tasks WHERE plan_id = ? AND valid_to_import IS NULL", arguments: [planID])
+            {
+                current[row["seq"]] = row["content_sha256"]
+            }
+            var added: [Int] = [], changed: [Int] = []
+            for task in plan.tasks {
+                let hash = try Self.contentHash(of: task)
+                if let old = current.removeValue(forKey: task.seq) {
+                    if old == hash { continue }
+                    changed.append(task.seq)
+                    try db.execute(
+                        sql: "UPDATE plan_tasks SET valid_to_import = ? WHERE plan_id = ? AND seq = ? AND valid_to_import IS NULL",
+                        arguments: [importID, planID, task.seq])
+                } else {
+                    added.append(task.seq)
+                }
+                try insert(task, planID: planID, hash: hash, importID: importID, db: db)
+            }
+            let removed = current.keys.sorted()
+            for seq in removed {
+                try db.execute(
+                    sql: "UPDATE plan_tasks SET valid_to_import = ? WHERE plan_id = ? AND seq = ? AND valid_to_import IS NULL",
+                    arguments: [importID, planID, seq])
+            }
+            try db.execute(
+                sql: "UPDATE imports SET added = ?, changed = ?, removed = ?, unchanged = ? WHERE id = ?",
+                arguments: [added.count, changed.count, removed.count, plan.tasks.count - added.count - changed.count, importID])
+            return .imported(
+                year: plan.year, region: plan.region, taskCount: plan.tasks.count, first: first,
+                added: first ? [] : added, changed: changed, removed: removed)
+        }
+    }
+
+    /// The task's content for change detection: everything but the line it was read from.
+    static func contentHash(of task: PlanTask) throws -> String {
+        var copy = task
+        copy.line = 0
+        let data = try canonicalJSON(copy)
+        return SHA256.hex(String(decoding: data, as: UTF8.self))
+    }
+
+    private func insert(_ task: PlanTask, planID: Int64, hash: String, importID: Int64, db: Database) throws {
+        func json(_ value: some Encodable) throws -> String { String(decoding: try canonicalJSON(value), as: UTF8.self) }
+        try db.execute(
+            sql: """
+                INSERT INTO plan_tasks (plan_id, seq, name, matters_json, scopes_json, ratio_min, ratio_max, ratio_count, ratio_raw,
+                    frequency_per_year, frequency_raw, window_start, window_end, window_raw, initiator, cooperators_json, mode,
+                    task_json, content_sha256, valid_from_import)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                planID, task.seq, task.name, try json(task.matters), try json(task.scopes), task.ratio.min, task.ratio.max,
+                task.ratio.count, task.ratio.raw, task.frequency.perYear, task.frequency.raw, task.window.startMonth,
+                task.window.endMonth, task.window.raw, task.initiator, try json(task.cooperators), task.mode,
+                try json(task), hash, importID,
+            ])
+    }
+
+    /// The current version of a plan, or nil if none is stored.
+    public func plan(year: Int, region: String) throws -> AnnualPlan? {
+        try read { db in try ResultsStore.plan(year: year, region: region, db: db)?.plan }
+    }
+
+    /// The plan a command means: `year`/`region` as given, else the configuration's; when neither is
+    /// given and the configuration's plan is not stored, the only plan stored (if exactly one is).
+    public func planKey(year: Int?, region: String?, configuration: Configuration) throws -> (year: Int, region: String) {
+        let wanted = (year: year ?? configuration.year, region: region ?? configuration.region)
+        guard year == nil, region == nil, try plan(year: wanted.year, region: wanted.region) == nil else { return wanted }
+        let stored = try storedPlans()
+        if stored.count == 1, let only = stored.first { return only }
+        return wanted
+    }
+
+    /// The plans stored, as (year, region), newest year first.
+    public func storedPlans() throws -> [(year: Int, region: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT year, region FROM plans ORDER BY year DESC, region").map { ($0["year"], $0["region"]) }
+        }
+    }
+}
+
+/// JSON with sorted keys and unescaped slashes: the canonical form used for hashes.
+public func canonicalJSON(_ value: some Encodable) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(value)
+}

@@ -1,0 +1,185 @@
+// `suiji report`: the task rounds whose publication is overdue or due within five working days.
+//
+// Every round of every task of every stored plan is considered. A round is done, and left out,
+// when it was drawn, every drawn object has a result (a withdrawn one counts as handled) and
+// publishing would change nothing. The calendar is the bundled holidays.json with the operator's
+// file (configuration key `calendar`) laid over it, year by year.
+
+internal import Foundation
+internal import GRDB
+public import Pipeline
+
+/// One round in the deadline report.
+public struct RoundDeadline: Sendable, Hashable, Codable {
+    /// The round's 抽查任务编号 (`1409812024P017R01`).
+    public var raninsTaskId: String
+    /// The task's 序号.
+    public var taskSeq: Int
+    /// The task's name.
+    public var taskName: String
+    /// The round.
+    public var round: Int
+    /// The deadline seen from the report's day.
+    public var assessment: DeadlineAssessment
+    /// True if the round's draw group has a draw ledger entry for the round.
+    public var drawn: Bool
+    /// Objects drawn (latest ledger entry).
+    public var drawnCount: Int
+    /// Drawn objects with a current result (withdrawn ones included).
+    public var resultCount: Int
+    /// Records a publication would add, change or withdraw.
+    public var unpublished: Int
+
+    /// What is still missing, in words.
+    public var progress: String {
+        guard drawn else { return "not drawn" }
+        var parts = ["results \(resultCount)/\(drawnCount)"]
+        if unpublished > 0 { parts.append("\(unpublished) to publish") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// The deadline report of one day.
+public struct DeadlineReport: Sendable, Hashable, Codable {
+    /// The day the report is for.
+    public var today: CivilDate
+    /// Overdue and due-soon rounds, most urgent first.
+    public var rounds: [RoundDeadline]
+    /// Rounds whose due date could not be computed, and other warnings.
+    public var diagnostics: [Diagnostic]
+
+    /// A table, or a sentence when nothing is due.
+    public var text: String {
+        guard !rounds.isEmpty else {
+            return "\(today): no round is overdue or due within \(PublicationDeadline.dueSoonWorkingDays) working days"
+        }
+        var table = TextTable(headers: ["status", "task id", "round end", "due", "working days", "progress", "task"])
+        for round in rounds {
+            let a = round.assessment
+            let days = a.status == .overdue ? "\(a.workingDaysOverdue) overdue" : "\(a.workingDaysLeft) left"
+            table.rows.append([
+                a.status.rawValue, round.raninsTaskId, a.roundEnd.description, a.due.description, days, round.progress,
+                TextTable.truncate(round.taskName, to: 40),
+            ])
+        }
+        let overdue = rounds.filter { $0.assessment.status == .overdue }.count
+        return table.render()
+            + "\n\(today): \(overdue) overdue, \(rounds.count - overdue) due within \(PublicationDeadline.dueSoonWorkingDays) working days"
+    }
+
+    /// Machine-readable: sorted keys, two-space indentation.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// True if any round is overdue.
+    public var hasOverdue: Bool { rounds.contains { $0.assessment.status == .overdue } }
+}
+
+/// The calendar in force: the bundled one with the operator's file over it.
+public enum CalendarLoader {
+    /// The bundled `holidays.json` (2024–2026).
+    public static func bundled() throws -> WorkingDayCalendar {
+        guard let url = Bundle.module.url(forResource: "holidays", withExtension: "json", subdirectory: "Resources") else {
+            throw PublicationError("the bundled holidays.json is missing from the installation; reinstall suiji")
+        }
+        return try read(url.path, displayName: "holidays.json")
+    }
+
+    /// The bundled calendar merged with the file at `operatorPath` (each year there replaces the
+    /// bundled year). A configured file that does not exist is an error naming it.
+    public static func load(operatorPath: String?) throws -> WorkingDayCalendar {
+        let bundled = try bundled()
+        guard let operatorPath else { return bundled }
+        guard FileManager.default.fileExists(atPath: operatorPath) else {
+            throw PublicationError("the calendar file \(operatorPath) named by the configuration does not exist")
+        }
+        return bundled.merging(try read(operatorPath, displayName: operatorPath))
+    }
+
+    private static func read(_ path: String, displayName: String) throws -> WorkingDayCalendar {
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        do {
+            return try WorkingDayCalendar(json: bytes)
+        } catch {
+            throw PublicationError("\(displayName): \(error.description)")
+        }
+    }
+}
+
+/// Builds the deadline report: the stage behind `suiji report`.
+public struct DeadlineReporter {
+    /// The store (read only).
+    public let store: Store
+    /// The working-day calendar.
+    public let calendar: WorkingDayCalendar
+
+    /// Creates a reporter.
+    public init(store: Store, calendar: WorkingDayCalendar) {
+        self.store = store
+        self.calendar = calendar
+    }
+
+    /// The rounds overdue or due soon on `today`.
+    public func run(today: CivilDate) throws -> DeadlineReport {
+        try store.read { db in
+            let (planned, _) = try Publisher.plan(db: db)
+            var pending: [String: Int] = [:]
+            for publication in planned {
+                pending[publication.payload.task.raninsTaskId] =
+                    publication.diff.summary.added + publication.diff.summary.changed + publication.diff.summary.withdrawn
+            }
+            var rounds: [RoundDeadline] = []
+            var diagnostics: [Diagnostic] = []
+            for stored in try ResultsStore.plans(db: db) {
+                let plan = stored.plan
+                let drawnRounds = try ResultsStore.drawnRounds(planID: stored.id, db: db)
+                var results: [String: Set<String>] = [:]
+                for result in try ResultsStore.currentResults(planID: stored.id, db: db) {
+                    results["\(result.taskSeq)|\(result.round)", default: []].insert(result.uscc)
+                }
+                for group in DrawGroups.form(plan) {
+                    for task in group.tasks {
+                        for round in group.schedule.rounds {
+                            guard let end = round.end.civilDate,
+                                let id = try? PublicationIdentifier.task(
+                                    region: plan.region, year: plan.year, taskSeq: task.seq, round: round.number)
+                            else { continue }
+                            let assessment: DeadlineAssessment
+                            do {
+                                assessment = try PublicationDeadline(roundEnd: end, calendar: calendar).assess(
+                                    today: today, calendar: calendar)
+                            } catch {
+                                if end <= today.adding(days: 62) ?? today {
+                                    diagnostics.append(
+                                        Diagnostic(
+                                            .warning,
+                                            "\(id): the due date of the round ending \(end) cannot be computed: \(String(describing: error))"
+                                        ))
+                                }
+                                continue
+                            }
+                            guard assessment.status != .later else { continue }
+                            let draw = drawnRounds[DrawnObjects.key(group: group.key, round: round.number)]
+                            let drawnObjects = draw?.objects ?? []
+                            let withResult = (results["\(task.seq)|\(round.number)"] ?? []).intersection(drawnObjects).count
+                            let unpublished = pending[id] ?? 0
+                            let deadline = RoundDeadline(
+                                raninsTaskId: id, taskSeq: task.seq, taskName: task.name, round: round.number, assessment: assessment,
+                                drawn: draw != nil, drawnCount: draw?.drawnCount ?? 0, resultCount: withResult, unpublished: unpublished)
+                            if draw != nil, withResult >= drawnObjects.count, unpublished == 0 { continue }
+                            rounds.append(deadline)
+                        }
+                    }
+                }
+            }
+            rounds.sort { a, b in
+                if a.assessment.due != b.assessment.due { return a.assessment.due < b.assessment.due }
+                return a.raninsTaskId.utf8.lexicographicallyPrecedes(b.raninsTaskId.utf8)
+            }
+            return DeadlineReport(today: today, rounds: rounds, diagnostics: diagnostics)
+        }
+    }
+}

@@ -1,0 +1,376 @@
+// `suiji publish`: the payloads of every task round whose results are not yet published or have
+// changed since, diffed against the publication ledger (like `terraform plan`, then `apply`).
+//
+// For each task round that has results (in any version) or ledger entries, the payload is built
+// from the plan, the round's dates, the draw's counts and the current results; its ledger records
+// are compared with the last ledger entry of each record key of that round (so other rounds are
+// never proposed for withdrawal). A round with any addition, change or withdrawal is published as a
+// whole: its files are rendered, the XML validated against gsxt-payload.xsd, every file written
+// atomically (temporary file, fsync, rename, fsync of the folder), and the ledger entries appended
+// in the same transaction. Files are written before the transaction commits: if the commit fails,
+// the next run writes the same files again (at least once, never lost).
+//
+// A dry run opens the store read-only (a copy in memory) and touches no file.
+
+internal import Foundation
+internal import GRDB
+public import Pipeline
+
+/// One task round as a publication would produce it, with its difference from the ledger.
+public struct PlannedPublication: Sendable {
+    /// The plan's year.
+    public var year: Int
+    /// The plan's region.
+    public var region: String
+    /// The task's 序号.
+    public var taskSeq: Int
+    /// The round.
+    public var round: Int
+    /// The payload of the round as it would be published.
+    public var payload: PublicationPayload
+    /// What publishing it would change.
+    public var diff: PublicationDiff
+    /// The round's last day (for deadlines).
+    public var roundEnd: CivilDate
+    /// `plans.id`.
+    var planID: Int64
+}
+
+/// Why a publication stopped; nothing was published.
+public struct PublicationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What happened and what to do.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+
+    /// `error: message`.
+    public var description: String { "error: \(message)" }
+}
+
+/// What `suiji publish` should do.
+public struct PublishRequest: Sendable, Hashable {
+    /// The folder payload files are written to.
+    public var outDirectory: String
+    /// The formats to write, in order.
+    public var formats: [Configuration.PublishFormat]
+    /// Compute and show the diff only.
+    public var dryRun: Bool
+
+    /// Creates a request.
+    public init(outDirectory: String, formats: [Configuration.PublishFormat] = [.json, .xml], dryRun: Bool = false) {
+        self.outDirectory = outDirectory
+        self.formats = formats
+        self.dryRun = dryRun
+    }
+}
+
+/// What a publication did (or, in a dry run, would do).
+public struct PublishReport: Sendable, Codable {
+    /// One task round with changes.
+    public struct Round: Sendable, Codable {
+        /// The round's 抽查任务编号, e.g. `1409812024P017R01`.
+        public var raninsTaskId: String
+        /// The task's 序号.
+        public var taskSeq: Int
+        /// The round.
+        public var round: Int
+        /// The files written (empty in a dry run).
+        public var files: [String]
+        /// The changes.
+        public var diff: PublicationDiff
+    }
+
+    /// True for a dry run.
+    public var dryRun: Bool
+    /// The task rounds with changes, in task and round order.
+    public var rounds: [Round]
+    /// Totals over every task round considered, unchanged records included.
+    public var summary: PublicationDiff.Summary
+    /// Warnings found along the way.
+    public var diagnostics: [Diagnostic]
+
+    /// True if publishing changes (or would change) anything.
+    public var hasChanges: Bool { rounds.contains { !$0.diff.isEmpty } }
+
+    /// Dry run: 2 when something would change, else 0 (terraform's `-detailed-exitcode`); a real run: 0.
+    public var status: ExitStatus { dryRun && hasChanges ? .changesFound : .success }
+
+    /// The report for people: each round's diff, then the totals.
+    public var text: String {
+        var lines: [String] = []
+        for round in rounds {
+            lines.append("\(round.raninsTaskId) (task \(round.taskSeq), round \(round.round)): \(Self.counts(round.diff.summary))")
+            lines += round.diff.description.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map { "  " + $0 }
+            for file in round.files { lines.append("  wrote \(file)") }
+        }
+        let totals = Self.counts(summary)
+        switch (dryRun, hasChanges) {
+        case (true, true): lines.append("dry run, nothing written: \(totals) in \(rounds.count) task round\(rounds.count == 1 ? "" : "s")")
+        case (true, false): lines.append("dry run: nothing would change (\(summary.unchanged) records published as they are)")
+        case (false, true): lines.append("published \(rounds.count) task round\(rounds.count == 1 ? "" : "s"): \(totals)")
+        case (false, false): lines.append("nothing to publish: \(summary.unchanged) records are published as they are")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Machine-readable: sorted keys, two-space indentation.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    static func counts(_ summary: PublicationDiff.Summary) -> String {
+        "\(summary.added) to add, \(summary.changed) to change, \(summary.withdrawn) to withdraw, \(summary.unchanged) unchanged"
+    }
+}
+
+/// Publishes payloads: the stage behind `suiji publish`.
+public struct Publisher {
+    /// The store.
+    public let store: Store
+    /// The clock for ledger timestamps.
+    public let clock: Clock
+
+    /// Creates a publisher.
+    public init(store: Store, clock: Clock = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Plans and (unless a dry run) publishes. Throws `PublicationError` when a payload cannot be
+    /// built or fails the schema; nothing is published then.
+    public func run(_ request: PublishRequest) throws -> PublishReport {
+        if request.dryRun || store.access == .readOnly {
+            return try store.read { db in
+                let (planned, diagnostics) = try Self.plan(db: db)
+                return Self.report(planned, files: [:], dryRun: true, diagnostics: diagnostics)
+            }
+        }
+        let schema = request.formats.contains(.xml) ? try XMLSchema.bundledPayload() : nil
+        return try store.write { db in
+            let (planned, diagnostics) = try Self.plan(db: db)
+            let changed = planned.filter { !$0.diff.isEmpty }
+            // Render and validate everything before the first file is written.
+            var rendered: [(name: String, bytes: [UInt8])] = []
+            var filesByRound: [String: [String]] = [:]
+            for publication in changed {
+                for format in request.formats {
+                    let name = publication.payload.fileStem + "." + format.rawValue
+                    let bytes: [UInt8]
+                    switch format {
+                    case .json:
+                        bytes = Array(publication.payload.jsonText.utf8)
+                    case .xml:
+                        do {
+                            bytes = Array(try publication.payload.xmlText().utf8)
+                        } catch {
+                            throw PublicationError("\(publication.payload.task.raninsTaskId): \(String(describing: error))")
+                        }
+                        if let schema {
+                            let problems = try XMLSchemaValidator.validate(bytes: bytes, displayName: name, against: schema)
+                            if !problems.isEmpty {
+                                throw PublicationError(
+                                    "\(name) does not validate against gsxt-payload.xsd; nothing was published:\n"
+                                        + problems.map(\.description).joined(separator: "\n"))
+                            }
+                        }
+                    }
+                    rendered.append((name, bytes))
+                    filesByRound[publication.payload.task.raninsTaskId, default: []].append(
+                        URL(fileURLWithPath: request.outDirectory).appendingPathComponent(name).path)
+                }
+            }
+            if !rendered.isEmpty {
+                try AtomicFileWriter.createDirectory(request.outDirectory)
+                for file in rendered {
+                    try AtomicFileWriter.write(
+                        file.bytes, to: URL(fileURLWithPath: request.outDirectory).appendingPathComponent(file.name).path)
+                }
+            }
+            let now = clock.now().storeTimestamp
+            for publication in changed {
+                let records = Dictionary(uniqueKeysWithValues: publication.payload.ledgerRecords.map { ($0.id, $0) })
+                let fileName = request.formats.first.map { publication.payload.fileStem + "." + $0.rawValue }
+                func append(_ id: String, uscc: String, action: PublicationAction, record: LedgerRecord?) throws {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO publication_ledger (record_key, plan_id, task_seq, round, uscc, action, content_sha256,
+                                payload_json, file_name, published_at, run_id)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            id, publication.planID, publication.taskSeq, publication.round, uscc, action.rawValue,
+                            record?.sha256, record?.json, fileName, now, store.runID,
+                        ])
+                }
+                for addition in publication.diff.added {
+                    try append(addition.id, uscc: addition.uscc, action: .add, record: records[addition.id])
+                }
+                for change in publication.diff.changed {
+                    try append(change.id, uscc: change.uscc, action: .change, record: records[change.id])
+                }
+                for withdrawal in publication.diff.withdrawn {
+                    try append(withdrawal.id, uscc: withdrawal.uscc, action: .withdraw, record: nil)
+                }
+            }
+            return Self.report(planned, files: filesByRound, dryRun: false, diagnostics: diagnostics)
+        }
+    }
+
+    private static func report(
+        _ planned: [PlannedPublication], files: [String: [String]], dryRun: Bool, diagnostics: [Diagnostic]
+    ) -> PublishReport {
+        var summary = PublicationDiff.Summary(added: 0, changed: 0, withdrawn: 0, unchanged: 0)
+        var rounds: [PublishReport.Round] = []
+        for publication in planned {
+            summary.added += publication.diff.summary.added
+            summary.changed += publication.diff.summary.changed
+            summary.withdrawn += publication.diff.summary.withdrawn
+            summary.unchanged += publication.diff.summary.unchanged
+            guard !publication.diff.isEmpty else { continue }
+            let id = publication.payload.task.raninsTaskId
+            rounds.append(
+                PublishReport.Round(
+                    raninsTaskId: id, taskSeq: publication.taskSeq, round: publication.round, files: files[id] ?? [], diff: publication.diff
+                ))
+        }
+        return PublishReport(dryRun: dryRun, rounds: rounds, summary: summary, diagnostics: diagnostics)
+    }
+
+    /// The plan name shown on GSXT: the plans table does not hold one, so it is formed from the
+    /// tasks' area (抽查区域, else the region code) and the year, as 原平市's plan is titled:
+    /// `原平市2024年度部门联合双随机抽查工作计划`.
+    public static func planName(_ plan: AnnualPlan) -> String {
+        let area = plan.tasks.lazy.compactMap { $0.area?.trimmingWhitespace() }.first { !$0.isEmpty } ?? plan.region
+        return "\(area)\(plan.year)年度部门联合双随机抽查工作计划"
+    }
+
+    /// Every task round with results or ledger entries, with its payload and diff.
+    static func plan(db: Database) throws -> ([PlannedPublication], [Diagnostic]) {
+        var planned: [PlannedPublication] = []
+        var diagnostics: [Diagnostic] = []
+        for stored in try ResultsStore.plans(db: db) {
+            let plan = stored.plan
+            let drawn = try ResultsStore.drawnRounds(planID: stored.id, db: db)
+            var groupOfTask: [Int: String] = [:]
+            for group in DrawGroups.form(plan) { for seq in group.taskSeqs { groupOfTask[seq] = group.key } }
+            for (seq, roundNumber) in try ResultsStore.taskRounds(planID: stored.id, db: db) {
+                let label = "task \(seq) round \(roundNumber) of the \(plan.year) plan of \(plan.region)"
+                guard let task = plan.tasks.first(where: { $0.seq == seq }),
+                    let round = RoundSchedule(task: task, year: plan.year).round(roundNumber),
+                    let start = round.start.civilDate, let end = round.end.civilDate
+                else {
+                    diagnostics.append(Diagnostic(.warning, "\(label) is no longer in the plan; its results are not published"))
+                    continue
+                }
+                let draw = groupOfTask[seq].flatMap { drawn[DrawnObjects.key(group: $0, round: roundNumber)] }
+                var inspections: [EntityInspection] = []
+                for result in try ResultsStore.currentResults(planID: stored.id, taskSeq: seq, round: roundNumber, db: db)
+                where !result.withdrawn {
+                    guard let name = try ResultsStore.entityName(result.uscc, db: db) else {
+                        throw PublicationError(
+                            "\(result.uscc) has a result for \(label) but is in no register; import the register that lists it, then publish"
+                        )
+                    }
+                    let inspectedOn: CivilDate
+                    do {
+                        inspectedOn = try CivilDate(parsing: result.inspectedOn)
+                    } catch {
+                        throw PublicationError("the stored result of \(result.uscc) for \(label) has an unreadable date: \(error)")
+                    }
+                    inspections.append(EntityInspection(uscc: result.uscc, name: name, inspectedOn: inspectedOn, codes: try result.codes()))
+                }
+                let drawnCount = draw?.drawnCount ?? inspections.count
+                if draw != nil, draw?.populationCount == nil {
+                    diagnostics.append(Diagnostic(.warning, "the draw ledger gives no population for \(label); the drawn count stands in"))
+                }
+                let publicationRound = PublicationRound(
+                    round: roundNumber, start: start, end: end, populationCount: draw?.populationCount ?? drawnCount, drawnCount: drawnCount
+                )
+                do {
+                    let payload = try PublicationPayload(
+                        plan: plan, task: task, round: publicationRound, planName: planName(plan), inspections: inspections)
+                    let published = try ResultsStore.publishedStates(planID: stored.id, taskSeq: seq, round: roundNumber, db: db)
+                    let diff = try PublicationDiff(proposed: payload.ledgerRecords, published: published)
+                    planned.append(
+                        PlannedPublication(
+                            year: plan.year, region: plan.region, taskSeq: seq, round: roundNumber, payload: payload, diff: diff,
+                            roundEnd: end, planID: stored.id))
+                } catch let error as PublicationPayloadError {
+                    throw PublicationError("\(label): \(error.description)")
+                } catch let error as PublicationDiffError {
+                    throw PublicationError("\(label): \(error.description)")
+                }
+            }
+        }
+        return (planned, diagnostics)
+    }
+}
+
+extension XMLSchema {
+    /// The schema of publication payloads shipped with suiji (`gsxt-payload.xsd`).
+    public static func bundledPayload() throws -> XMLSchema {
+        guard let url = Bundle.module.url(forResource: "gsxt-payload", withExtension: "xsd", subdirectory: "Resources") else {
+            throw PublicationError("the bundled payload schema gsxt-payload.xsd is missing from the installation; reinstall suiji")
+        }
+        return try XMLSchema(path: url.path, displayName: "gsxt-payload.xsd")
+    }
+}
+
+/// Writes whole files or nothing: a temporary file beside the target, fsync, rename, fsync of the folder.
+public enum AtomicFileWriter {
+    /// Creates a folder and its parents if missing.
+    public static func createDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw PublicationError("cannot create the output folder \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Replaces the file at `path` with `bytes` atomically.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+        func failure(_ what: String) -> PublicationError {
+            PublicationError("cannot write \(path): \(what) failed: \(String(cString: strerror(errno)))")
+        }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure("creating the temporary file") }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                Foundation.write(fd, buffer.baseAddress.map { $0 + written }, bytes.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let error = failure("writing")
+                close(fd)
+                unlink(temporary)
+                throw error
+            }
+            written += count
+        }
+        guard fsync(fd) == 0 else {
+            let error = failure("fsync")
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let error = failure("rename")
+            unlink(temporary)
+            throw error
+        }
+        // The rename itself is durable only once the folder is synced.
+        let folderFD = open(folder, O_RDONLY | O_CLOEXEC)
+        if folderFD >= 0 {
+            _ = fsync(folderFD)
+            close(folderFD)
+        }
+    }
+}

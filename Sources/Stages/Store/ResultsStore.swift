@@ -1,0 +1,184 @@
+// What results, publication and deadline reports read from the store: the plan, what the draw
+// ledger says was drawn, the current results, entity names and the publication ledger.
+//
+// The draw is read only through the schema (draw_ledger, draw_selections): a drawn object is a row
+// of draw_selections whose ledger entry names the group key and round. Every entry of a group's
+// round counts (a redraw adds to what was drawn, it does not erase the ledger); the drawn count and
+// the population of a round come from its latest entry.
+
+internal import Foundation
+internal import GRDB
+internal import Pipeline
+
+/// A stored plan with its row id.
+struct StoredPlan {
+    /// `plans.id`.
+    var id: Int64
+    /// The current version of the plan.
+    var plan: AnnualPlan
+}
+
+/// The latest draw ledger entry of a group's round.
+struct DrawnRound {
+    /// USCCs drawn by any entry of the round.
+    var objects: Set<String>
+    /// Objects selected by the latest entry.
+    var drawnCount: Int
+    /// The population the latest entry drew from, if its `result_json` says.
+    var populationCount: Int?
+}
+
+/// One current row of `results`.
+struct StoredResult {
+    var id: Int64
+    var taskSeq: Int
+    var round: Int
+    var uscc: String
+    var inspectedOn: String
+    var codesJSON: String
+    var method: String?
+    var followUp: String?
+    var remarks: String?
+    var withdrawn: Bool
+    var rowHash: String
+
+    /// The result codes, read back from `codes_json`.
+    func codes() throws -> [Pipeline.ResultCode] {
+        guard case let .array(items) = try PayloadJSON.parse(codesJSON.utf8) else { return [] }
+        return try items.map { item in
+            guard let code = item.stringValue, let result = Pipeline.ResultCode(rawValue: code) else {
+                throw StoreError(path: "results", message: "result \(id) has an unknown code in \(codesJSON)")
+            }
+            return result
+        }
+    }
+}
+
+enum ResultsStore {
+    /// The plan of a year and region with its id, or nil.
+    static func plan(year: Int, region: String, db: Database) throws -> StoredPlan? {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM plans WHERE year = ? AND region = ?", arguments: [year, region]) else {
+            return nil
+        }
+        return StoredPlan(id: id, plan: try plan(id: id, year: year, region: region, db: db))
+    }
+
+    /// Every stored plan, by year and region.
+    static func plans(db: Database) throws -> [StoredPlan] {
+        try Row.fetchAll(db, sql: "SELECT id, year, region FROM plans ORDER BY year, region").map { row in
+            StoredPlan(id: row["id"], plan: try plan(id: row["id"], year: row["year"], region: row["region"], db: db))
+        }
+    }
+
+    private static func plan(id: Int64, year: Int, region: String, db: Database) throws -> AnnualPlan {
+        let texts = try String.fetchAll(
+            db, sql: "SELECT task_json FROM plan_tasks WHERE plan_id = ? AND valid_to_import IS NULL ORDER BY seq", arguments: [id])
+        let decoder = JSONDecoder()
+        return AnnualPlan(year: year, region: region, tasks: try texts.map { try decoder.decode(PlanTask.self, from: Data($0.utf8)) })
+    }
+
+    /// What the draw ledger says was drawn for a plan, by `<group key>|<round>`.
+    static func drawnRounds(planID: Int64, db: Database) throws -> [String: DrawnRound] {
+        var rounds: [String: DrawnRound] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT l.seq, l.group_key, l.round, l.result_json,
+                       json_array_length(c.canonical_json, '$.population') AS committed_population FROM draw_ledger l
+                LEFT JOIN draw_commitments c ON c.commitment_sha256 = l.commitment_sha256
+                WHERE l.plan_id = ? ORDER BY l.seq
+                """, arguments: [planID])
+        {
+            let key = DrawnObjects.key(group: row["group_key"], round: row["round"])
+            let seq: Int64 = row["seq"]
+            let selected = try String.fetchAll(
+                db, sql: "SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", arguments: [seq])
+            var entry = rounds[key] ?? DrawnRound(objects: [], drawnCount: 0, populationCount: nil)
+            entry.objects.formUnion(selected)
+            entry.drawnCount = selected.count
+            // The population a draw was made from is the committed one (counted by SQLite, the
+            // commitment is not decoded); a ledger row without a stored commitment may carry it.
+            entry.populationCount = row["committed_population"] as Int? ?? populationCount(in: row["result_json"])
+            rounds[key] = entry
+        }
+        return rounds
+    }
+
+    /// The population in a ledger entry's `result_json`: the sum of `perClass[].population` (the
+    /// shape of `DrawResult`), or a top-level `populationCount`; nil if neither is there.
+    static func populationCount(in json: String?) -> Int? {
+        guard let json, let value = try? PayloadJSON.parse(json.utf8) else { return nil }
+        if case let .integer(count)? = value["populationCount"] { return count }
+        guard case let .array(classes)? = value["perClass"] else { return nil }
+        var total = 0
+        for entry in classes {
+            guard case let .integer(count)? = entry["population"] else { return nil }
+            total += count
+        }
+        return total
+    }
+
+    /// The drawn objects table the results validator needs.
+    static func drawnObjects(planID: Int64, db: Database) throws -> DrawnObjects {
+        DrawnObjects(byGroupRound: try drawnRounds(planID: planID, db: db).mapValues(\.objects))
+    }
+
+    /// The current results of a plan, optionally of one task round.
+    static func currentResults(planID: Int64, taskSeq: Int? = nil, round: Int? = nil, db: Database) throws -> [StoredResult] {
+        var sql = """
+            SELECT id, task_seq, round, uscc, inspected_on, codes_json, method, follow_up, remarks, withdrawn, row_hash
+            FROM results WHERE plan_id = ? AND valid_to_import IS NULL
+            """
+        var arguments: StatementArguments = [planID]
+        if let taskSeq, let round {
+            sql += " AND task_seq = ? AND round = ?"
+            arguments += [taskSeq, round]
+        }
+        sql += " ORDER BY task_seq, round, uscc"
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            StoredResult(
+                id: row["id"], taskSeq: row["task_seq"], round: row["round"], uscc: row["uscc"], inspectedOn: row["inspected_on"],
+                codesJSON: row["codes_json"], method: row["method"], followUp: row["follow_up"], remarks: row["remarks"],
+                withdrawn: (row["withdrawn"] as Int) != 0, rowHash: row["row_hash"])
+        }
+    }
+
+    /// The registered name of an entity: its current register row in any department, else its latest one.
+    static func entityName(_ uscc: String, db: Database) throws -> String? {
+        try String.fetchOne(
+            db, sql: "SELECT name FROM register_rows WHERE uscc = ? ORDER BY valid_to_import IS NULL DESC, id DESC LIMIT 1",
+            arguments: [uscc])
+    }
+
+    /// The task rounds of a plan that have results (in any version) or publication ledger entries.
+    static func taskRounds(planID: Int64, db: Database) throws -> [(taskSeq: Int, round: Int)] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT task_seq, round FROM results WHERE plan_id = ?1
+                UNION SELECT task_seq, round FROM publication_ledger WHERE plan_id = ?1
+                ORDER BY task_seq, round
+                """,
+            arguments: [planID]
+        ).map { ($0["task_seq"], $0["round"]) }
+    }
+
+    /// The last publication ledger entry of every record of one task round.
+    static func publishedStates(planID: Int64, taskSeq: Int, round: Int, db: Database) throws -> [PublishedRecordState] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT record_key, uscc, action, content_sha256, payload_json FROM publication_ledger p
+                WHERE plan_id = ? AND task_seq = ? AND round = ?
+                  AND id = (SELECT MAX(id) FROM publication_ledger q WHERE q.record_key = p.record_key)
+                ORDER BY record_key
+                """,
+            arguments: [planID, taskSeq, round]
+        ).map { row in
+            let action = PublicationAction(rawValue: row["action"]) ?? .withdraw
+            return PublishedRecordState(
+                recordID: row["record_key"], uscc: row["uscc"], action: action, contentSHA256: row["content_sha256"],
+                payloadJSON: row["payload_json"])
+        }
+    }
+}

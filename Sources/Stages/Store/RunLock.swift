@@ -1,0 +1,83 @@
+internal import Foundation
+
+/// Another process holds the store's lock.
+public struct RunLockHeld: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The lock file.
+    public var path: String
+    /// The holder's process id as it wrote it in the lock file, if it had written it yet.
+    public var holder: Int32?
+    /// The holder's command (`run`, `import`, …) as it wrote it, if it did.
+    public var command: String?
+
+    /// Creates the error.
+    public init(path: String, holder: Int32?, command: String? = nil) {
+        self.path = path
+        self.holder = holder
+        self.command = command
+    }
+
+    /// `another suiji run (pid N) holds the lock PATH; …`.
+    public var description: String {
+        let who = holder.map { "pid \($0)" } ?? "pid not yet written"
+        return
+            "another suiji \(command ?? "run") (\(who)) holds the lock \(path); nothing was done. Wait for it to finish, or check that process"
+    }
+}
+
+/// An exclusive `flock(2)` on the store's lock file (`<store>.lock`), held for the life of the value.
+///
+/// The nightly run takes it, and so does every command that writes to the store (imports, plan
+/// import, draws, publication), so that a hand-run import never interleaves with a night.
+/// The holder writes its process id and command into the file so that a refused one can say who holds it. The
+/// kernel drops the lock when the process ends in any way, kill -9 included, so a crashed run never
+/// leaves a stale lock behind; the file itself stays (it is not the lock).
+public final class RunLock {
+    /// The lock file.
+    public let path: String
+    private let descriptor: Int32
+
+    private init(path: String, descriptor: Int32) {
+        self.path = path
+        self.descriptor = descriptor
+    }
+
+    /// The lock file of a store: `<store path>.lock`.
+    public static func path(forStore storePath: String) -> String { storePath + ".lock" }
+
+    /// Takes the lock at once or throws ``RunLockHeld``; other failures (the folder is missing or not
+    /// writable) throw `StoreError`.
+    public static func acquire(path: String, command: String = "run") throws -> RunLock {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw StoreError(path: path, message: "cannot open the run lock file: \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            let (holder, command) = Self.holder(fd)
+            close(fd)
+            if code == EWOULDBLOCK { throw RunLockHeld(path: path, holder: holder, command: command) }
+            throw StoreError(path: path, message: "cannot take the run lock: \(String(cString: strerror(code)))")
+        }
+        let text = Array("\(getpid())\n\(command)\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        return RunLock(path: path, descriptor: fd)
+    }
+
+    /// The process id and command written in a lock file, if any.
+    private static func holder(_ fd: Int32) -> (Int32?, String?) {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return (nil, nil) }
+        let lines = String(decoding: buffer[0..<count], as: UTF8.self).split(separator: "\n").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        let command = lines.count > 1 && !lines[1].isEmpty && lines[1].allSatisfy { $0.isLetter || $0 == " " } ? lines[1] : nil
+        return (lines.first.flatMap { Int32($0) }, command)
+    }
+
+    deinit {
+        _ = flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

@@ -1,0 +1,181 @@
+public import Foundation
+internal import GRDB
+internal import Pipeline
+
+/// How a command opens the store.
+public enum StoreAccess: Sendable, Hashable {
+    /// Create if missing, migrate, write in transactions.
+    case readWrite
+    /// Never write: dry runs and reports. A missing store reads as empty.
+    case readOnly
+}
+
+/// A store problem: it cannot be opened, is locked, or a write failed.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The store's path.
+    public var path: String
+    /// What happened and what to do.
+    public var message: String
+
+    /// Creates an error.
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    /// `path: error: message`.
+    public var description: String { "\(path): error: \(message)" }
+}
+
+/// The embedded SQLite store (rollback journal, foreign keys on, versioned migrations). One owner of the connection.
+///
+/// The journal is SQLite's rollback journal (`DELETE`, `synchronous = FULL`), not WAL. Both commit
+/// atomically and survive a kill at any moment; the difference is what a large import costs. In WAL
+/// mode every page of a million-row import is written twice, to the log and then by the
+/// checkpoint into the database (about 1.2 s of a 7 s import, measured); a rollback journal writes
+/// new pages once and journals only the few pages that existed before. WAL's gain, readers that
+/// run while a writer commits, matters little here: writers take the store's lock one at a time,
+/// and read-only commands copy the store in a moment; one started in the middle of a large import
+/// waits for its commit (the busy timeout is 60 s, longer than a million-row import). A store made
+/// in WAL mode is switched over when it is next opened for writing.
+public final class Store {
+    /// The path of the database file, or `:memory:`.
+    public let path: String
+    /// How it was opened.
+    public let access: StoreAccess
+    let database: any DatabaseWriter
+    /// The night (`runs.id`) on whose behalf this connection writes, set by `suiji run`; every import,
+    /// commitment, draw and publication it writes carries it. Nil for commands run by hand.
+    public var runID: Int64?
+    /// The store's lock, held as long as this value lives (commands that write take it first).
+    private let lock: RunLock?
+
+    /// Opens (and for read-write, creates and migrates) the store at `path`; `lock`, if given, is held until the store goes.
+    public init(path: String, access: StoreAccess = .readWrite, holding lock: RunLock? = nil) throws {
+        self.path = path
+        self.access = access
+        self.lock = lock
+        var configuration = GRDB.Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(60)
+        do {
+            switch access {
+            case .readWrite:
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                try queue.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA journal_mode = DELETE")
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
+                }
+                try StoreSchema.migrator().migrate(queue)
+                database = queue
+            case .readOnly:
+                let memory = try DatabaseQueue(configuration: configuration)
+                if FileManager.default.fileExists(atPath: path) {
+                    // Copy the store into memory through SQLite's backup API from a read-only
+                    // connection: nothing a dry run does can reach the file.
+                    var readOnly = configuration
+                    readOnly.readonly = true
+                    let source = try DatabaseQueue(path: path, configuration: readOnly)
+                    try source.backup(to: memory)
+                    try source.close()
+                }
+                try StoreSchema.migrator().migrate(memory)
+                database = memory
+            }
+        } catch let error as DatabaseError {
+            throw StoreError(path: path, message: "cannot open the store: \(error.message ?? error.description)")
+        }
+    }
+
+    /// An empty in-memory store, for tests.
+    public static func inMemory() throws -> Store { try Store(path: ":memory:", access: .readWrite) }
+
+    /// Reads in a consistent snapshot.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try database.read(body)
+    }
+
+    /// Writes in one transaction: all of it lands, or none of it.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        guard access == .readWrite else {
+            throw StoreError(path: path, message: "the store was opened read-only (dry run); nothing may be written")
+        }
+        return try database.write(body)
+    }
+
+    /// Writes in one transaction, like `write`, with SQLite's foreign-key and CHECK enforcement off
+    /// for its length: for bulk inserts of rows that hold by construction.
+    ///
+    /// Both are per-row costs of SQLite's, measured on a million register rows: each foreign key
+    /// is an index look-up (department and import, rows the same transaction has just written),
+    /// and `CHECK (risk_class IN ('A', 'B', 'C', 'D'))` builds a temporary B-tree of the four
+    /// letters for every single-row insert. The bulk path binds risk classes only from the
+    /// `RiskClass` enum. Statements prepared inside `body` are compiled without the checks; the
+    /// settings are the connection's and are restored before this returns, whatever happens.
+    func writeBulk<T>(_ body: (Database) throws -> T) throws -> T {
+        guard access == .readWrite else {
+            throw StoreError(path: path, message: "the store was opened read-only (dry run); nothing may be written")
+        }
+        return try database.writeWithoutTransaction { db in
+            // The pragma is a no-op inside a transaction, so it is set before the transaction opens.
+            try db.execute(sql: "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON")
+            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF") }
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .commit
+            }
+            guard let result else { throw StoreError(path: path, message: "the bulk write ended without a result") }
+            return result
+        }
+    }
+
+    /// The names of the migrations applied, in order.
+    public func appliedMigrations() throws -> [String] {
+        try read { db in try StoreSchema.migrator().appliedMigrations(db) }
+    }
+
+    /// Table names of the schema (for `suiji store info` and tests).
+    public func tableNames() throws -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db,
+                sql:
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name"
+            )
+        }
+    }
+
+    /// Closes the connection; later calls fail.
+    public func close() throws {
+        if let queue = database as? DatabaseQueue { try queue.close() }
+    }
+
+    /// A row count per table, for summaries and tests.
+    public func rowCount(_ table: String) throws -> Int {
+        try read { db in
+            guard try db.tableExists(table) else { return 0 }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.quotedDatabaseIdentifier)") ?? 0
+        }
+    }
+}
+
+/// Where the current time comes from; tests pin it.
+public struct Clock: Sendable {
+    /// Returns the current instant.
+    public var now: @Sendable () -> Date
+
+    /// Creates a clock.
+    public init(now: @escaping @Sendable () -> Date) { self.now = now }
+
+    /// The system clock.
+    public static let system = Clock { Date() }
+
+    /// A clock stopped at one instant.
+    public static func fixed(_ date: Date) -> Clock { Clock { date } }
+}
+
+extension Date {
+    /// ISO 8601 in UTC with seconds, as stored.
+    var storeTimestamp: String { formatted(.iso8601) }
+}

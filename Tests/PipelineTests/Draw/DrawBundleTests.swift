@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+
+@testable import Pipeline
+
+/// Bundles verify in Swift and in Python (scripts/verify_draw.py), and tampering is caught.
+@Suite struct DrawBundleTests {
+    /// The absolute path of python3 on PATH, or nil.
+    static let python3: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = String(directory) + "/python3"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }()
+
+    static let script = SeedPlan.repositoryRoot.appendingPathComponent("scripts/verify_draw.py").path
+
+    /// The bundle of group 2024-G02 (tasks 2–3, 燃气) or another group, with inspectors, over the generated register.
+    static func bundle(
+        group key: String = "2024-G02", round: Int = 1, exclusions: Set<String> = [], seed: String = "48213907561102938475",
+        rules: MatchingRules = MatchingRules()
+    ) throws -> DrawBundle {
+        let plan = try SeedPlan.load()
+        let group = try #require(DrawGroups.form(plan).first { $0.key == key })
+        let prepared = try Draw.prepare(
+            group: group, round: round, entities: SeedPlan.entities(plan: plan),
+            scopeMap: try SeedPlan.scopeMap(), exclusions: exclusions)
+        var inspectors: [Inspector] = []
+        for (d, department) in group.departments.enumerated() {
+            for i in 0..<5 { inspectors.append(Inspector(id: "D\(d)-\(i)", name: "检查员\(d)\(i)", department: department, active: i != 4)) }
+        }
+        let members = prepared.population.members.map(\.uscc)
+        let avoidance = members.prefix(6).enumerated().map {
+            AvoidancePair(inspectorId: "D\($0.offset % 2)-\($0.offset % 3)", uscc: $0.element)
+        }
+        let setup = InspectorSetup(
+            inspectors: inspectors, avoidance: avoidance, departments: group.departments,
+            population: prepared.population.members, rules: rules)
+        return try DrawBundle(commitment: DrawCommitment(prepared, inspectors: setup), publicSeed: seed)
+    }
+
+    /// Runs the Python verifier on a bundle; returns its exit status and output.
+    static func runPython(_ bundle: DrawBundle, text: String? = nil) throws -> (status: Int32, output: String) {
+        let python = try #require(python3)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("suiji-bundle-\(UUID().uuidString).json")
+        try Data((text ?? bundle.prettyJSON).utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script, file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func verifiesInSwift() throws {
+        let bundle = try Self.bundle()
+        #expect(bundle.seedString == "48213907561102938475|2024-G02|1")
+        #expect(bundle.commitmentHash == bundle.commitment.hash)
+        #expect(RiskClass.allCases.map { bundle.sample[$0]?.count ?? 0 } == [1, 2, 1, 1])
+        #expect(bundle.assignments?.count == 5 * 2) // five objects, two departments
+        #expect(bundle.shortTeams == [])
+        let verification = bundle.verify()
+        #expect(verification.isValid)
+        #expect(verification.description == "OK")
+        // Through JSON and back.
+        let decoded = try JSONDecoder().decode(DrawBundle.self, from: Data(bundle.prettyJSON.utf8))
+        #expect(decoded == bundle)
+        #expect(decoded.verify().isValid)
+        let viaEncoder = try JSONDecoder().decode(DrawBundle.self, from: JSONEncoder().encode(bundle))
+        #expect(viaEncoder == bundle)
+    }
+
+    /// The same inputs and seed give the same bundle byte for byte.
+    @Test func reproducible() throws {
+        #expect(try Self.bundle().prettyJSON == Self.bundle().prettyJSON)
+        #expect(try Self.bundle().sample != Self.bundle(seed: "48213907561102938476").sample)
+    }
+
+    @Test func tamperingIsReported() throws {
+        let bundle = try Self.bundle()
+        let b = try #require(bundle.sample[.B])
+        let outsider = try #require(bundle.commitment.population.first { $0.quotaClass == .B && !b.contains($0.uscc) }).uscc
+
+        var swapped = bundle
+        swapped.sample[.B] = [outsider] + b.dropFirst()
+        #expect(swapped.verify().differences == ["class B: recomputed sample \(b), the bundle says \([outsider] + b.dropFirst())"])
+
+        var reclassified = bundle
+        reclassified.commitment.population[0].riskClass = reclassified.commitment.population[0].riskClass == .D ? .A : .D
+        #expect(reclassified.verify().differences.first?.hasPrefix("commitment hash is ") == true)
+
+        var reseeded = bundle
+        reseeded.publicSeed = "1"
+        #expect(reseeded.verify().differences.first == "seed string is '1|2024-G02|1', the bundle says '48213907561102938475|2024-G02|1'")
+
+        var reassigned = bundle
+        if var first = reassigned.assignments?.first {
+            first.inspectorIds.reverse()
+            reassigned.assignments?[0] = first
+        }
+        #expect(reassigned.verify().differences.count == 1)
+    }
+
+    @Test(.enabled(if: DrawBundleTests.python3 != nil, "python3 is not installed"))
+    func verifiesInPython() throws {
+        let bundle = try Self.bundle()
+        let (status, output) = try Self.runPython(bundle)
+        #expect(output == "OK\n")
+        #expect(status == 0)
+
+        // A later quarterly round with exclusions (some lapse) and a partial-team setup.
+        let first = try Self.bundle(group: "2024-G35", round: 1, seed: "7", rules: MatchingRules(allowPartialTeams: true))
+        let drawn = Set(first.sample.values.flatMap { $0 })
+        let later = try Self.bundle(
+            group: "2024-G35", round: 2, exclusions: drawn, seed: "7",
+            rules: MatchingRules(loadCap: 6, allowPartialTeams: true))
+        #expect(later.commitment.exclusions.count == drawn.count)
+        #expect(later.verify().isValid)
+        // Class D (2 entities, quota 2) was wholly drawn in round 1: its exclusions lapse.
+        #expect(Set(later.sample[.D] ?? []) == Set(first.sample[.D] ?? []))
+        #expect(later.shortTeams?.isEmpty == false)
+        #expect(try Self.runPython(later).output == "OK\n")
+
+        // Compact canonical text is read as well.
+        #expect(try Self.runPython(bundle, text: bundle.jsonValue.canonicalText).output == "OK\n")
+    }
+
+    @Test(.enabled(if: DrawBundleTests.python3 != nil, "python3 is not installed"))
+    func pythonReportsTampering() throws {
+        var bundle = try Self.bundle()
+        let b = try #require(bundle.sample[.B])
+        bundle.sample[.B] = Array(b.reversed())
+        let (status, output) = try Self.runPython(bundle)
+        #expect(status == 1)
+        #expect(output == "class B: recomputed sample ['\(b[0])', '\(b[1])'], the bundle says ['\(b[1])', '\(b[0])']\n")
+
+        var rehashed = try Self.bundle()
+        rehashed.commitment.quotas[.A] = 0
+        let (status2, output2) = try Self.runPython(rehashed)
+        #expect(status2 == 1)
+        #expect(output2.hasPrefix("commitment hash is "))
+    }
+}

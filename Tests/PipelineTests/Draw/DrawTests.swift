@@ -1,0 +1,223 @@
+import Testing
+
+@testable import Pipeline
+
+/// Population filters, quotas on the seed plan, and the stratified draw.
+@Suite struct DrawTests {
+    static let region = "140981"
+    static let market = SeedPlan.market
+    static let housing = "原平市住房和城乡建设管理局"
+
+    static func group(cooperators: [String] = [market], ratio: Double = 0.5) -> DrawGroup {
+        let task = PlanTask(
+            seq: 2, name: "燃气", matters: [], scopes: ["燃气经营企业"], ratio: SamplingRatio(min: ratio, raw: ""),
+            frequency: InspectionFrequency(perYear: 1, raw: "1次/年"), window: TaskWindow(startMonth: 1, endMonth: 11, raw: ""),
+            initiator: housing, cooperators: cooperators, mode: nil, raw: [:], line: 3)
+        return DrawGroups.form(AnnualPlan(year: 2024, region: region, tasks: [task]))[0]
+    }
+
+    static var scopeMap: ScopeMap {
+        get throws { try ScopeMap(entries: [ScopeMapEntry(scope: "燃气经营企业", categories: ["燃气经营企业", "燃气经营"])]) }
+    }
+
+    static func entity(
+        _ uscc: String, category: String = "燃气经营", region: String = region, status: String = "存续",
+        riskClass: RiskClass? = .B, departments: [String] = [housing]
+    ) -> DrawEntity {
+        DrawEntity(uscc: uscc, category: category, region: region, status: status, riskClass: riskClass, departments: departments)
+    }
+
+    /// Each filter rejects what it should, under the first failed check.
+    @Test func populationFilters() throws {
+        let map = try Self.scopeMap
+        let entities = [
+            Self.entity("E01"),
+            Self.entity("E02", status: "在业", riskClass: nil, departments: [Self.market]),
+            Self.entity("E01", category: "燃气经营企业"), // duplicate
+            Self.entity("E03", region: "140900"), // region
+            Self.entity("E04", status: "吊销"), // status
+            Self.entity("E05", status: "注销"),
+            Self.entity("E06", status: "迁出"),
+            Self.entity("E07", category: "旅行社"), // category
+            Self.entity("E08", departments: ["原平市公安局"]), // register
+            Self.entity("E09", departments: []),
+            Self.entity("E10", category: "旅行社", region: "140900", status: "吊销"), // region comes first
+            Self.entity("E00", category: " 燃气经营企业 ", status: "存续", riskClass: .D),
+        ]
+        let population = Population(of: entities, group: Self.group(), scopeMap: map)
+        #expect(population.members.map(\.uscc) == ["E00", "E01", "E02"])
+        #expect(population.rejected == [.duplicate: 1, .region: 2, .status: 3, .category: 1, .register: 2])
+        #expect(population.perClass == [.A: 0, .B: 2, .C: 0, .D: 1])
+        #expect(population.unclassified == 1)
+
+        // Only the initiator's register: E02 (held by the market regulator only) is rejected.
+        let initiatorOnly = Population(
+            of: entities, group: Self.group(), scopeMap: map,
+            rules: PopulationRules(registers: .initiatorOnly))
+        #expect(initiatorOnly.members.map(\.uscc) == ["E00", "E01"])
+        #expect(initiatorOnly.rejected[.register] == 3)
+
+        // Other statuses can be admitted.
+        let withRevoked = Population(
+            of: entities, group: Self.group(), scopeMap: map,
+            rules: PopulationRules(activeStatuses: ["存续", "在业", "吊销"]))
+        #expect(withRevoked.members.map(\.uscc) == ["E00", "E01", "E02", "E04"])
+    }
+
+    @Test func seedString() throws {
+        let map = try Self.scopeMap
+        #expect(Draw.seedString(publicSeed: "48213907561102938475", groupKey: "2024-G02", round: 1) == "48213907561102938475|2024-G02|1")
+        let prepared = try Draw.prepare(group: Self.group(), round: 1, entities: [Self.entity("E01")], scopeMap: map)
+        #expect(prepared.seedString(publicSeed: "7") == "7|2024-G02|1")
+        #expect(throws: DrawError.self) {
+            try Draw.prepare(group: Self.group(), round: 2, entities: [], scopeMap: map)
+        }
+    }
+
+    /// Same inputs and seed, same sample, whatever the order of the entities; another seed differs.
+    @Test func deterministic() throws {
+        let plan = try SeedPlan.load()
+        let map = try SeedPlan.scopeMap()
+        let entities = SeedPlan.entities(plan: plan)
+        let group = try #require(DrawGroups.form(plan).first { $0.key == "2024-G01" })
+        let a = try Draw.prepare(group: group, round: 1, entities: entities, scopeMap: map).draw(publicSeed: "20240315")
+        let b = try Draw.prepare(group: group, round: 1, entities: entities.reversed(), scopeMap: map).draw(publicSeed: "20240315")
+        let c = try Draw.prepare(group: group, round: 1, entities: entities, scopeMap: map).draw(publicSeed: "20240316")
+        #expect(a == b)
+        #expect(a.order != c.order)
+        #expect(a.order.count == a.perClass.map(\.quota).reduce(0, +))
+        // Each class's sample is the quota lowest tickets of the class.
+        let sampler = ConsistentSampler(seed: a.seedString)
+        let prepared = try Draw.prepare(group: group, round: 1, entities: entities, scopeMap: map)
+        for c in a.perClass {
+            let ids = prepared.population.members.filter { $0.quotaClass == c.riskClass }.map(\.uscc)
+            #expect(c.drawn == sampler.sample(ids, count: c.quota).map(\.id))
+        }
+        #expect(a.order == sampler.order(a.order).map(\.id))
+    }
+
+    /// Exclusions from earlier rounds are skipped until the class runs out, then they lapse.
+    @Test func exclusionsLapseWhenExhausted() throws {
+        let members = (0..<6).map { PopulationMember(uscc: "U\($0)", riskClass: $0 < 4 ? .B : .D) }
+        let seed = "s|2024-G35|2"
+        let order = ConsistentSampler(seed: seed).order(members.map(\.uscc)).map(\.id)
+        let bOrder = order.filter { ["U0", "U1", "U2", "U3"].contains($0) }
+        // Exclude the two lowest B tickets: a quota of 2 takes the next two.
+        let excluded = Set(bOrder.prefix(2))
+        let two = Draw.select(population: members, exclusions: excluded, quotas: [.B: 2], seedString: seed)
+        #expect(two.perClass[.B] == Array(bOrder.suffix(2)))
+        #expect(two.lapsed[.B] == 0)
+        // A quota of 3: both remaining, then the lowest excluded one.
+        let three = Draw.select(population: members, exclusions: excluded, quotas: [.B: 3], seedString: seed)
+        #expect(Set(three.perClass[.B] ?? []) == Set(bOrder.suffix(2) + [bOrder[0]]))
+        #expect(three.perClass[.B] == bOrder.filter { $0 != bOrder[1] })
+        #expect(three.lapsed[.B] == 1)
+        // A quota above the class takes the class; other classes untouched.
+        let all = Draw.select(population: members, exclusions: excluded, quotas: [.B: 9, .D: 0], seedString: seed)
+        #expect(all.perClass[.B] == bOrder)
+        #expect(all.perClass[.D] == [])
+        #expect(all.lapsed[.B] == 2)
+    }
+
+    /// A quarterly group draws four rounds; later rounds skip earlier draws until a class is exhausted.
+    @Test func roundsWithExclusions() throws {
+        let plan = try SeedPlan.load()
+        let map = try SeedPlan.scopeMap()
+        let entities = SeedPlan.entities(plan: plan)
+        let group = try #require(DrawGroups.form(plan).first { $0.key == "2024-G35" })
+        var drawn: Set<String> = []
+        var lapsedTotal = 0
+        for round in 1...4 {
+            let prepared = try Draw.prepare(group: group, round: round, entities: entities, scopeMap: map, exclusions: drawn)
+            let result = prepared.draw(publicSeed: "99")
+            #expect(result.seedString == "99|2024-G35|\(round)")
+            let fresh = result.order.filter { !drawn.contains($0) }
+            let lapsed = result.perClass.map(\.lapsedExclusions).reduce(0, +)
+            #expect(fresh.count + lapsed == result.order.count)
+            lapsedTotal += lapsed
+            drawn.formUnion(result.order)
+        }
+        // 35% four times is 140% of the register: the exclusions must lapse at some point.
+        #expect(lapsedTotal > 0)
+    }
+
+    /// The seed plan over a generated county register (RegisterGenerator seed 20240101, 4,000 rows,
+    /// 640 defective rows dropped: 3,360 entities; 1,013 outside 原平市, 293 吊销/注销/迁出). Every
+    /// entity is in the market regulator's register; those whose USCC ends in a digit also in the
+    /// register of their sector's department (SeedPlan.entities).
+    ///
+    /// Quotas by hand (domain.md §5: class ratio = plan ratio × A 0.5 · B 1 · C 2 · D 4, at most
+    /// 100%; quota = ceil(class ratio × class population), capped at it; top-up D → C → B → A to
+    /// ceil(plan ratio × population)):
+    /// - G01, task 1, 10%: A 18 · B 24 · C 8 · D 2 (52). A ceil(.05×18 = 0.9) = 1, B ceil(.1×24 = 2.4) = 3,
+    ///   C ceil(.2×8 = 1.6) = 2, D ceil(.4×2 = 0.8) = 1: 7 ≥ target ceil(5.2) = 6.
+    /// - G02, tasks 2–3, 5% each: A 9 · B 21 · C 3 · D 2 (35). A ceil(.225) = 1, B ceil(1.05) = 2,
+    ///   C ceil(.3) = 1, D ceil(.4) = 1: 5 ≥ ceil(1.75) = 2; both tasks ask the same, max = the same.
+    /// - G05, task 5, 20%: A 19 · B 33 · C 10 · D 6 (68). A ceil(1.9) = 2, B ceil(6.6) = 7, C ceil(4.0) = 4,
+    ///   D ceil(.8×6 = 4.8) = 5: 18 ≥ ceil(13.6) = 14.
+    /// - G09, task 9, 5% of 各类学校 (every school category): A 63 · B 125 · C 31 · D 10 (229).
+    ///   A ceil(1.575) = 2, B ceil(6.25) = 7, C ceil(3.1) = 4, D ceil(2.0) = 2: 15 ≥ ceil(11.45) = 12.
+    /// - G12, tasks 12–14, 5%: A 16 · B 24 · C 4 · D 5 (49). A ceil(.4) = 1, B ceil(1.2) = 2, C ceil(.4) = 1,
+    ///   D ceil(1.0) = 1: 5 ≥ ceil(2.45) = 3.
+    /// - G18, task 18, 30%: A 20 · B 23 · C 8 · D 4 (55). A ceil(3.0) = 3, B ceil(6.9) = 7, C ceil(4.8) = 5,
+    ///   D ceil(1.2×4 = 4.8) = 5 capped at 4: 19 ≥ ceil(16.5) = 17.
+    /// - G21, task 21, 100% (cooperator 住建, not the market regulator: 31 entities of other
+    ///   registers rejected): A 2 · B 10 · C 4 · D 3 (19). A 1, B 10, C 8 capped 4, D 12 capped 3:
+    ///   18 < target 19, D, C and B are full, so A gets 1 more: A 2.
+    /// - G35, task 35, 35% a quarter: A 15 · B 40 · C 8 · D 2 (65). A ceil(2.625) = 3, B ceil(14.0) = 14,
+    ///   C ceil(5.6) = 6, D ceil(1.4×2 = 2.8) = 3 capped at 2: 25 ≥ ceil(22.75) = 23.
+    /// - G40, task 40, 20% (烟草 with 交通: only sector-held entities): A 2 · B 10 · C 4 · D 0 (16).
+    ///   A ceil(.2) = 1, B ceil(2.0) = 2, C ceil(1.6) = 2, D 0: 5 ≥ ceil(3.2) = 4.
+    @Test func seedPlanQuotasMatchTheHandTable() throws {
+        let plan = try SeedPlan.load()
+        let map = try SeedPlan.scopeMap()
+        let entities = SeedPlan.entities(plan: plan)
+        #expect(entities.count == 3_360)
+        let table: [String: (population: [Int], quota: [Int], capped: [RiskClass])] = [
+            "2024-G01": ([18, 24, 8, 2], [1, 3, 2, 1], []),
+            "2024-G02": ([9, 21, 3, 2], [1, 2, 1, 1], []),
+            "2024-G05": ([19, 33, 10, 6], [2, 7, 4, 5], []),
+            "2024-G09": ([63, 125, 31, 10], [2, 7, 4, 2], []),
+            "2024-G12": ([16, 24, 4, 5], [1, 2, 1, 1], []),
+            "2024-G18": ([20, 23, 8, 4], [3, 7, 5, 4], [.D]),
+            "2024-G21": ([2, 10, 4, 3], [2, 10, 4, 3], [.C, .D]),
+            "2024-G35": ([15, 40, 8, 2], [3, 14, 6, 2], [.D]),
+            "2024-G40": ([2, 10, 4, 0], [1, 2, 2, 0], []),
+        ]
+        let groups = DrawGroups.form(plan)
+        for group in groups {
+            let prepared = try Draw.prepare(group: group, round: 1, entities: entities, scopeMap: map)
+            let population = prepared.population.perClass
+            // The population, counted independently of Population(of:).
+            let categories = map.categories(forScopes: group.scopes)
+            let independent = entities.filter { e in
+                e.region == "140981" && ["存续", "在业"].contains(e.status) && categories.contains(e.category)
+                    && !Set(e.departments).isDisjoint(with: group.departments)
+            }
+            #expect(prepared.population.members.count == independent.count, "\(group.key)")
+            for c in RiskClass.allCases {
+                #expect(population[c] == independent.filter { RiskClass.forQuota($0.riskClass) == c }.count, "\(group.key) \(c)")
+                #expect((prepared.quota.perClass[c] ?? 0) <= (population[c] ?? 0))
+            }
+            if let row = table[group.key] {
+                #expect(RiskClass.allCases.map { population[$0] ?? -1 } == row.population, "\(group.key)")
+                #expect(RiskClass.allCases.map { prepared.quota.perClass[$0] ?? -1 } == row.quota, "\(group.key)")
+                #expect(prepared.quota.capped == row.capped, "\(group.key)")
+            }
+            // Every task reaches entities, and every group draws at least its plan ratio.
+            #expect(prepared.quota.total > 0, "\(group.key)")
+        }
+        let g21 = try #require(groups.first { $0.key == "2024-G21" })
+        let p21 = try Draw.prepare(group: g21, round: 1, entities: entities, scopeMap: map)
+        #expect(p21.population.rejected == [.duplicate: 0, .region: 1_013, .status: 293, .category: 2_004, .register: 31])
+        #expect(p21.quota.byTask[21]?.toppedUp == [.A: 1])
+        #expect(
+            p21.notes == [
+                "task 21: C: quota 8 exceeds the class population 4; capped at 4",
+                "task 21: D: quota 12 exceeds the class population 3; capped at 3",
+                "task 21: A: topped up by 1 to reach 19",
+            ])
+        let result = p21.draw(publicSeed: "1")
+        #expect(result.perClass.map(\.drawn.count) == [2, 10, 4, 3])
+    }
+}
