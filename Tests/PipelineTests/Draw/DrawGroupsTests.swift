@@ -8,7 +8,8 @@ import Testing
 /// and Fixtures only): the TSV's fixed columns through `PlanCellParser`, as `PlanReader` does.
 enum SeedPlan {
     /// Where the repository is (for the scope map resource and the Python script).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
 
     /// The 2024 原平市 plan.

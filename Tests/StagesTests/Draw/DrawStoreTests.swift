@@ -67,7 +67,8 @@ struct DrawWorkspace {
 }
 
 /// The repository's root (for scripts/verify_draw.py).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 /// Runs the auditor's Python verifier on a bundle file.
 func pythonVerify(_ path: String) throws -> (status: Int32, output: String) {
