@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Pipeline
 
 /// The `suiji` command: 双随机、一公开 joint random inspections, from registers to publication.
 @main
@@ -15,4 +17,19 @@ struct Suiji: ParsableCommand {
             ResultsCommand.self, PublishCommand.self, ReportCommand.self, RunCommand.self, GenerateCommand.self, DemoCommand.self,
         ]
     )
+
+    /// The one place where an error becomes what a person reads and an exit status: a
+    /// ``ReportableError`` prints its description and ends with its status; the argument parser's
+    /// own errors and exit codes go through it as usual.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as any ReportableError {
+            printError(error.description)
+            Foundation.exit(error.exitStatus.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

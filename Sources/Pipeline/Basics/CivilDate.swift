@@ -150,7 +150,7 @@ func zeroPadded(_ value: some BinaryInteger, width: Int, radix: Int = 10, upperc
 }
 
 /// A date text that is not a valid `YYYY-MM-DD` day.
-public struct CivilDateError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct CivilDateError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The text as given.
     public var text: String
     /// Why it was rejected.
@@ -164,4 +164,9 @@ public struct CivilDateError: Error, Sendable, Hashable, CustomStringConvertible
 
     /// `'2025-02-29' is not a date: no such day`.
     public var description: String { "'\(text)' is not a date: \(reason)" }
+}
+
+extension CivilDateError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .usage }
 }

@@ -233,7 +233,7 @@ public struct WorkingDayCalendar: Sendable, Hashable {
 }
 
 /// Why a working-day question could not be answered, or a holidays file was refused.
-public enum WorkingDayCalendarError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum WorkingDayCalendarError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The date's year has no holiday data: deadlines there are unknown, not weekday-only.
     case yearNotCovered(date: CivilDate, coveredYears: [Int])
     /// The holidays data is malformed at a path such as `years.2025.off[3]`.
@@ -254,4 +254,9 @@ public enum WorkingDayCalendarError: Error, Sendable, Hashable, CustomStringConv
             return "cannot count \(count) working days: the count must not be negative"
         }
     }
+}
+
+extension WorkingDayCalendarError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .failure }
 }

@@ -270,7 +270,7 @@ public struct PublicationDiff: Sendable, Hashable, Codable, CustomStringConverti
 }
 
 /// Why a publication diff could not be computed.
-public enum PublicationDiffError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum PublicationDiffError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The same record id twice on one side (`publication` or `ledger`).
     case duplicateRecord(String, side: String)
     /// A published ledger entry has no stored content or hash.
@@ -293,4 +293,9 @@ public enum PublicationDiffError: Error, Sendable, Hashable, CustomStringConvert
             "the publication ledger's content for \(id) cannot be read (\(reason)); the ledger is damaged"
         }
     }
+}
+
+extension PublicationDiffError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .failure }
 }

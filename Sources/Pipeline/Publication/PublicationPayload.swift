@@ -428,7 +428,7 @@ extension PublicationPayload {
 }
 
 /// Why a payload could not be built or written.
-public enum PublicationPayloadError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum PublicationPayloadError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// A part of an identifier is malformed.
     case invalidIdentifierPart(String)
     /// The same entity appears twice among a round's inspections.
@@ -632,7 +632,7 @@ public enum PayloadJSON: Sendable, Hashable {
 }
 
 /// JSON that could not be read, with the byte offset where reading stopped.
-public struct CanonicalJSONError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct CanonicalJSONError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// 0-based byte offset in the input.
     public var offset: Int
     /// What was expected or found.
@@ -844,4 +844,14 @@ private struct JSONParser {
         }
         return value
     }
+}
+
+extension PublicationPayloadError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .failure }
+}
+
+extension CanonicalJSONError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .failure }
 }

@@ -283,7 +283,7 @@ public struct USCC: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 /// Why a text is not a valid USCC; descriptions are for operators.
-public enum USCCProblem: Error, Sendable, Hashable, CustomStringConvertible {
+public enum USCCProblem: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// Not 18 characters (the payload is the number of characters; 0 for an empty cell).
     case wrongLength(Int)
     /// 15 ASCII digits: an old business registration number (注册号), not a USCC.
@@ -328,4 +328,9 @@ public enum USCCProblem: Error, Sendable, Hashable, CustomStringConvertible {
         }
         return "'\(character)'"
     }
+}
+
+extension USCCProblem {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .dataRejected }
 }

@@ -146,7 +146,7 @@ public enum ResultCode: String, Sendable, Hashable, Codable, CaseIterable, Custo
 }
 
 /// A results cell that could not be read.
-public struct ResultCodeError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ResultCodeError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// What was wrong.
     public enum Kind: Sendable, Hashable {
         /// A token that is neither a code nor a text of the vocabulary.
@@ -175,4 +175,9 @@ public struct ResultCodeError: Error, Sendable, Hashable, CustomStringConvertibl
             "no result in '\(cell)': write at least one code (1, A–G, 3–12) or its text"
         }
     }
+}
+
+extension ResultCodeError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .dataRejected }
 }

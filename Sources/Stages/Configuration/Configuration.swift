@@ -456,7 +456,7 @@ extension Configuration {
 
 /// A configuration problem: a TOML syntax error, an unknown key or a bad value, with the file, the
 /// line and the dotted key, printed as `suiji.toml:7: error: unknown key 'risk.multiplers'; …`.
-public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ConfigurationError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The configuration file as named to the user.
     public var file: String
     /// The 1-based line, or nil for the file as a whole.
@@ -1162,4 +1162,9 @@ struct TOMLKeyLines {
             }
         }
     }
+}
+
+extension ConfigurationError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .usage }
 }

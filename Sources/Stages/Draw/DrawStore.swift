@@ -23,7 +23,7 @@ public import Pipeline
 //   entry is the current draw. A round cannot be drawn again once a later round of its group is.
 
 /// A failure of a draw command, with the exit status it maps to.
-public struct DrawStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct DrawStoreError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The exit status.
     public var status: ExitStatus
     /// What happened and what to do.
@@ -735,4 +735,9 @@ private final class LazyScopeMap: @unchecked Sendable {
         loaded = result
         return try result.get()
     }
+}
+
+extension DrawStoreError {
+    /// How a command that stops on this error ends: the status the draw store gave it.
+    public var exitStatus: ExitStatus { status }
 }

@@ -135,7 +135,7 @@ public struct ResultsImportReport: Sendable, Hashable, Codable {
 }
 
 /// A results import that cannot start: no plan to attach the results to.
-public struct ResultsImportError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ResultsImportError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// What is missing and what to do.
     public var message: String
 
@@ -375,4 +375,9 @@ public struct ResultsImporter {
                 withdrawn ? 1 : 0, hash, importID,
             ])
     }
+}
+
+extension ResultsImportError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .failure }
 }

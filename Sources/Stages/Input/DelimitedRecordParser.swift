@@ -18,7 +18,7 @@ public struct DelimitedRecord: Sendable, Hashable {
 }
 
 /// A file that is not well-formed as a whole: an unterminated quote, bad XML, undecodable bytes.
-public struct MalformedFileError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct MalformedFileError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// Where the problem is.
     public var location: SourceLocation
     /// What happened and what to do.
@@ -233,4 +233,9 @@ public struct RawDelimitedRecord {
             try ends.withUnsafeBufferPointer { e in try body(RawDelimitedRecord(bytes: b, ends: e, line: record.line)) }
         }
     }
+}
+
+extension MalformedFileError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .dataRejected }
 }

@@ -24,7 +24,7 @@ public enum EncodingChoice: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// A file that cannot be read as text: undecodable bytes, an unsupported encoding.
-public struct DecodingError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct DecodingError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// Where it happened.
     public var location: SourceLocation
     /// The byte offset in the file of the first bad byte.
@@ -351,4 +351,9 @@ final class GB18030Converter {
             carry = Array(input[consumed...])
         }
     }
+}
+
+extension DecodingError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .dataRejected }
 }

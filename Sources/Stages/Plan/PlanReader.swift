@@ -25,7 +25,7 @@ public struct PlanSource: Sendable, Hashable {
 }
 
 /// A plan file that cannot be used at all: a missing required column, an empty file.
-public struct PlanFileError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct PlanFileError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// Where.
     public var location: SourceLocation
     /// What happened and what to do.
@@ -176,4 +176,9 @@ public struct PlanReader: PipelineStage {
         tasks.sort { $0.seq < $1.seq }
         return AnnualPlan(year: source.year, region: source.region, tasks: tasks)
     }
+}
+
+extension PlanFileError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .dataRejected }
 }

@@ -8,7 +8,7 @@ public import Pipeline
 // draw over a map other than the one the operator configured would be silently wrong.
 
 /// A scope-map file that cannot be used: missing, unreadable, or not a valid scope map.
-public struct ScopeMapFileError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ScopeMapFileError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The file, as resolved from the configuration.
     public var file: String
     /// The 1-based line of a JSON syntax error, else nil.
@@ -94,4 +94,9 @@ public enum ScopeMapLoader {
         let column = String(decoding: bytes[min(lineStart, end)..<end], as: UTF8.self).count + 1
         return (line, column)
     }
+}
+
+extension ScopeMapFileError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .usage }
 }

@@ -37,7 +37,7 @@ public struct PlannedPublication: Sendable {
 }
 
 /// Why a publication stopped; nothing was published.
-public struct PublicationError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct PublicationError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// What happened and what to do.
     public var message: String
 
@@ -373,4 +373,9 @@ public enum AtomicFileWriter {
             close(folderFD)
         }
     }
+}
+
+extension PublicationError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .failure }
 }

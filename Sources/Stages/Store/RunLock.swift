@@ -1,26 +1,30 @@
 internal import Foundation
+public import Pipeline
 
 /// Another process holds the store's lock.
-public struct RunLockHeld: Error, Sendable, Hashable, CustomStringConvertible {
+public struct RunLockHeld: ReportableError, Sendable, Hashable {
     /// The lock file.
     public var path: String
     /// The holder's process id as it wrote it in the lock file, if it had written it yet.
     public var holder: Int32?
     /// The holder's command (`run`, `import`, …) as it wrote it, if it did.
     public var command: String?
+    /// The command that was refused (`run`, `import`, …).
+    public var requester: String
 
     /// Creates the error.
-    public init(path: String, holder: Int32?, command: String? = nil) {
+    public init(path: String, holder: Int32?, command: String? = nil, requester: String = "run") {
         self.path = path
+        self.requester = requester
         self.holder = holder
         self.command = command
     }
 
-    /// `another suiji run (pid N) holds the lock PATH; …`.
+    /// `suiji import: another suiji run (pid N) holds the lock PATH; …`.
     public var description: String {
         let who = holder.map { "pid \($0)" } ?? "pid not yet written"
-        return
-            "another suiji \(command ?? "run") (\(who)) holds the lock \(path); nothing was done. Wait for it to finish, or check that process"
+        return "suiji \(requester): "
+            + "another suiji \(command ?? "run") (\(who)) holds the lock \(path); nothing was done. Wait for it to finish, or check that process"
     }
 }
 
@@ -53,9 +57,9 @@ public final class RunLock {
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
-            let (holder, command) = Self.holder(fd)
+            let (holder, holderCommand) = Self.holder(fd)
             close(fd)
-            if code == EWOULDBLOCK { throw RunLockHeld(path: path, holder: holder, command: command) }
+            if code == EWOULDBLOCK { throw RunLockHeld(path: path, holder: holder, command: holderCommand, requester: command) }
             throw StoreError(path: path, message: "cannot take the run lock: \(String(cString: strerror(code)))")
         }
         let text = Array("\(getpid())\n\(command)\n".utf8)
@@ -80,4 +84,9 @@ public final class RunLock {
         _ = flock(descriptor, LOCK_UN)
         close(descriptor)
     }
+}
+
+extension RunLockHeld {
+    /// Another holder of the lock ends a command with 75.
+    public var exitStatus: ExitStatus { .locked }
 }

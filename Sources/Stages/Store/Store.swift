@@ -1,6 +1,6 @@
-public import Foundation
+internal import Foundation
 internal import GRDB
-internal import Pipeline
+public import Pipeline
 
 /// How a command opens the store.
 public enum StoreAccess: Sendable, Hashable {
@@ -11,7 +11,7 @@ public enum StoreAccess: Sendable, Hashable {
 }
 
 /// A store problem: it cannot be opened, is locked, or a write failed.
-public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct StoreError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The store's path.
     public var path: String
     /// What happened and what to do.
@@ -160,22 +160,12 @@ public final class Store {
     }
 }
 
-/// Where the current time comes from; tests pin it.
-public struct Clock: Sendable {
-    /// Returns the current instant.
-    public var now: @Sendable () -> Date
-
-    /// Creates a clock.
-    public init(now: @escaping @Sendable () -> Date) { self.now = now }
-
-    /// The system clock.
-    public static let system = Clock { Date() }
-
-    /// A clock stopped at one instant.
-    public static func fixed(_ date: Date) -> Clock { Clock { date } }
-}
-
 extension Date {
     /// ISO 8601 in UTC with seconds, as stored.
     var storeTimestamp: String { formatted(.iso8601) }
+}
+
+extension StoreError {
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .failure }
 }

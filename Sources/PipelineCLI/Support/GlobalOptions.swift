@@ -1,6 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
-import Stages
+import Pipeline
+public import Stages
 
 /// Options every command shares.
 struct GlobalOptions: ParsableArguments {
@@ -18,12 +19,7 @@ struct GlobalOptions: ParsableArguments {
         let cwd = FileManager.default.currentDirectoryPath
         // With --config, `locate` returns its path even if missing, and loading reports that.
         guard let path = Configuration.locate(explicitPath: config, workingDirectory: cwd) else { return Configuration.defaults }
-        do {
-            return try Configuration.load(path: path, displayName: config ?? Configuration.fileName)
-        } catch {
-            printError(String(describing: error))
-            throw ExitCode(ExitStatus.usage.rawValue)
-        }
+        return try Configuration.load(path: path, displayName: config ?? Configuration.fileName)
     }
 
     /// The store path in force: `--store`, else the configuration's.
@@ -41,17 +37,30 @@ struct PlanKeyOptions: ParsableArguments {
     var region: String?
 }
 
+/// `--today`, the one way a command learns which day it is: the option, else the clock's date in the
+/// local time zone (`SUIJI_NOW` pins the clock, see ``Clock/fromEnvironment()``).
+struct TodayOption: ParsableArguments {
+    @Option(help: "The day, YYYY-MM-DD (default: today in the local time zone).")
+    var today: String?
+
+    func validate() throws {
+        if let today, (try? CivilDate(parsing: today)) == nil {
+            throw ValidationError("--today must be a date YYYY-MM-DD, got '\(today)'")
+        }
+    }
+
+    /// The day in force.
+    func day(clock: Clock = .fromEnvironment()) throws -> CivilDate {
+        if let today { return try CivilDate(parsing: today) }
+        return try clock.today()
+    }
+}
+
 /// The store for a command. One that writes first takes the store's lock (`<store>.lock`, the nightly
 /// run's), so that it never runs beside a night or another writer: exit 75 naming the holder if it is taken.
 func openStore(_ path: String, access: StoreAccess = .readWrite, command: String) throws -> Store {
     guard access == .readWrite else { return try Store(path: path, access: access) }
-    let lock: RunLock
-    do {
-        lock = try RunLock.acquire(path: RunLock.path(forStore: path), command: command)
-    } catch let held as RunLockHeld {
-        printError("suiji \(command): \(held)")
-        throw ExitCode(ExitStatus.locked.rawValue)
-    }
+    let lock = try RunLock.acquire(path: RunLock.path(forStore: path), command: command)
     return try Store(path: path, access: access, holding: lock)
 }
 
@@ -64,3 +73,22 @@ func printError(_ text: String) {
 func finish(with status: ExitStatus) throws {
     if status != .success { throw ExitCode(status.rawValue) }
 }
+
+/// A command that cannot go on, with what to do: printed and mapped to its status by `Suiji.main`.
+struct CommandFailure: ReportableError {
+    /// What happened and what to do, as printed.
+    var description: String
+    /// How the command ends.
+    var exitStatus: ExitStatus
+
+    /// Creates a failure printed as `error: MESSAGE`.
+    init(_ status: ExitStatus, _ message: String) {
+        self.exitStatus = status
+        self.description = "error: \(message)"
+    }
+}
+
+extension EncodingChoice: ExpressibleByArgument {}
+extension InputFormat: ExpressibleByArgument {}
+extension Configuration.LogLevel: ExpressibleByArgument {}
+extension Configuration.LogFormat: ExpressibleByArgument {}

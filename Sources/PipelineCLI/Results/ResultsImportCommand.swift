@@ -1,15 +1,8 @@
-internal import ArgumentParser
-import Foundation
-internal import Stages
-
-/// `suiji results`: inspection results.
-struct ResultsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "results", abstract: "Inspection results of drawn objects.", subcommands: [ResultsImport.self])
-}
+import ArgumentParser
+import Stages
 
 /// `suiji results import FILE`.
-struct ResultsImport: ParsableCommand {
+struct ResultsImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import results (任务序号, 轮次, 统一社会信用代码, 检查日期, 检查结果, …); a correction replaces the earlier result, which stays in history.")
@@ -27,13 +20,7 @@ struct ResultsImport: ParsableCommand {
         let request = ResultsImportRequest(
             path: input.file, year: plan.year, region: plan.region, format: input.format, encoding: input.encoding,
             dryRun: input.dryRun, rejectsPath: input.rejectsPath(configuration))
-        let report: ResultsImportReport
-        do {
-            report = try ResultsImporter(store: store).run(request)
-        } catch let error as ResultsImportError {
-            printError(error.description)
-            throw ExitCode(ExitStatus.failure.rawValue)
-        }
+        let report = try ResultsImporter(store: store).run(request)
         for diagnostic in report.diagnostics { printError(diagnostic.description) }
         print(report.summary)
         try finish(with: report.status)

@@ -1,15 +1,8 @@
-public import ArgumentParser
-public import Stages
-
-/// `suiji plan`: the annual inspection plan.
-struct PlanCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "plan", abstract: "Import and show the annual inspection plan.",
-        subcommands: [PlanImport.self, PlanShow.self])
-}
+import ArgumentParser
+import Stages
 
 /// `suiji plan import FILE`.
-struct PlanImport: ParsableCommand {
+struct PlanImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Read a plan table (TSV or CSV; UTF-8 or GB18030) into the store.")
 
@@ -44,28 +37,3 @@ struct PlanImport: ParsableCommand {
         try finish(with: report.status)
     }
 }
-
-/// `suiji plan show [--json]`.
-struct PlanShow: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the stored plan as a table or JSON.")
-
-    @OptionGroup var global: GlobalOptions
-
-    @OptionGroup var planKey: PlanKeyOptions
-
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
-
-    func run() throws {
-        let configuration = try global.configuration()
-        let store = try Store(path: global.storePath(configuration), access: .readOnly)
-        let key = try store.planKey(year: planKey.year, region: planKey.region, configuration: configuration)
-        guard let plan = try store.plan(year: key.year, region: key.region) else {
-            printError("error: no plan for \(key.year) \(key.region) in the store; run `suiji plan import FILE` first")
-            throw ExitCode(ExitStatus.failure.rawValue)
-        }
-        print(json ? try PlanPresenter.json(plan) : PlanPresenter.table(plan))
-    }
-}
-
-extension EncodingChoice: ExpressibleByArgument {}

@@ -1,6 +1,6 @@
-public import ArgumentParser
+import ArgumentParser
 import Foundation
-public import Stages
+import Stages
 
 /// The file options of every import: the file, its format and encoding, dry run and rejects.
 struct InputFileOptions: ParsableArguments {
@@ -61,66 +61,3 @@ struct SnapshotOptions: ParsableArguments {
         try finish(with: report.status)
     }
 }
-
-/// `suiji import --department NAME FILE`: one department's register.
-struct ImportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "import",
-        abstract: "Import a department's register of entities (a full snapshot; history is kept).")
-
-    @OptionGroup var global: GlobalOptions
-
-    @Option(help: "The department that sent the register, e.g. 原平市市场监督管理局 (XML: default its department attribute).")
-    var department: String?
-
-    @OptionGroup var options: SnapshotOptions
-
-    func validate() throws {
-        if department == nil, (options.input.format ?? InputFormat.guess(path: options.input.file)) == .csv {
-            throw ValidationError("--department is required for a CSV register")
-        }
-    }
-
-    func run() throws { try options.run(kind: .register, department: department, global: global) }
-}
-
-/// `suiji inspectors import --department NAME FILE`.
-struct InspectorsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "inspectors", abstract: "Enforcement staff per department.", subcommands: [InspectorsImport.self])
-}
-
-/// `suiji inspectors import`.
-struct InspectorsImport: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import a department's inspector register (执法证号, 姓名, 状态, 执法领域).")
-
-    @OptionGroup var global: GlobalOptions
-
-    @Option(help: "The department the inspectors belong to.")
-    var department: String
-
-    @OptionGroup var options: SnapshotOptions
-
-    func run() throws { try options.run(kind: .inspectors, department: department, global: global) }
-}
-
-/// `suiji avoidance`.
-struct AvoidanceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "avoidance", abstract: "The avoidance (回避) list.", subcommands: [AvoidanceImport.self])
-}
-
-/// `suiji avoidance import FILE`.
-struct AvoidanceImport: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import the avoidance list (执法证号, 统一社会信用代码, 回避原因).")
-
-    @OptionGroup var global: GlobalOptions
-
-    @OptionGroup var options: SnapshotOptions
-
-    func run() throws { try options.run(kind: .avoidance, department: nil, global: global) }
-}
-
-extension InputFormat: ExpressibleByArgument {}

@@ -1,6 +1,5 @@
-internal import ArgumentParser
-import Foundation
-internal import Stages
+import ArgumentParser
+import Stages
 
 /// `suiji publish [--out DIR] [--dry-run] [--json]`.
 struct PublishCommand: ParsableCommand {
@@ -26,20 +25,12 @@ struct PublishCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try global.configuration()
-        do {
-            let store = try openStore(global.storePath(configuration), access: dryRun ? .readOnly : .readWrite, command: "publish")
-            let request = PublishRequest(
-                outDirectory: out ?? configuration.resolvedPath(\.paths.outbox), formats: configuration.publish.formats, dryRun: dryRun)
-            let report = try Publisher(store: store).run(request)
-            for diagnostic in report.diagnostics { printError(diagnostic.description) }
-            print(json ? try report.json() : report.text)
-            try finish(with: report.status)
-        } catch let error as PublicationError {
-            printError(error.description)
-            throw ExitCode(ExitStatus.failure.rawValue)
-        } catch let error as StoreError {
-            printError(error.description)
-            throw ExitCode(ExitStatus.failure.rawValue)
-        }
+        let store = try openStore(global.storePath(configuration), access: dryRun ? .readOnly : .readWrite, command: "publish")
+        let request = PublishRequest(
+            outDirectory: out ?? configuration.resolvedPath(\.paths.outbox), formats: configuration.publish.formats, dryRun: dryRun)
+        let report = try Publisher(store: store).run(request)
+        for diagnostic in report.diagnostics { printError(diagnostic.description) }
+        print(json ? try report.json() : report.text)
+        try finish(with: report.status)
     }
 }

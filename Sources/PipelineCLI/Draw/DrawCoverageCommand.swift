@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Stages
+
+/// `suiji draw coverage [--json]`.
+struct DrawCoverageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coverage",
+        abstract: "List the tasks whose scopes match no entity, the scopes the scope map lacks and the categories no task covers.",
+        discussion: "Gaps are information: the exit status is 0 with a warning on standard error.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @OptionGroup var planKey: PlanKeyOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        try withDrawStore(global, access: .readOnly) { draw, configuration in
+            let (plan, _) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
+            let report = try draw.coverage(plan: plan, scopeMapSource: ScopeMapLoader.source(configuration))
+            print(json ? try report.json() : report.text)
+            if let warning = report.warning { printError(warning) }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Stages
+
+/// `suiji draw prepare [--task SEQ…|--all] [--round N]`.
+struct DrawPrepareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prepare",
+        abstract: "Freeze the inputs of each group's next round and print the commitments to publish before the seed.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var selection: DrawSelection
+
+    @Flag(help: "Commit to keeping short inspector teams instead of failing.")
+    var allowPartialTeams = false
+
+    func run() throws {
+        try withDrawStore(global, access: .readWrite) { draw, configuration in
+            let (plan, id) = try draw.plan(year: selection.year, region: selection.region, configuration: configuration)
+            let made = try draw.prepare(
+                plan: plan, planID: id, tasks: selection.selectedTasks, round: selection.round, allowPartialTeams: allowPartialTeams)
+            if made.isEmpty { print("nothing to prepare: every round of the selected groups is drawn") }
+            for p in made {
+                print(p.summary)
+                for note in p.notes { printError("\(p.group.key) round \(p.round.number): note: \(note)") }
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Stages
+
+/// `suiji draw show [--json] [--assignments]`.
+struct DrawShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Per group and round: population, quota and drawn per class; or each object's inspectors.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @OptionGroup var planKey: PlanKeyOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Flag(help: "List each drawn object with its inspectors.")
+    var assignments = false
+
+    func run() throws {
+        try withDrawStore(global, access: .readOnly) { draw, configuration in
+            let (plan, id) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+            if assignments {
+                let list = try draw.assignments(plan: plan, planID: id)
+                if json {
+                    print(String(decoding: try encoder.encode(["assignments": list]), as: UTF8.self))
+                } else {
+                    for a in list {
+                        let team = a.inspectors.map { "\($0.id) (\($0.department))" }.joined(separator: ", ")
+                        print("\(a.group) round \(a.round) \(a.uscc) \(a.riskClass ?? "-"): \(team)\(a.shortTeam ? "  [short]" : "")")
+                    }
+                }
+            } else {
+                let overview = try draw.summaries(plan: plan, planID: id)
+                print(json ? String(decoding: try encoder.encode(overview), as: UTF8.self) : overview.text)
+                for r in overview.rounds where r.status == "drawn" && r.belowRequiredRate {
+                    printError(
+                        "warning: \(r.group) round \(r.round): risk classification applied to \(String(format: "%.1f%%", (r.applicationRate ?? 0) * 100)) of drawn objects, below the required 95%"
+                    )
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import Stages
+
+/// `suiji import --department NAME FILE`: one department's register.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a department's register of entities (a full snapshot; history is kept).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The department that sent the register, e.g. 原平市市场监督管理局 (XML: default its department attribute).")
+    var department: String?
+
+    @OptionGroup var options: SnapshotOptions
+
+    func validate() throws {
+        if department == nil, (options.input.format ?? InputFormat.guess(path: options.input.file)) == .csv {
+            throw ValidationError("--department is required for a CSV register")
+        }
+    }
+
+    func run() throws { try options.run(kind: .register, department: department, global: global) }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import Stages
+
+/// `suiji plan show [--json]`.
+struct PlanShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the stored plan as a table or JSON.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @OptionGroup var planKey: PlanKeyOptions
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        let configuration = try global.configuration()
+        let store = try Store(path: global.storePath(configuration), access: .readOnly)
+        let key = try store.planKey(year: planKey.year, region: planKey.region, configuration: configuration)
+        guard let plan = try store.plan(year: key.year, region: key.region) else {
+            throw CommandFailure(.failure, "no plan for \(key.year) \(key.region) in the store; run `suiji plan import FILE` first")
+        }
+        print(json ? try PlanPresenter.json(plan) : PlanPresenter.table(plan))
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Stages
+
+/// `suiji report [--today DATE] [--json]`.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "List task rounds whose publication is overdue or due within 5 working days (due = round end + 20 working days).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @OptionGroup var today: TodayOption
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func run() throws {
+        let configuration = try global.configuration()
+        let day = try today.day()
+        let calendar = try CalendarLoader.load(operatorPath: configuration.resolvedCalendarPath)
+        let store = try Store(path: global.storePath(configuration), access: .readOnly)
+        let report = try DeadlineReporter(store: store, calendar: calendar).run(today: day)
+        for diagnostic in report.diagnostics { printError(diagnostic.description) }
+        print(json ? try report.json() : report.text)
+    }
+}
