@@ -91,7 +91,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineCLITests",
-            dependencies: ["PipelineCLI", "Fixtures"],
+            // GRDB: the reader-loop tests read the store through a connection of their own.
+            dependencies: ["PipelineCLI", "Fixtures", "Stages", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ]

@@ -163,6 +163,9 @@ public struct ResultsImporter {
     /// failure throws.
     public func run(_ request: ResultsImportRequest) throws -> ResultsImportReport {
         var report = ResultsImportReport(file: request.displayName, outcome: request.dryRun ? .dryRun : .imported)
+        if let refusal = store.refusalOfStoreFile(request.path) {
+            return Self.fileRejected(report, Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
+        }
         do {
             let digest = try request.digest ?? FileDigest.of(path: request.path, displayName: request.displayName)
             report.sha256 = digest.sha256

@@ -225,6 +225,11 @@ public struct SnapshotImporter {
     /// only store failures throw.
     public func run(_ request: SnapshotImportRequest) throws -> SnapshotImportReport {
         var request = request
+        if let refusal = store.refusalOfStoreFile(request.path) {
+            return Self.fileRejected(
+                SnapshotImportReport(kind: request.kind, file: request.displayName, department: request.department, outcome: .fileRejected),
+                Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
+        }
         if request.department == nil, request.kind != .avoidance, (request.format ?? InputFormat.guess(path: request.path)) == .xml {
             // An XML register names its department on the root element.
             request.department = XMLTabularStream.declaredDepartment(path: request.path, shape: try Self.shape(of: request.kind))
@@ -549,11 +554,9 @@ public struct SnapshotImporter {
             thread.name = "suiji register reader"
             thread.start()
             var lastProgress = 0
-            let writeback = WritebackHint(path: store.path)
             do {
                 while let batch = try pipe.take() {
                     try adapter.write(batch)
-                    writeback?.advance(to: batch.bytesRead)
                     if let progress, batch.bytesRead - lastProgress >= 1 << 22 {
                         lastProgress = batch.bytesRead
                         progress(lastProgress)
@@ -601,39 +604,6 @@ public struct SnapshotImporter {
                 .error, rejection.reason, at: SourceLocation(file: request.displayName, line: row.line, column: column ?? 1),
                 context: context))
         rejects?.append(row.original + [String(row.line), rejection.reason])
-    }
-}
-
-/// Asks the kernel to start writing the store's dirty pages out while an import runs.
-///
-/// A million-row import leaves about 290 MB of pages in the page cache that the commit's fsync
-/// must then write and wait for; the kernel would not start on them by itself (they are far below
-/// its background threshold). Every 32 MiB of input this hands the file to writeback
-/// (`posix_fadvise(DONTNEED)`, which starts it without waiting), so the disk works while the
-/// import does and the commit waits for the last part only. The fsync and its guarantees are
-/// unchanged; this only moves when the writes happen.
-final class WritebackHint {
-    private let descriptor: Int32
-    private var last = 0
-    private static let every = 32 << 20
-
-    /// Nil for an in-memory store or a file that cannot be opened (then nothing is hinted).
-    init?(path: String) {
-        guard path != ":memory:", !path.isEmpty else { return nil }
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return nil }
-        self.descriptor = descriptor
-    }
-
-    deinit { close(descriptor) }
-
-    /// Called with the bytes of input read so far.
-    func advance(to bytesRead: Int) {
-        guard bytesRead - last >= Self.every else { return }
-        last = bytesRead
-        #if os(Linux)
-        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
-        #endif
     }
 }
 

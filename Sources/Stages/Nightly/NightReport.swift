@@ -147,7 +147,7 @@ public struct NightReport: Sendable, Hashable, Codable {
     public var published: [Publication]
     /// Overdue rounds, most overdue first.
     public var overdueRounds: [Overdue]
-    /// Inbox paths not taken (unknown folders or not regular files).
+    /// Inbox paths not taken and left in place (unknown places, links, not regular files), each with its reason when not an unknown place.
     public var ignored: [String]
     /// Warnings found while reporting.
     public var warnings: [String]
@@ -237,7 +237,7 @@ public struct NightReport: Sendable, Hashable, Codable {
                 "\($0.raninsTaskId) \($0.taskName): due \($0.due), \($0.workingDaysOverdue) working days overdue; \($0.progress)"
             }
         }
-        if !ignored.isEmpty { section("Not taken (unknown place in the inbox)", ignored.count) { ignored } }
+        if !ignored.isEmpty { section("Not taken, left in place", ignored.count) { ignored } }
         if !warnings.isEmpty { section("Warnings", warnings.count) { warnings } }
         return out.joined(separator: "\n")
     }

@@ -181,7 +181,12 @@ public struct NightlyRun {
     /// Takes every file of the inbox in order; returns the paths left alone.
     func takeInbox(store: Store, runID: Int64, night: NightDraws) throws -> [String] {
         let inbox = Inbox(root: configuration.resolvedPath(\.paths.inbox))
-        let (files, misplaced, ignored) = inbox.scan()
+        var (files, misplaced, ignored) = inbox.scan()
+        // A link to the store (or its journal) is never opened: closing it would drop SQLite's locks.
+        let storeFiles = Set((files + misplaced).filter { store.isStoreFile($0.path) }.map(\.relativePath))
+        files.removeAll { storeFiles.contains($0.relativePath) }
+        misplaced.removeAll { storeFiles.contains($0.relativePath) }
+        ignored += storeFiles.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { "\($0) (the store itself: never read as input)" }
         logger.info("inbox", metadata: ["files": "\(files.count + misplaced.count)"])
         for file in misplaced {
             let reason =

@@ -38,6 +38,15 @@ public struct StoreError: ReportableError, Sendable, Hashable, CustomStringConve
 /// and read-only commands copy the store in a moment; one started in the middle of a large import
 /// waits for its commit (the busy timeout is 60 s, longer than a million-row import). A store made
 /// in WAL mode is switched over when it is next opened for writing.
+///
+/// Only SQLite opens the store and its journal. POSIX drops every `fcntl` lock a process holds
+/// on a file when the process closes *any* descriptor of that file, so a second descriptor
+/// opened and closed beside the connection (a writeback hint once did it) leaves the writer
+/// without its locks: the next reader takes the journal for a crashed writer's, rolls it back
+/// under the live transaction, and the store is corrupt. Nothing in suiji opens the store's files
+/// outside SQLite, and an input file that is the store (a hard link or a symbolic link to it, or
+/// its journal) is refused unopened: see ``isStoreFile(_:)``. The run lock is another file,
+/// `<store>.lock`, held with `flock`, whose locks belong to their own descriptor.
 public final class Store {
     /// The path of the database file, or `:memory:`.
     public let path: String
@@ -85,6 +94,28 @@ public final class Store {
         } catch let error as DatabaseError {
             throw StoreError(path: path, message: "cannot open the store: \(error.message ?? error.description)")
         }
+    }
+
+    /// True when `path` names the store's database file or one of SQLite's files beside it
+    /// (journal, WAL, shared memory), through any link: reading it as input would open and close a
+    /// descriptor of a file whose locks SQLite holds, which drops them. Compared by device and
+    /// inode with `stat`, which opens nothing.
+    public func isStoreFile(_ path: String) -> Bool {
+        guard self.path != ":memory:", !self.path.isEmpty else { return false }
+        var input = stat()
+        guard stat(path, &input) == 0 else { return false }
+        for suffix in ["", "-journal", "-wal", "-shm"] {
+            var info = stat()
+            if stat(self.path + suffix, &info) == 0, info.st_dev == input.st_dev, info.st_ino == input.st_ino { return true }
+        }
+        return false
+    }
+
+    /// The refusal of an input file that is the store itself (see ``isStoreFile(_:)``), or nil.
+    public func refusalOfStoreFile(_ path: String) -> String? {
+        guard isStoreFile(path) else { return nil }
+        return
+            "this file is the store itself (\(self.path)) or one of its journals; suiji never reads its own store as input. Nothing was done"
     }
 
     /// An empty in-memory store, for tests.

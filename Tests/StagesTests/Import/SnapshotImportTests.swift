@@ -269,18 +269,6 @@ func importFile(
         #expect(empty.isEmpty)
     }
 
-    @Test func theWritebackHintIsOnlyForFilesAndChangesNothing() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        #expect(WritebackHint(path: ":memory:") == nil)
-        #expect(WritebackHint(path: folder.path("missing.sqlite")) == nil)
-        let path = try folder.write("f.bin", "abc")
-        let hint = try #require(WritebackHint(path: path))
-        hint.advance(to: 1)
-        hint.advance(to: 64 << 20)
-        #expect(try fileBytes(path) == Array("abc".utf8))
-    }
-
     @Test func aRejectedRowKeepsTheCurrentVersionInsteadOfRemovingIt() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }

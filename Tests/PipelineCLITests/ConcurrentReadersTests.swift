@@ -1,0 +1,249 @@
+import Fixtures
+import Foundation
+import GRDB
+import Stages
+import Testing
+
+/// The store survives its readers: a large import and a nightly run commit, and the store stays
+/// whole, while other processes and connections read it in a loop (issue 12).
+///
+/// The readers are those a county's IT staff run beside a night: the `sqlite3` shell every 50 ms
+/// (Debian's `sqlite3`; skipped with a note where it is not installed), a GRDB connection in this
+/// process every 50 ms, and suiji's own read commands (`report`, `draw show`, `publish --dry-run`,
+/// `plan show`) one after another. Before the fix, the importer's writeback hint opened and closed
+/// a second descriptor on the store, which drops every POSIX lock the process holds on it; the
+/// next reader then rolled the "hot" journal back under the writer, and the import failed with
+/// `disk I/O error` at COMMIT and left `btreeInitPage() returns error code 11`.
+@Suite(.serialized) struct ConcurrentReadersTests {
+    /// Rows of the large register: about 106 MiB of CSV, made once per test run by `suiji generate register`.
+    static let bigRows = 460_000
+
+    /// The large register, generated once into a temporary folder and shared by the tests.
+    static let bigRegister: Result<URL, any Error> = Result {
+        let folder = try temporaryFolder()
+        let file = folder.appendingPathComponent("大型登记表.csv")
+        let generated = try runSuiji(
+            [
+                "generate", "register", "--rows", "\(bigRows)", "--seed", "1212", "--department", "原平市市场监督管理局",
+                "--out", file.path, "--sidecar", "/dev/null",
+            ], in: folder)
+        guard generated.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: generated.stderr]) }
+        return file
+    }
+
+    /// A store with the 2024 plan and a small register: every read command has something to read.
+    static func seededWorkspace() throws -> URL {
+        let folder = try temporaryFolder()
+        try FileManager.default.copyItem(at: FixtureFiles.url("demo/suiji.toml"), to: folder.appendingPathComponent("suiji.toml"))
+        let plan = try runSuiji(["plan", "import", FixtureFiles.yuanpingPlan.path], in: folder)
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let small = try runSuiji(
+            [
+                "generate", "register", "--rows", "2000", "--seed", "5", "--department", "原平市交通运输局", "--out", "small.csv",
+                "--sidecar", "/dev/null",
+            ], in: folder)
+        #expect(small.status == 0)
+        let imported = try runSuiji(["import", "--department", "原平市交通运输局", "small.csv"], in: folder)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        return folder
+    }
+
+    /// A 100 MiB `suiji import` into an existing store while readers loop: the import commits and
+    /// `PRAGMA integrity_check` says ok; no reader saw a broken store or was told it could not write.
+    @Test func aHundredMebibyteImportCommitsWhileReadersLoop() throws {
+        let big = try Self.bigRegister.get()
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: big.path)[.size] as? Int)
+        #expect(size >= 100 << 20)
+        let folder = try Self.seededWorkspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("suiji.sqlite").path
+
+        let readers = ReaderLoops(store: store, folder: folder)
+        readers.start()
+        let result = try runSuiji(["import", "--department", "原平市市场监督管理局", big.path], in: folder)
+        let outcomes = readers.stop()
+
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            result.stdout.hasPrefix(
+                "imported the register of 原平市市场监督管理局 from \(big.path): 460,000 rows read, 460,000 imported, 0 rejected; "),
+            "\(result.stdout)")
+        try Self.expectWholeStore(store, imports: [("register:原平市市场监督管理局", Self.bigRows, try FileDigest.of(path: big.path).sha256)])
+        outcomes.expectHarmless()
+    }
+
+    /// The same for `suiji run`: the night takes the 100 MiB register from the inbox while readers loop.
+    @Test func aNightlyRunOfAHundredMebibytesCommitsWhileReadersLoop() throws {
+        let big = try Self.bigRegister.get()
+        let folder = try Self.seededWorkspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("suiji.sqlite").path
+        let department = folder.appendingPathComponent("inbox/registers/原平市市场监督管理局")
+        try FileManager.default.createDirectory(at: department, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: big, to: department.appendingPathComponent("登记表.csv"))
+
+        let readers = ReaderLoops(store: store, folder: folder)
+        readers.start()
+        // 2023-12-01: no round of the 2024 plan starts within the lead time, so the night only imports.
+        let result = try runSuiji(
+            ["run", "--config", folder.appendingPathComponent("suiji.toml").path, "--today", "2023-12-01"], in: folder,
+            environment: ["SUIJI_NOW": "2023-12-01T22:00:00Z"])
+        let outcomes = readers.stop()
+
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("night 2023-12-01: 1 file taken, 460000 rows imported, 0 rejected"), "\(result.stdout)")
+        try Self.expectWholeStore(
+            store,
+            imports: [
+                (
+                    "register:原平市市场监督管理局", Self.bigRows,
+                    try FileDigest.of(path: folder.appendingPathComponent("archive/2023-12-01/registers/原平市市场监督管理局/登记表.csv").path)
+                        .sha256
+                )
+            ])
+        outcomes.expectHarmless()
+    }
+
+    /// `PRAGMA integrity_check` is ok and the import is stored with its rows and content hash.
+    static func expectWholeStore(_ path: String, imports: [(scope: String, rows: Int, sha256: String)]) throws {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        try queue.read { db in
+            #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
+            for expected in imports {
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT rows_imported, content_sha256 FROM imports WHERE scope_key = ? ORDER BY id DESC LIMIT 1",
+                    arguments: [expected.scope])
+                #expect(row?["rows_imported"] == expected.rows)
+                #expect(row?["content_sha256"] == expected.sha256)
+                #expect(
+                    try Int.fetchOne(
+                        db,
+                        sql:
+                            "SELECT COUNT(*) FROM register_rows WHERE valid_to_import IS NULL AND department_id = (SELECT id FROM departments WHERE name = ?)",
+                        arguments: [String(expected.scope.dropFirst("register:".count))]) == expected.rows)
+            }
+        }
+    }
+}
+
+/// What the readers saw.
+struct ReaderOutcomes {
+    /// Reads by the `sqlite3` shell (nil: not installed), by GRDB, and by suiji's commands.
+    var shellReads: [(status: Int32, output: String)]?
+    var grdbReads: [String?] = []
+    var suijiReads: [(command: String, result: CommandResult)] = []
+
+    /// Every reader ran, and none saw anything but a count, a busy store, or a command's ordinary output.
+    func expectHarmless() {
+        if let shellReads {
+            #expect(shellReads.count >= 5, "the sqlite3 reader ran \(shellReads.count) times")
+            for read in shellReads where read.status != 0 {
+                #expect(read.output.contains("database is locked"), "sqlite3: \(read.output)")
+            }
+        }
+        #expect(grdbReads.count >= 5, "the GRDB reader ran \(grdbReads.count) times")
+        for case let error? in grdbReads {
+            #expect(error.contains("database is locked"), "GRDB: \(error)")
+        }
+        #expect(suijiReads.count >= 4, "suiji's read commands ran \(suijiReads.count) times")
+        for (command, result) in suijiReads {
+            #expect([0, 75].contains(result.status), "suiji \(command): exit \(result.status): \(result.stderr)")
+            #expect(!result.stderr.contains("readonly"), "suiji \(command): \(result.stderr)")
+            if result.status == 75 {
+                #expect(result.stderr.contains("is being written by another suiji command"), "suiji \(command): \(result.stderr)")
+            }
+        }
+    }
+}
+
+/// Readers that loop over one store until stopped, each on a thread of its own.
+final class ReaderLoops: @unchecked Sendable {
+    let store: String
+    let folder: URL
+    private let lock = NSLock()
+    private var stopped = false
+    private var outcomes = ReaderOutcomes()
+    private var commandsRun = 0
+    private var threads: [Thread] = []
+    private let finished = DispatchGroup()
+
+    init(store: String, folder: URL) {
+        self.store = store
+        self.folder = folder
+    }
+
+    var isStopped: Bool { lock.withLock { stopped } }
+
+    /// Starts the readers.
+    func start() {
+        if let shell = Self.sqlite3() {
+            outcomes.shellReads = []
+            loop(every: 0.05) { [self] in
+                let process = Process()
+                process.executableURL = shell
+                process.arguments = [store, "SELECT COUNT(*) FROM imports"]
+                let out = Pipe()
+                process.standardOutput = out
+                process.standardError = out
+                guard (try? process.run()) != nil else { return }
+                let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                lock.withLock { outcomes.shellReads?.append((process.terminationStatus, text)) }
+            }
+        } else {
+            print("note: sqlite3 is not installed; the sqlite3 reader of the reader-loop test is skipped (the GRDB and suiji readers run)")
+        }
+        loop(every: 0.05) { [self] in
+            var failure: String?
+            do {
+                let queue = try DatabaseQueue(path: store)
+                _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM imports") }
+                try queue.close()
+            } catch {
+                failure = String(describing: error)
+            }
+            lock.withLock { outcomes.grdbReads.append(failure) }
+        }
+        let commands = [
+            ["report", "--today", "2024-03-01"], ["draw", "show"], ["publish", "--dry-run", "--out", "outbox"], ["plan", "show"],
+        ]
+        loop(every: 0) { [self] in
+            let command = lock.withLock {
+                defer { commandsRun += 1 }
+                return commands[commandsRun % commands.count]
+            }
+            guard let result = try? runSuiji(command + ["--store", store], in: folder) else { return }
+            lock.withLock { outcomes.suijiReads.append((command.joined(separator: " "), result)) }
+        }
+    }
+
+    /// Stops the readers, waits for each to end its current read, and returns what they saw.
+    func stop() -> ReaderOutcomes {
+        lock.withLock { stopped = true }
+        finished.wait()
+        return lock.withLock { outcomes }
+    }
+
+    private func loop(every interval: TimeInterval, _ body: @escaping @Sendable () -> Void) {
+        finished.enter()
+        let thread = Thread { [self] in
+            while !isStopped {
+                body()
+                if interval > 0 { Thread.sleep(forTimeInterval: interval) }
+            }
+            finished.leave()
+        }
+        threads.append(thread)
+        thread.start()
+    }
+
+    /// Debian's `sqlite3` shell, if installed.
+    static func sqlite3() -> URL? {
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let url = URL(fileURLWithPath: String(folder)).appendingPathComponent("sqlite3")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return nil
+    }
+}
