@@ -14,7 +14,7 @@ struct PlanShowCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try global.configuration()
-        let store = try Store(path: global.storePath(configuration), access: .readOnly)
+        let store = try openStore(global.storePath(configuration), access: .readOnly, command: "plan show")
         let key = try store.planKey(year: planKey.year, region: planKey.region, configuration: configuration)
         guard let plan = try store.plan(year: key.year, region: key.region) else {
             throw CommandFailure(.failure, "no plan for \(key.year) \(key.region) in the store; run `suiji plan import FILE` first")

@@ -18,7 +18,7 @@ struct ReportCommand: ParsableCommand {
         let configuration = try global.configuration()
         let day = try today.day()
         let calendar = try CalendarLoader.load(operatorPath: configuration.resolvedCalendarPath)
-        let store = try Store(path: global.storePath(configuration), access: .readOnly)
+        let store = try openStore(global.storePath(configuration), access: .readOnly, command: "report")
         let report = try DeadlineReporter(store: store, calendar: calendar).run(today: day)
         for diagnostic in report.diagnostics { printError(diagnostic.description) }
         print(json ? try report.json() : report.text)

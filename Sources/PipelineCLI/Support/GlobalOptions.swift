@@ -58,10 +58,13 @@ struct TodayOption: ParsableArguments {
 
 /// The store for a command. One that writes first takes the store's lock (`<store>.lock`, the nightly
 /// run's), so that it never runs beside a night or another writer: exit 75 naming the holder if it is taken.
+/// One that reads waits for another process's write to end, up to the busy timeout (60 s;
+/// `SUIJI_BUSY_TIMEOUT=SECONDS` sets it, for tests), then exits 75 saying so.
 func openStore(_ path: String, access: StoreAccess = .readWrite, command: String) throws -> Store {
-    guard access == .readWrite else { return try Store(path: path, access: access) }
+    let timeout = ProcessInfo.processInfo.environment["SUIJI_BUSY_TIMEOUT"].flatMap(TimeInterval.init) ?? Store.defaultBusyTimeout
+    guard access == .readWrite else { return try Store(path: path, access: access, busyTimeout: timeout) }
     let lock = try RunLock.acquire(path: RunLock.path(forStore: path), command: command)
-    return try Store(path: path, access: access, holding: lock)
+    return try Store(path: path, access: access, holding: lock, busyTimeout: timeout)
 }
 
 /// Writes a line to standard error.

@@ -45,8 +45,44 @@ public final class RunLock {
         self.descriptor = descriptor
     }
 
-    /// The lock file of a store: `<store path>.lock`.
-    public static func path(forStore storePath: String) -> String { storePath + ".lock" }
+    /// The lock file of a store: `<canonical store path>.lock`, so that every way of naming one
+    /// store (`./s.sqlite`, an absolute path, a symbolic link to the file or to a folder on the
+    /// way) reaches one lock, and two writers exclude each other however they were told the path.
+    public static func path(forStore storePath: String) -> String { canonicalPath(storePath) + ".lock" }
+
+    /// The real path of a file: symbolic links, `.` and `..` resolved (`realpath(3)`); for a file
+    /// not yet made, the real path of its folder and its name.
+    public static func canonicalPath(_ path: String) -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        guard let resolved = realpath(folder.isEmpty ? "." : folder, nil) else { return url.standardizedFileURL.path }
+        defer { free(resolved) }
+        let base = String(cString: resolved)
+        return (base.hasSuffix("/") ? base : base + "/") + url.lastPathComponent
+    }
+
+    /// Who holds a store's lock, as the holder wrote it: a process id and a command.
+    public struct Holder: Sendable, Hashable {
+        /// The holder's process id, if written yet.
+        public var pid: Int32?
+        /// The holder's command (`run`, `import`, …), if written.
+        public var command: String?
+    }
+
+    /// The live holder named in a store's lock file, or nil (no file, nothing written, or that
+    /// process has ended). Only reads the file: it never takes the lock, not even for a moment.
+    public static func holder(ofStore storePath: String) -> Holder? {
+        let fd = open(path(forStore: storePath), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let (pid, command) = holder(fd)
+        guard let pid, kill(pid, 0) == 0 || errno == EPERM else { return nil }
+        return Holder(pid: pid, command: command)
+    }
 
     /// Takes the lock at once or throws ``RunLockHeld``; other failures (the folder is missing or not
     /// writable) throw `StoreError`.

@@ -27,6 +27,39 @@ public struct StoreError: ReportableError, Sendable, Hashable, CustomStringConve
     public var description: String { "\(path): error: \(message)" }
 }
 
+/// The store is being written by another process: a read waited its busy timeout, or met the
+/// journal of an unfinished write that only a writer may roll back. Nothing was read or written.
+public struct StoreBusy: ReportableError, Sendable, Hashable, CustomStringConvertible {
+    /// The store's path.
+    public var path: String
+    /// Seconds waited, or nil when the store holds the journal of a write that did not finish.
+    public var waited: Double?
+    /// The holder of the store's lock, as it wrote itself into the lock file (pid and command), if any.
+    public var holder: RunLock.Holder?
+
+    /// Creates the error.
+    public init(path: String, waited: Double?, holder: RunLock.Holder?) {
+        self.path = path
+        self.waited = waited
+        self.holder = holder
+    }
+
+    /// `path: error: the store is being written by another suiji command …; nothing was read. …`.
+    public var description: String {
+        let who = holder.map { " (suiji \($0.command ?? "run"), pid \($0.pid.map(String.init) ?? "not yet written"))" } ?? ""
+        guard let waited else {
+            return "\(path): error: the store holds the journal of a write that did not finish\(who); nothing was read. "
+                + "The next suiji command that writes (an import, or the nightly `suiji run`) rolls it back; run this again after it"
+        }
+        let writer = holder == nil ? "another process" : "another suiji command"
+        return "\(path): error: the store is being written by \(writer)\(who) and stayed locked for \(Int(waited)) s; "
+            + "nothing was read or written. Run this again when that command has finished"
+    }
+
+    /// A busy store ends a command with 75, as a held lock does.
+    public var exitStatus: ExitStatus { .locked }
+}
+
 /// The embedded SQLite store (rollback journal, foreign keys on, versioned migrations). One owner of the connection.
 ///
 /// The journal is SQLite's rollback journal (`DELETE`, `synchronous = FULL`), not WAL. Both commit
@@ -59,18 +92,28 @@ public final class Store {
     /// The store's lock, held as long as this value lives (commands that write take it first).
     private let lock: RunLock?
 
-    /// Opens (and for read-write, creates and migrates) the store at `path`; `lock`, if given, is held until the store goes.
-    public init(path: String, access: StoreAccess = .readWrite, holding lock: RunLock? = nil) throws {
+    /// How long a command waits for another connection's write to end before it gives up (exit 75).
+    public static let defaultBusyTimeout: Double = 60
+
+    /// Opens (and for read-write, creates and migrates) the store at `path`; `lock`, if given, is
+    /// held until the store goes. A store busy with another process's write for longer than
+    /// `busyTimeout` seconds throws ``StoreBusy``; a store made by a newer suiji throws
+    /// ``StoreError`` before anything is written.
+    public init(
+        path: String, access: StoreAccess = .readWrite, holding lock: RunLock? = nil, busyTimeout: Double = Store.defaultBusyTimeout
+    ) throws {
         self.path = path
         self.access = access
         self.lock = lock
         var configuration = GRDB.Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(60)
+        configuration.busyMode = .timeout(busyTimeout)
         do {
             switch access {
             case .readWrite:
                 let queue = try DatabaseQueue(path: path, configuration: configuration)
+                // Refused before the first write (the journal mode below is one).
+                try Self.refuseNewerStore(queue, path: path)
                 try queue.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA journal_mode = DELETE")
                     try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -88,11 +131,43 @@ public final class Store {
                     try source.backup(to: memory)
                     try source.close()
                 }
+                try Self.refuseNewerStore(memory, path: path)
                 try StoreSchema.migrator().migrate(memory)
                 database = memory
             }
         } catch let error as DatabaseError {
-            throw StoreError(path: path, message: "cannot open the store: \(error.message ?? error.description)")
+            throw Self.translate(error, path: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    /// A store whose migrations this suiji does not all know was made by a newer one: refused.
+    private static func refuseNewerStore(_ queue: DatabaseQueue, path: String) throws {
+        let migrator = StoreSchema.migrator()
+        let unknown = try queue.read { db -> [String] in
+            guard try db.tableExists("grdb_migrations") else { return [] }
+            let known = Set(migrator.migrations)
+            return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier").filter { !known.contains($0) }
+        }
+        guard !unknown.isEmpty else { return }
+        throw StoreError(
+            path: path,
+            message: """
+                the store was made by a newer suiji (it has migration\(unknown.count == 1 ? "" : "s") \(unknown.map { "'\($0)'" }.joined(separator: ", ")), \
+                which this one does not know); nothing was read or written. Use that newer suiji (or a later one) with this store
+                """)
+    }
+
+    /// A database error at opening, as the command should report it.
+    private static func translate(_ error: DatabaseError, path: String, busyTimeout: Double) -> any Error {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return StoreBusy(path: path, waited: busyTimeout, holder: RunLock.holder(ofStore: path))
+        case .SQLITE_READONLY:
+            // A read-only connection meets the journal of a write that never finished (a killed
+            // writer): only a connection that may write can roll it back.
+            return StoreBusy(path: path, waited: nil, holder: RunLock.holder(ofStore: path))
+        default:
+            return StoreError(path: path, message: "cannot open the store: \(error.message ?? error.description)")
         }
     }
 

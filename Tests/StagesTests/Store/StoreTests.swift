@@ -47,3 +47,73 @@ import Testing
         #expect(try fileBytes(path) == before)
     }
 }
+
+/// The store's lock is on its canonical path (issue 12).
+@Suite("Run lock") struct RunLockTests {
+    @Test func everyNameOfOneStoreReachesOneLock() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = folder.path("s.sqlite")
+        _ = try Store(path: store)
+        try FileManager.default.createDirectory(atPath: folder.path("sub"), withIntermediateDirectories: true)
+        #expect(symlink(store, folder.path("link.sqlite")) == 0)
+        #expect(symlink(folder.url.path, folder.path("alias")) == 0)
+        let real = RunLock.canonicalPath(store)
+        let names = [
+            store, folder.url.path + "/./s.sqlite", folder.path("sub") + "/../s.sqlite", folder.path("link.sqlite"),
+            folder.path("alias") + "/s.sqlite",
+        ]
+        for name in names {
+            #expect(RunLock.path(forStore: name) == real + ".lock", "\(name)")
+        }
+        // Two writers, each through a different name: the second is refused.
+        for (first, second) in zip(names, names.dropFirst() + names.prefix(1)) {
+            let held = try RunLock.acquire(path: RunLock.path(forStore: first), command: "import")
+            #expect(throws: RunLockHeld.self, "\(first) then \(second)") {
+                _ = try RunLock.acquire(path: RunLock.path(forStore: second), command: "import")
+            }
+            withExtendedLifetime(held) {}
+        }
+        // A store not yet made: its folder's real path and its name.
+        #expect(RunLock.path(forStore: folder.path("alias") + "/new.sqlite") == RunLock.canonicalPath(folder.path("new.sqlite")) + ".lock")
+        #expect(RunLock.canonicalPath(folder.path("alias") + "/new.sqlite") == (real as NSString).deletingLastPathComponent + "/new.sqlite")
+    }
+
+    @Test func aLockHoldersNameIsReadWithoutTakingTheLock() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = folder.path("s.sqlite")
+        #expect(RunLock.holder(ofStore: store) == nil)
+        let held = try RunLock.acquire(path: RunLock.path(forStore: store), command: "import")
+        #expect(RunLock.holder(ofStore: store) == RunLock.Holder(pid: getpid(), command: "import"))
+        // Reading the holder did not take or drop anything: the lock is still held.
+        #expect(throws: RunLockHeld.self) { _ = try RunLock.acquire(path: RunLock.path(forStore: store)) }
+        withExtendedLifetime(held) {}
+    }
+}
+
+/// A store made by a newer suiji is refused, and not written (issue 12).
+@Suite("Newer store") struct NewerStoreTests {
+    @Test func aStoreWithAMigrationThisSuijiDoesNotKnowIsRefusedAndNotWritten() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path("suiji.sqlite")
+        try Store(path: path).close()
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9: from the future')") }
+        try queue.close()
+        let before = try fileBytes(path)
+        let message =
+            "\(path): error: the store was made by a newer suiji (it has migration 'v9: from the future', which this one does not know); "
+            + "nothing was read or written. Use that newer suiji (or a later one) with this store"
+        for access in [StoreAccess.readWrite, .readOnly] {
+            #expect {
+                _ = try Store(path: path, access: access)
+            } throws: { error in
+                String(describing: error) == message
+            }
+        }
+        #expect(try fileBytes(path) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
+    }
+}
