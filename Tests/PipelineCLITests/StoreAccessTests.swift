@@ -157,3 +157,31 @@ import Testing
         #expect(try Data(contentsOf: store) == before)
     }
 }
+
+/// `suiji import FIFO` refuses at once instead of waiting for a writer with the store's lock held (issue 12).
+@Suite struct SpecialInputCommandTests {
+    @Test func anImportOfAFifoExits65AtOnceAndLeavesTheLockFree() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(mkfifo(folder.appendingPathComponent("pipe.csv").path, 0o644) == 0)
+        let process = Process()
+        process.executableURL = try suijiExecutable()
+        process.arguments = ["import", "--store", "s.sqlite", "--department", "原平市市场监督管理局", "pipe.csv"]
+        process.currentDirectoryURL = folder
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // A hang would hold the lock for ever: the test kills it after 30 s and fails.
+        let watchdog = DispatchWorkItem { [pid = process.processIdentifier] in kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30, execute: watchdog)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        watchdog.cancel()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 65)
+        #expect(stderr == "pipe.csv: error: a FIFO (named pipe), not a regular file: suiji reads only regular files; nothing was read\n")
+        let lock = try RunLock.acquire(path: RunLock.path(forStore: folder.appendingPathComponent("s.sqlite").path))
+        withExtendedLifetime(lock) {}
+    }
+}

@@ -41,16 +41,20 @@ public struct ResultsImportRequest: Sendable, Hashable {
     public var rejectsPath: String?
     /// Bytes per read (tests use 1).
     public var chunkSize: Int
-    /// The file's digest when the caller has already computed it; nil to compute it.
+    /// The file's digest when the caller has already computed it (the nightly run): the import is
+    /// refused unless the bytes it reads have this digest. Nil to compute it.
     public var digest: FileDigest?
+    /// False for the nightly run's inbox: a symbolic link is refused, never followed.
+    public var followsLinks: Bool
 
     /// Creates a request.
     public init(
         path: String, displayName: String? = nil, year: Int, region: String, format: InputFormat? = nil,
         encoding: EncodingChoice = .auto, dryRun: Bool = false, rejectsPath: String? = nil, chunkSize: Int = 256 * 1024,
-        digest: FileDigest? = nil
+        digest: FileDigest? = nil, followsLinks: Bool = true
     ) {
         self.digest = digest
+        self.followsLinks = followsLinks
         self.path = path
         self.displayName = displayName ?? path
         self.year = year
@@ -78,6 +82,8 @@ public struct ResultsImportReport: Sendable, Hashable, Codable {
         case dryRun
         /// The file could not be read as a whole; nothing was written.
         case fileRejected
+        /// The file changed while it was read (see ``ResultsImportRequest/digest``); nothing was written.
+        case changedWhileRead
     }
 
     /// The file as named in diagnostics.
@@ -113,7 +119,7 @@ public struct ResultsImportReport: Sendable, Hashable, Codable {
 
     /// 0 when every row was accepted, 65 when any row or the file was rejected.
     public var status: ExitStatus {
-        outcome == .fileRejected || rowsRejected > 0 ? .dataRejected : .success
+        outcome == .fileRejected || outcome == .changedWhileRead || rowsRejected > 0 ? .dataRejected : .success
     }
 
     /// The summary line printed at the end.
@@ -128,6 +134,7 @@ public struct ResultsImportReport: Sendable, Hashable, Codable {
         case .unchanged:
             return "\(file): the same file (sha256 \(sha256?.prefix(12) ?? "")…) is already the latest results import; nothing to do"
         case .fileRejected: return "\(file): the file was rejected; the store is unchanged"
+        case .changedWhileRead: return "\(file): the file changed while it was read; the store is unchanged"
         }
         if let rejectsFile { text += "\nrejected rows written to \(rejectsFile)" }
         return text
@@ -163,11 +170,13 @@ public struct ResultsImporter {
     /// failure throws.
     public func run(_ request: ResultsImportRequest) throws -> ResultsImportReport {
         var report = ResultsImportReport(file: request.displayName, outcome: request.dryRun ? .dryRun : .imported)
-        if let refusal = store.refusalOfStoreFile(request.path) {
+        if let refusal = SnapshotImporter.inputRefusal(request.path, store: store, followLinks: request.followsLinks) {
             return Self.fileRejected(report, Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
         }
         do {
-            let digest = try request.digest ?? FileDigest.of(path: request.path, displayName: request.displayName)
+            // For the "already the latest" check; the hash recorded is the one of the bytes imported.
+            let digest =
+                try request.digest ?? FileDigest.of(path: request.path, displayName: request.displayName, followLinks: request.followsLinks)
             report.sha256 = digest.sha256
             let body = { (db: Database, write: Bool) throws in
                 guard let stored = try ResultsStore.plan(year: request.year, region: request.region, db: db) else {
@@ -179,13 +188,16 @@ public struct ResultsImporter {
                     report.outcome = .unchanged
                     return
                 }
-                try importRows(request, plan: stored, digest: digest, db: db, write: write, report: &report)
+                try importRows(request, plan: stored, db: db, write: write, report: &report)
             }
             if request.dryRun || store.access == .readOnly {
                 try store.read { db in try body(db, false) }
             } else {
                 try store.write { db in try body(db, true) }
             }
+        } catch let error as FileChangedWhileRead {
+            report = Self.fileRejected(report, Diagnostic(.error, error.message, at: SourceLocation(file: request.displayName)))
+            report.outcome = .changedWhileRead
         } catch let error as MalformedFileError {
             report = Self.fileRejected(report, Diagnostic(.error, error.message, at: error.location))
         } catch let error as DecodingError {
@@ -201,26 +213,27 @@ public struct ResultsImporter {
         return rejected
     }
 
-    /// Opens the reader for the file.
-    static func openStream(_ request: ResultsImportRequest) throws -> any TabularStream {
+    /// Opens the reader for the file, reading through `file`.
+    static func openStream(_ request: ResultsImportRequest, file: FileChunks) throws -> any TabularStream {
         let shape = try TabularShape.results()
         switch request.format ?? InputFormat.guess(path: request.path) {
         case .csv:
-            let reader = try DelimitedFileReader(
-                path: request.path, displayName: request.displayName, encoding: request.encoding, chunkSize: request.chunkSize)
+            let reader = DelimitedFileReader(file: file, path: request.path, displayName: request.displayName, encoding: request.encoding)
             return try DelimitedTabularStream(reader: reader, shape: shape, displayName: request.displayName)
         case .xml:
-            return try XMLTabularStream(
-                path: request.path, displayName: request.displayName, shape: shape, department: nil, validate: false,
-                chunkSize: request.chunkSize)
+            return try XMLTabularStream(file: file, displayName: request.displayName, shape: shape, department: nil, validate: false)
         }
     }
 
     private func importRows(
-        _ request: ResultsImportRequest, plan stored: StoredPlan, digest: FileDigest, db: Database, write: Bool,
-        report: inout ResultsImportReport
+        _ request: ResultsImportRequest, plan stored: StoredPlan, db: Database, write: Bool, report: inout ResultsImportReport
     ) throws {
-        let stream = try Self.openStream(request)
+        // One pass: the reader reads through `file`, which hashes every byte it reads.
+        let file = try FileChunks(
+            path: request.path, displayName: request.displayName, chunkSize: request.chunkSize, followLinks: request.followsLinks,
+            hashing: true)
+        defer { file.close() }
+        let stream = try Self.openStream(request, file: file)
         var validator = ResultRowValidator(plan: stored.plan, drawn: try ResultsStore.drawnObjects(planID: stored.id, db: db))
         var current: [String: StoredResult] = [:]
         for result in try ResultsStore.currentResults(planID: stored.id, db: db) {
@@ -233,9 +246,7 @@ public struct ResultsImporter {
                     INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
                     VALUES ('results', ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [
-                    request.scopeKey, request.displayName, digest.sha256, digest.byteCount, clock.now().storeTimestamp, store.runID,
-                ])
+                arguments: [request.scopeKey, request.displayName, "", 0, clock.now().storeTimestamp, store.runID])
             importID = db.lastInsertedRowID
         }
         var rejects: RejectsWriter?
@@ -330,15 +341,18 @@ public struct ResultsImporter {
         try stream.finish()
         report.diagnostics.append(contentsOf: stream.warnings)
         report.diagnostics.sort { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) }
+        let digest = try file.digest()
+        if let expected = request.digest, expected != digest { throw FileChangedWhileRead(expected: expected, read: digest) }
+        report.sha256 = digest.sha256
         if write {
             try db.execute(
                 sql: """
-                    UPDATE imports SET rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?, changed = ?, removed = ?,
-                        unchanged = ? WHERE id = ?
+                    UPDATE imports SET content_sha256 = ?, byte_count = ?, rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?,
+                        changed = ?, removed = ?, unchanged = ? WHERE id = ?
                     """,
                 arguments: [
-                    report.rowsRead, report.rowsImported, report.rowsRejected, report.added, report.corrected, report.withdrawn,
-                    report.unchanged, importID,
+                    digest.sha256, digest.byteCount, report.rowsRead, report.rowsImported, report.rowsRejected, report.added,
+                    report.corrected, report.withdrawn, report.unchanged, importID,
                 ])
         }
         if report.rowsRejected > 0, rejects != nil {

@@ -56,17 +56,20 @@ public struct SnapshotImportRequest: Sendable, Hashable {
     /// Bytes per read (tests use 1 to feed the readers one byte at a time).
     public var chunkSize: Int
     /// The file's digest when the caller has already computed it (the nightly run hashes every
-    /// inbox file first); nil to have the importer compute it.
+    /// inbox file first): the import is refused unless the bytes it reads have this digest.
     public var digest: FileDigest?
+    /// False for the nightly run's inbox: a symbolic link is refused, never followed.
+    public var followsLinks: Bool
 
     /// Creates a request.
     public init(
         kind: SnapshotKind, path: String, displayName: String? = nil, department: String? = nil, format: InputFormat? = nil,
         encoding: EncodingChoice = .auto, dryRun: Bool = false, rejectsPath: String? = nil, allowMassRemoval: Bool = false,
-        validateXML: Bool = false, chunkSize: Int = 256 * 1024, digest: FileDigest? = nil
+        validateXML: Bool = false, chunkSize: Int = 256 * 1024, digest: FileDigest? = nil, followsLinks: Bool = true
     ) {
         self.chunkSize = chunkSize
         self.digest = digest
+        self.followsLinks = followsLinks
         self.kind = kind
         self.path = path
         self.displayName = displayName ?? path
@@ -103,6 +106,8 @@ public struct SnapshotImportReport: Sendable, Hashable, Codable {
         case fileRejected
         /// The snapshot would have removed too much; nothing was written.
         case refused
+        /// The file changed while it was read (see ``SnapshotImportRequest/digest``); nothing was written.
+        case changedWhileRead
     }
 
     /// The kind of snapshot.
@@ -146,7 +151,7 @@ public struct SnapshotImportReport: Sendable, Hashable, Codable {
     /// The exit status: 0 when all was accepted, 65 when any row or the file was rejected.
     public var status: ExitStatus {
         switch outcome {
-        case .fileRejected, .refused: .dataRejected
+        case .fileRejected, .refused, .changedWhileRead: .dataRejected
         case .imported, .unchanged, .dryRun: rowsRejected > 0 ? .dataRejected : .success
         }
     }
@@ -162,6 +167,7 @@ public struct SnapshotImportReport: Sendable, Hashable, Codable {
                 "\(file): the same file (sha256 \(sha256?.prefix(12) ?? "")…) is already the latest \(kind.rawValue)\(who); nothing to do"
         case .dryRun: head = "dry run, nothing written: importing \(file) as the \(kind.rawValue)\(who) would give"
         case .fileRejected: return "\(file): the file was rejected; the store is unchanged"
+        case .changedWhileRead: return "\(file): the file changed while it was read; the store is unchanged"
         case .refused: head = "refused \(file) as the \(kind.rawValue)\(who); the store is unchanged. It would give"
         }
         var text =
@@ -182,6 +188,20 @@ public struct SnapshotImportReport: Sendable, Hashable, Codable {
             out.append(character)
         }
         return (value < 0 ? "-" : "") + out
+    }
+}
+
+/// The file's bytes differ from the digest the caller took before the import (the nightly run
+/// hashes every inbox file first): it changed while it was read, most likely still being written.
+struct FileChangedWhileRead: Error {
+    /// The digest taken before.
+    var expected: FileDigest
+    /// The digest of the bytes read.
+    var read: FileDigest
+
+    var message: String {
+        "the file changed while it was read (\(expected.byteCount) bytes before, \(read.byteCount) read; it is still being written?); "
+            + "nothing was stored, and it stays where it is for the next run"
     }
 }
 
@@ -225,7 +245,7 @@ public struct SnapshotImporter {
     /// only store failures throw.
     public func run(_ request: SnapshotImportRequest) throws -> SnapshotImportReport {
         var request = request
-        if let refusal = store.refusalOfStoreFile(request.path) {
+        if let refusal = Self.inputRefusal(request.path, store: store, followLinks: request.followsLinks) {
             return Self.fileRejected(
                 SnapshotImportReport(kind: request.kind, file: request.displayName, department: request.department, outcome: .fileRejected),
                 Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
@@ -246,8 +266,8 @@ public struct SnapshotImporter {
         }
         do {
             // The content hash decides whether the file is already the latest import. Only a
-            // file of the same size can be, so the hash is computed first only then; otherwise
-            // it is computed on another core while the rows stream, and stored at the end.
+            // file of the same size can be, so it is hashed first only then. The hash recorded
+            // is another: the one of exactly the bytes imported, computed as they are read.
             let byteCount = try request.digest?.byteCount ?? Self.fileSize(request.path, displayName: request.displayName)
             let sameSize =
                 try request.digest != nil
@@ -256,15 +276,10 @@ public struct SnapshotImporter {
                         db, sql: "SELECT EXISTS (SELECT 1 FROM imports WHERE scope_key = ? AND byte_count = ?)",
                         arguments: [request.scopeKey, byteCount])
                 } ?? false
-            let known = sameSize ? try request.digest ?? FileDigest.of(path: request.path, displayName: request.displayName) : nil
-            let pending = sameSize ? nil : PendingDigest(path: request.path, displayName: request.displayName)
-            let digest: () throws -> FileDigest = {
-                if let known { return known }
-                guard let pending else {
-                    throw MalformedFileError(location: SourceLocation(file: request.displayName), message: "no digest")
-                }
-                return try pending.wait()
-            }
+            let known =
+                sameSize
+                ? try request.digest
+                    ?? FileDigest.of(path: request.path, displayName: request.displayName, followLinks: request.followsLinks) : nil
             report.sha256 = known?.sha256
             if request.dryRun || store.access == .readOnly {
                 try store.read { db in
@@ -273,7 +288,7 @@ public struct SnapshotImporter {
                         return
                     }
                     report.outcome = .dryRun
-                    try importRows(request, byteCount: byteCount, digest: digest, db: db, write: false, report: &report)
+                    try importRows(request, byteCount: byteCount, db: db, write: false, report: &report)
                 }
             } else {
                 // A register's rows and entities reference the department and import rows this
@@ -283,11 +298,13 @@ public struct SnapshotImporter {
                         report.outcome = .unchanged
                         return
                     }
-                    try importRows(request, byteCount: byteCount, digest: digest, db: db, write: true, report: &report)
+                    try importRows(request, byteCount: byteCount, db: db, write: true, report: &report)
                 }
                 if request.kind == .register { try store.writeBulk(body) } else { try store.write(body) }
             }
-            _ = try? pending?.wait()
+        } catch let error as FileChangedWhileRead {
+            report = Self.fileRejected(report, Diagnostic(.error, error.message, at: SourceLocation(file: request.displayName)))
+            report.outcome = .changedWhileRead
         } catch let error as MalformedFileError {
             report = Self.fileRejected(report, Diagnostic(.error, error.message, at: error.location))
         } catch let error as DecodingError {
@@ -306,6 +323,21 @@ public struct SnapshotImporter {
         rejected.sha256 = report.sha256
         rejected.diagnostics = [diagnostic]
         return rejected
+    }
+
+    /// Why an input file is refused before it is opened, or nil: it is the store itself (see
+    /// ``Store/isStoreFile(_:)``), not a regular file (a FIFO would make `open` wait for a writer
+    /// for ever, a device never ends), or, with `followLinks` false, a symbolic link.
+    static func inputRefusal(_ path: String, store: Store, followLinks: Bool) -> String? {
+        if let refusal = store.refusalOfStoreFile(path) { return refusal }
+        var info = stat()
+        let found = followLinks ? stat(path, &info) : lstat(path, &info)
+        guard found == 0 else { return "cannot open the file: \(String(cString: strerror(errno)))" }
+        switch FileType(mode: info.st_mode) {
+        case .regular: return nil
+        case .symbolicLink: return "a symbolic link: not followed, nothing was read"
+        case let type: return "\(type.noun), not a regular file: suiji reads only regular files; nothing was read"
+        }
     }
 
     /// The size of a file, or a file error naming it.
@@ -328,10 +360,14 @@ public struct SnapshotImporter {
     // MARK: The import proper
 
     private func importRows(
-        _ request: SnapshotImportRequest, byteCount: Int, digest: () throws -> FileDigest, db: Database, write: Bool,
-        report: inout SnapshotImportReport
+        _ request: SnapshotImportRequest, byteCount: Int, db: Database, write: Bool, report: inout SnapshotImportReport
     ) throws {
-        let stream = try Self.openStream(request)
+        // One pass: the readers read through `file`, which hashes every byte they read.
+        let file = try FileChunks(
+            path: request.path, displayName: request.displayName, chunkSize: request.chunkSize, followLinks: request.followsLinks,
+            hashing: true)
+        defer { file.close() }
+        let stream = try Self.openStream(request, file: file)
         var departmentID: Int64?
         if let department = request.department {
             departmentID = try Int64.fetchOne(db, sql: "SELECT id FROM departments WHERE name = ?", arguments: [department])
@@ -364,18 +400,23 @@ public struct SnapshotImporter {
             var adapter = AvoidanceAdapter(importID: importID)
             try run(&adapter, stream: stream, request: request, db: db, write: write, report: &report)
         }
-        let sha256 = try digest().sha256
-        report.sha256 = sha256
+        // The reader is done with the file (a register's reader thread has ended): the digest of
+        // every byte read, with the rest of the file read first should the reader have stopped early.
+        let digest = try file.digest()
+        if let expected = request.digest, expected != digest {
+            throw FileChangedWhileRead(expected: expected, read: digest)
+        }
+        report.sha256 = digest.sha256
         if write {
             let summary = String(decoding: try canonicalJSON(ImportCounts(report)), as: UTF8.self)
             try db.execute(
                 sql: """
-                    UPDATE imports SET content_sha256 = ?, rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?, changed = ?,
-                        removed = ?, unchanged = ?, summary_json = ? WHERE id = ?
+                    UPDATE imports SET content_sha256 = ?, byte_count = ?, rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?,
+                        changed = ?, removed = ?, unchanged = ?, summary_json = ? WHERE id = ?
                     """,
                 arguments: [
-                    sha256, report.rowsRead, report.rowsImported, report.rowsRejected, report.added, report.changed, report.removed,
-                    report.unchanged, summary, importID,
+                    digest.sha256, digest.byteCount, report.rowsRead, report.rowsImported, report.rowsRejected, report.added,
+                    report.changed, report.removed, report.unchanged, summary, importID,
                 ])
         }
     }
@@ -389,18 +430,17 @@ public struct SnapshotImporter {
         }
     }
 
-    /// Opens the right reader for the file.
-    static func openStream(_ request: SnapshotImportRequest) throws -> any TabularStream {
+    /// Opens the right reader for the file, reading through `file`.
+    static func openStream(_ request: SnapshotImportRequest, file: FileChunks) throws -> any TabularStream {
         let shape = try shape(of: request.kind)
         switch request.format ?? InputFormat.guess(path: request.path) {
         case .csv:
-            let reader = try DelimitedFileReader(
-                path: request.path, displayName: request.displayName, encoding: request.encoding, chunkSize: request.chunkSize)
+            let reader = DelimitedFileReader(file: file, path: request.path, displayName: request.displayName, encoding: request.encoding)
             return try DelimitedTabularStream(reader: reader, shape: shape, displayName: request.displayName)
         case .xml:
             return try XMLTabularStream(
-                path: request.path, displayName: request.displayName, shape: shape, department: request.department,
-                validate: request.validateXML && request.kind == .register, chunkSize: request.chunkSize)
+                file: file, displayName: request.displayName, shape: shape, department: request.department,
+                validate: request.validateXML && request.kind == .register)
         }
     }
 

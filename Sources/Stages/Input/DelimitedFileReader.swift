@@ -49,9 +49,17 @@ public final class DelimitedFileReader {
     ) throws {
         let name = displayName ?? path
         let file = try FileChunks(path: path, displayName: name, chunkSize: chunkSize)
-        let chosen = delimiter ?? (path.lowercased().hasSuffix(".tsv") ? 0x09 : nil)
-        self.init(chunks: file.next, displayName: name, delimiter: chosen, encoding: encoding)
+        self.init(file: file, path: path, displayName: name, delimiter: delimiter, encoding: encoding)
         closeFile = file.close
+    }
+
+    /// Reads a file the caller has opened (and closes): an import opens it once, hashing what it
+    /// reads. The delimiter as for `init(path:…)`.
+    public convenience init(
+        file: FileChunks, path: String, displayName: String? = nil, delimiter: UInt8? = nil, encoding: EncodingChoice = .auto
+    ) {
+        let chosen = delimiter ?? (path.lowercased().hasSuffix(".tsv") ? 0x09 : nil)
+        self.init(chunks: file.next, displayName: displayName ?? path, delimiter: chosen, encoding: encoding)
     }
 
     deinit { closeFile?() }

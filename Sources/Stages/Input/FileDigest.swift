@@ -12,49 +12,68 @@ public struct FileDigest: Sendable, Hashable {
     /// The size in bytes.
     public var byteCount: Int
 
-    /// Hashes the file at `path`.
-    public static func of(path: String, displayName: String? = nil) throws -> FileDigest {
-        let file = try FileChunks(path: path, displayName: displayName ?? path, chunkSize: 1 << 20)
+    /// Creates a digest.
+    public init(sha256: String, byteCount: Int) {
+        self.sha256 = sha256
+        self.byteCount = byteCount
+    }
+
+    /// Hashes the file at `path`; with `followLinks` false a symbolic link is refused (`O_NOFOLLOW`).
+    public static func of(path: String, displayName: String? = nil, followLinks: Bool = true) throws -> FileDigest {
+        let file = try FileChunks(path: path, displayName: displayName ?? path, chunkSize: 1 << 20, followLinks: followLinks, hashing: true)
         defer { file.close() }
-        var hasher = SHA256Hasher()
-        var total = 0
-        while let chunk = try file.next() {
-            total += chunk.count
-            chunk.withUnsafeBytes { hasher.update($0) }
-        }
-        let digest = hasher.finalize()
-        return FileDigest(sha256: SHA256.hexString(digest), byteCount: total)
+        return try file.digest()
     }
 }
 
-/// A file digest computed on another thread while the caller streams the same file.
-final class PendingDigest: @unchecked Sendable {
-    private let lock = NSLock()
-    private let done = DispatchSemaphore(value: 0)
-    private var result: Result<FileDigest, any Error>?
+/// What a path names, by `lstat`: a symbolic link is itself, never what it points to.
+enum FileType: Sendable, Hashable {
+    case regular, directory, symbolicLink, fifo, socket, characterDevice, blockDevice, missing
 
-    /// Starts hashing `path` on a background queue.
-    init(path: String, displayName: String) {
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
-            let outcome = Result { try FileDigest.of(path: path, displayName: displayName) }
-            lock.withLock { result = outcome }
-            done.signal()
+    /// The type of `path` itself (not following a link).
+    static func of(_ path: String) -> FileType {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .missing }
+        return FileType(mode: info.st_mode)
+    }
+
+    /// The type in a `stat` mode.
+    init(mode: mode_t) {
+        switch mode & S_IFMT {
+        case S_IFREG: self = .regular
+        case S_IFDIR: self = .directory
+        case S_IFLNK: self = .symbolicLink
+        case S_IFIFO: self = .fifo
+        case S_IFSOCK: self = .socket
+        case S_IFCHR: self = .characterDevice
+        case S_IFBLK: self = .blockDevice
+        default: self = .missing
         }
     }
 
-    /// Waits for the digest.
-    func wait() throws -> FileDigest {
-        done.wait()
-        done.signal()
-        guard let result = lock.withLock({ result }) else {
-            throw MalformedFileError(location: SourceLocation(file: "digest"), message: "the digest was not computed")
+    /// "a FIFO", "a folder", … for messages.
+    var noun: String {
+        switch self {
+        case .regular: "a regular file"
+        case .directory: "a folder"
+        case .symbolicLink: "a symbolic link"
+        case .fifo: "a FIFO (named pipe)"
+        case .socket: "a socket"
+        case .characterDevice: "a character device"
+        case .blockDevice: "a block device"
+        case .missing: "nothing"
         }
-        return try result.get()
     }
 }
 
 /// A file read with `read(2)` in fixed-size chunks: the one way the readers and the digest open
 /// and read a file. Opening and reading failures are a ``MalformedFileError`` naming the file.
+///
+/// Only a regular file is read: it is opened with `O_NONBLOCK` (so a FIFO cannot make `open`
+/// wait for a writer) and refused at once unless `fstat` says it is a regular file, so a FIFO,
+/// socket or device never hangs or floods a reader. With `followLinks` false a symbolic link is
+/// refused too (`O_NOFOLLOW`; the nightly run's inbox). With `hashing`, the SHA-256 of exactly the
+/// bytes read is computed in the same pass: ``digest`` is what an import records.
 public struct FileChunks {
     /// A source of chunks: the next one, or nil at the end.
     public typealias Source = () throws -> [UInt8]?
@@ -63,26 +82,91 @@ public struct FileChunks {
     public let next: Source
     /// Closes the file (again: no effect).
     public let close: () -> Void
+    /// With `hashing`: reads what is left of the file (a reader may stop before its end), then
+    /// returns the SHA-256 and size of every byte read. The same value on later calls.
+    public let digest: () throws -> FileDigest
 
     /// Opens `path`; `displayName` names it in errors.
-    public init(path: String, displayName: String, chunkSize: Int) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    public init(path: String, displayName: String, chunkSize: Int, followLinks: Bool = true, hashing: Bool = false) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW))
         if descriptor < 0 {
+            let message =
+                errno == ELOOP && !followLinks
+                ? "a symbolic link: not followed, nothing was read" : "cannot open the file: \(String(cString: strerror(errno)))"
+            throw MalformedFileError(location: SourceLocation(file: displayName), message: message)
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, FileType(mode: info.st_mode) == .regular else {
+            _ = closeDescriptor(descriptor)
             throw MalformedFileError(
-                location: SourceLocation(file: displayName), message: "cannot open the file: \(String(cString: strerror(errno)))")
+                location: SourceLocation(file: displayName),
+                message: "\(FileType(mode: info.st_mode).noun), not a regular file: suiji reads only regular files; nothing was read")
         }
-        let size = max(1, chunkSize)
-        var buffer = [UInt8](repeating: 0, count: size)
-        next = {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, size) }
-            if count < 0 {
-                throw MalformedFileError(
-                    location: SourceLocation(file: displayName), message: "read failed: \(String(cString: strerror(errno)))")
+        let state = ChunkState(descriptor: descriptor, size: max(1, chunkSize), displayName: displayName, hashing: hashing)
+        next = { try state.next() }
+        close = { state.close() }
+        digest = { try state.digest() }
+    }
+}
+
+/// The open file behind a ``FileChunks``: one reader at a time, possibly on another thread than
+/// the one that asks for the digest, hence the lock.
+private final class ChunkState: @unchecked Sendable {
+    private let lock = NSLock()
+    private let descriptor: Int32
+    private let displayName: String
+    private var buffer: [UInt8]
+    private var closed = false
+    private var hasher: SHA256Hasher?
+    private var total = 0
+    private var finished: FileDigest?
+
+    init(descriptor: Int32, size: Int, displayName: String, hashing: Bool) {
+        self.descriptor = descriptor
+        self.displayName = displayName
+        buffer = [UInt8](repeating: 0, count: size)
+        hasher = hashing ? SHA256Hasher() : nil
+    }
+
+    deinit { if !closed { _ = closeDescriptor(descriptor) } }
+
+    func next() throws -> [UInt8]? {
+        try lock.withLock { try read() }
+    }
+
+    private func read() throws -> [UInt8]? {
+        guard !closed, finished == nil else { return nil }
+        let size = buffer.count
+        let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, size) }
+        if count < 0 {
+            throw MalformedFileError(
+                location: SourceLocation(file: displayName), message: "read failed: \(String(cString: strerror(errno)))")
+        }
+        guard count > 0 else { return nil }
+        total += count
+        buffer.withUnsafeBytes { hasher?.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        return Array(buffer[0..<count])
+    }
+
+    func digest() throws -> FileDigest {
+        try lock.withLock {
+            if let finished { return finished }
+            guard hasher != nil else {
+                throw MalformedFileError(location: SourceLocation(file: displayName), message: "the file was not opened for hashing")
             }
-            return count == 0 ? nil : Array(buffer[0..<count])
+            guard !closed else {
+                throw MalformedFileError(location: SourceLocation(file: displayName), message: "the file was closed before its end")
+            }
+            while try read() != nil {}
+            guard var hasher else { throw MalformedFileError(location: SourceLocation(file: displayName), message: "no digest") }
+            let made = FileDigest(sha256: SHA256.hexString(hasher.finalize()), byteCount: total)
+            finished = made
+            return made
         }
-        var closed = false
-        close = {
+    }
+
+    func close() {
+        lock.withLock {
             guard !closed else { return }
             closed = true
             _ = closeDescriptor(descriptor)

@@ -40,13 +40,19 @@ public final class XMLTabularStream: TabularStream {
     @exclusivity(unchecked) public private(set) var bytesRead: Int
 
     /// Opens the file; `validate` checks it against the bundled register XSD in the same pass.
-    public init(
+    public convenience init(
         path: String, displayName: String, shape: TabularShape, department: String?, validate: Bool, chunkSize: Int = 64 * 1024
     ) throws {
+        let file = try FileChunks(path: path, displayName: displayName, chunkSize: chunkSize)
+        try self.init(file: file, displayName: displayName, shape: shape, department: department, validate: validate)
+        closeFile = file.close
+    }
+
+    /// Reads a file the caller has opened (and closes): an import opens it once, hashing what it reads.
+    public init(file: FileChunks, displayName: String, shape: TabularShape, department: String?, validate: Bool) throws {
         let schema = validate ? try XMLSchema.bundledRegister() : nil
-        let reader = try XMLRecordReader(
-            path: path, displayName: displayName, rootName: shape.xmlRoot, recordName: shape.xmlRecord,
-            validatingWith: schema, chunkSize: chunkSize)
+        let reader = XMLRecordReader(
+            chunks: file.next, displayName: displayName, rootName: shape.xmlRoot, recordName: shape.xmlRecord, validatingWith: schema)
         self.shape = shape
         self.displayName = displayName
         seenFields = Array(repeating: false, count: shape.fields.count)
@@ -54,7 +60,13 @@ public final class XMLTabularStream: TabularStream {
         pump = XMLRowPump(maker: XMLRowMaker(reader: reader, shape: shape, displayName: displayName, department: department))
     }
 
-    deinit { pump.stop() }
+    /// Closes the file this stream opened itself.
+    private var closeFile: (() -> Void)?
+
+    deinit {
+        pump.stop()
+        closeFile?()
+    }
 
     /// The next record as a row.
     public func next() throws -> TabularRow? {

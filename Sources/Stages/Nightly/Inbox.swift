@@ -64,42 +64,65 @@ public struct Inbox: Sendable {
     /// An inbox at `root`.
     public init(root: String) { self.root = root }
 
-    /// The files to take, in the run's order, and the paths it leaves alone with the reason.
+    /// The files to take, in the run's order, and the paths it leaves alone (an unknown place by
+    /// its path alone; anything else with the reason after it).
+    ///
+    /// Nothing under the inbox is followed through a symbolic link, neither a file nor a folder:
+    /// every entry is examined with `lstat`, a link is listed and left where it is (never read,
+    /// never moved), and an inbox file is opened with `O_NOFOLLOW` (see ``FileChunks``). Only
+    /// regular files are taken: a FIFO, socket or device is listed and left alone too.
     public func scan() -> (files: [InboxFile], misplaced: [InboxFile], ignored: [String]) {
         var files: [InboxFile] = []
         var misplaced: [InboxFile] = []
         var ignored: [String] = []
         let known = Set(InboxKind.allCases.map(\.folder))
-        for name in Self.entries(root) where !known.contains(name) && !Self.isPending(name) {
-            ignored.append(name)
+        for name in Self.entries(root) where !Self.isPending(name) {
+            if let reason = Self.notTaken(root + "/" + name, wanting: known.contains(name) ? .directory : nil) {
+                ignored.append(reason.isEmpty ? name : "\(name) (\(reason))")
+            }
         }
         for kind in InboxKind.allCases {
             let folder = root + "/" + kind.folder
-            guard Self.isDirectory(folder) else { continue }
+            guard FileType.of(folder) == .directory else { continue }
             for name in Self.entries(folder) where !Self.isPending(name) {
                 let path = folder + "/" + name
                 let relative = kind.folder + "/" + name
-                if kind.perDepartment {
-                    guard Self.isDirectory(path) else {
-                        misplaced.append(InboxFile(kind: kind, relativePath: relative, department: nil, path: path))
-                        continue
-                    }
+                let type = FileType.of(path)
+                if kind.perDepartment, type == .directory {
                     for file in Self.entries(path) where !Self.isPending(file) {
                         let filePath = path + "/" + file
-                        if Self.isRegularFile(filePath) {
-                            files.append(InboxFile(kind: kind, relativePath: relative + "/" + file, department: name, path: filePath))
+                        if let reason = Self.notTaken(filePath, wanting: .regular) {
+                            ignored.append("\(relative)/\(file) (\(reason))")
                         } else {
-                            ignored.append(relative + "/" + file)
+                            files.append(InboxFile(kind: kind, relativePath: relative + "/" + file, department: name, path: filePath))
                         }
                     }
-                } else if Self.isRegularFile(path) {
-                    files.append(InboxFile(kind: kind, relativePath: relative, department: nil, path: path))
+                } else if let reason = Self.notTaken(path, wanting: kind.perDepartment ? .directory : .regular) {
+                    if kind.perDepartment, type == .regular {
+                        misplaced.append(InboxFile(kind: kind, relativePath: relative, department: nil, path: path))
+                    } else {
+                        ignored.append("\(relative) (\(reason))")
+                    }
                 } else {
-                    ignored.append(relative)
+                    files.append(InboxFile(kind: kind, relativePath: relative, department: nil, path: path))
                 }
             }
         }
         return (files, misplaced, ignored)
+    }
+
+    /// Why the run leaves `path` alone, or nil when it is what the run takes there (`wanting`;
+    /// nil: nothing is taken there, and the reason is empty for an ordinary file or folder).
+    static func notTaken(_ path: String, wanting: FileType?) -> String? {
+        let type = FileType.of(path)
+        if type == wanting { return nil }
+        switch type {
+        case .symbolicLink: return "a symbolic link: not followed"
+        case .regular, .directory:
+            guard let wanting else { return "" }
+            return "\(type.noun) where \(wanting.noun) was expected"
+        default: return "\(type.noun): only regular files are taken"
+        }
     }
 
     /// Names in a folder in UTF-8 byte order (none if it cannot be read).
@@ -111,16 +134,6 @@ public struct Inbox: Sendable {
     /// A sender's file still being written.
     static func isPending(_ name: String) -> Bool {
         name.hasPrefix(".") || name.hasSuffix(".part") || name.hasSuffix(".tmp")
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
-    }
-
-    static func isRegularFile(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 }
 

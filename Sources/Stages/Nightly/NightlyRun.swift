@@ -188,17 +188,24 @@ public struct NightlyRun {
         misplaced.removeAll { storeFiles.contains($0.relativePath) }
         ignored += storeFiles.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { "\($0) (the store itself: never read as input)" }
         logger.info("inbox", metadata: ["files": "\(files.count + misplaced.count)"])
+        var left: [String] = []
         for file in misplaced {
             let reason =
                 "a \(file.kind == .register ? "register" : "inspector register") must be in inbox/\(file.kind.folder)/<department>/: the folder names the department"
-            try take(file, store: store, runID: runID) { _ in .rejected(reason) }
+            if let why = try take(file, store: store, runID: runID, importing: { _ in .rejected(reason) }) {
+                left.append("\(file.relativePath) (\(why))")
+            }
         }
         for (index, file) in files.enumerated() {
             progress?("[\(index + 1)/\(files.count)] \(file.relativePath)")
-            try take(file, store: store, runID: runID) { digest in try importFile(file, digest: digest, store: store, night: night) }
+            if let why = try take(
+                file, store: store, runID: runID, importing: { try importFile(file, digest: $0, store: store, night: night) })
+            {
+                left.append("\(file.relativePath) (\(why))")
+            }
         }
         progress?(nil)
-        return ignored.map { "inbox/" + $0 }
+        return (ignored + left).map { "inbox/" + $0 }
     }
 
     /// What importing one file came to.
@@ -209,17 +216,21 @@ public struct NightlyRun {
         case skipped(String)
         /// Refused as a whole: the reason.
         case rejected(String)
+        /// Not taken tonight (it changed while it was read): left in the inbox, with the reason.
+        case left(String)
     }
 
-    /// One file: journal look-up, import, journal, move.
-    func take(_ file: InboxFile, store: Store, runID: Int64, importing: (FileDigest) throws -> Taken) throws {
+    /// One file: journal look-up, import, journal, move. Returns why the file was left in the
+    /// inbox, or nil when it was taken.
+    func take(_ file: InboxFile, store: Store, runID: Int64, importing: (FileDigest) throws -> Taken) throws -> String? {
         let digest: FileDigest
         do {
-            digest = try FileDigest.of(path: file.path, displayName: "inbox/" + file.relativePath)
+            // Never through a symbolic link: one put in place of the file since the scan is refused.
+            digest = try FileDigest.of(path: file.path, displayName: "inbox/" + file.relativePath, followLinks: false)
         } catch {
-            // Unreadable (permissions): leave it where it is and say so; the next night tries again.
+            // Unreadable (permissions, or no longer a file): leave it where it is and say so; the next night tries again.
             logger.warning("cannot read an inbox file; left in place", metadata: ["file": "\(file.relativePath)", "error": "\(error)"])
-            return
+            return (error as? MalformedFileError)?.message ?? "cannot be read"
         }
         let journaled = try store.read { db in
             try String.fetchOne(
@@ -228,19 +239,23 @@ public struct NightlyRun {
         }
         if let journaled {
             try FilePlacement.move(file.path, to: paths.absolute(journaled))
-            return
+            return nil
         }
         let outcome: Taken
         if let earlier = try earlierImport(of: file, digest: digest, store: store, runID: runID) {
             outcome = earlier
         } else {
             outcome = try importing(digest)
+            if case let .left(why) = outcome {
+                logger.warning("changed while it was read; left in place", metadata: ["file": "\(file.relativePath)"])
+                return why
+            }
             checkpoint("file-imported")
         }
         let folder: String
         switch outcome {
         case .rejected: folder = paths.dated(\.paths.rejects)
-        case .imported, .skipped: folder = paths.dated(\.paths.archive)
+        case .imported, .skipped, .left: folder = paths.dated(\.paths.archive)
         }
         let destination = FilePlacement.destination(folder: folder, relativePath: file.relativePath, sha256: digest.sha256)
         try store.write { db in
@@ -250,7 +265,7 @@ public struct NightlyRun {
             switch outcome {
             case let .imported(id): (name, importID) = ("imported", id)
             case let .skipped(why): (name, reason) = ("skipped", why)
-            case let .rejected(why): (name, reason) = ("rejected", why)
+            case let .rejected(why), let .left(why): (name, reason) = ("rejected", why)
             }
             try db.execute(
                 sql: """
@@ -267,9 +282,10 @@ public struct NightlyRun {
         switch outcome {
         case .imported: logger.info("imported", metadata: ["file": "\(file.relativePath)"])
         case let .skipped(why): logger.info("skipped", metadata: ["file": "\(file.relativePath)", "reason": "\(why)"])
-        case let .rejected(why): logger.notice("rejected", metadata: ["file": "\(file.relativePath)", "reason": "\(why)"])
+        case let .rejected(why), let .left(why): logger.notice("rejected", metadata: ["file": "\(file.relativePath)", "reason": "\(why)"])
         }
         checkpoint("file-moved")
+        return nil
     }
 
     /// The scope a file's imports are recorded under (see the importers).
@@ -349,24 +365,26 @@ public struct NightlyRun {
             let report = try importer.run(
                 SnapshotImportRequest(
                     kind: kind, path: file.path, displayName: display, department: file.department,
-                    rejectsPath: rejects, digest: digest))
+                    rejectsPath: rejects, digest: digest, followsLinks: false))
             log(report.diagnostics)
             switch report.outcome {
             case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped("nothing stored")
             case .unchanged: return .skipped("the same content is already the latest import")
             case .fileRejected, .refused: return .rejected(firstError(report.diagnostics))
+            case .changedWhileRead: return .left(report.diagnostics.first?.message ?? "changed while it was read")
             case .dryRun: return .skipped("dry run")
             }
         case .results:
             let report = try ResultsImporter(store: store, clock: clock).run(
                 ResultsImportRequest(
                     path: file.path, displayName: display, year: configuration.year, region: configuration.region, rejectsPath: rejects,
-                    digest: digest))
+                    digest: digest, followsLinks: false))
             log(report.diagnostics)
             switch report.outcome {
             case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped("nothing stored")
             case .unchanged: return .skipped("the same content is already the latest results import")
             case .fileRejected: return .rejected(firstError(report.diagnostics))
+            case .changedWhileRead: return .left(report.diagnostics.first?.message ?? "changed while it was read")
             case .dryRun: return .skipped("dry run")
             }
         case .seed:

@@ -1,0 +1,177 @@
+import Fixtures
+import Foundation
+import GRDB
+import Logging
+import Pipeline
+import Testing
+
+@testable import Stages
+
+/// Nothing under the inbox is followed through a symbolic link, and only regular files are taken (issue 12).
+@Suite struct InboxTests {
+    static let register = NightlyRunTests.register
+
+    /// Links of every kind, a FIFO and a folder where a file goes; the files the links point to sit outside the inbox.
+    static func hostileInbox() throws -> (folder: TemporaryFolder, configuration: Stages.Configuration, outside: String) {
+        let (folder, configuration) = try NightlyRunTests.workspace()
+        let outside = folder.path("outside")
+        try NightlyRunTests.put(folder, "outside/department/登记表.csv", register)
+        try NightlyRunTests.put(folder, "outside/results/r.csv", "任务序号,轮次,统一社会信用代码\n")
+        try NightlyRunTests.put(folder, "outside/avoidance.csv", "执法证号,统一社会信用代码\n")
+        try NightlyRunTests.put(folder, "inbox/registers/甲/好.csv", register)
+        try FileManager.default.createDirectory(atPath: folder.path("inbox/avoidance"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder.path("inbox/plan/folder"), withIntermediateDirectories: true)
+        #expect(symlink(outside + "/department", folder.path("inbox/registers/乙")) == 0)
+        #expect(symlink(outside + "/department/登记表.csv", folder.path("inbox/registers/甲/链接.csv")) == 0)
+        #expect(symlink(outside + "/results", folder.path("inbox/results")) == 0)
+        #expect(symlink(outside + "/avoidance.csv", folder.path("inbox/avoidance/a.csv")) == 0)
+        #expect(symlink(outside, folder.path("inbox/elsewhere")) == 0)
+        #expect(mkfifo(folder.path("inbox/avoidance/pipe.csv"), 0o644) == 0)
+        return (folder, configuration, outside)
+    }
+
+    static let leftAlone = [
+        "elsewhere (a symbolic link: not followed)", "results (a symbolic link: not followed)",
+        "plan/folder (a folder where a regular file was expected)", "registers/乙 (a symbolic link: not followed)",
+        "registers/甲/链接.csv (a symbolic link: not followed)", "avoidance/a.csv (a symbolic link: not followed)",
+        "avoidance/pipe.csv (a FIFO (named pipe): only regular files are taken)",
+    ]
+
+    @Test func theScanListsLinksFifosAndFoldersAndTakesOnlyRegularFiles() throws {
+        let (folder, configuration, _) = try Self.hostileInbox()
+        defer { folder.cleanup() }
+        let scan = Inbox(root: configuration.resolvedPath(\.paths.inbox)).scan()
+        #expect(scan.files.map(\.relativePath) == ["plan/yuanping-2024.tsv", "registers/甲/好.csv"])
+        #expect(scan.misplaced.isEmpty)
+        #expect(scan.ignored == Self.leftAlone)
+    }
+
+    @Test func aNightReadsNoLinkAndMovesNothingALinkPointsTo() throws {
+        let (folder, configuration, outside) = try Self.hostileInbox()
+        defer { folder.cleanup() }
+        let before = try FileManager.default.subpathsOfDirectory(atPath: outside).sorted()
+        let bytes = try fileBytes(outside + "/department/登记表.csv")
+        let report = try NightlyRunTests.night(configuration, "2023-12-01")
+        #expect(report.ignored == Self.leftAlone.map { "inbox/" + $0 })
+        #expect(report.files.map(\.path) == ["plan/yuanping-2024.tsv", "registers/甲/好.csv"])
+        // The files the links point to are where they were, unread by any import; the links are in place.
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: outside).sorted() == before)
+        #expect(try fileBytes(outside + "/department/登记表.csv") == bytes)
+        for link in ["inbox/registers/乙", "inbox/registers/甲/链接.csv", "inbox/results", "inbox/avoidance/a.csv", "inbox/elsewhere"] {
+            #expect(FileType.of(folder.path(link)) == .symbolicLink, "\(link)")
+        }
+        #expect(FileType.of(folder.path("inbox/avoidance/pipe.csv")) == .fifo)
+        let store = try Store(path: folder.path("suiji.sqlite"), access: .readOnly)
+        #expect(try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM departments ORDER BY name") } == ["甲"])
+        #expect(
+            report.text.contains(
+                "Not taken, left in place (7)\n" + Self.leftAlone.map { "  inbox/" + $0 }.joined(separator: "\n")))
+    }
+
+    @Test func aLinkPutInPlaceOfAFileAfterTheScanIsNotFollowed() throws {
+        let (folder, configuration) = try NightlyRunTests.workspace()
+        defer { folder.cleanup() }
+        try NightlyRunTests.put(folder, "outside.csv", Self.register)
+        try FileManager.default.createDirectory(atPath: folder.path("inbox/registers/甲"), withIntermediateDirectories: true)
+        #expect(symlink(folder.path("outside.csv"), folder.path("inbox/registers/甲/r.csv")) == 0)
+        let store = try Store(path: folder.path("suiji.sqlite"))
+        let file = InboxFile(
+            kind: .register, relativePath: "registers/甲/r.csv", department: "甲", path: folder.path("inbox/registers/甲/r.csv"))
+        let run = NightlyRun(configuration: configuration, today: try CivilDate(parsing: "2023-12-01"), logger: NightlyRunTests.silent)
+        let left = try run.take(file, store: store, runID: 1) { _ in .imported(importID: 0) }
+        #expect(left == "a symbolic link: not followed, nothing was read")
+        #expect(FileType.of(folder.path("inbox/registers/甲/r.csv")) == .symbolicLink)
+        // And an importer asked not to follow links refuses it before opening it.
+        let report = try SnapshotImporter(store: store).run(
+            SnapshotImportRequest(kind: .register, path: file.path, displayName: "r.csv", department: "甲", followsLinks: false))
+        #expect(report.outcome == .fileRejected)
+        #expect(report.diagnostics.map(\.description) == ["r.csv: error: a symbolic link: not followed, nothing was read"])
+    }
+}
+
+/// `import FILE` of a FIFO, socket or device refuses at once (issue 12).
+@Suite struct SpecialFileTests {
+    /// Runs `body` on another thread and fails (instead of hanging the suite) if it takes longer than 20 s.
+    static func withinTwentySeconds<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox<T>()
+        DispatchQueue.global().async {
+            box.set(Result { try body() })
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + 20) == .success, let result = box.get() else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the import hung"])
+        }
+        return try result.get()
+    }
+
+    @Test(arguments: ["fifo", "socket", "device", "folder"])
+    func anImportOfAFileThatIsNotRegularIsRefusedAtOnce(_ kind: String) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        var path = folder.path("register.csv")
+        let noun: String
+        switch kind {
+        case "fifo":
+            #expect(mkfifo(path, 0o644) == 0)
+            noun = "a FIFO (named pipe)"
+        case "socket":
+            let socket = try UnixSocket(path: path)
+            defer { socket.close() }
+            noun = "a socket"
+        case "device":
+            path = "/dev/zero"
+            noun = "a character device"
+        default:
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            noun = "a folder"
+        }
+        let storePath = folder.path("suiji.sqlite")
+        let snapshot = try Self.withinTwentySeconds { [path] in
+            try SnapshotImporter(store: try Store(path: storePath)).run(
+                SnapshotImportRequest(kind: .register, path: path, displayName: "register.csv", department: "甲"))
+        }
+        #expect(snapshot.outcome == .fileRejected)
+        #expect(
+            snapshot.diagnostics.map(\.description) == [
+                "register.csv: error: \(noun), not a regular file: suiji reads only regular files; nothing was read"
+            ])
+        let results = try Self.withinTwentySeconds { [path] in
+            try ResultsImporter(store: try Store(path: storePath)).run(
+                ResultsImportRequest(path: path, displayName: "results.csv", year: 2024, region: "140981"))
+        }
+        #expect(results.outcome == .fileRejected)
+        // The reader itself refuses too (a file swapped after the check): no open that waits, no endless read.
+        #expect(throws: MalformedFileError.self) { _ = try FileChunks(path: path, displayName: "register.csv", chunkSize: 16) }
+        #expect(try Store(path: storePath).rowCount("imports") == 0)
+    }
+}
+
+/// A value set on one thread and read on another.
+final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Result<T, any Error>?
+    func set(_ value: Result<T, any Error>) { lock.withLock { self.value = value } }
+    func get() -> Result<T, any Error>? { lock.withLock { value } }
+}
+
+/// A listening Unix socket at a path, for tests.
+struct UnixSocket {
+    let descriptor: Int32
+
+    init(path: String) throws {
+        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in bytes.prefix(raw.count - 1).enumerated() { raw[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    func close() { _ = Foundation.close(descriptor) }
+}
