@@ -163,6 +163,7 @@ public struct Configuration: Sendable, Hashable, Codable {
     public static func load(text: String, displayName: String, baseDirectory: String = ".") throws(ConfigurationError) -> Configuration {
         // toml++ reads a byte-order mark itself, but the key scanner below must not see it.
         let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        if let error = unreadableTableHeader(in: text, displayName: displayName) { throw error }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -178,6 +179,111 @@ public struct Configuration: Sendable, Hashable, Codable {
         configuration.baseDirectory = baseDirectory
         if let first = reader.firstError { throw first }
         return configuration
+    }
+
+    /// What toml++ (inside TOMLKit) does not report but stops the process on, with an assertion
+    /// (found by the fuzzer, Benchmarks/Fuzz): a table header whose name does not start with a
+    /// bare-key character (`A-Z a-z 0-9 _ -`), a quote or `]`, such as `[抽查]` or `[ = ]`; and a
+    /// `}` where an array expects a value or its `]`, such as `[1, }`. Refused here first, with
+    /// their place. A header is a `[` that starts a line outside any string, comment or value.
+    static func unreadableTableHeader(in text: String, displayName: String) -> ConfigurationError? {
+        let scalars = Array(text.unicodeScalars)
+        var index = 0, line = 1, lineStart = 0
+        var open: [Unicode.Scalar] = [] // the arrays and inline tables the scanner is in
+        var arrayWantsValue = false // just after an array's `[` or `,`
+        var atLineStart = true
+        func failure(_ message: String) -> ConfigurationError {
+            ConfigurationError(file: displayName, line: line, column: index - lineStart + 1, key: "", message: "TOML syntax: " + message)
+        }
+        /// Skips a string opened at `index`, with its escapes (basic strings) and newlines (multi-line ones).
+        func skipString() {
+            let quote = scalars[index]
+            let multiLine = index + 2 < scalars.count && scalars[index + 1] == quote && scalars[index + 2] == quote
+            index += multiLine ? 3 : 1
+            while index < scalars.count {
+                let c = scalars[index]
+                if c == "\\", quote == "\"" {
+                    index += 2
+                    continue
+                }
+                if c == "\n" {
+                    guard multiLine else { return }
+                    line += 1
+                    lineStart = index + 1
+                } else if c == quote,
+                    !multiLine || (index + 2 < scalars.count && scalars[index + 1] == quote && scalars[index + 2] == quote)
+                {
+                    index += multiLine ? 3 : 1
+                    return
+                }
+                index += 1
+            }
+        }
+        while index < scalars.count {
+            let c = scalars[index]
+            switch c {
+            case "\n":
+                line += 1
+                lineStart = index + 1
+                atLineStart = true
+                index += 1
+            case "#":
+                while index < scalars.count, scalars[index] != "\n" { index += 1 }
+            case " ", "\t", "\r":
+                index += 1
+            case "\"", "'":
+                atLineStart = false
+                arrayWantsValue = false
+                skipString()
+            case "[" where atLineStart && open.isEmpty:
+                func skipSpaces(_ from: Int) -> Int {
+                    var at = from
+                    while at < scalars.count, scalars[at] == " " || scalars[at] == "\t" { at += 1 }
+                    return at
+                }
+                var afterSpace = skipSpaces(index + 1)
+                // `[[`: the second bracket only right after the first (`[ [` is toml++'s own error).
+                let spacedBracket = afterSpace > index + 1 && afterSpace < scalars.count && scalars[afterSpace] == "["
+                if !spacedBracket, afterSpace < scalars.count, scalars[afterSpace] == "[" { afterSpace = skipSpaces(afterSpace + 1) }
+                if afterSpace < scalars.count, !spacedBracket {
+                    let first = scalars[afterSpace]
+                    let bare =
+                        first.isASCII && (first.properties.isAlphabetic || ("0"..."9").contains(first) || first == "_" || first == "-")
+                    if !(bare || first == "\"" || first == "'" || first == "]") {
+                        let shown = first == "\n" ? "the end of the line" : first == "\t" ? "a tab" : "'\(first)'"
+                        let name = String(String.UnicodeScalarView(scalars[afterSpace...].prefix { $0 != "]" && $0 != "\n" }))
+                        index = afterSpace
+                        return failure(
+                            "a table name starts with a letter, digit, '_', '-' or a quote, not \(shown); put the name in quotes, e.g. [\"\(name)\"]"
+                        )
+                    }
+                }
+                // The rest of the header line holds no value.
+                while index < scalars.count, scalars[index] != "\n" { index += 1 }
+            default:
+                atLineStart = false
+                switch c {
+                case "[":
+                    open.append(c)
+                    arrayWantsValue = true
+                case "{":
+                    open.append(c)
+                    arrayWantsValue = false
+                case "}":
+                    if arrayWantsValue { return failure("'}' where the array expects a value or its closing ']'") }
+                    if open.last == "{" { open.removeLast() }
+                case "]":
+                    if open.last == "[" { open.removeLast() }
+                    arrayWantsValue = false
+                case ",":
+                    arrayWantsValue = open.last == "["
+                default:
+                    arrayWantsValue = false
+                }
+                index += 1
+            }
+        }
+        return nil
     }
 
     // MARK: - Paths

@@ -37,7 +37,8 @@ public struct MalformedFileError: ReportableError, Sendable, Hashable, CustomStr
 /// An RFC 4180 parser over UTF-8 bytes, fed in chunks of any size, down to one byte.
 ///
 /// Beyond RFC 4180 it accepts LF or CRLF line ends, blank lines, and a quote inside an unquoted
-/// field (kept literally). Line numbers count every line feed, including those inside quoted fields.
+/// field (kept literally). Line numbers count every line end: LF, CRLF (once) and, outside quotes,
+/// a lone CR (which ends a record, so it ends a line); inside quoted fields every line feed counts.
 ///
 /// The fields of a record are gathered as bytes in one reused buffer and handed out as a
 /// `RawDelimitedRecord`; runs of plain bytes are copied at once, not byte by byte.
@@ -93,6 +94,9 @@ public struct DelimitedRecordParser: Sendable {
             try endRecord(emit)
             state = .recordStart
         case 0x0D:
+            // A CR ends the line as well as the record: CRLF counts once (the LF after it is
+            // skipped), a lone CR (old Mac files) counts too, so every record has a line of its own.
+            line += 1
             try endRecord(emit)
             state = .afterCR
         default:
@@ -112,15 +116,13 @@ public struct DelimitedRecordParser: Sendable {
             switch state {
             case .afterCR:
                 state = .recordStart
-                if byte == lf {
-                    line += 1
-                    i += 1
-                }
+                if byte == lf { i += 1 } // the LF of a CRLF, already counted
             case .recordStart:
                 if byte == lf {
                     line += 1 // blank line
                     i += 1
                 } else if byte == cr {
+                    line += 1 // a blank line ending in CR or CRLF
                     state = .afterCR
                     i += 1
                 } else {

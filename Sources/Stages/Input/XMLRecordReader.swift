@@ -761,10 +761,10 @@ final class XMLNodeStream {
 /// well-formedness error, it stops there and never returns the nodes that block had already built.
 /// So a piece is at most 511 bytes (one block), and it ends just after the markup that completes a
 /// record, or that makes a node the record reader may refuse available (`XMLMarkupScanner` says
-/// where): the records before an error are returned first, and errors come in document order. A
-/// piece also ends where a source chunk does, as it always has (where libxml2 stops a text that is
-/// too long depends on where its pieces end). Every byte goes through the markup scanner (lines,
-/// markup, depth) and, until the root element begins, the prolog guard.
+/// where): the records before an error are returned first, and errors come in document order.
+/// Pieces do not depend on how the source chunks the file (see ``read(into:capacity:)``). Every
+/// byte goes through the markup scanner (lines, markup, depth) and, until the root element begins,
+/// the prolog guard.
 final class XMLByteFeeder {
     /// The largest piece: under xmlTextReader's 512-byte parsing block.
     static let largestPiece = 511
@@ -801,24 +801,46 @@ final class XMLByteFeeder {
     /// Hands libxml2 nothing more: the read has failed, and the rest of the file is not worth reading.
     func stop() { stopped = true }
 
+    /// True once the source has returned nil (its last bytes may still be in ``chunk``).
+    @exclusivity(unchecked) private var sourceEnded = false
+    /// The source's own error, raised once the bytes read before it have been handed out.
+    @exclusivity(unchecked) private var sourceFailure: (any Error)?
+
     /// libxml2's read callback: copies the next piece into `buffer`; 0 at the end, -1 to stop.
+    ///
+    /// Source chunks are joined until a whole piece is there (or the source has ended), so the
+    /// pieces libxml2 sees do not depend on how the source chunks the file: libxml2 words some
+    /// errors differently when the same bytes arrive cut elsewhere (a broken UTF-8 sequence, or a
+    /// `<` alone, found by the fuzzer, Benchmarks/Fuzz), and where it stops a text that is too long
+    /// depends on where its pieces end.
     func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int32 {
         guard !failed, !stopped else { return -1 }
-        while offset >= chunk.count {
-            if reachedEnd { return 0 }
+        while chunk.count - offset < Self.largestPiece, !sourceEnded {
             do {
                 guard let next = try source() else {
-                    reachedEnd = true
-                    chunk = []
-                    offset = 0
-                    return 0
+                    sourceEnded = true
+                    break
                 }
-                chunk = next
-                offset = 0
+                if offset > 0 {
+                    chunk.removeFirst(offset)
+                    offset = 0
+                }
+                if chunk.isEmpty { chunk = next } else { chunk.append(contentsOf: next) }
             } catch {
-                failure = error
-                return -1
+                // The bytes already read go to libxml2 first: the records they hold come before the error.
+                sourceFailure = error
+                sourceEnded = true
             }
+        }
+        if offset >= chunk.count, let sourceFailure {
+            failure = sourceFailure
+            return -1
+        }
+        if offset >= chunk.count {
+            reachedEnd = true
+            chunk = []
+            offset = 0
+            return 0
         }
         let start = offset
         let available = min(capacity, Self.largestPiece, chunk.count - start)

@@ -527,4 +527,44 @@ struct ConfigurationTests {
         #expect(error.location.description == "suiji.toml:3")
         #expect(ConfigurationError(file: "x.toml", line: 2, column: 5, key: "", message: "m").description == "x.toml:2:5: error: m")
     }
+
+    // MARK: Found by the fuzzer
+
+    /// Found by the fuzzer (Benchmarks/Fuzz, FuzzConfiguration): a table name that does not start
+    /// with a bare-key character or a quote stopped the process on an assertion inside toml++.
+    @Test(arguments: [
+        ("year = 2024\n[抽查]\n", 2, 2, "'抽'", "抽查"), ("[[ 抽查 ]]\n", 1, 4, "'抽'", "抽查 "), ("\t[é.x]\n", 1, 3, "'é'", "é.x"),
+        ("[= / \na", 1, 2, "'='", "= / "), ("[#]\n", 1, 2, "'#'", "#"), ("x = 1\n[\n", 2, 2, "the end of the line", ""),
+        ("[[ [  ", 1, 4, "'['", "[  "),
+    ])
+    func aTableNameThatCannotStartAKeyIsAnErrorNotACrash(_ text: String, _ line: Int, _ column: Int, _ shown: String, _ name: String) {
+        let error = loadError(text)
+        #expect(error?.line == line)
+        #expect(error?.column == column)
+        #expect(
+            error?.message
+                == "TOML syntax: a table name starts with a letter, digit, '_', '-' or a quote, not \(shown); put the name in quotes, e.g. [\"\(name)\"]"
+        )
+    }
+
+    /// A `[` that starts a line inside a string, a comment or an array value is not a table header.
+    @Test(arguments: [
+        "log.level = \"\"\"\n[抽查]\n\"\"\"\n", "log.level = '''\n[=]\n'''\n", "# [=]\n", "publish.formats = [\n  [ \"x\" ],\n  [{}],\n]\n",
+    ])
+    func aLineLikeATableThatIsNotOneIsLeftToTheParser(_ text: String) {
+        #expect(loadError(text)?.message.hasPrefix("TOML syntax: a table name") != true)
+        #expect(Configuration.unreadableTableHeader(in: text, displayName: "suiji.toml") == nil)
+    }
+}
+
+extension ConfigurationTests {
+    /// Found by the fuzzer (Benchmarks/Fuzz, FuzzConfiguration): a `}` where an array expects a value
+    /// stopped the process on another assertion inside toml++.
+    @Test(arguments: [("a = [\n}", 2, 1), ("a = [1, }]", 1, 9), ("a = { b = [ # c\n }", 2, 2), ("a = [[}]]", 1, 7)])
+    func aClosingBraceWhereAnArrayWantsAValueIsAnErrorNotACrash(_ text: String, _ line: Int, _ column: Int) {
+        let error = loadError(text)
+        #expect(error?.line == line)
+        #expect(error?.column == column)
+        #expect(error?.message == "TOML syntax: '}' where the array expects a value or its closing ']'")
+    }
 }

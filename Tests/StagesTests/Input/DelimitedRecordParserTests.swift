@@ -33,6 +33,32 @@ struct DelimitedRecordParserTests {
         #expect(try readAll(reader) == Self.expected)
     }
 
+    /// A lone CR (old Mac files) ends the line as well as the record; CRLF counts once.
+    @Test(arguments: [1, 2, 4096])
+    func aLoneCRIsALineEndAsWellAsARecordEnd(size: Int) throws {
+        let text = "a,b\rc,d\r\ne\r\rf\n\"g\rh\",i\r"
+        let reader = DelimitedFileReader(chunks: chunks(Array(text.utf8), size: size), displayName: "t.csv", delimiter: 0x2C)
+        #expect(
+            try readAll(reader) == [
+                DelimitedRecord(fields: ["a", "b"], line: 1), DelimitedRecord(fields: ["c", "d"], line: 2),
+                DelimitedRecord(fields: ["e"], line: 3), DelimitedRecord(fields: ["f"], line: 5),
+                DelimitedRecord(fields: ["g\rh", "i"], line: 6),
+            ])
+    }
+
+    /// Found by the fuzzer (Benchmarks/Fuzz, FuzzCSV, crash-3a9ecc0f…): a record ended by a lone CR
+    /// did not end its line, so the next record was said to start on the same line.
+    @Test(arguments: [1, 4096])
+    func fuzzerFoundTwoRecordsOnOneLine(size: Int) throws {
+        let bytes = Array("uscc,na\"\"\r".utf8) + [UInt8](repeating: 0xAE, count: 54)
+        let reader = DelimitedFileReader(chunks: chunks(bytes, size: size), displayName: "t.csv")
+        let records = try readAll(reader)
+        #expect(records.map(\.line) == [1, 2])
+        #expect(records.first == DelimitedRecord(fields: ["uscc", "na\"\""], line: 1))
+        // 0xAE 0xAE is GB18030 for U+E185 (private use): the file is read as GB18030.
+        #expect(records.last?.fields == [String(repeating: "\u{E185}", count: 27)])
+    }
+
     @Test func blankRecordIsDetected() {
         #expect(Self.expected[3].isBlank)
         #expect(!Self.expected[2].isBlank)
