@@ -69,7 +69,7 @@ struct ImportCommandTests {
                 #expect(refused.status == 75, "\(arguments)")
                 #expect(
                     refused.stderr
-                        == "suiji \(command): another suiji run (pid \(getpid())) holds the lock s.sqlite.lock; nothing was done. Wait for it to finish, or check that process\n"
+                        == "suiji \(command): another suiji run (pid \(getpid())) holds the lock \(RunLock.canonicalPath(store)).lock; nothing was done. Wait for it to finish, or check that process\n"
                 )
                 #expect(refused.stdout == "")
             }
