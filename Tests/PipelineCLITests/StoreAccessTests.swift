@@ -185,3 +185,26 @@ import Testing
         withExtendedLifetime(lock) {}
     }
 }
+
+/// Control characters from the command line are refused and printed escaped (issue 12).
+@Suite struct ControlCharacterCommandTests {
+    @Test func aDepartmentOrSeedWithAControlCharacterIsRefusedAndPrintedEscaped() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data((StoreAccessTests.header + StoreAccessTests.good).utf8).write(to: folder.appendingPathComponent("reg.csv"))
+        let department = try runSuiji(["import", "--store", "s.sqlite", "--department", "原平\u{7}局", "reg.csv"], in: folder)
+        #expect(department.status == 65)
+        #expect(
+            department.stderr
+                == "reg.csv: error: the department name '原平\\u{7}局' holds a control character, U+0007 (BEL), at character 3; it is refused\n"
+        )
+        #expect(department.stdout == "reg.csv: the file was rejected; the store is unchanged\n")
+        let seed = try runSuiji(["draw", "run", "--store", "s.sqlite", "--seed", "\u{1B}[2J42"], in: folder)
+        #expect(seed.status == 64)
+        #expect(
+            seed.stderr.contains(
+                "--seed must be one line of printable characters (at most 256 bytes), without '|' or outer spaces: the seed '\\u{1B}[2J42' holds a control character, U+001B (ESC); a seed is one line of printable characters"
+            ))
+        #expect(!seed.stderr.contains("\u{1B}"))
+    }
+}

@@ -35,9 +35,9 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
         self.column = column
     }
 
-    /// `file:line:column`, leaving out what is unknown.
+    /// `file:line:column`, leaving out what is unknown (control characters of the name escaped).
     public var description: String {
-        var text = file
+        var text = ControlCharacters.escaped(file)
         if let line {
             text += ":\(line)"
             if let column { text += ":\(column)" }
@@ -65,7 +65,8 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         self.context = context
     }
 
-    /// The one-line form used on the terminal and in golden files.
+    /// The one-line form used on the terminal and in golden files; every control character of the
+    /// input it quotes (file name, message, context) is escaped (``ControlCharacters/escaped(_:)``).
     public var description: String {
         var text = ""
         if let location { text += "\(location): " }
@@ -74,7 +75,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
             let pairs = context.keys.sorted().map { "\($0)=\(context[$0] ?? "")" }
             text += " [\(pairs.joined(separator: ", "))]"
         }
-        return text
+        return ControlCharacters.escaped(text)
     }
 }
 

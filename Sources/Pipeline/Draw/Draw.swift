@@ -309,15 +309,38 @@ public enum Draw {
         "\(publicSeed)|\(groupKey)|\(round)"
     }
 
-    /// Why a public seed cannot be used, or nil. It must be non-empty and hold no `|` (which
-    /// separates the seed string's parts), no line break and no outer spaces, so that the seed
-    /// string is unambiguous and the seed reads the same wherever it is published.
+    /// The longest public seed, in UTF-8 bytes.
+    public static let maximumSeedBytes = 256
+
+    /// Why a public seed cannot be used, or nil. A seed is one line of printable characters, at most
+    /// ``maximumSeedBytes`` bytes, with no `|` (which separates the seed string's parts) and no
+    /// outer spaces, so that the seed string is unambiguous and the seed reads the same wherever
+    /// it is published. Not printable: a control character (``ControlCharacters``), an invisible
+    /// format character such as U+200B or U+FEFF, a private-use or unassigned code point. The
+    /// seed is quoted in the reason with its control characters escaped.
     public static func problem(withPublicSeed seed: String) -> String? {
         if seed.isEmpty { return "the seed is empty" }
-        if seed.contains("|") { return "the seed '\(seed)' holds '|', which separates the parts of the seed string" }
+        let shown = ControlCharacters.escaped(seed)
+        if seed.utf8.count > maximumSeedBytes {
+            return "the seed is \(seed.utf8.count) bytes long; a seed is one line of at most \(maximumSeedBytes) bytes"
+        }
         if seed.contains(where: \.isNewline) { return "the seed holds a line break" }
-        if seed.first?.isWhitespace == true || seed.last?.isWhitespace == true { return "the seed '\(seed)' has outer spaces" }
+        if let scalar = seed.unicodeScalars.first(where: { !isPrintable($0) }) {
+            let what = ControlCharacters.isControl(scalar) ? "a control character" : "a character that is not printable"
+            return "the seed '\(shown)' holds \(what), \(ControlCharacters.name(scalar)); a seed is one line of printable characters"
+        }
+        if seed.contains("|") { return "the seed '\(shown)' holds '|', which separates the parts of the seed string" }
+        if seed.first?.isWhitespace == true || seed.last?.isWhitespace == true { return "the seed '\(shown)' has outer spaces" }
         return nil
+    }
+
+    /// A character a seed may hold: not a control, format, private-use, unassigned or surrogate code point.
+    static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
+        if ControlCharacters.isControl(scalar) { return false }
+        switch scalar.properties.generalCategory {
+        case .format, .privateUse, .unassigned, .surrogate, .lineSeparator, .paragraphSeparator: return false
+        default: return true
+        }
     }
 
     /// Everything before the seed: population, exclusions within it and the group's quotas.

@@ -59,6 +59,9 @@ public struct InspectorRowValidator: Sendable {
             let trimmed = raw.trimmingWhitespace()
             return trimmed.isEmpty ? nil : trimmed
         }
+        if let rejection = RowRejection.controlCharacter(in: values, fields: InspectorField.allCases.map(\.rawValue)) {
+            return .failure(rejection)
+        }
         for field in InspectorField.required where text(field) == nil {
             return .failure(RowRejection(fieldName: field.rawValue, reason: "\(field.rawValue) is empty"))
         }
@@ -127,6 +130,9 @@ public struct AvoidanceRowValidator: Sendable {
             }
             let trimmed = raw.trimmingWhitespace()
             return trimmed.isEmpty ? nil : trimmed
+        }
+        if let rejection = RowRejection.controlCharacter(in: values, fields: AvoidanceField.allCases.map(\.rawValue)) {
+            return .failure(rejection)
         }
         for field in AvoidanceField.required where text(field) == nil {
             return .failure(RowRejection(fieldName: field.rawValue, reason: "\(field.rawValue) is empty"))

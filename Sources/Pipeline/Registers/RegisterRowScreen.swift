@@ -31,7 +31,7 @@ public struct RegisterRowScreen: Sendable {
     /// an empty or absent field): the normalised values if it plainly passes, nil if the validator must decide.
     public func screen(_ values: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>) -> Accepted? {
         guard values.count == RegisterField.allCases.count else { return nil }
-        for value in values where Self.needsTrim(value) { return nil }
+        for value in values where Self.needsTrim(value) || ControlCharacters.containsControlBesidesLayout(utf8: value) { return nil }
         for field in RegisterField.required where values[field.index].isEmpty { return nil }
         guard USCC.isValid(utf8: values[RegisterField.uscc.index]) else { return nil }
         let name = values[RegisterField.name.index]

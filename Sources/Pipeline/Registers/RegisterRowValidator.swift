@@ -120,6 +120,20 @@ public struct RowRejection: Sendable, Hashable, Error {
         self.reason = reason
     }
 
+    /// The rejection of the first value of a row that holds a control character (NUL, ESC, a
+    /// bidirectional control …; see ``ControlCharacters``), or nil. Line feeds, carriage returns and
+    /// tabs pass here (an address may take two lines; a name's line break has its own rule): a
+    /// control character is never stored. `fields` names the values in order.
+    public static func controlCharacter(in values: [String?], fields: [String]) -> RowRejection? {
+        for (index, value) in values.enumerated() {
+            guard let value, let found = ControlCharacters.first(in: value, allowingLayout: true) else { continue }
+            let field = index < fields.count ? fields[index] : "column \(index + 1)"
+            return RowRejection(
+                fieldName: index < fields.count ? field : nil, reason: "\(field) holds \(ControlCharacters.describe(found))")
+        }
+        return nil
+    }
+
     /// A row repeating the key of the row on `firstLine`: `<subject> repeats the row on line N; the
     /// first is kept`, or, when that first row was itself rejected, `…, which was itself rejected;
     /// correct that row and send the file again`.
@@ -168,6 +182,9 @@ public struct RegisterRowValidator: Sendable {
             guard field.index < values.count, let raw = values[field.index] else { return nil }
             let trimmed = raw.trimmingWhitespace()
             return trimmed.isEmpty ? nil : trimmed
+        }
+        if let rejection = RowRejection.controlCharacter(in: values, fields: RegisterField.allCases.map(\.rawValue)) {
+            return .failure(rejection)
         }
         for field in RegisterField.required where text(field) == nil {
             return .failure(RowRejection(field: field, reason: "\(field.rawValue) is empty"))

@@ -165,6 +165,9 @@ public struct ResultRowValidator: Sendable {
         func reject(_ field: ResultField?, _ reason: String) -> Result<InspectionResult, RowRejection> {
             .failure(RowRejection(fieldName: field?.rawValue, reason: reason))
         }
+        if let rejection = RowRejection.controlCharacter(in: values, fields: ResultField.allCases.map(\.rawValue)) {
+            return .failure(rejection)
+        }
         var withdraws = false
         if let action = text(.action) {
             guard Self.withdrawWords.contains(action.lowercased()) || action == "录入" || action.lowercased() == "result" else {

@@ -22,7 +22,9 @@ struct DrawRunCommand: ParsableCommand {
 
     func validate() throws {
         if let problem = Draw.problem(withPublicSeed: seed) {
-            throw ValidationError("--seed must be non-empty, without '|', line breaks or outer spaces: \(problem)")
+            throw ValidationError(
+                "--seed must be one line of printable characters (at most \(Draw.maximumSeedBytes) bytes), without '|' or outer spaces: \(problem)"
+            )
         }
     }
 

@@ -67,9 +67,10 @@ func openStore(_ path: String, access: StoreAccess = .readWrite, command: String
     return try Store(path: path, access: access, holding: lock, busyTimeout: timeout)
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, any control character it quotes from the input escaped
+/// (``ControlCharacters/escaped(_:keepingLines:)``).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((ControlCharacters.escaped(text, keepingLines: true) + "\n").utf8))
 }
 
 /// Ends the command with a suiji exit status (0 returns normally).

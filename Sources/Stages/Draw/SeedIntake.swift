@@ -52,6 +52,9 @@ struct SeedRefused: Error {
 
 /// Takes seed files into the store for the nightly run.
 struct SeedIntake {
+    /// The largest seed file read: a seed of 256 bytes with a few comment lines is far below it.
+    static let maximumFileBytes = 4096
+
     /// What the night's draw stages share (the draw store and the plan).
     let night: NightDraws
     var store: Store { night.store }
@@ -63,7 +66,27 @@ struct SeedIntake {
         guard let target = SeedFile.parse(name: name) else {
             return .rejected("a seed file is named <group>-R<round>.txt, e.g. \(configuration.year)-G02-R1.txt; '\(name)' is not")
         }
-        guard let bytes = FileManager.default.contents(atPath: file.path), let text = String(data: bytes, encoding: .utf8) else {
+        // Read once, never through a link, bounded: the hash of these very bytes is what is recorded.
+        let chunks: FileChunks
+        do {
+            chunks = try FileChunks(
+                path: file.path, displayName: "inbox/" + file.relativePath, chunkSize: 4096, followLinks: false, hashing: true)
+        } catch let error as MalformedFileError {
+            return .left(error.message)
+        }
+        defer { chunks.close() }
+        var bytes: [UInt8] = []
+        while let chunk = try chunks.next() {
+            bytes += chunk
+            if bytes.count > Self.maximumFileBytes {
+                return .rejected("the seed file is larger than \(Self.maximumFileBytes) bytes: it must hold one line, the public seed")
+            }
+        }
+        let read = try chunks.digest()
+        if read != digest {
+            return .left(FileChangedWhileRead(expected: digest, read: read).message)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             return .rejected("the seed file is not UTF-8 text")
         }
         let seed: String

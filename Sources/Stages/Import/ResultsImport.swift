@@ -124,6 +124,7 @@ public struct ResultsImportReport: Sendable, Hashable, Codable {
 
     /// The summary line printed at the end.
     public var summary: String {
+        let file = ControlCharacters.escaped(file)
         let counts =
             "\(rowsRead) rows read, \(rowsImported) accepted, \(rowsRejected) rejected; "
             + "results: \(added) added, \(corrected) corrected, \(withdrawn) withdrawn, \(unchanged) unchanged"
@@ -170,7 +171,9 @@ public struct ResultsImporter {
     /// failure throws.
     public func run(_ request: ResultsImportRequest) throws -> ResultsImportReport {
         var report = ResultsImportReport(file: request.displayName, outcome: request.dryRun ? .dryRun : .imported)
-        if let refusal = SnapshotImporter.inputRefusal(request.path, store: store, followLinks: request.followsLinks) {
+        if let refusal = ControlCharacters.refusal(of: request.displayName, as: "the file name")
+            ?? SnapshotImporter.inputRefusal(request.path, store: store, followLinks: request.followsLinks)
+        {
             return Self.fileRejected(report, Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
         }
         do {

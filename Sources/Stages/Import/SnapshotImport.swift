@@ -158,7 +158,8 @@ public struct SnapshotImportReport: Sendable, Hashable, Codable {
 
     /// The one-paragraph summary printed at the end.
     public var summary: String {
-        let who = department.map { " of \($0)" } ?? ""
+        let who = department.map { " of \(ControlCharacters.escaped($0))" } ?? ""
+        let file = ControlCharacters.escaped(file)
         let head: String
         switch outcome {
         case .imported: head = "imported the \(kind.rawValue)\(who) from \(file)"
@@ -256,6 +257,12 @@ public struct SnapshotImporter {
         }
         let started = DispatchTime.now()
         var report = SnapshotImportReport(kind: request.kind, file: request.displayName, department: request.department, outcome: .imported)
+        // Stored with the import: no control character may hide in them.
+        if let refusal = ControlCharacters.refusal(of: request.displayName, as: "the file name")
+            ?? request.department.flatMap({ ControlCharacters.refusal(of: $0, as: "the department name") })
+        {
+            return Self.fileRejected(report, Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
+        }
         if request.kind != .avoidance, (request.department ?? "").isEmpty {
             return Self.fileRejected(
                 report,

@@ -12,6 +12,7 @@
 // ending in ".part" or ".tmp" are files still being written by their sender: they are left alone.
 
 internal import Foundation
+internal import Pipeline
 
 /// What an inbox file holds, in the order the run takes them.
 public enum InboxKind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -88,7 +89,7 @@ public struct Inbox: Sendable {
                 let path = folder + "/" + name
                 let relative = kind.folder + "/" + name
                 let type = FileType.of(path)
-                if kind.perDepartment, type == .directory {
+                if kind.perDepartment, type == .directory, ControlCharacters.first(in: name) == nil {
                     for file in Self.entries(path) where !Self.isPending(file) {
                         let filePath = path + "/" + file
                         if let reason = Self.notTaken(filePath, wanting: .regular) {
@@ -98,7 +99,7 @@ public struct Inbox: Sendable {
                         }
                     }
                 } else if let reason = Self.notTaken(path, wanting: kind.perDepartment ? .directory : .regular) {
-                    if kind.perDepartment, type == .regular {
+                    if kind.perDepartment, type == .regular, ControlCharacters.first(in: name) == nil {
                         misplaced.append(InboxFile(kind: kind, relativePath: relative, department: nil, path: path))
                     } else {
                         ignored.append("\(relative) (\(reason))")
@@ -114,6 +115,10 @@ public struct Inbox: Sendable {
     /// Why the run leaves `path` alone, or nil when it is what the run takes there (`wanting`;
     /// nil: nothing is taken there, and the reason is empty for an ordinary file or folder).
     static func notTaken(_ path: String, wanting: FileType?) -> String? {
+        // A name the run would store (as a file name or a department) holds no control character.
+        if let found = ControlCharacters.first(in: (path as NSString).lastPathComponent) {
+            return "the name holds \(ControlCharacters.describe(found)): rename it"
+        }
         let type = FileType.of(path)
         if type == wanting { return nil }
         switch type {

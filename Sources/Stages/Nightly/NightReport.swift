@@ -179,7 +179,7 @@ public struct NightReport: Sendable, Hashable, Codable {
         parts.append("\(overdue) overdue")
         var line = "night \(date): " + parts.joined(separator: ", ") + "; exit \(exitCode)"
         if let failedStage { line += " (stage \(failedStage.rawValue) failed: \(failure ?? ""))" }
-        return line
+        return ControlCharacters.escaped(line)
     }
 
     /// The page a person reads.
@@ -239,7 +239,8 @@ public struct NightReport: Sendable, Hashable, Codable {
         }
         if !ignored.isEmpty { section("Not taken, left in place", ignored.count) { ignored } }
         if !warnings.isEmpty { section("Warnings", warnings.count) { warnings } }
-        return out.joined(separator: "\n")
+        // Every line quotes input (paths, departments, reasons, seeds): no control character of it reaches the report raw.
+        return out.map { ControlCharacters.escaped($0) }.joined(separator: "\n")
     }
 
     // MARK: Building

@@ -9,8 +9,12 @@
 // reads `'-5`: the rejects file is for reading, and the quote says the text was made safe. The
 // original value stays in the store's import and in the source file, untouched.
 //
-// A generated register (`suiji generate register`) is the input of a test or benchmark, which
+// Any other control character of the input (a NUL, an escape sequence) is written escaped, as
+// everywhere input is shown (see ControlCharacters). A generated register (`suiji generate
+// register`) is the input of a test or benchmark, which
 // must hold exactly what a department would send: it is written without the quote.
+
+internal import Pipeline
 
 /// Writes CSV records (RFC 4180 quoting), for spreadsheets unless told otherwise.
 enum CSVRecord {
@@ -20,8 +24,10 @@ enum CSVRecord {
     /// Appends one record and a newline. With `spreadsheetSafe`, a cell that starts like a formula
     /// is written as text: a single quote before it, inside quotes.
     static func append(_ fields: [String], to buffer: inout [UInt8], newline: [UInt8], spreadsheetSafe: Bool = true) {
-        for (index, field) in fields.enumerated() {
+        for (index, cell) in fields.enumerated() {
             if index > 0 { buffer.append(0x2C) }
+            // A control character of the input is written escaped (a NUL as \u{0}), line feeds and tabs as they are.
+            let field = spreadsheetSafe ? ControlCharacters.escaped(cell, keepingLines: true) : cell
             let neutralised = spreadsheetSafe && field.utf8.first.map { formulaStarts.contains($0) } == true
             if neutralised || field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
                 buffer.append(0x22)

@@ -62,8 +62,9 @@ public struct SuijiLogHandler: LogHandler {
         let keys = metadata.keys.sorted()
         switch format {
         case .text:
-            let pairs = keys.map { key in "\(key)=\(metadata[key].map { "\($0)" } ?? "")" }
-            return ([timestamp, level.rawValue, message] + pairs).joined(separator: " ")
+            // Messages and values quote input (file names, reasons): no control character of it reaches the log raw.
+            let pairs = keys.map { key in "\(key)=\(metadata[key].map { ControlCharacters.escaped("\($0)") } ?? "")" }
+            return ([timestamp, level.rawValue, ControlCharacters.escaped(message)] + pairs).joined(separator: " ")
         case .json:
             var fields = [
                 "\"time\":" + quoted(timestamp), "\"level\":" + quoted(level.rawValue), "\"label\":" + quoted(label),

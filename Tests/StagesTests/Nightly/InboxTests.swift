@@ -175,3 +175,100 @@ struct UnixSocket {
 
     func close() { _ = Foundation.close(descriptor) }
 }
+
+/// NUL and other control characters in names, departments and file names are refused with a
+/// reason and never stored; printed, they are escaped (issue 12).
+@Suite struct ControlCharacterInputTests {
+    @Test func aDepartmentOrFileNameWithAControlCharacterIsRefusedAndNotStored() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = try Store(path: folder.path("suiji.sqlite"))
+        let register = try folder.write("register.csv", NightlyRunTests.register)
+        let department = try SnapshotImporter(store: store).run(
+            SnapshotImportRequest(kind: .register, path: register, displayName: "register.csv", department: "原平\u{0}局"))
+        #expect(department.outcome == .fileRejected)
+        #expect(
+            department.diagnostics.map(\.description) == [
+                "register.csv: error: the department name '原平\\u{0}局' holds a control character, U+0000 (NUL), at character 3; it is refused"
+            ])
+        let oddName = try folder.write("reg\u{1B}[2J.csv", NightlyRunTests.register)
+        let file = try SnapshotImporter(store: store).run(
+            SnapshotImportRequest(kind: .register, path: oddName, displayName: "reg\u{1B}[2J.csv", department: "甲"))
+        #expect(file.outcome == .fileRejected)
+        #expect(
+            file.diagnostics.map(\.description) == [
+                "reg\\u{1B}[2J.csv: error: the file name 'reg\\u{1B}[2J.csv' holds a control character, U+001B (ESC), at character 4; it is refused"
+            ])
+        #expect(file.summary == "reg\\u{1B}[2J.csv: the file was rejected; the store is unchanged")
+        #expect(try store.rowCount("imports") == 0)
+        #expect(try store.rowCount("departments") == 0)
+    }
+
+    @Test func rowsWithControlCharactersAreRejectedAndTheRejectsFileShowsThemEscaped() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = try Store.inMemory()
+        let register = try folder.write(
+            "register.csv",
+            "统一社会信用代码,名称,主体类型,行业类别,行政区划代码,登记状态,住所\n"
+                + "91140981MA0KDLX98K,原平\u{0}甲公司,企业,燃气经营企业,140981,存续,一街\n"
+                + "91140981MA0KDLXA0U,原平市乙公司,企业,燃气经营企业,140981,存续,\"二街\n三号\"\n")
+        let rejects = folder.path("rejects.csv")
+        let report = try importFile(store, register, rejects: rejects)
+        #expect(report.rowsImported == 1)
+        #expect(
+            report.diagnostics.map(\.description) == [
+                "register.csv:2:2: error: name holds a control character, U+0000 (NUL), at character 3 [uscc=91140981MA0KDLX98K]"
+            ])
+        #expect(try currentRegister(store).map { $0[1] } == ["原平市乙公司"])
+        #expect(
+            String(decoding: try fileBytes(rejects).dropFirst(3), as: UTF8.self)
+                == "统一社会信用代码,名称,主体类型,行业类别,行政区划代码,登记状态,住所,line,reason\r\n"
+                + "91140981MA0KDLX98K,原平\\u{0}甲公司,企业,燃气经营企业,140981,存续,一街,2,\"name holds a control character, U+0000 (NUL), at character 3\"\r\n"
+        )
+    }
+
+    @Test func aNightLeavesNamesWithControlCharactersInPlaceAndEscapesThemInTheReport() throws {
+        let (folder, configuration) = try NightlyRunTests.workspace()
+        defer { folder.cleanup() }
+        try NightlyRunTests.put(folder, "inbox/registers/原平\u{7}局/r.csv", NightlyRunTests.register)
+        try NightlyRunTests.put(folder, "inbox/registers/甲/r\u{1B}[2J.csv", NightlyRunTests.register)
+        let report = try NightlyRunTests.night(configuration, "2023-12-01")
+        #expect(
+            report.ignored == [
+                "inbox/registers/原平\u{7}局 (the name holds a control character, U+0007 (BEL), at character 3: rename it)",
+                "inbox/registers/甲/r\u{1B}[2J.csv (the name holds a control character, U+001B (ESC), at character 2: rename it)",
+            ])
+        #expect(FileManager.default.fileExists(atPath: folder.path("inbox/registers/原平\u{7}局/r.csv")))
+        #expect(FileManager.default.fileExists(atPath: folder.path("inbox/registers/甲/r\u{1B}[2J.csv")))
+        #expect(
+            report.text.contains(
+                "  inbox/registers/原平\\u{7}局 (the name holds a control character, U+0007 (BEL), at character 3: rename it)\n"
+                    + "  inbox/registers/甲/r\\u{1B}[2J.csv (the name holds a control character, U+001B (ESC), at character 2: rename it)"))
+        #expect(!report.text.unicodeScalars.contains { ControlCharacters.isControl($0) && $0 != "\n" })
+        let store = try Store(path: folder.path("suiji.sqlite"), access: .readOnly)
+        #expect(try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM departments") }.isEmpty)
+    }
+
+    @Test func seedsOfControlOrInvisibleCharactersOrTooLongAreRefusedWithTheReasonEscaped() throws {
+        let (folder, configuration) = try NightlyRunTests.workspace()
+        defer { folder.cleanup() }
+        try NightlyRunTests.put(folder, "inbox/seeds/2024-G02-R1.txt", "\u{1B}[2J4471\n")
+        try NightlyRunTests.put(folder, "inbox/seeds/2024-G04-R1.txt", "44\u{0}71\n")
+        try NightlyRunTests.put(folder, "inbox/seeds/2024-G05-R1.txt", "44\u{200B}71\n")
+        try NightlyRunTests.put(folder, "inbox/seeds/2024-G06-R1.txt", String(repeating: "8", count: 300) + "\n")
+        try NightlyRunTests.put(folder, "inbox/seeds/2024-G07-R1.txt", "# big\n" + String(repeating: "#", count: 5000) + "\n")
+        let report = try NightlyRunTests.night(configuration, "2023-12-28")
+        let refused = report.files.filter { $0.outcome == "rejected" }.map { "\($0.path): \($0.reason ?? "")" }
+        #expect(
+            refused == [
+                "seeds/2024-G02-R1.txt: the seed '\\u{1B}[2J4471' holds a control character, U+001B (ESC); a seed is one line of printable characters",
+                "seeds/2024-G04-R1.txt: the seed '44\\u{0}71' holds a control character, U+0000 (NUL); a seed is one line of printable characters",
+                "seeds/2024-G05-R1.txt: the seed '44\u{200B}71' holds a character that is not printable, U+200B; a seed is one line of printable characters",
+                "seeds/2024-G06-R1.txt: the seed is 300 bytes long; a seed is one line of at most 256 bytes",
+                "seeds/2024-G07-R1.txt: the seed file is larger than 4096 bytes: it must hold one line, the public seed",
+            ])
+        #expect(report.text.contains("the seed '\\u{1B}[2J4471' holds a control character, U+001B (ESC)"))
+        #expect(!report.text.unicodeScalars.contains { ControlCharacters.isControl($0) && $0 != "\n" })
+    }
+}

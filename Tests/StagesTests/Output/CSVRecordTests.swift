@@ -14,8 +14,10 @@ import Testing
 
     @Test func aCellThatStartsLikeAFormulaIsWrittenAsQuotedText() {
         #expect(
-            Self.bytes(["=1+2", "+86 0350", "-5", "@SUM(A1)", "\tx", "\rx", "a=b", "名称", "", "-"])
-                == Array("\"'=1+2\",\"'+86 0350\",\"'-5\",\"'@SUM(A1)\",\"'\tx\",\"'\rx\",a=b,名称,,\"'-\"\r\n".utf8))
+            Self.bytes(["=1+2", "+86 0350", "-5", "@SUM(A1)", "\tx", "a=b", "名称", "", "-"])
+                == Array("\"'=1+2\",\"'+86 0350\",\"'-5\",\"'@SUM(A1)\",\"'\tx\",a=b,名称,,\"'-\"\r\n".utf8))
+        // A CR (and any control character but a line feed or tab) is written escaped: no formula starts with it then.
+        #expect(Self.bytes(["\rx", "a\u{0}b", "two\nlines"]) == Array("\\u{D}x,a\\u{0}b,\"two\nlines\"\r\n".utf8))
         #expect(
             Self.bytes(["=HYPERLINK(\"http://evil.example\",\"点我\")", "a,b", "say \"hi\"", "two\nlines"])
                 == Array("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"点我\"\")\",\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n".utf8))
