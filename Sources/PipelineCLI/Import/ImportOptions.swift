@@ -19,10 +19,16 @@ struct InputFileOptions: ParsableArguments {
     @Option(help: "Where to write rejected rows as CSV (default: <rejects folder>/<file>.rejects.csv).")
     var rejects: String?
 
-    /// `--rejects`, else `<rejects folder>/<file>.rejects.csv`; none in a dry run unless asked for.
+    /// `--rejects`, else `<rejects folder>/<file>.rejects.csv`; none in a dry run, which writes
+    /// nothing anywhere (a `--rejects` given with it is ignored, with a note on standard error).
     func rejectsPath(_ configuration: Configuration) -> String? {
+        if dryRun {
+            if let rejects {
+                printError("note: a dry run writes nothing, not even --rejects \(rejects); rejected rows are listed here instead")
+            }
+            return nil
+        }
         if let rejects { return rejects }
-        if dryRun { return nil }
         let base = URL(fileURLWithPath: file).lastPathComponent
         return URL(fileURLWithPath: configuration.resolvedPath(\.paths.rejects)).appendingPathComponent("\(base).rejects.csv").path
     }

@@ -47,7 +47,7 @@ public struct SnapshotImportRequest: Sendable, Hashable {
     public var encoding: EncodingChoice
     /// Validate and report without writing anything.
     public var dryRun: Bool
-    /// Where to write rejected rows (nil: no rejects file).
+    /// Where to write rejected rows (nil: no rejects file; never written in a dry run).
     public var rejectsPath: String?
     /// Accept a snapshot that removes more than 20% of the current rows.
     public var allowMassRemoval: Bool
@@ -474,7 +474,8 @@ public struct SnapshotImporter {
         report.previousCount = current.count
         if write { try adapter.prepare(db) }
         var rejects: RejectsWriter?
-        if let path = request.rejectsPath {
+        // A dry run writes nothing anywhere, not even the rejects file it was given.
+        if let path = request.rejectsPath, write {
             rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"])
         }
         defer { if rejects?.isOpen == true { rejects?.discard() } }
@@ -589,7 +590,8 @@ public struct SnapshotImporter {
         report.previousCount = table.loadedCount
         if write { try adapter.prepare(db) }
         var rejects: RejectsWriter?
-        if let path = request.rejectsPath {
+        // A dry run writes nothing anywhere, not even the rejects file it was given.
+        if let path = request.rejectsPath, write {
             rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"])
         }
         let pipe = write ? RegisterWritePipe() : nil
