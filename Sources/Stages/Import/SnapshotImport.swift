@@ -1023,7 +1023,7 @@ struct RejectsWriter {
         self.path = path
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+        temporary = TemporaryFile.path(for: path)
         guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
             throw MalformedFileError(location: SourceLocation(file: path), message: "cannot create the rejects file")
         }

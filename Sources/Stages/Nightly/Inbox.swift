@@ -158,7 +158,8 @@ enum FilePlacement {
 
     /// Moves `source` to `destination` (creating folders). If the destination already holds the same
     /// bytes (a run killed between copy and unlink), the source is just removed. A rename is atomic;
-    /// across file systems the file is copied to a temporary name, renamed, then the source unlinked.
+    /// across file systems the file is copied to a temporary name (``TemporaryFile``), renamed,
+    /// then the source unlinked.
     static func move(_ source: String, to destination: String) throws {
         let manager = FileManager.default
         try manager.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -174,27 +175,12 @@ enum FilePlacement {
         guard errno == EXDEV else {
             throw StoreError(path: destination, message: "cannot move \(source): \(String(cString: strerror(errno)))")
         }
-        let temporary = destination + ".part"
+        let temporary = TemporaryFile.path(for: destination)
         if manager.fileExists(atPath: temporary) { try manager.removeItem(atPath: temporary) }
         try manager.copyItem(atPath: source, toPath: temporary)
         guard rename(temporary, destination) == 0 else {
             throw StoreError(path: destination, message: "cannot move \(source): \(String(cString: strerror(errno)))")
         }
         try manager.removeItem(atPath: source)
-    }
-
-    /// Removes the temporary files (`.<name>.<pid>.tmp`) that a killed writer left under `folder`,
-    /// when no process with that pid runs any more. A rejects or payload file is written to such a
-    /// name and renamed into place, so a leftover is never a whole file, only debris.
-    static func sweepStaleTemporaries(under folder: String) {
-        let manager = FileManager.default
-        guard let walker = manager.enumerator(atPath: folder) else { return }
-        for case let relative as String in walker {
-            let name = (relative as NSString).lastPathComponent
-            guard name.hasPrefix("."), name.hasSuffix(".tmp") else { continue }
-            let parts = name.split(separator: ".")
-            guard parts.count >= 3, let pid = Int32(parts[parts.count - 2]), pid > 0 else { continue }
-            if kill(pid, 0) != 0, errno == ESRCH { try? manager.removeItem(atPath: folder + "/" + relative) }
-        }
     }
 }

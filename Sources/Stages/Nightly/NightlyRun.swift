@@ -88,9 +88,13 @@ public struct NightlyRun {
             return report
         }
 
-        // Debris of a run killed while writing (the lock says no other run is writing now).
-        for folder in [configuration.resolvedPath(\.paths.outbox), paths.dated(\.paths.rejects), paths.dated(\.paths.reports)] {
-            FilePlacement.sweepStaleTemporaries(under: folder)
+        // Debris of a run killed while writing (the lock says no other run is writing now): every
+        // folder a night writes whole files into.
+        for folder in [
+            configuration.resolvedPath(\.paths.outbox), paths.dated(\.paths.rejects), paths.dated(\.paths.reports),
+            paths.dated(\.paths.archive),
+        ] {
+            TemporaryFile.sweep(under: folder)
         }
         var failure: (stage: RunStage, message: String)?
         var blocked: [NightReport.BlockedDraw] = []
@@ -169,10 +173,10 @@ public struct NightlyRun {
         let folder = paths.dated(\.paths.reports)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (name, text) in [("run.json", try report.json() + "\n"), ("run.txt", report.text)] {
-            let url = URL(fileURLWithPath: folder + "/" + name)
-            let bytes = Data(text.utf8)
-            if (try? Data(contentsOf: url)) == bytes { continue }
-            try bytes.write(to: url, options: .atomic)
+            let path = folder + "/" + name
+            let bytes = Array(text.utf8)
+            if (try? Data(contentsOf: URL(fileURLWithPath: path))).map(Array.init) == bytes { continue }
+            try AtomicFileWriter.write(bytes, to: path)
         }
     }
 

@@ -319,7 +319,8 @@ extension XMLSchema {
     }
 }
 
-/// Writes whole files or nothing: a temporary file beside the target, fsync, rename, fsync of the folder.
+/// Writes whole files or nothing: a temporary file beside the target (``TemporaryFile``), fsync,
+/// rename, fsync of the folder. Payloads and the night's report files are written so.
 public enum AtomicFileWriter {
     /// Creates a folder and its parents if missing.
     public static func createDirectory(_ path: String) throws {
@@ -334,7 +335,7 @@ public enum AtomicFileWriter {
     public static func write(_ bytes: [UInt8], to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+        let temporary = TemporaryFile.path(for: path)
         func failure(_ what: String) -> PublicationError {
             PublicationError("cannot write \(path): \(what) failed: \(String(cString: strerror(errno)))")
         }
