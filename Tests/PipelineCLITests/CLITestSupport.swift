@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 /// The output of one run of the `suiji` binary.
 struct CommandResult {
@@ -56,4 +57,26 @@ func temporaryFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("suiji-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+}
+
+/// A store's content as text: each object's SQL, then each table's rows in storage order, one line a
+/// row (what `sqlite3 .dump` shows, read through GRDB so that no shell is needed).
+func storeDump(_ store: URL) throws -> String {
+    var configuration = Configuration()
+    configuration.readonly = true
+    let queue = try DatabaseQueue(path: store.path, configuration: configuration)
+    defer { try? queue.close() }
+    return try queue.read { db in
+        var lines: [String] = []
+        let objects = try Row.fetchAll(db, sql: "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name")
+        for object in objects {
+            lines.append(object["sql"] as String)
+            guard object["type"] as String == "table" else { continue }
+            let name: String = object["name"]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM \(name.quotedDatabaseIdentifier)") {
+                lines.append("INSERT INTO \(name) VALUES(" + row.databaseValues.map(\.description).joined(separator: ",") + ");")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
 }

@@ -1,18 +1,15 @@
 import Fixtures
 import Foundation
+import GRDB
 import Testing
 
-/// Runs SQL on a store with the sqlite3 shell: the draw is written straight into its tables.
+/// Runs SQL on a store (through GRDB, foreign keys off as in the sqlite3 shell): the draw is written straight into its tables.
 func sqlite(_ database: URL, _ sql: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [database.path, sql]
-    let errors = Pipe()
-    process.standardError = errors
-    try process.run()
-    let message = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(String(decoding: message, as: UTF8.self))")
+    var configuration = Configuration()
+    configuration.foreignKeysEnabled = false
+    let queue = try DatabaseQueue(path: database.path, configuration: configuration)
+    defer { try? queue.close() }
+    try queue.write { db in try db.execute(sql: sql) }
 }
 
 @Suite("suiji results, publish, report")

@@ -59,16 +59,10 @@ import Testing
             in: folder, environment: environment)
     }
 
-    /// The store's content as SQL text (`sqlite3 .dump`, WAL included) and every file's SHA-256.
+    /// The store's content as text (its schema and every row, read through GRDB: no `sqlite3` shell
+    /// needed) and every file's SHA-256.
     static func snapshot(_ folder: URL) throws -> (store: String, files: [String: String]) {
-        let dump = Process()
-        dump.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        dump.arguments = ["sqlite3", folder.appendingPathComponent("suiji.sqlite").path, ".dump"]
-        let out = Pipe()
-        dump.standardOutput = out
-        try dump.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        dump.waitUntilExit()
+        let text = try storeDump(folder.appendingPathComponent("suiji.sqlite"))
         var files: [String: String] = [:]
         let prefix = folder.standardizedFileURL.path + "/"
         if let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) {
