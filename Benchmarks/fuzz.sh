@@ -25,12 +25,15 @@ for target in $targets; do
   dictionary=()
   [ -f "$fuzz/corpus/$target.dict" ] && dictionary=(-dict="$fuzz/corpus/$target.dict")
   echo "== $target: $seconds s" >&2
-  if ! "$bin/$target" "$out/$target/corpus" "${dictionary[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=4096 -workers=1 -jobs=1 -print_final_stats=1 -artifact_prefix="$out/$target/crashes/" \
-    2> >(tee "$out/$target/log.txt" >&2); then
+  # -jobs=1 -workers=1: one fuzzing process (one core), which libFuzzer runs as a child writing
+  # fuzz-0.log in the working directory: the target's own folder.
+  if ! (cd "$out/$target" && "$bin/$target" "$out/$target/corpus" "${dictionary[@]}" -max_total_time="$seconds" -timeout=10 \
+    -rss_limit_mb=2048 -max_len=4096 -workers=1 -jobs=1 -print_final_stats=1 -artifact_prefix="$out/$target/crashes/" \
+    > "$out/$target/log.txt" 2>&1) || ls "$out/$target/crashes/" | grep -q .; then
     failed=1
     echo "== $target: CRASH, inputs in $out/$target/crashes/" >&2
   fi
-  grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|Done [0-9]+ runs" "$out/$target/log.txt" >&2 || true
+  grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|Done [0-9]+ runs|deadly signal|Fatal error|Assertion" \
+    "$out/$target/fuzz-0.log" >&2 || true
 done
 exit $failed
