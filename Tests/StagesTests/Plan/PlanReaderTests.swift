@@ -110,10 +110,15 @@ struct PlanReaderTests {
         #expect(plan.tasks[2].window == TaskWindow(startMonth: nil, endMonth: nil, raw: "适时"))
         #expect(plan.tasks[3].frequency.perYear == 2)
         #expect(plan.tasks[3].ratio.exemptFromRiskClasses)
+        #expect(plan.tasks[2].needsReview)
+        #expect(plan.tasks[3].needsReview)
+        #expect(plan.tasks[1].count == TaskCount(value: 1))
+        #expect(plan.tasks[2].frequency == InspectionFrequency(perYear: 1, atLeast: true, raw: ">=1"))
+        #expect(plan.tasks[1].frequency == InspectionFrequency(perYear: 1, atLeast: false, raw: "=1"))
         #expect(
             diagnostics.map(\.description) == [
-                "other.csv:4:7: warning: cannot read a window of months from '适时'; the window is left unset",
-                "other.csv:5:5: warning: '不涉及信用风险分类' gives no sampling ratio; set one for this task in the risk policy; the ratio is left unset",
+                "other.csv:4:7: warning: task 3 needs review: cannot read a window of months from '适时'",
+                "other.csv:5:5: warning: task 4 needs review: '不涉及信用风险分类' gives no sampling ratio: give one in the overrides file",
             ])
     }
 
@@ -122,30 +127,52 @@ struct PlanReaderTests {
             "序号\t抽查任务名称\t抽查对象范围\t抽查比例及频次\t抽查检查起止时间\t发起部门\n"
             + "1\t甲\t乙\t视情况; 1次/年\t1月-11月\t丙\n"
             + "x\t坏序号\t乙\t10%; 1次/年\t1月-11月\t丙\n"
-            + "1\t重复\t乙\t10%; 1次/年\t1月-11月\t丙\n"
         let (plan, diagnostics) = try Self.read(bytes: Array(tsv.utf8))
         #expect(plan.tasks.count == 1)
         #expect(plan.tasks[0].ratio.min == nil)
         #expect(plan.tasks[0].frequency.perYear == 1)
+        #expect(plan.tasks[0].review == ["'视情况' leaves the number undecided ('视情况')"])
         #expect(
             diagnostics.map(\.description) == [
-                "plan.tsv:2:4: warning: no sampling ratio in '视情况; 1次/年'; the ratio is left unset",
                 "plan.tsv:3:1: error: task number 'x' is not a positive integer; the row is skipped",
-                "plan.tsv:4:1: error: task number 1 repeats the task on line 2; the row is skipped",
+                "plan.tsv:2:4: warning: task 1 needs review: '视情况' leaves the number undecided ('视情况')",
             ])
     }
 
-    @Test func missingRequiredColumnNamesIt() throws {
-        let tsv = "序号\t抽查任务名称\t抽查对象范围\t抽查比例及频次\n1\t甲\t乙\t10%; 1次/年\n"
+    @Test func aRepeatedTaskNumberRejectsTheFile() throws {
+        let tsv =
+            "序号\t抽查任务名称\t抽查对象范围\t抽查比例及频次\t抽查检查起止时间\t发起部门\n"
+            + "1\t甲\t乙\t10%; 1次/年\t1月-11月\t丙\n"
+            + "2\t丁\t乙\t10%; 1次/年\t1月-11月\t丙\n"
+            + "1\t重复\t乙\t10%; 1次/年\t1月-11月\t丙\n"
         let error = #expect(throws: PlanFileError.self) { try Self.read(bytes: Array(tsv.utf8)) }
         #expect(
             error?.description
-                == "plan.tsv:1: error: required column '发起部门' is missing (accepted headers: 发起部门, 检查主体, 牵头部门, 实施部门, initiator)")
+                == "plan.tsv:4:1: error: task number 1 repeats the task on line 2; the file is rejected (dropping either row would lose a task): give each task its own 序号"
+        )
     }
 
-    @Test func missingRatioColumnNamesIt() throws {
+    @Test func aPlanWithoutAnInitiatorColumnImportsWithEveryTaskNeedingReview() throws {
+        let tsv = "序号\t抽查任务名称\t抽查对象范围\t抽查比例及频次\n1\t甲\t乙\t10%; 1次/年\n"
+        let (plan, _) = try Self.read(bytes: Array(tsv.utf8))
+        #expect(plan.tasks[0].review == ["the plan has no 发起部门 column: give the task's initiating department in the overrides file"])
+    }
+
+    @Test func aPlanWithoutARatioColumnImportsWithEveryTaskNeedingReview() throws {
         let tsv = "序号\t抽查任务名称\t抽查对象范围\t发起部门\n1\t甲\t乙\t丙\n"
+        let (plan, _) = try Self.read(bytes: Array(tsv.utf8))
+        #expect(plan.tasks[0].review == ["the plan has no ratio column: give the task's ratio or count in the overrides file"])
+    }
+
+    @Test func aPlanWithoutTaskNumbersIsRefused() throws {
+        let tsv = "抽查任务名称\t抽查对象范围\t发起部门\n甲\t乙\t丙\n"
         let error = #expect(throws: PlanFileError.self) { try Self.read(bytes: Array(tsv.utf8)) }
-        #expect(error?.message == "required column '抽查比例及频次' is missing (or give '抽查比例' with '抽查频次', or '抽查户数')")
+        #expect(error?.description == "plan.tsv:1: error: required column '序号' is missing (accepted headers: 序号, 编号, 任务序号, seq)")
+    }
+
+    @Test func aHeaderOnlyFileIsRefused() throws {
+        let tsv = "序号\t抽查任务名称\t抽查对象范围\t发起部门\n"
+        let error = #expect(throws: PlanFileError.self) { try Self.read(bytes: Array(tsv.utf8)) }
+        #expect(error?.description == "plan.tsv:1: error: the plan has a header but no task rows; nothing is imported")
     }
 }
