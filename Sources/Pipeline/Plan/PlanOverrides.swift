@@ -78,12 +78,14 @@ public struct PlanOverrides: Sendable, Hashable {
     public var planCode: String?
     /// 抽查计划名称 on the provincial platform, for every task.
     public var planName: String?
+    /// The initiating department of every task whose plan row names none (a department's own plan).
+    public var initiator: String?
     /// Decisions by 序号.
     public var tasks: [Int: PlanTaskOverride]
 
     /// Creates the decisions of a file.
     public init(
-        file: String, year: Int? = nil, region: String? = nil, planCode: String? = nil, planName: String? = nil,
+        file: String, year: Int? = nil, region: String? = nil, planCode: String? = nil, planName: String? = nil, initiator: String? = nil,
         tasks: [Int: PlanTaskOverride] = [:]
     ) {
         self.file = file
@@ -91,6 +93,7 @@ public struct PlanOverrides: Sendable, Hashable {
         self.region = region
         self.planCode = planCode
         self.planName = planName
+        self.initiator = initiator
         self.tasks = tasks
     }
 
@@ -101,6 +104,15 @@ public struct PlanOverrides: Sendable, Hashable {
             platform.planCode = planCode ?? platform.planCode
             platform.planName = planName ?? platform.planName
             task.platform = platform
+        }
+        if let initiator, task.initiator.isEmpty, tasks[task.seq]?.initiator == nil {
+            task.initiator = initiator
+            let settled = questions.filter { $0.topic == .initiator }.count
+            questions.removeAll { $0.topic == .initiator }
+            let text =
+                "initiator '\(initiator)' from \(file) (the plan names none)" + (settled > 0 ? "; settles \(settled) question(s)" : "")
+            task.notes.append(text)
+            diagnostics.emit(Diagnostic(.note, "task \(task.seq): \(text)", at: SourceLocation(file: file)))
         }
         guard let decision = tasks[task.seq] else { return }
         var decided: [String] = []

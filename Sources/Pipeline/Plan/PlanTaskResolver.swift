@@ -119,7 +119,7 @@ struct PlanTaskResolver {
         let quantityReads = reads.filter { ["ratioAndFrequency", "ratio", "count", "estimatedCount"].contains($0.column) }
         var segments: [RatioSegment] = []
         var segmentRaw: [String] = []
-        for read in quantityReads {
+        for read in quantityReads where read.column == "ratio" || read.column == "ratioAndFrequency" {
             for (index, var segment) in read.reading.segments.enumerated() {
                 if segment.scope == nil { segment.scope = read.rowScope }
                 segments.append(segment)
@@ -134,7 +134,11 @@ struct PlanTaskResolver {
             let parts = zip(segments, segmentRaw).filter { $0.0.ratio != nil }.map { "'\($0.1)'" }.joined(separator: ", ")
             ask(.quantity, ratioColumn, "the plan gives different ratios for different parts (\(parts)): decide the task's ratio")
         } else if let bound = bounds.first, let index = segments.firstIndex(where: { $0.ratio != nil }) {
-            if let min = bound.min {
+            // A ratio from a cell read only in part is not used: the part not read may change it.
+            let partial = questions.contains { $0.topic == .quantity && ($0.column == "ratio" || $0.column == "ratioAndFrequency") }
+            if partial {
+                ratio.max = nil
+            } else if let min = bound.min {
                 ratio.min = min
                 ratio.max = bound.max
                 ratio.raw = segments.count == 1 ? segmentRaw[index] : ratio.raw
@@ -157,7 +161,7 @@ struct PlanTaskResolver {
             ratio.count = value
         } else if let guide = found.first(where: \.indicative) {
             count = TaskCount(value: guide.value, indicative: true, note: guide.note)
-            note("\(guide.value) objects is a guide, not a floor" + (guide.note.map { " ('\($0)')" } ?? ""), "count")
+            note("the count \(guide.value) is a guide, not a floor" + (guide.note.map { " ('\($0)')" } ?? ""), "count")
         }
 
         // Class ratios written in the plan.
@@ -267,9 +271,20 @@ struct PlanTaskResolver {
         }
 
         let mode = cells["mode"].map { PlanCellParser.clean($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        func code(_ column: String) -> String? {
+            guard let text = nonEmpty(cleaned(column, in: cells)) else { return nil }
+            guard PlatformIdentity.isValidCode(text) else {
+                diagnostics.emit(
+                    Diagnostic(
+                        .warning,
+                        "task \(seq): '\(text)' is not a platform code (1 to 40 characters of 0-9, A-Z, a-z); suiji's own code is used",
+                        at: layout.location(column, line: line)))
+                return nil
+            }
+            return text
+        }
         let platform = PlatformIdentity(
-            planCode: nonEmpty(cleaned("planCode", in: cells)), planName: nonEmpty(cleaned("planName", in: cells)),
-            taskCode: nonEmpty(cleaned("taskCode", in: cells)))
+            planCode: code("planCode"), planName: nonEmpty(cleaned("planName", in: cells)), taskCode: code("taskCode"))
         var raw: [String: String] = [:]
         for column in layout.columns.keys { raw[column] = rows.row.cells[column] ?? "" }
         let task = PlanTask(

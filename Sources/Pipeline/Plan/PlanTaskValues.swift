@@ -251,6 +251,12 @@ public struct PlatformIdentity: Sendable, Hashable, Codable {
     /// True when nothing is given.
     public var isEmpty: Bool { planCode == nil && planName == nil && taskCode == nil }
 
+    /// True for 1 to 40 characters of `0-9A-Za-z`: what the payloads can carry as an id.
+    public static func isValidCode(_ code: String) -> Bool {
+        (1...40).contains(code.utf8.count)
+            && code.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }
+    }
+
     private enum CodingKeys: String, CodingKey { case planCode, planName, taskCode }
 
     /// Encodes with explicit nulls.

@@ -46,7 +46,8 @@ public enum PlanCheckPresenter {
     static func parsed(_ column: String, _ task: PlanTask) -> String? {
         switch column {
         case "ratioAndFrequency": return [quantity(task), frequency(task)].joined(separator: "; ")
-        case "ratio", "count", "estimatedCount": return quantity(task)
+        case "ratio": return quantity(task)
+        case "count", "estimatedCount": return count(task)
         case "frequency": return frequency(task)
         case "window":
             guard let s = task.window.startMonth, let e = task.window.endMonth else { return "window unset" }
@@ -73,9 +74,7 @@ public enum PlanCheckPresenter {
         } else {
             parts.append("ratio unset")
         }
-        if let value = task.count.value {
-            parts.append("count \(value)" + (task.count.indicative ? " (a guide" + (task.count.note.map { ": \($0)" } ?? "") + ")" : ""))
-        }
+        if task.count.value != nil { parts.append(count(task)) }
         if let c = task.classRatios {
             parts.append(
                 "class ratios A \(PlanPresenter.percent(c.a)), B \(PlanPresenter.percent(c.b)), C \(PlanPresenter.percent(c.c)), D \(PlanPresenter.percent(c.d))"
@@ -91,6 +90,11 @@ public enum PlanCheckPresenter {
             parts.append("parts: " + list.joined(separator: " / "))
         }
         return parts.joined(separator: "; ")
+    }
+
+    static func count(_ task: PlanTask) -> String {
+        guard let value = task.count.value else { return "count unset" }
+        return "count \(value)" + (task.count.indicative ? " (a guide" + (task.count.note.map { ": \($0)" } ?? "") + ")" : "")
     }
 
     static func frequency(_ task: PlanTask) -> String {

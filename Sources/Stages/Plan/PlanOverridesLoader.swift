@@ -10,6 +10,7 @@ internal import TOMLKit
 //     region = "140981"           # optional: likewise for another region
 //     plan_code = "…"             # optional: 抽查计划编号 on the provincial platform
 //     plan_name = "…"             # optional: 抽查计划名称 on the provincial platform
+//     initiator = "…"             # optional: the initiator of tasks whose row names none
 //
 //     [[task]]
 //     seq = 3                     # the plan's 序号 (required)
@@ -44,7 +45,7 @@ public struct PlanOverridesFileError: ReportableError, Sendable, Hashable, Custo
 
 /// Reads plan overrides files.
 public enum PlanOverridesLoader {
-    static let topKeys = ["year", "region", "plan_code", "plan_name", "task"]
+    static let topKeys = ["year", "region", "plan_code", "plan_name", "initiator", "task"]
     static let taskKeys = [
         "seq", "ratio", "ratio_max", "count", "count_indicative", "class_ratios", "frequency", "frequency_at_least", "window", "scopes",
         "initiator", "cooperators", "task_code", "note",
@@ -105,7 +106,11 @@ public enum PlanOverridesLoader {
             overrides.region = region
         }
         overrides.planCode = try textValue(root, "plan_code", at: top, fail: fail)
+        if let code = overrides.planCode, !PlatformIdentity.isValidCode(code) {
+            throw fail(top.appending("plan_code"), "'plan_code' must be 1 to 40 characters of 0-9, A-Z and a-z")
+        }
         overrides.planName = try textValue(root, "plan_name", at: top, fail: fail)
+        overrides.initiator = try textValue(root, "initiator", at: top, fail: fail)
         guard let tasks = root["task"] else { return overrides }
         guard let array = tasks.array else { throw fail(top.appending("task"), "'task' must be written as [[task]] blocks") }
         for index in 0..<array.count {
@@ -190,6 +195,9 @@ public enum PlanOverridesLoader {
         decision.initiator = try textValue(table, "initiator", at: key, fail: fail)
         decision.cooperators = try listValue(table, "cooperators", at: key, fail: fail)
         decision.taskCode = try textValue(table, "task_code", at: key, fail: fail)
+        if let code = decision.taskCode, !PlatformIdentity.isValidCode(code) {
+            throw fail(key.appending("task_code"), "'task_code' must be 1 to 40 characters of 0-9, A-Z and a-z")
+        }
         decision.note = try textValue(table, "note", at: key, fail: fail)
         if decision.settles.isEmpty, decision.cooperators == nil, decision.taskCode == nil {
             throw fail(
