@@ -41,8 +41,15 @@ public struct FoundFrequency: Sendable, Hashable {
     public var perYear: Int
     /// True for a floor (`>=1`, `至少1次`).
     public var atLeast: Bool
-    /// The clause it was read from, as written (full-width forms mapped).
+    /// The clause it was read from, as written.
     public var text: String
+
+    /// Creates a found frequency.
+    public init(perYear: Int, atLeast: Bool, text: String) {
+        self.perYear = perYear
+        self.atLeast = atLeast
+        self.text = text
+    }
 }
 
 /// A number of objects found in a cell.
@@ -53,6 +60,13 @@ public struct FoundCount: Sendable, Hashable {
     public var indicative: Bool
     /// The plan's words on it, if any.
     public var note: String?
+
+    /// Creates a found count.
+    public init(value: Int, indicative: Bool, note: String?) {
+        self.value = value
+        self.indicative = indicative
+        self.note = note
+    }
 }
 
 /// What one cell says, clause by clause.
