@@ -101,8 +101,21 @@ public enum PlanCellGrammar {
     /// Reads one cell.
     public static func read(_ raw: String, role: PlanCellRole) -> CellReading {
         var reading = CellReading()
-        for (scan, shown) in clauses(of: raw) {
+        var lastQualifierSentence: Int?
+        var sentence = -1
+        for (scan, shown, number) in clauses(of: raw) {
+            let before = (segments: reading.segments.count, qualifiers: reading.qualifiers.count)
             ClauseReader(clause: scan, shown: shown, role: role).read(into: &reading)
+            // `属于人员密集场所的重点单位,每月抽查比例不低于10%`: words before a comma name whom the
+            // ratio after it applies to, when the ratio's own clause names nobody.
+            if number == sentence, reading.segments.count == before.segments + 1, reading.segments[before.segments].scope == nil,
+                before.qualifiers > 0, reading.qualifiers.count == before.qualifiers, let lastQualifier = lastQualifierSentence,
+                lastQualifier == number
+            {
+                reading.segments[before.segments].scope = reading.qualifiers.removeLast()
+            }
+            if reading.qualifiers.count > before.qualifiers { lastQualifierSentence = number }
+            sentence = number
         }
         return reading
     }
@@ -119,20 +132,21 @@ public enum PlanCellGrammar {
 
     /// The clauses of a cell, each as scanned (spaces removed) and as shown (full-width forms
     /// mapped, spaces kept, trimmed), with list numbering (`(一)`, `1.`, `①`) dropped from the scan.
-    static func clauses(of raw: String) -> [(scan: String, shown: String)] {
+    static func clauses(of raw: String) -> [(scan: String, shown: String, sentence: Int)] {
         // normalizeWidth maps scalar for scalar, so the written text and its normalized form
         // split at the same places; the clause is shown as written.
         let original = Array(raw)
         let text = Array(PlanCellParser.normalizeWidth(raw))
-        guard original.count == text.count else { return [(normalize(raw), raw.trimmingWhitespace())] }
-        var clauses: [(String, String)] = []
+        guard original.count == text.count else { return [(normalize(raw), raw.trimmingWhitespace(), 0)] }
+        var clauses: [(String, String, Int)] = []
+        var sentence = 0
         var current = ""
         var shown = ""
         var depth = 0
         func close() {
             let scan = normalize(current).replacing(
                 #/^(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+[.、)](?!\d)|[①-⑩])/#, with: "")
-            if !scan.isEmpty { clauses.append((scan, shown.trimmingWhitespace())) }
+            if !scan.isEmpty { clauses.append((scan, shown.trimmingWhitespace(), sentence)) }
             current = ""
             shown = ""
         }
@@ -152,6 +166,7 @@ public enum PlanCellGrammar {
                 && (neighbour(index, 1).map { $0.isASCIIDigit || "=>≥".contains($0) } ?? false)
             if depth == 0, isPartSpace || (!isDigitComma && ";,。\n\r".contains(char)) {
                 close()
+                if char != "," { sentence += 1 }
             } else {
                 current.append(char)
                 shown.append(original[index])

@@ -96,4 +96,22 @@ struct PlanCorpusTests {
                 == "decided in plan-overrides.toml:5: ratio 100%; scopes 重点排污单位 (一般源 are drawn by the 1:10 rule outside suiji); settles 1 question(s)"
         )
     }
+
+    // A task that needs review is not drawn, and the draw says so.
+    @Test func theDrawSkipsTasksThatNeedReviewAndSaysSo() throws {
+        let (plan, _) = try Self.read(CorpusPlan.all[9])
+        #expect(DrawGroups.form(plan).flatMap(\.taskSeqs) == [3, 4, 5])
+        let skipped = DrawGroups.awaitingReview(plan)
+        #expect(skipped.count == 2)
+        #expect(skipped.first?.hasPrefix("task 1 is not drawn: it needs review ('60-70家' is a range of numbers of objects; ") == true)
+        #expect(
+            skipped.first?.hasSuffix("; decide it in the plan overrides file ([plan] overrides in suiji.toml) and import the plan again")
+                == true)
+        let error = #expect(throws: DrawStoreError.self) { try DrawStore.groups(of: plan, tasks: [2]) }
+        #expect(
+            error?.message
+                == "task 2 needs review and is not drawn (the plan gives different ratios for different parts ('8%', '3%'): decide the task's ratio); decide it in the plan overrides file ([plan] overrides in suiji.toml) and import the plan again"
+        )
+        #expect(error?.status == .usage)
+    }
 }

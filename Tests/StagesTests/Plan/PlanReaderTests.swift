@@ -175,4 +175,78 @@ struct PlanReaderTests {
         let error = #expect(throws: PlanFileError.self) { try Self.read(bytes: Array(tsv.utf8)) }
         #expect(error?.description == "plan.tsv:1: error: the plan has a header but no task rows; nothing is imported")
     }
+
+    static func readTable(_ text: String, source: PlanSource, aliases: ColumnAliases? = nil) throws -> (AnnualPlan, [Diagnostic]) {
+        var diagnostics = DiagnosticCollector()
+        let bytes = Array(text.utf8)
+        let reader = try PlanReader(
+            aliases: aliases,
+            chunkSource: { source in
+                DelimitedFileReader(
+                    chunks: chunks(bytes, size: 1), displayName: source.displayName, delimiter: 0x09, encoding: source.encoding)
+            })
+        return (try reader.run(source, diagnostics: &diagnostics), diagnostics.diagnostics)
+    }
+
+    // Headers with spaces and line breaks inside, a slash joining two names, a title row above.
+    @Test func headersAreNormalisedAndTheTitleGivesTheYear() throws {
+        let tsv =
+            "某县2025年度部门联合双随机抽查工作计划\n"
+            + "序 号\t\"抽查任务\n名称\"\t抽查对象\t抽查比例/频次\t\"抽查检查\n起止时间\"\t发起部门\n"
+            + "1\t甲\t乙\t10%;1次/年\t3月—11月\t丙\n"
+        let (plan, diagnostics) = try Self.readTable(tsv, source: PlanSource(path: "p.tsv", region: "140981"))
+        #expect(plan.year == 2025)
+        #expect(plan.tasks[0].ratio.min == 0.10)
+        #expect(plan.tasks[0].window == TaskWindow(startMonth: 3, endMonth: 11, raw: "3月—11月"))
+        #expect(diagnostics.allSatisfy { $0.severity == .note })
+        #expect(!plan.tasks[0].needsReview)
+    }
+
+    @Test func yearAndRegionAreNeverDefaults() throws {
+        let body = "序号\t抽查任务名称\t抽查对象范围\t抽查比例及频次\t发起部门\n1\t甲\t乙\t10%; 1次/年\t丙\n"
+        let noYear = #expect(throws: PlanFileError.self) { try Self.readTable(body, source: PlanSource(path: "p.tsv", region: "140981")) }
+        #expect(noYear?.message == "the plan's year cannot be known: its title names none; pass --year YYYY or set year in suiji.toml")
+        let noRegion = #expect(throws: PlanFileError.self) {
+            try Self.readTable("长治市2024年度部门联合双随机抽查工作计划\n" + body, source: PlanSource(path: "p.tsv"))
+        }
+        #expect(
+            noRegion?.message
+                == "the plan's region cannot be known: pass --region CODE (the 6-digit region code of 长治市) or set region in suiji.toml")
+        let clash = #expect(throws: PlanFileError.self) {
+            try Self.readTable("长治市2024年度计划\n" + body, source: PlanSource(path: "p.tsv", year: 2023, region: "140400"))
+        }
+        #expect(clash?.message == "the plan's title ('长治市2024年度计划') is for 2024, but --year says 2023; check the file, or pass --year 2024")
+        let configured = #expect(throws: PlanFileError.self) {
+            try Self.readTable("长治市2024年度计划\n" + body, source: PlanSource(path: "p.tsv", configuredYear: 2025, configuredRegion: "140400"))
+        }
+        #expect(
+            configured?.message
+                == "the plan's title ('长治市2024年度计划') is for 2024, but suiji.toml sets year = 2025; pass --year 2024 to import it as the 2024 plan"
+        )
+        let (plan, _) = try Self.readTable(body, source: PlanSource(path: "p.tsv", configuredYear: 2024, configuredRegion: "140400"))
+        #expect((plan.year, plan.region) == (2024, "140400"))
+    }
+
+    @Test func anOperatorsColumnsFileReadsOtherWording() throws {
+        let tsv = "序号\t任务名\t监管对象\t比例\t牵头单位\n1\t甲\t乙\t5%\t丙\n"
+        var aliases = try ColumnAliases.bundled("plan-columns").aliases
+        aliases["name", default: []].append("任务名")
+        aliases["scopes", default: []].append("监管对象")
+        aliases["initiator", default: []].append("牵头单位")
+        let (plan, _) = try Self.readTable(
+            tsv, source: PlanSource(path: "p.tsv", year: 2024, region: "140981"), aliases: ColumnAliases(aliases: aliases))
+        #expect(plan.tasks[0].name == "甲")
+        #expect(plan.tasks[0].scopes == ["乙"])
+        #expect(plan.tasks[0].initiator == "丙")
+        let bundledOnly = #expect(throws: PlanFileError.self) {
+            try Self.readTable(tsv, source: PlanSource(path: "p.tsv", year: 2024, region: "140981"))
+        }
+        #expect(bundledOnly?.message == "the plan names its tasks in no column: give '抽查任务名称', '抽查事项' or '抽查对象范围'")
+    }
+
+    @Test func platformCodesComeFromTheirColumns() throws {
+        let tsv = "序号\t抽查任务名称\t抽查对象范围\t抽查比例及频次\t发起部门\t抽查计划编号\t抽查任务编号\n1\t甲\t乙\t10%; 1次/年\t丙\tSX2024P1\tSX2024T1\n"
+        let (plan, _) = try Self.readTable(tsv, source: PlanSource(path: "p.tsv", year: 2024, region: "140981"))
+        #expect(plan.tasks[0].platform == PlatformIdentity(planCode: "SX2024P1", taskCode: "SX2024T1"))
+    }
 }
