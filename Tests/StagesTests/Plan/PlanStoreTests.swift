@@ -218,4 +218,22 @@ struct PlanStoreTests {
         let after = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted()
         #expect(after == before)
     }
+
+    // The same plan file with another decision in the overrides is an update, not "unchanged".
+    @Test func aNewDecisionOnTheSameFileUpdatesThePlan() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = try Store(path: folder.path("s.sqlite"))
+        let plan = FixtureFiles.url("plans/wuhan-kaifaqu-2022.tsv").path
+        let source = PlanSource(path: plan, displayName: "plan.tsv", year: 2022, region: "420113")
+        _ = try PlanImportJob(store: store, clock: Self.clock).run(source)
+        let same = try PlanImportJob(store: store, clock: Self.clock).run(source)
+        #expect(
+            same.outcome?.description.hasSuffix("is unchanged (sha256 \(try FileDigest.of(path: plan).sha256.prefix(12))…): nothing to do")
+                == true)
+        let overrides = PlanOverrides(file: "o.toml", tasks: [2: PlanTaskOverride(seq: 2, ratio: RatioBound(min: 0.08))])
+        let decided = try PlanImportJob(store: store, clock: Self.clock, reader: try PlanReader(overrides: overrides)).run(source)
+        #expect(decided.outcome?.description == "plan 2022 420113 updated: 5 tasks; added: none; changed: 2; removed: none")
+        #expect(try store.plan(year: 2022, region: "420113")?.tasks[1].needsReview == false)
+    }
 }
