@@ -118,7 +118,8 @@ public enum DrawGroups {
         var order: [Signature] = []
         var members: [Signature: [PlanTask]] = [:]
         var schedules: [Signature: RoundSchedule] = [:]
-        for task in plan.tasks.sorted(by: { $0.seq < $1.seq }) {
+        // A task that needs review is not drawn until the plan overrides decide it (PlanTask.review).
+        for task in plan.tasks.sorted(by: { $0.seq < $1.seq }) where !task.needsReview {
             let schedule = RoundSchedule(task: task, year: plan.year)
             let signature = Signature(
                 initiator: PlanCellParser.clean(task.initiator),
@@ -143,6 +144,13 @@ public enum DrawGroups {
                 key: DrawGroup.key(year: plan.year, lowestSeq: first.seq), year: plan.year, region: plan.region,
                 initiator: signature.initiator, cooperators: cooperators, scopes: signature.scopes,
                 tasks: tasks, schedule: schedule)
+        }
+    }
+
+    /// One line per task the draw skips because it needs review, for the draw commands to print.
+    public static func awaitingReview(_ plan: AnnualPlan) -> [String] {
+        plan.tasks.filter(\.needsReview).sorted { $0.seq < $1.seq }.map { task in
+            "task \(task.seq) is not drawn: it needs review (\(task.review.joined(separator: "; "))); decide it in the plan overrides file ([plan] overrides in suiji.toml) and import the plan again"
         }
     }
 

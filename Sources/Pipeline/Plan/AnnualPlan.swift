@@ -1,92 +1,9 @@
-/// A sampling ratio as the plan states it: a minimum fraction, an optional maximum, or a fixed count.
-public struct SamplingRatio: Sendable, Hashable, Codable {
-    /// The minimum fraction of the population to draw (0.05 for `5%以上`), if the plan gives one.
-    public var min: Double?
-    /// The upper bound of a range such as `5%-20%`, if given.
-    public var max: Double?
-    /// A fixed number of objects (`1户`), if the plan gives a count instead of a fraction.
-    public var count: Int?
-    /// True when the cell says the task is outside credit-risk classification (`不涉及信用风险分类`).
-    public var exemptFromRiskClasses: Bool
-    /// The cell text this was read from, exactly.
-    public var raw: String
-
-    /// Creates a ratio.
-    public init(min: Double? = nil, max: Double? = nil, count: Int? = nil, exemptFromRiskClasses: Bool = false, raw: String) {
-        self.min = min
-        self.max = max
-        self.count = count
-        self.exemptFromRiskClasses = exemptFromRiskClasses
-        self.raw = raw
-    }
-
-    /// True if neither a fraction nor a count is known.
-    public var isUnset: Bool { min == nil && count == nil }
-
-    private enum CodingKeys: String, CodingKey { case min, max, count, exemptFromRiskClasses, raw }
-
-    /// Encodes with explicit nulls, so that consumers see every key.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(min, forKey: .min)
-        try c.encode(max, forKey: .max)
-        try c.encode(count, forKey: .count)
-        try c.encode(exemptFromRiskClasses, forKey: .exemptFromRiskClasses)
-        try c.encode(raw, forKey: .raw)
-    }
-}
-
-/// How often a task is inspected in the plan year.
-public struct InspectionFrequency: Sendable, Hashable, Codable {
-    /// Inspections per year (quarterly = 4), or nil if the cell could not be read.
-    public var perYear: Int?
-    /// The cell text this was read from, exactly.
-    public var raw: String
-
-    /// Creates a frequency.
-    public init(perYear: Int?, raw: String) {
-        self.perYear = perYear
-        self.raw = raw
-    }
-
-    private enum CodingKeys: String, CodingKey { case perYear, raw }
-
-    /// Encodes with explicit nulls.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(perYear, forKey: .perYear)
-        try c.encode(raw, forKey: .raw)
-    }
-}
-
-/// The months of the plan year in which a task runs, inclusive.
-public struct TaskWindow: Sendable, Hashable, Codable {
-    /// First month, 1...12, or nil if unreadable.
-    public var startMonth: Int?
-    /// Last month, 1...12, or nil if unreadable.
-    public var endMonth: Int?
-    /// The cell text this was read from, exactly.
-    public var raw: String
-
-    /// Creates a window.
-    public init(startMonth: Int?, endMonth: Int?, raw: String) {
-        self.startMonth = startMonth
-        self.endMonth = endMonth
-        self.raw = raw
-    }
-
-    private enum CodingKeys: String, CodingKey { case startMonth, endMonth, raw }
-
-    /// Encodes with explicit nulls.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(startMonth, forKey: .startMonth)
-        try c.encode(endMonth, forKey: .endMonth)
-        try c.encode(raw, forKey: .raw)
-    }
-}
-
 /// One task of the annual plan, typed values beside the raw cell text they came from.
+///
+/// A task the reader understood only in part ``needsReview``: ``review`` says what a person must
+/// decide (in the plan overrides file named by `[plan] overrides`), and the draw skips the task
+/// until then. ``notes`` record what the reader did that a person may want to know (a value
+/// filled down from a merged cell, a name taken from the matter, a decision from the overrides).
 public struct PlanTask: Sendable, Hashable, Codable {
     /// The plan's 序号.
     public var seq: Int
@@ -96,7 +13,7 @@ public struct PlanTask: Sendable, Hashable, Codable {
     public var matters: [String]
     /// 抽查对象范围, split into single scopes.
     public var scopes: [String]
-    /// The sampling ratio (or count).
+    /// The sampling ratio (or firm count) the draw uses.
     public var ratio: SamplingRatio
     /// The inspection frequency.
     public var frequency: InspectionFrequency
@@ -106,7 +23,8 @@ public struct PlanTask: Sendable, Hashable, Codable {
     public var initiator: String
     /// 配合部门, as a list.
     public var cooperators: [String]
-    /// 抽查检查模式 (e.g. 县抽县查), or nil if the plan has no such column.
+    /// 抽查检查模式 (e.g. 县抽县查), or nil if the plan has no such column; two modes in one cell
+    /// (`市抽市查、市抽县(区)查`) are joined by `、` here and listed in ``modes``.
     public var mode: String?
     /// 抽查类型 (定向 / 不定向), if the plan has such a column.
     public var inspectionType: String?
@@ -118,13 +36,26 @@ public struct PlanTask: Sendable, Hashable, Codable {
     public var raw: [String: String]
     /// The physical line of the plan file on which the row starts.
     public var line: Int
+    /// The number of objects the plan names, firm or indicative.
+    public var count: TaskCount
+    /// Ratios per credit-risk class written in the plan, or nil when it gives none.
+    public var classRatios: ClassRatios?
+    /// The parts of the ratio cell, each with the words naming whom it applies to.
+    public var segments: [RatioSegment]
+    /// What a person must decide before the task is drawn; empty when the task was read in full.
+    public var review: [String]
+    /// What the reader did that a person may want to know.
+    public var notes: [String]
+    /// The provincial platform's codes for the task, if the plan or the overrides give them.
+    public var platform: PlatformIdentity?
 
     /// Creates a task.
     public init(
         seq: Int, name: String, matters: [String], scopes: [String], ratio: SamplingRatio,
         frequency: InspectionFrequency, window: TaskWindow, initiator: String, cooperators: [String],
         mode: String?, inspectionType: String? = nil, riskRequirement: String? = nil, area: String? = nil,
-        raw: [String: String], line: Int
+        raw: [String: String], line: Int, count: TaskCount = .none, classRatios: ClassRatios? = nil,
+        segments: [RatioSegment] = [], review: [String] = [], notes: [String] = [], platform: PlatformIdentity? = nil
     ) {
         self.seq = seq
         self.name = name
@@ -141,17 +72,59 @@ public struct PlanTask: Sendable, Hashable, Codable {
         self.area = area
         self.raw = raw
         self.line = line
+        self.count = count
+        self.classRatios = classRatios
+        self.segments = segments
+        self.review = review
+        self.notes = notes
+        self.platform = platform
     }
+
+    /// True when a person must decide something before the task is drawn (see ``review``).
+    public var needsReview: Bool { !review.isEmpty }
 
     /// Every department of the task: the initiator first, then the cooperators.
     public var departments: [String] { [initiator] + cooperators.filter { $0 != initiator } }
 
+    /// The modes of the 抽查检查模式 cell, split on `、`.
+    public var modes: [String] {
+        (mode ?? "").split(separator: "、").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+    }
+
     private enum CodingKeys: String, CodingKey {
         case seq, name, matters, scopes, ratio, frequency, window, initiator, cooperators, mode
         case inspectionType, riskRequirement, area, raw, line
+        case modes, count, classRatios, segments, needsReview, review, notes, platform
     }
 
-    /// Encodes in the documented key order with explicit nulls.
+    /// Decodes; the keys added after the first format may be absent (a task stored by an earlier suiji).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        seq = try c.decode(Int.self, forKey: .seq)
+        name = try c.decode(String.self, forKey: .name)
+        matters = try c.decode([String].self, forKey: .matters)
+        scopes = try c.decode([String].self, forKey: .scopes)
+        ratio = try c.decode(SamplingRatio.self, forKey: .ratio)
+        frequency = try c.decode(InspectionFrequency.self, forKey: .frequency)
+        window = try c.decode(TaskWindow.self, forKey: .window)
+        initiator = try c.decode(String.self, forKey: .initiator)
+        cooperators = try c.decode([String].self, forKey: .cooperators)
+        mode = try c.decodeIfPresent(String.self, forKey: .mode)
+        inspectionType = try c.decodeIfPresent(String.self, forKey: .inspectionType)
+        riskRequirement = try c.decodeIfPresent(String.self, forKey: .riskRequirement)
+        area = try c.decodeIfPresent(String.self, forKey: .area)
+        raw = try c.decode([String: String].self, forKey: .raw)
+        line = try c.decode(Int.self, forKey: .line)
+        count = try c.decodeIfPresent(TaskCount.self, forKey: .count) ?? .none
+        classRatios = try c.decodeIfPresent(ClassRatios.self, forKey: .classRatios)
+        segments = try c.decodeIfPresent([RatioSegment].self, forKey: .segments) ?? []
+        review = try c.decodeIfPresent([String].self, forKey: .review) ?? []
+        notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
+        platform = try c.decodeIfPresent(PlatformIdentity.self, forKey: .platform)
+    }
+
+    /// Encodes every key with explicit nulls (and `modes`, the mode cell split on `、`), except `classRatios` and `platform`, which are absent
+    /// when the plan gives none.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(seq, forKey: .seq)
@@ -164,11 +137,19 @@ public struct PlanTask: Sendable, Hashable, Codable {
         try c.encode(initiator, forKey: .initiator)
         try c.encode(cooperators, forKey: .cooperators)
         try c.encode(mode, forKey: .mode)
+        try c.encode(modes, forKey: .modes)
         try c.encode(inspectionType, forKey: .inspectionType)
         try c.encode(riskRequirement, forKey: .riskRequirement)
         try c.encode(area, forKey: .area)
         try c.encode(raw, forKey: .raw)
         try c.encode(line, forKey: .line)
+        try c.encode(count, forKey: .count)
+        try c.encodeIfPresent(classRatios, forKey: .classRatios)
+        try c.encode(segments, forKey: .segments)
+        try c.encode(needsReview, forKey: .needsReview)
+        try c.encode(review, forKey: .review)
+        try c.encode(notes, forKey: .notes)
+        if let platform, !platform.isEmpty { try c.encode(platform, forKey: .platform) }
     }
 }
 

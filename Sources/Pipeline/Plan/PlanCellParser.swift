@@ -42,153 +42,123 @@ public enum PlanCellParser {
 
     /// Splits a combined 抽查比例及频次 cell (`10%；1次/年`) into its ratio and frequency.
     public static func ratioAndFrequency(_ raw: String) -> (ratio: Outcome<SamplingRatio>, frequency: Outcome<InspectionFrequency>) {
-        let parts = splitCombined(raw)
-        var ratioParts: [String] = []
-        var frequencyParts: [String] = []
-        var unknown: [String] = []
-        for part in parts {
-            if looksLikeFrequency(part) {
-                frequencyParts.append(part)
-            } else if looksLikeRatio(part) {
-                ratioParts.append(part)
-            } else {
-                unknown.append(part)
-            }
-        }
-        let ratio: Outcome<SamplingRatio>
-        if ratioParts.count == 1 {
-            ratio = self.ratio(ratioParts[0])
-        } else if ratioParts.isEmpty {
-            ratio = Outcome(value: SamplingRatio(raw: ""), problem: "no sampling ratio in '\(raw)'")
-        } else {
-            ratio = Outcome(
-                value: SamplingRatio(raw: ratioParts.joined(separator: "; ")), problem: "more than one sampling ratio in '\(raw)'")
-        }
-        let frequency: Outcome<InspectionFrequency>
-        if frequencyParts.count == 1 {
-            frequency = self.frequency(frequencyParts[0])
-        } else if frequencyParts.isEmpty {
-            frequency = Outcome(value: InspectionFrequency(perYear: nil, raw: ""), problem: "no inspection frequency in '\(raw)'")
-        } else {
-            frequency = Outcome(
-                value: InspectionFrequency(perYear: nil, raw: frequencyParts.joined(separator: "; ")),
-                problem: "more than one inspection frequency in '\(raw)'")
-        }
-        if !unknown.isEmpty, ratio.problem == nil, frequency.problem == nil {
-            // Text we do not understand beside a readable ratio and frequency: keep both values,
-            // and say what was ignored.
-            return (ratio, Outcome(value: frequency.value, problem: "ignored '\(unknown.joined(separator: "; "))' in '\(raw)'"))
-        }
-        return (ratio, frequency)
-    }
-
-    static func splitCombined(_ raw: String) -> [String] {
-        let text = clean(raw)
-        var parts = text.split(whereSeparator: { $0 == ";" }).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
-        if parts.count == 1 {
-            parts = text.split(whereSeparator: { $0 == "," }).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
-        }
-        if parts.count == 1, let only = parts.first, only.contains("%"), only.contains("次") || only.contains("/") || only.contains("=") {
-            // `10% 1次/年`: a space is the only separator.
-            let spaced = only.split(whereSeparator: { $0 == " " }).map(String.init)
-            if spaced.count > 1 { parts = spaced }
-        }
-        return parts
-    }
-
-    static func looksLikeFrequency(_ part: String) -> Bool {
-        if part.contains("%") { return false }
-        if part.contains("次") || part.contains("/年") || part.contains("季度") || part.contains("/月") || part.contains("半年") {
-            return true
-        }
-        return part.wholeMatch(of: #/(?:>=|≥|==|=)\s*\d+/#) != nil
-    }
-
-    static func looksLikeRatio(_ part: String) -> Bool {
-        part.contains("%") || part.contains("户") || part.contains("家") || part.contains("不涉及")
+        let reading = PlanCellGrammar.read(raw, role: .ratioAndFrequency)
+        return (ratio(from: reading, raw: raw), frequency(from: reading, raw: raw, combined: true))
     }
 
     /// Reads a sampling ratio: `10%`, `5%以上`, `不低于20%`, `抽查比例不低于30%`, `≥20%`, `5%-20%`,
-    /// `21%一60%`, a count `1户`, or `不涉及信用风险分类`.
+    /// `21%一60%`, a count `1户`, or `不涉及信用风险分类`. One cell of one part only: a cell with
+    /// several parts (`重点单位100%;一般单位50%`) is a problem here; the plan reader keeps its parts.
     public static func ratio(_ raw: String) -> Outcome<SamplingRatio> {
-        let text = clean(raw).replacingOccurrences(of: " ", with: "")
-        if text.isEmpty {
-            return Outcome(value: SamplingRatio(raw: raw), problem: "the sampling ratio is empty")
+        ratio(from: PlanCellGrammar.read(raw, role: .ratio), raw: raw)
+    }
+
+    static func ratio(from reading: CellReading, raw: String) -> Outcome<SamplingRatio> {
+        let unset = SamplingRatio(exemptFromRiskClasses: reading.exempt, raw: raw)
+        if let error = reading.errors.first { return Outcome(value: unset, problem: error) }
+        if clean(raw).isEmpty { return Outcome(value: unset, problem: "the sampling ratio is empty") }
+        if let problem = reading.problems.first { return Outcome(value: unset, problem: problem) }
+        let withRatio = reading.segments.filter { $0.ratio != nil }
+        if withRatio.count > 1 {
+            return Outcome(value: unset, problem: "'\(raw)' gives \(withRatio.count) ratios for different parts; decide the task's ratio")
         }
-        if text.contains("不涉及") {
-            return Outcome(
-                value: SamplingRatio(exemptFromRiskClasses: true, raw: raw),
-                problem: "'\(raw)' gives no sampling ratio; set one for this task in the risk policy")
-        }
-        if let match = text.firstMatch(of: #/(\d+(?:\.\d+)?)%?\s*[-~—–一至到]\s*(\d+(?:\.\d+)?)%/#) {
-            guard let low = fraction(match.output.1), let high = fraction(match.output.2), low <= high else {
-                return Outcome(value: SamplingRatio(raw: raw), problem: "'\(raw)' is not a valid ratio range")
-            }
-            return Outcome(value: SamplingRatio(min: low, max: high, raw: raw), problem: nil)
-        }
-        let percents = text.matches(of: #/(\d+(?:\.\d+)?)%/#)
-        if percents.count == 1, let match = percents.first {
-            guard let value = fraction(match.output.1) else {
-                return Outcome(value: SamplingRatio(raw: raw), problem: "'\(raw)' is not a percentage between 0 and 100")
-            }
-            if text.contains("以下") || text.contains("不超过") || text.contains("不高于") || text.contains("≤") || text.contains("<=") {
+        let firm = reading.counts.first { !$0.indicative }?.value
+        if let index = reading.segments.firstIndex(where: { $0.ratio != nil }), let bound = reading.segments[index].ratio {
+            let raw = reading.segmentTexts.indices.contains(index) ? reading.segmentTexts[index] : raw
+            guard let min = bound.min else {
                 return Outcome(
-                    value: SamplingRatio(max: value, raw: raw),
+                    value: SamplingRatio(max: bound.max, count: firm, exemptFromRiskClasses: reading.exempt, raw: raw),
                     problem: "'\(raw)' gives only an upper bound; the minimum ratio is left unset")
             }
-            return Outcome(value: SamplingRatio(min: value, raw: raw), problem: nil)
+            return Outcome(
+                value: SamplingRatio(min: min, max: bound.max, count: firm, exemptFromRiskClasses: reading.exempt, raw: raw), problem: nil)
         }
-        if percents.isEmpty, let match = text.wholeMatch(of: #/(?:抽查|抽取|不少于|至少|≥|>=)*(\d+)(?:户|家)(?:以上)?/#) {
-            if let count = Int(match.output.1), count > 0 {
-                return Outcome(value: SamplingRatio(count: count, raw: raw), problem: nil)
-            }
+        if let firm {
+            let raw = reading.segmentTexts.first ?? raw
+            return Outcome(value: SamplingRatio(count: firm, exemptFromRiskClasses: reading.exempt, raw: raw), problem: nil)
         }
-        return Outcome(value: SamplingRatio(raw: raw), problem: "cannot read a sampling ratio from '\(raw)'")
+        if reading.exempt {
+            return Outcome(value: unset, problem: "'\(raw)' gives no sampling ratio; set one for this task in the risk policy")
+        }
+        return Outcome(value: unset, problem: "cannot read a sampling ratio from '\(raw)'")
     }
 
-    private static func fraction(_ digits: Substring) -> Double? {
-        guard let percent = Double(digits), percent > 0, percent <= 100 else { return nil }
-        return percent / 100
-    }
-
-    /// Reads a frequency: `1次/年`, `1/年`, `抽查1次`, `1次/季度` (4), `2次/年`, `=1`, `>=1`, `1次/半年` (2), `1次/月` (12).
+    /// Reads a frequency: `1次/年`, `1/年`, `抽查1次`, `1次/季度` (4), `2次/年`, `=1`, `>=1` (at least),
+    /// `1次/半年` (2), `1次/月` (12), `每年2次`, `每季度各抽查1次` (4).
     public static func frequency(_ raw: String) -> Outcome<InspectionFrequency> {
-        let text = clean(raw).replacingOccurrences(of: " ", with: "")
-        func found(_ digits: Substring, times multiplier: Int) -> Outcome<InspectionFrequency> {
-            guard let n = Int(digits), n > 0 else {
-                return Outcome(value: InspectionFrequency(perYear: nil, raw: raw), problem: "'\(raw)' is not a positive frequency")
-            }
-            return Outcome(value: InspectionFrequency(perYear: n * multiplier, raw: raw), problem: nil)
+        frequency(from: PlanCellGrammar.read(raw, role: .frequency), raw: raw)
+    }
+
+    static func frequency(from reading: CellReading, raw: String, combined: Bool = false) -> Outcome<InspectionFrequency> {
+        let distinct = reading.frequencies.reduce(into: [FoundFrequency]()) { out, f in
+            if !out.contains(where: { $0.perYear == f.perYear && $0.atLeast == f.atLeast }) { out.append(f) }
         }
-        if let m = text.wholeMatch(of: #/(?:抽查|检查)?(?:每年|年)?(\d+)次?/年/#) { return found(m.output.1, times: 1) }
-        if let m = text.wholeMatch(of: #/(?:抽查|检查)?每年(?:抽查|检查)?(\d+)次/#) { return found(m.output.1, times: 1) }
-        if let m = text.wholeMatch(of: #/(?:抽查|检查)?(\d+)次?/(?:季度|季)/#) { return found(m.output.1, times: 4) }
-        if let m = text.wholeMatch(of: #/(?:抽查|检查)?每季度?(?:抽查|检查)?(\d+)次/#) { return found(m.output.1, times: 4) }
-        if let m = text.wholeMatch(of: #/(?:抽查|检查)?(\d+)次?/半年/#) { return found(m.output.1, times: 2) }
-        if let m = text.wholeMatch(of: #/(?:抽查|检查)?(\d+)次?/月/#) { return found(m.output.1, times: 12) }
-        if let m = text.wholeMatch(of: #/(?:>=|≥|==|=)?(\d+)/#) { return found(m.output.1, times: 1) }
-        if let m = text.wholeMatch(of: #/(?:抽查|检查)?(\d+)次/#) { return found(m.output.1, times: 1) }
-        return Outcome(value: InspectionFrequency(perYear: nil, raw: raw), problem: "cannot read an inspection frequency from '\(raw)'")
+        guard let only = distinct.first else {
+            return Outcome(
+                value: InspectionFrequency(perYear: nil, raw: combined ? "" : raw),
+                problem: combined ? "no inspection frequency in '\(raw)'" : "cannot read an inspection frequency from '\(raw)'")
+        }
+        guard distinct.count == 1 else {
+            return Outcome(
+                value: InspectionFrequency(perYear: nil, raw: raw),
+                problem: "'\(raw)' gives \(distinct.count) different frequencies (\(distinct.map(\.text).joined(separator: ", ")))")
+        }
+        return Outcome(value: InspectionFrequency(perYear: only.perYear, atLeast: only.atLeast, raw: only.text), problem: nil)
     }
 
     // MARK: Window
 
-    /// Reads the months of a task: `1月-11月`, `1-11月`, `1月至11月`, `2024年1月-11月`, `全年`, `7月`.
+    /// What a window cell says: the months, the years it names and why it was not understood.
+    public struct WindowReading: Sendable, Hashable {
+        /// The months (unset where unreadable).
+        public var window: TaskWindow
+        /// Four-digit years written in the cell (`2023年6-12月`), in order.
+        public var years: [Int]
+        /// Why the cell (or part of it) was not understood, or nil.
+        public var problem: String?
+    }
+
+    /// Reads the months of a task: `1月-11月`, `1-11月`, `3月—12月`, `1月至11月`, `2024年1月-11月`,
+    /// `2026年1月1日-2026年12月31日` (whole months only), `全年`, `上半年`, `7月`.
     public static func window(_ raw: String) -> Outcome<TaskWindow> {
-        var text = clean(raw).replacingOccurrences(of: " ", with: "")
+        let reading = windowReading(raw)
+        return Outcome(value: reading.window, problem: reading.problem)
+    }
+
+    /// Reads a window cell with the years it names (see ``window(_:)``).
+    public static func windowReading(_ raw: String) -> WindowReading {
+        var text = PlanCellGrammar.normalize(raw).replacingOccurrences(of: "份", with: "")
+        let years = text.matches(of: #/(\d{4})年/#).compactMap { Int($0.output.1) }
         text = text.replacing(#/\d{4}年/#, with: "")
-        func months(_ a: Substring, _ b: Substring) -> Outcome<TaskWindow> {
-            guard let start = Int(a), let end = Int(b), (1...12).contains(start), (1...12).contains(end), start <= end else {
-                return Outcome(
-                    value: TaskWindow(startMonth: nil, endMonth: nil, raw: raw),
-                    problem: "'\(raw)' is not a window of months within one year")
+        let unset = TaskWindow(startMonth: nil, endMonth: nil, raw: raw)
+        func months(_ a: Int?, _ b: Int?, startDay: Int? = nil, endDay: Int? = nil) -> WindowReading {
+            guard let start = a, let end = b, (1...12).contains(start), (1...12).contains(end), start <= end else {
+                return WindowReading(window: unset, years: years, problem: "'\(raw)' is not a window of months within one year")
             }
-            return Outcome(value: TaskWindow(startMonth: start, endMonth: end, raw: raw), problem: nil)
+            if let startDay, startDay != 1 {
+                return WindowReading(
+                    window: unset, years: years,
+                    problem: "'\(raw)' starts on day \(startDay) of month \(start); rounds run in whole months: give the window in months")
+            }
+            if let endDay, endDay != PlanDate.daysIn(month: end, year: years.last ?? 2001), !(end == 2 && endDay == 29) {
+                return WindowReading(
+                    window: unset, years: years,
+                    problem: "'\(raw)' ends on day \(endDay) of month \(end); rounds run in whole months: give the window in months")
+            }
+            return WindowReading(window: TaskWindow(startMonth: start, endMonth: end, raw: raw), years: years, problem: nil)
         }
-        if text == "全年" { return months("1", "12") }
-        if let m = text.wholeMatch(of: #/(\d{1,2})月?份?[-~—–一至到](\d{1,2})月份?/#) { return months(m.output.1, m.output.2) }
-        if let m = text.wholeMatch(of: #/(\d{1,2})月份?/#) { return months(m.output.1, m.output.1) }
-        return Outcome(value: TaskWindow(startMonth: nil, endMonth: nil, raw: raw), problem: "cannot read a window of months from '\(raw)'")
+        switch text {
+        case "全年": return months(1, 12)
+        case "上半年": return months(1, 6)
+        case "下半年": return months(7, 12)
+        default: break
+        }
+        if let m = text.wholeMatch(of: #/(\d{1,2})月?(?:(\d{1,2})日)?[-~一至到](\d{1,2})月?(?:(\d{1,2})日)?/#) {
+            return months(
+                Int(m.output.1), Int(m.output.3), startDay: m.output.2.flatMap { Int($0) }, endDay: m.output.4.flatMap { Int($0) })
+        }
+        if let m = text.wholeMatch(of: #/(\d{1,2})月/#) { return months(Int(m.output.1), Int(m.output.1)) }
+        return WindowReading(window: unset, years: years, problem: "cannot read a window of months from '\(raw)'")
     }
 
     // MARK: Lists

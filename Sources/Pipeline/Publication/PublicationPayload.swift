@@ -13,6 +13,9 @@
 //     record id      <raninsTaskId>-<USCC>                    1409812024P017R01-91140981MA0KXXXXXX
 //
 // Like the ids observed on GSXT (`340000201709041000`) they begin with the region code and the year.
+// When the plan or its overrides give the provincial platform's 抽查计划编号/名称 and 抽查任务编号
+// (PlanTask.platform), those stand instead: the task code gets `R<round:2>` when the task has
+// several rounds.
 // The record id is the publication ledger's `record_key`.
 //
 // Encodings, both deterministic so that golden files compare byte for byte and hashes are stable
@@ -49,6 +52,17 @@ public enum PublicationIdentifier {
             throw .invalidIdentifierPart("round \(round) must be 1…99")
         }
         return try plan(region: region, year: year) + zeroPadded(taskSeq, width: 3) + "R" + zeroPadded(round, width: 2)
+    }
+
+    /// A code given by the provincial platform (1…40 characters of `0-9A-Za-z`), with `R<round:2>`
+    /// when a task of several rounds needs one id per round.
+    public static func platform(_ code: String, round: Int?) throws(PublicationPayloadError) -> String {
+        guard PlatformIdentity.isValidCode(code) else {
+            throw .invalidIdentifierPart("platform code '\(code)' must be 1 to 40 characters of 0-9, A-Z and a-z")
+        }
+        guard let round else { return code }
+        guard (1...99).contains(round) else { throw .invalidIdentifierPart("round \(round) must be 1…99") }
+        return code + "R" + zeroPadded(round, width: 2)
     }
 
     /// `<task id>-<USCC>`: the ledger's record key.
@@ -376,11 +390,24 @@ extension PublicationPayload {
         where text.trimmingWhitespace().isEmpty {
             throw .missingText(field: field)
         }
-        let taskID = try PublicationIdentifier.task(region: plan.region, year: plan.year, taskSeq: planTask.seq, round: round.round)
         let rounds = planTask.frequency.perYear ?? 1
+        // The provincial platform's codes, when the plan or its overrides give them, stand instead of ours.
+        let platform = planTask.platform ?? PlatformIdentity()
+        let taskID: String
+        if let code = platform.taskCode {
+            taskID = try PublicationIdentifier.platform(code, round: rounds > 1 ? round.round : nil)
+        } else {
+            taskID = try PublicationIdentifier.task(region: plan.region, year: plan.year, taskSeq: planTask.seq, round: round.round)
+        }
+        let planID: String
+        if let code = platform.planCode {
+            planID = try PublicationIdentifier.platform(code, round: nil)
+        } else {
+            planID = try PublicationIdentifier.plan(region: plan.region, year: plan.year)
+        }
         let task = PublicationTask(
-            raninsPlanId: try PublicationIdentifier.plan(region: plan.region, year: plan.year),
-            raninsPlanName: planName,
+            raninsPlanId: planID,
+            raninsPlanName: platform.planName ?? planName,
             raninsTaskId: taskID,
             raninsTaskName: rounds > 1 ? "\(planTask.name)（第\(round.round)次）" : planTask.name,
             raninsTypeName: planTask.inspectionType ?? Self.defaultInspectionType,

@@ -18,6 +18,7 @@ struct DrawPrepareCommand: ParsableCommand {
     func run() throws {
         try withDrawStore(global, access: .readWrite) { draw, configuration in
             let (plan, id) = try draw.plan(year: selection.year, region: selection.region, configuration: configuration)
+            for line in DrawGroups.awaitingReview(plan) { printError("note: \(line)") }
             let made = try draw.prepare(
                 plan: plan, planID: id, tasks: selection.selectedTasks, round: selection.round, allowPartialTeams: allowPartialTeams)
             if made.isEmpty { print("nothing to prepare: every round of the selected groups is drawn") }

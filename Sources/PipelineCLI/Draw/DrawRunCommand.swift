@@ -31,6 +31,7 @@ struct DrawRunCommand: ParsableCommand {
     func run() throws {
         try withDrawStore(global, access: .readWrite) { draw, configuration in
             let (plan, id) = try draw.plan(year: selection.year, region: selection.region, configuration: configuration)
+            for line in DrawGroups.awaitingReview(plan) { printError("note: \(line)") }
             let done = try draw.run(
                 plan: plan, planID: id, seed: seed, tasks: selection.selectedTasks, round: selection.round,
                 reason: reason, allowPartialTeams: allowPartialTeams)

@@ -4,5 +4,5 @@ import ArgumentParser
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan", abstract: "Import and show the annual inspection plan.",
-        subcommands: [PlanImportCommand.self, PlanShowCommand.self])
+        subcommands: [PlanImportCommand.self, PlanCheckCommand.self, PlanShowCommand.self])
 }

@@ -8,10 +8,35 @@ struct PlanImportCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @OptionGroup var plan: PlanFileOptions
+
+    @Flag(help: "Store the plan even if it removes more than 20% of the stored tasks.")
+    var allowMassRemoval = false
+
+    func validate() throws { try plan.validate() }
+
+    func run() throws {
+        let configuration = try global.configuration()
+        let reader = try PlanReader(configuration: configuration)
+        let store = try openStore(global.storePath(configuration), command: "plan import")
+        let report = try PlanImportJob(store: store, reader: reader, allowMassRemoval: allowMassRemoval).run(plan.source(configuration))
+        for diagnostic in report.diagnostics { printError(diagnostic.description) }
+        if let outcome = report.outcome { print(outcome) }
+        if let review = report.plan?.tasks.filter(\.needsReview), !review.isEmpty {
+            print(
+                "\(review.count) task(s) need review and will not be drawn until decided: \(review.map { String($0.seq) }.joined(separator: ", ")); see `suiji plan check \(plan.file)`"
+            )
+        }
+        try finish(with: report.status)
+    }
+}
+
+/// The plan file and what the operator says about it: shared by `plan import` and `plan check`.
+struct PlanFileOptions: ParsableArguments {
     @Argument(help: "The plan file.")
     var file: String
 
-    @Option(help: "The plan year (default: the configuration's year).")
+    @Option(help: "The plan year (default: the plan's title, else the configuration's year).")
     var year: Int?
 
     @Option(help: "The 6-digit region code (default: the configuration's region).")
@@ -27,13 +52,10 @@ struct PlanImportCommand: ParsableCommand {
         if let year, !(2000...2100).contains(year) { throw ValidationError("--year must be between 2000 and 2100, got \(year)") }
     }
 
-    func run() throws {
-        let configuration = try global.configuration()
-        let store = try openStore(global.storePath(configuration), command: "plan import")
-        let report = try PlanImportJob(store: store).run(
-            PlanSource(path: file, year: year ?? configuration.year, region: region ?? configuration.region, encoding: encoding))
-        for diagnostic in report.diagnostics { printError(diagnostic.description) }
-        if let outcome = report.outcome { print(outcome) }
-        try finish(with: report.status)
+    /// The source: the options given, then what suiji.toml sets (never its defaults).
+    func source(_ configuration: Configuration) -> PlanSource {
+        PlanSource(
+            path: file, year: year, region: region, configuredYear: configuration.givenYear, configuredRegion: configuration.givenRegion,
+            encoding: encoding)
     }
 }

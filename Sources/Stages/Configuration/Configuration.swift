@@ -36,6 +36,12 @@ public struct Configuration: Sendable, Hashable, Codable {
     public var publish: PublishSettings
     /// Logging (`[log]`).
     public var log: LogSettings
+    /// The plan's header aliases and overrides (`[plan]`).
+    public var plan: PlanSettings
+    /// True when the file sets `region`; a plan import never takes the default region silently.
+    public var regionIsSet: Bool
+    /// True when the file sets `year`; a plan import never takes the default year silently.
+    public var yearIsSet: Bool
     /// The folder relative paths are resolved against: the configuration file's folder, or the
     /// working directory when there is no file (`"."` in ``defaults``).
     public var baseDirectory: String
@@ -52,6 +58,9 @@ public struct Configuration: Sendable, Hashable, Codable {
         inspectors: InspectorSettings = .defaults,
         publish: PublishSettings = .defaults,
         log: LogSettings = .defaults,
+        plan: PlanSettings = .defaults,
+        regionIsSet: Bool = false,
+        yearIsSet: Bool = false,
         baseDirectory: String = "."
     ) {
         self.region = region
@@ -64,6 +73,9 @@ public struct Configuration: Sendable, Hashable, Codable {
         self.inspectors = inspectors
         self.publish = publish
         self.log = log
+        self.plan = plan
+        self.regionIsSet = regionIsSet
+        self.yearIsSet = yearIsSet
         self.baseDirectory = baseDirectory
     }
 
@@ -93,6 +105,22 @@ public struct Configuration: Sendable, Hashable, Codable {
     /// The holiday calendar file resolved against ``baseDirectory``, or nil for the bundled one.
     public var resolvedCalendarPath: String? {
         calendar.isEmpty ? nil : resolvedPath(\.calendar)
+    }
+
+    /// The region the file sets, or nil when only the default stands.
+    public var givenRegion: String? { regionIsSet ? region : nil }
+
+    /// The year the file sets, or nil when only the default stands.
+    public var givenYear: Int? { yearIsSet ? year : nil }
+
+    /// The operator's plan columns file resolved against ``baseDirectory``, or nil for the bundled headers only.
+    public var resolvedPlanColumnsPath: String? {
+        plan.columns.isEmpty ? nil : resolvedPath(\.plan.columns)
+    }
+
+    /// The plan overrides file resolved against ``baseDirectory``, or nil when there is none.
+    public var resolvedPlanOverridesPath: String? {
+        plan.overrides.isEmpty ? nil : resolvedPath(\.plan.overrides)
     }
 
     /// The scope map file resolved against ``baseDirectory``, or nil for the bundled one.
@@ -435,6 +463,25 @@ extension Configuration {
         case initiator
     }
 
+    /// The plan's header aliases and the operator's decisions (`[plan]`).
+    public struct PlanSettings: Sendable, Hashable, Codable {
+        /// The operator's plan columns file, adding header aliases to the bundled ones, as written
+        /// (`plan.columns`, default `""`: the bundled headers only).
+        public var columns: String
+        /// The plan overrides file deciding tasks that need review, as written (`plan.overrides`,
+        /// default `""`: none).
+        public var overrides: String
+
+        /// Creates the plan settings.
+        public init(columns: String = "", overrides: String = "") {
+            self.columns = columns
+            self.overrides = overrides
+        }
+
+        /// No operator columns, no overrides.
+        public static let defaults = PlanSettings()
+    }
+
     /// The draw (`[draw]`).
     public struct DrawSettings: Sendable, Hashable, Codable {
         /// Whose entities are drawn from (`draw.population`, default `initiator-and-cooperators`).
@@ -669,7 +716,8 @@ struct ConfigurationReader {
         }?.element
     }
 
-    static let topLevelKeys = ["region", "year", "store", "calendar", "paths", "risk", "draw", "inspectors", "publish", "log"]
+    static let topLevelKeys = ["region", "year", "store", "calendar", "paths", "risk", "draw", "inspectors", "publish", "log", "plan"]
+    static let planKeys = ["columns", "overrides"]
     static let pathsKeys = ["inbox", "outbox", "archive", "rejects", "reports"]
     static let riskKeys = ["policy", "multipliers", "fixed", "override"]
     static let overrideKeys = ["task", "ratio", "count", "policy", "multipliers", "fixed"]
@@ -686,12 +734,14 @@ struct ConfigurationReader {
         if let value = root["region"] {
             if let text = value.string, text.utf8.count == 6, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 configuration.region = text
+                configuration.regionIsSet = true
             } else {
                 fail(top.appending("region"), "must be a 6-digit region code such as \"140981\"", found: value)
             }
         }
         if let year = integer(root, "year", at: top, in: 2000...2100, "must be an integer between 2000 and 2100") {
             configuration.year = year
+            configuration.yearIsSet = true
         }
         if let store = path(root, "store", at: top, allowEmpty: false) { configuration.store = store }
         if let calendar = path(root, "calendar", at: top, allowEmpty: true) { configuration.calendar = calendar }
@@ -726,6 +776,12 @@ struct ConfigurationReader {
             let key = top.appending("publish")
             checkKeys(publish, at: key, known: Self.publishKeys)
             if let formats = readFormats(publish, at: key) { configuration.publish.formats = formats }
+        }
+        if let plan = table(root, "plan", at: top) {
+            let key = top.appending("plan")
+            checkKeys(plan, at: key, known: Self.planKeys)
+            if let columns = path(plan, "columns", at: key, allowEmpty: true) { configuration.plan.columns = columns }
+            if let overrides = path(plan, "overrides", at: key, allowEmpty: true) { configuration.plan.overrides = overrides }
         }
         if let log = table(root, "log", at: top) {
             let key = top.appending("log")

@@ -133,6 +133,12 @@ public struct DrawStore {
                 "the plan has no task \(unknown.map(String.init).joined(separator: ", ")) (tasks are 序号 \(known.min() ?? 0)…\(known.max() ?? 0))"
             )
         }
+        if let task = plan.tasks.first(where: { tasks.contains($0.seq) && $0.needsReview }) {
+            throw DrawStoreError(
+                .usage,
+                "task \(task.seq) needs review and is not drawn (\(task.review.joined(separator: "; "))); decide it in the plan overrides file ([plan] overrides in suiji.toml) and import the plan again"
+            )
+        }
         let wanted = Set(tasks)
         return all.filter { $0.taskSeqs.contains(where: wanted.contains) }
     }

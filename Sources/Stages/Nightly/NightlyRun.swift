@@ -344,8 +344,11 @@ public struct NightlyRun {
         }
         switch file.kind {
         case .plan:
-            let report = try PlanImportJob(store: store, clock: clock).run(
-                PlanSource(path: file.path, displayName: display, year: configuration.year, region: configuration.region), digest: digest)
+            let report = try PlanImportJob(store: store, clock: clock, reader: try PlanReader(configuration: configuration)).run(
+                PlanSource(
+                    path: file.path, displayName: display, configuredYear: configuration.givenYear,
+                    configuredRegion: configuration.givenRegion),
+                digest: digest)
             log(report.diagnostics)
             night.planChanged()
             switch report.outcome {

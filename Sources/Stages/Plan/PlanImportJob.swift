@@ -2,12 +2,14 @@ public import Pipeline
 
 /// The outcome of `suiji plan import`: what happened, what was found, and the exit status.
 public struct PlanImportReport: Sendable {
-    /// What the store did, if the file could be read.
+    /// What the store did, if the file could be read and stored.
     public var outcome: PlanImportOutcome?
-    /// Warnings and errors about the file, in order.
+    /// Notes, warnings and errors about the file, in order.
     public var diagnostics: [Diagnostic]
     /// The exit status for the command.
     public var status: ExitStatus
+    /// The plan as read (nil when the file could not be read).
+    public var plan: AnnualPlan?
 }
 
 /// Reads a plan file and stores it: the stage behind `suiji plan import`.
@@ -16,34 +18,49 @@ public struct PlanImportJob {
     public let store: Store
     /// The clock for timestamps.
     public let clock: Clock
+    /// The reader (header aliases and overrides in force).
+    public let reader: PlanReader?
+    /// True to store a plan that removes more than a fifth of the stored tasks.
+    public let allowMassRemoval: Bool
 
-    /// Creates the job.
-    public init(store: Store, clock: Clock = .system) {
+    /// Creates the job; the reader defaults to the bundled headers and no overrides.
+    public init(store: Store, clock: Clock = .system, reader: PlanReader? = nil, allowMassRemoval: Bool = false) {
         self.store = store
         self.clock = clock
+        self.reader = reader
+        self.allowMassRemoval = allowMassRemoval
     }
 
-    /// Imports one plan file. A missing required column or an unreadable file changes nothing (exit 65).
+    /// Imports one plan file. A file that cannot be used, or an import refused as a mass removal,
+    /// changes nothing (exit 65). Tasks that need review are stored with their questions, reported
+    /// as warnings, and not drawn until decided (`suiji plan check` exits 65 on them).
     /// `digest` is the file's, when the caller has already computed it.
     public func run(_ source: PlanSource, digest known: FileDigest? = nil) throws -> PlanImportReport {
         var diagnostics = DiagnosticCollector()
         let plan: AnnualPlan
         let digest: FileDigest
+        func rejected(_ message: String, at location: SourceLocation) -> PlanImportReport {
+            diagnostics.emit(Diagnostic(.error, message, at: location))
+            return PlanImportReport(outcome: nil, diagnostics: diagnostics.diagnostics, status: .dataRejected, plan: nil)
+        }
         do {
             digest = try known ?? FileDigest.of(path: source.path, displayName: source.displayName)
-            plan = try PlanReader().run(source, diagnostics: &diagnostics)
+            plan = try (reader ?? PlanReader()).run(source, diagnostics: &diagnostics)
         } catch let error as PlanFileError {
-            diagnostics.emit(Diagnostic(.error, error.message, at: error.location))
-            return PlanImportReport(outcome: nil, diagnostics: diagnostics.diagnostics, status: .dataRejected)
+            return rejected(error.message, at: error.location)
         } catch let error as MalformedFileError {
-            diagnostics.emit(Diagnostic(.error, error.message, at: error.location))
-            return PlanImportReport(outcome: nil, diagnostics: diagnostics.diagnostics, status: .dataRejected)
+            return rejected(error.message, at: error.location)
         } catch let error as DecodingError {
-            diagnostics.emit(Diagnostic(.error, error.message, at: error.location))
-            return PlanImportReport(outcome: nil, diagnostics: diagnostics.diagnostics, status: .dataRejected)
+            return rejected(error.message, at: error.location)
         }
-        let outcome = try store.importPlan(plan, fileName: source.displayName, digest: digest, clock: clock)
-        return PlanImportReport(
-            outcome: outcome, diagnostics: diagnostics.diagnostics, status: diagnostics.hasErrors ? .dataRejected : .success)
+        do {
+            let outcome = try store.importPlan(
+                plan, fileName: source.displayName, digest: digest, clock: clock, allowMassRemoval: allowMassRemoval)
+            return PlanImportReport(
+                outcome: outcome, diagnostics: diagnostics.diagnostics, status: diagnostics.hasErrors ? .dataRejected : .success, plan: plan
+            )
+        } catch let error as PlanMassRemovalError {
+            return rejected(error.message, at: SourceLocation(file: source.displayName))
+        }
     }
 }

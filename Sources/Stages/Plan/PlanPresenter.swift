@@ -3,25 +3,31 @@ public import Pipeline
 
 /// Renders a plan for `suiji plan show`: a readable table, or JSON.
 public enum PlanPresenter {
-    /// The plan as a text table.
+    /// The plan as a text table; a task that needs review is marked `!` beside its number.
     public static func table(_ plan: AnnualPlan) -> String {
         var table = TextTable(headers: ["序号", "任务名称", "比例", "频次/年", "起止月", "发起部门", "配合部门", "对象范围"])
         for task in plan.tasks {
-            let ratio: String
-            if let count = task.ratio.count {
-                ratio = "\(count)户"
-            } else if let min = task.ratio.min {
-                ratio = "≥" + percent(min) + (task.ratio.max.map { "–" + percent($0) } ?? "")
-            } else {
-                ratio = "?"
-            }
             let window = task.window.startMonth.flatMap { s in task.window.endMonth.map { "\(s)–\($0)" } } ?? "?"
+            let frequency = task.frequency.perYear.map { (task.frequency.atLeast ? "≥" : "") + String($0) } ?? "?"
             table.rows.append([
-                String(task.seq), TextTable.truncate(task.name, to: 36), ratio, task.frequency.perYear.map(String.init) ?? "?", window,
+                String(task.seq) + (task.needsReview ? "!" : ""), TextTable.truncate(task.name, to: 36), ratioText(task), frequency, window,
                 task.initiator, task.cooperators.joined(separator: "、"), TextTable.truncate(task.scopes.joined(separator: " | "), to: 30),
             ])
         }
-        return "plan \(plan.year) \(plan.region): \(plan.tasks.count) tasks\n" + table.render()
+        let review = plan.tasks.filter(\.needsReview).map { String($0.seq) }
+        let footer =
+            review.isEmpty
+            ? "" : "! needs review (not drawn until decided): tasks \(review.joined(separator: ", ")); see `suiji plan check`\n"
+        return "plan \(plan.year) \(plan.region): \(plan.tasks.count) tasks\n" + table.render() + footer
+    }
+
+    /// The short form of a task's ratio: `≥5%`, `≥10%–20%`, `20户`, `A2% B5% C10% D20%`, `?`.
+    static func ratioText(_ task: PlanTask) -> String {
+        var parts: [String] = []
+        if let min = task.ratio.min { parts.append("≥" + percent(min) + (task.ratio.max.map { "–" + percent($0) } ?? "")) }
+        if let value = task.count.value { parts.append("\(value)户" + (task.count.indicative ? "(约)" : "")) }
+        if let c = task.classRatios { parts.append("A\(percent(c.a)) B\(percent(c.b)) C\(percent(c.c)) D\(percent(c.d))") }
+        return parts.isEmpty ? "?" : parts.joined(separator: " ")
     }
 
     static func percent(_ fraction: Double) -> String {
@@ -29,10 +35,11 @@ public enum PlanPresenter {
         return value == value.rounded() ? "\(Int(value))%" : "\(value)%"
     }
 
-    /// The plan as pretty-printed JSON (`{"year":…,"region":…,"tasks":[…]}`).
+    /// The plan as pretty-printed JSON with sorted keys (`{"region":…,"tasks":[…],"year":…}`): the
+    /// same bytes every run.
     public static func json(_ plan: AnnualPlan) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(plan), as: UTF8.self)
     }
 }

@@ -1,184 +1,274 @@
 internal import Foundation
 public import Pipeline
 
+// Reading a plan table: title rows, the header, then the rows, handed one by one to Pipeline's
+// PlanRowAssembler (merged cells, continuation rows) and PlanTaskResolver (the cell grammar).
+//
+// The rows come from a row source (`PlanRowSource`), so that the CSV/TSV reader here and a
+// spreadsheet reader can feed the same rules. Rows before the header are title rows: they may
+// give the plan's year (`长治市2024年度部门联合双随机抽查工作计划`). The header is the first row
+// that names at least two known plan columns, matched after ColumnAliases.normalize (spaces and
+// line breaks inside a header do not count, full-width forms are folded); a header the aliases do
+// not know is tried without its parentheses (`抽查比例(数量)`), then as two names joined by `/`,
+// `及`, `和` or `、` (`抽查比例/频次` is the ratio-and-frequency column).
+//
+// Year and region are never defaults: --year, else the plan's title, else `year` in suiji.toml;
+// --region, else `region` in suiji.toml. A title and a given year that disagree is an error, and
+// so is a plan whose year or region nothing gives.
+
+/// A source of plan rows: the fields of each record with the line it starts on.
+public protocol PlanRowSource {
+    /// The next record, or nil at the end.
+    func nextRecord() throws -> DelimitedRecord?
+}
+
+extension DelimitedFileReader: PlanRowSource {
+    /// The next record of the file.
+    public func nextRecord() throws -> DelimitedRecord? { try next() }
+}
+
 /// What to read a plan from.
 public struct PlanSource: Sendable, Hashable {
     /// The path of the file.
     public var path: String
     /// The name shown in diagnostics (defaults to the path).
     public var displayName: String
-    /// The plan year.
-    public var year: Int
-    /// The 6-digit region code.
-    public var region: String
+    /// The plan year given by the operator (`--year`), if any.
+    public var year: Int?
+    /// The region given by the operator (`--region`), if any.
+    public var region: String?
+    /// The year the configuration sets, used when neither `--year` nor the plan gives one.
+    public var configuredYear: Int?
+    /// The region the configuration sets, used when `--region` does not give one.
+    public var configuredRegion: String?
     /// The encoding choice.
     public var encoding: EncodingChoice
 
     /// Creates a source.
-    public init(path: String, displayName: String? = nil, year: Int, region: String, encoding: EncodingChoice = .auto) {
+    public init(
+        path: String, displayName: String? = nil, year: Int? = nil, region: String? = nil, configuredYear: Int? = nil,
+        configuredRegion: String? = nil, encoding: EncodingChoice = .auto
+    ) {
         self.path = path
         self.displayName = displayName ?? path
         self.year = year
         self.region = region
+        self.configuredYear = configuredYear
+        self.configuredRegion = configuredRegion
         self.encoding = encoding
     }
 }
 
-/// A plan file that cannot be used at all: a missing required column, an empty file.
+/// A plan as read, with the layout of its table.
+public struct PlanTable: Sendable, Hashable {
+    /// The plan.
+    public var plan: AnnualPlan
+    /// Its columns and headers.
+    public var layout: PlanTableLayout
+}
+
+/// A plan file that cannot be used at all: no header, a repeated 序号, an unknown year or region.
 public struct PlanFileError: ReportableError, Sendable, Hashable, CustomStringConvertible {
     /// Where.
     public var location: SourceLocation
     /// What happened and what to do.
     public var message: String
 
+    /// Creates an error.
+    public init(location: SourceLocation, message: String) {
+        self.location = location
+        self.message = message
+    }
+
     /// `file:line: error: message`.
     public var description: String { "\(location): error: \(message)" }
+
+    /// How a command that stops on this error ends.
+    public var exitStatus: ExitStatus { .dataRejected }
 }
 
 /// Reads an annual plan table (TSV or CSV) by header aliases into typed tasks.
 public struct PlanReader: PipelineStage {
-    /// The header alias table.
+    /// The header alias table (bundled plus the operator's).
     public let aliases: ColumnAliases
+    /// The operator's decisions, applied as tasks are read.
+    public let overrides: PlanOverrides?
     /// Supplies the bytes; tests replace it to feed one byte at a time.
     public let chunkSource: (@Sendable (PlanSource) throws -> DelimitedFileReader)?
 
-    /// Creates a reader with the bundled aliases.
-    public init(aliases: ColumnAliases? = nil, chunkSource: (@Sendable (PlanSource) throws -> DelimitedFileReader)? = nil) throws {
+    /// Creates a reader with the bundled aliases unless others are given.
+    public init(
+        aliases: ColumnAliases? = nil, overrides: PlanOverrides? = nil,
+        chunkSource: (@Sendable (PlanSource) throws -> DelimitedFileReader)? = nil
+    ) throws {
         self.aliases = try aliases ?? ColumnAliases.bundled("plan-columns")
+        self.overrides = overrides
         self.chunkSource = chunkSource
     }
 
-    static let required: [(canonical: String, label: String)] = [
-        ("seq", "序号"), ("name", "抽查任务名称"), ("scopes", "抽查对象范围"), ("initiator", "发起部门"),
-    ]
+    /// A reader with the header aliases and overrides a configuration names (`[plan]`).
+    public init(configuration: Configuration) throws {
+        try self.init(aliases: try PlanColumnsLoader.load(configuration), overrides: try PlanOverridesLoader.load(configuration))
+    }
 
-    /// Reads the plan; unreadable cells become warnings and unset values, bad rows errors.
+    /// Reads the plan file; unreadable cells become questions for review, bad rows errors.
     public func run(_ source: PlanSource, diagnostics: inout DiagnosticCollector) throws -> AnnualPlan {
         let reader =
             try chunkSource?(source) ?? DelimitedFileReader(path: source.path, displayName: source.displayName, encoding: source.encoding)
-        var header: DelimitedRecord?
-        while let record = try reader.next() {
-            if !record.isBlank {
-                header = record
-                break
-            }
-        }
-        guard let header else {
-            throw PlanFileError(location: SourceLocation(file: source.displayName, line: 1), message: "the plan file is empty")
-        }
-        var columns: [String: Int] = [:]
-        for (index, name) in header.fields.enumerated() {
-            guard let canonical = aliases.canonical(for: name) else {
-                diagnostics.emit(
-                    Diagnostic(
-                        .note, "column '\(name)' is not a known plan column; it is kept in the raw row only",
-                        at: SourceLocation(file: source.displayName, line: header.line, column: index + 1)))
-                continue
-            }
-            if columns[canonical] == nil { columns[canonical] = index }
-        }
-        for (canonical, label) in Self.required where columns[canonical] == nil {
-            throw PlanFileError(
-                location: SourceLocation(file: source.displayName, line: header.line),
-                message:
-                    "required column '\(label)' is missing (accepted headers: \(aliases.spellings(of: canonical).joined(separator: ", ")))")
-        }
-        if columns["ratioAndFrequency"] == nil, columns["ratio"] == nil, columns["count"] == nil {
-            throw PlanFileError(
-                location: SourceLocation(file: source.displayName, line: header.line),
-                message: "required column '抽查比例及频次' is missing (or give '抽查比例' with '抽查频次', or '抽查户数')")
-        }
-
-        var tasks: [PlanTask] = []
-        var seenSeq: [Int: Int] = [:]
-        while let record = try reader.next() {
-            if record.isBlank { continue }
-            let fields = record.fields
-            func cell(_ canonical: String) -> String? {
-                guard let index = columns[canonical] else { return nil }
-                return index < fields.count ? fields[index] : ""
-            }
-            func location(_ canonical: String) -> SourceLocation {
-                SourceLocation(file: source.displayName, line: record.line, column: (columns[canonical] ?? 0) + 1)
-            }
-            func warn(_ canonical: String, _ message: String) {
-                diagnostics.emit(Diagnostic(.warning, message, at: location(canonical)))
-            }
-            let seqText = PlanCellParser.normalizeWidth(cell("seq") ?? "").trimmingWhitespace()
-            if seqText.hasPrefix("合计") || seqText.hasPrefix("总计") { continue }
-            guard let seq = Int(seqText), seq > 0 else {
-                diagnostics.emit(
-                    Diagnostic(
-                        .error, "task number '\(cell("seq") ?? "")' is not a positive integer; the row is skipped", at: location("seq")))
-                continue
-            }
-            if let first = seenSeq[seq] {
-                diagnostics.emit(
-                    Diagnostic(.error, "task number \(seq) repeats the task on line \(first); the row is skipped", at: location("seq")))
-                continue
-            }
-            seenSeq[seq] = record.line
-
-            var raw: [String: String] = [:]
-            for (canonical, index) in columns { raw[canonical] = index < fields.count ? fields[index] : "" }
-
-            var ratio = SamplingRatio(raw: "")
-            var frequency = InspectionFrequency(perYear: nil, raw: "")
-            if let combined = cell("ratioAndFrequency") {
-                let (r, f) = PlanCellParser.ratioAndFrequency(combined)
-                ratio = r.value
-                frequency = f.value
-                if let problem = r.problem { warn("ratioAndFrequency", problem + "; the ratio is left unset") }
-                if let problem = f.problem {
-                    warn("ratioAndFrequency", problem + (f.value.perYear == nil ? "; the frequency is left unset" : ""))
-                }
-            }
-            if let text = cell("ratio"), ratio.isUnset {
-                let r = PlanCellParser.ratio(text)
-                ratio = r.value
-                if let problem = r.problem { warn("ratio", problem + "; the ratio is left unset") }
-            }
-            if let text = cell("count"), ratio.isUnset, !text.trimmingWhitespace().isEmpty {
-                let digits = PlanCellParser.normalizeWidth(text).trimmingWhitespace().replacing(#/[户家个]$/#, with: "")
-                if let n = Int(digits), n > 0 {
-                    ratio = SamplingRatio(count: n, raw: text)
-                } else {
-                    warn("count", "cannot read a number of objects from '\(text)'; the count is left unset")
-                }
-            }
-            if let text = cell("frequency"), frequency.perYear == nil {
-                let f = PlanCellParser.frequency(text)
-                frequency = f.value
-                if let problem = f.problem { warn("frequency", problem + "; the frequency is left unset") }
-            }
-            var window = TaskWindow(startMonth: nil, endMonth: nil, raw: "")
-            if let text = cell("window") {
-                let w = PlanCellParser.window(text)
-                window = w.value
-                if let problem = w.problem { warn("window", problem + "; the window is left unset") }
-            }
-            let name = (cell("name") ?? "").trimmingWhitespace()
-            if name.isEmpty { warn("name", "the task name is empty") }
-            let scopes = PlanCellParser.scopes(cell("scopes") ?? "")
-            if scopes.isEmpty { warn("scopes", "the task names no object scope; it will match no entity") }
-            let initiator = PlanCellParser.clean(cell("initiator") ?? "")
-            if initiator.isEmpty { warn("initiator", "the task names no initiating department") }
-            let mode = cell("mode").map { PlanCellParser.clean($0) }.flatMap { $0.isEmpty ? nil : $0 }
-            tasks.append(
-                PlanTask(
-                    seq: seq, name: name, matters: PlanCellParser.matters(cell("matters") ?? ""), scopes: scopes,
-                    ratio: ratio, frequency: frequency, window: window, initiator: initiator,
-                    cooperators: PlanCellParser.departments(cell("cooperators") ?? ""), mode: mode,
-                    inspectionType: cell("inspectionType").map { PlanCellParser.clean($0) },
-                    riskRequirement: cell("riskRequirement").map { $0.trimmingWhitespace() },
-                    area: cell("area").map { PlanCellParser.clean($0) }, raw: raw, line: record.line))
-        }
-        tasks.sort { $0.seq < $1.seq }
-        return AnnualPlan(year: source.year, region: source.region, tasks: tasks)
+        return try read(rows: reader, source: source, diagnostics: &diagnostics)
     }
-}
 
-extension PlanFileError {
-    /// How a command that stops on this error ends.
-    public var exitStatus: ExitStatus { .dataRejected }
+    /// Reads a plan from any row source.
+    public func read(rows: some PlanRowSource, source: PlanSource, diagnostics: inout DiagnosticCollector) throws -> AnnualPlan {
+        try readTable(rows: rows, source: source, diagnostics: &diagnostics).plan
+    }
+
+    /// Reads a plan file with its table layout (for `plan check`, which shows cells beside values).
+    public func readTable(_ source: PlanSource, diagnostics: inout DiagnosticCollector) throws -> PlanTable {
+        let reader =
+            try chunkSource?(source) ?? DelimitedFileReader(path: source.path, displayName: source.displayName, encoding: source.encoding)
+        return try readTable(rows: reader, source: source, diagnostics: &diagnostics)
+    }
+
+    /// Reads a plan with its table layout from any row source.
+    public func readTable(rows: some PlanRowSource, source: PlanSource, diagnostics: inout DiagnosticCollector) throws -> PlanTable {
+        let file = source.displayName
+        var titles: [String] = []
+        var found: (record: DelimitedRecord, columns: [String: Int], headers: [String: String])?
+        while found == nil, let record = try rows.nextRecord() {
+            if record.isBlank { continue }
+            let mapped = mapHeader(record, file: file)
+            if mapped.columns.count >= 2 {
+                found = (record, mapped.columns, mapped.headers)
+            } else {
+                titles.append(record.fields.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " "))
+                if titles.count > 10 { break }
+            }
+        }
+        guard let header = found else {
+            throw PlanFileError(
+                location: SourceLocation(file: file, line: 1),
+                message: titles.isEmpty
+                    ? "the plan file is empty"
+                    : "no header row: none of the first rows names two plan columns (such as 序号, 抽查任务名称, 抽查对象范围); add the plan's headers to a columns file named by [plan] columns in suiji.toml"
+            )
+        }
+        let columns = header.columns
+        for note in mapHeader(header.record, file: file).notes { diagnostics.emit(note) }
+        func missing(_ message: String) -> PlanFileError {
+            PlanFileError(location: SourceLocation(file: file, line: header.record.line), message: message)
+        }
+        if columns["seq"] == nil {
+            throw missing("required column '序号' is missing (accepted headers: \(aliases.spellings(of: "seq").joined(separator: ", ")))")
+        }
+        if columns["name"] == nil, columns["matters"] == nil, columns["scopes"] == nil {
+            throw missing("the plan names its tasks in no column: give '抽查任务名称', '抽查事项' or '抽查对象范围'")
+        }
+        let (year, region) = try yearAndRegion(source, titles: titles, line: header.record.line)
+        let layout = PlanTableLayout(file: file, columns: columns, headers: header.headers, year: year)
+        if let overrides {
+            if let y = overrides.year, y != year {
+                throw PlanOverridesFileError(
+                    file: overrides.file, message: "the overrides are for the \(y) plan, but this plan is for \(year)")
+            }
+            if let r = overrides.region, r != region {
+                throw PlanOverridesFileError(
+                    file: overrides.file, message: "the overrides are for region \(r), but this plan is for \(region)")
+            }
+        }
+        var assembler = PlanRowAssembler(layout: layout, overrides: overrides)
+        do {
+            while let record = try rows.nextRecord() {
+                if record.isBlank { continue }
+                var cells: [String: String] = [:]
+                for (canonical, index) in columns { cells[canonical] = index < record.fields.count ? record.fields[index] : "" }
+                try assembler.add(PlanRow(cells: cells, line: record.line), diagnostics: &diagnostics)
+            }
+        } catch let error as PlanAssemblyError {
+            throw PlanFileError(location: error.location, message: error.message)
+        }
+        assembler.finish(diagnostics: &diagnostics)
+        guard !assembler.tasks.isEmpty else {
+            throw missing("the plan has a header but no task rows; nothing is imported")
+        }
+        return PlanTable(plan: AnnualPlan(year: year, region: region, tasks: assembler.tasks.sorted { $0.seq < $1.seq }), layout: layout)
+    }
+
+    /// The plan's year and region (rules at the top of PlanReader.swift).
+    func yearAndRegion(_ source: PlanSource, titles: [String], line: Int) throws -> (Int, String) {
+        let location = SourceLocation(file: source.displayName, line: line)
+        let title = titles.first { $0.contains(#/\d{4}年/#) }
+        let titleYear = title.flatMap { $0.firstMatch(of: #/(\d{4})年/#) }.flatMap { Int($0.output.1) }
+        let place = titles.lazy.compactMap { $0.firstMatch(of: #/^(.{2,12}?[省市县区旗])/#)?.output.1 }.first.map(String.init)
+        if let given = source.year, let titleYear, given != titleYear {
+            throw PlanFileError(
+                location: location,
+                message:
+                    "the plan's title ('\(title ?? "")') is for \(titleYear), but --year says \(given); check the file, or pass --year \(titleYear)"
+            )
+        }
+        if source.year == nil, let titleYear, let configured = source.configuredYear, configured != titleYear {
+            throw PlanFileError(
+                location: location,
+                message:
+                    "the plan's title ('\(title ?? "")') is for \(titleYear), but suiji.toml sets year = \(configured); pass --year \(titleYear) to import it as the \(titleYear) plan"
+            )
+        }
+        guard let year = source.year ?? titleYear ?? source.configuredYear else {
+            throw PlanFileError(
+                location: location,
+                message: "the plan's year cannot be known: its title names none; pass --year YYYY or set year in suiji.toml")
+        }
+        guard (2000...2100).contains(year) else {
+            throw PlanFileError(location: location, message: "the plan's year \(year) is not between 2000 and 2100")
+        }
+        guard let region = source.region ?? source.configuredRegion else {
+            let of = place.map { " of \($0)" } ?? ""
+            throw PlanFileError(
+                location: location,
+                message: "the plan's region cannot be known: pass --region CODE (the 6-digit region code\(of)) or set region in suiji.toml")
+        }
+        return (year, region)
+    }
+
+    /// Header cells → canonical columns (first occurrence wins), with notes on unknown and repeated headers.
+    func mapHeader(_ record: DelimitedRecord, file: String) -> (columns: [String: Int], headers: [String: String], notes: [Diagnostic]) {
+        var columns: [String: Int] = [:]
+        var headers: [String: String] = [:]
+        var notes: [Diagnostic] = []
+        for (index, name) in record.fields.enumerated() where !name.trimmingWhitespace().isEmpty {
+            let at = SourceLocation(file: file, line: record.line, column: index + 1)
+            guard let canonical = canonical(for: name) else {
+                notes.append(
+                    Diagnostic(.note, "column '\(Self.oneLine(name))' is not a known plan column; it is kept in the raw row only", at: at))
+                continue
+            }
+            if let first = columns[canonical] {
+                notes.append(
+                    Diagnostic(
+                        .note,
+                        "column '\(Self.oneLine(name))' is a second '\(canonical)' column (the first is column \(first + 1)); it is kept in the raw row only",
+                        at: at))
+                continue
+            }
+            columns[canonical] = index
+            headers[canonical] = name
+        }
+        return (columns, headers, notes)
+    }
+
+    /// The canonical column of a header: as written, without parentheses, or as two joined names.
+    func canonical(for header: String) -> String? {
+        if let known = aliases.canonical(for: header) { return known }
+        let bare = PlanCellParser.normalizeWidth(header).replacing(#/\([^)]*\)/#, with: "")
+        if bare != header, let known = aliases.canonical(for: bare) { return known }
+        let parts = bare.split(whereSeparator: { "/及和、".contains($0) }).map(String.init)
+        guard parts.count == 2 else { return nil }
+        let both = parts.compactMap { aliases.canonical(for: $0) ?? aliases.canonical(for: "抽查" + $0) }
+        guard both.count == 2 else { return nil }
+        if Set(both) == ["ratio", "frequency"] { return "ratioAndFrequency" }
+        return both[0] == both[1] ? both[0] : nil
+    }
+
+    static func oneLine(_ text: String) -> String { text.replacing(#/\s+/#, with: " ").trimmingWhitespace() }
 }

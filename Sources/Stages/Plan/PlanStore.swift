@@ -26,16 +26,62 @@ public enum PlanImportOutcome: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// A plan import refused because it would remove more than a fifth of the stored tasks (a
+/// truncated or header-only file), unless `--allow-mass-removal` is given.
+public struct PlanMassRemovalError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+    /// How many stored tasks the import would remove.
+    public var removed: Int
+    /// How many tasks are stored.
+    public var stored: Int
+    /// The plan.
+    public var year: Int
+    /// The plan's region.
+    public var region: String
+
+    /// What happened and what to do.
+    public var message: String {
+        "the import would remove \(removed) of the \(stored) stored tasks of plan \(year) \(region) (more than 20%); nothing is changed. Check that the file is complete, or pass --allow-mass-removal if the plan really drops them"
+    }
+
+    /// `error: message`.
+    public var description: String { "error: \(message)" }
+
+    /// Rejected input: exit 65.
+    public var exitStatus: ExitStatus { .dataRejected }
+}
+
 extension Store {
-    /// Stores a plan in one transaction, keeping earlier task versions; the same bytes again are a no-op.
-    public func importPlan(_ plan: AnnualPlan, fileName: String, digest: FileDigest, clock: Clock = .system) throws -> PlanImportOutcome {
+    /// The largest share of the stored tasks an import may remove without `allowMassRemoval`.
+    public static let massRemovalShare = 0.2
+
+    /// Stores a plan in one transaction, keeping earlier task versions; the same bytes read to the
+    /// same tasks is a no-op. An import that would remove more than a fifth of the stored tasks is
+    /// refused (``PlanMassRemovalError``) unless `allowMassRemoval`.
+    public func importPlan(
+        _ plan: AnnualPlan, fileName: String, digest: FileDigest, clock: Clock = .system, allowMassRemoval: Bool = false
+    ) throws -> PlanImportOutcome {
         let scope = "plan:\(plan.year):\(plan.region)"
+        let hashes = Dictionary(try plan.tasks.map { ($0.seq, try Self.contentHash(of: $0)) }, uniquingKeysWith: { a, _ in a })
         return try write { db in
-            if let existing = try Row.fetchOne(
-                db, sql: "SELECT content_sha256 FROM plans WHERE year = ? AND region = ?", arguments: [plan.year, plan.region]),
-                (existing["content_sha256"] as String?) == digest.sha256
-            {
+            var stored: [Int: String] = [:]
+            let existing = try Row.fetchOne(
+                db, sql: "SELECT id, content_sha256 FROM plans WHERE year = ? AND region = ?", arguments: [plan.year, plan.region])
+            if let existing {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT seq, content_sha256 FROM plan_tasks WHERE plan_id = ? AND valid_to_import IS NULL",
+                    arguments: [existing["id"] as Int64])
+                {
+                    stored[row["seq"]] = row["content_sha256"]
+                }
+            }
+            // The same bytes are unchanged only if they still read to the same tasks: decisions in
+            // the overrides file (or a newer reader) change tasks without changing the plan file.
+            if let existing, (existing["content_sha256"] as String?) == digest.sha256, stored == hashes {
                 return .unchanged(year: plan.year, region: plan.region, sha256: digest.sha256)
+            }
+            let removing = stored.keys.filter { hashes[$0] == nil }.count
+            if !allowMassRemoval, !stored.isEmpty, Double(removing) > Self.massRemovalShare * Double(stored.count) {
+                throw PlanMassRemovalError(removed: removing, stored: stored.count, year: plan.year, region: plan.region)
             }
             let now = clock.now().storeTimestamp
             try db.execute(

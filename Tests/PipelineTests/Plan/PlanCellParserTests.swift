@@ -55,10 +55,13 @@ struct PlanCellParserTests {
     // Every frequency form of the seed plan and of domain.md §2.
     @Test(arguments: [
         ("1次/年", 1), ("1/年", 1), ("抽查1次", 1), ("1次/季度", 4), ("2次/年", 2), ("=1", 1), (">=1", 1),
-        ("1次/半年", 2), ("1次/月", 12), ("每年2次", 2), ("１次／年", 1),
+        ("1次/半年", 2), ("1次/月", 12), ("每年2次", 2), ("１次／年", 1), ("每季度各抽查1次", 4), ("一年一次", 1),
     ])
     func frequency(raw: String, perYear: Int) {
-        #expect(PlanCellParser.frequency(raw) == .init(value: InspectionFrequency(perYear: perYear, raw: raw), problem: nil))
+        // `>=1` is a floor; the others are exact.
+        let atLeast = raw.hasPrefix(">=")
+        #expect(
+            PlanCellParser.frequency(raw) == .init(value: InspectionFrequency(perYear: perYear, atLeast: atLeast, raw: raw), problem: nil))
     }
 
     @Test func frequencyUnreadable() {
@@ -87,7 +90,7 @@ struct PlanCellParserTests {
         #expect(frequency.problem == nil)
         #expect(ratio.value.min == min)
         #expect(ratio.value.raw == ratioRaw)
-        #expect(frequency.value == InspectionFrequency(perYear: perYear, raw: frequencyRaw))
+        #expect(frequency.value == InspectionFrequency(perYear: perYear, atLeast: frequencyRaw.hasPrefix(">="), raw: frequencyRaw))
     }
 
     @Test func combinedWithCount() {

@@ -148,6 +148,10 @@ struct ConfigurationTests {
             [publish]
             formats = ["xml"]
 
+            [plan]
+            columns = "plan/columns.json"
+            overrides = "plan/overrides.toml"
+
             [log]
             level = "debug"
             format = "json"
@@ -172,6 +176,8 @@ struct ConfigurationTests {
             inspectors: .init(fromInitiator: 3, fromEachCooperator: 2, minimumTeam: 3, loadCap: .limit(5)),
             publish: .init(formats: [.xml]),
             log: .init(level: .debug, format: .json),
+            plan: .init(columns: "plan/columns.json", overrides: "plan/overrides.toml"),
+            regionIsSet: true, yearIsSet: true,
             baseDirectory: "/srv/suiji")
         #expect(configuration == expected)
         #expect(configuration.risk.override(forTask: 7)?.count == 3)
@@ -243,7 +249,7 @@ struct ConfigurationTests {
             """
         #expect(
             loadError(text)?.description
-                == "suiji.toml:3: error: unknown key 'yaer'; known top-level keys: region, year, store, calendar, paths, risk, draw, inspectors, publish, log"
+                == "suiji.toml:3: error: unknown key 'yaer'; known top-level keys: region, year, store, calendar, paths, risk, draw, inspectors, publish, log, plan"
         )
     }
 
@@ -313,7 +319,7 @@ struct ConfigurationTests {
     func unknownTable() {
         #expect(
             loadError("year = 2024\n\n[publsh]\nformats = [\"json\"]\n")?.description
-                == "suiji.toml:3: error: unknown key 'publsh'; known top-level keys: region, year, store, calendar, paths, risk, draw, inspectors, publish, log"
+                == "suiji.toml:3: error: unknown key 'publsh'; known top-level keys: region, year, store, calendar, paths, risk, draw, inspectors, publish, log, plan"
         )
     }
 
@@ -514,7 +520,7 @@ struct ConfigurationTests {
         // Every key the reader knows appears in the example, commented or not.
         for key in ConfigurationReader.topLevelKeys + ConfigurationReader.pathsKeys + ConfigurationReader.riskKeys
             + ConfigurationReader.overrideKeys + ConfigurationReader.drawKeys + ConfigurationReader.inspectorsKeys
-            + ConfigurationReader.publishKeys + ConfigurationReader.logKeys
+            + ConfigurationReader.publishKeys + ConfigurationReader.logKeys + ConfigurationReader.planKeys
         {
             #expect(text.contains(key), "the example does not mention '\(key)'")
         }

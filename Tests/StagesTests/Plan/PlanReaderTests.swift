@@ -110,10 +110,15 @@ struct PlanReaderTests {
         #expect(plan.tasks[2].window == TaskWindow(startMonth: nil, endMonth: nil, raw: "适时"))
         #expect(plan.tasks[3].frequency.perYear == 2)
         #expect(plan.tasks[3].ratio.exemptFromRiskClasses)
+        #expect(plan.tasks[2].needsReview)
+        #expect(plan.tasks[3].needsReview)
+        #expect(plan.tasks[1].count == TaskCount(value: 1))
+        #expect(plan.tasks[2].frequency == InspectionFrequency(perYear: 1, atLeast: true, raw: ">=1"))
+        #expect(plan.tasks[1].frequency == InspectionFrequency(perYear: 1, atLeast: false, raw: "=1"))
         #expect(
             diagnostics.map(\.description) == [
-                "other.csv:4:7: warning: cannot read a window of months from '适时'; the window is left unset",
-                "other.csv:5:5: warning: '不涉及信用风险分类' gives no sampling ratio; set one for this task in the risk policy; the ratio is left unset",
+                "other.csv:4:7: warning: task 3 needs review: cannot read a window of months from '适时'",
+                "other.csv:5:5: warning: task 4 needs review: '不涉及信用风险分类' gives no sampling ratio: give one in the overrides file",
             ])
     }
 
@@ -122,30 +127,126 @@ struct PlanReaderTests {
             "序号\t抽查任务名称\t抽查对象范围\t抽查比例及频次\t抽查检查起止时间\t发起部门\n"
             + "1\t甲\t乙\t视情况; 1次/年\t1月-11月\t丙\n"
             + "x\t坏序号\t乙\t10%; 1次/年\t1月-11月\t丙\n"
-            + "1\t重复\t乙\t10%; 1次/年\t1月-11月\t丙\n"
         let (plan, diagnostics) = try Self.read(bytes: Array(tsv.utf8))
         #expect(plan.tasks.count == 1)
         #expect(plan.tasks[0].ratio.min == nil)
         #expect(plan.tasks[0].frequency.perYear == 1)
+        #expect(plan.tasks[0].review == ["'视情况' leaves the number undecided ('视情况')"])
         #expect(
             diagnostics.map(\.description) == [
-                "plan.tsv:2:4: warning: no sampling ratio in '视情况; 1次/年'; the ratio is left unset",
                 "plan.tsv:3:1: error: task number 'x' is not a positive integer; the row is skipped",
-                "plan.tsv:4:1: error: task number 1 repeats the task on line 2; the row is skipped",
+                "plan.tsv:2:4: warning: task 1 needs review: '视情况' leaves the number undecided ('视情况')",
             ])
     }
 
-    @Test func missingRequiredColumnNamesIt() throws {
-        let tsv = "序号\t抽查任务名称\t抽查对象范围\t抽查比例及频次\n1\t甲\t乙\t10%; 1次/年\n"
+    @Test func aRepeatedTaskNumberRejectsTheFile() throws {
+        let tsv =
+            "序号\t抽查任务名称\t抽查对象范围\t抽查比例及频次\t抽查检查起止时间\t发起部门\n"
+            + "1\t甲\t乙\t10%; 1次/年\t1月-11月\t丙\n"
+            + "2\t丁\t乙\t10%; 1次/年\t1月-11月\t丙\n"
+            + "1\t重复\t乙\t10%; 1次/年\t1月-11月\t丙\n"
         let error = #expect(throws: PlanFileError.self) { try Self.read(bytes: Array(tsv.utf8)) }
         #expect(
             error?.description
-                == "plan.tsv:1: error: required column '发起部门' is missing (accepted headers: 发起部门, 检查主体, 牵头部门, 实施部门, initiator)")
+                == "plan.tsv:4:1: error: task number 1 repeats the task on line 2; the file is rejected (dropping either row would lose a task): give each task its own 序号"
+        )
     }
 
-    @Test func missingRatioColumnNamesIt() throws {
+    @Test func aPlanWithoutAnInitiatorColumnImportsWithEveryTaskNeedingReview() throws {
+        let tsv = "序号\t抽查任务名称\t抽查对象范围\t抽查比例及频次\n1\t甲\t乙\t10%; 1次/年\n"
+        let (plan, _) = try Self.read(bytes: Array(tsv.utf8))
+        #expect(plan.tasks[0].review == ["the plan has no 发起部门 column: give the task's initiating department in the overrides file"])
+    }
+
+    @Test func aPlanWithoutARatioColumnImportsWithEveryTaskNeedingReview() throws {
         let tsv = "序号\t抽查任务名称\t抽查对象范围\t发起部门\n1\t甲\t乙\t丙\n"
+        let (plan, _) = try Self.read(bytes: Array(tsv.utf8))
+        #expect(plan.tasks[0].review == ["the plan has no ratio column: give the task's ratio or count in the overrides file"])
+    }
+
+    @Test func aPlanWithoutTaskNumbersIsRefused() throws {
+        let tsv = "抽查任务名称\t抽查对象范围\t发起部门\n甲\t乙\t丙\n"
         let error = #expect(throws: PlanFileError.self) { try Self.read(bytes: Array(tsv.utf8)) }
-        #expect(error?.message == "required column '抽查比例及频次' is missing (or give '抽查比例' with '抽查频次', or '抽查户数')")
+        #expect(error?.description == "plan.tsv:1: error: required column '序号' is missing (accepted headers: 序号, 编号, 任务序号, seq)")
+    }
+
+    @Test func aHeaderOnlyFileIsRefused() throws {
+        let tsv = "序号\t抽查任务名称\t抽查对象范围\t发起部门\n"
+        let error = #expect(throws: PlanFileError.self) { try Self.read(bytes: Array(tsv.utf8)) }
+        #expect(error?.description == "plan.tsv:1: error: the plan has a header but no task rows; nothing is imported")
+    }
+
+    static func readTable(_ text: String, source: PlanSource, aliases: ColumnAliases? = nil) throws -> (AnnualPlan, [Diagnostic]) {
+        var diagnostics = DiagnosticCollector()
+        let bytes = Array(text.utf8)
+        let reader = try PlanReader(
+            aliases: aliases,
+            chunkSource: { source in
+                DelimitedFileReader(
+                    chunks: chunks(bytes, size: 1), displayName: source.displayName, delimiter: 0x09, encoding: source.encoding)
+            })
+        return (try reader.run(source, diagnostics: &diagnostics), diagnostics.diagnostics)
+    }
+
+    // Headers with spaces and line breaks inside, a slash joining two names, a title row above.
+    @Test func headersAreNormalisedAndTheTitleGivesTheYear() throws {
+        let tsv =
+            "某县2025年度部门联合双随机抽查工作计划\n"
+            + "序 号\t\"抽查任务\n名称\"\t抽查对象\t抽查比例/频次\t\"抽查检查\n起止时间\"\t发起部门\n"
+            + "1\t甲\t乙\t10%;1次/年\t3月—11月\t丙\n"
+        let (plan, diagnostics) = try Self.readTable(tsv, source: PlanSource(path: "p.tsv", region: "140981"))
+        #expect(plan.year == 2025)
+        #expect(plan.tasks[0].ratio.min == 0.10)
+        #expect(plan.tasks[0].window == TaskWindow(startMonth: 3, endMonth: 11, raw: "3月—11月"))
+        #expect(diagnostics.allSatisfy { $0.severity == .note })
+        #expect(!plan.tasks[0].needsReview)
+    }
+
+    @Test func yearAndRegionAreNeverDefaults() throws {
+        let body = "序号\t抽查任务名称\t抽查对象范围\t抽查比例及频次\t发起部门\n1\t甲\t乙\t10%; 1次/年\t丙\n"
+        let noYear = #expect(throws: PlanFileError.self) { try Self.readTable(body, source: PlanSource(path: "p.tsv", region: "140981")) }
+        #expect(noYear?.message == "the plan's year cannot be known: its title names none; pass --year YYYY or set year in suiji.toml")
+        let noRegion = #expect(throws: PlanFileError.self) {
+            try Self.readTable("长治市2024年度部门联合双随机抽查工作计划\n" + body, source: PlanSource(path: "p.tsv"))
+        }
+        #expect(
+            noRegion?.message
+                == "the plan's region cannot be known: pass --region CODE (the 6-digit region code of 长治市) or set region in suiji.toml")
+        let clash = #expect(throws: PlanFileError.self) {
+            try Self.readTable("长治市2024年度计划\n" + body, source: PlanSource(path: "p.tsv", year: 2023, region: "140400"))
+        }
+        #expect(clash?.message == "the plan's title ('长治市2024年度计划') is for 2024, but --year says 2023; check the file, or pass --year 2024")
+        let configured = #expect(throws: PlanFileError.self) {
+            try Self.readTable("长治市2024年度计划\n" + body, source: PlanSource(path: "p.tsv", configuredYear: 2025, configuredRegion: "140400"))
+        }
+        #expect(
+            configured?.message
+                == "the plan's title ('长治市2024年度计划') is for 2024, but suiji.toml sets year = 2025; pass --year 2024 to import it as the 2024 plan"
+        )
+        let (plan, _) = try Self.readTable(body, source: PlanSource(path: "p.tsv", configuredYear: 2024, configuredRegion: "140400"))
+        #expect((plan.year, plan.region) == (2024, "140400"))
+    }
+
+    @Test func anOperatorsColumnsFileReadsOtherWording() throws {
+        let tsv = "序号\t任务名\t监管对象\t比例\t牵头单位\n1\t甲\t乙\t5%\t丙\n"
+        var aliases = try ColumnAliases.bundled("plan-columns").aliases
+        aliases["name", default: []].append("任务名")
+        aliases["scopes", default: []].append("监管对象")
+        aliases["initiator", default: []].append("牵头单位")
+        let (plan, _) = try Self.readTable(
+            tsv, source: PlanSource(path: "p.tsv", year: 2024, region: "140981"), aliases: ColumnAliases(aliases: aliases))
+        #expect(plan.tasks[0].name == "甲")
+        #expect(plan.tasks[0].scopes == ["乙"])
+        #expect(plan.tasks[0].initiator == "丙")
+        let bundledOnly = #expect(throws: PlanFileError.self) {
+            try Self.readTable(tsv, source: PlanSource(path: "p.tsv", year: 2024, region: "140981"))
+        }
+        #expect(bundledOnly?.message == "the plan names its tasks in no column: give '抽查任务名称', '抽查事项' or '抽查对象范围'")
+    }
+
+    @Test func platformCodesComeFromTheirColumns() throws {
+        let tsv = "序号\t抽查任务名称\t抽查对象范围\t抽查比例及频次\t发起部门\t抽查计划编号\t抽查任务编号\n1\t甲\t乙\t10%; 1次/年\t丙\tSX2024P1\tSX2024T1\n"
+        let (plan, _) = try Self.readTable(tsv, source: PlanSource(path: "p.tsv", year: 2024, region: "140981"))
+        #expect(plan.tasks[0].platform == PlatformIdentity(planCode: "SX2024P1", taskCode: "SX2024T1"))
     }
 }

@@ -128,7 +128,7 @@ struct PlanStoreTests {
         try store.close()
         let before = try fileBytes(storePath)
 
-        let bad = try folder.write("bad.tsv", "序号\t抽查任务名称\t抽查比例及频次\t发起部门\n1\t甲\t10%; 1次/年\t丙\n")
+        let bad = try folder.write("bad.tsv", "抽查任务名称\t抽查对象范围\t抽查比例及频次\t发起部门\n甲\t乙\t10%; 1次/年\t丙\n")
         let reopened = try Store(path: storePath)
         let report = try PlanImportJob(store: reopened, clock: Self.clock).run(
             PlanSource(path: bad, displayName: "bad.tsv", year: 2024, region: "140981"))
@@ -136,10 +136,66 @@ struct PlanStoreTests {
         #expect(report.outcome == nil)
         #expect(
             report.diagnostics.map(\.description) == [
-                "bad.tsv:1: error: required column '抽查对象范围' is missing (accepted headers: 抽查对象范围, 抽查对象, 检查对象, 检查对象范围, 抽查范围, scopes)"
+                "bad.tsv:1: error: required column '序号' is missing (accepted headers: 序号, 编号, 任务序号, seq)"
             ])
         try reopened.close()
         #expect(try fileBytes(storePath) == before)
+    }
+
+    // Issue 12: a plan import that would remove more than 20% of the stored tasks is refused.
+    @Test func anImportRemovingMoreThanAFifthIsRefusedUnlessAllowed() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let storePath = folder.path("s.sqlite")
+        let store = try Store(path: storePath)
+        _ = try PlanImportJob(store: store, clock: Self.clock).run(
+            PlanSource(path: FixtureFiles.yuanpingPlan.path, displayName: "plan.tsv", year: 2024, region: "140981"))
+        try store.close()
+        let before = try fileBytes(storePath)
+
+        // The first 33 tasks: 9 of 42 removed (21%), one more than a fifth allows.
+        let lines = String(decoding: try fileBytes(FixtureFiles.yuanpingPlan.path), as: UTF8.self).split(separator: "\n")
+        let truncated = try folder.write("cut.tsv", lines.prefix(34).joined(separator: "\n") + "\n")
+        let reopened = try Store(path: storePath)
+        let refused = try PlanImportJob(store: reopened, clock: Self.clock).run(
+            PlanSource(path: truncated, displayName: "cut.tsv", year: 2024, region: "140981"))
+        #expect(refused.status == .dataRejected)
+        #expect(refused.outcome == nil)
+        #expect(
+            refused.diagnostics.map(\.description) == [
+                "cut.tsv: error: the import would remove 9 of the 42 stored tasks of plan 2024 140981 (more than 20%); nothing is changed. Check that the file is complete, or pass --allow-mass-removal if the plan really drops them"
+            ])
+        try reopened.close()
+        #expect(try fileBytes(storePath) == before)
+
+        // The first 34 tasks remove 8 (19%): allowed. Then the 33 with the flag.
+        let fewer = try folder.write("fewer.tsv", lines.prefix(35).joined(separator: "\n") + "\n")
+        let again = try Store(path: storePath)
+        let allowed = try PlanImportJob(store: again, clock: Self.clock).run(
+            PlanSource(path: fewer, displayName: "fewer.tsv", year: 2024, region: "140981"))
+        #expect(
+            allowed.outcome?.description
+                == "plan 2024 140981 updated: 34 tasks; added: none; changed: none; removed: 35, 36, 37, 38, 39, 40, 41, 42")
+        let forced = try PlanImportJob(store: again, clock: Self.clock, allowMassRemoval: true).run(
+            PlanSource(path: truncated, displayName: "cut.tsv", year: 2024, region: "140981"))
+        #expect(forced.status == .success)
+        #expect(try again.plan(year: 2024, region: "140981")?.tasks.count == 33)
+        try again.close()
+    }
+
+    @Test func aHeaderOnlyFileRemovesNothing() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = try Store(path: folder.path("s.sqlite"))
+        _ = try PlanImportJob(store: store, clock: Self.clock).run(
+            PlanSource(path: FixtureFiles.yuanpingPlan.path, displayName: "plan.tsv", year: 2024, region: "140981"))
+        let header = try folder.write("header.tsv", "地市\t序号\t抽查任务名称\t抽查事项\t抽查对象范围\t抽查比例及频次\t发起部门\n")
+        let report = try PlanImportJob(store: store, clock: Self.clock, allowMassRemoval: true).run(
+            PlanSource(path: header, displayName: "header.tsv", year: 2024, region: "140981"))
+        #expect(report.status == .dataRejected)
+        #expect(
+            report.diagnostics.map(\.description) == ["header.tsv:1: error: the plan has a header but no task rows; nothing is imported"])
+        #expect(try store.plan(year: 2024, region: "140981")?.tasks.count == 42)
     }
 
     @Test func readOnlyStoreNeverWrites() throws {
@@ -161,5 +217,23 @@ struct PlanStoreTests {
         // With a rollback journal a reader leaves no side file behind.
         let after = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted()
         #expect(after == before)
+    }
+
+    // The same plan file with another decision in the overrides is an update, not "unchanged".
+    @Test func aNewDecisionOnTheSameFileUpdatesThePlan() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = try Store(path: folder.path("s.sqlite"))
+        let plan = FixtureFiles.url("plans/wuhan-kaifaqu-2022.tsv").path
+        let source = PlanSource(path: plan, displayName: "plan.tsv", year: 2022, region: "420113")
+        _ = try PlanImportJob(store: store, clock: Self.clock).run(source)
+        let same = try PlanImportJob(store: store, clock: Self.clock).run(source)
+        #expect(
+            same.outcome?.description.hasSuffix("is unchanged (sha256 \(try FileDigest.of(path: plan).sha256.prefix(12))…): nothing to do")
+                == true)
+        let overrides = PlanOverrides(file: "o.toml", tasks: [2: PlanTaskOverride(seq: 2, ratio: RatioBound(min: 0.08))])
+        let decided = try PlanImportJob(store: store, clock: Self.clock, reader: try PlanReader(overrides: overrides)).run(source)
+        #expect(decided.outcome?.description == "plan 2022 420113 updated: 5 tasks; added: none; changed: 2; removed: none")
+        #expect(try store.plan(year: 2022, region: "420113")?.tasks[1].needsReview == false)
     }
 }
