@@ -8,8 +8,10 @@ let strictSettings: [SwiftSetting] = [
 ]
 
 /// The rooms (subfolders by stage) of the two library targets; each opens with a README.md saying what lives there.
-let pipelineRooms = ["Basics", "Calendar", "Draw", "Generation", "Plan", "Publication", "Registers", "Results"]
+let pipelineRooms = ["Basics", "Calendar", "Draw", "Plan", "Publication", "Registers", "Results"]
 let stagesRooms = ["Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Plan", "Publication", "Store"]
+/// The rooms of `DevKit`, the development tools that `suiji` does not link.
+let devKitRooms = ["Draw", "Generation"]
 
 /// The rooms' README files, which are documentation, not sources.
 func roomNotes(_ rooms: [String]) -> [String] { rooms.map { "\($0)/README.md" } }
@@ -19,6 +21,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "suiji", targets: ["PipelineCLI"]),
+        // Development tools (seeded registers, the draw benchmark): never shipped with `suiji`.
+        .executable(name: "suiji-dev", targets: ["SuijiDev"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Stages", targets: ["Stages"]),
     ],
@@ -56,6 +60,14 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
+        // Development only: the register generator and its writer, the draw benchmark. Tests and
+        // `suiji-dev` use it; `suiji` does not link it.
+        .target(
+            name: "DevKit",
+            dependencies: ["Pipeline", "Stages"],
+            exclude: roomNotes(devKitRooms),
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "PipelineCLI",
             dependencies: [
@@ -64,6 +76,15 @@ let package = Package(
                 "Fixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `suiji-dev generate register`, `suiji-dev draw bench`: the benchmarks' and make_demo.py's tool.
+        .executableTarget(
+            name: "SuijiDev",
+            dependencies: [
+                "DevKit", "Pipeline", "Stages", "Fixtures",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
@@ -77,13 +98,13 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Fixtures"],
+            dependencies: ["Pipeline", "DevKit", "Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StagesTests",
             dependencies: [
-                "Stages", "Pipeline", "Fixtures",
+                "Stages", "Pipeline", "DevKit", "Fixtures",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,7 +112,12 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineCLITests",
-            dependencies: ["PipelineCLI", "Fixtures"],
+            dependencies: ["PipelineCLI", "SuijiDev", "DevKit", "Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DevKitTests",
+            dependencies: ["DevKit", "Pipeline"],
             swiftSettings: strictSettings
         ),
     ]

@@ -14,7 +14,7 @@ struct Suiji: ParsableCommand {
             """,
         subcommands: [
             PlanCommand.self, ImportCommand.self, InspectorsCommand.self, AvoidanceCommand.self, DrawCommand.self,
-            ResultsCommand.self, PublishCommand.self, ReportCommand.self, RunCommand.self, GenerateCommand.self, DemoCommand.self,
+            ResultsCommand.self, PublishCommand.self, ReportCommand.self, RunCommand.self, DemoCommand.self,
         ]
     )
 

@@ -44,7 +44,7 @@ import Testing
             [
                 "generate", "register", "--rows", "22000", "--seed", "77", "--bad-rate", "0.0001", "--department", "原平市文化和旅游局",
                 "--out", culture.appendingPathComponent("文化市场主体-2024-05.csv").path, "--sidecar", "/dev/null",
-            ], in: folder)
+            ], in: folder, executable: try suijiDevExecutable())
         #expect(generated.status == 0)
         return folder
     }

@@ -1014,7 +1014,7 @@ struct RejectsWriter {
     }
 
     mutating func append(_ fields: [String]) {
-        RegisterFileWriter.appendCSV(fields, to: &buffer, newline: [0x0D, 0x0A])
+        CSVRecord.append(fields, to: &buffer, newline: [0x0D, 0x0A])
         if buffer.count > 1 << 20 { flush() }
     }
 

@@ -1,3 +1,4 @@
+import DevKit
 import Foundation
 import GRDB
 import Pipeline
@@ -305,7 +306,7 @@ func importFile(
         for index in 11...20 { records[index].fields[1] += "（变更）" }
         records[21].fields[8] = "中风险"
         var bytes: [UInt8] = []
-        for record in [records[0]] + records[11...] { RegisterFileWriter.appendCSV(record.fields, to: &bytes, newline: [0x0A]) }
+        for record in [records[0]] + records[11...] { CSVRecord.append(record.fields, to: &bytes, newline: [0x0A]) }
         let v2 = try folder.write("v2.csv", bytes)
         do {
             let store = try Store(path: storePath)

@@ -1,3 +1,5 @@
+public import Pipeline
+
 /// One kind of bad input that the register import rejects; a generated row carries at most one.
 public enum RegisterDefect: String, CaseIterable, Sendable, Codable {
     /// The USCC's 18th character does not match its check.

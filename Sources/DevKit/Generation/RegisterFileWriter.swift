@@ -3,6 +3,7 @@
 
 internal import Foundation
 public import Pipeline
+internal import Stages
 
 #if canImport(Glibc)
 internal import Glibc
@@ -71,7 +72,7 @@ public enum RegisterFileWriter {
         switch layout {
         case .csv, .csvBOMCRLF, .csvGB18030:
             if layout == .csvBOMCRLF { buffer += [0xEF, 0xBB, 0xBF] }
-            appendCSV(RegisterGenerator.header, to: &buffer, newline: newline)
+            CSVRecord.append(RegisterGenerator.header, to: &buffer, newline: newline)
             line += 1
         case .xml:
             buffer += Array(
@@ -89,7 +90,7 @@ public enum RegisterFileWriter {
             }
             switch layout {
             case .csv, .csvBOMCRLF, .csvGB18030:
-                appendCSV(row.fields, to: &buffer, newline: newline)
+                CSVRecord.append(row.fields, to: &buffer, newline: newline)
                 line += 1 + row.fields.reduce(0) { $0 + count($1) }
             case .xml:
                 var text = "  <entity>\n"
@@ -111,24 +112,6 @@ public enum RegisterFileWriter {
             try encoder.encode(sidecar).write(to: URL(fileURLWithPath: sidecarPath))
         }
         return sidecar
-    }
-
-    /// Appends one CSV record (RFC 4180 quoting) and a newline.
-    static func appendCSV(_ fields: [String], to buffer: inout [UInt8], newline: [UInt8]) {
-        for (index, field) in fields.enumerated() {
-            if index > 0 { buffer.append(0x2C) }
-            if field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-                buffer.append(0x22)
-                for byte in field.utf8 {
-                    if byte == 0x22 { buffer.append(0x22) }
-                    buffer.append(byte)
-                }
-                buffer.append(0x22)
-            } else {
-                buffer += Array(field.utf8)
-            }
-        }
-        buffer += newline
     }
 
     /// XML text escaping for element content and attribute values.
