@@ -40,6 +40,14 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "CSHA256", path: "Sources/CSHA256"),
+        // Build time only: turns a target's listed data files into a Swift source (base64 literals).
+        .executableTarget(name: "EmbedResourcesTool", path: "Sources/EmbedResourcesTool", swiftSettings: strictSettings),
+        .plugin(
+            name: "EmbedResourcesPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedResourcesTool"],
+            path: "Sources/EmbedResourcesPlugin"
+        ),
         .target(
             name: "Pipeline",
             dependencies: ["CSHA256"],
@@ -56,9 +64,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
-            exclude: roomNotes(stagesRooms),
-            resources: [.copy("Resources")],
-            swiftSettings: strictSettings
+            // No resource bundle: the files listed in Resources/embedded-resources.txt (the tables,
+            // schemas, example configuration and the demo county) are compiled in by
+            // EmbedResourcesPlugin and read through `EmbeddedResources`, so `suiji` is one file.
+            exclude: roomNotes(stagesRooms) + ["Resources"],
+            swiftSettings: strictSettings,
+            plugins: ["EmbedResourcesPlugin"]
         ),
         // Development only: the register generator and its writer, the draw benchmark. Tests and
         // `suiji-dev` use it; `suiji` does not link it.
