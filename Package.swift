@@ -81,10 +81,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "PipelineCLI",
+            // Not Fixtures (the golden files are the tests'); the demo county is compiled into Stages.
             dependencies: [
                 "Pipeline",
                 "Stages",
-                "Fixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
