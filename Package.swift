@@ -7,6 +7,10 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// `SUIJI_TESTING` (debug builds, which `swift test` uses): compiles in the nightly run's fault injection
+/// (SUIJI_KILL_AT / SUIJI_STOP_AT) for the kill tests; a release build has none.
+let testingSettings: [SwiftSetting] = [.define("SUIJI_TESTING", .when(configuration: .debug))]
+
 /// The rooms (subfolders by stage) of the two library targets; each opens with a README.md saying what lives there.
 let pipelineRooms = ["Basics", "Calendar", "Draw", "Plan", "Publication", "Registers", "Results"]
 let stagesRooms = ["Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Plan", "Publication", "Store"]
@@ -88,7 +92,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings + testingSettings
         ),
         // `suiji-dev generate register`, `suiji-dev draw bench`: the benchmarks' and make_demo.py's tool.
         .executableTarget(
@@ -124,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "PipelineCLITests",
             dependencies: ["PipelineCLI", "SuijiDev", "DevKit", "Fixtures"],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings + testingSettings
         ),
         .testTarget(
             name: "DevKitTests",

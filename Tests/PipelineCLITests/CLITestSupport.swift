@@ -1,5 +1,13 @@
 import Foundation
 
+/// Whether the `suiji` under test has the nightly run's fault injection (SUIJI_KILL_AT, SUIJI_STOP_AT):
+/// only a debug build does (`SUIJI_TESTING`, set for debug builds of `suiji` and of these tests alike).
+#if SUIJI_TESTING
+let faultInjectionIsBuiltIn = true
+#else
+let faultInjectionIsBuiltIn = false
+#endif
+
 /// The output of one run of the `suiji` binary.
 struct CommandResult {
     var status: Int32

@@ -81,7 +81,8 @@ import Testing
         return (text, files)
     }
 
-    @Test func killedAtAnyPointAndRunAgainEndsAsOneUninterruptedRun() throws {
+    @Test(.enabled(if: faultInjectionIsBuiltIn, "fault injection is compiled into debug builds only"))
+    func killedAtAnyPointAndRunAgainEndsAsOneUninterruptedRun() throws {
         let reference = try Self.nightX()
         let uninterrupted = try Self.runNight(reference, date: Self.nightXDate)
         #expect(uninterrupted.status == 65)
@@ -178,7 +179,8 @@ import Testing
         withExtendedLifetime(lock) {}
     }
 
-    @Test func aRunHoldingTheLockMakesASecondRunExit75() throws {
+    @Test(.enabled(if: faultInjectionIsBuiltIn, "fault injection is compiled into debug builds only"))
+    func aRunHoldingTheLockMakesASecondRunExit75() throws {
         // Two real runs: the first is held at its first checkpoint (stopped by SIGSTOP) while the second starts.
         let workspace = try Self.nightX()
         let first = Process()
