@@ -1,5 +1,6 @@
 import Fixtures
 import Foundation
+import Pipeline
 import Stages
 import Testing
 
@@ -255,6 +256,7 @@ import Testing
         #expect(object["overdue"] as? Int == 2)
         #expect(object["exitCode"] as? Int == 65)
         #expect(object["commitmentsAwaitingSeed"] is Int)
+        #expect(object["generator"] as? String == SuijiVersion.generator)
         let text = try String(contentsOf: workspace.appendingPathComponent("reports/2024-05-10/run.txt"), encoding: .utf8)
         #expect(text.hasPrefix("suiji nightly run, 2024-05-10: exit 65"))
     }
