@@ -15,7 +15,7 @@ struct Suiji: ParsableCommand {
         version: SuijiVersion.current,
         subcommands: [
             PlanCommand.self, ImportCommand.self, InspectorsCommand.self, AvoidanceCommand.self, DrawCommand.self,
-            ResultsCommand.self, PublishCommand.self, ReportCommand.self, RunCommand.self, DemoCommand.self,
+            ResultsCommand.self, PublishCommand.self, ReportCommand.self, RunCommand.self, ConfigCommand.self, DemoCommand.self,
         ]
     )
 
