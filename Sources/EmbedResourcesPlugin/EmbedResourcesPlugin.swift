@@ -10,6 +10,12 @@
 // comment. The plugin expands the list (so that SwiftPM knows every input and rebuilds when one
 // changes) and runs EmbedResourcesTool, which writes `EmbeddedResourceTable.swift` (base64 string
 // literals in a switch: a 1 MB file compiles in well under a second, unlike a byte-array literal).
+//
+// Why our own: SwiftPM's `resources:` always ship as a `<package>_<target>.resources` folder beside
+// the binary on Linux, and no library here embeds files at build time. Cost, measured: the tool
+// writes the 1.06 MB source for the 29 files (≈ 0.8 MB) in 0.06 s; `swiftc -typecheck` of it takes
+// 0.34 s; a clean `swift build --product suiji` took 204.5 s with it against 225.7 s before it
+// (user time 97.2 s against 99.9 s; 2 cores at load ≈ 8, so the difference is noise).
 
 import Foundation
 import PackagePlugin
