@@ -7,9 +7,15 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// `SUIJI_TESTING` (debug builds, which `swift test` uses): compiles in the nightly run's fault injection
+/// (SUIJI_KILL_AT / SUIJI_STOP_AT) for the kill tests; a release build has none.
+let testingSettings: [SwiftSetting] = [.define("SUIJI_TESTING", .when(configuration: .debug))]
+
 /// The rooms (subfolders by stage) of the two library targets; each opens with a README.md saying what lives there.
-let pipelineRooms = ["Basics", "Calendar", "Draw", "Generation", "Plan", "Publication", "Registers", "Results"]
+let pipelineRooms = ["Basics", "Calendar", "Draw", "Plan", "Publication", "Registers", "Results"]
 let stagesRooms = ["Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Plan", "Publication", "Store"]
+/// The rooms of `DevKit`, the development tools that `suiji` does not link.
+let devKitRooms = ["Draw", "Generation"]
 
 /// The rooms' README files, which are documentation, not sources.
 func roomNotes(_ rooms: [String]) -> [String] { rooms.map { "\($0)/README.md" } }
@@ -19,6 +25,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "suiji", targets: ["PipelineCLI"]),
+        // Development tools (seeded registers, the draw benchmark): never shipped with `suiji`.
+        .executable(name: "suiji-dev", targets: ["SuijiDev"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Stages", targets: ["Stages"]),
     ],
@@ -36,6 +44,14 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "CSHA256", path: "Sources/CSHA256"),
+        // Build time only: turns a target's listed data files into a Swift source (base64 literals).
+        .executableTarget(name: "EmbedResourcesTool", path: "Sources/EmbedResourcesTool", swiftSettings: strictSettings),
+        .plugin(
+            name: "EmbedResourcesPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedResourcesTool"],
+            path: "Sources/EmbedResourcesPlugin"
+        ),
         .target(
             name: "Pipeline",
             dependencies: ["CSHA256"],
@@ -52,18 +68,38 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
-            exclude: roomNotes(stagesRooms),
-            resources: [.copy("Resources")],
+            // No resource bundle: the files listed in Resources/embedded-resources.txt (the tables,
+            // schemas, example configuration and the demo county) are compiled in by
+            // EmbedResourcesPlugin and read through `EmbeddedResources`, so `suiji` is one file.
+            exclude: roomNotes(stagesRooms) + ["Resources"],
+            swiftSettings: strictSettings,
+            plugins: ["EmbedResourcesPlugin"]
+        ),
+        // Development only: the register generator and its writer, the draw benchmark. Tests and
+        // `suiji-dev` use it; `suiji` does not link it.
+        .target(
+            name: "DevKit",
+            dependencies: ["Pipeline", "Stages"],
+            exclude: roomNotes(devKitRooms),
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "PipelineCLI",
+            // Not Fixtures (the golden files are the tests'); the demo county is compiled into Stages.
             dependencies: [
                 "Pipeline",
                 "Stages",
-                "Fixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings + testingSettings
+        ),
+        // `suiji-dev generate register`, `suiji-dev draw bench`: the benchmarks' and make_demo.py's tool.
+        .executableTarget(
+            name: "SuijiDev",
+            dependencies: [
+                "DevKit", "Pipeline", "Stages", "Fixtures",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
@@ -77,13 +113,13 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Fixtures"],
+            dependencies: ["Pipeline", "DevKit", "Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StagesTests",
             dependencies: [
-                "Stages", "Pipeline", "Fixtures",
+                "Stages", "Pipeline", "DevKit", "Fixtures",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -92,7 +128,14 @@ let package = Package(
         .testTarget(
             name: "PipelineCLITests",
             // GRDB: the reader-loop tests read the store through a connection of their own.
-            dependencies: ["PipelineCLI", "Fixtures", "Stages", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "PipelineCLI", "SuijiDev", "DevKit", "Fixtures", "Stages", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings + testingSettings
+        ),
+        .testTarget(
+            name: "DevKitTests",
+            dependencies: ["DevKit", "Pipeline"],
             swiftSettings: strictSettings
         ),
     ]

@@ -2,7 +2,7 @@
 """The register-import benchmark (issue 3), standard library only.
 
 Generates a seeded register of N rows (default 1,000,000) as UTF-8 CSV, GB18030 CSV and XML with
-`suiji generate register`, then times in the same run, each RUNS times (median reported):
+`suiji-dev generate register`, then times in the same run, each RUNS times (median reported):
 
   * suiji import of the CSV into a fresh store (full validation, history, USCC index);
   * sqlite3 FILE.db ".import --csv" of the same CSV into a new file database: the loading floor;
@@ -72,8 +72,12 @@ def main():
     os.makedirs(work, exist_ok=True)
     csv, gb, xml, changed = (os.path.join(work, n) for n in ("register.csv", "register-gb18030.csv", "register.xml", "register-1pct.csv"))
     print(f"generating {args.rows:,} rows in {work} …", flush=True)
+    # The generator is a development tool, `suiji-dev` (not part of the suiji binary).
+    suiji_dev = os.path.join(bin_path, "suiji-dev")
+    if not args.no_build:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "suiji-dev"], cwd=ROOT, check=True)
     for layout, path in (("csv", csv), ("csv-gb18030", gb), ("xml", xml)):
-        subprocess.run([suiji, "generate", "register", "--rows", str(args.rows), "--seed", "20240101",
+        subprocess.run([suiji_dev, "generate", "register", "--rows", str(args.rows), "--seed", "20240101",
                         "--bad-rate", str(args.bad_rate), "--layout", layout, "--out", path], check=True, stdout=subprocess.DEVNULL)
     # 1% of the rows changed: every 100th data line gets another phone number (a change of value).
     with open(csv, encoding="utf-8", newline="") as source, open(changed, "w", encoding="utf-8", newline="") as target:

@@ -32,8 +32,10 @@ def main():
     ap.add_argument("--rows-per-department", type=int, default=200_000)
     ap.add_argument("--keep", help="keep the workspace in this folder")
     args = ap.parse_args()
-    subprocess.run(["swift", "build", "-c", "release", "--product", "suiji"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    for product in ("suiji", "suiji-dev"):  # suiji-dev generates the registers
+        subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     suiji = os.path.join(ROOT, ".build", "release", "suiji")
+    suiji_dev = os.path.join(ROOT, ".build", "release", "suiji-dev")
     work = args.keep or tempfile.mkdtemp(prefix="suiji-nightly-bench-")
     shutil.rmtree(work, ignore_errors=True)
     inbox = os.path.join(work, "inbox")
@@ -45,7 +47,7 @@ def main():
         folder = os.path.join(inbox, "registers", department)
         os.makedirs(folder)
         ext = "xml" if layout == "xml" else "csv"
-        subprocess.run([suiji, "generate", "register", "--rows", str(args.rows_per_department), "--seed", str(100 + i),
+        subprocess.run([suiji_dev, "generate", "register", "--rows", str(args.rows_per_department), "--seed", str(100 + i),
                         "--layout", layout, "--department", department, "--bad-rate", "0.0001",
                         "--out", os.path.join(folder, f"register.{ext}"), "--sidecar", os.devnull], check=True, stdout=subprocess.DEVNULL)
         total += args.rows_per_department

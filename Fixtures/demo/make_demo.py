@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Rebuilds the demo county's input files (Fixtures/demo/night-*/inbox) from seeds.
 
-Registers come from `suiji generate register` (seeded: same bytes on any machine); inspector
+Registers come from `suiji-dev generate register` (seeded: same bytes on any machine); inspector
 registers, the avoidance list and the seeds are written here; the results of night 3 name objects
 that nights 1 and 2 draw, so they are made by running those nights in a scratch workspace and
 reading `suiji draw show --assignments --json`. Run from the repository root:
 
     swift build && python3 Fixtures/demo/make_demo.py .build/debug/suiji
+
+(`suiji-dev`, the development tools, is taken from the same folder as `suiji`.)
 
 Only the standard library is used.
 """
@@ -14,6 +16,7 @@ import csv, io, json, os, random, shutil, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SUIJI = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.abspath(".build/debug/suiji")
+SUIJI_DEV = os.path.join(os.path.dirname(SUIJI), "suiji-dev")
 MARKET = "原平市市场监督管理局"
 TRANSPORT = "原平市交通运输局"
 EMERGENCY = "原平市应急管理局"
@@ -30,7 +33,7 @@ def night(n, *parts):
 
 
 def generate(rows, seed, layout, department, out, bad_rate):
-    subprocess.run([SUIJI, "generate", "register", "--rows", str(rows), "--seed", str(seed), "--layout", layout,
+    subprocess.run([SUIJI_DEV, "generate", "register", "--rows", str(rows), "--seed", str(seed), "--layout", layout,
                     "--department", department, "--bad-rate", str(bad_rate), "--out", out, "--sidecar", os.devnull], check=True)
 
 

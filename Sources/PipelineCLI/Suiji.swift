@@ -12,9 +12,10 @@ struct Suiji: ParsableCommand {
             Exit codes: 0 success; 1 failure; 2 a dry run found changes; 64 usage error;
             65 input data rejected (in whole or in part); 75 another run or writing command holds the store's lock.
             """,
+        version: SuijiVersion.current,
         subcommands: [
             PlanCommand.self, ImportCommand.self, InspectorsCommand.self, AvoidanceCommand.self, DrawCommand.self,
-            ResultsCommand.self, PublishCommand.self, ReportCommand.self, RunCommand.self, GenerateCommand.self, DemoCommand.self,
+            ResultsCommand.self, PublishCommand.self, ReportCommand.self, RunCommand.self, ConfigCommand.self, DemoCommand.self,
         ]
     )
 

@@ -1,6 +1,14 @@
 import Foundation
 import GRDB
 
+/// Whether the `suiji` under test has the nightly run's fault injection (SUIJI_KILL_AT, SUIJI_STOP_AT):
+/// only a debug build does (`SUIJI_TESTING`, set for debug builds of `suiji` and of these tests alike).
+#if SUIJI_TESTING
+let faultInjectionIsBuiltIn = true
+#else
+let faultInjectionIsBuiltIn = false
+#endif
+
 /// The output of one run of the `suiji` binary.
 struct CommandResult {
     var status: Int32
@@ -11,7 +19,13 @@ struct CommandResult {
 }
 
 /// The built `suiji` executable, beside the test bundle in the build products folder.
-func suijiExecutable() throws -> URL {
+func suijiExecutable() throws -> URL { try builtExecutable("suiji") }
+
+/// The built `suiji-dev` executable (the development tools), beside `suiji`.
+func suijiDevExecutable() throws -> URL { try builtExecutable("suiji-dev") }
+
+/// An executable of this package, beside the test bundle in the build products folder.
+func builtExecutable(_ name: String) throws -> URL {
     var candidates: [URL] = []
     if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
     candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
@@ -19,12 +33,12 @@ func suijiExecutable() throws -> URL {
     for folder in candidates {
         var url = folder
         for _ in 0..<4 {
-            let binary = url.appendingPathComponent("suiji")
+            let binary = url.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
             url = url.deletingLastPathComponent()
         }
     }
-    throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "suiji binary not found near \(candidates)"])
+    throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "\(name) binary not found near \(candidates)"])
 }
 
 /// Runs `suiji` with arguments in a working directory (or another executable, such as `script`, that runs it).

@@ -15,7 +15,7 @@ import Testing
 /// next reader then rolled the "hot" journal back under the writer, and the import failed with
 /// `disk I/O error` at COMMIT and left `btreeInitPage() returns error code 11`.
 @Suite(.serialized) struct ConcurrentReadersTests {
-    /// Rows of the large register: about 106 MiB of CSV, made once per test run by `suiji generate register`.
+    /// Rows of the large register: about 106 MiB of CSV, made once per test run by `suiji-dev generate register`.
     static let bigRows = 460_000
 
     /// The large register, generated once into a temporary folder and shared by the tests.
@@ -26,7 +26,7 @@ import Testing
             [
                 "generate", "register", "--rows", "\(bigRows)", "--seed", "1212", "--department", "原平市市场监督管理局",
                 "--out", file.path, "--sidecar", "/dev/null",
-            ], in: folder)
+            ], in: folder, executable: try suijiDevExecutable())
         guard generated.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: generated.stderr]) }
         return file
     }
@@ -41,7 +41,7 @@ import Testing
             [
                 "generate", "register", "--rows", "2000", "--seed", "5", "--department", "原平市交通运输局", "--out", "small.csv",
                 "--sidecar", "/dev/null",
-            ], in: folder)
+            ], in: folder, executable: try suijiDevExecutable())
         #expect(small.status == 0)
         let imported = try runSuiji(["import", "--department", "原平市交通运输局", "small.csv"], in: folder)
         #expect(imported.status == 0, "\(imported.stderr)")

@@ -24,12 +24,14 @@ struct DrawCommandTests {
     /// A county with the seed plan, a generated SAMR register and inspectors of tasks 12–14's departments.
     func county(policeInspectors: Int = 6) throws -> URL {
         let folder = try temporaryFolder()
-        func ok(_ args: [String]) throws {
-            let r = try runSuiji(args, in: folder)
+        func ok(_ args: [String], executable: URL? = nil) throws {
+            let r = try runSuiji(args, in: folder, executable: executable)
             #expect(r.status == 0, "\(args): \(r.stderr)")
         }
         try ok(["plan", "import", FixtureFiles.yuanpingPlan.path, "--year", "2024", "--region", "140981"])
-        try ok(["generate", "register", "--rows", "2000", "--seed", "3", "--bad-rate", "0", "--out", "samr.csv"])
+        try ok(
+            ["generate", "register", "--rows", "2000", "--seed", "3", "--bad-rate", "0", "--out", "samr.csv"],
+            executable: try suijiDevExecutable())
         try ok(["import", "--department", "原平市市场监督管理局", "samr.csv"])
         let police = (1...policeInspectors).map { "GA\($0),警官\($0),在岗" }.joined(separator: "\n")
         try Data("执法证号,姓名,状态\n\(police)\n".utf8).write(to: folder.appendingPathComponent("ga.csv"))

@@ -1,5 +1,6 @@
 import Fixtures
 import Foundation
+import Pipeline
 import Stages
 import Testing
 
@@ -44,7 +45,7 @@ import Testing
             [
                 "generate", "register", "--rows", "22000", "--seed", "77", "--bad-rate", "0.0001", "--department", "原平市文化和旅游局",
                 "--out", culture.appendingPathComponent("文化市场主体-2024-05.csv").path, "--sidecar", "/dev/null",
-            ], in: folder)
+            ], in: folder, executable: try suijiDevExecutable())
         #expect(generated.status == 0)
         return folder
     }
@@ -75,7 +76,8 @@ import Testing
         return (text, files)
     }
 
-    @Test func killedAtAnyPointAndRunAgainEndsAsOneUninterruptedRun() throws {
+    @Test(.enabled(if: faultInjectionIsBuiltIn, "fault injection is compiled into debug builds only"))
+    func killedAtAnyPointAndRunAgainEndsAsOneUninterruptedRun() throws {
         let reference = try Self.nightX()
         let uninterrupted = try Self.runNight(reference, date: Self.nightXDate)
         #expect(uninterrupted.status == 65)
@@ -172,7 +174,8 @@ import Testing
         withExtendedLifetime(lock) {}
     }
 
-    @Test func aRunHoldingTheLockMakesASecondRunExit75() throws {
+    @Test(.enabled(if: faultInjectionIsBuiltIn, "fault injection is compiled into debug builds only"))
+    func aRunHoldingTheLockMakesASecondRunExit75() throws {
         // Two real runs: the first is held at its first checkpoint (stopped by SIGSTOP) while the second starts.
         let workspace = try Self.nightX()
         let first = Process()
@@ -247,6 +250,7 @@ import Testing
         #expect(object["overdue"] as? Int == 2)
         #expect(object["exitCode"] as? Int == 65)
         #expect(object["commitmentsAwaitingSeed"] is Int)
+        #expect(object["generator"] as? String == SuijiVersion.generator)
         let text = try String(contentsOf: workspace.appendingPathComponent("reports/2024-05-10/run.txt"), encoding: .utf8)
         #expect(text.hasPrefix("suiji nightly run, 2024-05-10: exit 65"))
     }

@@ -144,7 +144,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
 /// `value` in `radix`, zero-padded on the left to at least `width` digits: the one padding helper
 /// of dates, identifiers and escapes.
-func zeroPadded(_ value: some BinaryInteger, width: Int, radix: Int = 10, uppercase: Bool = false) -> String {
+package func zeroPadded(_ value: some BinaryInteger, width: Int, radix: Int = 10, uppercase: Bool = false) -> String {
     let digits = String(value, radix: radix, uppercase: uppercase)
     return String(repeating: "0", count: max(0, width - digits.count)) + digits
 }

@@ -241,14 +241,18 @@ public struct PublicationPayload: Sendable, Hashable, Codable {
 
     /// The shape version of this payload.
     public var schemaVersion: Int
+    /// The program that wrote it, with its version (``SuijiVersion/generator``, e.g. `suiji 0.1.0`);
+    /// not part of the ledger's record hashes, so a new version republishes nothing.
+    public var generator: String
     /// The task block.
     public var task: PublicationTask
     /// The records, sorted by id.
     public var records: [PublicationRecord]
 
     /// A payload; records are sorted by id so that the output does not depend on input order.
-    public init(task: PublicationTask, records: [PublicationRecord]) {
+    public init(task: PublicationTask, records: [PublicationRecord], generator: String = SuijiVersion.generator) {
         self.schemaVersion = Self.currentSchemaVersion
+        self.generator = generator
         self.task = task
         self.records = records.sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
     }
@@ -259,7 +263,7 @@ public struct PublicationPayload: Sendable, Hashable, Codable {
     /// The payload as a JSON value.
     public var json: PayloadJSON {
         .object([
-            "schemaVersion": .integer(schemaVersion), "task": task.json,
+            "schemaVersion": .integer(schemaVersion), "generator": .string(generator), "task": task.json,
             "records": .array(records.map { .object($0.fields) }),
         ])
     }
@@ -280,7 +284,7 @@ public struct PublicationPayload: Sendable, Hashable, Codable {
     public func xmlText() throws(PublicationPayloadError) -> String {
         var xml = XMLWriter()
         xml.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-        xml.line("<gsxtPayload schemaVersion=\"\(schemaVersion)\">")
+        xml.line("<gsxtPayload schemaVersion=\"\(schemaVersion)\" generator=\"\(try XMLWriter.escape(generator, field: "generator"))\">")
         xml.open("task", depth: 1)
         try xml.element("raninsPlanId", task.raninsPlanId, depth: 2)
         try xml.element("raninsPlanName", task.raninsPlanName, depth: 2)

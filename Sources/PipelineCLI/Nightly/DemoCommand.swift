@@ -1,5 +1,4 @@
 import ArgumentParser
-import Fixtures
 import Foundation
 import Logging
 import Stages
@@ -19,7 +18,7 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         let level = Logger.Level(rawValue: logLevel.rawValue) ?? .warning
         let logger = Logger(label: "suiji.demo") { label in SuijiLogHandler(label: label, format: .text, level: level) }
-        let result = try DemoWorkspace(path: workspace, fixtures: FixtureFiles.root, logger: logger).run()
+        let result = try DemoWorkspace(path: workspace, logger: logger).run()
         print(result.summary)
         try finish(with: result.status)
     }

@@ -1,3 +1,7 @@
+// Compiled only in a testing configuration: `SUIJI_TESTING` is defined for debug builds (Package.swift),
+// which `swift test` builds and runs; a release build has no fault injection at all and ignores
+// SUIJI_KILL_AT and SUIJI_STOP_AT.
+#if SUIJI_TESTING
 import Foundation
 
 /// Fault injection for the tests: `SUIJI_KILL_AT=point` or `point#n` sends this process SIGKILL the
@@ -28,3 +32,4 @@ enum FaultInjection {
         }
     }
 }
+#endif

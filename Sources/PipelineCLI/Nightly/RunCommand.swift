@@ -37,9 +37,14 @@ struct RunCommand: ParsableCommand {
         LoggingSystem.bootstrap { label in
             SuijiLogHandler(label: label, format: format, level: level, clock: clock, beforeWrite: { line.clear() })
         }
+        #if SUIJI_TESTING
+        let checkpoint = FaultInjection.fromEnvironment() // the kill tests' hook, debug builds only
+        #else
+        let checkpoint: (String) -> Void = { _ in }
+        #endif
         let run = NightlyRun(
             configuration: configuration, today: night, clock: clock, logger: Logger(label: "suiji.run"),
-            progress: line.enabled ? { line.show($0) } : nil, checkpoint: FaultInjection.fromEnvironment())
+            progress: line.enabled ? { line.show($0) } : nil, checkpoint: checkpoint)
         let report = try run.run()
         line.clear()
         print(report.summary)

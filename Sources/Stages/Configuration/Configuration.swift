@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 public import Pipeline
 internal import TOMLKit
 
@@ -10,7 +10,7 @@ internal import TOMLKit
 /// resolved against ``baseDirectory`` (the folder that holds the configuration file) by
 /// ``resolvedPath(_:)``, so a configuration moves with its folder.
 ///
-/// The commented example `Resources/suiji.example.toml` (see ``exampleURL``) documents every key and
+/// The commented example `Resources/suiji.example.toml` (see ``exampleText()``) documents every key and
 /// loads to exactly ``defaults``.
 public struct Configuration: Sendable, Hashable, Codable {
     /// The name looked for in the working directory: `suiji.toml`.
@@ -85,10 +85,8 @@ public struct Configuration: Sendable, Hashable, Codable {
     /// The credit-risk classes of 国市监信发〔2022〕6号, the keys of every class table.
     public static let creditClasses = ["A", "B", "C", "D"]
 
-    /// The commented example configuration shipped with `Stages`, or nil if the bundle lacks it.
-    public static var exampleURL: URL? {
-        Bundle.module.url(forResource: "suiji.example", withExtension: "toml", subdirectory: "Resources")
-    }
+    /// The commented example configuration compiled into suiji (`Resources/suiji.example.toml`).
+    public static func exampleText() throws -> String { try EmbeddedResources.text(named: "suiji.example.toml") }
 
     /// A setting's path resolved against ``baseDirectory``: absolute paths are kept, relative ones
     /// joined to the folder, `.` and `..` folded. An empty setting (the bundled calendar) stays empty.

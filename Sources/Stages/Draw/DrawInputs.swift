@@ -215,9 +215,6 @@ extension Store {
 public enum BundledScopeMap {
     /// Reads and checks the bundled scope map.
     public static func load() throws -> ScopeMap {
-        guard let url = Bundle.module.url(forResource: "scope-map", withExtension: "json", subdirectory: "Resources") else {
-            throw ScopeMapError("the bundled scope-map.json is missing from the Stages resources")
-        }
-        return try ScopeMap(jsonData: Data(contentsOf: url))
+        try ScopeMap(jsonData: EmbeddedResources.data(named: "scope-map.json"))
     }
 }

@@ -165,7 +165,7 @@ public struct DrawStore {
     }
 
     /// The commitment of a group and round over `inputs`.
-    static func commitment(
+    package static func commitment(
         group: DrawGroup, round: Int, inputs: DrawInputs, exclusions: Set<String>, allowPartialTeams: Bool,
         scopeMap: ScopeMap, rules: DrawRules
     ) throws -> PreparedCommitment {

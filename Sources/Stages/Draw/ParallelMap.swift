@@ -1,7 +1,7 @@
 import Foundation
 
 /// Runs independent jobs (one per draw group) on every core, keeping the results in order.
-enum ParallelMap {
+package enum ParallelMap {
     private final class Results<T>: @unchecked Sendable {
         let lock = NSLock()
         var values: [Result<T, any Error>?]
@@ -9,7 +9,7 @@ enum ParallelMap {
     }
 
     /// `body(0..<count)` in parallel; the results in index order; the first error (by index) is thrown.
-    static func map<T>(_ count: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+    package static func map<T>(_ count: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
         let results = Results<T>(count: count)
         DispatchQueue.concurrentPerform(iterations: count) { i in
             let r = Result { try body(i) }

@@ -20,11 +20,7 @@ public struct ColumnAliases: Sendable, Hashable {
 
     /// Loads a bundled alias table, e.g. `plan-columns`.
     public static func bundled(_ name: String) throws -> ColumnAliases {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources") else {
-            throw MalformedFileError(
-                location: SourceLocation(file: "\(name).json"), message: "the bundled alias table is missing from the installation")
-        }
-        let data = try Data(contentsOf: url)
+        let data = try EmbeddedResources.data(named: "\(name).json")
         return ColumnAliases(aliases: try JSONDecoder().decode([String: [String]].self, from: data))
     }
 

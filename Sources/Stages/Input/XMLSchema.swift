@@ -27,20 +27,43 @@ public final class XMLSchema: @unchecked Sendable {
     ///
     /// - Throws: ``RegisterFileError`` naming the schema file (and line, when libxml2 knows it) if
     ///   the file cannot be read or is not a valid XSD.
-    public init(path: String, displayName: String? = nil) throws {
+    public convenience init(path: String, displayName: String? = nil) throws {
         let name = displayName ?? path
-        self.displayName = name
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw RegisterFileError(
                 location: SourceLocation(file: name), message: "cannot open the XML schema: no readable file at this path")
         }
+        self.init(displayName: name, handle: try Self.compile(name) { xmlSchemaNewParserCtxt(path) })
+    }
+
+    /// Compiles an XSD held in memory (a schema compiled into suiji), named `displayName` in messages.
+    ///
+    /// - Throws: ``RegisterFileError`` naming the schema (and line, when libxml2 knows it) if it is not a valid XSD.
+    public convenience init(bytes: [UInt8], displayName: String) throws {
+        let handle = try bytes.withUnsafeBufferPointer { buffer in
+            try Self.compile(displayName) {
+                buffer.baseAddress.flatMap { base in
+                    base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { xmlSchemaNewMemParserCtxt($0, Int32(buffer.count)) }
+                }
+            }
+        }
+        self.init(displayName: displayName, handle: handle)
+    }
+
+    private init(displayName: String, handle: xmlSchemaPtr) {
+        self.displayName = displayName
+        self.handle = handle
+    }
+
+    /// Parses a schema from the parser context `makeContext` creates (nil: libxml2 could not start).
+    private static func compile(_ name: String, _ makeContext: () -> xmlSchemaParserCtxtPtr?) throws -> xmlSchemaPtr {
         var firstError: LibXMLError?
         let capture = LibXMLErrorCapture { error in
             if firstError == nil, !error.isWarning { firstError = error }
         }
         LibXML.initialize()
         let compiled: xmlSchemaPtr? = capture.run {
-            guard let parserContext = xmlSchemaNewParserCtxt(path) else { return nil }
+            guard let parserContext = makeContext() else { return nil }
             defer { xmlSchemaFreeParserCtxt(parserContext) }
             xmlSchemaSetParserStructuredErrors(parserContext, LibXMLErrorCapture.callback, capture.opaque)
             return xmlSchemaParse(parserContext)
@@ -52,21 +75,16 @@ public final class XMLSchema: @unchecked Sendable {
                 location: SourceLocation(file: name, line: line, column: line == nil ? nil : firstError?.column),
                 message: "not a usable XML schema: \(reason)")
         }
-        handle = compiled
+        return compiled
     }
 
     deinit { xmlSchemaFree(handle) }
 
     /// The schema of XML entity registers shipped with suiji (`register.xsd`, domain.md §3).
     ///
-    /// - Throws: ``RegisterFileError`` if the resource is missing from the installation.
+    /// - Throws: ``EmbeddedResourceError`` if this build lacks it.
     public static func bundledRegister() throws -> XMLSchema {
-        guard let url = Bundle.module.url(forResource: "register", withExtension: "xsd", subdirectory: "Resources") else {
-            throw RegisterFileError(
-                location: SourceLocation(file: "register.xsd"),
-                message: "the bundled register schema is missing from the installation; reinstall suiji")
-        }
-        return try XMLSchema(path: url.path, displayName: "register.xsd")
+        try XMLSchema(bytes: Array(EmbeddedResources.data(named: "register.xsd")), displayName: "register.xsd")
     }
 }
 

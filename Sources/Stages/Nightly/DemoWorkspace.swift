@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 public import Logging
 public import Pipeline
 
@@ -13,20 +13,18 @@ public struct DemoResult: Sendable {
     public var status: ExitStatus
 }
 
-/// The newcomer's first command: a fresh workspace built from `Fixtures/demo/`, on which the nightly
-/// job runs night after night as the county's files arrive (`Fixtures/demo/nights.tsv`).
+/// The newcomer's first command: a fresh workspace built from the demo county compiled into suiji
+/// (`Fixtures/demo/` and the seed plan, see ``EmbeddedResources``), on which the nightly job runs
+/// night after night as the county's files arrive (`demo/nights.tsv`).
 public struct DemoWorkspace {
     /// The workspace folder (emptied first).
     public let path: String
-    /// The bundled fixtures folder (with `plans/` and `demo/`).
-    public let fixtures: URL
     /// Where log lines go.
     public let logger: Logger
 
     /// Creates the demo.
-    public init(path: String, fixtures: URL, logger: Logger) {
+    public init(path: String, logger: Logger) {
         self.path = path
-        self.fixtures = fixtures
         self.logger = logger
     }
 
@@ -42,7 +40,7 @@ public struct DemoWorkspace {
 
     /// The nights listed in `demo/nights.tsv`.
     public func nights() throws -> [Night] {
-        let text = try String(contentsOf: fixtures.appendingPathComponent("demo/nights.tsv"), encoding: .utf8)
+        let text = try EmbeddedResources.text(named: "demo/nights.tsv")
         var nights: [Night] = []
         for (index, line) in text.split(separator: "\n").enumerated() where !line.hasPrefix("#") {
             let cells = line.split(separator: "\t", maxSplits: 2).map(String.init)
@@ -61,18 +59,15 @@ public struct DemoWorkspace {
         let manager = FileManager.default
         let root = URL(fileURLWithPath: path).standardizedFileURL
         if manager.fileExists(atPath: root.path) { try manager.removeItem(at: root) }
-        try manager.createDirectory(at: root.appendingPathComponent("inbox/plan"), withIntermediateDirectories: true)
-        try manager.copyItem(at: fixtures.appendingPathComponent("demo/suiji.toml"), to: root.appendingPathComponent("suiji.toml"))
-        try manager.copyItem(
-            at: fixtures.appendingPathComponent("plans/yuanping-2024.tsv"),
-            to: root.appendingPathComponent("inbox/plan/yuanping-2024.tsv"))
+        try Self.write("demo/suiji.toml", to: root.appendingPathComponent("suiji.toml"))
+        try Self.write("plans/yuanping-2024.tsv", to: root.appendingPathComponent("inbox/plan/yuanping-2024.tsv"))
         let configuration = try Configuration.load(path: root.appendingPathComponent("suiji.toml").path)
 
         var lines = ["workspace: \(root.path)", ""]
         var reports: [NightReport] = []
         var status = ExitStatus.success
         for night in try nights() {
-            try Self.merge(fixtures.appendingPathComponent("demo/\(night.folder)/inbox"), into: root.appendingPathComponent("inbox"))
+            try Self.arrive(night, into: root.appendingPathComponent("inbox"))
             let instant = try Date("\(night.date)T22:00:00Z", strategy: .iso8601)
             let report = try NightlyRun(configuration: configuration, today: night.date, clock: .fixed(instant), logger: logger).run()
             lines.append("\(night.date): arrives \(night.arrives)")
@@ -91,18 +86,20 @@ public struct DemoWorkspace {
         return DemoResult(summary: lines.joined(separator: "\n"), reports: reports, status: status)
     }
 
-    /// Copies every file under `source` to the same place under `destination` (folders created).
-    static func merge(_ source: URL, into destination: URL) throws {
-        let manager = FileManager.default
-        guard let walker = manager.enumerator(at: source, includingPropertiesForKeys: [.isRegularFileKey]) else { return }
-        let prefix = source.standardizedFileURL.path + "/"
-        for case let url as URL in walker {
-            guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
-            let relative = String(url.standardizedFileURL.path.dropFirst(prefix.count))
-            let target = destination.appendingPathComponent(relative)
-            try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            if manager.fileExists(atPath: target.path) { try manager.removeItem(at: target) }
-            try manager.copyItem(at: url, to: target)
+    /// Writes every file of the night's `inbox/` to the same place under `inbox` (folders created).
+    static func arrive(_ night: Night, into inbox: URL) throws {
+        let prefix = "demo/\(night.folder)/inbox/"
+        let names = EmbeddedResources.names(under: prefix)
+        if names.isEmpty {
+            throw StoreError(
+                path: "demo/nights.tsv", message: "night \(night.date) names the folder \(night.folder), which holds no inbox files")
         }
+        for name in names { try write(prefix + name, to: inbox.appendingPathComponent(name)) }
+    }
+
+    /// Writes the embedded file `name` to `target`, creating its folder and replacing a file there.
+    static func write(_ name: String, to target: URL) throws {
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try EmbeddedResources.data(named: name).write(to: target)
     }
 }

@@ -151,6 +151,8 @@ public struct NightReport: Sendable, Hashable, Codable {
     public var ignored: [String]
     /// Warnings found while reporting.
     public var warnings: [String]
+    /// The program that ran the night, with its version (``SuijiVersion/generator``).
+    public var generator = SuijiVersion.generator
 
     /// A report for a night that could not open its store.
     static func failedToStart(date: CivilDate, message: String) -> NightReport {

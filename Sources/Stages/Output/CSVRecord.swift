@@ -10,20 +10,20 @@
 // original value stays in the store's import and in the source file, untouched.
 //
 // Any other control character of the input (a NUL, an escape sequence) is written escaped, as
-// everywhere input is shown (see ControlCharacters). A generated register (`suiji generate
+// everywhere input is shown (see ControlCharacters). A generated register (`suiji-dev generate
 // register`) is the input of a test or benchmark, which
 // must hold exactly what a department would send: it is written without the quote.
 
 internal import Pipeline
 
 /// Writes CSV records (RFC 4180 quoting), for spreadsheets unless told otherwise.
-enum CSVRecord {
+package enum CSVRecord {
     /// The first characters that make Excel or WPS read a cell as a formula (OWASP: CSV injection).
-    static let formulaStarts: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D] // = + - @ TAB CR
+    package static let formulaStarts: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D] // = + - @ TAB CR
 
     /// Appends one record and a newline. With `spreadsheetSafe`, a cell that starts like a formula
     /// is written as text: a single quote before it, inside quotes.
-    static func append(_ fields: [String], to buffer: inout [UInt8], newline: [UInt8], spreadsheetSafe: Bool = true) {
+    package static func append(_ fields: [String], to buffer: inout [UInt8], newline: [UInt8], spreadsheetSafe: Bool = true) {
         for (index, cell) in fields.enumerated() {
             if index > 0 { buffer.append(0x2C) }
             // A control character of the input is written escaped (a NUL as \u{0}), line feeds and tabs as they are.

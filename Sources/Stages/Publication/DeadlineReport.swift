@@ -82,10 +82,7 @@ public struct DeadlineReport: Sendable, Hashable, Codable {
 public enum CalendarLoader {
     /// The bundled `holidays.json` (2024–2026).
     public static func bundled() throws -> WorkingDayCalendar {
-        guard let url = Bundle.module.url(forResource: "holidays", withExtension: "json", subdirectory: "Resources") else {
-            throw PublicationError("the bundled holidays.json is missing from the installation; reinstall suiji")
-        }
-        return try read(url.path, displayName: "holidays.json")
+        try parse(Array(EmbeddedResources.data(named: "holidays.json")), displayName: "holidays.json")
     }
 
     /// The bundled calendar merged with the file at `operatorPath` (each year there replaces the
@@ -100,7 +97,10 @@ public enum CalendarLoader {
     }
 
     private static func read(_ path: String, displayName: String) throws -> WorkingDayCalendar {
-        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        try parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))), displayName: displayName)
+    }
+
+    private static func parse(_ bytes: [UInt8], displayName: String) throws -> WorkingDayCalendar {
         do {
             return try WorkingDayCalendar(json: bytes)
         } catch {

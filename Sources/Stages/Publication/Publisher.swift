@@ -312,10 +312,7 @@ public struct Publisher {
 extension XMLSchema {
     /// The schema of publication payloads shipped with suiji (`gsxt-payload.xsd`).
     public static func bundledPayload() throws -> XMLSchema {
-        guard let url = Bundle.module.url(forResource: "gsxt-payload", withExtension: "xsd", subdirectory: "Resources") else {
-            throw PublicationError("the bundled payload schema gsxt-payload.xsd is missing from the installation; reinstall suiji")
-        }
-        return try XMLSchema(path: url.path, displayName: "gsxt-payload.xsd")
+        try XMLSchema(bytes: Array(EmbeddedResources.data(named: "gsxt-payload.xsd")), displayName: "gsxt-payload.xsd")
     }
 }
 

@@ -1,3 +1,4 @@
+import DevKit
 import Testing
 
 @testable import Pipeline

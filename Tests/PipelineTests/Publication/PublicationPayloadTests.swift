@@ -110,7 +110,7 @@ struct PublicationPayloadTests {
             case let .array(records)? = top["records"], case let .object(record)? = records.first,
             case let .array(details)? = record["details"], case let .object(detail)? = details.first
         else { Issue.record("unexpected shape"); return }
-        #expect(Set(top.keys) == ["schemaVersion", "task", "records"])
+        #expect(Set(top.keys) == ["schemaVersion", "generator", "task", "records"])
         #expect(
             Set(task.keys) == [
                 "raninsPlanId", "raninsPlanName", "raninsTaskId", "raninsTaskName", "raninsTypeName", "insAuth",

@@ -513,8 +513,7 @@ struct ConfigurationTests {
 
     @Test("The shipped example loads to exactly the defaults")
     func exampleEqualsDefaults() throws {
-        let url = try #require(Configuration.exampleURL)
-        let text = try String(contentsOf: url, encoding: .utf8)
+        let text = try Configuration.exampleText()
         #expect(try Configuration.load(text: text, displayName: "suiji.example.toml") == Configuration.defaults)
 
         // Every key the reader knows appears in the example, commented or not.

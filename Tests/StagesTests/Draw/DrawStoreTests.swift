@@ -1,3 +1,4 @@
+import DevKit
 import Fixtures
 import Foundation
 import GRDB

@@ -12,6 +12,16 @@ import Testing
         return buffer
     }
 
+    @Test func plainFieldsAreJoinedByCommas() {
+        #expect(String(decoding: Self.bytes(["91140981MA0K000001", "原平市甲公司", ""]), as: UTF8.self) == "91140981MA0K000001,原平市甲公司,\r\n")
+    }
+
+    @Test func commasQuotesAndLineBreaksAreQuoted() {
+        var bytes: [UInt8] = []
+        CSVRecord.append(["a,b", "say \"hi\"", "two\nlines", "cr\r", "plain"], to: &bytes, newline: [0x0A], spreadsheetSafe: false)
+        #expect(String(decoding: bytes, as: UTF8.self) == "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\",plain\n")
+    }
+
     @Test func aCellThatStartsLikeAFormulaIsWrittenAsQuotedText() {
         #expect(
             Self.bytes(["=1+2", "+86 0350", "-5", "@SUM(A1)", "\tx", "a=b", "名称", "", "-"])

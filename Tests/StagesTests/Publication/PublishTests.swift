@@ -198,6 +198,19 @@ struct PublishTests {
         }
     }
 
+    @Test func theSchemaRequiresTheGenerator() throws {
+        let golden = String(decoding: try fileBytes(FixtureFiles.url("golden/payload-1409812024P017R01.xml").path), as: UTF8.self)
+        let root = "<gsxtPayload schemaVersion=\"1\" generator=\"\(SuijiVersion.generator)\">"
+        #expect(golden.contains(root))
+        let broken = golden.replacingOccurrences(of: root, with: "<gsxtPayload schemaVersion=\"1\">")
+        let problems = try XMLSchemaValidator.validate(
+            bytes: Array(broken.utf8), displayName: "broken.xml", against: try XMLSchema.bundledPayload())
+        #expect(
+            problems.map(\.description) == [
+                "broken.xml:2:31: error: Element 'gsxtPayload': The attribute 'generator' is required but missing."
+            ])
+    }
+
     @Test func aRecordWithoutARegisteredNameStopsThePublication() throws {
         let world = try world()
         defer { world.cleanup() }

@@ -1,4 +1,4 @@
-import Pipeline
+import DevKit
 import Testing
 
 /// Reference vectors for SplitMix64, xoshiro256** and the derived helpers.

@@ -1,5 +1,6 @@
 import Foundation
 public import Pipeline
+internal import Stages
 
 // Release-build benchmarks of the draw (`suiji draw bench`, hidden):
 // (a) every group of a plan drawn over N generated entities (RegisterGenerator with the plan's scope

@@ -1,13 +1,14 @@
 import ArgumentParser
+import DevKit
 import Fixtures
 import Foundation
 import Pipeline
 import Stages
 
-/// `suiji draw bench` (hidden): the release benchmarks of issues 4 and 5.
+/// `suiji-dev draw bench`: the release benchmarks of issues 4 and 5.
 struct DrawBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmark the draw and the inspector matching on generated data.", shouldDisplay: false)
+        commandName: "bench", abstract: "Benchmark the draw and the inspector matching on generated data.")
 
     @Option(help: "Entities to draw over (all 42 tasks of the bundled seed plan).")
     var entities = 1_000_000

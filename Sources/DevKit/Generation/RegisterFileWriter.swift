@@ -2,7 +2,8 @@
 // CRLF, GB18030) or XML, with a sidecar JSON that lists every bad row, its line and its defect.
 
 internal import Foundation
-public import Pipeline
+internal import Pipeline
+internal import Stages
 
 #if canImport(Glibc)
 internal import Glibc

@@ -1,16 +1,16 @@
 public import ArgumentParser
+public import DevKit
 import Foundation
 import Pipeline
-public import Stages
 
-/// `suiji generate register`: seeded test and benchmark data.
+/// `suiji-dev generate register`: seeded test and benchmark data.
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate", abstract: "Generate seeded test data (registers) for tests and benchmarks.",
         subcommands: [GenerateRegister.self])
 }
 
-/// `suiji generate register --rows N --seed S --out FILE`.
+/// `suiji-dev generate register --rows N --seed S --out FILE`.
 struct GenerateRegister: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "register", abstract: "Write a realistic register with a chosen rate of bad rows, and a sidecar listing them.")

@@ -1,0 +1,7 @@
+import ArgumentParser
+
+/// `suiji config`: the configuration file, `suiji.toml`.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "The configuration file (suiji.toml).", subcommands: [ConfigExampleCommand.self])
+}
