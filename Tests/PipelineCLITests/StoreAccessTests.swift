@@ -13,7 +13,8 @@ import Testing
     /// A folder with the plan and a one-row register in `s.sqlite`.
     static func workspace() throws -> URL {
         let folder = try temporaryFolder()
-        let plan = try runSuiji(["plan", "import", "--store", "s.sqlite", FixtureFiles.yuanpingPlan.path, "--year", "2024", "--region", "140981"], in: folder)
+        let plan = try runSuiji(
+            ["plan", "import", "--store", "s.sqlite", FixtureFiles.yuanpingPlan.path, "--year", "2024", "--region", "140981"], in: folder)
         #expect(plan.status == 0, "\(plan.stderr)")
         try Data((header + good).utf8).write(to: folder.appendingPathComponent("reg.csv"))
         let imported = try runSuiji(["import", "--store", "s.sqlite", "--department", "原平市市场监督管理局", "reg.csv"], in: folder)
