@@ -537,7 +537,8 @@ final class RegisterRowProducer: @unchecked Sendable {
 
     /// The importer's decision for a row through the full validator (as `SnapshotImporter.run`).
     private func decide(_ row: TabularRow) throws {
-        switch adapter.outcome(of: row) {
+        var warnings: [RowWarning] = []
+        switch adapter.outcome(of: row, warnings: &warnings) {
         case .failure(let rejection):
             reject(row, rejection)
             // A rejected row with a usable key still counts as sent: an entity already in the
@@ -553,6 +554,9 @@ final class RegisterRowProducer: @unchecked Sendable {
             }
         case .success(let record):
             let hash = adapter.hash(of: record)
+            if !warnings.isEmpty {
+                SnapshotImporter.warn(row, warnings, adapter: adapter, request: request, sheet: stream.sheet, report: &report)
+            }
             try diff(
                 key: adapter.key(of: record), hash: hash, line: row.line,
                 repeatOf: { first, firstRejected in
@@ -599,7 +603,7 @@ final class RegisterRowProducer: @unchecked Sendable {
     }
 
     private func reject(_ row: TabularRow, _ rejection: RowRejection) {
-        SnapshotImporter.reject(row, rejection, adapter: adapter, request: request, rejects: &rejects, report: &report)
+        SnapshotImporter.reject(row, rejection, adapter: adapter, request: request, sheet: stream.sheet, rejects: &rejects, report: &report)
     }
 
     private func currentBatch() -> RegisterWriteBatch {

@@ -31,8 +31,10 @@ public struct ResultsImportRequest: Sendable, Hashable {
     public var year: Int
     /// The plan's region code.
     public var region: String
-    /// CSV or XML (default: by extension).
+    /// CSV, XML or XLSX (default: a workbook by its content, else CSV or XML by extension).
     public var format: InputFormat?
+    /// The worksheet of a workbook: a name or a 1-based number (default: the first visible sheet).
+    public var sheet: String?
     /// The text encoding of a CSV file.
     public var encoding: EncodingChoice
     /// Validate and report without writing anything.
@@ -48,8 +50,9 @@ public struct ResultsImportRequest: Sendable, Hashable {
     public init(
         path: String, displayName: String? = nil, year: Int, region: String, format: InputFormat? = nil,
         encoding: EncodingChoice = .auto, dryRun: Bool = false, rejectsPath: String? = nil, chunkSize: Int = 256 * 1024,
-        digest: FileDigest? = nil
+        digest: FileDigest? = nil, sheet: String? = nil
     ) {
+        self.sheet = sheet
         self.digest = digest
         self.path = path
         self.displayName = displayName ?? path
@@ -163,7 +166,9 @@ public struct ResultsImporter {
     /// failure throws.
     public func run(_ request: ResultsImportRequest) throws -> ResultsImportReport {
         var report = ResultsImportReport(file: request.displayName, outcome: request.dryRun ? .dryRun : .imported)
+        var request = request
         do {
+            request.format = try InputFormat.detect(path: request.path, displayName: request.displayName, requested: request.format)
             let digest = try request.digest ?? FileDigest.of(path: request.path, displayName: request.displayName)
             report.sha256 = digest.sha256
             let body = { (db: Database, write: Bool) throws in
@@ -210,6 +215,10 @@ public struct ResultsImporter {
             return try XMLTabularStream(
                 path: request.path, displayName: request.displayName, shape: shape, department: nil, validate: false,
                 chunkSize: request.chunkSize)
+        case .xlsx:
+            return try XLSXTabularStream(
+                path: request.path, displayName: request.displayName, shape: shape, sheet: request.sheet,
+                chunkSize: request.chunkSize < XLSXPartStream.chunkSize ? request.chunkSize : nil)
         }
     }
 
@@ -237,14 +246,14 @@ public struct ResultsImporter {
         }
         var rejects: RejectsWriter?
         if let path = request.rejectsPath, write {
-            rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"])
+            rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"], sheet: stream.sheet)
         }
         defer { if rejects?.isOpen == true { rejects?.discard() } }
         let fields = ResultField.allCases.map(\.rawValue)
 
         func location(_ row: TabularRow, _ field: String?) -> SourceLocation {
             let column = field.flatMap { fields.firstIndex(of: $0) }.flatMap { $0 < row.columns.count ? row.columns[$0] : nil }
-            return SourceLocation(file: request.displayName, line: row.line, column: column ?? 1)
+            return SourceLocation(file: request.displayName, line: row.line, column: column ?? 1, sheet: stream.sheet)
         }
         func context(_ row: TabularRow) -> [String: String] {
             let index = ResultField.uscc.index
@@ -260,16 +269,20 @@ public struct ResultsImporter {
         while let row = try stream.next() {
             report.rowsRead += 1
             if let problem = row.problem {
-                reject(row, RowRejection(fieldName: nil, reason: problem))
+                reject(row, RowRejection(fieldName: row.problemField, reason: problem))
                 continue
             }
             let record: InspectionResult
-            switch validator.validate(row.values, line: row.line) {
+            var warnings: [RowWarning] = []
+            switch validator.validate(row.values, line: row.line, warnings: &warnings) {
             case .failure(let rejection):
                 reject(row, rejection)
                 continue
             case .success(let value):
                 record = value
+            }
+            for warning in warnings {
+                report.diagnostics.append(Diagnostic(.warning, warning.message, at: location(row, warning.field), context: context(row)))
             }
             let previous = current[record.key]
             if record.withdraws {

@@ -13,9 +13,14 @@ public struct PlanSource: Sendable, Hashable {
     public var region: String
     /// The encoding choice.
     public var encoding: EncodingChoice
+    /// The worksheet of a workbook: a name or a 1-based number (default: the first visible sheet).
+    public var sheet: String?
 
     /// Creates a source.
-    public init(path: String, displayName: String? = nil, year: Int, region: String, encoding: EncodingChoice = .auto) {
+    public init(
+        path: String, displayName: String? = nil, year: Int, region: String, encoding: EncodingChoice = .auto, sheet: String? = nil
+    ) {
+        self.sheet = sheet
         self.path = path
         self.displayName = displayName ?? path
         self.year = year
@@ -35,7 +40,7 @@ public struct PlanFileError: ReportableError, Sendable, Hashable, CustomStringCo
     public var description: String { "\(location): error: \(message)" }
 }
 
-/// Reads an annual plan table (TSV or CSV) by header aliases into typed tasks.
+/// Reads an annual plan table (TSV, CSV or a worksheet of an .xlsx workbook) by header aliases into typed tasks.
 public struct PlanReader: PipelineStage {
     /// The header alias table.
     public let aliases: ColumnAliases
@@ -54,8 +59,7 @@ public struct PlanReader: PipelineStage {
 
     /// Reads the plan; unreadable cells become warnings and unset values, bad rows errors.
     public func run(_ source: PlanSource, diagnostics: inout DiagnosticCollector) throws -> AnnualPlan {
-        let reader =
-            try chunkSource?(source) ?? DelimitedFileReader(path: source.path, displayName: source.displayName, encoding: source.encoding)
+        let reader = try PlanRowSource(source, textReader: chunkSource)
         var header: DelimitedRecord?
         while let record = try reader.next() {
             if !record.isBlank {
@@ -64,7 +68,7 @@ public struct PlanReader: PipelineStage {
             }
         }
         guard let header else {
-            throw PlanFileError(location: SourceLocation(file: source.displayName, line: 1), message: "the plan file is empty")
+            throw PlanFileError(location: reader.location(line: 1), message: "the plan file is empty")
         }
         var columns: [String: Int] = [:]
         for (index, name) in header.fields.enumerated() {
@@ -72,20 +76,20 @@ public struct PlanReader: PipelineStage {
                 diagnostics.emit(
                     Diagnostic(
                         .note, "column '\(name)' is not a known plan column; it is kept in the raw row only",
-                        at: SourceLocation(file: source.displayName, line: header.line, column: index + 1)))
+                        at: reader.location(line: header.line, column: index + 1)))
                 continue
             }
             if columns[canonical] == nil { columns[canonical] = index }
         }
         for (canonical, label) in Self.required where columns[canonical] == nil {
             throw PlanFileError(
-                location: SourceLocation(file: source.displayName, line: header.line),
+                location: reader.location(line: header.line),
                 message:
                     "required column '\(label)' is missing (accepted headers: \(aliases.spellings(of: canonical).joined(separator: ", ")))")
         }
         if columns["ratioAndFrequency"] == nil, columns["ratio"] == nil, columns["count"] == nil {
             throw PlanFileError(
-                location: SourceLocation(file: source.displayName, line: header.line),
+                location: reader.location(line: header.line),
                 message: "required column '抽查比例及频次' is missing (or give '抽查比例' with '抽查频次', or '抽查户数')")
         }
 
@@ -99,7 +103,7 @@ public struct PlanReader: PipelineStage {
                 return index < fields.count ? fields[index] : ""
             }
             func location(_ canonical: String) -> SourceLocation {
-                SourceLocation(file: source.displayName, line: record.line, column: (columns[canonical] ?? 0) + 1)
+                reader.location(line: record.line, column: (columns[canonical] ?? 0) + 1)
             }
             func warn(_ canonical: String, _ message: String) {
                 diagnostics.emit(Diagnostic(.warning, message, at: location(canonical)))
