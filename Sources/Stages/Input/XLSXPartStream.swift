@@ -60,17 +60,23 @@ final class XLSXPartStream: @unchecked Sendable {
             var position = 0
             var produced = 0
             // The entry's compressed bytes, exactly; asked for more, the stream outruns its entry.
-            let provider: (Int64, Int) throws -> Data = { _, size in
+            func read(_ size: Int) throws -> [UInt8] {
                 guard position < compressedSize else {
                     throw partError(
                         "its compressed data ends before its deflate stream does; the file is damaged or crafted, and is refused whole")
                 }
                 let count = min(size, compressedSize - position)
                 let bytes = try file.read(at: offset + UInt64(position), count: count)
-                guard bytes.count == count else {
-                    throw partError("the file ends inside this part; it is incomplete")
-                }
+                guard bytes.count == count else { throw partError("the file ends inside this part; it is incomplete") }
                 position += count
+                return bytes
+            }
+            // ZIPFoundation's inflate loop tells zlib every chunk holds `size` bytes (it sets avail_in
+            // before it asks for the chunk), so the last, short one is padded with zeros to `size`:
+            // zlib never reads past the buffer, and a valid stream ends before the padding.
+            let provider: (Int64, Int) throws -> Data = { _, size in
+                var bytes = try read(size)
+                if bytes.count < size { bytes.append(contentsOf: repeatElement(0, count: size - bytes.count)) }
                 return Data(bytes)
             }
             let consumer: (Data) throws -> Void = { data in
@@ -95,7 +101,7 @@ final class XLSXPartStream: @unchecked Sendable {
                 } else {
                     var running = CRC32(0)
                     while position < compressedSize {
-                        let chunk = try provider(Int64(position), Self.chunkSize)
+                        let chunk = Data(try read(Self.chunkSize))
                         running = chunk.crc32(checksum: running)
                         try consumer(chunk)
                     }

@@ -181,14 +181,16 @@ enum XLSXEscapes {
         return out
     }
 
-    /// Text as a cell may hold it: characters XML 1.0 cannot carry (controls other than tab, line
-    /// feed and carriage return) and a literal `_xHHHH_` escaped.
+    /// Text as a cell may hold it: characters XML 1.0 cannot carry (controls other than tab and line
+    /// feed) and a literal `_xHHHH_` escaped; a carriage return too, as Excel writes it, since XML
+    /// readers turn a CR LF in text into a line feed.
     static func encode(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "_" || $0.value >= 0xFFFE }) else { return text }
         var out = ""
         let scalars = Array(text.unicodeScalars)
         for (index, scalar) in scalars.enumerated() {
             let value = scalar.value
-            if value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D || value == 0xFFFE || value == 0xFFFF {
+            if value < 0x20 && value != 0x09 && value != 0x0A || value == 0xFFFE || value == 0xFFFF {
                 out += "_x" + String(value, radix: 16, uppercase: true).leftPadded(to: 4) + "_"
             } else if scalar == "_", index + 6 < scalars.count, scalars[index + 1] == "x", scalars[index + 6] == "_",
                 scalars[(index + 2)..<(index + 6)].allSatisfy({ $0.properties.isASCIIHexDigit })

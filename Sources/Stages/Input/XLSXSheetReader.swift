@@ -67,7 +67,7 @@ final class XLSXSheetReader {
     private let sheetName: String
     private let displayName: String
     private let rowName, cellName, valueName, inlineName, textName, phoneticName, formulaName, mergeName: XLSXXMLReader.Name
-    private let referenceName, typeName, styleName: XLSXXMLReader.Name
+    private let referenceName, typeName, styleName, rangeName: XLSXXMLReader.Name
     @exclusivity(unchecked) private var lastRow = 0
     @exclusivity(unchecked) private var text: [UInt8] = []
     @exclusivity(unchecked) private var finished = false
@@ -97,6 +97,7 @@ final class XLSXSheetReader {
         referenceName = reader.intern("r")
         typeName = reader.intern("t")
         styleName = reader.intern("s")
+        rangeName = reader.intern("ref")
         text.reserveCapacity(256)
     }
 
@@ -129,7 +130,11 @@ final class XLSXSheetReader {
             if key == referenceName, let parsed = Self.integer(value) { number = parsed }
         }
         guard number > lastRow else {
-            throw error(row: number, "row \(number) comes after row \(lastRow); rows must be in order (save the file again from Excel)")
+            throw error(
+                row: number,
+                number == lastRow
+                    ? "row \(number) is given twice; the file is damaged"
+                    : "row \(number) comes after row \(lastRow); rows must be in order (save the file again from Excel)")
         }
         guard number <= limits.maxRows else {
             throw error(row: number, "row \(number) is beyond row \(limits.maxRows), Excel's last; the sheet is refused")
@@ -294,7 +299,7 @@ final class XLSXSheetReader {
     private func readMerge() throws {
         var reference: String?
         reader.attributes { key, value in
-            if key == referenceName { reference = String(decoding: value, as: UTF8.self) }
+            if key == rangeName { reference = String(decoding: value, as: UTF8.self) }
         }
         guard let reference, let range = Self.range(reference, limits: limits) else { return }
         guard merges.count < Self.maxMerges else {
