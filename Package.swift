@@ -36,6 +36,12 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlibChecksum",
+            path: "Sources/CZlibChecksum",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "CSHA256", path: "Sources/CSHA256"),
         .target(
             name: "Pipeline",
@@ -48,6 +54,7 @@ let package = Package(
             dependencies: [
                 "Pipeline",
                 "CLibXML2",
+                "CZlibChecksum",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

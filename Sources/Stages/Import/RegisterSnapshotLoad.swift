@@ -383,6 +383,8 @@ final class RegisterRowProducer: @unchecked Sendable {
     private func readAll() throws {
         if let csv = stream as? DelimitedTabularStream {
             try readCSV(csv)
+        } else if let xlsx = stream as? XLSXTabularStream {
+            try readXLSX(xlsx)
         } else {
             while let row = try stream.next() { try handle(row) }
         }
@@ -417,6 +419,37 @@ final class RegisterRowProducer: @unchecked Sendable {
                 try accept(values, accepted, key: key, line: raw.line) { csv.row(raw.record) }
             }
             if let batch, batch.isFull { try flush() }
+        }
+    }
+
+    // MARK: XLSX from bytes
+
+    private func readXLSX(_ xlsx: XLSXTabularStream) throws {
+        let fieldOfColumn = xlsx.fieldOfColumn
+        let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        var values = [UnsafeBufferPointer<UInt8>](repeating: empty, count: RegisterField.allCases.count)
+        var more = true
+        while more {
+            more = try xlsx.readChunk { view in
+                report.rowsRead += 1
+                for index in values.indices { values[index] = empty }
+                for cell in view.cells {
+                    let column = Int(cell.column)
+                    guard column < fieldOfColumn.count, fieldOfColumn[column] >= 0 else { continue }
+                    // A cell with an Excel error or no computed value: the stream's row says what it means.
+                    guard cell.problem == 0 else { return try decide(xlsx.row(view)) }
+                    values[fieldOfColumn[column]] = view.value(cell)
+                }
+                let accepted = values.withUnsafeBufferPointer { screen.screen($0) }
+                guard let accepted, let key = USCCKey(utf8: values[RegisterField.uscc.index]) else {
+                    return try decide(xlsx.row(view))
+                }
+                try accept(values, accepted, key: key, line: view.number) { xlsx.row(view) }
+            }
+            if let batch, batch.isFull {
+                batch.bytesRead = stream.bytesRead
+                try flush()
+            }
         }
     }
 

@@ -218,7 +218,7 @@ public struct ResultsImporter {
         case .xlsx:
             return try XLSXTabularStream(
                 path: request.path, displayName: request.displayName, shape: shape, sheet: request.sheet,
-                chunkSize: request.chunkSize < XLSXPartStream.chunkSize ? request.chunkSize : nil)
+                pieceSize: request.chunkSize < XLSXInflater.chunkSize ? request.chunkSize : nil)
         }
     }
 

@@ -411,7 +411,7 @@ public struct SnapshotImporter {
             // A chunk size below the inflater's own (tests) re-cuts the decompressed parts for the XML parser.
             return try XLSXTabularStream(
                 path: request.path, displayName: request.displayName, shape: shape, sheet: request.sheet,
-                chunkSize: request.chunkSize < XLSXPartStream.chunkSize ? request.chunkSize : nil)
+                pieceSize: request.chunkSize < XLSXInflater.chunkSize ? request.chunkSize : nil)
         }
     }
 
@@ -551,9 +551,10 @@ public struct SnapshotImporter {
         write: Bool,
         report: inout SnapshotImportReport
     ) throws {
-        // About 230 bytes a CSV row, 600 an XML record and 40 a workbook row (compressed): the table is sized once, without a doubled peak.
+        // About 230 bytes a CSV row, 600 an XML record and 90 a workbook row (compressed, its texts
+        // in the shared strings): the table is sized once, without a doubled peak.
         let format = request.format ?? InputFormat.guess(path: request.path)
-        let bytesPerRow = format == .xml ? 600 : format == .xlsx ? 40 : 200
+        let bytesPerRow = format == .xml ? 600 : format == .xlsx ? 80 : 200
         let table = try adapter.loadTable(db, expectedRows: byteCount / bytesPerRow)
         report.previousCount = table.loadedCount
         if write { try adapter.prepare(db) }

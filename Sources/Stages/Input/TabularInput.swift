@@ -146,6 +146,8 @@ let totalRowMarkers = ["合计", "总计", "共计", "小计", "total", "sum"]
 /// True for a total row: its first non-empty value starts with a total marker, and its USCC, if
 /// the row has that column, is not a valid code (a real row with a valid code is never a total row).
 func isTotalRow(firstValue: String?, uscc: String?) -> Bool {
+    // A USCC column holding 18 bytes marks a data row, valid or not.
+    if let uscc, uscc.utf8.count == 18 { return false }
     guard let firstValue else { return false }
     let text = ColumnAliases.normalize(firstValue)
     guard totalRowMarkers.contains(where: { text.hasPrefix($0) }) else { return false }

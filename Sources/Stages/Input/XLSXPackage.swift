@@ -2,19 +2,14 @@
 // of decompressed chunks in bounded memory.
 //
 // ZIPFoundation reads the central directory (entries, names, sizes, CRCs) and inflates
-// (`Data.decompress`, over zlib). We supply the bytes it inflates: ZIPFoundation 0.9.20's own
-// `Archive.extract` on Linux reads on from the file until zlib reports the end of the deflate
-// stream, and when the file ends first it asks for more forever (its loop waits for Z_STREAM_END
-// and an empty read does not end it): a crafted entry whose stream outruns the file hangs the
-// reader at 100% CPU. Our provider hands out exactly the entry's compressed bytes and throws when
-// asked for more. ZIPFoundation keeps where an entry's data starts to itself, so we read the
-// local header offset from its central directory record (by reflection, the one place we do) and
-// check it against the local header's signature and name before trusting it.
+// (`Data.decompress`, over zlib); `XLSXInflater` supplies the compressed bytes (see there why).
+// ZIPFoundation keeps where an entry's data starts to itself, so we read the local header offset
+// from its central directory record (by reflection, the one place we do) and check it against the
+// local header's signature and name before trusting it.
 //
 // Hostile packages: every entry name is checked (no `..`, no absolute path, no drive letter, no
-// NUL), the number of entries is bounded, and every part is inflated on a thread of its own into a
-// short queue with its size and compression ratio checked as the bytes come: a zip bomb is refused
-// at the chunk that crosses the line, however large it claims or hides it is.
+// NUL), the number of entries is bounded, and every part is inflated with its size and compression
+// ratio checked as the bytes come.
 
 internal import Foundation
 public import Pipeline
@@ -135,16 +130,9 @@ final class XLSXPackage {
     /// The whole of a small part (workbook, relationships, styles), at most `maxSmallPartBytes`.
     func smallPart(_ name: String) throws -> [UInt8]? {
         guard let part = parts[name] else { return nil }
-        let stream = try XLSXPartStream(package: self, part: part, limit: limits.maxSmallPartBytes)
-        defer { stream.stop() }
         var bytes: [UInt8] = []
-        while let chunk = try stream.next() { bytes.append(contentsOf: chunk) }
+        try XLSXInflater(package: self, part: part, limit: limits.maxSmallPartBytes).run { bytes.append(contentsOf: $0) }
         return bytes
-    }
-
-    /// A stream of a part's decompressed bytes (sheets and shared strings, up to `maxPartBytes`).
-    func stream(_ part: XLSXPart) throws -> XLSXPartStream {
-        try XLSXPartStream(package: self, part: part, limit: limits.maxPartBytes)
     }
 
     /// Where the entry's compressed bytes begin in the file: its local header's offset from the

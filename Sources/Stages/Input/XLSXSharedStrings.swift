@@ -20,10 +20,11 @@ internal import Pipeline
 final class XLSXSharedStrings {
     static let blockSize = 4 << 20
 
-    private var blocks: [UnsafeMutableBufferPointer<UInt8>] = []
+    // Read for every shared-string cell of the sheet, from one thread, never while written: no exclusivity checks.
+    @exclusivity(unchecked) private var blocks: [UnsafeMutableBufferPointer<UInt8>] = []
     private var used = 0
     /// Per string: its block (the top 10 bits) and its offset in the block (the low 22 bits).
-    private var starts: [UInt32] = []
+    @exclusivity(unchecked) private var starts: [UInt32] = []
     private var totalBytes = 0
 
     /// The number of strings.
@@ -37,69 +38,22 @@ final class XLSXSharedStrings {
 
     deinit { for block in blocks { block.deallocate() } }
 
-    /// Reads the table from its part; `limits` bound its size.
-    convenience init(package: XLSXPackage, part: XLSXPart, chunkSize: Int? = nil) throws {
+    /// Reads the table from its part; `limits` bound its size. `pieceSize` feeds the parser that
+    /// many bytes at a time (tests: 1, 7).
+    convenience init(package: XLSXPackage, part: XLSXPart, pieceSize: Int? = nil) throws {
         self.init()
-        let stream = try package.stream(part)
-        defer { stream.stop() }
-        try read(chunks: XLSXRechunk.source(stream.next, size: chunkSize), part: part.name, package: package)
+        let reader = XLSXSharedStringsReader(table: self, limits: package.limits)
+        let parser = try XLSXSAXParser(part: part.name, displayName: package.displayName, handler: reader)
+        reader.parser = parser
+        reader.intern()
+        try XLSXInflater(package: package, part: part, limit: package.limits.maxPartBytes).parse(with: parser, pieceSize: pieceSize)
     }
 
-    /// Reads `<sst>` from `chunks`.
-    func read(chunks: @escaping FileChunks.Source, part: String, package: XLSXPackage) throws {
-        let limits = package.limits
-        let reader = try XLSXXMLReader(chunks: chunks, part: part, displayName: package.displayName)
-        let si = reader.intern("si"), t = reader.intern("t"), rPh = reader.intern("rPh"), sst = reader.intern("sst")
-        var text: [UInt8] = []
-        var inString = false, inText = false, phonetic = 0
-        try reader.capturing {
-            while try reader.read() {
-                switch reader.kind {
-                case .start:
-                    let name = reader.name
-                    if name == si {
-                        inString = true
-                        text.removeAll(keepingCapacity: true)
-                        if reader.isEmptyElement { try add(text, limits: limits, reader: reader) }
-                    } else if name == t, inString, phonetic == 0 {
-                        inText = !reader.isEmptyElement
-                    } else if name == rPh {
-                        if !reader.isEmptyElement { phonetic += 1 }
-                    } else if name == sst {
-                        reader.attributes { key, value in
-                            if XLSXWorkbook.string(key) == "uniqueCount", let expected = Int(String(decoding: value, as: UTF8.self)) {
-                                starts.reserveCapacity(min(max(expected, 0), limits.maxSharedStrings))
-                            }
-                        }
-                    }
-                case .text where inText:
-                    let bytes = reader.text
-                    guard text.count + bytes.count <= limits.maxCellBytes else {
-                        throw reader.error("string \(count) is longer than \(limits.maxCellBytes) bytes, the limit for one cell")
-                    }
-                    text.append(contentsOf: bytes)
-                case .end:
-                    let name = reader.name
-                    if name == t {
-                        inText = false
-                    } else if name == rPh {
-                        phonetic -= 1
-                    } else if name == si, inString {
-                        inString = false
-                        try add(text, limits: limits, reader: reader)
-                    }
-                default:
-                    break
-                }
-            }
-        }
-    }
-
-    private func add(_ raw: [UInt8], limits: XLSXLimits, reader: XLSXXMLReader) throws {
+    /// Adds a string (its raw text, escapes not yet decoded); the error if a limit is passed.
+    fileprivate func add(_ raw: [UInt8], limits: XLSXLimits) -> String? {
         guard count < limits.maxSharedStrings else {
-            throw reader.error(
+            return
                 "the workbook has more than \(limits.maxSharedStrings) shared strings, the limit; the file is refused whole (split the register)"
-            )
         }
         let text = XLSXEscapes.decode(raw)
         var length: [UInt8] = []
@@ -110,15 +64,12 @@ final class XLSXSharedStrings {
         } while rest > 0
         let size = length.count + text.count
         guard totalBytes + size <= limits.maxSharedStringBytes else {
-            throw reader.error(
+            return
                 "the shared strings hold more than \(limits.maxSharedStringBytes) bytes of text, the limit; the file is refused whole (split the register)"
-            )
         }
-        guard size <= Self.blockSize else {
-            throw reader.error("string \(count) is longer than \(Self.blockSize) bytes, the most one string may hold")
-        }
+        guard size <= Self.blockSize else { return "string \(count) is longer than \(Self.blockSize) bytes, the most one string may hold" }
         if blocks.isEmpty || used + size > Self.blockSize {
-            guard blocks.count < 1024 else { throw reader.error("the shared strings need more than 4 GiB; the file is refused whole") }
+            guard blocks.count < 1024 else { return "the shared strings need more than 4 GiB; the file is refused whole" }
             blocks.append(UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Self.blockSize))
             used = 0
         }
@@ -135,6 +86,12 @@ final class XLSXSharedStrings {
         }
         used = at + text.count
         totalBytes += size
+        return nil
+    }
+
+    /// Makes room for `expected` strings (the table's `uniqueCount`), within the limit.
+    fileprivate func reserve(_ expected: Int, limits: XLSXLimits) {
+        starts.reserveCapacity(min(max(expected, 0), limits.maxSharedStrings))
     }
 
     /// String `index`'s bytes, valid while the table lives; nil if there is no such string.
@@ -156,6 +113,90 @@ final class XLSXSharedStrings {
 
     /// String `index` as text.
     func string(_ index: Int) -> String? { bytes(index).map { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// Reads `<sst>`: each `<si>`'s text (its `<t>`, or its runs' `<t>`s joined; phonetic `<rPh>` left out) into the table.
+final class XLSXSharedStringsReader: XLSXSAXHandler {
+    private let table: XLSXSharedStrings
+    private let limits: XLSXLimits
+    /// The parser calling this handler (it owns the handler and outlives every call).
+    unowned(unsafe) var parser: XLSXSAXParser?
+    private var si: XLSXSAXParser.Name = nil, t: XLSXSAXParser.Name = nil, rPh: XLSXSAXParser.Name = nil
+    private var sst: XLSXSAXParser.Name = nil, uniqueCount: XLSXSAXParser.Name = nil
+    @exclusivity(unchecked) private var text: [UInt8] = []
+    @exclusivity(unchecked) private var inString = false
+    @exclusivity(unchecked) private var inText = false
+    @exclusivity(unchecked) private var phonetic = 0
+    @exclusivity(unchecked) private var failed = false
+
+    init(table: XLSXSharedStrings, limits: XLSXLimits) {
+        self.table = table
+        self.limits = limits
+        text.reserveCapacity(256)
+    }
+
+    /// Looks up the names once the parser exists.
+    func intern() {
+        guard let parser else { return }
+        si = parser.intern("si")
+        t = parser.intern("t")
+        rPh = parser.intern("rPh")
+        sst = parser.intern("sst")
+        uniqueCount = parser.intern("uniqueCount")
+    }
+
+    private func fail(_ message: String) {
+        failed = true
+        guard let parser else { return }
+        parser.fail(parser.error(message))
+    }
+
+    func start(_ name: XLSXSAXParser.Name, _ attributes: XLSXAttributes) {
+        if name == si {
+            inString = true
+            text.removeAll(keepingCapacity: true)
+        } else if name == t {
+            inText = inString && phonetic == 0
+        } else if name == rPh {
+            phonetic += 1
+        } else if name == sst, let value = attributes.value(uniqueCount), let expected = XLSXNumbers.integer(value) {
+            table.reserve(expected, limits: limits)
+        }
+    }
+
+    func end(_ name: XLSXSAXParser.Name) {
+        if name == t {
+            inText = false
+        } else if name == rPh {
+            phonetic -= 1
+        } else if name == si, inString, !failed {
+            inString = false
+            if let problem = table.add(text, limits: limits) { fail(problem) }
+        }
+    }
+
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard inText, !failed else { return }
+        guard text.count + bytes.count <= limits.maxCellBytes else {
+            fail("string \(table.count) is longer than \(limits.maxCellBytes) bytes, the limit for one cell")
+            return
+        }
+        text.append(contentsOf: bytes)
+    }
+}
+
+/// Numbers as the parts write them.
+enum XLSXNumbers {
+    /// A non-negative decimal integer, or nil.
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        var value = 0
+        for byte in bytes {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
+    }
 }
 
 /// OOXML's `_xHHHH_` escapes of characters XML cannot hold (ECMA-376 22.9.2.19, ST_Xstring).
@@ -222,24 +263,4 @@ enum XLSXEscapes {
 extension String {
     /// The string with zeros in front up to `width` characters.
     fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
-}
-
-/// Re-cuts a chunk source into pieces of a fixed size (tests feed the parsers 1 and 7 bytes at a time).
-enum XLSXRechunk {
-    /// `source` as it is, or re-cut into pieces of `size` bytes.
-    static func source(_ source: @escaping FileChunks.Source, size: Int?) -> FileChunks.Source {
-        guard let size, size > 0 else { return source }
-        var pending: [UInt8] = []
-        var offset = 0
-        return {
-            while offset >= pending.count {
-                guard let next = try source() else { return nil }
-                pending = next
-                offset = 0
-            }
-            let end = min(offset + size, pending.count)
-            defer { offset = end }
-            return Array(pending[offset..<end])
-        }
-    }
 }

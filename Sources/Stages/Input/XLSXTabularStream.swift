@@ -41,18 +41,25 @@ public final class XLSXTabularStream: TabularStream {
     public var bytesRead: Int { source.bytesRead }
 
     /// Opens `path` and reads its header. `sheet` is a name or a 1-based number (nil: the first
-    /// visible sheet); `chunkSize` re-cuts the decompressed parts for the parser (tests: 1, 7).
+    /// visible sheet); `pieceSize` feeds the XML parser that many decompressed bytes at a time (tests: 1, 7).
     public init(
         path: String, displayName: String, shape: TabularShape, sheet: String? = nil, limits: XLSXLimits = XLSXLimits(),
-        chunkSize: Int? = nil
+        pieceSize: Int? = nil
     ) throws {
-        source = try XLSXSheet(path: path, displayName: displayName, sheet: sheet, limits: limits, chunkSize: chunkSize)
+        source = try XLSXSheet(path: path, displayName: displayName, sheet: sheet, limits: limits, pieceSize: pieceSize)
         self.shape = shape
         self.displayName = displayName
         required = shape.fields.map { shape.required.contains($0) }
         usccIndex = shape.fields.firstIndex(of: "uscc")
         try readHeader()
+        fieldOfColumn = Array(repeating: -1, count: width + 1)
+        for (index, column) in mapping.enumerated() {
+            if let column, column <= width { fieldOfColumn[column] = index }
+        }
     }
+
+    /// Per sheet column (1-based, up to the header's width), the canonical field it holds, or -1.
+    private(set) var fieldOfColumn: [Int] = []
 
     deinit { source.stop() }
 
@@ -119,19 +126,56 @@ public final class XLSXTabularStream: TabularStream {
         return shape.required.first { !named.contains($0) }
     }
 
+    /// The number of header columns.
+    var headerWidth: Int { width }
+
+    /// Reads on by one batch of rows, calling `body` with each data row as a view of its bytes
+    /// (blank rows and a total row skipped, as by `next()`); false at the end. The bulk path of
+    /// register imports: no text is made for a cell unless the caller asks for it (`row(_:)`).
+    func readChunk(_ body: (XLSXRowView) throws -> Void) throws -> Bool {
+        try source.readBatch { view in
+            if Self.isBlank(view) { return }
+            // A row whose USCC column holds 18 bytes is a data row, valid or not.
+            if let index = usccIndex, let column = mapping[index],
+                let cell = view.cells.first(where: { Int($0.column) == column }), cell.problem == 0, cell.count == 18
+            {
+                return try body(view)
+            }
+            if isTotal(view.row) { return }
+            try body(view)
+        }
+    }
+
+    /// The `TabularRow` of a row view (what `next()` gives for it, warnings included).
+    func row(_ view: XLSXRowView) -> TabularRow { makeRow(view.row) }
+
+    private static func isBlank(_ view: XLSXRowView) -> Bool {
+        for cell in view.cells {
+            if cell.problem != 0 { return false }
+            for byte in view.value(cell) where !(byte == 0x20 || (0x09...0x0D).contains(byte)) {
+                // Multi-byte whitespace is left to the full check.
+                if byte >= 0x80 { return isBlank(view.row) }
+                return false
+            }
+        }
+        return true
+    }
+
+    /// True for a total row, which is noted and skipped.
+    private func isTotal(_ row: XLSXRow) -> Bool {
+        let first = row.cells.first { !$0.value.trimmingWhitespace().isEmpty }?.value
+        let uscc = usccIndex.flatMap { mapping[$0] }.flatMap { column in row.cells.first { $0.column == column }?.value }
+        guard isTotalRow(firstValue: first, uscc: uscc) else { return false }
+        warnings.append(Diagnostic(.note, "skipped a total row ('\(first ?? "")')", at: source.location(row: row.number)))
+        return true
+    }
+
     /// The next data row; blank rows and a total row are skipped.
     public func next() throws -> TabularRow? {
         while true {
             guard let row = try source.nextRow() else { return nil }
-            if Self.isBlank(row) { continue }
-            let tabular = makeRow(row)
-            let first = row.cells.first { !$0.value.trimmingWhitespace().isEmpty }?.value
-            let uscc = usccIndex.flatMap { index in index < tabular.values.count ? tabular.values[index] : nil }
-            if isTotalRow(firstValue: first, uscc: uscc) {
-                warnings.append(Diagnostic(.note, "skipped a total row ('\(first ?? "")')", at: source.location(row: row.number)))
-                continue
-            }
-            return tabular
+            if Self.isBlank(row) || isTotal(row) { continue }
+            return makeRow(row)
         }
     }
 

@@ -227,32 +227,11 @@ struct XLSXWorkbook {
         _ bytes: [UInt8], part: String, package: XLSXPackage, ends: (String) -> Void = { _ in },
         _ start: (String, [String: String]) throws -> Void
     ) throws {
-        var given = false
-        let reader = try XLSXXMLReader(
-            chunks: {
-                defer { given = true }
-                return given ? nil : bytes
-            }, part: part, displayName: package.displayName)
-        try reader.capturing {
-            while try reader.read() {
-                switch reader.kind {
-                case .start:
-                    let name = string(reader.name)
-                    var attributes: [String: String] = [:]
-                    reader.attributes { key, value in attributes[string(key)] = String(decoding: value, as: UTF8.self) }
-                    try start(name, attributes)
-                    if reader.isEmptyElement { ends(name) }
-                case .end:
-                    ends(string(reader.name))
-                default:
-                    break
-                }
+        for event in try XLSXElementCollector.events(of: bytes, part: part, displayName: package.displayName) {
+            switch event {
+            case .start(let name, let attributes): try start(name, attributes)
+            case .end(let name): ends(name)
             }
         }
-    }
-
-    static func string(_ name: XLSXXMLReader.Name) -> String {
-        guard let name else { return "" }
-        return String(cString: name)
     }
 }

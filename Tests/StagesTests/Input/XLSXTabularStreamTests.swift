@@ -9,8 +9,8 @@ import Testing
 struct XLSXTabularStreamTests {
     static let header = ["统一社会信用代码", "企业名称", "主体类型", "行业类别", "行政区划代码", "登记状态", "信用风险分类", "成立日期", "备注"]
 
-    static func open(_ path: String, chunkSize: Int? = nil) throws -> XLSXTabularStream {
-        try XLSXTabularStream(path: path, displayName: "reg.xlsx", shape: try TabularShape.register(), chunkSize: chunkSize)
+    static func open(_ path: String, pieceSize: Int? = nil) throws -> XLSXTabularStream {
+        try XLSXTabularStream(path: path, displayName: "reg.xlsx", shape: try TabularShape.register(), pieceSize: pieceSize)
     }
 
     @Test func theHeaderBelowATitleMapsSparseCellsByAlias() throws {
@@ -30,7 +30,7 @@ struct XLSXTabularStreamTests {
         let path = folder.path("reg.xlsx")
         try book.write(to: path)
         for chunkSize in [nil, 1, 7] {
-            let stream = try Self.open(path, chunkSize: chunkSize)
+            let stream = try Self.open(path, pieceSize: chunkSize)
             let rows = try readRows(stream)
             #expect(stream.sheet == "名录")
             #expect(stream.rejectsHeader == Self.header)

@@ -5,11 +5,11 @@ import Testing
 @testable import Stages
 
 /// A worksheet's cells read as Excel shows them, whatever the part's chunks.
-@Suite("XLSX sheet reader")
-struct XLSXSheetReaderTests {
+@Suite("XLSX sheet parser")
+struct XLSXSheetParserTests {
     /// Every row of a sheet as (row, [(column letters, value or problem)]).
-    static func cells(_ path: String, sheet: String? = nil, chunkSize: Int? = nil) throws -> [String] {
-        let reader = try XLSXSheet(path: path, displayName: "book.xlsx", sheet: sheet, chunkSize: chunkSize)
+    static func cells(_ path: String, sheet: String? = nil, pieceSize: Int? = nil) throws -> [String] {
+        let reader = try XLSXSheet(path: path, displayName: "book.xlsx", sheet: sheet, pieceSize: pieceSize)
         var lines: [String] = []
         while let row = try reader.nextRow() {
             let cells = row.cells.map { cell -> String in
@@ -74,8 +74,8 @@ struct XLSXSheetReaderTests {
         let whole = try Self.cells(path)
         #expect(whole == expected)
         // The same rows whatever the pieces the decompressed parts reach the parser in.
-        #expect(try Self.cells(path, chunkSize: 1) == expected)
-        #expect(try Self.cells(path, chunkSize: 7) == expected)
+        #expect(try Self.cells(path, pieceSize: 1) == expected)
+        #expect(try Self.cells(path, pieceSize: 7) == expected)
     }
 
     @Test func numbersInADateStyleAreDatesInTheWorkbooksDateSystem() throws {
@@ -159,10 +159,7 @@ struct XLSXSheetReaderTests {
         func column(_ text: String) -> String {
             var bytes = Array(text.utf8)
             return bytes.withUnsafeMutableBufferPointer { buffer in
-                (try? XLSXSheetReader.column(of: UnsafeBufferPointer(buffer), limit: 16_384) {
-                    MalformedFileError(location: SourceLocation(file: "x"), message: $0)
-                })
-                .map(String.init) ?? "refused"
+                XLSXSheetParser.column(of: UnsafeBufferPointer(buffer), limit: 16_384).map(String.init) ?? "refused"
             }
         }
         #expect(
@@ -171,9 +168,9 @@ struct XLSXSheetReaderTests {
             ])
         #expect([1, 26, 27, 702, 703, 16_384].map(SourceLocation.columnName) == ["A", "Z", "AA", "ZZ", "AAA", "XFD"])
         let limits = XLSXLimits()
-        #expect(XLSXSheetReader.range("B2:A10", limits: limits) == XLSXRange(firstRow: 2, firstColumn: 1, lastRow: 10, lastColumn: 2))
-        #expect(XLSXSheetReader.range("C3", limits: limits) == XLSXRange(firstRow: 3, firstColumn: 3, lastRow: 3, lastColumn: 3))
-        #expect(XLSXSheetReader.range("A0:B1", limits: limits) == nil)
-        #expect(XLSXSheetReader.range("XFE1:XFE2", limits: limits) == nil)
+        #expect(XLSXSheetParser.range("B2:A10", limits: limits) == XLSXRange(firstRow: 2, firstColumn: 1, lastRow: 10, lastColumn: 2))
+        #expect(XLSXSheetParser.range("C3", limits: limits) == XLSXRange(firstRow: 3, firstColumn: 3, lastRow: 3, lastColumn: 3))
+        #expect(XLSXSheetParser.range("A0:B1", limits: limits) == nil)
+        #expect(XLSXSheetParser.range("XFE1:XFE2", limits: limits) == nil)
     }
 }
