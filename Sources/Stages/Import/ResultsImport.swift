@@ -177,7 +177,8 @@ public struct ResultsImporter {
                         "there is no \(request.year) plan of \(request.region) in the store; import the plan (suiji plan import) and draw before importing results"
                     )
                 }
-                if try SnapshotImporter.isLatest(digest, scope: request.scopeKey, db: db) {
+                // A sheet named by hand may be another sheet of the same file: no same-file shortcut then.
+                if request.sheet == nil, try SnapshotImporter.isLatest(digest, scope: request.scopeKey, db: db) {
                     report.outcome = .unchanged
                     return
                 }

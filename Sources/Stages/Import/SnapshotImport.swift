@@ -274,7 +274,8 @@ public struct SnapshotImporter {
             report.sha256 = known?.sha256
             if request.dryRun || store.access == .readOnly {
                 try store.read { db in
-                    if let known, try Self.isLatest(known, scope: request.scopeKey, db: db) {
+                    // A sheet named by hand may be another sheet of the same file: no same-file shortcut then.
+                    if let known, request.sheet == nil, try Self.isLatest(known, scope: request.scopeKey, db: db) {
                         report.outcome = .unchanged
                         return
                     }
@@ -285,7 +286,8 @@ public struct SnapshotImporter {
                 // A register's rows and entities reference the department and import rows this
                 // transaction writes first: the bulk path skips SQLite's per-row foreign-key checks.
                 let body = { (db: Database) throws in
-                    if let known, try Self.isLatest(known, scope: request.scopeKey, db: db) {
+                    // A sheet named by hand may be another sheet of the same file: no same-file shortcut then.
+                    if let known, request.sheet == nil, try Self.isLatest(known, scope: request.scopeKey, db: db) {
                         report.outcome = .unchanged
                         return
                     }
