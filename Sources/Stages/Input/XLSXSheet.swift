@@ -221,20 +221,7 @@ final class XLSXRowPump: @unchecked Sendable {
                 let parser = try XLSXSAXParser(part: part.name, displayName: package.displayName, handler: handler)
                 handler.parser = parser
                 handler.intern()
-                try inflater.run { chunk in
-                    inflated += chunk.count
-                    if let pieceSize, pieceSize > 0 {
-                        var start = 0
-                        while start < chunk.count {
-                            let end = min(start + pieceSize, chunk.count)
-                            try parser.feed(UnsafeRawBufferPointer(rebasing: chunk[start..<end]))
-                            start = end
-                        }
-                    } else {
-                        try parser.feed(chunk)
-                    }
-                }
-                try parser.finish()
+                try inflater.parse(with: parser, pieceSize: pieceSize) { inflated = $0 }
                 guard handler.flush() else { return pump.end(nil, merges: []) }
                 pump.end(nil, merges: handler.merges)
             } catch is XLSXReadingStopped {
