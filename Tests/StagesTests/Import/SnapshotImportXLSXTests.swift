@@ -161,4 +161,30 @@ struct SnapshotImportXLSXTests {
             ])
         #expect(try store.rowCount("register_rows") == 1)
     }
+
+    @Test(arguments: [1, 7, 256 * 1024])
+    func inspectorsAndAvoidanceFromWorkbooksGiveTheSameStoreAsCSV(chunkSize: Int) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let fromCSV = try Store.inMemory(), fromXLSX = try Store.inMemory()
+        let grid = [["执法证号", "姓名", "状态"], ["14098101001", "王明", "在岗"], ["14098101002", "李华", "调离"], ["14098101001", "重复", "在岗"]]
+        try importFile(
+            fromCSV, try folder.write("i.csv", grid.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"), kind: .inspectors)
+        let book = folder.path("i.xlsx")
+        // 执法证号 typed as numbers, as Excel keeps a column of digits.
+        try TestWorkbook.excel(grid, numbers: [1]).write(to: book)
+        let report = try importFile(fromXLSX, book, kind: .inspectors, chunkSize: chunkSize)
+        #expect((report.added, report.rowsRejected) == (2, 1))
+        #expect(
+            report.diagnostics.map(\.description) == [
+                "i.xlsx:Sheet1!A4: error: inspector_id 14098101001 repeats the row on line 2; the first is kept [inspector_id=14098101001]"
+            ])
+        let rows =
+            "SELECT inspector_id || ':' || name || ':' || active FROM inspector_rows WHERE valid_to_import IS NULL ORDER BY inspector_id"
+        #expect(try fromXLSX.read { db in try String.fetchAll(db, sql: rows) } == fromCSV.read { db in try String.fetchAll(db, sql: rows) })
+        let pairs = folder.path("a.xlsx")
+        try TestWorkbook.excel([["执法证号", "统一社会信用代码", "回避原因"], ["14098101001", "91140981MA0KDLX98K", "近亲属"]]).write(to: pairs)
+        let avoidance = try importFile(fromXLSX, pairs, kind: .avoidance, department: nil, chunkSize: chunkSize)
+        #expect((avoidance.added, avoidance.rowsRejected) == (1, 0))
+    }
 }
