@@ -40,15 +40,19 @@ NUMERIC = {"region_code"}
 DATES = {"last_inspected", "established"}
 
 
-def run(argv, quiet=True):
-    """Runs argv with the disk quiet first; returns (seconds, peak RSS in MiB, exit code, stdout)."""
+def run(argv):
+    """Runs argv with the disk quiet first; returns (seconds, peak RSS in MiB, exit code, stdout).
+
+    The peak RSS is GNU time's (%M) of the command itself: a child forked from this script would
+    count the script's own pages (it holds every distinct string while it writes a workbook)."""
     os.sync()
     time.sleep(1)
-    start = time.monotonic()
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL if quiet else None)
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    return time.monotonic() - start, usage.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status), out.decode()
+    with tempfile.NamedTemporaryFile(mode="r") as rss:
+        start = time.monotonic()
+        process = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name, *argv], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        seconds = time.monotonic() - start
+        peak = int(rss.read().split()[-1]) / 1024.0
+    return seconds, peak, process.returncode, process.stdout.decode()
 
 
 def column(n):
@@ -186,6 +190,8 @@ def main():
     parser.add_argument("--no-build", action="store_true")
     args = parser.parse_args()
 
+    if not os.path.exists("/usr/bin/time"):
+        sys.exit("GNU time is needed for the peak RSS (apt install time)")
     ensure("fastexcel")
     ensure("openpyxl")
     if not args.no_build:
@@ -199,11 +205,18 @@ def main():
     register_csv = os.path.join(work, "register.csv")
     book = os.path.join(work, "register.xlsx")
     strings_only = os.path.join(work, "strings-only.xlsx")
-    print(f"generating {args.rows:,} rows in {work} …", flush=True)
-    subprocess.run([suiji, "generate", "register", "--rows", str(args.rows), "--seed", "20240101", "--bad-rate", str(args.bad_rate),
-                    "--layout", "csv", "--out", register_csv], check=True, stdout=subprocess.DEVNULL)
-    distinct = write_workbook(register_csv, book)
-    write_workbook(register_csv, strings_only, sheet_rows=1)
+    counts = os.path.join(work, "distinct-strings.txt")
+    if args.keep and all(os.path.exists(p) for p in (register_csv, book, strings_only, counts)):
+        print(f"reusing the register and workbooks in {work}", flush=True)
+        distinct = int(open(counts).read())
+    else:
+        print(f"generating {args.rows:,} rows in {work} …", flush=True)
+        subprocess.run([suiji, "generate", "register", "--rows", str(args.rows), "--seed", "20240101", "--bad-rate", str(args.bad_rate),
+                        "--layout", "csv", "--out", register_csv], check=True, stdout=subprocess.DEVNULL)
+        distinct = write_workbook(register_csv, book)
+        write_workbook(register_csv, strings_only, sheet_rows=1)
+        with open(counts, "w") as file:
+            file.write(str(distinct))
     with zipfile.ZipFile(book) as archive:
         parts = {i.filename: i.file_size for i in archive.infolist()}
     print(f"workbook {os.path.getsize(book) / 2**20:.0f} MiB ({parts['xl/worksheets/sheet1.xml'] / 2**20:.0f} MiB of sheet XML, "
@@ -285,7 +298,13 @@ def main():
         for share in (4, 2):
             rows = args.rows // share
             path = os.path.join(work, f"register-{rows}.xlsx")
-            count = write_workbook(register_csv, path, max_rows=rows)
+            count_path = path + ".distinct-strings.txt"
+            if args.keep and os.path.exists(path) and os.path.exists(count_path):
+                count = int(open(count_path).read())
+            else:
+                count = write_workbook(register_csv, path, max_rows=rows)
+                with open(count_path, "w") as file:
+                    file.write(str(count))
             _, peak = suiji_import(path)
             print(f"  {rows:9,} {count:17,} {peak:13.1f}", flush=True)
         print(f"  {args.rows:9,} {distinct:17,} {rss['suiji_xlsx']:13.1f}")

@@ -8,7 +8,7 @@
 //   anything else                                         text, for the CSV and XML readers
 
 internal import Foundation
-public import Pipeline
+internal import Pipeline
 internal import ZIPFoundation
 
 /// Tells workbooks, legacy binary workbooks and text apart by content.

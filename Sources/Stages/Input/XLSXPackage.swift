@@ -12,7 +12,7 @@
 // ratio checked as the bytes come.
 
 internal import Foundation
-public import Pipeline
+internal import Pipeline
 internal import ZIPFoundation
 
 #if canImport(Glibc)

@@ -5,13 +5,13 @@
 // `--sheet N` (the N-th sheet in workbook order, hidden ones counted, when no sheet is named N);
 // by default the first visible worksheet (a hidden first sheet is typically a lookup list).
 //
-// The thread inflates the sheet (ZIPFoundation pushes chunks) straight into libxml2's push parser,
-// whose callbacks fill batches of rows; at most `mostBatches` wait, so memory stays flat. The
-// reader's side takes a batch at a time. Inflating and parsing are most of the cost of a large
-// sheet, and run meanwhile on another core than the checks of the rows.
+// A thread of the sheet's own parses it with libxml2's push parser as another inflates it (see
+// `XLSXInflater.parse`); the parser's callbacks fill batches of rows, at most `mostBatches` of which
+// wait, so memory stays flat. The reader's side takes a batch at a time. Inflating and parsing are
+// most of the cost of a large sheet, and run meanwhile on other cores than the checks of the rows.
 
 internal import Foundation
-public import Pipeline
+internal import Pipeline
 
 /// A worksheet of a workbook file, its rows read in order.
 final class XLSXSheet {

@@ -3,7 +3,7 @@
 // which cell styles show dates (styles.xml), and where its shared strings are.
 
 internal import Foundation
-public import Pipeline
+internal import Pipeline
 
 /// How a cell style shows a number: plain, or as a date, a date and time, or a time of day.
 enum XLSXNumberKind: Sendable, Hashable {

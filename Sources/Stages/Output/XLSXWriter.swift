@@ -12,7 +12,7 @@
 // the fixed parts at the end, then renamed into place: a kill leaves no half workbook.
 
 internal import Foundation
-public import Pipeline
+internal import Pipeline
 internal import ZIPFoundation
 
 #if canImport(Glibc)
