@@ -24,7 +24,7 @@ struct GenerateRegister: ParsableCommand {
     @Option(help: "The share of bad rows of EACH kind (0.01 = 1% per kind).")
     var badRate: Double = 0.0
 
-    @Option(help: "csv, csv-bom-crlf, csv-gb18030 or xml.")
+    @Option(help: "csv, csv-bom-crlf, csv-gb18030, xml or xlsx.")
     var layout: RegisterFileLayout = .csv
 
     @Option(help: "The department named in the file.")

@@ -99,6 +99,6 @@ struct ImportCommandTests {
         try Data((Self.header + Self.good).utf8).write(to: folder.appendingPathComponent("reg.csv"))
         let result = try runSuiji(["import", "reg.csv"], in: folder)
         #expect(result.status == 64)
-        #expect(result.stderr.contains("--department is required for a CSV register"))
+        #expect(result.stderr.contains("--department is required for a CSV or XLSX register"))
     }
 }

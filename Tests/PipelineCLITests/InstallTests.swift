@@ -1,3 +1,4 @@
+import DevKit
 import Foundation
 import Testing
 

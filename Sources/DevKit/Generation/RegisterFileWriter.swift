@@ -1,5 +1,6 @@
 // Writes generated registers to disk as the departments send them: CSV (UTF-8, UTF-8 with BOM and
-// CRLF, GB18030) or XML, with a sidecar JSON that lists every bad row, its line and its defect.
+// CRLF, GB18030), XML or an Excel workbook, with a sidecar JSON that lists every bad row, its line
+// (a workbook's row) and its defect.
 
 internal import Foundation
 internal import Pipeline
@@ -19,6 +20,8 @@ public enum RegisterFileLayout: String, Sendable, Hashable, CaseIterable, Codabl
     case csvGB18030 = "csv-gb18030"
     /// XML, UTF-8, one element per field.
     case xml
+    /// An Excel workbook (.xlsx), one sheet, every value a text cell.
+    case xlsx
 }
 
 /// One bad row of a generated file, for the sidecar.
@@ -43,6 +46,7 @@ public enum RegisterFileWriter {
     public static func write(
         _ generator: RegisterGenerator, layout: RegisterFileLayout, to path: String, sidecarPath: String? = nil
     ) throws -> [SidecarEntry] {
+        if layout == .xlsx { return try writeWorkbook(generator, to: path, sidecarPath: sidecarPath) }
         guard
             let handle = FileHandle(forWritingAtPath: path)
                 ?? {
@@ -78,6 +82,8 @@ public enum RegisterFileWriter {
             buffer += Array(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<registry department=\"\(escape(generator.options.departmentName))\">\n".utf8)
             line += 2
+        case .xlsx:
+            break // written by writeWorkbook
         }
         for row in generator.rows() {
             let start = line
@@ -101,16 +107,48 @@ public enum RegisterFileWriter {
                 text += "  </entity>\n"
                 line += count(text)
                 buffer += Array(text.utf8)
+            case .xlsx:
+                break // written by writeWorkbook
             }
             if buffer.count > 1 << 20 { try flush() }
         }
         if layout == .xml { buffer += Array("</registry>\n".utf8) }
         try flush()
-        if let sidecarPath {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try encoder.encode(sidecar).write(to: URL(fileURLWithPath: sidecarPath))
+        try writeSidecar(sidecar, to: sidecarPath)
+        return sidecar
+    }
+
+    private static func writeSidecar(_ sidecar: [SidecarEntry], to path: String?) throws {
+        guard let path else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(sidecar).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// A workbook of one sheet: the header in row 1, the register's rows from row 2 (a row's "line").
+    private static func writeWorkbook(_ generator: RegisterGenerator, to path: String, sidecarPath: String?) throws -> [SidecarEntry] {
+        let writer = try XLSXWorkbookWriter(path: path)
+        var sidecar: [SidecarEntry] = []
+        var lineOfRow: [Int: Int] = [:]
+        do {
+            try writer.addSheet("Sheet1", header: RegisterGenerator.header)
+            for row in generator.rows() {
+                let line = row.index + 2
+                if row.defect == nil || row.defect == .duplicateUSCC { lineOfRow[row.index] = line }
+                if let defect = row.defect {
+                    sidecar.append(
+                        SidecarEntry(
+                            line: line, row: row.index, defect: defect, column: row.defectColumn?.name,
+                            firstLine: row.duplicateOf.flatMap { lineOfRow[$0] }))
+                }
+                try writer.appendRow(row.fields)
+            }
+            try writer.commit()
+        } catch {
+            writer.discard()
+            throw error
         }
+        try writeSidecar(sidecar, to: sidecarPath)
         return sidecar
     }
 

@@ -4,7 +4,8 @@
 
 public import Pipeline
 
-/// One kind of bad input that the register import rejects; a generated row carries at most one.
+/// One kind of bad input in a register; a generated row carries at most one. The import rejects
+/// the row for every kind but `badDate` (see `rejectsRow`).
 public enum RegisterDefect: String, CaseIterable, Sendable, Codable {
     /// The USCC's 18th character does not match its check.
     case badCheckCharacter
@@ -38,6 +39,13 @@ public enum RegisterDefect: String, CaseIterable, Sendable, Codable {
     case nameTooLong
     /// The address has more than 200 characters.
     case addressTooLong
+
+    /// True if the import rejects a row with this defect. A `badDate` is in an optional column:
+    /// the import warns and leaves the date unset instead (an unreadable optional cell never costs the row).
+    public var rejectsRow: Bool { self != .badDate }
+
+    /// The kinds the import rejects the row for.
+    public static let rowRejecting = allCases.filter(\.rejectsRow)
 }
 
 /// One generated register row, with the defect it was given, if any.

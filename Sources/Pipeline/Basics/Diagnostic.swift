@@ -19,30 +19,61 @@ public enum Severity: String, Sendable, Hashable, Codable, Comparable {
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// A position in an input file: a path, a physical line and a 1-based column (a field index for tables).
+/// A position in an input file: a path, a physical line and a 1-based column (a field index for tables);
+/// in a spreadsheet, a sheet, a row and a column, written as Excel writes a cell (`reg.xlsx:Sheet1!C42`).
 public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The path of the file as the user named it.
     public var file: String
-    /// The 1-based physical line, or nil for the file as a whole.
+    /// The 1-based physical line (in a spreadsheet: the row number), or nil for the file as a whole.
     public var line: Int?
-    /// The 1-based column (for delimited files: the field number), or nil.
+    /// The 1-based column (for delimited files: the field number; in a spreadsheet: A = 1), or nil.
     public var column: Int?
+    /// The worksheet, for a spreadsheet; nil for text files.
+    public var sheet: String?
 
     /// Creates a location.
-    public init(file: String, line: Int? = nil, column: Int? = nil) {
+    public init(file: String, line: Int? = nil, column: Int? = nil, sheet: String? = nil) {
         self.file = file
         self.line = line
         self.column = column
+        self.sheet = sheet
     }
 
-    /// `file:line:column`, leaving out what is unknown (control characters of the name escaped).
+    /// `file:line:column`, leaving out what is unknown (control characters of the name escaped); in a spreadsheet `file:Sheet!C42`
+    /// (`file:Sheet!42` without a column, `file:Sheet` for the sheet as a whole).
     public var description: String {
         var text = ControlCharacters.escaped(file)
+        if let sheet {
+            text += ":" + Self.quotedSheetName(sheet)
+            if let line { text += "!" + (column.map(Self.columnName) ?? "") + "\(line)" }
+            return text
+        }
         if let line {
             text += ":\(line)"
             if let column { text += ":\(column)" }
         }
         return text
+    }
+
+    /// The letters of a 1-based column as Excel writes them: 1 is A, 27 is AA, 16384 is XFD.
+    public static func columnName(_ column: Int) -> String {
+        guard column > 0 else { return "?" }
+        var letters: [UInt8] = []
+        var rest = column
+        while rest > 0 {
+            letters.append(UInt8(ascii: "A") + UInt8((rest - 1) % 26))
+            rest = (rest - 1) / 26
+        }
+        return String(decoding: letters.reversed(), as: UTF8.self)
+    }
+
+    /// A sheet name as a cell reference writes it: quoted (`'My sheet'`, inner quotes doubled)
+    /// unless it is only letters, digits, underscores and periods and does not start with a digit.
+    public static func quotedSheetName(_ name: String) -> String {
+        let plain =
+            !name.isEmpty && !(name.first?.isNumber ?? false)
+            && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
+        return plain ? name : "'" + name.replacing("'", with: "''") + "'"
     }
 }
 

@@ -45,10 +45,13 @@ public struct PlanTableLayout: Sendable, Hashable {
     public var headers: [String: String]
     /// The plan year (windows that name another year are questioned).
     public var year: Int
+    /// The worksheet, for a plan read from a workbook (locations are then its cells).
+    public var sheet: String?
 
     /// Creates a layout.
-    public init(file: String, columns: [String: Int], headers: [String: String], year: Int) {
+    public init(file: String, columns: [String: Int], headers: [String: String], year: Int, sheet: String? = nil) {
         self.file = file
+        self.sheet = sheet
         self.columns = columns
         self.headers = headers
         self.year = year
@@ -65,7 +68,7 @@ public struct PlanTableLayout: Sendable, Hashable {
 
     /// Where a column of a line is.
     public func location(_ column: String?, line: Int) -> SourceLocation {
-        SourceLocation(file: file, line: line, column: column.flatMap { columns[$0] }.map { $0 + 1 })
+        SourceLocation(file: file, line: line, column: column.flatMap { columns[$0] }.map { $0 + 1 }, sheet: sheet)
     }
 }
 

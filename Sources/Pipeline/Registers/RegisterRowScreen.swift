@@ -61,29 +61,10 @@ public struct RegisterRowScreen: Sendable {
         return accepted
     }
 
-    /// The 8 digits of a date packed as a `YYYYMMDD` number, from YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD; nil if not a real date.
+    /// A date read by `DateText` packed as the number `YYYYMMDD`; nil if it is not one.
     static func date(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
-        var digits: (Int, Int, Int) = (0, 0, 0)
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let byte = bytes[index]
-                guard byte >= 0x30, byte <= 0x39 else { return nil }
-                value = value * 10 + Int(byte - 0x30)
-            }
-            return value
-        }
-        if bytes.count == 10, bytes[4] == bytes[7], bytes[4] == UInt8(ascii: "-") || bytes[4] == UInt8(ascii: "/") {
-            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
-            digits = (year, month, day)
-        } else if bytes.count == 8 {
-            guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8) else { return nil }
-            digits = (year, month, day)
-        } else {
-            return nil
-        }
-        guard (1900...2100).contains(digits.0), CivilDate(year: digits.0, month: digits.1, day: digits.2) != nil else { return nil }
-        return UInt64(digits.0 * 10_000 + digits.1 * 100 + digits.2)
+        guard let date = DateText.parse(utf8: bytes) else { return nil }
+        return UInt64(date.year * 10_000 + date.month * 100 + date.day)
     }
 
     /// Writes the ten bytes YYYY-MM-DD of a date from `date(_:)` into `buffer` at `start` (nothing if they do not fit).

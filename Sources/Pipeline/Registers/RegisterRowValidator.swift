@@ -145,13 +145,33 @@ public struct RowRejection: Sendable, Hashable, Error {
     }
 }
 
+/// Something about an accepted row that a person should look at: a value left unset because it
+/// could not be read (an optional date), or one kept as written.
+public struct RowWarning: Sendable, Hashable {
+    /// The canonical name of the field concerned, if one is.
+    public var field: String?
+    /// What was found and what was done about it.
+    public var message: String
+
+    /// Creates a warning.
+    public init(field: String?, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    /// The warning for an optional date that is not one: the value is left unset, never guessed.
+    public static func unreadableDate(_ field: String, _ raw: String) -> RowWarning {
+        RowWarning(field: field, message: "\(field) '\(raw)' is not a date (\(DateText.acceptedForms)); it is left unset")
+    }
+}
+
 /// The register contract: which rows are accepted and how values are normalised.
 ///
 /// Required and non-empty: uscc, name, entity_type, category, region_code, status. The USCC is valid
 /// per GB 32100-2015 and unique within the file (the first occurrence is kept). risk_class is empty,
 /// 未分类, A–D or 低风险 / 一般风险 / 较高风险 / 高风险. entity_type is one of `entityTypes`. region_code is
-/// 6 digits. Dates are YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD. A name has no line break and at most 100
-/// characters; an address at most 200.
+/// 6 digits. Dates (both optional) are read by `DateText`; one that cannot be read is a warning and
+/// left unset, not a rejection. A name has no line break and at most 100 characters; an address at most 200.
 public struct RegisterRowValidator: Sendable {
     /// The accepted 主体类型 values.
     public static let entityTypes: Set<String> = [
@@ -176,8 +196,9 @@ public struct RegisterRowValidator: Sendable {
     /// is false (the importer finds repeats itself, with a compact key, to keep memory flat).
     public init(tracksRepeats: Bool = true) { self.tracksRepeats = tracksRepeats }
 
-    /// Validates one row given as values in `RegisterField.allCases` order (nil = column absent).
-    public mutating func validate(_ values: [String?], line: Int) -> Result<EntityRecord, RowRejection> {
+    /// Validates one row given as values in `RegisterField.allCases` order (nil = column absent);
+    /// what an accepted row leaves unset is added to `warnings`.
+    public mutating func validate(_ values: [String?], line: Int, warnings: inout [RowWarning]) -> Result<EntityRecord, RowRejection> {
         func text(_ field: RegisterField) -> String? {
             guard field.index < values.count, let raw = values[field.index] else { return nil }
             let trimmed = raw.trimmingWhitespace()
@@ -231,13 +252,14 @@ public struct RegisterRowValidator: Sendable {
                     field: .address, reason: "address has \(address.count) characters; at most \(Self.maxAddressLength) are allowed"))
         }
         var dates: [RegisterField: String] = [:]
+        var unreadable: [RowWarning] = []
         for field in [RegisterField.lastInspected, .established] {
             guard let raw = text(field) else { continue }
-            guard let date = Self.normalizedDate(raw) else {
-                return .failure(
-                    RowRejection(field: field, reason: "\(field.rawValue) '\(raw)' is not a date (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD)"))
+            guard let date = DateText.parse(raw) else {
+                unreadable.append(.unreadableDate(field.rawValue, raw))
+                continue
             }
-            dates[field] = date
+            dates[field] = date.description
         }
         if tracksRepeats {
             if let first = firstLineOfUSCC[usccText] {
@@ -245,6 +267,7 @@ public struct RegisterRowValidator: Sendable {
             }
             firstLineOfUSCC[usccText] = line
         }
+        warnings.append(contentsOf: unreadable)
         return .success(
             EntityRecord(
                 uscc: usccText, name: name, entityType: entityType, category: text(.category) ?? "",
@@ -275,25 +298,6 @@ public struct RegisterRowValidator: Sendable {
         .repeated("USCC \(uscc)", field: RegisterField.uscc.rawValue, firstLine: firstLine, firstRejected: firstRejected)
     }
 
-    /// A date as YYYY-MM-DD, from YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD; nil if not a real date.
-    public static func normalizedDate(_ raw: String) -> String? {
-        let bytes = Array(raw.utf8)
-        let digits: [UInt8]
-        if bytes.count == 10, bytes[4] == bytes[7], bytes[4] == UInt8(ascii: "-") || bytes[4] == UInt8(ascii: "/") {
-            digits = Array(bytes[0..<4] + bytes[5..<7] + bytes[8..<10])
-        } else if bytes.count == 8 {
-            digits = bytes
-        } else {
-            return nil
-        }
-        guard digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        let value = digits.map { Int($0 - 0x30) }
-        let year = value[0] * 1000 + value[1] * 100 + value[2] * 10 + value[3]
-        let month = value[4] * 10 + value[5]
-        let day = value[6] * 10 + value[7]
-        guard (1900...2100).contains(year), CivilDate(year: year, month: month, day: day) != nil else { return nil }
-        let m = month < 10 ? "0\(month)" : "\(month)"
-        let d = day < 10 ? "0\(day)" : "\(day)"
-        return "\(year)-\(m)-\(d)"
-    }
+    /// A date as YYYY-MM-DD from any form `DateText` reads; nil if it is none.
+    public static func normalizedDate(_ raw: String) -> String? { DateText.iso(raw) }
 }

@@ -155,8 +155,9 @@ public struct ResultRowValidator: Sendable {
         return notes
     }
 
-    /// Validates one row given in `ResultField.allCases` order (nil = column absent).
-    public mutating func validate(_ values: [String?], line: Int) -> Result<InspectionResult, RowRejection> {
+    /// Validates one row given in `ResultField.allCases` order (nil = column absent); what an
+    /// accepted row leaves unset is added to `warnings`.
+    public mutating func validate(_ values: [String?], line: Int, warnings: inout [RowWarning]) -> Result<InspectionResult, RowRejection> {
         func text(_ field: ResultField) -> String? {
             guard field.index < values.count, let raw = values[field.index] else { return nil }
             let trimmed = raw.trimmingWhitespace()
@@ -249,14 +250,17 @@ public struct ResultRowValidator: Sendable {
         }
 
         // The date and the results (a withdrawal may leave them empty).
+        // The date is required of a result; a withdrawal may leave it out, so there it is optional.
         var inspectedOn: CivilDate?
+        var unreadable: RowWarning?
         if let raw = text(.inspectedOn) {
-            guard let normalized = RegisterRowValidator.normalizedDate(PlanCellParser.normalizeWidth(raw)),
-                let date = try? CivilDate(parsing: normalized)
-            else {
-                return reject(.inspectedOn, "inspected_on '\(raw)' is not a date (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD)")
+            if let date = DateText.parse(raw) {
+                inspectedOn = date
+            } else if withdraws {
+                unreadable = .unreadableDate(ResultField.inspectedOn.rawValue, raw)
+            } else {
+                return reject(.inspectedOn, "inspected_on '\(raw)' is not a date (\(DateText.acceptedForms))")
             }
-            inspectedOn = date
         } else if !withdraws {
             return reject(.inspectedOn, "inspected_on is empty")
         }
@@ -271,6 +275,7 @@ public struct ResultRowValidator: Sendable {
             return reject(.results, "results is empty: write at least one code (1, A–G, 3–12) or its text")
         }
         firstLine[key] = line
+        if let unreadable { warnings.append(unreadable) }
         return .success(
             InspectionResult(
                 taskSeq: seq, round: round, uscc: uscc, inspectedOn: inspectedOn, codes: codes, method: text(.method),

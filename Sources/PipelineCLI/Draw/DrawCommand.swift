@@ -3,10 +3,10 @@ import ArgumentParser
 /// `suiji draw`: the fair draw of objects and inspectors (prepare, run, verify, export, show).
 struct DrawCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "draw", abstract: "Prepare, run, verify and show the random draw of objects and inspectors.",
+        commandName: "draw", abstract: "Prepare, run, verify, show and list the random draw of objects and inspectors.",
         subcommands: [
             DrawTicketsCommand.self, DrawPrepareCommand.self, DrawRunCommand.self, DrawVerifyLedgerCommand.self, DrawExportCommand.self,
             DrawVerifyCommand.self,
-            DrawShowCommand.self, DrawCoverageCommand.self,
+            DrawShowCommand.self, DrawListCommand.self, DrawCoverageCommand.self,
         ])
 }

@@ -15,8 +15,8 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var options: SnapshotOptions
 
     func validate() throws {
-        if department == nil, (options.input.format ?? InputFormat.guess(path: options.input.file)) == .csv {
-            throw ValidationError("--department is required for a CSV register")
+        if department == nil, (options.input.format ?? InputFormat.guess(path: options.input.file)) != .xml {
+            throw ValidationError("--department is required for a CSV or XLSX register")
         }
     }
 

@@ -4,11 +4,14 @@ import Stages
 
 /// The file options of every import: the file, its format and encoding, dry run and rejects.
 struct InputFileOptions: ParsableArguments {
-    @Argument(help: "The file to import (CSV/TSV or XML).")
+    @Argument(help: "The file to import (CSV/TSV, XML or an Excel .xlsx workbook).")
     var file: String
 
-    @Option(help: "csv or xml (default: by the file's extension).")
+    @Option(help: "csv, xml or xlsx (default: a workbook by its content, else by the file's extension).")
     var format: InputFormat?
+
+    @Option(help: "The worksheet of a workbook: its name or its number (default: the first visible sheet).")
+    var sheet: String?
 
     @Option(help: "auto, utf-8 or gb18030 (CSV; XML names its encoding in its declaration).")
     var encoding: EncodingChoice = .auto
@@ -16,11 +19,14 @@ struct InputFileOptions: ParsableArguments {
     @Flag(help: "Validate and print what would change, without writing anything.")
     var dryRun = false
 
-    @Option(help: "Where to write rejected rows as CSV (default: <rejects folder>/<file>.rejects.csv).")
+    @Option(
+        help:
+            "Where to write rejected rows: .xlsx for a workbook, else CSV (default: <rejects folder>/<file>.rejects.xlsx for a workbook, .rejects.csv otherwise)."
+    )
     var rejects: String?
 
-    /// `--rejects`, else `<rejects folder>/<file>.rejects.csv`; none in a dry run, which writes
-    /// nothing anywhere (a `--rejects` given with it is ignored, with a note on standard error).
+    /// `--rejects`, else `<rejects folder>/<file>.rejects.xlsx` (a workbook) or `.rejects.csv`; none in a
+    /// dry run, which writes nothing anywhere (a `--rejects` given with it is ignored, with a note on standard error).
     func rejectsPath(_ configuration: Configuration) -> String? {
         if dryRun {
             if let rejects {
@@ -29,8 +35,7 @@ struct InputFileOptions: ParsableArguments {
             return nil
         }
         if let rejects { return rejects }
-        let base = URL(fileURLWithPath: file).lastPathComponent
-        return URL(fileURLWithPath: configuration.resolvedPath(\.paths.rejects)).appendingPathComponent("\(base).rejects.csv").path
+        return URL(fileURLWithPath: configuration.resolvedPath(\.paths.rejects)).appendingPathComponent(RejectsFileName.of(file)).path
     }
 }
 
@@ -53,7 +58,7 @@ struct SnapshotOptions: ParsableArguments {
         let request = SnapshotImportRequest(
             kind: kind, path: input.file, department: department, format: input.format, encoding: input.encoding,
             dryRun: input.dryRun, rejectsPath: input.rejectsPath(configuration), allowMassRemoval: allowMassRemoval,
-            validateXML: validate)
+            validateXML: validate, sheet: input.sheet)
         let report = try SnapshotImporter(store: store).run(request)
         let limit = input.dryRun ? 20 : Int.max
         var shown = 0

@@ -4,7 +4,7 @@ import Stages
 /// `suiji plan import FILE`.
 struct PlanImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Read a plan table (TSV or CSV; UTF-8 or GB18030) into the store.")
+        commandName: "import", abstract: "Read a plan table (TSV or CSV in UTF-8 or GB18030, or an .xlsx workbook) into the store.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -45,6 +45,9 @@ struct PlanFileOptions: ParsableArguments {
     @Option(help: "auto, utf-8 or gb18030.")
     var encoding: EncodingChoice = .auto
 
+    @Option(help: "The worksheet of a workbook: its name or its number (default: the first visible sheet).")
+    var sheet: String?
+
     func validate() throws {
         if let region, region.count != 6 || !region.allSatisfy(\.isASCII) || Int(region) == nil {
             throw ValidationError("--region must be a 6-digit region code, got '\(region)'")
@@ -56,6 +59,6 @@ struct PlanFileOptions: ParsableArguments {
     func source(_ configuration: Configuration) -> PlanSource {
         PlanSource(
             path: file, year: year, region: region, configuredYear: configuration.givenYear, configuredRegion: configuration.givenRegion,
-            encoding: encoding)
+            encoding: encoding, sheet: sheet)
     }
 }

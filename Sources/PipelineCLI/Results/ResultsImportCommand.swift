@@ -19,7 +19,7 @@ struct ResultsImportCommand: ParsableCommand {
         let plan = try store.planKey(year: planKey.year, region: planKey.region, configuration: configuration)
         let request = ResultsImportRequest(
             path: input.file, year: plan.year, region: plan.region, format: input.format, encoding: input.encoding,
-            dryRun: input.dryRun, rejectsPath: input.rejectsPath(configuration))
+            dryRun: input.dryRun, rejectsPath: input.rejectsPath(configuration), sheet: input.sheet)
         let report = try ResultsImporter(store: store).run(request)
         for diagnostic in report.diagnostics { printError(diagnostic.description) }
         print(report.summary)

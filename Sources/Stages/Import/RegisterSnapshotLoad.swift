@@ -383,6 +383,8 @@ final class RegisterRowProducer: @unchecked Sendable {
     private func readAll() throws {
         if let csv = stream as? DelimitedTabularStream {
             try readCSV(csv)
+        } else if let xlsx = stream as? XLSXTabularStream {
+            try readXLSX(xlsx)
         } else {
             while let row = try stream.next() { try handle(row) }
         }
@@ -417,6 +419,37 @@ final class RegisterRowProducer: @unchecked Sendable {
                 try accept(values, accepted, key: key, line: raw.line) { csv.row(raw.record) }
             }
             if let batch, batch.isFull { try flush() }
+        }
+    }
+
+    // MARK: XLSX from bytes
+
+    private func readXLSX(_ xlsx: XLSXTabularStream) throws {
+        let fieldOfColumn = xlsx.fieldOfColumn
+        let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        var values = [UnsafeBufferPointer<UInt8>](repeating: empty, count: RegisterField.allCases.count)
+        var more = true
+        while more {
+            more = try xlsx.readChunk { view in
+                report.rowsRead += 1
+                for index in values.indices { values[index] = empty }
+                for cell in view.cells {
+                    let column = Int(cell.column)
+                    guard column < fieldOfColumn.count, fieldOfColumn[column] >= 0 else { continue }
+                    // A cell with an Excel error or no computed value: the stream's row says what it means.
+                    guard cell.problem == 0 else { return try decide(xlsx.row(view)) }
+                    values[fieldOfColumn[column]] = view.value(cell)
+                }
+                let accepted = values.withUnsafeBufferPointer { screen.screen($0) }
+                guard let accepted, let key = USCCKey(utf8: values[RegisterField.uscc.index]) else {
+                    return try decide(xlsx.row(view))
+                }
+                try accept(values, accepted, key: key, line: view.number) { xlsx.row(view) }
+            }
+            if let batch, batch.isFull {
+                batch.bytesRead = stream.bytesRead
+                try flush()
+            }
         }
     }
 
@@ -537,7 +570,8 @@ final class RegisterRowProducer: @unchecked Sendable {
 
     /// The importer's decision for a row through the full validator (as `SnapshotImporter.run`).
     private func decide(_ row: TabularRow) throws {
-        switch adapter.outcome(of: row) {
+        var warnings: [RowWarning] = []
+        switch adapter.outcome(of: row, warnings: &warnings) {
         case .failure(let rejection):
             reject(row, rejection)
             // A rejected row with a usable key still counts as sent: an entity already in the
@@ -553,6 +587,9 @@ final class RegisterRowProducer: @unchecked Sendable {
             }
         case .success(let record):
             let hash = adapter.hash(of: record)
+            if !warnings.isEmpty {
+                SnapshotImporter.warn(row, warnings, adapter: adapter, request: request, sheet: stream.sheet, report: &report)
+            }
             try diff(
                 key: adapter.key(of: record), hash: hash, line: row.line,
                 repeatOf: { first, firstRejected in
@@ -599,7 +636,7 @@ final class RegisterRowProducer: @unchecked Sendable {
     }
 
     private func reject(_ row: TabularRow, _ rejection: RowRejection) {
-        SnapshotImporter.reject(row, rejection, adapter: adapter, request: request, rejects: &rejects, report: &report)
+        SnapshotImporter.reject(row, rejection, adapter: adapter, request: request, sheet: stream.sheet, rejects: &rejects, report: &report)
     }
 
     private func currentBatch() -> RegisterWriteBatch {

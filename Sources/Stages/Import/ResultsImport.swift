@@ -31,8 +31,10 @@ public struct ResultsImportRequest: Sendable, Hashable {
     public var year: Int
     /// The plan's region code.
     public var region: String
-    /// CSV or XML (default: by extension).
+    /// CSV, XML or XLSX (default: a workbook by its content, else CSV or XML by extension).
     public var format: InputFormat?
+    /// The worksheet of a workbook: a name or a 1-based number (default: the first visible sheet).
+    public var sheet: String?
     /// The text encoding of a CSV file.
     public var encoding: EncodingChoice
     /// Validate and report without writing anything.
@@ -51,8 +53,9 @@ public struct ResultsImportRequest: Sendable, Hashable {
     public init(
         path: String, displayName: String? = nil, year: Int, region: String, format: InputFormat? = nil,
         encoding: EncodingChoice = .auto, dryRun: Bool = false, rejectsPath: String? = nil, chunkSize: Int = 256 * 1024,
-        digest: FileDigest? = nil, followsLinks: Bool = true
+        digest: FileDigest? = nil, followsLinks: Bool = true, sheet: String? = nil
     ) {
+        self.sheet = sheet
         self.digest = digest
         self.followsLinks = followsLinks
         self.path = path
@@ -176,7 +179,9 @@ public struct ResultsImporter {
         {
             return Self.fileRejected(report, Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
         }
+        var request = request
         do {
+            request.format = try InputFormat.detect(path: request.path, displayName: request.displayName, requested: request.format)
             // For the "already the latest" check; the hash recorded is the one of the bytes imported.
             let digest =
                 try request.digest ?? FileDigest.of(path: request.path, displayName: request.displayName, followLinks: request.followsLinks)
@@ -187,7 +192,8 @@ public struct ResultsImporter {
                         "there is no \(request.year) plan of \(request.region) in the store; import the plan (suiji plan import) and draw before importing results"
                     )
                 }
-                if try SnapshotImporter.isLatest(digest, scope: request.scopeKey, db: db) {
+                // A sheet named by hand may be another sheet of the same file: no same-file shortcut then.
+                if request.sheet == nil, try SnapshotImporter.isLatest(digest, scope: request.scopeKey, db: db) {
                     report.outcome = .unchanged
                     return
                 }
@@ -225,6 +231,12 @@ public struct ResultsImporter {
             return try DelimitedTabularStream(reader: reader, shape: shape, displayName: request.displayName)
         case .xml:
             return try XMLTabularStream(file: file, displayName: request.displayName, shape: shape, department: nil, validate: false)
+        case .xlsx:
+            // A workbook is read by its ZIP directory, not front to back: the digest (`file.digest()`)
+            // then reads the file's bytes through `file` once the rows are in.
+            return try XLSXTabularStream(
+                path: request.path, displayName: request.displayName, shape: shape, sheet: request.sheet,
+                pieceSize: request.chunkSize < XLSXInflater.chunkSize ? request.chunkSize : nil)
         }
     }
 
@@ -254,14 +266,14 @@ public struct ResultsImporter {
         }
         var rejects: RejectsWriter?
         if let path = request.rejectsPath, write {
-            rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"])
+            rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"], sheet: stream.sheet)
         }
         defer { if rejects?.isOpen == true { rejects?.discard() } }
         let fields = ResultField.allCases.map(\.rawValue)
 
         func location(_ row: TabularRow, _ field: String?) -> SourceLocation {
             let column = field.flatMap { fields.firstIndex(of: $0) }.flatMap { $0 < row.columns.count ? row.columns[$0] : nil }
-            return SourceLocation(file: request.displayName, line: row.line, column: column ?? 1)
+            return SourceLocation(file: request.displayName, line: row.line, column: column ?? 1, sheet: stream.sheet)
         }
         func context(_ row: TabularRow) -> [String: String] {
             let index = ResultField.uscc.index
@@ -277,16 +289,20 @@ public struct ResultsImporter {
         while let row = try stream.next() {
             report.rowsRead += 1
             if let problem = row.problem {
-                reject(row, RowRejection(fieldName: nil, reason: problem))
+                reject(row, RowRejection(fieldName: row.problemField, reason: problem))
                 continue
             }
             let record: InspectionResult
-            switch validator.validate(row.values, line: row.line) {
+            var warnings: [RowWarning] = []
+            switch validator.validate(row.values, line: row.line, warnings: &warnings) {
             case .failure(let rejection):
                 reject(row, rejection)
                 continue
             case .success(let value):
                 record = value
+            }
+            for warning in warnings {
+                report.diagnostics.append(Diagnostic(.warning, warning.message, at: location(row, warning.field), context: context(row)))
             }
             let previous = current[record.key]
             if record.withdraws {

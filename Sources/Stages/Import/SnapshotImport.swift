@@ -41,8 +41,10 @@ public struct SnapshotImportRequest: Sendable, Hashable {
     public var displayName: String
     /// The sending department (required for registers and inspectors; nil for avoidance).
     public var department: String?
-    /// CSV or XML (default: by extension).
+    /// CSV, XML or XLSX (default: a workbook by its content, else CSV or XML by extension).
     public var format: InputFormat?
+    /// The worksheet of a workbook: a name or a 1-based number (default: the first visible sheet).
+    public var sheet: String?
     /// The text encoding of a CSV file.
     public var encoding: EncodingChoice
     /// Validate and report without writing anything.
@@ -65,8 +67,10 @@ public struct SnapshotImportRequest: Sendable, Hashable {
     public init(
         kind: SnapshotKind, path: String, displayName: String? = nil, department: String? = nil, format: InputFormat? = nil,
         encoding: EncodingChoice = .auto, dryRun: Bool = false, rejectsPath: String? = nil, allowMassRemoval: Bool = false,
-        validateXML: Bool = false, chunkSize: Int = 256 * 1024, digest: FileDigest? = nil, followsLinks: Bool = true
+        validateXML: Bool = false, chunkSize: Int = 256 * 1024, digest: FileDigest? = nil, followsLinks: Bool = true,
+        sheet: String? = nil
     ) {
+        self.sheet = sheet
         self.chunkSize = chunkSize
         self.digest = digest
         self.followsLinks = followsLinks
@@ -251,7 +255,15 @@ public struct SnapshotImporter {
                 SnapshotImportReport(kind: request.kind, file: request.displayName, department: request.department, outcome: .fileRejected),
                 Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
         }
-        if request.department == nil, request.kind != .avoidance, (request.format ?? InputFormat.guess(path: request.path)) == .xml {
+        do {
+            // By content: a workbook is read as one whatever its name; a legacy binary one is refused whole.
+            request.format = try InputFormat.detect(path: request.path, displayName: request.displayName, requested: request.format)
+        } catch let error as MalformedFileError {
+            let report = SnapshotImportReport(
+                kind: request.kind, file: request.displayName, department: request.department, outcome: .imported)
+            return Self.fileRejected(report, Diagnostic(.error, error.message, at: error.location))
+        }
+        if request.department == nil, request.kind != .avoidance, request.format == .xml {
             // An XML register names its department on the root element.
             request.department = XMLTabularStream.declaredDepartment(path: request.path, shape: try Self.shape(of: request.kind))
         }
@@ -290,7 +302,8 @@ public struct SnapshotImporter {
             report.sha256 = known?.sha256
             if request.dryRun || store.access == .readOnly {
                 try store.read { db in
-                    if let known, try Self.isLatest(known, scope: request.scopeKey, db: db) {
+                    // A sheet named by hand may be another sheet of the same file: no same-file shortcut then.
+                    if let known, request.sheet == nil, try Self.isLatest(known, scope: request.scopeKey, db: db) {
                         report.outcome = .unchanged
                         return
                     }
@@ -301,7 +314,8 @@ public struct SnapshotImporter {
                 // A register's rows and entities reference the department and import rows this
                 // transaction writes first: the bulk path skips SQLite's per-row foreign-key checks.
                 let body = { (db: Database) throws in
-                    if let known, try Self.isLatest(known, scope: request.scopeKey, db: db) {
+                    // A sheet named by hand may be another sheet of the same file: no same-file shortcut then.
+                    if let known, request.sheet == nil, try Self.isLatest(known, scope: request.scopeKey, db: db) {
                         report.outcome = .unchanged
                         return
                     }
@@ -448,6 +462,12 @@ public struct SnapshotImporter {
             return try XMLTabularStream(
                 file: file, displayName: request.displayName, shape: shape, department: request.department,
                 validate: request.validateXML && request.kind == .register)
+        case .xlsx:
+            // A chunk size below the inflater's own (tests) re-cuts the decompressed parts for the XML parser.
+            // A workbook is read by its ZIP directory: the digest reads the file's bytes through `file` after the rows.
+            return try XLSXTabularStream(
+                path: request.path, displayName: request.displayName, shape: shape, sheet: request.sheet,
+                pieceSize: request.chunkSize < XLSXInflater.chunkSize ? request.chunkSize : nil)
         }
     }
 
@@ -476,7 +496,7 @@ public struct SnapshotImporter {
         var rejects: RejectsWriter?
         // A dry run writes nothing anywhere, not even the rejects file it was given.
         if let path = request.rejectsPath, write {
-            rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"])
+            rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"], sheet: stream.sheet)
         }
         defer { if rejects?.isOpen == true { rejects?.discard() } }
         var lastProgress = 0
@@ -486,9 +506,10 @@ public struct SnapshotImporter {
                 lastProgress = stream.bytesRead
                 progress(lastProgress)
             }
-            switch adapter.outcome(of: row) {
+            var warnings: [RowWarning] = []
+            switch adapter.outcome(of: row, warnings: &warnings) {
             case .failure(let rejection):
-                Self.reject(row, rejection, adapter: adapter, request: request, rejects: &rejects, report: &report)
+                Self.reject(row, rejection, adapter: adapter, request: request, sheet: stream.sheet, rejects: &rejects, report: &report)
                 // A rejected row with a usable key still counts as sent: an entity already in the
                 // store keeps its current version (not removed), and a later row with the same
                 // key is a repeat.
@@ -510,9 +531,11 @@ public struct SnapshotImporter {
                     if slot.line != 0 {
                         let first = Int(slot.line.magnitude)
                         let rejection = adapter.repeatRejection(record, firstLine: first, firstRejected: slot.line < 0)
-                        Self.reject(row, rejection, adapter: adapter, request: request, rejects: &rejects, report: &report)
+                        Self.reject(
+                            row, rejection, adapter: adapter, request: request, sheet: stream.sheet, rejects: &rejects, report: &report)
                         continue
                     }
+                    Self.warn(row, warnings, adapter: adapter, request: request, sheet: stream.sheet, report: &report)
                     slot.line = Int32(clamping: row.line)
                     current[key] = slot
                     report.rowsImported += 1
@@ -526,6 +549,7 @@ public struct SnapshotImporter {
                         }
                     }
                 } else {
+                    Self.warn(row, warnings, adapter: adapter, request: request, sheet: stream.sheet, report: &report)
                     current[key] = CurrentSlot(rowID: 0, hash: hash, line: Int32(clamping: row.line))
                     report.rowsImported += 1
                     report.added += 1
@@ -584,15 +608,17 @@ public struct SnapshotImporter {
         write: Bool,
         report: inout SnapshotImportReport
     ) throws {
-        // About 230 bytes a CSV row and 600 an XML record: the table is sized once, without a doubled peak.
-        let bytesPerRow = (request.format ?? InputFormat.guess(path: request.path)) == .xml ? 600 : 200
+        // About 230 bytes a CSV row, 600 an XML record and 90 a workbook row (compressed, its texts
+        // in the shared strings): the table is sized once, without a doubled peak.
+        let format = request.format ?? InputFormat.guess(path: request.path)
+        let bytesPerRow = format == .xml ? 600 : format == .xlsx ? 80 : 200
         let table = try adapter.loadTable(db, expectedRows: byteCount / bytesPerRow)
         report.previousCount = table.loadedCount
         if write { try adapter.prepare(db) }
         var rejects: RejectsWriter?
         // A dry run writes nothing anywhere, not even the rejects file it was given.
         if let path = request.rejectsPath, write {
-            rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"])
+            rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"], sheet: stream.sheet)
         }
         let pipe = write ? RegisterWritePipe() : nil
         let producer = RegisterRowProducer(
@@ -634,8 +660,8 @@ public struct SnapshotImporter {
     }
 
     static func reject<Adapter: SnapshotRowRules>(
-        _ row: TabularRow, _ rejection: RowRejection, adapter: Adapter, request: SnapshotImportRequest, rejects: inout RejectsWriter?,
-        report: inout SnapshotImportReport
+        _ row: TabularRow, _ rejection: RowRejection, adapter: Adapter, request: SnapshotImportRequest, sheet: String?,
+        rejects: inout RejectsWriter?, report: inout SnapshotImportReport
     ) {
         report.rowsRejected += 1
         let shape = adapter.fields
@@ -650,9 +676,30 @@ public struct SnapshotImporter {
         }
         report.diagnostics.append(
             Diagnostic(
-                .error, rejection.reason, at: SourceLocation(file: request.displayName, line: row.line, column: column ?? 1),
+                .error, rejection.reason, at: SourceLocation(file: request.displayName, line: row.line, column: column ?? 1, sheet: sheet),
                 context: context))
         rejects?.append(row.original + [String(row.line), rejection.reason])
+    }
+
+    /// Reports what an accepted row left unset (an optional date that is not one), at its cell.
+    static func warn<Adapter: SnapshotRowRules>(
+        _ row: TabularRow, _ warnings: [RowWarning], adapter: Adapter, request: SnapshotImportRequest, sheet: String?,
+        report: inout SnapshotImportReport
+    ) {
+        for warning in warnings {
+            let index = warning.field.flatMap { adapter.fields.firstIndex(of: $0) }
+            let column = index.flatMap { $0 < row.columns.count ? row.columns[$0] : nil }
+            var context: [String: String] = [:]
+            if let key = adapter.fields.firstIndex(of: adapter.contextField), key < row.values.count,
+                let value = row.values[key]?.trimmingWhitespace(), !value.isEmpty
+            {
+                context[adapter.contextField] = value
+            }
+            report.diagnostics.append(
+                Diagnostic(
+                    .warning, warning.message,
+                    at: SourceLocation(file: request.displayName, line: row.line, column: column ?? 1, sheet: sheet), context: context))
+        }
     }
 }
 
@@ -681,8 +728,8 @@ protocol SnapshotRowRules {
     var fields: [String] { get }
     /// The field whose value is quoted in a diagnostic's context (`entity=…`).
     var contextField: String { get }
-    /// Validates one row.
-    mutating func validate(_ values: [String?], line: Int) -> Result<Record, RowRejection>
+    /// Validates one row; what an accepted row leaves unset is added to `warnings`.
+    mutating func validate(_ values: [String?], line: Int, warnings: inout [RowWarning]) -> Result<Record, RowRejection>
     /// The key of a valid record.
     func key(of record: Record) -> Key
     /// The key of a rejected row, if its key fields are themselves valid (so the current version is kept).
@@ -694,10 +741,11 @@ protocol SnapshotRowRules {
 }
 
 extension SnapshotRowRules {
-    /// A row through the full validator; a row the reader could not split is rejected for that.
-    mutating func outcome(of row: TabularRow) -> Result<Record, RowRejection> {
-        if let problem = row.problem { return .failure(RowRejection(fieldName: nil, reason: problem)) }
-        return validate(row.values, line: row.line)
+    /// A row through the full validator; a row the reader could not split (or a cell it could not
+    /// read in a required column) is rejected for that.
+    mutating func outcome(of row: TabularRow, warnings: inout [RowWarning]) -> Result<Record, RowRejection> {
+        if let problem = row.problem { return .failure(RowRejection(fieldName: row.problemField, reason: problem)) }
+        return validate(row.values, line: row.line, warnings: &warnings)
     }
 }
 
@@ -825,8 +873,8 @@ struct RegisterAdapter: SnapshotRowRules, VersionCloser {
     var fields: [String] { RegisterField.allCases.map(\.rawValue) }
     var contextField: String { "uscc" }
 
-    mutating func validate(_ values: [String?], line: Int) -> Result<EntityRecord, RowRejection> {
-        validator.validate(values, line: line)
+    mutating func validate(_ values: [String?], line: Int, warnings: inout [RowWarning]) -> Result<EntityRecord, RowRejection> {
+        validator.validate(values, line: line, warnings: &warnings)
     }
 
     func key(of record: EntityRecord) -> USCCKey {
@@ -893,7 +941,7 @@ struct InspectorAdapter: SnapshotAdapter {
     var fields: [String] { InspectorField.allCases.map(\.rawValue) }
     var contextField: String { "inspector_id" }
 
-    mutating func validate(_ values: [String?], line: Int) -> Result<InspectorRecord, RowRejection> {
+    mutating func validate(_ values: [String?], line: Int, warnings: inout [RowWarning]) -> Result<InspectorRecord, RowRejection> {
         validator.validate(values, line: line)
     }
 
@@ -960,7 +1008,7 @@ struct AvoidanceAdapter: SnapshotAdapter {
     var fields: [String] { AvoidanceField.allCases.map(\.rawValue) }
     var contextField: String { "uscc" }
 
-    mutating func validate(_ values: [String?], line: Int) -> Result<AvoidanceRecord, RowRejection> {
+    mutating func validate(_ values: [String?], line: Int, warnings: inout [RowWarning]) -> Result<AvoidanceRecord, RowRejection> {
         validator.validate(values, line: line)
     }
 
@@ -1011,16 +1059,36 @@ struct AvoidanceAdapter: SnapshotAdapter {
 
 // MARK: - The rejects file
 
-/// Writes rejected rows as CSV to a temporary file beside the target, renamed into place before
-/// the import's transaction commits (a kill leaves either no file or the whole file).
+/// The default name of a rejects file.
+public enum RejectsFileName {
+    /// `<name>.rejects.xlsx` for a workbook (by content), `<name>.rejects.csv` otherwise.
+    public static func of(_ inputPath: String) -> String {
+        URL(fileURLWithPath: inputPath).lastPathComponent + (InputSniffer.isWorkbook(path: inputPath) ? ".rejects.xlsx" : ".rejects.csv")
+    }
+}
+
+/// Writes rejected rows to a temporary file beside the target, renamed into place before the
+/// import's transaction commits (a kill leaves either no file or the whole file): as CSV, or, for
+/// a path ending in `.xlsx` (the default when the input was a workbook), as a workbook whose sheet
+/// has the department's own header row.
 struct RejectsWriter {
     let path: String
     let temporary: String
-    private let handle: FileHandle
+    private let handle: FileHandle?
+    private let workbook: XLSXWorkbookWriter?
     private var buffer: [UInt8] = []
 
-    init(path: String, header: [String]) throws {
+    init(path: String, header: [String], sheet: String? = nil) throws {
         self.path = path
+        if path.lowercased().hasSuffix(".xlsx") {
+            let writer = try XLSXWorkbookWriter(path: path)
+            try writer.addSheet(sheet ?? "rejects", header: header)
+            workbook = writer
+            handle = nil
+            temporary = ""
+            return
+        }
+        workbook = nil
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         temporary = TemporaryFile.path(for: path)
@@ -1033,12 +1101,17 @@ struct RejectsWriter {
     }
 
     mutating func append(_ fields: [String]) {
+        if let workbook {
+            // A full disk shows at commit, where the writer's error is thrown.
+            try? workbook.appendRow(fields)
+            return
+        }
         CSVRecord.append(fields, to: &buffer, newline: [0x0D, 0x0A])
         if buffer.count > 1 << 20 { flush() }
     }
 
     private mutating func flush() {
-        handle.write(Data(buffer))
+        handle?.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -1047,6 +1120,11 @@ struct RejectsWriter {
 
     mutating func commit() throws {
         isOpen = false
+        if let workbook {
+            try workbook.commit()
+            return
+        }
+        guard let handle else { return }
         flush()
         try handle.synchronize()
         try handle.close()
@@ -1058,7 +1136,11 @@ struct RejectsWriter {
 
     mutating func discard() {
         isOpen = false
-        try? handle.close()
+        if let workbook {
+            workbook.discard()
+            return
+        }
+        try? handle?.close()
         unlink(temporary)
     }
 }

@@ -88,20 +88,7 @@ public struct FileChunks {
 
     /// Opens `path`; `displayName` names it in errors.
     public init(path: String, displayName: String, chunkSize: Int, followLinks: Bool = true, hashing: Bool = false) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW))
-        if descriptor < 0 {
-            let message =
-                errno == ELOOP && !followLinks
-                ? "a symbolic link: not followed, nothing was read" : "cannot open the file: \(String(cString: strerror(errno)))"
-            throw MalformedFileError(location: SourceLocation(file: displayName), message: message)
-        }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, FileType(mode: info.st_mode) == .regular else {
-            _ = closeDescriptor(descriptor)
-            throw MalformedFileError(
-                location: SourceLocation(file: displayName),
-                message: "\(FileType(mode: info.st_mode).noun), not a regular file: suiji reads only regular files; nothing was read")
-        }
+        let descriptor = try openRegularFile(path, displayName: displayName, followLinks: followLinks)
         let state = ChunkState(descriptor: descriptor, size: max(1, chunkSize), displayName: displayName, hashing: hashing)
         next = { try state.next() }
         close = { state.close() }
@@ -172,6 +159,27 @@ private final class ChunkState: @unchecked Sendable {
             _ = closeDescriptor(descriptor)
         }
     }
+}
+
+/// Opens a file for reading, refusing at once (never blocking) anything that is not a regular file:
+/// a FIFO, socket or device, and with `followLinks` false a symbolic link. The one way suiji opens
+/// an input file, whichever reader reads it.
+func openRegularFile(_ path: String, displayName: String, followLinks: Bool = true) throws -> Int32 {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW))
+    if descriptor < 0 {
+        let message =
+            errno == ELOOP && !followLinks
+            ? "a symbolic link: not followed, nothing was read" : "cannot open the file: \(String(cString: strerror(errno)))"
+        throw MalformedFileError(location: SourceLocation(file: displayName), message: message)
+    }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0, FileType(mode: info.st_mode) == .regular else {
+        _ = closeDescriptor(descriptor)
+        throw MalformedFileError(
+            location: SourceLocation(file: displayName),
+            message: "\(FileType(mode: info.st_mode).noun), not a regular file: suiji reads only regular files; nothing was read")
+    }
+    return descriptor
 }
 
 /// `close(2)`, under a name the closure property `close` does not shadow.

@@ -11,10 +11,34 @@ public enum InputFormat: String, Sendable, Hashable, CaseIterable, Codable {
     case csv
     /// `<registry><entity>…</entity></registry>`-shaped XML, read with libxml2.
     case xml
+    /// An Excel workbook (Office Open XML, also written by WPS), read with ZIPFoundation and libxml2.
+    case xlsx
 
-    /// The format a path implies: `.xml` is XML, anything else CSV/TSV.
+    /// The format a path implies: `.xml` is XML, `.xlsx` a workbook, anything else CSV/TSV.
     public static func guess(path: String) -> InputFormat {
-        path.lowercased().hasSuffix(".xml") ? .xml : .csv
+        let lowered = path.lowercased()
+        return lowered.hasSuffix(".xml") ? .xml : lowered.hasSuffix(".xlsx") || lowered.hasSuffix(".xlsm") ? .xlsx : .csv
+    }
+
+    /// The format of the file at `path` by its content (see `InputSniffer`); for text, `requested`
+    /// or else the extension decides between CSV and XML. Throws for a file no reader can take
+    /// (an Excel 97–2003 or WPS binary workbook, another kind of ZIP archive).
+    public static func detect(path: String, displayName: String? = nil, requested: InputFormat? = nil) throws -> InputFormat {
+        let name = displayName ?? path
+        switch try InputSniffer.sniff(path: path, displayName: name) {
+        case .workbook: return .xlsx
+        case .text:
+            let chosen = requested ?? guess(path: path)
+            guard chosen != .xlsx else {
+                if requested == .xlsx {
+                    throw MalformedFileError(
+                        location: SourceLocation(file: name),
+                        message: "--format xlsx was given, but the file is not an Excel workbook (not a ZIP archive)")
+                }
+                return .csv
+            }
+            return chosen
+        }
     }
 }
 
@@ -78,16 +102,20 @@ public struct TabularRow: Sendable, Hashable {
     public var columns: [Int?]
     /// The row as it was written, for the rejects file (CSV: the fields; XML: values by `rejectsHeader`).
     public var original: [String]
-    /// A problem the reader found with the row as a whole (a CSV row of the wrong width).
+    /// A problem the reader found with the row as a whole (a CSV row of the wrong width), or with
+    /// one of its cells (a spreadsheet error value in a required column).
     public var problem: String?
+    /// The canonical field the problem is in, when it is one cell's.
+    public var problemField: String?
 
     /// Creates a row.
-    public init(line: Int, values: [String?], columns: [Int?], original: [String], problem: String? = nil) {
+    public init(line: Int, values: [String?], columns: [Int?], original: [String], problem: String? = nil, problemField: String? = nil) {
         self.line = line
         self.values = values
         self.columns = columns
         self.original = original
         self.problem = problem
+        self.problemField = problemField
     }
 }
 
@@ -103,10 +131,29 @@ public protocol TabularStream: AnyObject {
     func next() throws -> TabularRow?
     /// Called at the end: throws if the file as a whole lacks something (XML: a required field in no record).
     func finish() throws
+    /// The worksheet read, for a spreadsheet (diagnostics then name cells: `reg.xlsx:Sheet1!C42`).
+    var sheet: String? { get }
+}
+
+extension TabularStream {
+    /// Text files have no sheet.
+    public var sheet: String? { nil }
 }
 
 /// Words that mark a trailing total row in exported spreadsheets.
 let totalRowMarkers = ["合计", "总计", "共计", "小计", "total", "sum"]
+
+/// True for a total row: its first non-empty value starts with a total marker, and its USCC, if
+/// the row has that column, is not a valid code (a real row with a valid code is never a total row).
+func isTotalRow(firstValue: String?, uscc: String?) -> Bool {
+    // A USCC column holding 18 bytes marks a data row, valid or not.
+    if let uscc, uscc.utf8.count == 18 { return false }
+    guard let firstValue else { return false }
+    let text = ColumnAliases.normalize(firstValue)
+    guard totalRowMarkers.contains(where: { text.hasPrefix($0) }) else { return false }
+    if let uscc, case .success = USCC.validate(uscc.trimmingWhitespace()) { return false }
+    return true
+}
 
 /// A CSV/TSV file read through `DelimitedFileReader`, mapped by its header.
 public final class DelimitedTabularStream: TabularStream {
@@ -251,16 +298,8 @@ public final class DelimitedTabularStream: TabularStream {
         if let column = usccColumn, column < record.fields.count, record.fields[column].utf8.count == 18 {
             return false
         }
-        guard let first = record.fields.first(where: { !$0.trimmingWhitespace().isEmpty }) else { return false }
-        let text = ColumnAliases.normalize(first)
-        guard totalRowMarkers.contains(where: { text.hasPrefix($0) }) else { return false }
-        // A real row with a valid code in its USCC column is never a total row.
-        if let column = usccColumn, column < record.fields.count,
-            case .success = USCC.validate(record.fields[column].trimmingWhitespace())
-        {
-            return false
-        }
-        return true
+        let uscc = usccColumn.flatMap { $0 < record.fields.count ? record.fields[$0] : nil }
+        return Stages.isTotalRow(firstValue: record.fields.first { !$0.trimmingWhitespace().isEmpty }, uscc: uscc)
     }
 
     /// The number of header columns (rows of another width are rejected).

@@ -1,7 +1,7 @@
 // The nightly run's inbox: which files it takes, in which order, and where they go afterwards.
 //
 //   inbox/plan/<file>                    the annual plan (year and region from the configuration)
-//   inbox/registers/<department>/<file>  a department's register (CSV or XML)
+//   inbox/registers/<department>/<file>  a department's register (CSV, XML or XLSX, told apart by content)
 //   inbox/inspectors/<department>/<file> a department's inspector register
 //   inbox/avoidance/<file>               the avoidance (回避) list
 //   inbox/results/<file>                 inspection results

@@ -271,8 +271,10 @@ public struct NightReport: Sendable, Hashable, Codable {
                 let rejected = row["rows_rejected"] as Int? ?? 0
                 var rejectsFile: String?
                 if rejected > 0 {
-                    let candidate = paths.rejectsFile(of: path)
-                    if FileManager.default.fileExists(atPath: candidate) { rejectsFile = paths.relative(candidate) }
+                    let candidates = [paths.rejectsFile(of: path, workbook: true), paths.rejectsFile(of: path)]
+                    if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+                        rejectsFile = paths.relative(found)
+                    }
                 }
                 files.append(
                     File(

@@ -327,7 +327,7 @@ public struct NightlyRun {
     /// Imports one file through the stage for its kind.
     func importFile(_ file: InboxFile, digest: FileDigest, store: Store, night: NightDraws) throws -> Taken {
         let display = "inbox/" + file.relativePath
-        let rejects = paths.rejectsFile(of: file.relativePath)
+        let rejects = paths.rejectsFile(of: file.relativePath, workbook: InputSniffer.isWorkbook(path: file.path))
         func importID() throws -> Int64? {
             try store.read { db in
                 try Int64.fetchOne(
@@ -482,8 +482,11 @@ struct NightPaths {
         configuration.resolvedPath(folder) + "/" + date.description
     }
 
-    /// The rejected rows of an inbox file: `rejects/<date>/<inbox path>.rejects.csv`.
-    func rejectsFile(of inboxPath: String) -> String { dated(\.paths.rejects) + "/" + inboxPath + ".rejects.csv" }
+    /// The rejected rows of an inbox file: `rejects/<date>/<inbox path>.rejects.csv`, or
+    /// `.rejects.xlsx` for a workbook (its rejects keep the department's sheet layout).
+    func rejectsFile(of inboxPath: String, workbook: Bool = false) -> String {
+        dated(\.paths.rejects) + "/" + inboxPath + (workbook ? ".rejects.xlsx" : ".rejects.csv")
+    }
 
     /// The workspace-relative form of an absolute path under the configuration's folder.
     func relative(_ path: String) -> String {

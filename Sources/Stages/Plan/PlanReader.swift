@@ -20,6 +20,13 @@ public import Pipeline
 public protocol PlanRowSource {
     /// The next record, or nil at the end.
     func nextRecord() throws -> DelimitedRecord?
+    /// The worksheet the rows come from (nil for a text file).
+    var sheet: String? { get }
+}
+
+extension PlanRowSource {
+    /// Text files have no sheet.
+    public var sheet: String? { nil }
 }
 
 extension DelimitedFileReader: PlanRowSource {
@@ -43,12 +50,15 @@ public struct PlanSource: Sendable, Hashable {
     public var configuredRegion: String?
     /// The encoding choice.
     public var encoding: EncodingChoice
+    /// The worksheet of a workbook: a name or a 1-based number (default: the first visible sheet).
+    public var sheet: String?
 
     /// Creates a source.
     public init(
         path: String, displayName: String? = nil, year: Int? = nil, region: String? = nil, configuredYear: Int? = nil,
-        configuredRegion: String? = nil, encoding: EncodingChoice = .auto
+        configuredRegion: String? = nil, encoding: EncodingChoice = .auto, sheet: String? = nil
     ) {
+        self.sheet = sheet
         self.path = path
         self.displayName = displayName ?? path
         self.year = year
@@ -113,8 +123,7 @@ public struct PlanReader: PipelineStage {
 
     /// Reads the plan file; unreadable cells become questions for review, bad rows errors.
     public func run(_ source: PlanSource, diagnostics: inout DiagnosticCollector) throws -> AnnualPlan {
-        let reader =
-            try chunkSource?(source) ?? DelimitedFileReader(path: source.path, displayName: source.displayName, encoding: source.encoding)
+        let reader = try PlanFileRows(source, textReader: chunkSource)
         return try read(rows: reader, source: source, diagnostics: &diagnostics)
     }
 
@@ -125,8 +134,7 @@ public struct PlanReader: PipelineStage {
 
     /// Reads a plan file with its table layout (for `plan check`, which shows cells beside values).
     public func readTable(_ source: PlanSource, diagnostics: inout DiagnosticCollector) throws -> PlanTable {
-        let reader =
-            try chunkSource?(source) ?? DelimitedFileReader(path: source.path, displayName: source.displayName, encoding: source.encoding)
+        let reader = try PlanFileRows(source, textReader: chunkSource)
         return try readTable(rows: reader, source: source, diagnostics: &diagnostics)
     }
 
@@ -137,7 +145,7 @@ public struct PlanReader: PipelineStage {
         var found: (record: DelimitedRecord, columns: [String: Int], headers: [String: String])?
         while found == nil, let record = try rows.nextRecord() {
             if record.isBlank { continue }
-            let mapped = mapHeader(record, file: file)
+            let mapped = mapHeader(record, file: file, sheet: rows.sheet)
             if mapped.columns.count >= 2 {
                 found = (record, mapped.columns, mapped.headers)
             } else {
@@ -147,16 +155,16 @@ public struct PlanReader: PipelineStage {
         }
         guard let header = found else {
             throw PlanFileError(
-                location: SourceLocation(file: file, line: 1),
+                location: SourceLocation(file: file, line: 1, sheet: rows.sheet),
                 message: titles.isEmpty
                     ? "the plan file is empty"
                     : "no header row: none of the first rows names two plan columns (such as 序号, 抽查任务名称, 抽查对象范围); add the plan's headers to a columns file named by [plan] columns in suiji.toml"
             )
         }
         let columns = header.columns
-        for note in mapHeader(header.record, file: file).notes { diagnostics.emit(note) }
+        for note in mapHeader(header.record, file: file, sheet: rows.sheet).notes { diagnostics.emit(note) }
         func missing(_ message: String) -> PlanFileError {
-            PlanFileError(location: SourceLocation(file: file, line: header.record.line), message: message)
+            PlanFileError(location: SourceLocation(file: file, line: header.record.line, sheet: rows.sheet), message: message)
         }
         if columns["seq"] == nil {
             throw missing("required column '序号' is missing (accepted headers: \(aliases.spellings(of: "seq").joined(separator: ", ")))")
@@ -164,8 +172,8 @@ public struct PlanReader: PipelineStage {
         if columns["name"] == nil, columns["matters"] == nil, columns["scopes"] == nil {
             throw missing("the plan names its tasks in no column: give '抽查任务名称', '抽查事项' or '抽查对象范围'")
         }
-        let (year, region) = try yearAndRegion(source, titles: titles, line: header.record.line)
-        let layout = PlanTableLayout(file: file, columns: columns, headers: header.headers, year: year)
+        let (year, region) = try yearAndRegion(source, titles: titles, line: header.record.line, sheet: rows.sheet)
+        let layout = PlanTableLayout(file: file, columns: columns, headers: header.headers, year: year, sheet: rows.sheet)
         if let overrides {
             if let y = overrides.year, y != year {
                 throw PlanOverridesFileError(
@@ -195,8 +203,8 @@ public struct PlanReader: PipelineStage {
     }
 
     /// The plan's year and region (rules at the top of PlanReader.swift).
-    func yearAndRegion(_ source: PlanSource, titles: [String], line: Int) throws -> (Int, String) {
-        let location = SourceLocation(file: source.displayName, line: line)
+    func yearAndRegion(_ source: PlanSource, titles: [String], line: Int, sheet: String? = nil) throws -> (Int, String) {
+        let location = SourceLocation(file: source.displayName, line: line, sheet: sheet)
         let title = titles.first { $0.contains(#/\d{4}年/#) }
         let titleYear = title.flatMap { $0.firstMatch(of: #/(\d{4})年/#) }.flatMap { Int($0.output.1) }
         let place = titles.lazy.compactMap { $0.firstMatch(of: #/^(.{2,12}?[省市县区旗])/#)?.output.1 }.first.map(String.init)
@@ -232,12 +240,14 @@ public struct PlanReader: PipelineStage {
     }
 
     /// Header cells → canonical columns (first occurrence wins), with notes on unknown and repeated headers.
-    func mapHeader(_ record: DelimitedRecord, file: String) -> (columns: [String: Int], headers: [String: String], notes: [Diagnostic]) {
+    func mapHeader(_ record: DelimitedRecord, file: String, sheet: String? = nil) -> (
+        columns: [String: Int], headers: [String: String], notes: [Diagnostic]
+    ) {
         var columns: [String: Int] = [:]
         var headers: [String: String] = [:]
         var notes: [Diagnostic] = []
         for (index, name) in record.fields.enumerated() where !name.trimmingWhitespace().isEmpty {
-            let at = SourceLocation(file: file, line: record.line, column: index + 1)
+            let at = SourceLocation(file: file, line: record.line, column: index + 1, sheet: sheet)
             guard let canonical = canonical(for: name) else {
                 notes.append(
                     Diagnostic(.note, "column '\(Self.oneLine(name))' is not a known plan column; it is kept in the raw row only", at: at))

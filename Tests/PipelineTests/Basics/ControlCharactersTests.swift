@@ -68,14 +68,17 @@ struct ControlCharactersTests {
             ),
         ] {
             var validator = RegisterRowValidator()
-            #expect(validator.validate(values, line: 2) == .failure(RowRejection(fieldName: field, reason: reason)))
+            var warnings: [RowWarning] = []
+            #expect(validator.validate(values, line: 2, warnings: &warnings) == .failure(RowRejection(fieldName: field, reason: reason)))
             #expect(RegisterRowScreenTests.screened(values.map { $0 ?? "" }) == nil)
         }
         // Free text keeps its line breaks and tabs; a name does not.
         var validator = RegisterRowValidator()
-        #expect((try? validator.validate(with(.address, "一街\n二号\t院"), line: 2).get())?.address == "一街\n二号\t院")
+        var warnings: [RowWarning] = []
+        #expect((try? validator.validate(with(.address, "一街\n二号\t院"), line: 2, warnings: &warnings).get())?.address == "一街\n二号\t院")
         #expect(
-            validator.validate(with(.name, "甲\n乙"), line: 3) == .failure(RowRejection(field: .name, reason: "name contains a line break")))
+            validator.validate(with(.name, "甲\n乙"), line: 3, warnings: &warnings)
+                == .failure(RowRejection(field: .name, reason: "name contains a line break")))
         var inspectors = InspectorRowValidator()
         #expect(
             inspectors.validate(["ZJ01", "张\u{7}三", "在岗", nil], line: 2)

@@ -34,9 +34,11 @@ struct RegisterRowScreenTests {
 
     static func check(_ values: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool {
         var validator = RegisterRowValidator(tracksRepeats: false)
-        let full = validator.validate(values, line: 2)
+        var warnings: [RowWarning] = []
+        let full = validator.validate(values, line: 2, warnings: &warnings)
         guard let fast = screened(values) else { return false }
         #expect(full == .success(fast), "\(values)", sourceLocation: sourceLocation)
+        #expect(warnings.isEmpty, "\(values)", sourceLocation: sourceLocation)
         return true
     }
 
@@ -65,7 +67,7 @@ struct RegisterRowScreenTests {
         // rejected by it; either way the screen leaves it alone.
         for values in [
             with(.uscc, " 91140981MA0KDLX98K"), with(.name, "原平市甲公司\u{3000}"), with(.riskClass, "Ａ"), with(.riskClass, "E"),
-            with(.riskClass, " A"), with(.established, "2023-02-30"), with(.established, "1899-01-01"), with(.lastInspected, "2023-1-5"),
+            with(.riskClass, " A"), with(.established, "2023-02-30"), with(.established, "1899-01-01"), with(.lastInspected, "2023-1-5x"),
             with(.name, String(repeating: "甲", count: 40)), with(.regionCode, "14098"), with(.entityType, "公司"),
             with(.name, "甲\u{2028}乙"), with(.status, ""), with(.address, String(repeating: "a", count: 201)),
         ] {
@@ -75,6 +77,10 @@ struct RegisterRowScreenTests {
         #expect(Self.check(with(.riskClass, "较高风险")))
         #expect(Self.check(with(.established, "20230228")))
         #expect(Self.check(with(.lastInspected, "2024/02/29")))
+        // The screen reads dates with the validator's one date reader: every form people type.
+        for date in ["2023-1-5", "2024.1.2", "2024年1月2日", "45293", "2024/1/2 0:00", "２０２４－０１－０２"] {
+            #expect(Self.check(with(.lastInspected, date)), "\(date)")
+        }
         #expect(Self.check(with(.name, String(repeating: "a", count: 100))))
     }
 }

@@ -63,7 +63,7 @@ struct ResultsImportTests {
                 "bad.csv:2:1: error: unknown task 99: the 2024 plan of 140981 has no task with 序号 99 [uscc=911409810573184662]",
                 "bad.csv:3:2: error: task 17 has no round 2: it runs 1 round in 2024 (round 1 (2024-01-01…2024-11-30)) [uscc=911409810573184662]",
                 "bad.csv:4:3: error: 911409819999999999 was not drawn for task 17 round 1 (draw group 2024-G17); a result must refer to a drawn object [uscc=911409819999999999]",
-                "bad.csv:5:4: error: inspected_on '2024-13-01' is not a date (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD) [uscc=911409810573184662]",
+                "bad.csv:5:4: error: inspected_on '2024-13-01' is not a date (YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYY年M月D日, YYYYMMDD or an Excel date number) [uscc=911409810573184662]",
                 "bad.csv:6:5: error: unknown result '未检查' in '1；未检查': write a code (1, A–G, 3–12) or its text from the national list, separated by ; ； or 、 [uscc=911409810573184662]",
                 "bad.csv:7:3: error: task 4 round 1 has not been drawn (draw group 2024-G04); results can only be entered for drawn objects [uscc=911409810573184662]",
                 "bad.csv:8:1: error: task id '1409822024P017R01' belongs to the plan of 140982 2024, not to the 2024 plan of 140981 [uscc=911409810573184662]",

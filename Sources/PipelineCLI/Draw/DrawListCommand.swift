@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Stages
+
+/// `suiji draw list [--group KEY --round N] --xlsx FILE`.
+struct DrawListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract:
+            "Write each department's task sheet of the current draws as an Excel workbook: 任务, 检查事项, 名称, 统一社会信用代码, 住所, 检查人员, 执法证号, window and deadline, one sheet per department."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @OptionGroup var planKey: PlanKeyOptions
+
+    @Option(help: "Only this draw group, e.g. 2024-G12.")
+    var group: String?
+
+    @Option(help: "Only this round.")
+    var round: Int?
+
+    @Option(help: "The workbook to write (.xlsx).")
+    var xlsx: String
+
+    func validate() throws {
+        if let round, round < 1 { throw ValidationError("--round must be 1 or more, got \(round)") }
+    }
+
+    func run() throws {
+        try withDrawStore(global, access: .readOnly) { draw, configuration in
+            let (plan, id) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
+            let calendar = try CalendarLoader.load(operatorPath: configuration.resolvedCalendarPath)
+            let sheets = try DrawTaskSheets.build(draw: draw, plan: plan, planID: id, group: group, round: round, calendar: calendar)
+            guard !sheets.isEmpty else {
+                let which = [group.map { "group \($0)" }, round.map { "round \($0)" }].compactMap { $0 }.joined(separator: " ")
+                throw DrawStoreError(
+                    .dataRejected, "nothing has been drawn\(which.isEmpty ? "" : " for \(which)"); run `suiji draw run` first")
+            }
+            try DrawTaskSheets.write(sheets, to: xlsx)
+            let objects = sheets.reduce(0) { $0 + $1.rows.count }
+            print(
+                "wrote \(xlsx): \(sheets.count) departments, \(objects) rows (\(sheets.map { "\($0.department) \($0.rows.count)" }.joined(separator: ", ")))"
+            )
+        }
+    }
+}

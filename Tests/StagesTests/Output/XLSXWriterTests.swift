@@ -1,0 +1,48 @@
+import Foundation
+import Pipeline
+import Testing
+
+@testable import Stages
+
+/// The workbooks we write read back exactly, with names Excel accepts.
+@Suite("XLSX writer")
+struct XLSXWriterTests {
+    @Test func textRoundTripsExactlyWhateverItHolds() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path("out/book.xlsx")
+        let texts = [
+            "a & b < c > d \"e\" 'f'", "  两端有空格  ", "第一行\r\n第二行\n第三行", "控制\u{01}字符\u{1F}", "literal _x0041_ and _x005F_", "😀 𠀀",
+            "=HYPERLINK(\"http://x\")", "911409810573184662", "0001",
+        ]
+        let writer = try XLSXWorkbookWriter(path: path)
+        try writer.addSheet("原平市[市场]:监管/局*?\\很长很长很长很长很长很长很长很长很长很长", header: ["列"])
+        try writer.appendRow(texts)
+        try writer.appendRow(["", "", "C3 only"])
+        try writer.addSheet("原平市[市场]:监管/局*?\\很长很长很长很长很长很长很长很长很长很长")
+        try writer.appendRow(["second"])
+        try writer.commit()
+        let names = try XLSXWorkbook(package: XLSXPackage(path: path, displayName: "book.xlsx", limits: XLSXLimits())).sheets.map(\.name)
+        #expect(names == ["原平市_市场__监管_局___很长很长很长很长很长很长很长很长", "原平市_市场__监管_局___很长很长很长很长很长很长 (2)"])
+        #expect(names.allSatisfy { $0.count <= 31 })
+        let sheet = try XLSXSheet(path: path, displayName: "book.xlsx", sheet: nil)
+        var rows: [XLSXRow] = []
+        while let row = try sheet.nextRow() { rows.append(row) }
+        #expect(rows.map(\.number) == [1, 2, 3])
+        #expect(rows[1].cells.map(\.value) == texts)
+        #expect(rows[2].cells.map(\.column) == [3])
+        #expect(try XLSXSheet(path: path, displayName: "book.xlsx", sheet: "2").nextRow()?.cells.map(\.value) == ["second"])
+        // Nothing is left beside the workbook.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("out")) == ["book.xlsx"])
+    }
+
+    @Test func aDiscardedWorkbookLeavesNothing() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let writer = try XLSXWorkbookWriter(path: folder.path("book.xlsx"))
+        try writer.addSheet("a", header: ["x"])
+        try writer.appendRow(["1"])
+        writer.discard()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == [])
+    }
+}
