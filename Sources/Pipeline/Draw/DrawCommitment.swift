@@ -256,16 +256,6 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
         self.inspectors = inspectors
     }
 
-    /// The commitment of a prepared draw, with inspectors if they are to be matched.
-    public init(_ prepared: PreparedDraw, inspectors: InspectorSetup? = nil) {
-        self.init(
-            year: prepared.group.year, region: prepared.group.region, groupKey: prepared.group.key,
-            round: prepared.round.number, roundStart: prepared.round.start, roundEnd: prepared.round.end,
-            tasks: prepared.group.taskSeqs, departments: prepared.group.departments, scopes: prepared.group.scopes,
-            population: prepared.population.members, exclusions: prepared.exclusions,
-            quotas: prepared.quota.perClass, inspectors: inspectors)
-    }
-
     /// The value that is hashed (keys documented at the top of DrawCommitment.swift).
     public var canonicalValue: CanonicalJSON {
         var o: [String: CanonicalJSON] = [

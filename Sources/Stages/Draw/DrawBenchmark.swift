@@ -86,14 +86,14 @@ public enum DrawBenchmark {
         var phases: [String: Double] = [:]
         let (drawn, drawSeconds) = try time { () throws -> Int in
             // Groups are independent: on every core, as `draw prepare` and `draw run` do, through the
-            // same functions (no inspectors here: matching is measured in (b)).
+            // same functions (Draw.prepare, DrawBundle.draw; no inspectors here: matching is measured in (b)).
             let perGroup = try ParallelMap.map(groups.count) { i -> (Int, [Double]) in
                 let group = groups[i]
                 guard let round = group.schedule.rounds.first else { return (0, [0, 0]) }
                 let (prepared, t1) = try time {
-                    try DrawStore.commitment(
-                        group: group, round: round.number, inputs: inputs, exclusions: [], allowPartialTeams: true,
-                        scopeMap: scopeMap, rules: rules)
+                    try Draw.prepare(
+                        group: group, round: round.number, inputs: inputs, exclusions: [], scopeMap: scopeMap,
+                        rules: DrawStore.rules(rules, allowPartialTeams: true))
                 }
                 var commitment = prepared.commitment
                 commitment.inspectors = nil // no inspectors in (a): matching is timed in (b)

@@ -2,7 +2,8 @@ import Foundation
 internal import GRDB
 public import Pipeline
 
-// The fairness protocol over the store (issues 4 and 5):
+// The fairness protocol over the store (issues 4 and 5). The rules are Pipeline's (`Draw.prepare`
+// for everything before the seed, `DrawBundle.draw` after it); this file loads, checks and stores.
 //
 // prepare: per draw group and round, freeze the population with classes, the exclusions (drawn in
 //   the group's earlier rounds this year, by their current ledger entries), the quotas, the
@@ -37,32 +38,6 @@ public struct DrawStoreError: ReportableError, Sendable, Hashable, CustomStringC
 
     /// `error: message`.
     public var description: String { "error: \(message)" }
-}
-
-/// One commitment made by `prepare`.
-public struct PreparedCommitment: Sendable, Hashable {
-    /// The group.
-    public var group: DrawGroup
-    /// The round.
-    public var round: DrawRound
-    /// The commitment.
-    public var commitment: DrawCommitment
-    /// Its SHA-256, to publish.
-    public var hash: String
-    /// Remarks from the population and quota rules.
-    public var notes: [String]
-    /// Population per class (unclassified under B).
-    public var populationPerClass: [RiskClass: Int]
-
-    /// One line for the operator.
-    public var summary: String {
-        let pop = RiskClass.allCases.map { "\($0.rawValue) \(populationPerClass[$0] ?? 0)" }.joined(separator: ", ")
-        let quota = RiskClass.allCases.map { "\($0.rawValue) \(commitment.quotas[$0] ?? 0)" }.joined(separator: ", ")
-        return
-            "\(group.key) round \(round.number) (\(round.start)…\(round.end)) tasks \(group.taskSeqs.map(String.init).joined(separator: ", ")): "
-            + "population \(commitment.population.count) (\(pop)); quota \(commitment.quotas.values.reduce(0, +)) (\(quota)); "
-            + "exclusions \(commitment.exclusions.count); commitment \(hash)"
-    }
 }
 
 /// One draw made by `run`.
@@ -158,30 +133,11 @@ public struct DrawStore {
         return out
     }
 
-    /// The commitment of a group and round over `inputs`.
-    static func commitment(
-        group: DrawGroup, round: Int, inputs: DrawInputs, exclusions: Set<String>, allowPartialTeams: Bool,
-        scopeMap: ScopeMap, rules: DrawRules
-    ) throws -> PreparedCommitment {
-        guard let drawRound = group.schedule.round(round) else {
-            throw DrawStoreError(.usage, "group \(group.key) has rounds 1…\(group.schedule.rounds.count); there is no round \(round)")
-        }
-        let population = inputs.population(of: group, scopeMap: scopeMap, rules: rules.population)
-        let admitted = Set(population.members.map(\.uscc))
-        let kept = exclusions.filter { admitted.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let quota = rules.quota(of: group, population: population.perClass)
-        let prepared = PreparedDraw(
-            group: group, round: drawRound, population: population, exclusions: kept, quota: quota,
-            notes: group.schedule.notes + quota.notes)
-        var matching = rules.matching
-        matching.allowPartialTeams = allowPartialTeams
-        let setup = InspectorSetup(
-            inspectors: inputs.inspectors, avoidance: inputs.avoidance, departments: group.departments,
-            population: population.members, rules: matching)
-        let commitment = DrawCommitment(prepared, inspectors: setup)
-        return PreparedCommitment(
-            group: group, round: drawRound, commitment: commitment, hash: commitment.hash,
-            notes: prepared.notes, populationPerClass: population.perClass)
+    /// The rules with the partial-team switch of one command (or of one stored commitment).
+    static func rules(_ rules: DrawRules, allowPartialTeams: Bool) -> DrawRules {
+        var rules = rules
+        rules.matching.allowPartialTeams = allowPartialTeams
+        return rules
     }
 
     // MARK: prepare
@@ -194,7 +150,7 @@ public struct DrawStore {
     public func prepare(
         plan: AnnualPlan, planID: Int64, tasks: [Int]?, round: Int?, allowPartialTeams: Bool = false,
         inputs: DrawInputs? = nil, keepCurrent: Bool = false, skipEmpty: Bool = false
-    ) throws -> [PreparedCommitment] {
+    ) throws -> [PreparedDraw] {
         let groups = try Self.groups(of: plan, tasks: tasks)
         let inputs = try inputs ?? store.drawInputs()
         var jobs: [(group: DrawGroup, round: Int, exclusions: Set<String>)] = []
@@ -227,16 +183,17 @@ public struct DrawStore {
                 jobs.append((group, target, try exclusions(db, entries: drawn, before: target)))
             }
         }
-        let (scopeMap, rules, jobList) = (try self.scopeMap(), self.rules, jobs)
+        // Groups are independent: on every core, each through the one draw path.
+        let (scopeMap, rules, jobList) = (try self.scopeMap(), Self.rules(rules, allowPartialTeams: allowPartialTeams), jobs)
         let made = try ParallelMap.map(jobList.count) { i in
-            try Self.commitment(
-                group: jobList[i].group, round: jobList[i].round, inputs: inputs, exclusions: jobList[i].exclusions,
-                allowPartialTeams: allowPartialTeams, scopeMap: scopeMap, rules: rules)
+            try Draw.prepare(
+                group: jobList[i].group, round: jobList[i].round, inputs: inputs, exclusions: jobList[i].exclusions, scopeMap: scopeMap,
+                rules: rules)
         }
         let now = clock.now().storeTimestamp
         return try store.write { db in
             var seq = (try Int.fetchOne(db, sql: "SELECT MAX(prepared_seq) FROM draw_commitments") ?? 0)
-            var stored: [PreparedCommitment] = []
+            var stored: [PreparedDraw] = []
             for p in made {
                 if skipEmpty, p.populationPerClass.values.reduce(0, +) == 0 { continue }
                 if keepCurrent, try Self.currentCommitmentHash(db, planID: planID, group: p.group.key, round: p.round.number) == p.hash {
@@ -355,9 +312,9 @@ public struct DrawStore {
         let draws = try ParallelMap.map(jobs.count) { i -> (Target, DrawCommitment, DrawBundle, DrawSelection) in
             let t = jobs[i]
             let allow = t.commitment.inspectors?.allowPartialTeams ?? false
-            let now = try Self.commitment(
-                group: t.group, round: t.round, inputs: inputs, exclusions: excludedSets[i], allowPartialTeams: allow,
-                scopeMap: scopeMap, rules: rules)
+            let now = try Draw.prepare(
+                group: t.group, round: t.round, inputs: inputs, exclusions: excludedSets[i], scopeMap: scopeMap,
+                rules: Self.rules(rules, allowPartialTeams: allow))
             if now.hash != t.hash {
                 throw DrawStoreError(
                     .failure,

@@ -24,21 +24,20 @@ import Testing
     ) throws -> DrawBundle {
         let plan = try SeedPlan.load()
         let group = try #require(DrawGroups.form(plan).first { $0.key == key })
-        let prepared = try Draw.prepare(
-            group: group, round: round, entities: SeedPlan.entities(plan: plan),
-            scopeMap: try SeedPlan.scopeMap(), exclusions: exclusions)
         var inspectors: [Inspector] = []
         for (d, department) in group.departments.enumerated() {
             for i in 0..<5 { inspectors.append(Inspector(id: "D\(d)-\(i)", name: "检查员\(d)\(i)", department: department, active: i != 4)) }
         }
-        let members = prepared.population.members.map(\.uscc)
+        let entities = DrawInputs(entities: SeedPlan.entities(plan: plan))
+        let members = entities.population(of: group, scopeMap: try SeedPlan.scopeMap(), rules: PopulationRules()).members.map(\.uscc)
         let avoidance = members.prefix(6).enumerated().map {
             AvoidancePair(inspectorId: "D\($0.offset % 2)-\($0.offset % 3)", uscc: $0.element)
         }
-        let setup = InspectorSetup(
-            inspectors: inspectors, avoidance: avoidance, departments: group.departments,
-            population: prepared.population.members, rules: rules)
-        return try DrawBundle(commitment: DrawCommitment(prepared, inspectors: setup), publicSeed: seed)
+        let inputs = DrawInputs(entities: entities.entities, inspectors: inspectors, avoidance: avoidance)
+        let prepared = try Draw.prepare(
+            group: group, round: round, inputs: inputs, exclusions: exclusions, scopeMap: try SeedPlan.scopeMap(),
+            rules: DrawRules(matching: rules))
+        return try DrawBundle(commitment: prepared.commitment, publicSeed: seed)
     }
 
     /// Runs the Python verifier on a bundle; returns its exit status and output.

@@ -153,7 +153,7 @@ enum SeedPlan {
         // Task 2 (20%): A ceil(0.1×40)=4, B ceil(0.2×60)=12, C ceil(0.4×30)=12, D ceil(0.8×10)=8; target 28 ≤ 36.
         // Task 3 (1户): all zero, then the one object goes to D.
         // Maximum per class: A 4, B 12, C 12, D 8.
-        let quota = groups[0].quotas(population: [.A: 40, .B: 60, .C: 30, .D: 10])
+        let quota = QuotaRules().quota(of: groups[0], population: [.A: 40, .B: 60, .C: 30, .D: 10])
         #expect(quota.perClass == [.A: 4, .B: 12, .C: 12, .D: 8])
         #expect(quota.byTask[1]?.perClass == [.A: 1, .B: 3, .C: 3, .D: 2])
         #expect(quota.byTask[3]?.perClass == [.A: 0, .B: 0, .C: 0, .D: 1])

@@ -16,6 +16,9 @@ import Testing
         return DrawGroups.form(AnnualPlan(year: 2024, region: region, tasks: [task]))[0]
     }
 
+    /// The rules with short teams kept: these tests draw objects without inspector registers.
+    static let noInspectors = DrawRules(matching: MatchingRules(allowPartialTeams: true))
+
     static var scopeMap: ScopeMap {
         get throws { try ScopeMap(entries: [ScopeMapEntry(scope: "燃气经营企业", categories: ["燃气经营企业", "燃气经营"])]) }
     }
@@ -27,7 +30,8 @@ import Testing
         DrawEntity(uscc: uscc, category: category, region: region, status: status, riskClass: riskClass, departments: departments)
     }
 
-    /// Each filter rejects what it should, under the first failed check.
+    /// Each filter rejects what it should, under the first failed check; rows of other categories
+    /// are not looked at.
     @Test func populationFilters() throws {
         let map = try Self.scopeMap
         let entities = [
@@ -38,39 +42,52 @@ import Testing
             Self.entity("E04", status: "吊销"), // status
             Self.entity("E05", status: "注销"),
             Self.entity("E06", status: "迁出"),
-            Self.entity("E07", category: "旅行社"), // category
+            Self.entity("E07", category: "旅行社"), // another category: not looked at
             Self.entity("E08", departments: ["原平市公安局"]), // register
             Self.entity("E09", departments: []),
-            Self.entity("E10", category: "旅行社", region: "140900", status: "吊销"), // region comes first
+            Self.entity("E10", region: "140900", status: "吊销"), // region comes first
             Self.entity("E00", category: " 燃气经营企业 ", status: "存续", riskClass: .D),
         ]
-        let population = Population(of: entities, group: Self.group(), scopeMap: map)
+        let inputs = DrawInputs(entities: entities)
+        let population = inputs.population(of: Self.group(), scopeMap: map, rules: PopulationRules())
         #expect(population.members.map(\.uscc) == ["E00", "E01", "E02"])
-        #expect(population.rejected == [.duplicate: 1, .region: 2, .status: 3, .category: 1, .register: 2])
+        #expect(population.rejected == [.duplicate: 1, .region: 2, .status: 3, .register: 2])
         #expect(population.perClass == [.A: 0, .B: 2, .C: 0, .D: 1])
         #expect(population.unclassified == 1)
 
         // Only the initiator's register: E02 (held by the market regulator only) is rejected.
-        let initiatorOnly = Population(
-            of: entities, group: Self.group(), scopeMap: map,
-            rules: PopulationRules(registers: .initiatorOnly))
+        let initiatorOnly = inputs.population(of: Self.group(), scopeMap: map, rules: PopulationRules(registers: .initiatorOnly))
         #expect(initiatorOnly.members.map(\.uscc) == ["E00", "E01"])
         #expect(initiatorOnly.rejected[.register] == 3)
 
         // Other statuses can be admitted.
-        let withRevoked = Population(
-            of: entities, group: Self.group(), scopeMap: map,
-            rules: PopulationRules(activeStatuses: ["存续", "在业", "吊销"]))
+        let withRevoked = inputs.population(
+            of: Self.group(), scopeMap: map, rules: PopulationRules(activeStatuses: ["存续", "在业", "吊销"]))
         #expect(withRevoked.members.map(\.uscc) == ["E00", "E01", "E02", "E04"])
+    }
+
+    /// An entity held by two registers is admitted by the row of a counted department, and drawn
+    /// in the highest class any register gives it.
+    @Test func rowsOfOneEntityMerge() throws {
+        let map = try Self.scopeMap
+        let inputs = DrawInputs(entities: [
+            Self.entity("E01", riskClass: .A, departments: ["原平市公安局"]),
+            Self.entity("E01", status: "吊销", riskClass: .C, departments: [Self.housing]),
+            Self.entity("E01", riskClass: .B, departments: [Self.market]),
+        ])
+        let population = inputs.population(of: Self.group(), scopeMap: map, rules: PopulationRules())
+        #expect(population.members == [PopulationMember(uscc: "E01", riskClass: .C)])
+        #expect(population.rejected == [.duplicate: 0, .region: 0, .status: 1, .register: 1])
     }
 
     @Test func seedString() throws {
         let map = try Self.scopeMap
         #expect(Draw.seedString(publicSeed: "48213907561102938475", groupKey: "2024-G02", round: 1) == "48213907561102938475|2024-G02|1")
-        let prepared = try Draw.prepare(group: Self.group(), round: 1, entities: [Self.entity("E01")], scopeMap: map)
-        #expect(prepared.seedString(publicSeed: "7") == "7|2024-G02|1")
-        #expect(throws: DrawError.self) {
-            try Draw.prepare(group: Self.group(), round: 2, entities: [], scopeMap: map)
+        let prepared = try Draw.prepare(
+            group: Self.group(), round: 1, inputs: DrawInputs(entities: [Self.entity("E01")]), scopeMap: map, rules: Self.noInspectors)
+        #expect(try DrawBundle(commitment: prepared.commitment, publicSeed: "7").seedString == "7|2024-G02|1")
+        #expect(throws: DrawError("group 2024-G02 has rounds 1…1; there is no round 2")) {
+            try Draw.prepare(group: Self.group(), round: 2, inputs: DrawInputs(entities: []), scopeMap: map)
         }
     }
 
@@ -80,20 +97,24 @@ import Testing
         let map = try SeedPlan.scopeMap()
         let entities = SeedPlan.entities(plan: plan)
         let group = try #require(DrawGroups.form(plan).first { $0.key == "2024-G01" })
-        let a = try Draw.prepare(group: group, round: 1, entities: entities, scopeMap: map).draw(publicSeed: "20240315")
-        let b = try Draw.prepare(group: group, round: 1, entities: entities.reversed(), scopeMap: map).draw(publicSeed: "20240315")
-        let c = try Draw.prepare(group: group, round: 1, entities: entities, scopeMap: map).draw(publicSeed: "20240316")
-        #expect(a == b)
-        #expect(a.order != c.order)
-        #expect(a.order.count == a.perClass.map(\.quota).reduce(0, +))
+        let prepared = try Draw.prepare(
+            group: group, round: 1, inputs: DrawInputs(entities: entities), scopeMap: map, rules: Self.noInspectors)
+        let reversed = try Draw.prepare(
+            group: group, round: 1, inputs: DrawInputs(entities: entities.reversed()), scopeMap: map, rules: Self.noInspectors)
+        #expect(prepared.hash == reversed.hash)
+        let a = try DrawBundle.draw(commitment: prepared.commitment, publicSeed: "20240315")
+        let b = try DrawBundle.draw(commitment: reversed.commitment, publicSeed: "20240315")
+        let c = try DrawBundle.draw(commitment: prepared.commitment, publicSeed: "20240316")
+        #expect(a.bundle == b.bundle)
+        #expect(a.selection.order != c.selection.order)
+        #expect(a.selection.order.count == prepared.quota.total)
         // Each class's sample is the quota lowest tickets of the class.
-        let sampler = ConsistentSampler(seed: a.seedString)
-        let prepared = try Draw.prepare(group: group, round: 1, entities: entities, scopeMap: map)
-        for c in a.perClass {
-            let ids = prepared.population.members.filter { $0.quotaClass == c.riskClass }.map(\.uscc)
-            #expect(c.drawn == sampler.sample(ids, count: c.quota).map(\.id))
+        let sampler = ConsistentSampler(seed: a.bundle.seedString)
+        for c in RiskClass.allCases {
+            let ids = prepared.population.members.filter { $0.quotaClass == c }.map(\.uscc)
+            #expect(a.bundle.sample[c] == sampler.sample(ids, count: prepared.quota.perClass[c] ?? 0).map(\.id))
         }
-        #expect(a.order == sampler.order(a.order).map(\.id))
+        #expect(a.selection.order == sampler.order(a.selection.order).map(\.id))
     }
 
     /// Exclusions from earlier rounds are skipped until the class runs out, then they lapse.
@@ -125,17 +146,19 @@ import Testing
         let map = try SeedPlan.scopeMap()
         let entities = SeedPlan.entities(plan: plan)
         let group = try #require(DrawGroups.form(plan).first { $0.key == "2024-G35" })
+        let inputs = DrawInputs(entities: entities)
         var drawn: Set<String> = []
         var lapsedTotal = 0
         for round in 1...4 {
-            let prepared = try Draw.prepare(group: group, round: round, entities: entities, scopeMap: map, exclusions: drawn)
-            let result = prepared.draw(publicSeed: "99")
-            #expect(result.seedString == "99|2024-G35|\(round)")
-            let fresh = result.order.filter { !drawn.contains($0) }
-            let lapsed = result.perClass.map(\.lapsedExclusions).reduce(0, +)
-            #expect(fresh.count + lapsed == result.order.count)
+            let prepared = try Draw.prepare(
+                group: group, round: round, inputs: inputs, exclusions: drawn, scopeMap: map, rules: Self.noInspectors)
+            let (bundle, selection) = try DrawBundle.draw(commitment: prepared.commitment, publicSeed: "99")
+            #expect(bundle.seedString == "99|2024-G35|\(round)")
+            let fresh = selection.order.filter { !drawn.contains($0) }
+            let lapsed = selection.lapsed.values.reduce(0, +)
+            #expect(fresh.count + lapsed == selection.order.count)
             lapsedTotal += lapsed
-            drawn.formUnion(result.order)
+            drawn.formUnion(selection.order)
         }
         // 35% four times is 140% of the register: the exclusions must lapse at some point.
         #expect(lapsedTotal > 0)
@@ -185,10 +208,11 @@ import Testing
             "2024-G40": ([2, 10, 4, 0], [1, 2, 2, 0], []),
         ]
         let groups = DrawGroups.form(plan)
+        let inputs = DrawInputs(entities: entities)
         for group in groups {
-            let prepared = try Draw.prepare(group: group, round: 1, entities: entities, scopeMap: map)
+            let prepared = try Draw.prepare(group: group, round: 1, inputs: inputs, scopeMap: map, rules: Self.noInspectors)
             let population = prepared.population.perClass
-            // The population, counted independently of Population(of:).
+            // The population, counted independently of DrawInputs.population.
             let categories = map.categories(forScopes: group.scopes)
             let independent = entities.filter { e in
                 e.region == "140981" && ["存续", "在业"].contains(e.status) && categories.contains(e.category)
@@ -208,8 +232,15 @@ import Testing
             #expect(prepared.quota.total > 0, "\(group.key)")
         }
         let g21 = try #require(groups.first { $0.key == "2024-G21" })
-        let p21 = try Draw.prepare(group: g21, round: 1, entities: entities, scopeMap: map)
-        #expect(p21.population.rejected == [.duplicate: 0, .region: 1_013, .status: 293, .category: 2_004, .register: 31])
+        let p21 = try Draw.prepare(group: g21, round: 1, inputs: inputs, scopeMap: map, rules: Self.noInspectors)
+        // Rows of G21's categories (one per entity here): 24 outside 原平市, 6 of those left inactive,
+        // 31 of those left held by no counted register; counted independently below.
+        #expect(p21.population.rejected == [.duplicate: 0, .region: 24, .status: 6, .register: 31])
+        let rows21 = entities.filter { map.categories(forScopes: g21.scopes).contains($0.category) }
+        let inRegion = rows21.filter { $0.region == "140981" }
+        let active = inRegion.filter { ["存续", "在业"].contains($0.status) }
+        #expect([rows21.count - inRegion.count, inRegion.count - active.count] == [24, 6])
+        #expect(active.filter { Set($0.departments).isDisjoint(with: g21.departments) }.count == 31)
         #expect(p21.quota.byTask[21]?.toppedUp == [.A: 1])
         #expect(
             p21.notes == [
@@ -217,7 +248,7 @@ import Testing
                 "task 21: D: quota 12 exceeds the class population 3; capped at 3",
                 "task 21: A: topped up by 1 to reach 19",
             ])
-        let result = p21.draw(publicSeed: "1")
-        #expect(result.perClass.map(\.drawn.count) == [2, 10, 4, 3])
+        let result = try DrawBundle.draw(commitment: p21.commitment, publicSeed: "1").bundle
+        #expect(RiskClass.allCases.map { result.sample[$0]?.count ?? 0 } == [2, 10, 4, 3])
     }
 }

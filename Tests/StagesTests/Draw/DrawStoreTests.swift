@@ -50,7 +50,7 @@ struct DrawWorkspace {
         try importFile(store, .inspectors, path, department: department)
     }
 
-    func prepare(_ tasks: [Int]? = [12], round: Int? = nil, allowPartialTeams: Bool = false) throws -> [PreparedCommitment] {
+    func prepare(_ tasks: [Int]? = [12], round: Int? = nil, allowPartialTeams: Bool = false) throws -> [PreparedDraw] {
         try draw.prepare(plan: plan, planID: planID, tasks: tasks, round: round, allowPartialTeams: allowPartialTeams)
     }
 
@@ -342,23 +342,5 @@ struct DrawStoreTests {
         #expect(round.population.values.reduce(0, +) > 0)
         #expect(overview.tasksCovered == 3)
         #expect(overview.rounds.filter { $0.status == "not prepared" }.count == overview.rounds.count - 1)
-    }
-}
-
-@Suite("draw inputs")
-struct DrawInputsTests {
-    /// The indexed population equals Population(of:)'s over every entity, for every group of the seed plan.
-    @Test func indexedPopulationEqualsThePipelines() throws {
-        let w = try DrawWorkspace(rows: 4000)
-        defer { w.folder.cleanup() }
-        let inputs = try w.store.drawInputs()
-        for registers in [PopulationRules.Registers.initiatorAndCooperators, .initiatorOnly] {
-            let rules = PopulationRules(registers: registers)
-            for group in DrawGroups.form(w.plan) {
-                let fast = inputs.population(of: group, scopeMap: try w.draw.scopeMap(), rules: rules)
-                let full = Population(of: inputs.entities, group: group, scopeMap: try w.draw.scopeMap(), rules: rules)
-                #expect(fast.members == full.members, "\(group.key)")
-            }
-        }
     }
 }
