@@ -13,7 +13,8 @@ struct Suiji: ParsableCommand {
             65 input data rejected (in whole or in part); 75 another run or writing command holds the store's lock.
             """,
         subcommands: [
-            PlanCommand.self, ImportCommand.self, InspectorsCommand.self, AvoidanceCommand.self, DrawCommand.self,
+            PlanCommand.self, ImportCommand.self, InspectorsCommand.self, AvoidanceCommand.self, WatchlistCommand.self, MattersCommand.self,
+            DrawCommand.self,
             ResultsCommand.self, PublishCommand.self, ReportCommand.self, RunCommand.self, GenerateCommand.self, DemoCommand.self,
         ]
     )

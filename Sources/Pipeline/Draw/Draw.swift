@@ -96,12 +96,15 @@ public struct DrawSelection: Sendable, Hashable, Codable {
     public var lapsed: [RiskClass: Int]
     /// Every drawn USCC, in ticket order.
     public var order: [String]
+    /// The visit of each drawn object whose class is visited more than once a round (1-based).
+    public var visit: [String: Int]
 
     /// Creates a selection.
-    public init(perClass: [RiskClass: [String]], lapsed: [RiskClass: Int], order: [String]) {
+    public init(perClass: [RiskClass: [String]], lapsed: [RiskClass: Int], order: [String], visit: [String: Int] = [:]) {
         self.perClass = perClass
         self.lapsed = lapsed
         self.order = order
+        self.visit = visit
     }
 }
 
@@ -129,14 +132,16 @@ public enum Draw {
     /// - Parameters:
     ///   - group: the draw group.
     ///   - round: the 1-based round number (must be one of the group's rounds).
-    ///   - inputs: the current registers, inspectors and avoidance list.
+    ///   - inputs: the current registers, inspectors, avoidance list and watchlist.
     ///   - exclusions: USCCs drawn in earlier rounds of this group and year.
     ///   - scopeMap: the scope map.
     ///   - rules: population, quota and matching rules.
+    ///   - ledgerHead: the draw ledger's last entry hash (64 zeros for an empty ledger).
+    ///   - saltKey: the county's key the commitment's salting secret is derived from.
     /// - Throws: `DrawError` when the group has no such round.
     public static func prepare(
         group: DrawGroup, round: Int, inputs: DrawInputs, exclusions: Set<String> = [], scopeMap: ScopeMap,
-        rules: DrawRules = DrawRules()
+        rules: DrawRules = DrawRules(), ledgerHead: String = DrawCommitment.emptyLedgerHead, saltKey: String
     ) throws -> PreparedDraw {
         guard let drawRound = group.schedule.round(round) else {
             throw DrawError("group \(group.key) has rounds 1…\(group.schedule.rounds.count); there is no round \(round)")
@@ -148,37 +153,54 @@ public enum Draw {
         let setup = InspectorSetup(
             inspectors: inputs.inspectors, avoidance: inputs.avoidance, departments: group.departments,
             population: population.members, rules: rules.matching)
-        let commitment = DrawCommitment(
+        let records = group.tasks.compactMap { task in
+            quota.inputs[task.seq].map { $0.policy.record(task: task.seq, planRatio: $0.ratio, fixedCount: $0.count).record }
+        }
+        var commitment = DrawCommitment(
             year: group.year, region: group.region, groupKey: group.key, round: drawRound.number, roundStart: drawRound.start,
             roundEnd: drawRound.end, tasks: group.taskSeqs, departments: group.departments, scopes: group.scopes,
-            population: population.members, exclusions: kept, quotas: quota.perClass, inspectors: setup)
+            population: population.members, exclusions: kept, quotas: quota.perClass, quotaRecords: records, visits: quota.visits,
+            watchlist: rules.population.watchlist, ledgerHead: ledgerHead, secret: "", inspectors: setup)
+        commitment.secret = commitment.derivedSecret(key: saltKey)
         return PreparedDraw(
             group: group, round: drawRound, population: population, exclusions: kept, quota: quota,
             notes: group.schedule.notes + quota.notes, commitment: commitment, hash: commitment.hash)
     }
 
-    /// The stratified selection: per class, the `quota` lowest tickets among members not excluded,
-    /// then (exclusions lapsing) the lowest among excluded ones; lists in ticket order.
-    public static func select(population: [PopulationMember], exclusions: Set<String>, quotas: [RiskClass: Int], seedString: String)
-        -> DrawSelection
-    {
+    /// The stratified selection: per class, its always-included members, then the lowest tickets
+    /// among members not excluded up to the quota, then (exclusions lapsing) the lowest among
+    /// excluded ones; lists in ticket order. The objects of a class with v visits are dealt to its
+    /// visits in ticket order: the first to visit 1, the second to visit 2, …, the (v+1)-th to visit 1.
+    public static func select(
+        population: [PopulationMember], exclusions: Set<String>, quotas: [RiskClass: Int], include: Set<String> = [],
+        visits: [RiskClass: Int] = [:], seedString: String
+    ) -> DrawSelection {
         let ordered = ConsistentSampler(seed: seedString).order(population.map(\.uscc))
         var classOf: [String: RiskClass] = [:]
         for m in population where classOf[m.uscc] == nil { classOf[m.uscc] = m.quotaClass }
-        // One pass sorts every member, in ticket order, into its class: not excluded, or excluded.
+        // One pass sorts every member, in ticket order, into its class: included, not excluded, or excluded.
+        var included: [RiskClass: [String]] = [:]
         var fresh: [RiskClass: [String]] = [:]
         var excluded: [RiskClass: [String]] = [:]
         var seen: Set<String> = []
         for t in ordered where seen.insert(t.id).inserted {
             guard let c = classOf[t.id] else { continue }
-            if exclusions.contains(t.id) { excluded[c, default: []].append(t.id) } else { fresh[c, default: []].append(t.id) }
+            if include.contains(t.id) {
+                included[c, default: []].append(t.id)
+            } else if exclusions.contains(t.id) {
+                excluded[c, default: []].append(t.id)
+            } else {
+                fresh[c, default: []].append(t.id)
+            }
         }
         var chosen: Set<String> = []
         var lapsed: [RiskClass: Int] = [:]
         for c in RiskClass.allCases {
             let quota = max(0, quotas[c] ?? 0)
-            let taken = (fresh[c] ?? []).prefix(quota)
-            let again = (excluded[c] ?? []).prefix(quota - taken.count)
+            let always = included[c] ?? []
+            let taken = (fresh[c] ?? []).prefix(max(0, quota - always.count))
+            let again = (excluded[c] ?? []).prefix(max(0, quota - always.count - taken.count))
+            chosen.formUnion(always)
             chosen.formUnion(taken)
             chosen.formUnion(again)
             lapsed[c] = again.count
@@ -186,11 +208,15 @@ public enum Draw {
         var perClass: [RiskClass: [String]] = [:]
         for c in RiskClass.allCases { perClass[c] = [] }
         var order: [String] = []
+        var visit: [String: Int] = [:]
         var listed: Set<String> = []
         for t in ordered where chosen.contains(t.id) && listed.insert(t.id).inserted {
             order.append(t.id)
-            if let c = classOf[t.id] { perClass[c, default: []].append(t.id) }
+            guard let c = classOf[t.id] else { continue }
+            let v = max(1, visits[c] ?? 1)
+            if v > 1 { visit[t.id] = (perClass[c]?.count ?? 0) % v + 1 }
+            perClass[c, default: []].append(t.id)
         }
-        return DrawSelection(perClass: perClass, lapsed: lapsed, order: order)
+        return DrawSelection(perClass: perClass, lapsed: lapsed, order: order, visit: visit)
     }
 }

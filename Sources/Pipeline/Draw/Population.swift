@@ -17,6 +17,11 @@
 // So an entity held by several departments is admitted if ANY counted department's row matches the
 // group (its own category, region and status). Rows of other categories are not looked at (and not
 // counted). The population is listed in code point order of USCC.
+//
+// 重点关注 (the watchlist: 经营异常名录, many complaints, serious violations; 国办发〔2015〕58号):
+// a member on the watchlist carries the list's reasons, and the rule of `PopulationRules.watchlist`
+// decides what they change (WatchlistRule): by default it is drawn as class D; or it is always
+// drawn; or the list is ignored. The rule and each member's reasons are in the commitment.
 
 /// An entity as the draw sees it: one current register row (or several departments' rows merged).
 public struct DrawEntity: Sendable, Hashable, Codable {
@@ -58,12 +63,30 @@ public struct PopulationRules: Sendable, Hashable, Codable {
     public var registers: Registers
     /// Statuses of entities that can be inspected; by default 存续 and 在业.
     public var activeStatuses: Set<String>
+    /// What the watchlist (重点关注) changes; by default its entities are drawn as class D.
+    public var watchlist: WatchlistRule
 
-    /// Rules; by default every department of the group, statuses 存续 and 在业.
-    public init(registers: Registers = .initiatorAndCooperators, activeStatuses: Set<String> = ["存续", "在业"]) {
+    /// Rules; by default every department of the group, statuses 存续 and 在业, watchlisted entities as class D.
+    public init(
+        registers: Registers = .initiatorAndCooperators, activeStatuses: Set<String> = ["存续", "在业"], watchlist: WatchlistRule = .classD
+    ) {
         self.registers = registers
         self.activeStatuses = activeStatuses
+        self.watchlist = watchlist
     }
+}
+
+/// What being on the watchlist (重点关注) changes in a draw.
+public enum WatchlistRule: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The entity is drawn as class D whatever its own class (the highest class ratio and D's
+    /// visits), still at random (the default: 双随机 stays random, the entity's chance rises).
+    case classD = "class-d"
+    /// The entity is drawn in every round of every group whose population holds it, on top of
+    /// the random sample of its class (counted in its class; the class is drawn beyond its quota
+    /// when its watchlisted members outnumber the quota).
+    case alwaysInclude = "always-include"
+    /// The watchlist changes nothing (and is not recorded in commitments).
+    case off
 }
 
 /// Why a register row of a group's categories did not admit its entity (checks in the order of
@@ -79,21 +102,32 @@ public enum PopulationRejection: String, Sendable, Hashable, Codable, CaseIterab
     case register
 }
 
-/// One member of a population: its USCC and the class it had at draw time.
+/// One member of a population: its USCC, the class it had at draw time and its watchlist reasons.
 public struct PopulationMember: Sendable, Hashable, Codable {
     /// The USCC.
     public var uscc: String
     /// The class at draw time, or nil if unclassified (counted as B).
     public var riskClass: RiskClass?
+    /// The reasons it is on the watchlist (重点关注), sorted; empty when it is not (or the rule is `off`).
+    public var watch: [String]
+    /// The class it is drawn in: its own (B when it has none), or D when watchlisted under `classD`.
+    public var quotaClass: RiskClass
 
-    /// Creates a member.
+    /// A member that is not on the watchlist.
     public init(uscc: String, riskClass: RiskClass?) {
-        self.uscc = uscc
-        self.riskClass = riskClass
+        self.init(uscc: uscc, riskClass: riskClass, watch: [], rule: .off)
     }
 
-    /// The class it is drawn in: its own, or B.
-    public var quotaClass: RiskClass { RiskClass.forQuota(riskClass) }
+    /// A member with its watchlist reasons, drawn as `rule` says.
+    public init(uscc: String, riskClass: RiskClass?, watch: [String], rule: WatchlistRule) {
+        self.uscc = uscc
+        self.riskClass = riskClass
+        self.watch = rule == .off ? [] : watch.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        self.quotaClass = !self.watch.isEmpty && rule == .classD ? .D : RiskClass.forQuota(riskClass)
+    }
+
+    /// True when it is drawn whatever its ticket (on the watchlist under `alwaysInclude`).
+    public func isAlwaysIncluded(under rule: WatchlistRule) -> Bool { rule == .alwaysInclude && !watch.isEmpty }
 }
 
 /// The entities a group draws from, and what was left out.
@@ -119,6 +153,9 @@ public struct Population: Sendable, Hashable, Codable {
 
     /// Members without a class of their own.
     public var unclassified: Int { members.filter { $0.riskClass == nil }.count }
+
+    /// Members on the watchlist.
+    public var watchlisted: Int { members.filter { !$0.watch.isEmpty }.count }
 }
 
 /// The registers, inspectors and avoidance list as the draw sees them (rules at the top of
@@ -132,10 +169,14 @@ public struct DrawInputs: Sendable {
     public var inspectors: [Inspector]
     /// Current avoidance pairs.
     public var avoidance: [AvoidancePair]
+    /// The watchlist (重点关注): reasons per USCC.
+    public var watchlist: [String: [String]]
 
     /// Inputs from the register rows (one `DrawEntity` per row): cleans fields, merges classes per
     /// USCC and indexes the rows by category.
-    public init(entities: [DrawEntity], inspectors: [Inspector] = [], avoidance: [AvoidancePair] = []) {
+    public init(
+        entities: [DrawEntity], inspectors: [Inspector] = [], avoidance: [AvoidancePair] = [], watchlist: [String: [String]] = [:]
+    ) {
         var merged: [String: RiskClass] = [:]
         for e in entities {
             guard let c = e.riskClass else { continue }
@@ -175,6 +216,7 @@ public struct DrawInputs: Sendable {
         self.byCategory = byCategory
         self.inspectors = inspectors
         self.avoidance = avoidance
+        self.watchlist = watchlist
     }
 
     static func isSortedByUSCC(_ entities: [DrawEntity]) -> Bool {
@@ -217,7 +259,8 @@ public struct DrawInputs: Sendable {
                 rejected[.register, default: 0] += 1
             } else {
                 seen.insert(e.uscc)
-                members.append(PopulationMember(uscc: e.uscc, riskClass: e.riskClass))
+                members.append(
+                    PopulationMember(uscc: e.uscc, riskClass: e.riskClass, watch: watchlist[e.uscc] ?? [], rule: rules.watchlist))
             }
         }
         return Population(members: members, rejected: rejected)

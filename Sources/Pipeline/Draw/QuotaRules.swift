@@ -28,13 +28,20 @@ public struct TaskQuotaOverride: Sendable, Hashable, Codable {
 }
 
 /// What one task's quota is computed from.
-public struct TaskQuotaInputs: Sendable, Hashable {
+public struct TaskQuotaInputs: Sendable, Hashable, Codable {
     /// The policy.
     public var policy: RiskQuotaPolicy
     /// The ratio (a fraction), or nil.
     public var ratio: Double?
     /// The count, or nil.
     public var count: Int?
+
+    /// Creates the inputs.
+    public init(policy: RiskQuotaPolicy, ratio: Double?, count: Int?) {
+        self.policy = policy
+        self.ratio = ratio
+        self.count = count
+    }
 }
 
 /// The quota rules of a county: the default policy and per-task exceptions.
@@ -59,30 +66,41 @@ public struct QuotaRules: Sendable, Hashable, Codable {
     public func inputs(for task: PlanTask) -> TaskQuotaInputs {
         let override = overrides[task.seq]
         let policy =
-            override?.policy ?? planClassRatios[task.seq].map { RiskQuotaPolicy(mode: .fixedRatios($0)) } ?? self.policy
+            override?.policy ?? planClassRatios[task.seq].map { RiskQuotaPolicy(mode: .fixedRatios($0), visits: self.policy.visits) }
+            ?? self.policy
         if let count = override?.count { return TaskQuotaInputs(policy: policy, ratio: nil, count: count) }
         if let ratio = override?.ratio { return TaskQuotaInputs(policy: policy, ratio: ratio, count: task.ratio.count) }
         return TaskQuotaInputs(policy: policy, ratio: task.ratio.min, count: task.ratio.count)
     }
 
-    /// A group's quota: per class the largest of its tasks' quotas, each task with its own inputs.
+    /// A group's quota: per class the largest of its tasks' quotas, each task with its own inputs;
+    /// per class the most visits any task asks for.
     public func quota(of group: DrawGroup, population: [RiskClass: Int]) -> GroupQuota {
         var byTask: [Int: QuotaResult] = [:]
+        var inputsByTask: [Int: TaskQuotaInputs] = [:]
         var perClass: [RiskClass: Int] = [:]
+        var visits: [RiskClass: Int] = [:]
         var capped: Set<RiskClass> = []
         var notes: [String] = []
         for task in group.tasks {
             let inputs = inputs(for: task)
             let result = inputs.policy.quotas(planRatio: inputs.ratio, fixedCount: inputs.count, population: population)
             byTask[task.seq] = result
-            for c in RiskClass.allCases { perClass[c] = max(perClass[c] ?? 0, result.perClass[c] ?? 0) }
+            inputsByTask[task.seq] = inputs
+            for c in RiskClass.allCases {
+                perClass[c] = max(perClass[c] ?? 0, result.perClass[c] ?? 0)
+                visits[c] = max(visits[c] ?? 1, result.visits[c] ?? 1)
+            }
             capped.formUnion(result.capped)
             if inputs.ratio == nil && inputs.count == nil {
                 notes.append("task \(task.seq): the plan gives no ratio or count ('\(task.ratio.raw)'): it asks for nothing")
             }
             notes += result.notes.map { "task \(task.seq): \($0)" }
         }
-        return GroupQuota(perClass: perClass, byTask: byTask, capped: RiskClass.allCases.filter { capped.contains($0) }, notes: notes)
+        for c in RiskClass.allCases where visits[c] == nil { visits[c] = 1 }
+        return GroupQuota(
+            perClass: perClass, byTask: byTask, inputs: inputsByTask, visits: visits,
+            capped: RiskClass.allCases.filter { capped.contains($0) }, notes: notes)
     }
 }
 
@@ -92,15 +110,24 @@ public struct GroupQuota: Sendable, Hashable, Codable {
     public var perClass: [RiskClass: Int]
     /// Each task's own quota result, by 序号.
     public var byTask: [Int: QuotaResult]
-    /// Classes in which some task asked for more than the class holds (capped), in A…D order.
+    /// Each task's inputs (policy, ratio, count), by 序号: what the commitment records.
+    public var inputs: [Int: TaskQuotaInputs]
+    /// Visits per round of each class: the most any task asks for.
+    public var visits: [RiskClass: Int]
+    /// Classes whose exact share some task capped at the class population, in A…D order.
     public var capped: [RiskClass]
-    /// Remarks from the policy, prefixed with the task (`task 21: C: quota … capped at …`).
+    /// Remarks from the policy, prefixed with the task (`task 21: C: exact share … capped at …`).
     public var notes: [String]
 
     /// Creates a group quota.
-    public init(perClass: [RiskClass: Int], byTask: [Int: QuotaResult], capped: [RiskClass], notes: [String]) {
+    public init(
+        perClass: [RiskClass: Int], byTask: [Int: QuotaResult], inputs: [Int: TaskQuotaInputs] = [:],
+        visits: [RiskClass: Int] = [.A: 1, .B: 1, .C: 1, .D: 1], capped: [RiskClass], notes: [String]
+    ) {
         self.perClass = perClass
         self.byTask = byTask
+        self.inputs = inputs
+        self.visits = visits
         self.capped = capped
         self.notes = notes
     }

@@ -10,7 +10,9 @@ extension DrawRules {
     /// The rules of a configuration: `[draw] population`, `[inspectors]` and `[risk]` with its
     /// `[[risk.override]]` blocks (the partial-team switch is set per command).
     public init(_ configuration: Configuration) {
-        let population = PopulationRules(registers: configuration.draw.population == .initiator ? .initiatorOnly : .initiatorAndCooperators)
+        let population = PopulationRules(
+            registers: configuration.draw.population == .initiator ? .initiatorOnly : .initiatorAndCooperators,
+            watchlist: configuration.draw.watchlist)
         let loadCap: Int?
         switch configuration.inspectors.loadCap {
         case .auto: loadCap = nil
@@ -34,10 +36,12 @@ extension QuotaRules {
             for (k, v) in t ?? [:] { if let c = RiskClass(rawValue: k) { out[c] = v } }
             return out
         }
+        var visits: [RiskClass: Int] = [:]
+        for (k, v) in risk.visits { if let c = RiskClass(rawValue: k) { visits[c] = v } }
         func policy(_ kind: Configuration.RiskPolicyKind, multipliers: [String: Double]?, fixed: [String: Double]?) -> RiskQuotaPolicy {
             switch kind {
-            case .multipliers: RiskQuotaPolicy(mode: .multipliers(table(multipliers ?? risk.multipliers)))
-            case .fixed: RiskQuotaPolicy(mode: .fixedRatios(table(fixed ?? risk.fixed)))
+            case .multipliers: RiskQuotaPolicy(mode: .multipliers(table(multipliers ?? risk.multipliers)), visits: visits)
+            case .fixed: RiskQuotaPolicy(mode: .fixedRatios(table(fixed ?? risk.fixed)), visits: visits)
             }
         }
         var overrides: [Int: TaskQuotaOverride] = [:]
@@ -52,7 +56,7 @@ extension QuotaRules {
 }
 
 extension Store {
-    /// The current registers, inspectors and avoidance list.
+    /// The current registers, inspectors, avoidance list and watchlist.
     public func drawInputs() throws -> DrawInputs {
         try read { db in
             var entities: [DrawEntity] = []
@@ -80,7 +84,13 @@ extension Store {
             }
             let avoidance = try Row.fetchAll(db, sql: "SELECT inspector_id, uscc FROM avoidance_pairs WHERE valid_to_import IS NULL")
                 .map { AvoidancePair(inspectorId: $0[0], uscc: $0[1]) }
-            return DrawInputs(entities: entities, inspectors: inspectors, avoidance: avoidance)
+            var watchlist: [String: [String]] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT uscc, reason FROM watchlist_entries WHERE valid_to_import IS NULL ORDER BY uscc, reason")
+            {
+                watchlist[row[0], default: []].append(row[1])
+            }
+            return DrawInputs(entities: entities, inspectors: inspectors, avoidance: avoidance, watchlist: watchlist)
         }
     }
 }

@@ -36,7 +36,7 @@ import Testing
         let inputs = DrawInputs(entities: entities.entities, inspectors: inspectors, avoidance: avoidance)
         let prepared = try Draw.prepare(
             group: group, round: round, inputs: inputs, exclusions: exclusions, scopeMap: try SeedPlan.scopeMap(),
-            rules: DrawRules(matching: rules))
+            rules: DrawRules(matching: rules), saltKey: DrawTests.key)
         return try DrawBundle(commitment: prepared.commitment, publicSeed: seed)
     }
 
@@ -62,8 +62,8 @@ import Testing
         let bundle = try Self.bundle()
         #expect(bundle.seedString == "48213907561102938475|2024-G02|1")
         #expect(bundle.commitmentHash == bundle.commitment.hash)
-        #expect(RiskClass.allCases.map { bundle.sample[$0]?.count ?? 0 } == [1, 2, 1, 1])
-        #expect(bundle.assignments?.count == 5 * 2) // five objects, two departments
+        #expect(RiskClass.allCases.map { bundle.sample[$0]?.count ?? 0 } == [0, 1, 1, 1])
+        #expect(bundle.assignments?.count == 3 * 2) // three objects, two departments
         #expect(bundle.shortTeams == [])
         let verification = bundle.verify()
         #expect(verification.isValid)
@@ -133,17 +133,22 @@ import Testing
 
     @Test(.enabled(if: DrawBundleTests.python3 != nil, "python3 is not installed"))
     func pythonReportsTampering() throws {
-        var bundle = try Self.bundle()
+        let partial = MatchingRules(allowPartialTeams: true)
+        var bundle = try Self.bundle(group: "2024-G35", rules: partial)
         let b = try #require(bundle.sample[.B])
+        try #require(b.count == 14)
         bundle.sample[.B] = Array(b.reversed())
         let (status, output) = try Self.runPython(bundle)
         #expect(status == 1)
-        #expect(output == "class B: recomputed sample ['\(b[0])', '\(b[1])'], the bundle says ['\(b[1])', '\(b[0])']\n")
+        let quoted = { (list: [String]) in "[" + list.map { "'\($0)'" }.joined(separator: ", ") + "]" }
+        #expect(output == "class B: recomputed sample \(quoted(b)), the bundle says \(quoted(b.reversed()))\n")
 
-        var rehashed = try Self.bundle()
+        var rehashed = try Self.bundle(group: "2024-G35", rules: partial)
         rehashed.commitment.quotas[.A] = 0
         let (status2, output2) = try Self.runPython(rehashed)
         #expect(status2 == 1)
-        #expect(output2.hasPrefix("commitment hash is "))
+        let lines = output2.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("quotas: the rule gives {'A': 3, 'B': 14, 'C': 6, 'D': 2} for the class counts ") == true)
+        #expect(lines.contains { $0.hasPrefix("commitment hash is ") })
     }
 }

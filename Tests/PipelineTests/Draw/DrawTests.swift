@@ -19,6 +19,9 @@ import Testing
     /// The rules with short teams kept: these tests draw objects without inspector registers.
     static let noInspectors = DrawRules(matching: MatchingRules(allowPartialTeams: true))
 
+    /// The salt key of these tests' commitments.
+    static let key = "pipeline-tests-salt-key"
+
     static var scopeMap: ScopeMap {
         get throws { try ScopeMap(entries: [ScopeMapEntry(scope: "燃气经营企业", categories: ["燃气经营企业", "燃气经营"])]) }
     }
@@ -84,10 +87,11 @@ import Testing
         let map = try Self.scopeMap
         #expect(Draw.seedString(publicSeed: "48213907561102938475", groupKey: "2024-G02", round: 1) == "48213907561102938475|2024-G02|1")
         let prepared = try Draw.prepare(
-            group: Self.group(), round: 1, inputs: DrawInputs(entities: [Self.entity("E01")]), scopeMap: map, rules: Self.noInspectors)
+            group: Self.group(), round: 1, inputs: DrawInputs(entities: [Self.entity("E01")]), scopeMap: map, rules: Self.noInspectors,
+            saltKey: Self.key)
         #expect(try DrawBundle(commitment: prepared.commitment, publicSeed: "7").seedString == "7|2024-G02|1")
         #expect(throws: DrawError("group 2024-G02 has rounds 1…1; there is no round 2")) {
-            try Draw.prepare(group: Self.group(), round: 2, inputs: DrawInputs(entities: []), scopeMap: map)
+            try Draw.prepare(group: Self.group(), round: 2, inputs: DrawInputs(entities: []), scopeMap: map, saltKey: Self.key)
         }
     }
 
@@ -98,9 +102,10 @@ import Testing
         let entities = SeedPlan.entities(plan: plan)
         let group = try #require(DrawGroups.form(plan).first { $0.key == "2024-G01" })
         let prepared = try Draw.prepare(
-            group: group, round: 1, inputs: DrawInputs(entities: entities), scopeMap: map, rules: Self.noInspectors)
+            group: group, round: 1, inputs: DrawInputs(entities: entities), scopeMap: map, rules: Self.noInspectors, saltKey: Self.key)
         let reversed = try Draw.prepare(
-            group: group, round: 1, inputs: DrawInputs(entities: entities.reversed()), scopeMap: map, rules: Self.noInspectors)
+            group: group, round: 1, inputs: DrawInputs(entities: entities.reversed()), scopeMap: map, rules: Self.noInspectors,
+            saltKey: Self.key)
         #expect(prepared.hash == reversed.hash)
         let a = try DrawBundle.draw(commitment: prepared.commitment, publicSeed: "20240315")
         let b = try DrawBundle.draw(commitment: reversed.commitment, publicSeed: "20240315")
@@ -151,7 +156,7 @@ import Testing
         var lapsedTotal = 0
         for round in 1...4 {
             let prepared = try Draw.prepare(
-                group: group, round: round, inputs: inputs, exclusions: drawn, scopeMap: map, rules: Self.noInspectors)
+                group: group, round: round, inputs: inputs, exclusions: drawn, scopeMap: map, rules: Self.noInspectors, saltKey: Self.key)
             let (bundle, selection) = try DrawBundle.draw(commitment: prepared.commitment, publicSeed: "99")
             #expect(bundle.seedString == "99|2024-G35|\(round)")
             let fresh = selection.order.filter { !drawn.contains($0) }
@@ -169,48 +174,49 @@ import Testing
     /// entity is in the market regulator's register; those whose USCC ends in a digit also in the
     /// register of their sector's department (SeedPlan.entities).
     ///
-    /// Quotas by hand (domain.md §5: class ratio = plan ratio × A 0.5 · B 1 · C 2 · D 4, at most
-    /// 100%; quota = ceil(class ratio × class population), capped at it; top-up D → C → B → A to
-    /// ceil(plan ratio × population)):
-    /// - G01, task 1, 10%: A 18 · B 24 · C 8 · D 2 (52). A ceil(.05×18 = 0.9) = 1, B ceil(.1×24 = 2.4) = 3,
-    ///   C ceil(.2×8 = 1.6) = 2, D ceil(.4×2 = 0.8) = 1: 7 ≥ target ceil(5.2) = 6.
-    /// - G02, tasks 2–3, 5% each: A 9 · B 21 · C 3 · D 2 (35). A ceil(.225) = 1, B ceil(1.05) = 2,
-    ///   C ceil(.3) = 1, D ceil(.4) = 1: 5 ≥ ceil(1.75) = 2; both tasks ask the same, max = the same.
-    /// - G05, task 5, 20%: A 19 · B 33 · C 10 · D 6 (68). A ceil(1.9) = 2, B ceil(6.6) = 7, C ceil(4.0) = 4,
-    ///   D ceil(.8×6 = 4.8) = 5: 18 ≥ ceil(13.6) = 14.
-    /// - G09, task 9, 5% of 各类学校 (every school category): A 63 · B 125 · C 31 · D 10 (229).
-    ///   A ceil(1.575) = 2, B ceil(6.25) = 7, C ceil(3.1) = 4, D ceil(2.0) = 2: 15 ≥ ceil(11.45) = 12.
-    /// - G12, tasks 12–14, 5%: A 16 · B 24 · C 4 · D 5 (49). A ceil(.4) = 1, B ceil(1.2) = 2, C ceil(.4) = 1,
-    ///   D ceil(1.0) = 1: 5 ≥ ceil(2.45) = 3.
-    /// - G18, task 18, 30%: A 20 · B 23 · C 8 · D 4 (55). A ceil(3.0) = 3, B ceil(6.9) = 7, C ceil(4.8) = 5,
-    ///   D ceil(1.2×4 = 4.8) = 5 capped at 4: 19 ≥ ceil(16.5) = 17.
+    /// Quotas by hand (domain.md §5, RiskQuotaPolicy.swift: e_c = min(n_c, visits × min(1, ratio ×
+    /// multiplier) × n_c) with multipliers A 0.5 · B 1 · C 2 · D 4 and visits D 2; total
+    /// max(ceil(ratio × N), ceil(Σ e)); floors, then the largest remainders, ties to the higher class):
+    /// - G01, task 1, 10%: A 18 · B 24 · C 8 · D 2 (52). e A 0.9, B 2.4, C 1.6, D 2×0.4×2 = 1.6; Σ 6.5 → 7
+    ///   (plan 6). Floors 0 + 2 + 1 + 1 = 4; remainders A .9, D .6, C .6 (tie, D first), B .4: A 1 · B 2 · C 2 · D 2.
+    /// - G02, tasks 2–3, 5% each: A 9 · B 21 · C 3 · D 2 (35). e A .225, B 1.05, C .3, D .8; Σ 2.375 → 3
+    ///   (plan 2). Floors B 1; remainders D .8, C .3: A 0 · B 1 · C 1 · D 1 (both tasks ask the same).
+    /// - G05, task 5, 20%: A 19 · B 33 · C 10 · D 6 (68). e A 1.9, B 6.6, C 4.0, D 9.6 capped 6; Σ 18.5 →
+    ///   19 (plan 14). Floors 17; remainders A .9, B .6: A 2 · B 7 · C 4 · D 6.
+    /// - G09, task 9, 5% of 各类学校: A 63 · B 125 · C 31 · D 10 (229). e A 1.575, B 6.25, C 3.1, D 4.0; Σ
+    ///   14.925 → 15 (plan 12). Floors 14; remainder A .575 the largest: A 2 · B 6 · C 3 · D 4.
+    /// - G12, tasks 12–14, 5%: A 16 · B 24 · C 4 · D 5 (49). e A .4, B 1.2, C .4, D 2.0; Σ 4.0 (plan 3).
+    ///   Floors 3; remainders A .4 and C .4 tie, C is the higher class: A 0 · B 1 · C 1 · D 2.
+    /// - G18, task 18, 30%: A 20 · B 23 · C 8 · D 4 (55). e A 3.0, B 6.9, C 4.8, D 9.6 capped 4; Σ 18.7 → 19
+    ///   (plan 17). Floors 17; remainders B .9, C .8: A 3 · B 7 · C 5 · D 4.
     /// - G21, task 21, 100% (cooperator 住建, not the market regulator: 31 entities of other
-    ///   registers rejected): A 2 · B 10 · C 4 · D 3 (19). A 1, B 10, C 8 capped 4, D 12 capped 3:
-    ///   18 < target 19, D, C and B are full, so A gets 1 more: A 2.
-    /// - G35, task 35, 35% a quarter: A 15 · B 40 · C 8 · D 2 (65). A ceil(2.625) = 3, B ceil(14.0) = 14,
-    ///   C ceil(5.6) = 6, D ceil(1.4×2 = 2.8) = 3 capped at 2: 25 ≥ ceil(22.75) = 23.
+    ///   registers rejected): A 2 · B 10 · C 4 · D 3 (19). e A 1, B 10, C 8 capped 4, D 24 capped 3;
+    ///   Σ 18 < plan 19: D, C and B are exhausted, so A is topped up by 1: A 2.
+    /// - G35, task 35, 35% a quarter: A 15 · B 40 · C 8 · D 2 (65). e A 2.625, B 14, C 5.6, D 5.6 capped 2;
+    ///   Σ 24.225 → 25 (plan 23). Floors 23; remainders A .625, C .6: A 3 · B 14 · C 6 · D 2.
     /// - G40, task 40, 20% (烟草 with 交通: only sector-held entities): A 2 · B 10 · C 4 · D 0 (16).
-    ///   A ceil(.2) = 1, B ceil(2.0) = 2, C ceil(1.6) = 2, D 0: 5 ≥ ceil(3.2) = 4.
+    ///   e A .2, B 2, C 1.6; Σ 3.8 → 4 (plan 4). Floors 3; remainder C .6: A 0 · B 2 · C 2 · D 0.
     @Test func seedPlanQuotasMatchTheHandTable() throws {
         let plan = try SeedPlan.load()
         let map = try SeedPlan.scopeMap()
         let entities = SeedPlan.entities(plan: plan)
         #expect(entities.count == 3_360)
         let table: [String: (population: [Int], quota: [Int], capped: [RiskClass])] = [
-            "2024-G01": ([18, 24, 8, 2], [1, 3, 2, 1], []),
-            "2024-G02": ([9, 21, 3, 2], [1, 2, 1, 1], []),
-            "2024-G05": ([19, 33, 10, 6], [2, 7, 4, 5], []),
-            "2024-G09": ([63, 125, 31, 10], [2, 7, 4, 2], []),
-            "2024-G12": ([16, 24, 4, 5], [1, 2, 1, 1], []),
+            "2024-G01": ([18, 24, 8, 2], [1, 2, 2, 2], []),
+            "2024-G02": ([9, 21, 3, 2], [0, 1, 1, 1], []),
+            "2024-G05": ([19, 33, 10, 6], [2, 7, 4, 6], [.D]),
+            "2024-G09": ([63, 125, 31, 10], [2, 6, 3, 4], []),
+            "2024-G12": ([16, 24, 4, 5], [0, 1, 1, 2], []),
             "2024-G18": ([20, 23, 8, 4], [3, 7, 5, 4], [.D]),
             "2024-G21": ([2, 10, 4, 3], [2, 10, 4, 3], [.C, .D]),
             "2024-G35": ([15, 40, 8, 2], [3, 14, 6, 2], [.D]),
-            "2024-G40": ([2, 10, 4, 0], [1, 2, 2, 0], []),
+            "2024-G40": ([2, 10, 4, 0], [0, 2, 2, 0], []),
         ]
         let groups = DrawGroups.form(plan)
         let inputs = DrawInputs(entities: entities)
         for group in groups {
-            let prepared = try Draw.prepare(group: group, round: 1, inputs: inputs, scopeMap: map, rules: Self.noInspectors)
+            let prepared = try Draw.prepare(
+                group: group, round: 1, inputs: inputs, scopeMap: map, rules: Self.noInspectors, saltKey: Self.key)
             let population = prepared.population.perClass
             // The population, counted independently of DrawInputs.population.
             let categories = map.categories(forScopes: group.scopes)
@@ -232,7 +238,7 @@ import Testing
             #expect(prepared.quota.total > 0, "\(group.key)")
         }
         let g21 = try #require(groups.first { $0.key == "2024-G21" })
-        let p21 = try Draw.prepare(group: g21, round: 1, inputs: inputs, scopeMap: map, rules: Self.noInspectors)
+        let p21 = try Draw.prepare(group: g21, round: 1, inputs: inputs, scopeMap: map, rules: Self.noInspectors, saltKey: Self.key)
         // Rows of G21's categories (one per entity here): 24 outside 原平市, 6 of those left inactive,
         // 31 of those left held by no counted register; counted independently below.
         #expect(p21.population.rejected == [.duplicate: 0, .region: 24, .status: 6, .register: 31])
@@ -244,8 +250,8 @@ import Testing
         #expect(p21.quota.byTask[21]?.toppedUp == [.A: 1])
         #expect(
             p21.notes == [
-                "task 21: C: quota 8 exceeds the class population 4; capped at 4",
-                "task 21: D: quota 12 exceeds the class population 3; capped at 3",
+                "task 21: C: exact share 8 exceeds the class population 4; capped at 4",
+                "task 21: D: exact share 24 exceeds the class population 3; capped at 3",
                 "task 21: A: topped up by 1 to reach 19",
             ])
         let result = try DrawBundle.draw(commitment: p21.commitment, publicSeed: "1").bundle

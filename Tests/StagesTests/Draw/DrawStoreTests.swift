@@ -8,6 +8,8 @@ import Testing
 
 /// A county workspace on disk: the seed plan, a generated SAMR register and inspectors.
 struct DrawWorkspace {
+    /// The salt key every workspace's store makes (fixed, so that two workspaces commit alike).
+    static let saltKey = String(repeating: "5eed", count: 16)
     static let samr = "原平市市场监督管理局"
     static let police = "原平市公安局"
     let folder: TemporaryFolder
@@ -35,7 +37,7 @@ struct DrawWorkspace {
             let text = "执法证号,统一社会信用代码,回避原因\n" + avoidance.map { "\($0.0),\($0.1),亲属" }.joined(separator: "\n") + "\n"
             try Self.importFile(store, .avoidance, try folder.write("avoid.csv", text), department: nil)
         }
-        draw = try DrawStore(store: store, clock: clock)
+        draw = try DrawStore(store: store, clock: clock, randomKey: { Self.saltKey })
         (plan, planID) = try draw.plan(year: 2024, region: "140981")
     }
 
@@ -51,14 +53,16 @@ struct DrawWorkspace {
     }
 
     func prepare(_ tasks: [Int]? = [12], round: Int? = nil, allowPartialTeams: Bool = false) throws -> [PreparedDraw] {
-        try draw.prepare(plan: plan, planID: planID, tasks: tasks, round: round, allowPartialTeams: allowPartialTeams)
+        try draw.prepare(plan: plan, planID: planID, tasks: tasks, round: round, allowPartialTeams: allowPartialTeams).prepared
     }
 
     func run(_ seed: String, tasks: [Int]? = [12], round: Int? = nil, reason: String? = nil, allowPartialTeams: Bool = false) throws
         -> [CompletedDraw]
     {
-        try draw.run(
+        let outcome = try draw.run(
             plan: plan, planID: planID, seed: seed, tasks: tasks, round: round, reason: reason, allowPartialTeams: allowPartialTeams)
+        if !outcome.failed.isEmpty { throw DrawRunFailures(failed: outcome.failed) }
+        return outcome.done
     }
 
     func counts() throws -> [Int] {
@@ -91,10 +95,20 @@ struct DrawStoreTests {
         defer { a.folder.cleanup(); b.folder.cleanup() }
         let pa = try a.prepare(), pb = try b.prepare()
         #expect(pa.map(\.hash) == pb.map(\.hash))
+        // Another store's key salts the classes differently: another hash, the same sample.
+        let c = try DrawWorkspace()
+        defer { c.folder.cleanup() }
+        let other = try DrawStore(store: c.store, clock: .fixed(Date(timeIntervalSince1970: 1_714_000_000)), randomKey: { "another key" })
+        let pc = try other.prepare(plan: c.plan, planID: c.planID, tasks: [12], round: nil).prepared
+        #expect(pc.map(\.hash) != pa.map(\.hash))
+        #expect(pc.map(\.commitment.population) == pa.map(\.commitment.population))
+        let rc = try other.run(plan: c.plan, planID: c.planID, seed: "48213907561102938475", tasks: [12], round: nil, reason: nil).done
         let ra = try a.run("48213907561102938475"), rb = try b.run("48213907561102938475")
         #expect(ra.count == 1)
         #expect(ra.map(\.bundle) == rb.map(\.bundle))
         #expect(ra.first?.entry.hash == rb.first?.entry.hash)
+        #expect(rc.map(\.bundle.sample) == ra.map(\.bundle.sample))
+        #expect(rc.map(\.bundle.assignments) == ra.map(\.bundle.assignments))
         let drawn = ra.first?.bundle.sample.values.reduce(0) { $0 + $1.count } ?? 0
         #expect(drawn > 0)
         #expect(try a.draw.assignments(plan: a.plan, planID: a.planID) == b.draw.assignments(plan: b.plan, planID: b.planID))
@@ -208,7 +222,7 @@ struct DrawStoreTests {
             try w.run("5")
         } throws: { error in
             let text = "\(error)"
-            return text.contains("原平市公安局 is 1 inspector(s) short for ") && text.contains("nothing was recorded")
+            return text.contains("原平市公安局 is 1 inspector(s) short for ") && text.contains("nothing of them was recorded")
         }
         #expect(try w.counts() == before)
         let done = try w.run("5", allowPartialTeams: true)

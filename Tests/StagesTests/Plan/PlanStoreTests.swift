@@ -18,7 +18,7 @@ struct PlanStoreTests {
                 "entities", "imports", "inspector_assignments", "inspector_rows", "plan_tasks", "plans",
                 "publication_ledger", "register_rows", "results", "run_files", "runs", "uscc_overrides",
             ])
-        #expect(try store.appliedMigrations() == ["v1: the whole mission", "v2: nightly runs"])
+        #expect(try store.appliedMigrations() == ["v1: the whole mission", "v2: nightly runs", "v3: draw keys, watchlist, matter lists"])
     }
 
     @Test func fileStoreUsesARollbackJournalAndForeignKeys() throws {
