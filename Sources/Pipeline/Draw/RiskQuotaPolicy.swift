@@ -457,4 +457,13 @@ public struct QuotaResult: Sendable, Hashable, Codable {
     /// True when the plan's ratio or count asked for more than ceil(Σ e_c) (the top-up ran, or
     /// would have run with enough entities).
     public var planMinimumBinds: Bool { target > exactTotal.ceiling }
+
+    /// The classes whose quota is neither floor(e_c) nor ceil(e_c): none unless the plan's ratio or
+    /// count binds (then the top-up raises some).
+    public var classesOffTheirShare: [RiskClass] {
+        RiskClass.allCases.filter { !(exactShares[$0] ?? .zero).isFloorOrCeiling(perClass[$0] ?? 0) }
+    }
+
+    /// True when the total is less than one object over the exact total Σ e_c (and not under it).
+    public var totalWithinOneOfExactTotal: Bool { total == exactTotal.ceiling }
 }

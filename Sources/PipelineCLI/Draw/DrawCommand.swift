@@ -7,6 +7,6 @@ struct DrawCommand: ParsableCommand {
         subcommands: [
             DrawTicketsCommand.self, DrawPrepareCommand.self, DrawRunCommand.self, DrawVerifyLedgerCommand.self, DrawExportCommand.self,
             DrawVerifyCommand.self,
-            DrawShowCommand.self, DrawCoverageCommand.self, DrawBenchCommand.self,
+            DrawShowCommand.self, DrawCoverageCommand.self, DrawQuotasCommand.self, DrawBenchCommand.self,
         ])
 }

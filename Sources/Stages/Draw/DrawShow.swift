@@ -15,6 +15,14 @@ extension DrawStore {
         return try draws.targets(plan: plan, planID: id)
     }
 
+    /// The quota rule checked over every group round of `plan` with the current registers and the
+    /// configuration's rules (`suiji draw quotas`, QuotaAudit.swift).
+    public func quotaAudit(plan: AnnualPlan, inputs: DrawInputs? = nil) throws -> QuotaAudit {
+        try QuotaAudit.run(
+            plan: plan, inputs: try inputs ?? store.drawInputs(), scopeMap: try scopeMap(),
+            rules: Self.rules(rules, allowPartialTeams: true))
+    }
+
     // MARK: export
 
     /// The auditor bundle of the current draw of a group and round, from the recorded result.
