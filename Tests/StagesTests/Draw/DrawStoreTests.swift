@@ -20,7 +20,12 @@ struct DrawWorkspace {
     let planID: Int64
 
     /// `policeInspectors` active inspectors for 原平市公安局 (task 12–14's initiator), `samrInspectors` for SAMR.
-    init(rows: Int = 3000, policeInspectors: Int = 6, samrInspectors: Int = 4, avoidance: [(String, String)] = []) throws {
+    /// `register`: a register CSV of the market regulator instead of the generated one.
+    init(
+        rows: Int = 3000, policeInspectors: Int = 6, samrInspectors: Int = 4, avoidance: [(String, String)] = [],
+        register text: String? = nil,
+        configuration: Stages.Configuration = .defaults
+    ) throws {
         folder = try TemporaryFolder()
         storePath = folder.path("suiji.sqlite")
         store = try Store(path: storePath)
@@ -28,8 +33,12 @@ struct DrawWorkspace {
         _ = try PlanImportJob(store: store, clock: clock).run(
             PlanSource(path: FixtureFiles.yuanpingPlan.path, year: 2024, region: "140981"))
         let register = folder.path("samr.csv")
-        try RegisterFileWriter.write(
-            RegisterGenerator(options: RegisterGenerator.Options(seed: 5, rows: rows, badRowRate: 0)), layout: .csv, to: register)
+        if let text {
+            _ = try folder.write("samr.csv", text)
+        } else {
+            try RegisterFileWriter.write(
+                RegisterGenerator(options: RegisterGenerator.Options(seed: 5, rows: rows, badRowRate: 0)), layout: .csv, to: register)
+        }
         try Self.importFile(store, .register, register, department: Self.samr)
         try Self.writeInspectors(folder, store, department: Self.police, prefix: "GA", count: policeInspectors)
         try Self.writeInspectors(folder, store, department: Self.samr, prefix: "SC", count: samrInspectors)
@@ -37,7 +46,7 @@ struct DrawWorkspace {
             let text = "执法证号,统一社会信用代码,回避原因\n" + avoidance.map { "\($0.0),\($0.1),亲属" }.joined(separator: "\n") + "\n"
             try Self.importFile(store, .avoidance, try folder.write("avoid.csv", text), department: nil)
         }
-        draw = try DrawStore(store: store, clock: clock, randomKey: { Self.saltKey })
+        draw = try DrawStore(store: store, configuration: configuration, clock: clock, randomKey: { Self.saltKey })
         (plan, planID) = try draw.plan(year: 2024, region: "140981")
     }
 
