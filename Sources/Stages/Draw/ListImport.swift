@@ -175,7 +175,7 @@ public struct ListImporter {
                 order.append(accepted.key)
             case .failure(let rejection):
                 report.rowsRejected += 1
-                let subject = value("uscc").map { " [uscc=\($0)]" } ?? ""
+                let subject = value("uscc").map(PlanCellParser.clean).flatMap { $0.isEmpty ? nil : " [uscc=\($0)]" } ?? ""
                 report.diagnostics.append(
                     Diagnostic(
                         .error, rejection.reason + subject,
