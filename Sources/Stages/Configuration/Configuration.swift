@@ -641,12 +641,12 @@ struct ConfigurationReader {
                 }
             }
             if let value = draw["salt_key"] {
-                if let text = value.string, text.utf8.count >= 16 {
+                if let text = value.string, text.isEmpty || text.utf8.count >= 16 {
                     configuration.draw.saltKey = text
                 } else {
                     fail(
                         key.appending("salt_key"),
-                        "must be a string of at least 16 characters (a secret; leave it out to let suiji make one)", found: value)
+                        "must be \"\" (the store's own key) or a secret of at least 16 characters", found: value)
                 }
             }
         }
