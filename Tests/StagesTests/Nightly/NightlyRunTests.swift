@@ -119,7 +119,8 @@ import Testing
             second.files.last?.reason
                 == "a seed ('20240102') was already received for the commitment \(g02.sha256.prefix(12))… of 2024-G02 round 1; one commitment takes one seed"
         )
-        #expect(second.drawsMade.map { "\($0.group) \($0.round) \($0.seed) \($0.drawn)" } == ["2024-G02 1 20240102 3"])
+        // 5% of A 1 · B 1 · C 1: exact shares 0.025, 0.05, 0.1 (Σ 0.175) → 1 object, to C's remainder.
+        #expect(second.drawsMade.map { "\($0.group) \($0.round) \($0.seed) \($0.drawn)" } == ["2024-G02 1 20240102 1"])
         #expect(second.awaitingSeed.isEmpty)
 
         // Night 3: the same seed again under a new name is a duplicate; another seed for a drawn round is refused.
