@@ -77,9 +77,12 @@ public struct DrawBundle: Sendable, Hashable, Codable {
     }
 
     /// Draws as ``init(commitment:publicSeed:)`` does, and also returns the selection (with the
-    /// objects' sampling order) so that a caller recording the draw need not select again.
+    /// objects' sampling order) so that a caller recording the draw need not select again. A caller
+    /// that has just computed the commitment's hash passes it as `hash` (it is not computed again).
     /// - Throws: `InspectorShortfallError` when a team cannot be filled and partial teams are not allowed.
-    public static func draw(commitment: DrawCommitment, publicSeed: String) throws -> (bundle: DrawBundle, selection: DrawSelection) {
+    public static func draw(commitment: DrawCommitment, publicSeed: String, hash: String? = nil) throws -> (
+        bundle: DrawBundle, selection: DrawSelection
+    ) {
         let seed = Draw.seedString(publicSeed: publicSeed, groupKey: commitment.groupKey, round: commitment.round)
         let selection = select(commitment: commitment, seedString: seed)
         var assignments: [InspectorAssignment]?
@@ -91,7 +94,7 @@ public struct DrawBundle: Sendable, Hashable, Codable {
         }
         let bundle = DrawBundle(
             format: commitment.isLegacy ? Self.legacyFormat : Self.currentFormat, commitment: commitment,
-            commitmentHash: commitment.hash, publicSeed: publicSeed, seedString: seed, sample: selection.perClass,
+            commitmentHash: hash ?? commitment.hash, publicSeed: publicSeed, seedString: seed, sample: selection.perClass,
             visits: selection.visit, assignments: assignments, shortTeams: shortTeams)
         return (bundle, selection)
     }

@@ -87,12 +87,14 @@ extension DrawStore {
                             + "run `suiji draw prepare` again and publish the new commitment"))
             }
             var effective = t.commitment
+            var hash: String? = t.hash
             if allowPartialTeams, var setup = effective.inspectors, !setup.allowPartialTeams {
                 setup.allowPartialTeams = true
                 effective.inspectors = setup
+                hash = nil // a derived commitment: its own hash
             }
             do {
-                let (bundle, selection) = try DrawBundle.draw(commitment: effective, publicSeed: seed)
+                let (bundle, selection) = try DrawBundle.draw(commitment: effective, publicSeed: seed, hash: hash)
                 return .success((t, effective, bundle, selection))
             } catch let error as InspectorShortfallError {
                 return .failure(
