@@ -14,8 +14,9 @@ struct Suiji: ParsableCommand {
             """,
         version: SuijiVersion.current,
         subcommands: [
-            PlanCommand.self, ImportCommand.self, InspectorsCommand.self, AvoidanceCommand.self, DrawCommand.self,
-            ResultsCommand.self, PublishCommand.self, ReportCommand.self, RunCommand.self, ConfigCommand.self, DemoCommand.self,
+            PlanCommand.self, ImportCommand.self, InspectorsCommand.self, AvoidanceCommand.self, WatchlistCommand.self, MattersCommand.self,
+            DrawCommand.self, ResultsCommand.self, PublishCommand.self, ReportCommand.self, RunCommand.self, ConfigCommand.self,
+            DemoCommand.self,
         ]
     )
 

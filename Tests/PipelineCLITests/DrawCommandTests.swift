@@ -116,8 +116,11 @@ struct DrawCommandTests {
         #expect(try runSuiji(["draw", "prepare", "--task", "12"], in: folder).status == 0)
         let before = try Data(contentsOf: folder.appendingPathComponent("suiji.sqlite"))
         let failed = try runSuiji(["draw", "run", "--seed", "1"], in: folder)
-        #expect(failed.status == 1)
-        #expect(failed.stderr.contains("原平市公安局 is 1 inspector(s) short for "))
+        #expect(failed.status == 65)
+        #expect(
+            failed.stderr.hasPrefix(
+                "error: 1 group round(s) not drawn (nothing of them was recorded; the others were drawn):\n  2024-G12 round 1: 原平市公安局 is 1 inspector(s) short for "
+            ))
         #expect(failed.stdout == "")
         let ledger = try runSuiji(["draw", "verify-ledger"], in: folder)
         #expect(ledger.stdout.hasPrefix("ledger OK: 0 entries"))
@@ -125,6 +128,79 @@ struct DrawCommandTests {
         let partial = try runSuiji(["draw", "run", "--seed", "1", "--allow-partial-teams"], in: folder)
         #expect(partial.status == 0, "\(partial.stderr)")
         #expect(partial.stderr.contains("warning: 2024-G12 round 1: 原平市公安局 is 1 inspector(s) short for "))
+    }
+
+    /// `draw run` over many groups: G09 (市场 with 教育, no 教育 inspectors) fails alone, G12 is drawn; exit 65 lists G09.
+    @Test func eachGroupIsItsOwnOutcome() throws {
+        let folder = try county()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try runSuiji(["draw", "prepare", "--task", "9", "12"], in: folder).status == 0)
+        let ran = try runSuiji(["draw", "run", "--seed", "42"], in: folder)
+        #expect(ran.status == 65)
+        #expect(ran.stdout.hasPrefix("2024-G12 round 1: drew "))
+        #expect(ran.stdout.split(separator: "\n").count == 1)
+        let lines = ran.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first == "error: 1 group round(s) not drawn (nothing of them was recorded; the others were drawn):")
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("  2024-G09 round 1: 原平市教育科技局 is 1 inspector(s) short for ") })
+        #expect(try runSuiji(["draw", "verify-ledger"], in: folder).stdout.hasPrefix("ledger OK: 1 entries, head "))
+    }
+
+    /// The public bundle: no class, no inspector; verified by `draw verify` and the Python script;
+    /// `verify-ledger --anchor` with the head found, and with one the ledger does not hold.
+    @Test func publicExportAndAnchor() throws {
+        let folder = try county()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try runSuiji(["draw", "prepare", "--task", "12"], in: folder).status == 0)
+        #expect(try runSuiji(["draw", "run", "--seed", "5"], in: folder).status == 0)
+        let exported = try runSuiji(
+            ["draw", "export", "--public", "--group", "2024-G12", "--round", "1", "--out", "public.json"], in: folder)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        #expect(exported.stdout.hasPrefix("wrote public.json: public bundle of 2024-G12 round 1, ledger #1, commitment "))
+        let text = try String(contentsOf: folder.appendingPathComponent("public.json"), encoding: .utf8)
+        for hidden in ["\"class\"", "GA1", "SC1", "inspectorPools", "\"secret\""] { #expect(!text.contains(hidden), "\(hidden)") }
+        let verified = try runSuiji(["draw", "verify", "public.json"], in: folder)
+        #expect(verified.stdout == "OK\n")
+        let ledger = try runSuiji(["draw", "verify-ledger"], in: folder)
+        let head = String(ledger.stdout.dropFirst("ledger OK: 1 entries, head ".count).prefix(64))
+        let anchored = try runSuiji(["draw", "verify-ledger", "--anchor", head], in: folder)
+        #expect(anchored.status == 0)
+        #expect(anchored.stdout == "ledger OK: 1 entries, head \(head); anchor \(head) found\n")
+        let other = String(repeating: "ab", count: 32)
+        let missing = try runSuiji(["draw", "verify-ledger", "--anchor", other], in: folder)
+        #expect(missing.status == 1)
+        #expect(
+            missing.stderr
+                == "error: the anchor \(other) is not in the ledger (1 entries, head \(head)): entries after it were deleted, or it comes from another store\n"
+        )
+        #expect(try runSuiji(["draw", "verify-ledger", "--anchor", "xyz"], in: folder).status == 64)
+    }
+
+    /// `suiji watchlist import` and `suiji matters import`: 0 when every row is accepted, 65 with
+    /// the rejected rows on standard error; `draw show` warns below the plan's targets.
+    @Test func listImportsAndTargets() throws {
+        let folder = try county()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("统一社会信用代码,名称\n91140981MA0K00001T,甲\n91140981MA0K00001X,乙\n".utf8).write(to: folder.appendingPathComponent("w.csv"))
+        let watch = try runSuiji(["watchlist", "import", "w.csv", "--reason", "经营异常名录"], in: folder)
+        #expect(watch.status == 65)
+        #expect(watch.stderr == "w.csv:3:1: error: USCC check character is 'X', expected 'T' [uscc=91140981MA0K00001X]\n")
+        #expect(
+            watch.stdout
+                == "w.csv as the watchlist '经营异常名录': 2 rows read, 1 imported, 1 rejected; 1 added, 0 changed, 0 removed, 0 unchanged\n")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("rejects/w.csv.rejects.csv").path))
+        #expect(try runSuiji(["watchlist", "import", "w.csv", "--reason", " "], in: folder).status == 64)
+        try Data("抽查事项\n爆破作业单位许可检查\n爆破作业人员资格检查\n".utf8).write(to: folder.appendingPathComponent("m.csv"))
+        let matters = try runSuiji(["matters", "import", "m.csv", "--department", "原平市公安局"], in: folder)
+        #expect(matters.status == 0, "\(matters.stderr)")
+        let shown = try runSuiji(["draw", "show"], in: folder)
+        #expect(shown.status == 0)
+        #expect(shown.stdout.contains("matter coverage, 原平市公安局: 0 of 2 listed matters in the plan (0.0%; required 80%), 0 drawn so far"))
+        #expect(
+            shown.stderr.contains(
+                "warning: 原平市公安局: the plan covers 0 of the 2 matters on its 抽查事项清单 (0.0%), below the required 80%; not covered: 爆破作业单位许可检查; 爆破作业人员资格检查"
+            ))
+        let report = try runSuiji(["report", "--today", "2024-01-05"], in: folder)
+        #expect(report.stdout.contains("matter coverage, 原平市公安局: 0 of 2 listed matters"))
     }
 
     /// A county of three tasks and one SAMR register with gaps (see Tests/StagesTests/DrawCoverageReportTests.swift).
@@ -243,7 +319,9 @@ struct DrawCommandTests {
         let unknown = try runSuiji(["draw", "coverage"], in: folder)
         #expect(unknown.status == 64)
         #expect(
-            unknown.stderr == "suiji.toml:2: error: unknown key 'draw.scope-map'; known keys in [draw]: population, lead_days, scope_map\n")
+            unknown.stderr
+                == "suiji.toml:2: error: unknown key 'draw.scope-map'; known keys in [draw]: population, lead_days, scope_map, watchlist, joint_visits, salt_key\n"
+        )
     }
 
     @Test func usageErrorsExit64() throws {

@@ -58,7 +58,7 @@ struct InstallTests {
         #expect(alone.stdout.hasPrefix("workspace: \(work.path)/county\n\n2023-12-28: arrives the 2024 plan;"))
         #expect(
             alone.stdout.contains(
-                "  night 2024-05-10: 1 file taken, 20 rows imported, 2 rejected, 34 commitments awaiting a seed, 0 draws, 3 publications, 2 overdue; exit 65\n"
+                "  night 2024-05-10: 1 file taken, 17 rows imported, 2 rejected, 34 commitments awaiting a seed, 0 draws, 3 publications, 2 overdue; exit 65\n"
             ))
         for date in ["2023-12-28", "2024-01-03", "2024-05-10"] {
             #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("county/reports/\(date)/run.json").path))

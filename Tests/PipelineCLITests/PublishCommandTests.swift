@@ -28,7 +28,7 @@ struct PublishCommandTests {
             INSERT INTO draw_commitments (plan_id, group_key, round, commitment_sha256, canonical_json, algorithm_version, prepared_at, prepared_seq)
                 VALUES (1, '2024-G17', 1, 'c17', '{}', 'test', '2024-01-01T00:00:00Z', 1);
             INSERT INTO draw_ledger (seq, kind, plan_id, group_key, round, commitment_sha256, seed, result_json, created_at, prev_sha256, entry_sha256)
-                VALUES (1, 'draw', 1, '2024-G17', 1, 'c17', '1', '{"perClass":[{"population":12}]}', '2024-01-02T00:00:00Z', '', 'e1');
+                VALUES (1, 'draw', 1, '2024-G17', 1, 'c17', '1', '{"perClass":[{"population":12}]}', '2024-01-02T00:00:00Z', '', '\(String(repeating: "e1", count: 32))');
 
             """
         for (position, uscc) in Self.pools.enumerated() {

@@ -87,18 +87,20 @@ public enum DrawBenchmark {
         var phases: [String: Double] = [:]
         let (drawn, drawSeconds) = try time { () throws -> Int in
             // Groups are independent: on every core, as `draw prepare` and `draw run` do, through the
-            // same functions (no inspectors here: matching is measured in (b)).
+            // same functions (Draw.prepare, DrawBundle.draw; no inspectors here: matching is measured in (b)).
             let perGroup = try ParallelMap.map(groups.count) { i -> (Int, [Double]) in
                 let group = groups[i]
                 guard let round = group.schedule.rounds.first else { return (0, [0, 0]) }
                 let (prepared, t1) = try time {
-                    try DrawStore.commitment(
-                        group: group, round: round.number, inputs: inputs, exclusions: [], allowPartialTeams: true,
-                        scopeMap: scopeMap, rules: rules)
+                    try Draw.prepare(
+                        group: group, round: round.number, inputs: inputs, exclusions: [], scopeMap: scopeMap,
+                        rules: DrawStore.rules(rules, allowPartialTeams: true), saltKey: String(repeating: "5a", count: 32))
                 }
                 var commitment = prepared.commitment
                 commitment.inspectors = nil // no inspectors in (a): matching is timed in (b)
-                let (n, t2) = try time { try DrawBundle.draw(commitment: commitment, publicSeed: seed).selection.order.count }
+                let (n, t2) = try time {
+                    try DrawBundle.draw(commitment: commitment, publicSeed: seed, hash: prepared.hash).selection.order.count
+                }
                 return (n, [t1, t2])
             }
             for (name, k) in [("commitment", 0), ("draw", 1)] { phases[name] = perGroup.reduce(0) { $0 + $1.1[k] } }

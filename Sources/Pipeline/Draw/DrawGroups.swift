@@ -7,9 +7,8 @@
 // partly coincide (2/year beside 4/year) are not joined.
 //
 // The group's departments are the initiator, then every cooperator of its tasks in task order,
-// each once. Its quota per risk class is the largest of its tasks' quotas for that class (each
-// task's quota computed by the `RiskQuotaPolicy` on the group's population): the one draw then
-// serves every task.
+// each once. Its quota per risk class is the largest of its tasks' quotas for that class
+// (QuotaRules.swift): the one draw then serves every task.
 //
 // The group key is `<year>-G<lowest 序号 of its tasks, at least 2 digits>`, e.g. `2024-G02` for
 // tasks 2 and 3 of 2024. It is derived from the plan, not from a running count, so it does not
@@ -59,51 +58,6 @@ public struct DrawGroup: Sendable, Hashable, Codable {
     public static func key(year: Int, lowestSeq seq: Int) -> String {
         "\(year)-G" + zeroPadded(seq, width: 2)
     }
-
-    /// The group's quotas for a population (entities per class, unclassified under B): every
-    /// task's quotas, and per class the largest of them.
-    public func quotas(population: [RiskClass: Int], policy: RiskQuotaPolicy = .default) -> GroupQuota {
-        var byTask: [Int: QuotaResult] = [:]
-        var perClass: [RiskClass: Int] = [:]
-        var capped: Set<RiskClass> = []
-        var notes: [String] = []
-        for task in tasks {
-            let result = policy.quotas(planRatio: task.ratio.min, fixedCount: task.ratio.count, population: population)
-            byTask[task.seq] = result
-            for c in RiskClass.allCases { perClass[c] = max(perClass[c] ?? 0, result.perClass[c] ?? 0) }
-            capped.formUnion(result.capped)
-            if task.ratio.min == nil && task.ratio.count == nil {
-                notes.append("task \(task.seq): the plan gives no ratio or count ('\(task.ratio.raw)'): it asks for nothing")
-            }
-            notes += result.notes.map { "task \(task.seq): \($0)" }
-        }
-        return GroupQuota(
-            perClass: perClass, byTask: byTask,
-            capped: RiskClass.allCases.filter { capped.contains($0) }, notes: notes)
-    }
-}
-
-/// A group's quota: per class the largest of its tasks' quotas.
-public struct GroupQuota: Sendable, Hashable, Codable {
-    /// Objects to draw per class (every class present).
-    public var perClass: [RiskClass: Int]
-    /// Each task's own quota result, by 序号.
-    public var byTask: [Int: QuotaResult]
-    /// Classes in which some task asked for more than the class holds (capped), in A…D order.
-    public var capped: [RiskClass]
-    /// Remarks from the policy, prefixed with the task (`task 21: C: quota … capped at …`).
-    public var notes: [String]
-
-    /// Creates a group quota.
-    public init(perClass: [RiskClass: Int], byTask: [Int: QuotaResult], capped: [RiskClass], notes: [String]) {
-        self.perClass = perClass
-        self.byTask = byTask
-        self.capped = capped
-        self.notes = notes
-    }
-
-    /// The total to draw.
-    public var total: Int { perClass.values.reduce(0, +) }
 }
 
 /// Forms the draw groups of a plan.

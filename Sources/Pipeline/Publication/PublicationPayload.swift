@@ -115,12 +115,16 @@ public struct PublicationTask: Sendable, Hashable, Codable {
     public var populationCount: Int
     /// Entities drawn.
     public var drawnCount: Int
+    /// The draw ledger's head when the payload was made (64 hex digits; 64 zeros for an empty
+    /// ledger): published, so that a ledger whose last entries were deleted is caught against it
+    /// (`suiji draw verify-ledger --anchor`).
+    public var drawLedgerHead: String
 
     /// Creates a task block.
     public init(
         raninsPlanId: String, raninsPlanName: String, raninsTaskId: String, raninsTaskName: String,
         raninsTypeName: String, insAuth: InspectionAuthority, startDate: CivilDate, endDate: CivilDate,
-        populationCount: Int, drawnCount: Int
+        populationCount: Int, drawnCount: Int, drawLedgerHead: String
     ) {
         self.raninsPlanId = raninsPlanId
         self.raninsPlanName = raninsPlanName
@@ -132,6 +136,7 @@ public struct PublicationTask: Sendable, Hashable, Codable {
         self.endDate = endDate
         self.populationCount = populationCount
         self.drawnCount = drawnCount
+        self.drawLedgerHead = drawLedgerHead
     }
 
     /// The fields GSXT shows beside every record of this task.
@@ -150,6 +155,7 @@ public struct PublicationTask: Sendable, Hashable, Codable {
         fields["endDate"] = .string(endDate.description)
         fields["populationCount"] = .integer(populationCount)
         fields["drawnCount"] = .integer(drawnCount)
+        fields["drawLedgerHead"] = .string(drawLedgerHead)
         return .object(fields)
     }
 }
@@ -237,7 +243,7 @@ public struct LedgerRecord: Sendable, Hashable {
 /// The payload of one round of one task: the task block and one record per inspected entity.
 public struct PublicationPayload: Sendable, Hashable, Codable {
     /// The version of the payload shape (the XSD's `schemaVersion`).
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     /// The shape version of this payload.
     public var schemaVersion: Int
@@ -299,6 +305,7 @@ public struct PublicationPayload: Sendable, Hashable, Codable {
         try xml.element("endDate", task.endDate.description, depth: 2)
         try xml.element("populationCount", String(task.populationCount), depth: 2)
         try xml.element("drawnCount", String(task.drawnCount), depth: 2)
+        try xml.element("drawLedgerHead", task.drawLedgerHead, depth: 2)
         xml.close("task", depth: 1)
         if records.isEmpty {
             xml.line("  <records/>")
@@ -341,14 +348,20 @@ public struct PublicationRound: Sendable, Hashable, Codable {
     public var populationCount: Int
     /// Entities drawn.
     public var drawnCount: Int
+    /// The draw ledger's head when the payload is made (64 zeros for an empty ledger).
+    public var drawLedgerHead: String
 
     /// Creates a round.
-    public init(round: Int, start: CivilDate, end: CivilDate, populationCount: Int, drawnCount: Int) {
+    public init(
+        round: Int, start: CivilDate, end: CivilDate, populationCount: Int, drawnCount: Int,
+        drawLedgerHead: String = String(repeating: "0", count: 64)
+    ) {
         self.round = round
         self.start = start
         self.end = end
         self.populationCount = populationCount
         self.drawnCount = drawnCount
+        self.drawLedgerHead = drawLedgerHead
     }
 }
 
@@ -418,7 +431,7 @@ extension PublicationPayload {
             insAuth: InspectionAuthority(
                 initiator: planTask.initiator, cooperators: planTask.cooperators.filter { $0 != planTask.initiator }),
             startDate: round.start, endDate: round.end,
-            populationCount: round.populationCount, drawnCount: round.drawnCount)
+            populationCount: round.populationCount, drawnCount: round.drawnCount, drawLedgerHead: round.drawLedgerHead)
         let matters = planTask.matters.isEmpty ? [planTask.name] : planTask.matters
         var seen: Set<String> = []
         var records: [PublicationRecord] = []

@@ -7,6 +7,6 @@ struct DrawCommand: ParsableCommand {
         subcommands: [
             DrawTicketsCommand.self, DrawPrepareCommand.self, DrawRunCommand.self, DrawVerifyLedgerCommand.self, DrawExportCommand.self,
             DrawVerifyCommand.self,
-            DrawShowCommand.self, DrawListCommand.self, DrawCoverageCommand.self,
+            DrawShowCommand.self, DrawListCommand.self, DrawCoverageCommand.self, DrawQuotasCommand.self,
         ])
 }

@@ -32,10 +32,11 @@ struct DrawRunCommand: ParsableCommand {
         try withDrawStore(global, access: .readWrite) { draw, configuration in
             let (plan, id) = try draw.plan(year: selection.year, region: selection.region, configuration: configuration)
             for line in DrawGroups.awaitingReview(plan) { printError("note: \(line)") }
-            let done = try draw.run(
+            let outcome = try draw.run(
                 plan: plan, planID: id, seed: seed, tasks: selection.selectedTasks, round: selection.round,
                 reason: reason, allowPartialTeams: allowPartialTeams)
-            for d in done {
+            for e in outcome.empty { printError("\(e.group) round \(e.round): note: \(e.reason)") }
+            for d in outcome.done {
                 print(d.summary)
                 for t in d.bundle.shortTeams ?? [] {
                     printError(
@@ -43,6 +44,7 @@ struct DrawRunCommand: ParsableCommand {
                     )
                 }
             }
+            if !outcome.failed.isEmpty { throw DrawRunFailures(failed: outcome.failed) }
         }
     }
 }

@@ -28,14 +28,12 @@ struct DrawShowCommand: ParsableCommand {
                 if json {
                     print(String(decoding: try encoder.encode(["assignments": list]), as: UTF8.self))
                 } else {
-                    for a in list {
-                        let team = a.inspectors.map { "\($0.id) (\($0.department))" }.joined(separator: ", ")
-                        print("\(a.group) round \(a.round) \(a.uscc) \(a.riskClass ?? "-"): \(team)\(a.shortTeam ? "  [short]" : "")")
-                    }
+                    for a in list { print(a.text) }
                 }
             } else {
                 let overview = try draw.summaries(plan: plan, planID: id)
                 print(json ? String(decoding: try encoder.encode(overview), as: UTF8.self) : overview.text)
+                for w in overview.targets.warnings { printError("warning: \(w)") }
                 for r in overview.rounds where r.status == "drawn" && r.belowRequiredRate {
                     printError(
                         "warning: \(r.group) round \(r.round): risk classification applied to \(String(format: "%.1f%%", (r.applicationRate ?? 0) * 100)) of drawn objects, below the required 95%"

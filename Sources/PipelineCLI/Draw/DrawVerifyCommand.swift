@@ -6,21 +6,31 @@ import Stages
 /// `suiji draw verify BUNDLE`.
 struct DrawVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Re-derive a bundle's sample and teams without the store; print OK or every difference.")
+        commandName: "verify",
+        abstract:
+            "Check a bundle without the store (an auditor bundle: redo the draw; a public bundle: the public checks); print OK or every difference."
+    )
 
     @Argument(help: "The bundle file.")
     var bundle: String
 
     func run() throws {
-        let decoded: DrawBundle
+        let result: DrawVerification
         do {
-            decoded = try JSONDecoder().decode(DrawBundle.self, from: Data(contentsOf: URL(fileURLWithPath: bundle)))
+            let data = try Data(contentsOf: URL(fileURLWithPath: bundle))
+            let format = try JSONDecoder().decode(Format.self, from: data).format
+            if format == PublicDrawBundle.currentFormat {
+                result = try JSONDecoder().decode(PublicDrawBundle.self, from: data).verify()
+            } else {
+                result = try JSONDecoder().decode(DrawBundle.self, from: data).verify()
+            }
         } catch {
             printError("\(bundle): error: cannot read the bundle: \(error)")
             throw ExitCode(ExitStatus.dataRejected.rawValue)
         }
-        let result = decoded.verify()
         print(result.description)
         if !result.isValid { throw ExitCode(ExitStatus.failure.rawValue) }
     }
+
+    private struct Format: Decodable { var format: String }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Pipeline
 import Stages
 
 /// `suiji report [--today DATE] [--json]`.
@@ -19,8 +20,10 @@ struct ReportCommand: ParsableCommand {
         let day = try today.day()
         let calendar = try CalendarLoader.load(operatorPath: configuration.resolvedCalendarPath)
         let store = try openStore(global.storePath(configuration), access: .readOnly, command: "report")
-        let report = try DeadlineReporter(store: store, calendar: calendar).run(today: day)
+        var report = try DeadlineReporter(store: store, calendar: calendar).run(today: day)
+        report.targets = try DrawStore.targets(store: store, configuration: configuration)
         for diagnostic in report.diagnostics { printError(diagnostic.description) }
+        for warning in report.targets?.warnings ?? [] { printError("warning: \(warning)") }
         print(json ? try report.json() : report.text)
     }
 }

@@ -400,18 +400,23 @@ extension Configuration {
         public var fixed: [String: Double]?
         /// Per-task exceptions (`[[risk.override]]`, default none); tasks are unique.
         public var overrides: [TaskOverride]
+        /// Visits per round of each class A, B, C, D (`risk.visits`, default A 1, B 1, C 1, D 2:
+        /// high-risk entities are visited twice as often as the task's own frequency); 1 to 12.
+        public var visits: [String: Int]
 
         /// Creates the risk settings; every argument defaults to its documented default.
         public init(
             policy: RiskPolicyKind = .multipliers,
             multipliers: [String: Double] = ["A": 0.5, "B": 1.0, "C": 2.0, "D": 4.0],
             fixed: [String: Double]? = nil,
-            overrides: [TaskOverride] = []
+            overrides: [TaskOverride] = [],
+            visits: [String: Int] = ["A": 1, "B": 1, "C": 1, "D": 2]
         ) {
             self.policy = policy
             self.multipliers = multipliers
             self.fixed = fixed
             self.overrides = overrides
+            self.visits = visits
         }
 
         /// The default policy: multipliers A 0.5, B 1, C 2, D 4; no fixed table; no overrides.
@@ -490,12 +495,27 @@ extension Configuration {
         /// The scope map linking plan scopes to register categories, as written (`draw.scope_map`,
         /// default `""`: the map bundled with suiji).
         public var scopeMap: String
+        /// What the watchlist (重点关注) changes (`draw.watchlist`: `class-d`, the default,
+        /// `always-include` or `off`).
+        public var watchlist: WatchlistRule
+        /// One visit for an entity drawn by groups of overlapping departments and windows
+        /// (一业一查, `draw.joint_visits`, default true).
+        public var jointVisits: Bool
+        /// The key commitments' salting secrets derive from (`draw.salt_key`, default `""`: a random
+        /// key the store makes and keeps).
+        public var saltKey: String
 
         /// Creates the draw settings; every argument defaults to its documented default.
-        public init(population: Population = .initiatorAndCooperators, leadDays: Int = 14, scopeMap: String = "") {
+        public init(
+            population: Population = .initiatorAndCooperators, leadDays: Int = 14, scopeMap: String = "",
+            watchlist: WatchlistRule = .classD, jointVisits: Bool = true, saltKey: String = ""
+        ) {
             self.population = population
             self.leadDays = leadDays
             self.scopeMap = scopeMap
+            self.watchlist = watchlist
+            self.jointVisits = jointVisits
+            self.saltKey = saltKey
         }
 
         /// The default draw settings.
@@ -717,9 +737,9 @@ struct ConfigurationReader {
     static let topLevelKeys = ["region", "year", "store", "calendar", "paths", "risk", "draw", "inspectors", "publish", "log", "plan"]
     static let planKeys = ["columns", "overrides"]
     static let pathsKeys = ["inbox", "outbox", "archive", "rejects", "reports"]
-    static let riskKeys = ["policy", "multipliers", "fixed", "override"]
+    static let riskKeys = ["policy", "multipliers", "fixed", "visits", "override"]
     static let overrideKeys = ["task", "ratio", "count", "policy", "multipliers", "fixed"]
-    static let drawKeys = ["population", "lead_days", "scope_map"]
+    static let drawKeys = ["population", "lead_days", "scope_map", "watchlist", "joint_visits", "salt_key"]
     static let inspectorsKeys = ["from_initiator", "from_each_cooperator", "minimum_team", "load_cap"]
     static let publishKeys = ["formats"]
     static let logKeys = ["level", "format"]
@@ -766,6 +786,23 @@ struct ConfigurationReader {
                 configuration.draw.leadDays = days
             }
             if let scopeMap = path(draw, "scope_map", at: key, allowEmpty: true) { configuration.draw.scopeMap = scopeMap }
+            if let rule = choice(draw, "watchlist", at: key, of: WatchlistRule.self) { configuration.draw.watchlist = rule }
+            if let value = draw["joint_visits"] {
+                if let flag = value.bool {
+                    configuration.draw.jointVisits = flag
+                } else {
+                    fail(key.appending("joint_visits"), "must be true or false", found: value)
+                }
+            }
+            if let value = draw["salt_key"] {
+                if let text = value.string, text.isEmpty || text.utf8.count >= 16 {
+                    configuration.draw.saltKey = text
+                } else {
+                    fail(
+                        key.appending("salt_key"),
+                        "must be \"\" (the store's own key) or a secret of at least 16 characters", found: value)
+                }
+            }
         }
         if let inspectors = table(root, "inspectors", at: top) {
             configuration.inspectors = readInspectors(inspectors, at: top.appending("inspectors"))
@@ -796,6 +833,18 @@ struct ConfigurationReader {
         let policy = choice(risk, "policy", at: key, of: Configuration.RiskPolicyKind.self)
         if let policy { settings.policy = policy }
         if let multipliers = classTable(risk, "multipliers", at: key, atMost: nil) { settings.multipliers = multipliers }
+        if let visits = classTable(risk, "visits", at: key, atMost: 12) {
+            let bad = Configuration.creditClasses.filter { (visits[$0] ?? 1) < 1 || (visits[$0] ?? 1) != (visits[$0] ?? 1).rounded() }
+            if bad.isEmpty {
+                settings.visits = visits.mapValues { Int($0) }
+            } else {
+                errors.append(
+                    error(
+                        key.appending("visits"),
+                        "'\(key.appending("visits"))' must give whole numbers of visits from 1 to 12; \(bad.joined(separator: ", ")) is not"
+                    ))
+            }
+        }
         settings.fixed = classTable(risk, "fixed", at: key, atMost: 1)
         let hasFixed = risk["fixed"] != nil
         if policy == .fixed, !hasFixed {

@@ -2,183 +2,61 @@ internal import Foundation
 internal import GRDB
 public import Pipeline
 
-// What the draw reads from the store and the configuration, in one place.
-//
-// Entities: one `DrawEntity` per CURRENT register row (valid_to_import IS NULL), so an entity held
-// by several departments is admitted if ANY counted department's row matches the group (its own
-// category, region and status). Its class is merged over all its current rows: the highest risk
-// any register gives (D > C > B > A), so that two registers disagreeing never lower the scrutiny.
-// Text fields are cleaned (`PlanCellParser.clean`) once here, not once per group.
+// What the draw reads from the store and the configuration, in one place: the current register
+// rows, inspectors and avoidance pairs (as `DrawInputs`, whose rules live in Pipeline's
+// Population.swift), and the rules of `suiji.toml` as Pipeline's `DrawRules`.
 
-/// The population rules, quota policies and matching rules in force, from `suiji.toml`.
-public struct DrawRules: Sendable, Hashable {
-    /// Whose registers count and which statuses are active.
-    public var population: PopulationRules
-    /// Team sizes and the load cap (the partial-team switch is set per command).
-    public var matching: MatchingRules
-    /// The `[risk]` settings with their per-task overrides.
-    public var risk: Configuration.RiskSettings
-
-    /// The rules of a configuration.
+extension DrawRules {
+    /// The rules of a configuration: `[draw] population`, `[inspectors]` and `[risk]` with its
+    /// `[[risk.override]]` blocks (the partial-team switch is set per command).
     public init(_ configuration: Configuration) {
-        population = PopulationRules(registers: configuration.draw.population == .initiator ? .initiatorOnly : .initiatorAndCooperators)
+        let population = PopulationRules(
+            registers: configuration.draw.population == .initiator ? .initiatorOnly : .initiatorAndCooperators,
+            watchlist: configuration.draw.watchlist)
         let loadCap: Int?
         switch configuration.inspectors.loadCap {
         case .auto: loadCap = nil
         case .limit(let n): loadCap = n
         }
-        matching = MatchingRules(
+        let matching = MatchingRules(
             initiatorTeamSize: configuration.inspectors.fromInitiator,
             cooperatorTeamSize: configuration.inspectors.fromEachCooperator,
             minimumTeamSize: configuration.inspectors.minimumTeam, loadCap: loadCap)
-        risk = configuration.risk
+        self.init(population: population, matching: matching, quota: QuotaRules(configuration.risk))
     }
+}
 
-    /// The quota policy, ratio and count of a task after `[[risk.override]]`.
-    public func quotaInputs(for task: PlanTask) -> (policy: RiskQuotaPolicy, ratio: Double?, count: Int?) {
-        let override = risk.override(forTask: task.seq)
-        let kind = override?.policy ?? risk.policy
+extension QuotaRules {
+    /// The `[risk]` settings as quota rules: the policy, and per `[[risk.override]]` its ratio or
+    /// count and, when it names a policy or a table, the policy it resolves to (its own kind and
+    /// tables, else `[risk]`'s).
+    public init(_ risk: Configuration.RiskSettings) {
         func table(_ t: [String: Double]?) -> [RiskClass: Double] {
             var out: [RiskClass: Double] = [:]
             for (k, v) in t ?? [:] { if let c = RiskClass(rawValue: k) { out[c] = v } }
             return out
         }
-        let policy: RiskQuotaPolicy
-        switch kind {
-        case .multipliers: policy = RiskQuotaPolicy(mode: .multipliers(table(override?.multipliers ?? risk.multipliers)))
-        case .fixed: policy = RiskQuotaPolicy(mode: .fixedRatios(table(override?.fixed ?? risk.fixed)))
-        }
-        if let count = override?.count { return (policy, nil, count) }
-        if let ratio = override?.ratio { return (policy, ratio, task.ratio.count) }
-        return (policy, task.ratio.min, task.ratio.count)
-    }
-
-    /// A group's quota: per class the largest of its tasks' quotas, each task with its own policy.
-    public func quota(of group: DrawGroup, population: [RiskClass: Int]) -> GroupQuota {
-        var byTask: [Int: QuotaResult] = [:]
-        var perClass: [RiskClass: Int] = [:]
-        var capped: Set<RiskClass> = []
-        var notes: [String] = []
-        for task in group.tasks {
-            let inputs = quotaInputs(for: task)
-            let result = inputs.policy.quotas(planRatio: inputs.ratio, fixedCount: inputs.count, population: population)
-            byTask[task.seq] = result
-            for c in RiskClass.allCases { perClass[c] = max(perClass[c] ?? 0, result.perClass[c] ?? 0) }
-            capped.formUnion(result.capped)
-            if inputs.ratio == nil && inputs.count == nil {
-                notes.append("task \(task.seq): the plan gives no ratio or count ('\(task.ratio.raw)'): it asks for nothing")
-            }
-            notes += result.notes.map { "task \(task.seq): \($0)" }
-        }
-        return GroupQuota(perClass: perClass, byTask: byTask, capped: RiskClass.allCases.filter { capped.contains($0) }, notes: notes)
-    }
-}
-
-/// The registers, inspectors and avoidance list as the draw sees them.
-public struct DrawInputs: Sendable {
-    /// One entity per current register row (fields cleaned, class merged per USCC).
-    public var entities: [DrawEntity]
-    /// Indices into `entities` per cleaned category.
-    public var byCategory: [String: [Int]]
-    /// Current inspectors of every department.
-    public var inspectors: [Inspector]
-    /// Current avoidance pairs.
-    public var avoidance: [AvoidancePair]
-
-    /// Inputs from their parts (cleans fields and merges classes as the store loader does).
-    public init(entities: [DrawEntity], inspectors: [Inspector] = [], avoidance: [AvoidancePair] = []) {
-        var merged: [String: RiskClass] = [:]
-        for e in entities {
-            guard let c = e.riskClass else { continue }
-            if let old = merged[e.uscc], old.rawValue >= c.rawValue { continue }
-            merged[e.uscc] = c
-        }
-        // Index order is USCC order (code points = UTF-8 bytes), so that a group's population comes
-        // out sorted from a sort of integer indices. The store loads rows sorted already.
-        var entities = entities
-        if !Self.isSortedByUSCC(entities) {
-            if entities.allSatisfy({ $0.uscc.utf8.allSatisfy { $0 < 0x80 } }) {
-                entities.sort { $0.uscc < $1.uscc } // ASCII: String's order is byte order, and much faster
-            } else {
-                entities.sort { $0.uscc.utf8.lexicographicallyPrecedes($1.uscc.utf8) }
+        var visits: [RiskClass: Int] = [:]
+        for (k, v) in risk.visits { if let c = RiskClass(rawValue: k) { visits[c] = v } }
+        func policy(_ kind: Configuration.RiskPolicyKind, multipliers: [String: Double]?, fixed: [String: Double]?) -> RiskQuotaPolicy {
+            switch kind {
+            case .multipliers: RiskQuotaPolicy(mode: .multipliers(table(multipliers ?? risk.multipliers)), visits: visits)
+            case .fixed: RiskQuotaPolicy(mode: .fixedRatios(table(fixed ?? risk.fixed)), visits: visits)
             }
         }
-        var cleaned: [DrawEntity] = []
-        cleaned.reserveCapacity(entities.count)
-        var byCategory: [String: [Int]] = [:]
-        // Categories, statuses, regions and departments repeat: clean each distinct text once.
-        var cache: [String: String] = [:]
-        func clean(_ text: String) -> String {
-            if let done = cache[text] { return done }
-            let done = Self.clean(text)
-            cache[text] = done
-            return done
+        var overrides: [Int: TaskQuotaOverride] = [:]
+        for o in risk.overrides where overrides[o.task] == nil {
+            let own = o.policy != nil || o.multipliers != nil || o.fixed != nil
+            overrides[o.task] = TaskQuotaOverride(
+                ratio: o.ratio, count: o.count,
+                policy: own ? policy(o.policy ?? risk.policy, multipliers: o.multipliers, fixed: o.fixed) : nil)
         }
-        for e in entities {
-            let category = clean(e.category)
-            byCategory[category, default: []].append(cleaned.count)
-            cleaned.append(
-                DrawEntity(
-                    uscc: e.uscc, category: category, region: clean(e.region), status: clean(e.status),
-                    riskClass: merged[e.uscc], departments: e.departments.map(clean)))
-        }
-        self.entities = cleaned
-        self.byCategory = byCategory
-        self.inspectors = inspectors
-        self.avoidance = avoidance
-    }
-
-    static func isSortedByUSCC(_ entities: [DrawEntity]) -> Bool {
-        for i in entities.indices.dropFirst() where entities[i].uscc.utf8.lexicographicallyPrecedes(entities[i - 1].uscc.utf8) {
-            return false
-        }
-        return true
-    }
-
-    /// `PlanCellParser.clean`, skipped for plain ASCII without outer spaces (the common case).
-    static func clean(_ text: String) -> String {
-        let bytes = text.utf8
-        if let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20, first < 0x80, last < 0x80,
-            bytes.allSatisfy({ $0 < 0x80 })
-        {
-            return text
-        }
-        return PlanCellParser.clean(text)
-    }
-
-    /// The population of `group`: `Population(of:group:scopeMap:rules:)`'s rules (Draw.swift) applied
-    /// to the entities of the categories its scopes cover, whose fields are already cleaned (so the
-    /// rejection counts cover those entities only).
-    public func population(of group: DrawGroup, scopeMap: ScopeMap, rules: PopulationRules) -> Population {
-        let departments = Set(rules.registers == .initiatorOnly ? [group.initiator] : group.departments)
-        var seen: Set<String> = []
-        var members: [PopulationMember] = []
-        var rejected: [PopulationRejection: Int] = [:]
-        for c in PopulationRejection.allCases { rejected[c] = 0 }
-        var indices: [Int] = []
-        for category in scopeMap.categories(forScopes: group.scopes) { indices += byCategory[category] ?? [] }
-        indices.sort()
-        for i in indices {
-            let e = entities[i]
-            if seen.contains(e.uscc) {
-                rejected[.duplicate, default: 0] += 1
-            } else if e.region != group.region {
-                rejected[.region, default: 0] += 1
-            } else if !rules.activeStatuses.contains(e.status) {
-                rejected[.status, default: 0] += 1
-            } else if !e.departments.contains(where: departments.contains) {
-                rejected[.register, default: 0] += 1
-            } else {
-                seen.insert(e.uscc)
-                members.append(PopulationMember(uscc: e.uscc, riskClass: e.riskClass))
-            }
-        }
-        return Population(members: members, rejected: rejected)
+        self.init(policy: policy(risk.policy, multipliers: nil, fixed: nil), overrides: overrides)
     }
 }
 
 extension Store {
-    /// The current registers, inspectors and avoidance list.
+    /// The current registers, inspectors, avoidance list and watchlist.
     public func drawInputs() throws -> DrawInputs {
         try read { db in
             var entities: [DrawEntity] = []
@@ -206,7 +84,13 @@ extension Store {
             }
             let avoidance = try Row.fetchAll(db, sql: "SELECT inspector_id, uscc FROM avoidance_pairs WHERE valid_to_import IS NULL")
                 .map { AvoidancePair(inspectorId: $0[0], uscc: $0[1]) }
-            return DrawInputs(entities: entities, inspectors: inspectors, avoidance: avoidance)
+            var watchlist: [String: [String]] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT uscc, reason FROM watchlist_entries WHERE valid_to_import IS NULL ORDER BY uscc, reason")
+            {
+                watchlist[row[0], default: []].append(row[1])
+            }
+            return DrawInputs(entities: entities, inspectors: inspectors, avoidance: avoidance, watchlist: watchlist)
         }
     }
 }

@@ -10,8 +10,14 @@ public import Pipeline
 //    "commitment": <commitment sha256>, "seed": <public seed>, "reason": text or null,
 //    "result": <result_json text>, "createdAt": <ISO 8601>, "prev": <previous entry hash>}
 // where `prev` of the first entry is 64 zeros. `suiji draw verify-ledger` recomputes every hash
-// and link, re-hashes every referenced commitment, redoes every draw from its commitment and seed,
-// and compares draw_selections and inspector_assignments with the recorded result.
+// and link, re-hashes every referenced commitment (its public form), redoes every draw from its
+// commitment and seed (sample, visits, teams), recomputes the joint visits each entry recorded
+// (replaying the ledger), compares draw_selections and inspector_assignments with the recorded
+// result, and checks that the ledger head every stored commitment names is in the chain.
+//
+// The chain alone cannot show that its last entries were deleted: the head is published elsewhere
+// (in every commitment and every publication payload, `drawLedgerHead`), and `verify-ledger
+// --anchor HASH` checks that an entry with that hash is still in the chain.
 
 /// The recorded outcome of one ledger entry (its `result_json`).
 public struct LedgerResult: Sendable, Hashable, Codable {
@@ -27,11 +33,17 @@ public struct LedgerResult: Sendable, Hashable, Codable {
     public var shortTeams: [ShortTeam]?
     /// The published commitment this entry's commitment was derived from (`--allow-partial-teams` at run), if any.
     public var publishedCommitment: String?
+    /// The visit of each drawn object whose class is visited more than once a round (nil in
+    /// entries written before visits existed).
+    public var visits: [String: Int]?
+    /// The objects of this draw that join earlier draws' visits (一业一查, JointVisits.swift); nil
+    /// when joint visits are off (or in entries written before they existed).
+    public var jointVisits: [JointVisitRecord]?
 
     /// Creates a result.
     public init(
         seedString: String, sample: [RiskClass: [String]], order: [String], assignments: [InspectorAssignment]?,
-        shortTeams: [ShortTeam]?, publishedCommitment: String?
+        shortTeams: [ShortTeam]?, publishedCommitment: String?, visits: [String: Int]? = nil, jointVisits: [JointVisitRecord]? = nil
     ) {
         self.seedString = seedString
         self.sample = sample
@@ -39,6 +51,8 @@ public struct LedgerResult: Sendable, Hashable, Codable {
         self.assignments = assignments
         self.shortTeams = shortTeams
         self.publishedCommitment = publishedCommitment
+        self.visits = visits
+        self.jointVisits = jointVisits
     }
 
     /// The canonical JSON value stored in `result_json`.
@@ -68,6 +82,11 @@ public struct LedgerResult: Sendable, Hashable, Codable {
                 })
         }
         if let publishedCommitment { o["publishedCommitment"] = .string(publishedCommitment) }
+        if let visits { o["visits"] = .object(visits.mapValues { .integer($0) }) }
+        if let jointVisits {
+            o["jointVisits"] = .array(
+                jointVisits.map { .object(["uscc": .string($0.uscc), "with": .array($0.with.map { .integer($0) })]) })
+        }
         return .object(o)
     }
 }
@@ -196,13 +215,16 @@ extension Store {
         return entry
     }
 
-    /// Recomputes the whole ledger: links, hashes, commitments, draws, selections and assignments.
-    public func verifyLedger() throws -> LedgerVerification {
+    /// Recomputes the whole ledger: links, hashes, commitments, draws, visits, joint visits,
+    /// selections and assignments; the heads named by commitments; and, with `anchor`, that the
+    /// chain still holds the entry of that hash (a head published elsewhere).
+    public func verifyLedger(anchor: String? = nil) throws -> LedgerVerification {
         try read { db in
             var problems: [String] = []
             let entries = try ledgerEntries(db)
             var prev = LedgerEntry.genesis
             var expectedSeq = 1
+            var current: [String: JointVisitDraw] = [:]
             for entry in entries {
                 let at = "ledger entry #\(entry.seq) (\(entry.group) round \(entry.round))"
                 if entry.seq != expectedSeq { problems.append("\(at): expected entry #\(expectedSeq) here: entries are missing") }
@@ -214,6 +236,35 @@ extension Store {
                 }
                 prev = entry.hash
                 problems += try checkEntry(entry, at: at, db: db)
+                // Joint visits, replayed over the draws current before this entry (same plan).
+                let key = "\(entry.planID)|" + DrawnRounds.key(entry.group, entry.round)
+                if let drawn = try DrawnRounds.drawnRound(db, entry: entry) {
+                    if let recorded = (try? entry.result())?.jointVisits {
+                        let earlier = current.filter { $0.key != key && $0.key.hasPrefix("\(entry.planID)|") }.map(\.value)
+                        let expected = JointVisits.records(for: drawn, earlier: earlier)
+                        if expected != recorded {
+                            problems.append("\(at): its joint visits (一业一查) are not the ones the draws before it give")
+                        }
+                    }
+                    current[key] = drawn
+                }
+            }
+            let hashes = Set(entries.map(\.hash)).union([LedgerEntry.genesis])
+            for row in try Row.fetchAll(db, sql: "SELECT group_key, round, canonical_json FROM draw_commitments ORDER BY id") {
+                let text: String = row[2]
+                guard let commitment = try? JSONDecoder().decode(DrawCommitment.self, from: Data(text.utf8)),
+                    let head = commitment.ledgerHead
+                else { continue }
+                if !hashes.contains(head) {
+                    problems.append(
+                        "the commitment of \(row[0] as String) round \(row[1] as Int) names ledger head \(head), which is not in the ledger: entries were deleted"
+                    )
+                }
+            }
+            if let anchor, !hashes.contains(anchor) {
+                problems.append(
+                    "the anchor \(anchor) is not in the ledger (\(entries.count) entries, head \(entries.last?.hash ?? LedgerEntry.genesis)): entries after it were deleted, or it comes from another store"
+                )
             }
             return LedgerVerification(entries: entries.count, head: entries.last?.hash ?? LedgerEntry.genesis, problems: problems)
         }
@@ -227,10 +278,6 @@ extension Store {
         else {
             return ["\(at): its commitment \(entry.commitment) is missing from draw_commitments"]
         }
-        let rehash = SHA256.hexString(SHA256.digest(Array(text.utf8)))
-        if rehash != entry.commitment {
-            problems.append("\(at): the stored commitment hashes to \(rehash), not \(entry.commitment): it was edited")
-        }
         let result: LedgerResult
         let commitment: DrawCommitment
         do {
@@ -239,12 +286,21 @@ extension Store {
         } catch {
             return problems + ["\(at): cannot read its result or commitment: \(error)"]
         }
+        // The first format is hashed as stored; the current one by its public form, and its stored
+        // private form must be exactly what the commitment writes.
+        let rehash = commitment.isLegacy ? SHA256.hexString(SHA256.digest(Array(text.utf8))) : commitment.hash
+        if rehash != entry.commitment || (!commitment.isLegacy && commitment.privateValue.canonicalText != text) {
+            problems.append("\(at): the stored commitment hashes to \(rehash), not \(entry.commitment): it was edited")
+        }
         // Redo the draw from the commitment and the seed.
         do {
             let redo = try DrawBundle(commitment: commitment, publicSeed: entry.seed)
             if redo.sample != result.sample { problems.append("\(at): redoing the draw gives another sample than the recorded one") }
             if (redo.assignments ?? []) != (result.assignments ?? []) {
                 problems.append("\(at): redoing the matching gives other teams than the recorded ones")
+            }
+            if let visits = result.visits, visits != redo.visits {
+                problems.append("\(at): redoing the draw gives other visits than the recorded ones")
             }
             if redo.seedString != result.seedString {
                 problems.append("\(at): the seed string is '\(redo.seedString)', the entry says '\(result.seedString)'")

@@ -149,10 +149,12 @@ public struct NightReport: Sendable, Hashable, Codable {
     public var overdueRounds: [Overdue]
     /// Inbox paths not taken and left in place (unknown places, links, not regular files), each with its reason when not an unknown place.
     public var ignored: [String]
-    /// Warnings found while reporting.
+    /// Warnings found while reporting (targets of the plan missed among them).
     public var warnings: [String]
     /// The program that ran the night, with its version (``SuijiVersion/generator``).
     public var generator = SuijiVersion.generator
+    /// The plan's targets, as report lines (classification rate, matter coverage).
+    public var planTargets: [String] = []
 
     /// A report for a night that could not open its store.
     static func failedToStart(date: CivilDate, message: String) -> NightReport {
@@ -237,6 +239,11 @@ public struct NightReport: Sendable, Hashable, Codable {
         section("Overdue rounds", overdue) {
             overdueRounds.map {
                 "\($0.raninsTaskId) \($0.taskName): due \($0.due), \($0.workingDaysOverdue) working days overdue; \($0.progress)"
+            }
+        }
+        if !planTargets.isEmpty {
+            section("Plan targets", planTargets.filter { !$0.hasPrefix("warning: ") }.count) {
+                planTargets.filter { !$0.hasPrefix("warning: ") }
             }
         }
         if !ignored.isEmpty { section("Not taken, left in place", ignored.count) { ignored } }
@@ -404,6 +411,14 @@ public struct NightReport: Sendable, Hashable, Codable {
             report.warnings.append("overdue rounds could not be computed: \(error)")
         }
         report.overdue = report.overdueRounds.count
+        do {
+            if let targets = try DrawStore.targets(store: store, configuration: configuration) {
+                report.planTargets = targets.lines
+                report.warnings += targets.warnings
+            }
+        } catch {
+            report.warnings.append("the plan's targets could not be measured: \(error)")
+        }
         if failure != nil {
             report.exitCode = ExitStatus.failure.rawValue
         } else if report.filesRejected > 0 || report.rowsRejected > 0 || !report.blockedDraws.isEmpty {

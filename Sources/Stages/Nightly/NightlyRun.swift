@@ -421,10 +421,9 @@ public struct NightlyRun {
         }
         guard !tasks.isEmpty else { return }
         progress?("preparing commitments")
-        let made = try draws.prepare(
-            plan: plan, planID: planID, tasks: tasks, round: nil, inputs: try night.inputs(), keepCurrent: true, skipEmpty: true)
+        let made = try draws.prepare(plan: plan, planID: planID, tasks: tasks, round: nil, inputs: try night.inputs(), keepCurrent: true)
         progress?(nil)
-        for p in made {
+        for p in made.prepared {
             logger.notice(
                 "commitment prepared: publish it before the seed",
                 metadata: ["group": "\(p.group.key)", "round": "\(p.round.number)", "sha256": "\(p.hash)"])
@@ -444,9 +443,13 @@ public struct NightlyRun {
             guard let tasks = groups[group]?.taskSeqs else { continue }
             progress?("drawing \(group) round \(round) [\(index + 1)/\(ready.count)]")
             do {
-                let done = try draws.run(plan: plan, planID: planID, seed: seed, tasks: tasks, round: round, reason: nil, inputs: inputs)
-                for d in done {
+                let outcome = try draws.run(plan: plan, planID: planID, seed: seed, tasks: tasks, round: round, reason: nil, inputs: inputs)
+                for d in outcome.done {
                     logger.notice("drawn", metadata: ["group": "\(group)", "round": "\(round)", "ledger": "\(d.entry.seq)"])
+                }
+                for f in outcome.failed {
+                    logger.warning("draw blocked", metadata: ["group": "\(f.group)", "round": "\(f.round)", "reason": "\(f.reason)"])
+                    blocked.append(NightReport.BlockedDraw(group: f.group, round: f.round, reason: f.reason))
                 }
                 checkpoint("drawn")
             } catch let error as DrawStoreError {

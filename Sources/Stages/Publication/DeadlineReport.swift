@@ -47,11 +47,14 @@ public struct DeadlineReport: Sendable, Hashable, Codable {
     public var rounds: [RoundDeadline]
     /// Rounds whose due date could not be computed, and other warnings.
     public var diagnostics: [Diagnostic]
+    /// The plan's targets (classification rate, matter coverage), when measured (Draw's PlanTargets).
+    public var targets: PlanTargets?
 
-    /// A table, or a sentence when nothing is due.
+    /// A table, or a sentence when nothing is due; then the plan's targets.
     public var text: String {
+        let targetLines = targets.map { "\n" + $0.lines.joined(separator: "\n") } ?? ""
         guard !rounds.isEmpty else {
-            return "\(today): no round is overdue or due within \(PublicationDeadline.dueSoonWorkingDays) working days"
+            return "\(today): no round is overdue or due within \(PublicationDeadline.dueSoonWorkingDays) working days" + targetLines
         }
         var table = TextTable(headers: ["status", "task id", "round end", "due", "working days", "progress", "task"])
         for round in rounds {
@@ -65,6 +68,7 @@ public struct DeadlineReport: Sendable, Hashable, Codable {
         let overdue = rounds.filter { $0.assessment.status == .overdue }.count
         return table.render()
             + "\n\(today): \(overdue) overdue, \(rounds.count - overdue) due within \(PublicationDeadline.dueSoonWorkingDays) working days"
+            + targetLines
     }
 
     /// Machine-readable: sorted keys, two-space indentation.

@@ -287,8 +287,9 @@ public struct Publisher {
                     diagnostics.append(Diagnostic(.warning, "the draw ledger gives no population for \(label); the drawn count stands in"))
                 }
                 let publicationRound = PublicationRound(
-                    round: roundNumber, start: start, end: end, populationCount: draw?.populationCount ?? drawnCount, drawnCount: drawnCount
-                )
+                    round: roundNumber, start: start, end: end, populationCount: draw?.populationCount ?? drawnCount,
+                    drawnCount: drawnCount,
+                    drawLedgerHead: try DrawStore.ledgerHead(db))
                 do {
                     let payload = try PublicationPayload(
                         plan: plan, task: task, round: publicationRound, planName: planName(plan), inspections: inspections)

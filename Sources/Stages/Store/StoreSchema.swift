@@ -10,6 +10,9 @@ enum StoreSchema {
         migrator.registerMigration("v2: nightly runs") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3: draw keys, watchlist, matter lists") { db in
+            try db.execute(sql: v3) // Stages/Draw/DrawSchema.swift
+        }
         return migrator
     }
 

@@ -15,7 +15,7 @@ struct SuijiVersionTests {
         let payload = try PublicationFixture.payload()
         #expect(payload.generator == SuijiVersion.generator)
         #expect(payload.json["generator"] == .string(SuijiVersion.generator))
-        #expect(try payload.xmlText().contains("<gsxtPayload schemaVersion=\"1\" generator=\"\(SuijiVersion.generator)\">\n"))
+        #expect(try payload.xmlText().contains("<gsxtPayload schemaVersion=\"2\" generator=\"\(SuijiVersion.generator)\">\n"))
         var later = payload
         later.generator = "suiji 9.9.9"
         #expect(later.ledgerRecords == payload.ledgerRecords, "a new version of suiji republishes nothing")

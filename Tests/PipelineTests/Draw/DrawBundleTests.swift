@@ -24,21 +24,20 @@ import Testing
     ) throws -> DrawBundle {
         let plan = try SeedPlan.load()
         let group = try #require(DrawGroups.form(plan).first { $0.key == key })
-        let prepared = try Draw.prepare(
-            group: group, round: round, entities: SeedPlan.entities(plan: plan),
-            scopeMap: try SeedPlan.scopeMap(), exclusions: exclusions)
         var inspectors: [Inspector] = []
         for (d, department) in group.departments.enumerated() {
             for i in 0..<5 { inspectors.append(Inspector(id: "D\(d)-\(i)", name: "检查员\(d)\(i)", department: department, active: i != 4)) }
         }
-        let members = prepared.population.members.map(\.uscc)
+        let entities = DrawInputs(entities: SeedPlan.entities(plan: plan))
+        let members = entities.population(of: group, scopeMap: try SeedPlan.scopeMap(), rules: PopulationRules()).members.map(\.uscc)
         let avoidance = members.prefix(6).enumerated().map {
             AvoidancePair(inspectorId: "D\($0.offset % 2)-\($0.offset % 3)", uscc: $0.element)
         }
-        let setup = InspectorSetup(
-            inspectors: inspectors, avoidance: avoidance, departments: group.departments,
-            population: prepared.population.members, rules: rules)
-        return try DrawBundle(commitment: DrawCommitment(prepared, inspectors: setup), publicSeed: seed)
+        let inputs = DrawInputs(entities: entities.entities, inspectors: inspectors, avoidance: avoidance)
+        let prepared = try Draw.prepare(
+            group: group, round: round, inputs: inputs, exclusions: exclusions, scopeMap: try SeedPlan.scopeMap(),
+            rules: DrawRules(matching: rules), saltKey: DrawTests.key)
+        return try DrawBundle(commitment: prepared.commitment, publicSeed: seed)
     }
 
     /// Runs the Python verifier on a bundle; returns its exit status and output.
@@ -63,8 +62,8 @@ import Testing
         let bundle = try Self.bundle()
         #expect(bundle.seedString == "48213907561102938475|2024-G02|1")
         #expect(bundle.commitmentHash == bundle.commitment.hash)
-        #expect(RiskClass.allCases.map { bundle.sample[$0]?.count ?? 0 } == [1, 2, 1, 1])
-        #expect(bundle.assignments?.count == 5 * 2) // five objects, two departments
+        #expect(RiskClass.allCases.map { bundle.sample[$0]?.count ?? 0 } == [0, 1, 1, 1])
+        #expect(bundle.assignments?.count == 3 * 2) // three objects, two departments
         #expect(bundle.shortTeams == [])
         let verification = bundle.verify()
         #expect(verification.isValid)
@@ -134,17 +133,22 @@ import Testing
 
     @Test(.enabled(if: DrawBundleTests.python3 != nil, "python3 is not installed"))
     func pythonReportsTampering() throws {
-        var bundle = try Self.bundle()
+        let partial = MatchingRules(allowPartialTeams: true)
+        var bundle = try Self.bundle(group: "2024-G35", rules: partial)
         let b = try #require(bundle.sample[.B])
+        try #require(b.count == 14)
         bundle.sample[.B] = Array(b.reversed())
         let (status, output) = try Self.runPython(bundle)
         #expect(status == 1)
-        #expect(output == "class B: recomputed sample ['\(b[0])', '\(b[1])'], the bundle says ['\(b[1])', '\(b[0])']\n")
+        let quoted = { (list: [String]) in "[" + list.map { "'\($0)'" }.joined(separator: ", ") + "]" }
+        #expect(output == "class B: recomputed sample \(quoted(b)), the bundle says \(quoted(b.reversed()))\n")
 
-        var rehashed = try Self.bundle()
+        var rehashed = try Self.bundle(group: "2024-G35", rules: partial)
         rehashed.commitment.quotas[.A] = 0
         let (status2, output2) = try Self.runPython(rehashed)
         #expect(status2 == 1)
-        #expect(output2.hasPrefix("commitment hash is "))
+        let lines = output2.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("quotas: the rule gives {'A': 3, 'B': 14, 'C': 6, 'D': 2} for the class counts ") == true)
+        #expect(lines.contains { $0.hasPrefix("commitment hash is ") })
     }
 }

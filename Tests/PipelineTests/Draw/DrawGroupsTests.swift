@@ -149,16 +149,18 @@ enum SeedPlan {
             ])
         let groups = DrawGroups.form(plan)
         #expect(groups.count == 1)
-        // Population A 40, B 60, C 30, D 10.
-        // Task 1 (5%):  A ceil(0.025×40)=1, B ceil(0.05×60)=3, C ceil(0.1×30)=3, D ceil(0.2×10)=2; target 7 ≤ 9.
-        // Task 2 (20%): A ceil(0.1×40)=4, B ceil(0.2×60)=12, C ceil(0.4×30)=12, D ceil(0.8×10)=8; target 28 ≤ 36.
+        // Population A 40, B 60, C 30, D 10; exact shares (D visited twice a round):
+        // Task 1 (5%):  A 0.025×40 = 1, B 0.05×60 = 3, C 0.1×30 = 3, D 2×0.2×10 = 4; Σ 11 ≥ ceil(7).
+        // Task 2 (20%): A 0.1×40 = 4, B 0.2×60 = 12, C 0.4×30 = 12, D 2×0.8×10 = 16 capped 10; Σ 38 ≥ 28.
         // Task 3 (1户): all zero, then the one object goes to D.
-        // Maximum per class: A 4, B 12, C 12, D 8.
-        let quota = groups[0].quotas(population: [.A: 40, .B: 60, .C: 30, .D: 10])
-        #expect(quota.perClass == [.A: 4, .B: 12, .C: 12, .D: 8])
-        #expect(quota.byTask[1]?.perClass == [.A: 1, .B: 3, .C: 3, .D: 2])
+        // Maximum per class: A 4, B 12, C 12, D 10.
+        let quota = QuotaRules().quota(of: groups[0], population: [.A: 40, .B: 60, .C: 30, .D: 10])
+        #expect(quota.perClass == [.A: 4, .B: 12, .C: 12, .D: 10])
+        #expect(quota.byTask[1]?.perClass == [.A: 1, .B: 3, .C: 3, .D: 4])
         #expect(quota.byTask[3]?.perClass == [.A: 0, .B: 0, .C: 0, .D: 1])
-        #expect(quota.total == 36)
-        #expect(quota.capped == [])
+        #expect(quota.total == 38)
+        #expect(quota.capped == [.D])
+        #expect(quota.visits == [.A: 1, .B: 1, .C: 1, .D: 2])
+        #expect(quota.inputs[3] == TaskQuotaInputs(policy: .default, ratio: nil, count: 1))
     }
 }

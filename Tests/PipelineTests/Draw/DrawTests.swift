@@ -17,6 +17,12 @@ import Testing
         return DrawGroups.form(AnnualPlan(year: 2024, region: region, tasks: [task]))[0]
     }
 
+    /// The rules with short teams kept: these tests draw objects without inspector registers.
+    static let noInspectors = DrawRules(matching: MatchingRules(allowPartialTeams: true))
+
+    /// The salt key of these tests' commitments.
+    static let key = "pipeline-tests-salt-key"
+
     static var scopeMap: ScopeMap {
         get throws { try ScopeMap(entries: [ScopeMapEntry(scope: "燃气经营企业", categories: ["燃气经营企业", "燃气经营"])]) }
     }
@@ -28,7 +34,8 @@ import Testing
         DrawEntity(uscc: uscc, category: category, region: region, status: status, riskClass: riskClass, departments: departments)
     }
 
-    /// Each filter rejects what it should, under the first failed check.
+    /// Each filter rejects what it should, under the first failed check; rows of other categories
+    /// are not looked at.
     @Test func populationFilters() throws {
         let map = try Self.scopeMap
         let entities = [
@@ -39,39 +46,53 @@ import Testing
             Self.entity("E04", status: "吊销"), // status
             Self.entity("E05", status: "注销"),
             Self.entity("E06", status: "迁出"),
-            Self.entity("E07", category: "旅行社"), // category
+            Self.entity("E07", category: "旅行社"), // another category: not looked at
             Self.entity("E08", departments: ["原平市公安局"]), // register
             Self.entity("E09", departments: []),
-            Self.entity("E10", category: "旅行社", region: "140900", status: "吊销"), // region comes first
+            Self.entity("E10", region: "140900", status: "吊销"), // region comes first
             Self.entity("E00", category: " 燃气经营企业 ", status: "存续", riskClass: .D),
         ]
-        let population = Population(of: entities, group: Self.group(), scopeMap: map)
+        let inputs = DrawInputs(entities: entities)
+        let population = inputs.population(of: Self.group(), scopeMap: map, rules: PopulationRules())
         #expect(population.members.map(\.uscc) == ["E00", "E01", "E02"])
-        #expect(population.rejected == [.duplicate: 1, .region: 2, .status: 3, .category: 1, .register: 2])
+        #expect(population.rejected == [.duplicate: 1, .region: 2, .status: 3, .register: 2])
         #expect(population.perClass == [.A: 0, .B: 2, .C: 0, .D: 1])
         #expect(population.unclassified == 1)
 
         // Only the initiator's register: E02 (held by the market regulator only) is rejected.
-        let initiatorOnly = Population(
-            of: entities, group: Self.group(), scopeMap: map,
-            rules: PopulationRules(registers: .initiatorOnly))
+        let initiatorOnly = inputs.population(of: Self.group(), scopeMap: map, rules: PopulationRules(registers: .initiatorOnly))
         #expect(initiatorOnly.members.map(\.uscc) == ["E00", "E01"])
         #expect(initiatorOnly.rejected[.register] == 3)
 
         // Other statuses can be admitted.
-        let withRevoked = Population(
-            of: entities, group: Self.group(), scopeMap: map,
-            rules: PopulationRules(activeStatuses: ["存续", "在业", "吊销"]))
+        let withRevoked = inputs.population(
+            of: Self.group(), scopeMap: map, rules: PopulationRules(activeStatuses: ["存续", "在业", "吊销"]))
         #expect(withRevoked.members.map(\.uscc) == ["E00", "E01", "E02", "E04"])
+    }
+
+    /// An entity held by two registers is admitted by the row of a counted department, and drawn
+    /// in the highest class any register gives it.
+    @Test func rowsOfOneEntityMerge() throws {
+        let map = try Self.scopeMap
+        let inputs = DrawInputs(entities: [
+            Self.entity("E01", riskClass: .A, departments: ["原平市公安局"]),
+            Self.entity("E01", status: "吊销", riskClass: .C, departments: [Self.housing]),
+            Self.entity("E01", riskClass: .B, departments: [Self.market]),
+        ])
+        let population = inputs.population(of: Self.group(), scopeMap: map, rules: PopulationRules())
+        #expect(population.members == [PopulationMember(uscc: "E01", riskClass: .C)])
+        #expect(population.rejected == [.duplicate: 0, .region: 0, .status: 1, .register: 1])
     }
 
     @Test func seedString() throws {
         let map = try Self.scopeMap
         #expect(Draw.seedString(publicSeed: "48213907561102938475", groupKey: "2024-G02", round: 1) == "48213907561102938475|2024-G02|1")
-        let prepared = try Draw.prepare(group: Self.group(), round: 1, entities: [Self.entity("E01")], scopeMap: map)
-        #expect(prepared.seedString(publicSeed: "7") == "7|2024-G02|1")
-        #expect(throws: DrawError.self) {
-            try Draw.prepare(group: Self.group(), round: 2, entities: [], scopeMap: map)
+        let prepared = try Draw.prepare(
+            group: Self.group(), round: 1, inputs: DrawInputs(entities: [Self.entity("E01")]), scopeMap: map, rules: Self.noInspectors,
+            saltKey: Self.key)
+        #expect(try DrawBundle(commitment: prepared.commitment, publicSeed: "7").seedString == "7|2024-G02|1")
+        #expect(throws: DrawError("group 2024-G02 has rounds 1…1; there is no round 2")) {
+            try Draw.prepare(group: Self.group(), round: 2, inputs: DrawInputs(entities: []), scopeMap: map, saltKey: Self.key)
         }
     }
 
@@ -81,20 +102,25 @@ import Testing
         let map = try SeedPlan.scopeMap()
         let entities = SeedPlan.entities(plan: plan)
         let group = try #require(DrawGroups.form(plan).first { $0.key == "2024-G01" })
-        let a = try Draw.prepare(group: group, round: 1, entities: entities, scopeMap: map).draw(publicSeed: "20240315")
-        let b = try Draw.prepare(group: group, round: 1, entities: entities.reversed(), scopeMap: map).draw(publicSeed: "20240315")
-        let c = try Draw.prepare(group: group, round: 1, entities: entities, scopeMap: map).draw(publicSeed: "20240316")
-        #expect(a == b)
-        #expect(a.order != c.order)
-        #expect(a.order.count == a.perClass.map(\.quota).reduce(0, +))
+        let prepared = try Draw.prepare(
+            group: group, round: 1, inputs: DrawInputs(entities: entities), scopeMap: map, rules: Self.noInspectors, saltKey: Self.key)
+        let reversed = try Draw.prepare(
+            group: group, round: 1, inputs: DrawInputs(entities: entities.reversed()), scopeMap: map, rules: Self.noInspectors,
+            saltKey: Self.key)
+        #expect(prepared.hash == reversed.hash)
+        let a = try DrawBundle.draw(commitment: prepared.commitment, publicSeed: "20240315")
+        let b = try DrawBundle.draw(commitment: reversed.commitment, publicSeed: "20240315")
+        let c = try DrawBundle.draw(commitment: prepared.commitment, publicSeed: "20240316")
+        #expect(a.bundle == b.bundle)
+        #expect(a.selection.order != c.selection.order)
+        #expect(a.selection.order.count == prepared.quota.total)
         // Each class's sample is the quota lowest tickets of the class.
-        let sampler = ConsistentSampler(seed: a.seedString)
-        let prepared = try Draw.prepare(group: group, round: 1, entities: entities, scopeMap: map)
-        for c in a.perClass {
-            let ids = prepared.population.members.filter { $0.quotaClass == c.riskClass }.map(\.uscc)
-            #expect(c.drawn == sampler.sample(ids, count: c.quota).map(\.id))
+        let sampler = ConsistentSampler(seed: a.bundle.seedString)
+        for c in RiskClass.allCases {
+            let ids = prepared.population.members.filter { $0.quotaClass == c }.map(\.uscc)
+            #expect(a.bundle.sample[c] == sampler.sample(ids, count: prepared.quota.perClass[c] ?? 0).map(\.id))
         }
-        #expect(a.order == sampler.order(a.order).map(\.id))
+        #expect(a.selection.order == sampler.order(a.selection.order).map(\.id))
     }
 
     /// Exclusions from earlier rounds are skipped until the class runs out, then they lapse.
@@ -126,17 +152,19 @@ import Testing
         let map = try SeedPlan.scopeMap()
         let entities = SeedPlan.entities(plan: plan)
         let group = try #require(DrawGroups.form(plan).first { $0.key == "2024-G35" })
+        let inputs = DrawInputs(entities: entities)
         var drawn: Set<String> = []
         var lapsedTotal = 0
         for round in 1...4 {
-            let prepared = try Draw.prepare(group: group, round: round, entities: entities, scopeMap: map, exclusions: drawn)
-            let result = prepared.draw(publicSeed: "99")
-            #expect(result.seedString == "99|2024-G35|\(round)")
-            let fresh = result.order.filter { !drawn.contains($0) }
-            let lapsed = result.perClass.map(\.lapsedExclusions).reduce(0, +)
-            #expect(fresh.count + lapsed == result.order.count)
+            let prepared = try Draw.prepare(
+                group: group, round: round, inputs: inputs, exclusions: drawn, scopeMap: map, rules: Self.noInspectors, saltKey: Self.key)
+            let (bundle, selection) = try DrawBundle.draw(commitment: prepared.commitment, publicSeed: "99")
+            #expect(bundle.seedString == "99|2024-G35|\(round)")
+            let fresh = selection.order.filter { !drawn.contains($0) }
+            let lapsed = selection.lapsed.values.reduce(0, +)
+            #expect(fresh.count + lapsed == selection.order.count)
             lapsedTotal += lapsed
-            drawn.formUnion(result.order)
+            drawn.formUnion(selection.order)
         }
         // 35% four times is 140% of the register: the exclusions must lapse at some point.
         #expect(lapsedTotal > 0)
@@ -147,49 +175,51 @@ import Testing
     /// entity is in the market regulator's register; those whose USCC ends in a digit also in the
     /// register of their sector's department (SeedPlan.entities).
     ///
-    /// Quotas by hand (domain.md §5: class ratio = plan ratio × A 0.5 · B 1 · C 2 · D 4, at most
-    /// 100%; quota = ceil(class ratio × class population), capped at it; top-up D → C → B → A to
-    /// ceil(plan ratio × population)):
-    /// - G01, task 1, 10%: A 18 · B 24 · C 8 · D 2 (52). A ceil(.05×18 = 0.9) = 1, B ceil(.1×24 = 2.4) = 3,
-    ///   C ceil(.2×8 = 1.6) = 2, D ceil(.4×2 = 0.8) = 1: 7 ≥ target ceil(5.2) = 6.
-    /// - G02, tasks 2–3, 5% each: A 9 · B 21 · C 3 · D 2 (35). A ceil(.225) = 1, B ceil(1.05) = 2,
-    ///   C ceil(.3) = 1, D ceil(.4) = 1: 5 ≥ ceil(1.75) = 2; both tasks ask the same, max = the same.
-    /// - G05, task 5, 20%: A 19 · B 33 · C 10 · D 6 (68). A ceil(1.9) = 2, B ceil(6.6) = 7, C ceil(4.0) = 4,
-    ///   D ceil(.8×6 = 4.8) = 5: 18 ≥ ceil(13.6) = 14.
-    /// - G09, task 9, 5% of 各类学校 (every school category): A 63 · B 125 · C 31 · D 10 (229).
-    ///   A ceil(1.575) = 2, B ceil(6.25) = 7, C ceil(3.1) = 4, D ceil(2.0) = 2: 15 ≥ ceil(11.45) = 12.
-    /// - G12, tasks 12–14, 5%: A 16 · B 24 · C 4 · D 5 (49). A ceil(.4) = 1, B ceil(1.2) = 2, C ceil(.4) = 1,
-    ///   D ceil(1.0) = 1: 5 ≥ ceil(2.45) = 3.
-    /// - G18, task 18, 30%: A 20 · B 23 · C 8 · D 4 (55). A ceil(3.0) = 3, B ceil(6.9) = 7, C ceil(4.8) = 5,
-    ///   D ceil(1.2×4 = 4.8) = 5 capped at 4: 19 ≥ ceil(16.5) = 17.
+    /// Quotas by hand (domain.md §5, RiskQuotaPolicy.swift: e_c = min(n_c, visits × min(1, ratio ×
+    /// multiplier) × n_c) with multipliers A 0.5 · B 1 · C 2 · D 4 and visits D 2; total
+    /// max(ceil(ratio × N), ceil(Σ e)); floors, then the largest remainders, ties to the higher class):
+    /// - G01, task 1, 10%: A 18 · B 24 · C 8 · D 2 (52). e A 0.9, B 2.4, C 1.6, D 2×0.4×2 = 1.6; Σ 6.5 → 7
+    ///   (plan 6). Floors 0 + 2 + 1 + 1 = 4; remainders A .9, D .6, C .6 (tie, D first), B .4: A 1 · B 2 · C 2 · D 2.
+    /// - G02, tasks 2–3, 5% each: A 9 · B 21 · C 3 · D 2 (35). e A .225, B 1.05, C .3, D .8; Σ 2.375 → 3
+    ///   (plan 2). Floors B 1; remainders D .8, C .3: A 0 · B 1 · C 1 · D 1 (both tasks ask the same).
+    /// - G05, task 5, 20%: A 19 · B 33 · C 10 · D 6 (68). e A 1.9, B 6.6, C 4.0, D 9.6 capped 6; Σ 18.5 →
+    ///   19 (plan 14). Floors 17; remainders A .9, B .6: A 2 · B 7 · C 4 · D 6.
+    /// - G09, task 9, 5% of 各类学校: A 63 · B 125 · C 31 · D 10 (229). e A 1.575, B 6.25, C 3.1, D 4.0; Σ
+    ///   14.925 → 15 (plan 12). Floors 14; remainder A .575 the largest: A 2 · B 6 · C 3 · D 4.
+    /// - G12, tasks 12–14, 5%: A 16 · B 24 · C 4 · D 5 (49). e A .4, B 1.2, C .4, D 2.0; Σ 4.0 (plan 3).
+    ///   Floors 3; remainders A .4 and C .4 tie, C is the higher class: A 0 · B 1 · C 1 · D 2.
+    /// - G18, task 18, 30%: A 20 · B 23 · C 8 · D 4 (55). e A 3.0, B 6.9, C 4.8, D 9.6 capped 4; Σ 18.7 → 19
+    ///   (plan 17). Floors 17; remainders B .9, C .8: A 3 · B 7 · C 5 · D 4.
     /// - G21, task 21, 100% (cooperator 住建, not the market regulator: 31 entities of other
-    ///   registers rejected): A 2 · B 10 · C 4 · D 3 (19). A 1, B 10, C 8 capped 4, D 12 capped 3:
-    ///   18 < target 19, D, C and B are full, so A gets 1 more: A 2.
-    /// - G35, task 35, 35% a quarter: A 15 · B 40 · C 8 · D 2 (65). A ceil(2.625) = 3, B ceil(14.0) = 14,
-    ///   C ceil(5.6) = 6, D ceil(1.4×2 = 2.8) = 3 capped at 2: 25 ≥ ceil(22.75) = 23.
+    ///   registers rejected): A 2 · B 10 · C 4 · D 3 (19). e A 1, B 10, C 8 capped 4, D 24 capped 3;
+    ///   Σ 18 < plan 19: D, C and B are exhausted, so A is topped up by 1: A 2.
+    /// - G35, task 35, 35% a quarter: A 15 · B 40 · C 8 · D 2 (65). e A 2.625, B 14, C 5.6, D 5.6 capped 2;
+    ///   Σ 24.225 → 25 (plan 23). Floors 23; remainders A .625, C .6: A 3 · B 14 · C 6 · D 2.
     /// - G40, task 40, 20% (烟草 with 交通: only sector-held entities): A 2 · B 10 · C 4 · D 0 (16).
-    ///   A ceil(.2) = 1, B ceil(2.0) = 2, C ceil(1.6) = 2, D 0: 5 ≥ ceil(3.2) = 4.
+    ///   e A .2, B 2, C 1.6; Σ 3.8 → 4 (plan 4). Floors 3; remainder C .6: A 0 · B 2 · C 2 · D 0.
     @Test func seedPlanQuotasMatchTheHandTable() throws {
         let plan = try SeedPlan.load()
         let map = try SeedPlan.scopeMap()
         let entities = SeedPlan.entities(plan: plan)
         #expect(entities.count == 3_360)
         let table: [String: (population: [Int], quota: [Int], capped: [RiskClass])] = [
-            "2024-G01": ([18, 24, 8, 2], [1, 3, 2, 1], []),
-            "2024-G02": ([9, 21, 3, 2], [1, 2, 1, 1], []),
-            "2024-G05": ([19, 33, 10, 6], [2, 7, 4, 5], []),
-            "2024-G09": ([63, 125, 31, 10], [2, 7, 4, 2], []),
-            "2024-G12": ([16, 24, 4, 5], [1, 2, 1, 1], []),
+            "2024-G01": ([18, 24, 8, 2], [1, 2, 2, 2], []),
+            "2024-G02": ([9, 21, 3, 2], [0, 1, 1, 1], []),
+            "2024-G05": ([19, 33, 10, 6], [2, 7, 4, 6], [.D]),
+            "2024-G09": ([63, 125, 31, 10], [2, 6, 3, 4], []),
+            "2024-G12": ([16, 24, 4, 5], [0, 1, 1, 2], []),
             "2024-G18": ([20, 23, 8, 4], [3, 7, 5, 4], [.D]),
             "2024-G21": ([2, 10, 4, 3], [2, 10, 4, 3], [.C, .D]),
             "2024-G35": ([15, 40, 8, 2], [3, 14, 6, 2], [.D]),
-            "2024-G40": ([2, 10, 4, 0], [1, 2, 2, 0], []),
+            "2024-G40": ([2, 10, 4, 0], [0, 2, 2, 0], []),
         ]
         let groups = DrawGroups.form(plan)
+        let inputs = DrawInputs(entities: entities)
         for group in groups {
-            let prepared = try Draw.prepare(group: group, round: 1, entities: entities, scopeMap: map)
+            let prepared = try Draw.prepare(
+                group: group, round: 1, inputs: inputs, scopeMap: map, rules: Self.noInspectors, saltKey: Self.key)
             let population = prepared.population.perClass
-            // The population, counted independently of Population(of:).
+            // The population, counted independently of DrawInputs.population.
             let categories = map.categories(forScopes: group.scopes)
             let independent = entities.filter { e in
                 e.region == "140981" && ["存续", "在业"].contains(e.status) && categories.contains(e.category)
@@ -209,16 +239,23 @@ import Testing
             #expect(prepared.quota.total > 0, "\(group.key)")
         }
         let g21 = try #require(groups.first { $0.key == "2024-G21" })
-        let p21 = try Draw.prepare(group: g21, round: 1, entities: entities, scopeMap: map)
-        #expect(p21.population.rejected == [.duplicate: 0, .region: 1_013, .status: 293, .category: 2_004, .register: 31])
+        let p21 = try Draw.prepare(group: g21, round: 1, inputs: inputs, scopeMap: map, rules: Self.noInspectors, saltKey: Self.key)
+        // Rows of G21's categories (one per entity here): 24 outside 原平市, 6 of those left inactive,
+        // 31 of those left held by no counted register; counted independently below.
+        #expect(p21.population.rejected == [.duplicate: 0, .region: 24, .status: 6, .register: 31])
+        let rows21 = entities.filter { map.categories(forScopes: g21.scopes).contains($0.category) }
+        let inRegion = rows21.filter { $0.region == "140981" }
+        let active = inRegion.filter { ["存续", "在业"].contains($0.status) }
+        #expect([rows21.count - inRegion.count, inRegion.count - active.count] == [24, 6])
+        #expect(active.filter { Set($0.departments).isDisjoint(with: g21.departments) }.count == 31)
         #expect(p21.quota.byTask[21]?.toppedUp == [.A: 1])
         #expect(
             p21.notes == [
-                "task 21: C: quota 8 exceeds the class population 4; capped at 4",
-                "task 21: D: quota 12 exceeds the class population 3; capped at 3",
+                "task 21: C: exact share 8 exceeds the class population 4; capped at 4",
+                "task 21: D: exact share 24 exceeds the class population 3; capped at 3",
                 "task 21: A: topped up by 1 to reach 19",
             ])
-        let result = p21.draw(publicSeed: "1")
-        #expect(result.perClass.map(\.drawn.count) == [2, 10, 4, 3])
+        let result = try DrawBundle.draw(commitment: p21.commitment, publicSeed: "1").bundle
+        #expect(RiskClass.allCases.map { result.sample[$0]?.count ?? 0 } == [2, 10, 4, 3])
     }
 }

@@ -26,9 +26,12 @@ enum PublicationFixture {
         AnnualPlan(year: 2024, region: "140981", tasks: [task(frequency: frequency)])
     }
 
-    /// The round: March to September, 12 pools in the population, 3 drawn (20%, rounded up).
+    /// The round: March to September, 12 pools in the population, 3 drawn (20%, rounded up), and the
+    /// draw ledger's head when published.
     static func round() throws -> PublicationRound {
-        PublicationRound(round: 1, start: try day("2024-03-01"), end: try day("2024-09-30"), populationCount: 12, drawnCount: 3)
+        PublicationRound(
+            round: 1, start: try day("2024-03-01"), end: try day("2024-09-30"), populationCount: 12, drawnCount: 3,
+            drawLedgerHead: "cc5889b5b1f7b3b650188c933e849978bc3f308f5b9c5b9f2c3e74fa553c253d")
     }
 
     /// The three inspections, deliberately out of id order.
@@ -114,7 +117,7 @@ struct PublicationPayloadTests {
         #expect(
             Set(task.keys) == [
                 "raninsPlanId", "raninsPlanName", "raninsTaskId", "raninsTaskName", "raninsTypeName", "insAuth",
-                "startDate", "endDate", "populationCount", "drawnCount",
+                "startDate", "endDate", "populationCount", "drawnCount", "drawLedgerHead",
             ])
         #expect(Set(record.keys) == ["id", "uscc", "name", "insDate", "details"])
         #expect(Set(detail.keys) == ["seqno", "raninsItemName", "raninsCheckResName"])

@@ -267,7 +267,7 @@ struct ConfigurationTests {
         let error = loadError(text)
         #expect(
             error?.description
-                == "suiji.toml:7: error: unknown key 'risk.multiplers'; known keys in [risk]: policy, multipliers, fixed, override"
+                == "suiji.toml:7: error: unknown key 'risk.multiplers'; known keys in [risk]: policy, multipliers, fixed, visits, override"
         )
         #expect(error?.key == "risk.multiplers")
         #expect(error?.line == 7)
@@ -278,9 +278,46 @@ struct ConfigurationTests {
         let error = loadError("[draw]\nlead_days = 14\nscope-map = \"maps/scope-map.json\"\n")
         #expect(
             error?.description
-                == "suiji.toml:3: error: unknown key 'draw.scope-map'; known keys in [draw]: population, lead_days, scope_map"
+                == "suiji.toml:3: error: unknown key 'draw.scope-map'; known keys in [draw]: population, lead_days, scope_map, watchlist, joint_visits, salt_key"
         )
         #expect(error?.key == "draw.scope-map")
+    }
+
+    @Test("The draw's rules of issue 15: visits per class, the watchlist rule, joint visits, the salt key")
+    func drawRules() throws {
+        let text = """
+            [risk]
+            visits = { A = 1, B = 1, C = 2, D = 3 }
+            [draw]
+            watchlist = "always-include"
+            joint_visits = false
+            salt_key = "a county's own secret"
+            """
+        let configuration = try Configuration.load(text: text, displayName: "suiji.toml")
+        #expect(configuration.risk.visits == ["A": 1, "B": 1, "C": 2, "D": 3])
+        #expect(configuration.draw.watchlist == .alwaysInclude)
+        #expect(configuration.draw.jointVisits == false)
+        #expect(configuration.draw.saltKey == "a county's own secret")
+        #expect(Configuration.defaults.risk.visits == ["A": 1, "B": 1, "C": 1, "D": 2])
+        #expect(Configuration.defaults.draw.watchlist == .classD)
+        #expect(Configuration.defaults.draw.jointVisits)
+        #expect(Configuration.defaults.draw.saltKey == "")
+        #expect(
+            loadError("[risk]\nvisits = { A = 1, B = 1, C = 1.5, D = 0 }\n")?.description
+                == "suiji.toml:2: error: 'risk.visits' must give whole numbers of visits from 1 to 12; C, D is not")
+        #expect(
+            loadError("[risk]\nvisits = { A = 1, B = 1, C = 1, D = 13 }\n")?.description
+                == "suiji.toml:2: error: 'risk.visits.D' must be a number between 0 and 12, found 13")
+        #expect(
+            loadError("[draw]\nwatchlist = \"D\"\n")?.description
+                == "suiji.toml:2: error: 'draw.watchlist' must be one of \"class-d\", \"always-include\", \"off\", found \"D\"")
+        #expect(
+            loadError("[draw]\njoint_visits = \"yes\"\n")?.description
+                == "suiji.toml:2: error: 'draw.joint_visits' must be true or false, found \"yes\"")
+        #expect(
+            loadError("[draw]\nsalt_key = \"short\"\n")?.description
+                == "suiji.toml:2: error: 'draw.salt_key' must be \"\" (the store's own key) or a secret of at least 16 characters, found \"short\""
+        )
     }
 
     @Test("An unknown key inside an inline table reports the inline table's line")

@@ -72,6 +72,35 @@ import Testing
         #expect(SeedFile.parse(name: "2024-G02-R+1.txt") == nil)
     }
 
+    /// The nightly report measures the plan's targets and warns below them (matter coverage here).
+    @Test func theReportWarnsBelowThePlansTargets() throws {
+        let (folder, configuration) = try Self.workspace()
+        defer { folder.cleanup() }
+        try Self.put(folder, "inbox/registers/原平市住房和城乡建设管理局/燃气.csv", Self.register)
+        _ = try Self.night(configuration, "2023-12-28")
+        let list = try folder.write("matters.csv", "抽查事项\n燃气经营许可证的检查\n瓶装燃气充装的检查\n")
+        let store = try Store(path: configuration.resolvedPath(\.store))
+        _ = try ListImporter(store: store).run(ListImportRequest(kind: .matters, path: list, scope: "原平市住房和城乡建设管理局"))
+        try store.close()
+        let report = try Self.night(configuration, "2023-12-29")
+        let warning =
+            "原平市住房和城乡建设管理局: the plan covers 0 of the 2 matters on its 抽查事项清单 (0.0%), below the required 80%; not covered: 燃气经营许可证的检查; 瓶装燃气充装的检查"
+        #expect(report.planTargets.count == 4)
+        #expect(
+            Array(report.planTargets.prefix(2)) == [
+                "risk classification applied this year: nothing drawn yet",
+                "matter coverage, 原平市住房和城乡建设管理局: 0 of 2 listed matters in the plan (0.0%; required 80%), 0 drawn so far",
+            ])
+        #expect(
+            report.planTargets[2]
+                == "matter coverage not measured (no 抽查事项清单): 原平市交通运输局, 原平市公安局, 原平市农业农村局, 原平市卫生健康和体育局, 原平市市场监督管理局, 原平市应急管理局, 原平市教育科技局, 原平市文化和旅游局, 原平市消防救援大队, 原平市烟草专卖局, 原平市统计局, 山西省原平市气象局, 忻州市生态环境局原平分局"
+        )
+        #expect(report.planTargets[3] == "warning: " + warning)
+        #expect(report.warnings.contains(warning))
+        #expect(report.text.contains("Plan targets (3)\n  risk classification applied this year: nothing drawn yet\n"))
+        #expect(report.exitCode == ExitStatus.success.rawValue, "a target missed is a warning, not a rejection")
+    }
+
     @Test func seedsAreRefusedUnlessTheyFollowTheirCommitmentAndAreTheOnlyOne() throws {
         let (folder, configuration) = try Self.workspace()
         defer { folder.cleanup() }
@@ -119,7 +148,8 @@ import Testing
             second.files.last?.reason
                 == "a seed ('20240102') was already received for the commitment \(g02.sha256.prefix(12))… of 2024-G02 round 1; one commitment takes one seed"
         )
-        #expect(second.drawsMade.map { "\($0.group) \($0.round) \($0.seed) \($0.drawn)" } == ["2024-G02 1 20240102 3"])
+        // 5% of A 1 · B 1 · C 1: exact shares 0.025, 0.05, 0.1 (Σ 0.175) → 1 object, to C's remainder.
+        #expect(second.drawsMade.map { "\($0.group) \($0.round) \($0.seed) \($0.drawn)" } == ["2024-G02 1 20240102 1"])
         #expect(second.awaitingSeed.isEmpty)
 
         // Night 3: the same seed again under a new name is a duplicate; another seed for a drawn round is refused.

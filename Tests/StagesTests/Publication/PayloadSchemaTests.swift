@@ -20,7 +20,7 @@ import Testing
     @Test(arguments: [
         (
             "    <insDate>2024-05-21</insDate>\n", "insDate",
-            "payload.xml:22:17: error: Element 'details': This element is not expected. Expected is ( insDate )."
+            "payload.xml:23:17: error: Element 'details': This element is not expected. Expected is ( insDate )."
         ),
         (
             "    <raninsTaskId>1409812024P017R01</raninsTaskId>\n", "raninsTaskId",
@@ -28,7 +28,7 @@ import Testing
         ),
         (
             "        <raninsCheckResName>未发现问题</raninsCheckResName>\n", "raninsCheckResName",
-            "payload.xml:27:20: error: Element 'detail': Missing child element(s). Expected is ( raninsCheckResName )."
+            "payload.xml:28:20: error: Element 'detail': Missing child element(s). Expected is ( raninsCheckResName )."
         ),
     ])
     func aPayloadWithoutARequiredFieldIsInvalid(line: String, element: String, expected: String) throws {

@@ -55,6 +55,23 @@ struct PublishTests {
         #expect(try folderSnapshot(world.outbox) == before)
     }
 
+    /// Every payload carries the draw ledger's head when it was made: a published anchor for
+    /// `verify-ledger --anchor`; it is not part of the records' content, so it alone republishes nothing.
+    @Test func thePayloadCarriesTheDrawLedgersHead() throws {
+        let world = try world()
+        defer { world.cleanup() }
+        _ = try world.publish()
+        let head = try world.store.read { db in try DrawStore.ledgerHead(db) }
+        #expect(head.utf8.count == 64)
+        let json = String(decoding: try fileBytes(world.outbox + "/payload-1409812024P017R01.json"), as: UTF8.self)
+        #expect(json.contains("\"drawLedgerHead\": \"\(head)\""))
+        let xml = String(decoding: try fileBytes(world.outbox + "/payload-1409812024P017R01.xml"), as: UTF8.self)
+        #expect(xml.contains("<drawLedgerHead>\(head)</drawLedgerHead>"))
+        #expect(try world.store.verifyLedger(anchor: head).problems.filter { $0.contains("anchor") } == [])
+        try world.draw(task: 5, round: 1, usccs: [pools[3]])
+        #expect(try world.publish().rounds.isEmpty)
+    }
+
     @Test func thePublishedPayloadIsWhatTheResultsSay() throws {
         let world = try world()
         defer { world.cleanup() }
@@ -186,6 +203,7 @@ struct PublishTests {
             ("    <insDate>2024-05-21</insDate>\n", "insDate"),
             ("    <raninsTaskId>1409812024P017R01</raninsTaskId>\n", "raninsTaskId"),
             ("        <raninsCheckResName>未发现问题</raninsCheckResName>\n", "raninsCheckResName"),
+            ("    <drawLedgerHead>cc5889b5b1f7b3b650188c933e849978bc3f308f5b9c5b9f2c3e74fa553c253d</drawLedgerHead>\n", "drawLedgerHead"),
         ] {
             let range = try #require(golden.range(of: line))
             var broken = golden
@@ -200,9 +218,9 @@ struct PublishTests {
 
     @Test func theSchemaRequiresTheGenerator() throws {
         let golden = String(decoding: try fileBytes(FixtureFiles.url("golden/payload-1409812024P017R01.xml").path), as: UTF8.self)
-        let root = "<gsxtPayload schemaVersion=\"1\" generator=\"\(SuijiVersion.generator)\">"
+        let root = "<gsxtPayload schemaVersion=\"2\" generator=\"\(SuijiVersion.generator)\">"
         #expect(golden.contains(root))
-        let broken = golden.replacingOccurrences(of: root, with: "<gsxtPayload schemaVersion=\"1\">")
+        let broken = golden.replacingOccurrences(of: root, with: "<gsxtPayload schemaVersion=\"2\">")
         let problems = try XMLSchemaValidator.validate(
             bytes: Array(broken.utf8), displayName: "broken.xml", against: try XMLSchema.bundledPayload())
         #expect(

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Stages
+
+/// `suiji draw quotas [--json]`.
+struct DrawQuotasCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quotas",
+        abstract:
+            "Check the quota rule over every group round with the current registers: exact shares, quotas, rounds where A is drawn above B."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @OptionGroup var planKey: PlanKeyOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        try withDrawStore(global, access: .readOnly) { draw, configuration in
+            let (plan, _) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
+            let audit = try draw.quotaAudit(plan: plan)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+                print(String(decoding: try encoder.encode(audit), as: UTF8.self))
+            } else {
+                print(audit.text)
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Stages
+
+extension InputFileOptions {
+    /// Runs a list import (watchlist or matter list) and prints diagnostics (stderr) and the summary (stdout).
+    func runListImport(kind: ListKind, scope: String, global: GlobalOptions) throws {
+        let configuration = try global.configuration()
+        let store = try openStore(
+            global.storePath(configuration), access: dryRun ? .readOnly : .readWrite, command: "\(kind.rawValue) import")
+        let request = ListImportRequest(
+            kind: kind, path: file, scope: scope, format: format, encoding: encoding, dryRun: dryRun,
+            rejectsPath: rejectsPath(configuration))
+        let report = try ListImporter(store: store).run(request)
+        for diagnostic in report.diagnostics { printError(diagnostic.description) }
+        print(report.summary)
+        try finish(with: report.status)
+    }
+}

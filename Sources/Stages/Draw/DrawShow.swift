@@ -1,0 +1,388 @@
+import Foundation
+internal import GRDB
+public import Pipeline
+
+// What the draw commands show from the store: the bundles of a draw (auditor and public), the
+// overview of every group and round with the plan's targets, and each drawn object with its team,
+// visit and joint visit (一业一查).
+
+extension DrawStore {
+    /// The plan's targets for the configuration's plan (its year and region), or nil when the store
+    /// holds no such plan. What `suiji report` and the nightly report show.
+    public static func targets(store: Store, configuration: Configuration) throws -> PlanTargets? {
+        let draws = try DrawStore(store: store, configuration: configuration)
+        guard let (plan, id) = try draws.storedPlan(year: configuration.year, region: configuration.region) else { return nil }
+        return try draws.targets(plan: plan, planID: id)
+    }
+
+    /// The quota rule checked over every group round of `plan` with the current registers and the
+    /// configuration's rules (`suiji draw quotas`, QuotaAudit.swift).
+    public func quotaAudit(plan: AnnualPlan, inputs: DrawInputs? = nil) throws -> QuotaAudit {
+        try QuotaAudit.run(
+            plan: plan, inputs: try inputs ?? store.drawInputs(), scopeMap: try scopeMap(),
+            rules: Self.rules(rules, allowPartialTeams: true))
+    }
+
+    // MARK: export
+
+    /// The auditor bundle of the current draw of a group and round, from the recorded result.
+    public func bundle(planID: Int64, group: String, round: Int) throws -> (bundle: DrawBundle, entry: LedgerEntry) {
+        try store.read { db in
+            guard let entry = try currentEntries(db, planID: planID)[group]?[round] else {
+                throw DrawStoreError(.failure, "\(group) round \(round) has not been drawn; nothing to export")
+            }
+            guard
+                let text = try String.fetchOne(
+                    db, sql: "SELECT canonical_json FROM draw_commitments WHERE commitment_sha256 = ?", arguments: [entry.commitment])
+            else {
+                throw DrawStoreError(
+                    .failure, "ledger #\(entry.seq): its commitment \(entry.commitment) is missing; run `suiji draw verify-ledger`")
+            }
+            do {
+                let commitment = try JSONDecoder().decode(DrawCommitment.self, from: Data(text.utf8))
+                let result = try entry.result()
+                let bundle = DrawBundle(
+                    format: commitment.isLegacy ? DrawBundle.legacyFormat : DrawBundle.currentFormat,
+                    commitment: commitment, commitmentHash: entry.commitment, publicSeed: entry.seed, seedString: result.seedString,
+                    sample: result.sample, visits: result.visits ?? [:], assignments: result.assignments, shortTeams: result.shortTeams)
+                return (bundle, entry)
+            } catch {
+                throw DrawStoreError(.failure, "ledger #\(entry.seq) cannot be read: \(error); run `suiji draw verify-ledger`")
+            }
+        }
+    }
+
+    // MARK: show
+
+    /// The plan's targets measured over the current draws (PlanTargets.swift).
+    public func targets(plan: AnnualPlan, planID: Int64) throws -> PlanTargets {
+        try store.read { db in
+            let entries = try currentEntries(db, planID: planID)
+            var drawnTasks: Set<Int> = []
+            var drawn = 0
+            var classified = 0
+            let groups = Dictionary(DrawGroups.form(plan).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            for (key, byRound) in entries {
+                for entry in byRound.values {
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT COUNT(*), COUNT(risk_class) FROM draw_selections WHERE ledger_seq = ?", arguments: [entry.seq])
+                    let (n, k) = ((row?[0] as Int?) ?? 0, (row?[1] as Int?) ?? 0)
+                    drawn += n
+                    classified += k
+                    if n > 0 { drawnTasks.formUnion(groups[key]?.taskSeqs ?? []) }
+                }
+            }
+            var lists: [String: [String]] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT department, matter FROM matter_list_items WHERE valid_to_import IS NULL ORDER BY department, position")
+            {
+                lists[row[0], default: []].append(row[1])
+            }
+            return PlanTargets.measure(
+                plan: plan, drawnTasks: drawnTasks, drawnObjects: drawn, classifiedObjects: classified, matterLists: lists)
+        }
+    }
+
+    /// Per group and round: population, quota and drawn per class, classification rate, matters;
+    /// and the plan's targets.
+    public func summaries(plan: AnnualPlan, planID: Int64) throws -> DrawOverview {
+        let groups = DrawGroups.form(plan)
+        let targets = try targets(plan: plan, planID: planID)
+        return try store.read { db in
+            let entries = try currentEntries(db, planID: planID)
+            var rounds: [DrawOverview.RoundSummary] = []
+            var coveredTasks: Set<Int> = []
+            for group in groups {
+                for round in group.schedule.rounds {
+                    let entry = entries[group.key]?[round.number]
+                    let committedHash = try Self.currentCommitmentHash(db, planID: planID, group: group.key, round: round.number)
+                    // One decode per round: the drawn commitment if drawn, else the current one.
+                    let shownHash = entry?.commitment ?? committedHash
+                    let commitment = shownHash.flatMap { try? storedCommitment(db, hash: $0, group: group.key, round: round.number) }
+                    var summary = DrawOverview.RoundSummary(
+                        group: group.key, round: round.number, start: round.start.description, end: round.end.description,
+                        tasks: group.taskSeqs, matters: group.tasks.flatMap(\.matters))
+                    summary.status = entry != nil ? "drawn" : (committedHash != nil ? "prepared" : "not prepared")
+                    summary.commitment = shownHash
+                    summary.ledgerSeq = entry?.seq
+                    summary.seed = entry?.seed
+                    if let commitment {
+                        if commitment.population.isEmpty { summary.status = entry != nil ? "empty (drawn nothing)" : "empty" }
+                        var classOf: [String: RiskClass?] = [:]
+                        for m in commitment.population {
+                            classOf[m.uscc] = m.riskClass
+                            summary.population[m.quotaClass.rawValue, default: 0] += 1
+                        }
+                        for c in RiskClass.allCases {
+                            summary.quota[c.rawValue] = commitment.quotas[c] ?? 0
+                            summary.visits[c.rawValue] = commitment.visits[c] ?? 1
+                        }
+                        summary.watchlisted = commitment.population.filter { !$0.watch.isEmpty }.count
+                        if let entry, let result = try? entry.result() {
+                            if !result.order.isEmpty { coveredTasks.formUnion(group.taskSeqs) }
+                            for c in RiskClass.allCases { summary.drawn[c.rawValue] = result.sample[c]?.count ?? 0 }
+                            let drawn = result.order
+                            let classified = drawn.filter { (classOf[$0] ?? nil) != nil }.count
+                            summary.classified = classified
+                            summary.applicationRate = drawn.isEmpty ? nil : Double(classified) / Double(drawn.count)
+                            summary.shortTeams = result.shortTeams?.count ?? 0
+                        }
+                    }
+                    rounds.append(summary)
+                }
+            }
+            let allMatters = plan.tasks.reduce(0) { $0 + $1.matters.count }
+            let covered = plan.tasks.filter { coveredTasks.contains($0.seq) }.reduce(0) { $0 + $1.matters.count }
+            return DrawOverview(
+                year: plan.year, region: plan.region, rounds: rounds, matters: allMatters, mattersCovered: covered,
+                tasks: plan.tasks.count, tasksCovered: coveredTasks.count, targets: targets)
+        }
+    }
+
+    /// Every drawn object of the current draws with its inspectors, its visit and its joint visit.
+    public func assignments(plan: AnnualPlan, planID: Int64) throws -> [ObjectAssignment] {
+        let groups = Dictionary(DrawGroups.form(plan).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        return try store.read { db in
+            var out: [ObjectAssignment] = []
+            let entries = try currentEntries(db, planID: planID)
+            var results: [Int: LedgerResult] = [:]
+            var teams: [Int: [String: [ObjectAssignment.Member]]] = [:]
+            var entryOf: [Int: LedgerEntry] = [:]
+            for byRound in entries.values {
+                for entry in byRound.values {
+                    do { results[entry.seq] = try entry.result() } catch {
+                        throw DrawStoreError(.failure, "ledger #\(entry.seq) cannot be read: \(error); run `suiji draw verify-ledger`")
+                    }
+                    entryOf[entry.seq] = entry
+                    for a in results[entry.seq]?.assignments ?? [] {
+                        teams[entry.seq, default: [:]][a.uscc, default: []] +=
+                            a.inspectorIds.map { ObjectAssignment.Member(id: $0, department: a.department) }
+                    }
+                }
+            }
+            // Joint visits (一业一查) among the current draws, by entity and ledger entry.
+            var jointOf: [String: ObjectAssignment.JointVisitView] = [:]
+            if jointVisits {
+                for visit in JointVisits.visits(of: Array(try DrawnRounds.current(db, planID: planID).values)) {
+                    // One team: per department, the inspectors of the first draw of the visit that has it.
+                    var team: [ObjectAssignment.Member] = []
+                    var matters: [String] = []
+                    var departments: Set<String> = []
+                    for seq in visit.ledgerSeqs {
+                        let members = teams[seq]?[visit.uscc] ?? []
+                        var fresh: Set<String> = []
+                        for m in members where !departments.contains(m.department) {
+                            team.append(m)
+                            fresh.insert(m.department)
+                        }
+                        departments.formUnion(fresh)
+                        if let key = entryOf[seq]?.group {
+                            for matter in groups[key]?.tasks.flatMap(\.matters) ?? [] where !matters.contains(matter) {
+                                matters.append(matter)
+                            }
+                        }
+                    }
+                    let view = ObjectAssignment.JointVisitView(
+                        draws: visit.ledgerSeqs.compactMap { seq in entryOf[seq].map { "\($0.group) round \($0.round) (ledger #\(seq))" } },
+                        window: "\(visit.start)…\(visit.end)", team: team, matters: matters)
+                    for seq in visit.ledgerSeqs { jointOf["\(seq)|\(visit.uscc)"] = view }
+                }
+            }
+            for key in entries.keys.sorted() {
+                guard let byRound = entries[key] else { continue }
+                for round in byRound.keys.sorted() {
+                    guard let entry = byRound[round], let result = results[entry.seq] else { continue }
+                    var classOf: [String: String] = [:]
+                    for c in RiskClass.allCases { for u in result.sample[c] ?? [] { classOf[u] = c.rawValue } }
+                    let short = Set((result.shortTeams ?? []).map(\.uscc))
+                    let dates = groups[key]?.schedule.round(round)
+                    let visits =
+                        (result.visits ?? [:]).isEmpty
+                        ? [:] : ((try? storedCommitment(db, hash: entry.commitment, group: key, round: round))?.visits ?? [:])
+                    for uscc in result.order {
+                        var visit: String?
+                        if let k = result.visits?[uscc], let dates, let c = classOf[uscc].flatMap(RiskClass.init(rawValue:)) {
+                            let n = max(k, visits[c] ?? k)
+                            visit = "visit \(k) of \(n): " + ClassVisits.label(start: dates.start, end: dates.end, visit: k, of: n)
+                        }
+                        out.append(
+                            ObjectAssignment(
+                                group: key, round: round, tasks: groups[key]?.taskSeqs ?? [], uscc: uscc,
+                                riskClass: classOf[uscc], inspectors: teams[entry.seq]?[uscc] ?? [], shortTeam: short.contains(uscc),
+                                ledgerSeq: entry.seq, visit: visit, jointVisit: jointOf["\(entry.seq)|\(uscc)"]))
+                    }
+                }
+            }
+            return out
+        }
+    }
+}
+
+/// What `draw show` reports.
+public struct DrawOverview: Sendable, Hashable, Codable {
+    /// One group and round.
+    public struct RoundSummary: Sendable, Hashable, Codable {
+        /// The group key.
+        public var group: String
+        /// The round.
+        public var round: Int
+        /// First day.
+        public var start: String
+        /// Last day.
+        public var end: String
+        /// The group's tasks.
+        public var tasks: [Int]
+        /// The matters one joint visit covers (the tasks' 检查事项).
+        public var matters: [String]
+        /// `not prepared`, `prepared`, `drawn`, `empty` (no entity to draw) or `empty (drawn nothing)`.
+        public var status = "not prepared"
+        /// The commitment hash (the drawn one, else the prepared one).
+        public var commitment: String?
+        /// The current ledger entry.
+        public var ledgerSeq: Int?
+        /// The public seed of the current draw.
+        public var seed: String?
+        /// Population per class it is drawn in (unclassified under B, watchlisted as the rule says).
+        public var population: [String: Int] = [:]
+        /// Quota per class.
+        public var quota: [String: Int] = [:]
+        /// Visits per round of each class.
+        public var visits: [String: Int] = [:]
+        /// Members on the watchlist.
+        public var watchlisted: Int = 0
+        /// Drawn per class.
+        public var drawn: [String: Int] = [:]
+        /// Drawn objects with a class of their own.
+        public var classified: Int?
+        /// classified ÷ drawn (the plan requires at least 95%).
+        public var applicationRate: Double?
+        /// Teams left short.
+        public var shortTeams: Int = 0
+
+        /// Creates an empty summary.
+        public init(group: String, round: Int, start: String, end: String, tasks: [Int], matters: [String]) {
+            self.group = group
+            self.round = round
+            self.start = start
+            self.end = end
+            self.tasks = tasks
+            self.matters = matters
+        }
+
+        /// True when the application rate is below 95%.
+        public var belowRequiredRate: Bool { (applicationRate ?? 1) < PlanTargets.requiredApplicationRate }
+    }
+
+    /// The plan year.
+    public var year: Int
+    /// The region.
+    public var region: String
+    /// Every group and round.
+    public var rounds: [RoundSummary]
+    /// Matters in the plan.
+    public var matters: Int
+    /// Matters of tasks with at least one object drawn.
+    public var mattersCovered: Int
+    /// Tasks in the plan.
+    public var tasks: Int
+    /// Tasks with at least one object drawn.
+    public var tasksCovered: Int
+    /// The plan's targets, measured.
+    public var targets: PlanTargets
+
+    /// A text report.
+    public var text: String {
+        var lines: [String] = [
+            "plan \(year) \(region): \(rounds.count) group rounds; tasks drawn \(tasksCovered) of \(tasks); matters covered \(mattersCovered) of \(matters)"
+        ]
+        lines += targets.lines
+        for r in rounds {
+            var head =
+                "\(r.group) round \(r.round) (\(r.start)…\(r.end)) tasks \(r.tasks.map(String.init).joined(separator: ", ")): \(r.status)"
+            if let seq = r.ledgerSeq { head += " (ledger #\(seq))" }
+            lines.append(head)
+            guard r.status != "not prepared", !r.status.hasPrefix("empty") else { continue }
+            func row(_ name: String, _ t: [String: Int]) -> String {
+                "  \(name)" + RiskClass.allCases.map { " \($0.rawValue) \(t[$0.rawValue] ?? 0)" }.joined(separator: " ")
+                    + "  total \(t.values.reduce(0, +))"
+            }
+            lines.append(row("population", r.population))
+            lines.append(row("quota     ", r.quota))
+            let frequent = RiskClass.allCases.filter { (r.visits[$0.rawValue] ?? 1) > 1 }
+            if !frequent.isEmpty {
+                lines.append(
+                    "  visits    " + frequent.map { "\($0.rawValue) ×\(r.visits[$0.rawValue] ?? 1)" }.joined(separator: ", ") + " a round")
+            }
+            if r.watchlisted > 0 { lines.append("  watchlist \(r.watchlisted) members (重点关注)") }
+            if r.status == "drawn" {
+                lines.append(row("drawn     ", r.drawn))
+                if let rate = r.applicationRate, let classified = r.classified {
+                    let drawn = r.drawn.values.reduce(0, +)
+                    lines.append(
+                        "  risk classification applied: \(PlanTargets.percent(rate)) (\(classified) of \(drawn))"
+                            + (r.belowRequiredRate ? "  warning: below the required 95%" : ""))
+                }
+                if r.shortTeams > 0 { lines.append("  warning: \(r.shortTeams) short teams") }
+            }
+            lines.append("  matters: \(r.matters.count)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// One drawn object and its team (`draw show --assignments`).
+public struct ObjectAssignment: Sendable, Hashable, Codable {
+    /// An inspector on the team.
+    public struct Member: Sendable, Hashable, Codable {
+        /// 执法证号.
+        public var id: String
+        /// The inspector's department.
+        public var department: String
+    }
+
+    /// One visit serving several draws (一业一查).
+    public struct JointVisitView: Sendable, Hashable, Codable {
+        /// The draws it serves: `2024-G06 round 1 (ledger #3)`, in ledger order.
+        public var draws: [String]
+        /// The common window.
+        public var window: String
+        /// The one team: per department, the inspectors of the first draw that has it.
+        public var team: [Member]
+        /// The union of the draws' matters.
+        public var matters: [String]
+    }
+
+    /// The group key.
+    public var group: String
+    /// The round.
+    public var round: Int
+    /// The group's tasks.
+    public var tasks: [Int]
+    /// The object.
+    public var uscc: String
+    /// The class it was drawn in (unclassified objects are drawn under B).
+    public var riskClass: String?
+    /// The team, departments in group order.
+    public var inspectors: [Member]
+    /// True when a department's team is short (partial teams allowed).
+    public var shortTeam: Bool
+    /// The ledger entry of the draw.
+    public var ledgerSeq: Int
+    /// `visit 2 of 2: 2024-06-16…2024-11-30` for an object of a class visited more than once a round.
+    public var visit: String?
+    /// The joint visit it is part of, if any.
+    public var jointVisit: JointVisitView?
+
+    /// One line for `draw show --assignments`.
+    public var text: String {
+        let team = inspectors.map { "\($0.id) (\($0.department))" }.joined(separator: ", ")
+        var line = "\(group) round \(round) \(uscc) \(riskClass ?? "-"): \(team)\(shortTeam ? "  [short]" : "")"
+        if let visit { line += "  [\(visit)]" }
+        if let jointVisit {
+            line +=
+                "  [joint visit: \(jointVisit.draws.joined(separator: " + ")), \(jointVisit.window); one team: "
+                + jointVisit.team.map { "\($0.id) (\($0.department))" }.joined(separator: ", ") + "; \(jointVisit.matters.count) matters]"
+        }
+        return line
+    }
+}

@@ -1,0 +1,294 @@
+internal import Foundation
+internal import GRDB
+public import Pipeline
+
+// `suiji watchlist import FILE --reason …` and `suiji matters import FILE --department …`: the two
+// lists the draw reads beside the registers (row contracts in Pipeline's ListRows.swift), read by
+// the tabular readers (CSV/TSV in UTF-8, UTF-8 with BOM or GB18030; XML), each a snapshot of its
+// scope (the watchlist of one reason; the matter list of one department):
+// - every rejected row is a diagnostic `FILE:LINE:COLUMN: error: reason` and a row of the rejects
+//   file (the original fields, then `line` and `reason`), written before the transaction commits;
+//   good rows still land; a file that cannot be read (undecodable, unterminated quote, bad XML, a
+//   required column missing) is rejected whole and changes nothing (exit 65);
+// - the rows of the scope missing from the new file have their current version closed, changed rows
+//   get a new version, nothing is deleted (valid_from_import / valid_to_import);
+// - the same file again for the same scope is a no-op that says so; `--dry-run` writes nothing.
+
+/// Which list a file is.
+public enum ListKind: String, Sendable, Hashable, CaseIterable {
+    /// The watchlist of one reason (重点关注).
+    case watchlist
+    /// A department's 抽查事项清单.
+    case matters
+
+    /// The shape of its files.
+    func shape() throws -> TabularShape {
+        switch self {
+        case .watchlist:
+            TabularShape(
+                fields: WatchlistField.allCases.map(\.rawValue), required: WatchlistField.required.map(\.rawValue),
+                aliases: try ColumnAliases.bundled("watchlist-columns"), xmlRoot: "watchlist", xmlRecord: "entity")
+        case .matters:
+            TabularShape(
+                fields: MatterField.allCases.map(\.rawValue), required: MatterField.required.map(\.rawValue),
+                aliases: try ColumnAliases.bundled("matter-columns"), xmlRoot: "matters", xmlRecord: "matter")
+        }
+    }
+
+    /// What its scope is called in messages.
+    var scopeName: String { self == .watchlist ? "reason" : "department" }
+}
+
+/// One list import.
+public struct ListImportRequest: Sendable, Hashable {
+    /// The list.
+    public var kind: ListKind
+    /// The file.
+    public var path: String
+    /// The file as messages name it.
+    public var displayName: String
+    /// The watchlist's reason, or the matter list's department.
+    public var scope: String
+    /// CSV or XML (nil: by the extension).
+    public var format: InputFormat?
+    /// The CSV encoding.
+    public var encoding: EncodingChoice
+    /// Write nothing.
+    public var dryRun: Bool
+    /// Where rejected rows go (nil: nowhere).
+    public var rejectsPath: String?
+
+    /// Creates a request.
+    public init(
+        kind: ListKind, path: String, displayName: String? = nil, scope: String, format: InputFormat? = nil,
+        encoding: EncodingChoice = .auto, dryRun: Bool = false, rejectsPath: String? = nil
+    ) {
+        self.kind = kind
+        self.path = path
+        self.displayName = displayName ?? path
+        self.scope = PlanCellParser.clean(scope)
+        self.format = format
+        self.encoding = encoding
+        self.dryRun = dryRun
+        self.rejectsPath = rejectsPath
+    }
+}
+
+/// What a list import did.
+public struct ListImportReport: Sendable, Hashable {
+    /// The request.
+    public var request: ListImportRequest
+    /// Data rows read.
+    public var rowsRead = 0
+    /// Rows accepted.
+    public var rowsImported = 0
+    /// Rows rejected.
+    public var rowsRejected = 0
+    /// Rows new to the scope.
+    public var added = 0
+    /// Rows whose values changed.
+    public var changed = 0
+    /// Current rows missing from the file (closed).
+    public var removed = 0
+    /// Rows as they were.
+    public var unchanged = 0
+    /// True when the same file was imported for the scope before.
+    public var alreadyImported = false
+    /// Warnings and rejected rows, in file order.
+    public var diagnostics: [Diagnostic] = []
+
+    /// One line for the operator.
+    public var summary: String {
+        let what = request.kind == .watchlist ? "watchlist '\(request.scope)'" : "抽查事项清单 of \(request.scope)"
+        if alreadyImported { return "\(request.displayName) is already the latest \(what); nothing to do" }
+        return (request.dryRun ? "dry run, nothing written: " : "")
+            + "\(request.displayName) as the \(what): \(rowsRead) rows read, \(rowsImported) imported, \(rowsRejected) rejected; "
+            + "\(added) added, \(changed) changed, \(removed) removed, \(unchanged) unchanged"
+    }
+
+    /// 0 when every row was accepted, 65 when any was rejected.
+    public var status: ExitStatus { rowsRejected > 0 ? .dataRejected : .success }
+}
+
+/// Imports watchlists and matter lists (rules at the top of ListImport.swift).
+public struct ListImporter {
+    /// The store.
+    public let store: Store
+    /// The clock for timestamps.
+    public let clock: Clock
+
+    /// An importer.
+    public init(store: Store, clock: Clock = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Reads, checks and (unless a dry run) stores one file.
+    public func run(_ request: ListImportRequest) throws -> ListImportReport {
+        let digest = try FileDigest.of(path: request.path, displayName: request.displayName)
+        var report = ListImportReport(request: request)
+        if try isLatest(request, sha256: digest.sha256) {
+            report.alreadyImported = true
+            return report
+        }
+        let shape = try request.kind.shape()
+        let stream: any TabularStream
+        switch try InputFormat.detect(path: request.path, displayName: request.displayName, requested: request.format) {
+        case .csv:
+            let reader = try DelimitedFileReader(path: request.path, displayName: request.displayName, encoding: request.encoding)
+            stream = try DelimitedTabularStream(reader: reader, shape: shape, displayName: request.displayName)
+        case .xml:
+            stream = try XMLTabularStream(
+                path: request.path, displayName: request.displayName, shape: shape, department: nil, validate: false)
+        case .xlsx:
+            stream = try XLSXTabularStream(path: request.path, displayName: request.displayName, shape: shape, sheet: nil, pieceSize: nil)
+        }
+        return try run(request, stream: stream, sha256: digest.sha256)
+    }
+
+    /// Reads, checks and (unless a dry run) stores the rows of `stream` (tests feed it byte by byte).
+    public func run(_ request: ListImportRequest, stream: any TabularStream, sha256: String) throws -> ListImportReport {
+        var report = ListImportReport(request: request)
+        let shape = try request.kind.shape()
+        var rows: [String: (line: Int, payload: [String?])] = [:]
+        var order: [String] = []
+        var rejected: [[String]] = []
+        var watch = WatchlistRowValidator()
+        var matters = MatterRowValidator()
+        while let row = try stream.next() {
+            report.rowsRead += 1
+            func value(_ name: String) -> String? { shape.fields.firstIndex(of: name).flatMap { row.values[$0] } }
+            func column(_ name: String?) -> Int? { name.flatMap { n in shape.fields.firstIndex(of: n).flatMap { row.columns[$0] } } }
+            let outcome: Result<(key: String, payload: [String?]), RowRejection>
+            if let problem = row.problem {
+                outcome = .failure(RowRejection(fieldName: nil, reason: problem))
+            } else {
+                switch request.kind {
+                case .watchlist:
+                    outcome = watch.validate(line: row.line) { value($0.rawValue) }.map { ($0.uscc, [$0.name, $0.detail]) }
+                case .matters:
+                    outcome = matters.validate(line: row.line) { value($0.rawValue) }.map { (PlanTargets.normalise($0), [$0]) }
+                }
+            }
+            switch outcome {
+            case .success(let accepted):
+                report.rowsImported += 1
+                rows[accepted.key] = (row.line, accepted.payload)
+                order.append(accepted.key)
+            case .failure(let rejection):
+                report.rowsRejected += 1
+                let subject = value("uscc").map(PlanCellParser.clean).flatMap { $0.isEmpty ? nil : " [uscc=\($0)]" } ?? ""
+                report.diagnostics.append(
+                    Diagnostic(
+                        .error, rejection.reason + subject,
+                        at: SourceLocation(file: request.displayName, line: row.line, column: column(rejection.field))))
+                rejected.append(row.original + [String(row.line), rejection.reason])
+            }
+        }
+        try stream.finish()
+        report.diagnostics = stream.warnings + report.diagnostics
+
+        var rejects: RejectsWriter?
+        if !request.dryRun, let path = request.rejectsPath, !rejected.isEmpty {
+            var writer = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"])
+            for r in rejected { writer.append(r) }
+            rejects = writer
+        }
+        let now = clock.now().storeTimestamp
+        let body = { (db: Database) throws -> Void in
+            let current = try Self.current(db, kind: request.kind, scope: request.scope)
+            var importID: Int64 = 0
+            if !request.dryRun {
+                try db.execute(
+                    sql: """
+                        INSERT INTO list_imports (kind, scope, file_name, content_sha256, imported_at, rows_read, rows_imported, rows_rejected, run_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        request.kind.rawValue, request.scope, request.displayName, sha256, now, report.rowsRead, report.rowsImported,
+                        report.rowsRejected, store.runID,
+                    ])
+                importID = db.lastInsertedRowID
+            }
+            for (position, key) in order.enumerated() {
+                guard let new = rows[key] else { continue }
+                let payload = request.kind == .matters ? [new.payload[0], String(position + 1)] : new.payload
+                if let old = current[key] {
+                    if old.payload == payload {
+                        report.unchanged += 1
+                        continue
+                    }
+                    report.changed += 1
+                    if !request.dryRun { try Self.close(db, kind: request.kind, id: old.id, by: importID) }
+                } else {
+                    report.added += 1
+                }
+                if !request.dryRun {
+                    try Self.insert(db, kind: request.kind, scope: request.scope, key: key, payload: payload, importID: importID)
+                }
+            }
+            for (key, old) in current where rows[key] == nil {
+                report.removed += 1
+                if !request.dryRun { try Self.close(db, kind: request.kind, id: old.id, by: importID) }
+            }
+            try rejects?.commit()
+        }
+        do {
+            if request.dryRun { try store.read(body) } else { try store.write(body) }
+        } catch {
+            rejects?.discard()
+            throw error
+        }
+        return report
+    }
+
+    /// True when the scope's latest import has this content.
+    private func isLatest(_ request: ListImportRequest, sha256: String) throws -> Bool {
+        try store.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT content_sha256 FROM list_imports WHERE kind = ? AND scope = ? ORDER BY id DESC LIMIT 1",
+                arguments: [request.kind.rawValue, request.scope]) == sha256
+        }
+    }
+
+    /// The scope's current rows by key: their id and payload (watchlist: name, detail; matters: matter, position).
+    private static func current(_ db: Database, kind: ListKind, scope: String) throws -> [String: (id: Int64, payload: [String?])] {
+        var out: [String: (id: Int64, payload: [String?])] = [:]
+        switch kind {
+        case .watchlist:
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, uscc, name, detail FROM watchlist_entries WHERE reason = ? AND valid_to_import IS NULL",
+                arguments: [scope])
+            {
+                out[row[1]] = (row[0], [row[2], row[3]])
+            }
+        case .matters:
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, matter, position FROM matter_list_items WHERE department = ? AND valid_to_import IS NULL",
+                arguments: [scope])
+            {
+                let matter: String = row[1]
+                out[PlanTargets.normalise(matter)] = (row[0], [matter, String(row[2] as Int)])
+            }
+        }
+        return out
+    }
+
+    private static func close(_ db: Database, kind: ListKind, id: Int64, by importID: Int64) throws {
+        let table = kind == .watchlist ? "watchlist_entries" : "matter_list_items"
+        try db.execute(sql: "UPDATE \(table) SET valid_to_import = ? WHERE id = ?", arguments: [importID, id])
+    }
+
+    private static func insert(_ db: Database, kind: ListKind, scope: String, key: String, payload: [String?], importID: Int64) throws {
+        switch kind {
+        case .watchlist:
+            try db.execute(
+                sql: "INSERT INTO watchlist_entries (reason, uscc, name, detail, valid_from_import) VALUES (?, ?, ?, ?, ?)",
+                arguments: [scope, key, payload[0], payload[1], importID])
+        case .matters:
+            try db.execute(
+                sql: "INSERT INTO matter_list_items (department, matter, position, valid_from_import) VALUES (?, ?, ?, ?)",
+                arguments: [scope, payload[0], Int(payload[1] ?? "0") ?? 0, importID])
+        }
+    }
+}
