@@ -3,7 +3,12 @@
 # (a) every group of the 2024 seed plan (all 42 tasks) drawn over 1,000,000 generated entities;
 # (b) 50,000 objects matched against 2,000 inspectors in 10 departments.
 # Usage: Benchmarks/draw_benchmark.sh [extra `suiji draw bench` options, e.g. --cooperators 9]
+# To time another build (say main's, to compare in the same session), name it in SUIJI:
+#   SUIJI=/tmp/suiji-main Benchmarks/draw_benchmark.sh   (nothing is built then)
 set -eu
 cd "$(dirname "$0")/.."
-swift build -c release --product suiji >/dev/null
-exec .build/release/suiji draw bench --entities 1000000 --objects 50000 --inspectors 2000 --departments 10 "$@"
+if [ -z "${SUIJI:-}" ]; then
+    swift build -c release --product suiji >/dev/null
+    SUIJI=.build/release/suiji
+fi
+exec "$SUIJI" draw bench --entities 1000000 --objects 50000 --inspectors 2000 --departments 10 "$@"
