@@ -118,6 +118,35 @@ struct PlanStoreTests {
         #expect(try store.rowCount("plan_tasks") == 43)
     }
 
+    /// The stored task JSON and content hashes are the bytes Foundation's `JSONEncoder` wrote before
+    /// the one canonical writer replaced it (pinned from a store made then), so re-importing a plan
+    /// into an older store finds every task unchanged.
+    @Test func taskContentHashesAndJSONAreTheBytesOfOlderStores() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = try Store(path: folder.path("s.sqlite"))
+        _ = try PlanImportJob(store: store, clock: Self.clock).run(
+            PlanSource(path: FixtureFiles.yuanpingPlan.path, displayName: "plan.tsv", year: 2024, region: "140981"))
+        let hashes = try store.read { try String.fetchAll($0, sql: "SELECT content_sha256 FROM plan_tasks ORDER BY seq") }
+        #expect(hashes.count == 42)
+        #expect(hashes.first == "cb81020b6bf16c1b0d938eaeb4900ce62223ed81155987dab32459c81b643c8a")
+        #expect(SHA256.hex(hashes.joined()) == "7904812a088010c5938c057f7da1b5f9c792d60c5cc0a50f0c1649665ad4e224")
+        let task17 = try store.read { try String.fetchOne($0, sql: "SELECT task_json FROM plan_tasks WHERE seq = 17") }
+        #expect(
+            task17 == """
+                {"area":"原平市","cooperators":["原平市市场监督管理局"],"frequency":{"perYear":1,"raw":"1次/年"},\
+                "initiator":"原平市卫生健康和体育局","inspectionType":null,"line":18,"matters":["游泳场(馆)取得许可证","卫生管理情况等检查"],\
+                "mode":"县抽县查","name":"对游泳场(馆)的双随机抽查","ratio":{"count":null,"exemptFromRiskClasses":false,"max":null,\
+                "min":0.2,"raw":"抽查比例不低于20%"},"raw":{"area":"原平市","cooperators":"原平市市场监督管理局",\
+                "initiator":"原平市卫生健康和体育局","matters":"1. 游泳场(馆)取得许可证; 2. 卫生管理情况等检查","mode":"县抽县查",\
+                "name":"对游泳场(馆)的双随机抽查","ratioAndFrequency":"抽查比例不低于20%; 1次/年",\
+                "riskRequirement":"根据企业信用风险分类结果, 对低风险、一般风险、较高风险、高风险企业分别递加抽查比例、频次。",\
+                "scopes":"游泳场馆","seq":"17","window":"1月-11月"},\
+                "riskRequirement":"根据企业信用风险分类结果, 对低风险、一般风险、较高风险、高风险企业分别递加抽查比例、频次。",\
+                "scopes":["游泳场馆"],"seq":17,"window":{"endMonth":11,"raw":"1月-11月","startMonth":1}}
+                """)
+    }
+
     @Test func missingColumnExits65AndLeavesTheStoreUnchanged() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
