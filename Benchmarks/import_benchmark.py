@@ -36,7 +36,7 @@ DEPARTMENT = "原平市市场监督管理局"
 
 
 def run(argv, cwd=None, quiet=True):
-    """Runs argv; returns (seconds, peak RSS in MiB, exit code).
+    """Runs argv; returns (seconds, peak RSS in MiB, exit code, CPU seconds: user + system).
 
     Every timed command starts with the disk quiet: the previous one's written pages are flushed
     first (each import writes a ~290 MB store), so no command pays for another's writeback."""
@@ -47,7 +47,7 @@ def run(argv, cwd=None, quiet=True):
     process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.monotonic() - start
-    return elapsed, usage.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime
 
 
 def fresh(path):
@@ -109,6 +109,7 @@ def main():
     floors = {k: [] for k in ("sqlite_import", "xmllint")}
     suiji_keys = ("suiji_csv", "suiji_xml", "suiji_gb18030", "reimport_1pct")
     results = {label: {k: [] for k in suiji_keys} for label, _ in binaries}
+    cpu = {label: {k: [] for k in suiji_keys} for label, _ in binaries}
     rss = {label: {k: 0.0 for k in suiji_keys} for label, _ in binaries}
 
     def suiji_import(suiji, label, path, key, prepare=None):
@@ -116,10 +117,11 @@ def main():
         if prepare:
             code = run([suiji, "import", "--store", store, "--department", DEPARTMENT, "--rejects", rejects, prepare])[2]
             assert code in (0, 65), code
-        seconds, peak, code = run([suiji, "import", "--store", store, "--department", DEPARTMENT, "--rejects", rejects, path])
+        seconds, peak, code, cpu_seconds = run([suiji, "import", "--store", store, "--department", DEPARTMENT, "--rejects", rejects, path])
         if code not in (0, 65):
             sys.exit(f"{label}: suiji import {path} failed with exit {code}")
         results[label][key].append(seconds)
+        cpu[label][key].append(cpu_seconds)
         rss[label][key] = max(rss[label][key], peak)
 
     for round_ in range(args.runs):
@@ -137,6 +139,7 @@ def main():
 
     floor = {k: statistics.median(v) for k, v in floors.items()}
     median = {label: {k: statistics.median(v) for k, v in results[label].items()} for label, _ in binaries}
+    cpu_median = {label: {k: statistics.median(v) for k, v in cpu[label].items()} for label, _ in binaries}
     print()
     print(f"{'floor':34} {'median s':>9}   runs")
     for key, values in floors.items():
@@ -150,6 +153,10 @@ def main():
         for key in suiji_keys:
             versus = f" {median[label][key] / median[first][key]:12.3f}" if len(binaries) > 1 else ""
             print(f"{key:34} {median[label][key]:9.2f}{versus}   " + " ".join(f"{v:.2f}" for v in results[label][key]))
+        # CPU time (user + system) is steadier than wall time on a shared machine.
+        for key in suiji_keys:
+            versus = f" {cpu_median[label][key] / cpu_median[first][key]:12.3f}" if len(binaries) > 1 else ""
+            print(f"{key + ' (CPU s)':34} {cpu_median[label][key]:9.2f}{versus}   " + " ".join(f"{v:.2f}" for v in cpu[label][key]))
         m = median[label]
         goals = [
             ("CSV import / sqlite3 .import", m["suiji_csv"] / floor["sqlite_import"], 0.8),
