@@ -9,7 +9,7 @@ let strictSettings: [SwiftSetting] = [
 
 /// The rooms (subfolders by stage) of the two library targets; each opens with a README.md saying what lives there.
 let pipelineRooms = ["Basics", "Calendar", "Draw", "Generation", "Plan", "Publication", "Registers", "Results"]
-let stagesRooms = ["Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Plan", "Publication", "Store"]
+let stagesRooms = ["Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Plan", "Publication", "Store", "Threads"]
 
 /// The rooms' README files, which are documentation, not sources.
 func roomNotes(_ rooms: [String]) -> [String] { rooms.map { "\($0)/README.md" } }
