@@ -27,7 +27,6 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
-        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -36,9 +35,10 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .target(name: "CSHA256", path: "Sources/CSHA256"),
         .target(
             name: "Pipeline",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CSHA256"],
             exclude: roomNotes(pipelineRooms),
             swiftSettings: strictSettings
         ),

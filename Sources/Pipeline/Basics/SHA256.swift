@@ -1,20 +1,27 @@
-// SHA-256 (FIPS 180-4) from swift-crypto: BoringSSL's implementation, which picks the CPU's SHA
-// instructions itself (x86 SHA extensions, ARMv8 SHA2) and falls back to portable C elsewhere.
-// swift-crypto is a pure library (no I/O), so Pipeline may depend on it.
+// SHA-256 (FIPS 180-4) in Swift, so that Pipeline needs neither Foundation nor swift-crypto.
+// Whole blocks go to the x86 SHA extensions (the CSHA256 target) when the CPU has them, else to
+// the Swift compression function below (other CPUs, ARM).
 //
-// This file keeps the small API the rest of the code uses (`SHA256.hex`, `SHA256.digest`,
-// `SHA256Hasher`) so that no caller names swift-crypto; only this file imports it. It replaced our
-// own SHA-256 (a Swift compression function plus a C target for SHA-NI). Measured on the same
-// machine (2-core AMD EPYC with SHA-NI, thread CPU time, Benchmarks-style A/B in one session):
-// - bulk hashing (every imported file is hashed): 1.69 GB/s with either, no difference;
-// - one consistent-sampler ticket (copy the seed's midstate, add an id, finish): 74 ns with ours,
-//   170 ns with swift-crypto, whose copy-on-write context is a heap object copied on first update;
-// - whole runs, CPU seconds (user + system), medians of 3: `suiji draw bench` (1M entities, 50k
-//   objects) 24.68 → 24.87 (+0.8%); import of 1M rows CSV 3.96 → 4.15, XML 11.38 → 11.11,
-//   GB18030 4.26 → 4.21, 1% re-import 3.48 → 3.52: all within the runs' own spread, far from the
-//   10% that would have kept our own code.
+// Why ours and not swift-crypto 3.12.3's (BoringSSL, which uses SHA-NI too): measured in one
+// session on a 2-core AMD EPYC with SHA-NI, this code against a build whose SHA256Hasher wrapped
+// `Crypto.SHA256` (everything else equal):
+// - bulk hashing (every imported file): 1.69 GB/s with either; the import benchmark (1M rows) the
+//   same within its noise (CPU seconds, medians of 3: CSV 3.96 / 4.15, XML 11.38 / 11.11,
+//   GB18030 4.26 / 4.21, 1% re-import 3.48 / 3.52);
+// - one consistent-sampler ticket (copy the seed's midstate, add an id, finish): 74 ns here,
+//   170 ns with swift-crypto, whose hash state is a class instance copied and freed on every
+//   copy-on-write, and zeroized twice;
+// - so `Benchmarks/draw_benchmark.sh`'s inspector matching (50,000 objects, 20 million tickets)
+//   took 8.47 s here and 10.39 s with swift-crypto (medians of 3, same session): 23% slower,
+//   beyond the 10% that would have let the library replace this file. The draw itself was not
+//   slower. swift-crypto offers no lower-level block function that would avoid the per-hash
+//   allocation (its BoringSSL target is not a product).
+//
+// The hasher keeps its state and its 64-byte block buffer inline (no heap storage), so copying a
+// hasher is cheap: the consistent sampler hashes the public seed's 64-character hex once, keeps the
+// resulting "midstate", and copies it for every id.
 
-internal import Crypto
+internal import CSHA256
 
 /// SHA-256 (FIPS 180-4): one-shot helpers over `SHA256Hasher`.
 public enum SHA256 {
@@ -55,24 +62,92 @@ public enum SHA256 {
 
 /// An incremental SHA-256 computation: feed bytes with `update`, then call `finalize` once.
 ///
-/// A value type: copying it forks the computation (the consistent sampler hashes the seed's hex
-/// once and copies that state for every id).
-public struct SHA256Hasher: @unchecked Sendable {
-    // @unchecked: swift-crypto's `SHA256` is a value type whose copy-on-write box is copied before
-    // any mutation when shared (`isKnownUniquelyReferenced`), so sharing copies across threads is safe.
+/// A value type with no heap storage: copying it forks the computation (used to reuse the hash
+/// state of a common prefix).
+public struct SHA256Hasher: Sendable {
+    /// The eight working hash words H0…H7.
+    var state: SHA256State
+    /// Bytes of the current, not yet complete, 64-byte block.
+    var block: SHA256Block
+    /// Number of valid bytes in `block` (0..<64).
+    var blockCount: Int
+    /// Total message length so far, in bytes.
+    var totalLength: UInt64
+    /// Whether blocks go to the SHA-NI code (else to the Swift `SHA256State.compress`).
+    let usesHardware: Bool
 
-    /// swift-crypto's hash function state.
-    private var state: Crypto.SHA256
+    /// Whether this CPU has the x86 SHA extensions (with SSSE3 and SSE4.1); checked once.
+    static let hardwareAvailable: Bool = suiji_sha256_hw_available() != 0
 
     /// A hasher with the FIPS 180-4 initial hash value and no input.
     public init() {
-        state = Crypto.SHA256()
+        self.init(hardware: Self.hardwareAvailable)
+    }
+
+    /// A hasher that uses the SHA-NI code only if `hardware` and the CPU has it (tests pass
+    /// false to exercise the Swift compression function on any machine).
+    init(hardware: Bool) {
+        state = SHA256State()
+        block = SHA256Block()
+        blockCount = 0
+        totalLength = 0
+        usesHardware = hardware && Self.hardwareAvailable
+    }
+
+    /// Processes `blocks` whole 64-byte blocks starting at `base`.
+    @inline(__always)
+    mutating func compressBlocks(_ base: UnsafeRawPointer, blocks: Int) {
+        if usesHardware {
+            state.compressWithSHAExtensions(base, blocks: blocks)
+        } else {
+            for i in 0..<blocks {
+                state.compress(UnsafeRawBufferPointer(start: base + i &* 64, count: 64))
+            }
+        }
+    }
+
+    /// Processes one inline 64-byte block.
+    @inline(__always)
+    mutating func compressBlock(_ block: SHA256Block) {
+        withUnsafeBytes(of: block) { bytes in
+            guard let base = bytes.baseAddress else { return }
+            compressBlocks(base, blocks: 1)
+        }
     }
 
     /// Feeds `bytes` to the hash.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard !bytes.isEmpty else { return }
-        state.update(bufferPointer: bytes)
+        guard bytes.count > 0, let base = bytes.baseAddress else { return }
+        totalLength &+= UInt64(bytes.count)
+        var offset = 0
+        let count = bytes.count
+        if blockCount > 0 {
+            let take = Swift.min(64 - blockCount, count)
+            let start = blockCount
+            withUnsafeMutableBytes(of: &block) { dst in
+                guard let d = dst.baseAddress else { return }
+                (d + start).copyMemory(from: base, byteCount: take)
+            }
+            blockCount += take
+            offset = take
+            if blockCount == 64 {
+                compressBlock(block)
+                blockCount = 0
+            }
+        }
+        let whole = (count - offset) / 64
+        if whole > 0 {
+            compressBlocks(base + offset, blocks: whole)
+            offset += whole &* 64
+        }
+        let rest = count - offset
+        if rest > 0 {
+            withUnsafeMutableBytes(of: &block) { dst in
+                guard let d = dst.baseAddress else { return }
+                d.copyMemory(from: base + offset, byteCount: rest)
+            }
+            blockCount = rest
+        }
     }
 
     /// Feeds the UTF-8 bytes of `s` to the hash.
@@ -86,21 +161,126 @@ public struct SHA256Hasher: @unchecked Sendable {
         bytes.withUnsafeBytes { update($0) }
     }
 
-    /// The 32-byte digest of everything fed so far.
-    public func finalize() -> [UInt8] {
-        state.finalize().withUnsafeBytes { Array($0) }
+    /// Pads the message, processes the last block(s) and returns the 32-byte digest.
+    ///
+    /// The hasher must not be updated afterwards (start a new one).
+    public mutating func finalize() -> [UInt8] {
+        let w = finalizeWords()
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        for word in [w.0, w.1, w.2, w.3] {
+            var shift: UInt64 = 56
+            while true {
+                out.append(UInt8(truncatingIfNeeded: word >> shift))
+                if shift == 0 { break }
+                shift -= 8
+            }
+        }
+        return out
     }
 
-    /// The digest as four big-endian 64-bit words (most significant first): the 256-bit integer
-    /// `int(hexdigest, 16)` without allocating an array.
-    func finalizeWords() -> (UInt64, UInt64, UInt64, UInt64) {
-        state.finalize().withUnsafeBytes { d in
-            (
-                UInt64(bigEndian: d.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                UInt64(bigEndian: d.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
-                UInt64(bigEndian: d.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
-                UInt64(bigEndian: d.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
-            )
+    /// Pads and finishes, returning the digest as four big-endian 64-bit words (most significant
+    /// first): the 256-bit integer `int(hexdigest, 16)` without allocating.
+    mutating func finalizeWords() -> (UInt64, UInt64, UInt64, UInt64) {
+        let bitLength = totalLength &* 8
+        var pad = SHA256Block()
+        let used = blockCount
+        let current = block
+        // Bytes 0..<used come from the pending block, then 0x80, zeros, and the length.
+        let needsTwo = used >= 56
+        withUnsafeMutableBytes(of: &pad) { p in
+            withUnsafeBytes(of: current) { c in
+                for i in 0..<used { p[i] = c[i] }
+            }
+            p[used] = 0x80
+            if !needsTwo {
+                for i in 0..<8 { p[56 + i] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(i))) }
+            }
+        }
+        compressBlock(pad)
+        if needsTwo {
+            var last = SHA256Block()
+            withUnsafeMutableBytes(of: &last) { p in
+                for i in 0..<8 { p[56 + i] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(i))) }
+            }
+            compressBlock(last)
+        }
+        blockCount = 0
+        return (
+            UInt64(state.h0) << 32 | UInt64(state.h1),
+            UInt64(state.h2) << 32 | UInt64(state.h3),
+            UInt64(state.h4) << 32 | UInt64(state.h5),
+            UInt64(state.h6) << 32 | UInt64(state.h7)
+        )
+    }
+}
+
+/// 64 bytes of inline storage for one message block.
+struct SHA256Block: Sendable {
+    var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+    var w4: UInt64 = 0, w5: UInt64 = 0, w6: UInt64 = 0, w7: UInt64 = 0
+    init() {}
+}
+
+/// The SHA-256 intermediate hash value and the compression function.
+struct SHA256State: Sendable {
+    var h0: UInt32 = 0x6a09e667
+    var h1: UInt32 = 0xbb67ae85
+    var h2: UInt32 = 0x3c6ef372
+    var h3: UInt32 = 0xa54ff53a
+    var h4: UInt32 = 0x510e527f
+    var h5: UInt32 = 0x9b05688c
+    var h6: UInt32 = 0x1f83d9ab
+    var h7: UInt32 = 0x5be0cd19
+
+    init() {}
+
+    /// The 64 round constants K0…K63 (FIPS 180-4 §4.2.2), read from the C target's one copy.
+    static let k: [UInt32] = withUnsafeBytes(of: suiji_sha256_k) { Array($0.bindMemory(to: UInt32.self)) }
+
+    @inline(__always)
+    static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
+
+    /// Processes `blocks` 64-byte blocks at `data` with the x86 SHA extensions: only call when
+    /// `SHA256Hasher.hardwareAvailable`.
+    mutating func compressWithSHAExtensions(_ data: UnsafeRawPointer, blocks: Int) {
+        // A homogeneous tuple has the layout of a C array; the struct's fields need not.
+        var words = (h0, h1, h2, h3, h4, h5, h6, h7)
+        withUnsafeMutablePointer(to: &words) { tuple in
+            tuple.withMemoryRebound(to: UInt32.self, capacity: 8) { h in
+                suiji_sha256_hw_blocks(h, data, blocks)
+            }
+        }
+        (h0, h1, h2, h3, h4, h5, h6, h7) = words
+    }
+
+    /// Processes one 64-byte block (`block.count` must be 64).
+    mutating func compress(_ block: UnsafeRawBufferPointer) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            for t in 0..<16 {
+                w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: t &* 4, as: UInt32.self))
+            }
+            for t in 16..<64 {
+                let x = w[t &- 15], y = w[t &- 2]
+                let s0 = Self.rotr(x, 7) ^ Self.rotr(x, 18) ^ (x >> 3)
+                let s1 = Self.rotr(y, 17) ^ Self.rotr(y, 19) ^ (y >> 10)
+                w[t] = w[t &- 16] &+ s0 &+ w[t &- 7] &+ s1
+            }
+            var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+            Self.k.withUnsafeBufferPointer { k in
+                for t in 0..<64 {
+                    let s1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
+                    let ch = (e & f) ^ (~e & g)
+                    let t1 = h &+ s1 &+ ch &+ k[t] &+ w[t]
+                    let s0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
+                    let maj = (a & b) ^ (a & c) ^ (b & c)
+                    let t2 = s0 &+ maj
+                    h = g; g = f; f = e; e = d &+ t1
+                    d = c; c = b; b = a; a = t1 &+ t2
+                }
+            }
+            h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
+            h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
         }
     }
 }
