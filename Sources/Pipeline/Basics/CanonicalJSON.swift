@@ -43,7 +43,7 @@ public indirect enum CanonicalJSON: Sendable, Hashable {
     /// The compact canonical bytes: the form that is hashed.
     public var canonicalBytes: [UInt8] {
         var out: [UInt8] = []
-        write(to: &out, indent: nil)
+        write(to: &out, pretty: false, level: 0)
         return out
     }
 
@@ -56,7 +56,7 @@ public indirect enum CanonicalJSON: Sendable, Hashable {
     /// Keys sorted, two-space indentation, `"key": value`, a final newline: for people to read.
     public var prettyText: String {
         var out: [UInt8] = []
-        write(to: &out, indent: 0)
+        write(to: &out, pretty: true, level: 0)
         out.append(0x0A)
         return String(decoding: out, as: UTF8.self)
     }
@@ -78,8 +78,8 @@ public indirect enum CanonicalJSON: Sendable, Hashable {
         object.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
-    /// Appends the text; `indent` nil means compact, else the current depth of the pretty form.
-    private func write(to out: inout [UInt8], indent: Int?) {
+    /// Appends the text, compact or pretty; `level` is the depth in the pretty form.
+    private func write(to out: inout [UInt8], pretty: Bool, level: Int) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
@@ -90,31 +90,30 @@ public indirect enum CanonicalJSON: Sendable, Hashable {
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.newline(&out, indent.map { $0 + 1 })
-                item.write(to: &out, indent: indent.map { $0 + 1 })
+                if pretty { Self.newline(&out, level + 1) }
+                item.write(to: &out, pretty: pretty, level: level + 1)
             }
-            if !items.isEmpty { Self.newline(&out, indent) }
+            if pretty && !items.isEmpty { Self.newline(&out, level) }
             out.append(UInt8(ascii: "]"))
         case .object(let fields):
             out.append(UInt8(ascii: "{"))
             for (index, key) in Self.sortedKeys(fields).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.newline(&out, indent.map { $0 + 1 })
+                if pretty { Self.newline(&out, level + 1) }
                 Self.writeString(key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                if indent != nil { out.append(0x20) }
-                fields[key]?.write(to: &out, indent: indent.map { $0 + 1 })
+                if pretty { out.append(0x20) }
+                fields[key]?.write(to: &out, pretty: pretty, level: level + 1)
             }
-            if !fields.isEmpty { Self.newline(&out, indent) }
+            if pretty && !fields.isEmpty { Self.newline(&out, level) }
             out.append(UInt8(ascii: "}"))
         }
     }
 
-    /// A line break and two spaces per level in the pretty form; nothing in the compact form.
-    private static func newline(_ out: inout [UInt8], _ indent: Int?) {
-        guard let indent else { return }
+    /// A line break and two spaces per level (the pretty form).
+    private static func newline(_ out: inout [UInt8], _ level: Int) {
         out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: 2 * indent))
+        out.append(contentsOf: repeatElement(0x20, count: 2 * level))
     }
 
     /// Swift's shortest round-trip text without a trailing `.0`; `null` for NaN and infinities,
