@@ -13,7 +13,7 @@ let testingSettings: [SwiftSetting] = [.define("SUIJI_TESTING", .when(configurat
 
 /// The rooms (subfolders by stage) of the two library targets; each opens with a README.md saying what lives there.
 let pipelineRooms = ["Basics", "Calendar", "Draw", "Plan", "Publication", "Registers", "Results"]
-let stagesRooms = ["Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Plan", "Publication", "Store"]
+let stagesRooms = ["Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Plan", "Publication", "Store", "Threads"]
 /// The rooms of `DevKit`, the development tools that `suiji` does not link.
 let devKitRooms = ["Draw", "Generation"]
 

@@ -76,9 +76,9 @@ public struct WorkingDayCalendar: Sendable, Hashable {
 
     /// Reads a calendar from the JSON text of a holidays file (see the format above).
     public init(json bytes: some Sequence<UInt8>) throws(WorkingDayCalendarError) {
-        let root: PayloadJSON
+        let root: CanonicalJSON
         do {
-            root = try PayloadJSON.parse(bytes)
+            root = try CanonicalJSON.parse(bytes)
         } catch {
             throw .invalidData(path: "", message: error.description)
         }
@@ -166,20 +166,20 @@ public struct WorkingDayCalendar: Sendable, Hashable {
 
     /// The calendar in the holidays-file format, spans collapsed to `start/end`, sorted, pretty-printed.
     public var jsonText: String {
-        var yearObjects: [String: PayloadJSON] = [:]
+        var yearObjects: [String: CanonicalJSON] = [:]
         for (year, entry) in years {
-            var fields: [String: PayloadJSON] = [
+            var fields: [String: CanonicalJSON] = [
                 "off": .array(Self.spans(entry.off).map { .string($0) }),
                 "worked": .array(entry.worked.sorted().map { .string($0.description) }),
             ]
             if let source = entry.source { fields["source"] = .string(source) }
             yearObjects[String(year)] = .object(fields)
         }
-        return PayloadJSON.object(["years": .object(yearObjects)]).prettyText
+        return CanonicalJSON.object(["years": .object(yearObjects)]).prettyText
     }
 
     /// Reads a list of `YYYY-MM-DD` or `YYYY-MM-DD/YYYY-MM-DD` strings.
-    private static func dates(_ value: PayloadJSON?, path: String, year: Int) throws(WorkingDayCalendarError) -> Set<CivilDate> {
+    private static func dates(_ value: CanonicalJSON?, path: String, year: Int) throws(WorkingDayCalendarError) -> Set<CivilDate> {
         guard let value else { return [] }
         guard case let .array(items) = value else {
             throw .invalidData(path: path, message: "expected a list of dates")

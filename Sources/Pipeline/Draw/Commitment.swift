@@ -1,6 +1,6 @@
 // The commitment: everything a draw depends on except the seed. Its SHA-256 is published BEFORE the
 // public seed is drawn, so that nobody can change the population, the classes, the quotas or the
-// exclusions after seeing the seed. Canonical JSON: DrawCommitment.swift.
+// exclusions after seeing the seed. Canonical JSON: Basics/CanonicalJSON.swift.
 //
 // A commitment has two forms (format `suiji-draw-commitment/2`):
 //

@@ -1,5 +1,5 @@
 // The draw of one group in one round, in one path: population (Population.swift), quotas with
-// overrides (QuotaRules.swift, RiskQuotaPolicy.swift), the commitment (DrawCommitment.swift), then,
+// overrides (QuotaRules.swift, RiskQuotaPolicy.swift), the commitment (Commitment.swift), then,
 // once the seed is public, the stratified consistent sample and the inspector teams
 // (DrawBundle.draw). `suiji draw prepare`, `draw run`, `verify-ledger`, the nightly run and the
 // draw benchmark all go through `Draw.prepare` and `DrawBundle.draw`; the store only loads the

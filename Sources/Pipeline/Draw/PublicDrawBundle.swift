@@ -192,30 +192,6 @@ public struct PublicDrawBundle: Sendable, Hashable, Codable {
 }
 
 extension CanonicalJSON {
-    /// The member of an object, or nil.
-    public subscript(key: String) -> CanonicalJSON? {
-        if case .object(let o) = self { return o[key] }
-        return nil
-    }
-
-    /// The string, or nil.
-    public var string: String? {
-        if case .string(let s) = self { return s }
-        return nil
-    }
-
-    /// The integer, or nil.
-    public var integer: Int? {
-        if case .integer(let n) = self { return n }
-        return nil
-    }
-
-    /// The elements of an array, or nil.
-    public var array: [CanonicalJSON]? {
-        if case .array(let a) = self { return a }
-        return nil
-    }
-
     /// `{"A": n, …}` as a class table (every class present), or nil.
     var classTable: [RiskClass: Int]? {
         guard case .object(let o) = self else { return nil }

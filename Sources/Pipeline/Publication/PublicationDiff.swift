@@ -240,9 +240,9 @@ public struct PublicationDiff: Sendable, Hashable, Codable, CustomStringConverti
     }
 
     /// The stored content of a ledger entry (checked by ``verifiedHash(of:)`` first), parsed.
-    private static func content(of state: PublishedRecordState) throws(PublicationDiffError) -> PayloadJSON {
+    private static func content(of state: PublishedRecordState) throws(PublicationDiffError) -> CanonicalJSON {
         do {
-            return try PayloadJSON.parse((state.payloadJSON ?? "").utf8)
+            return try CanonicalJSON.parse((state.payloadJSON ?? "").utf8)
         } catch {
             throw .ledgerContentUnreadable(state.recordID, error.description)
         }
@@ -250,10 +250,10 @@ public struct PublicationDiff: Sendable, Hashable, Codable, CustomStringConverti
 
     /// Appends every difference between `old` and `new` below `path`: objects key by key (sorted),
     /// arrays position by position, anything else as a whole.
-    static func compare(_ old: PayloadJSON?, _ new: PayloadJSON?, path: String, into changes: inout [FieldChange]) {
+    static func compare(_ old: CanonicalJSON?, _ new: CanonicalJSON?, path: String, into changes: inout [FieldChange]) {
         switch (old, new) {
         case let (.object(a)?, .object(b)?):
-            let keys = PayloadJSON.sortedKeys(a.merging(b) { first, _ in first })
+            let keys = CanonicalJSON.sortedKeys(a.merging(b) { first, _ in first })
             for key in keys {
                 compare(a[key], b[key], path: path.isEmpty ? key : "\(path).\(key)", into: &changes)
             }

@@ -9,7 +9,7 @@
 //
 // Encodings, both deterministic so that golden files compare byte for byte and hashes are stable
 // across Foundation versions (Pipeline does not use Foundation at all):
-// - JSON: `PayloadJSON`: keys sorted by code point, two-space indentation, `"key": value`,
+// - JSON: `CanonicalJSON`: keys sorted by code point, two-space indentation, `"key": value`,
 //   non-ASCII written as UTF-8, a trailing newline.
 // - XML: written by hand, elements in the XSD's order, text escaped (`&`, `<`, `>`, `"`, and tab,
 //   CR, LF as character references so that no parser normalises them away); characters XML 1.0
@@ -31,7 +31,7 @@ public struct InspectionAuthority: Sendable, Hashable, Codable {
     }
 
     /// As canonical JSON.
-    var json: PayloadJSON {
+    var json: CanonicalJSON {
         .object(["initiator": .string(initiator), "cooperators": .array(cooperators.map { .string($0) })])
     }
 }
@@ -83,7 +83,7 @@ public struct PublicationTask: Sendable, Hashable, Codable {
     }
 
     /// The fields GSXT shows beside every record of this task.
-    var shownWithRecords: [String: PayloadJSON] {
+    var shownWithRecords: [String: CanonicalJSON] {
         [
             "raninsPlanId": .string(raninsPlanId), "raninsPlanName": .string(raninsPlanName),
             "raninsTaskId": .string(raninsTaskId), "raninsTaskName": .string(raninsTaskName),
@@ -92,7 +92,7 @@ public struct PublicationTask: Sendable, Hashable, Codable {
     }
 
     /// As canonical JSON.
-    var json: PayloadJSON {
+    var json: CanonicalJSON {
         var fields = shownWithRecords
         fields["startDate"] = .string(startDate.description)
         fields["endDate"] = .string(endDate.description)
@@ -120,7 +120,7 @@ public struct PublicationDetail: Sendable, Hashable, Codable {
     }
 
     /// As canonical JSON.
-    var json: PayloadJSON {
+    var json: CanonicalJSON {
         .object([
             "seqno": .integer(seqno), "raninsItemName": .string(raninsItemName),
             "raninsCheckResName": .string(raninsCheckResName),
@@ -151,7 +151,7 @@ public struct PublicationRecord: Sendable, Hashable, Codable {
     }
 
     /// The record's own fields.
-    var fields: [String: PayloadJSON] {
+    var fields: [String: CanonicalJSON] {
         [
             "id": .string(id), "uscc": .string(uscc), "name": .string(name), "insDate": .string(insDate.description),
             "details": .array(details.map(\.json)),
@@ -167,14 +167,14 @@ public struct LedgerRecord: Sendable, Hashable {
     /// The entity's USCC.
     public let uscc: String
     /// The content as a JSON value.
-    public let content: PayloadJSON
+    public let content: CanonicalJSON
     /// The compact canonical JSON text (the ledger's `payload_json`).
     public let json: String
     /// Lowercase hex SHA-256 of `json`'s UTF-8 bytes (the ledger's `content_sha256`).
     public let sha256: String
 
     /// A ledger record of `content`.
-    public init(id: String, uscc: String, content: PayloadJSON) {
+    public init(id: String, uscc: String, content: CanonicalJSON) {
         self.id = id
         self.uscc = uscc
         self.content = content
@@ -210,7 +210,7 @@ public struct PublicationPayload: Sendable, Hashable, Codable {
     public var fileStem: String { "payload-" + task.raninsTaskId }
 
     /// The payload as a JSON value.
-    public var json: PayloadJSON {
+    public var json: CanonicalJSON {
         .object([
             "schemaVersion": .integer(schemaVersion), "generator": .string(generator), "task": task.json,
             "records": .array(records.map { .object($0.fields) }),
@@ -275,339 +275,4 @@ public struct PublicationPayload: Sendable, Hashable, Codable {
         xml.line("</gsxtPayload>")
         return xml.text
     }
-}
-
-/// A JSON value with one canonical text, written and read without Foundation so that golden files
-/// and ledger hashes never change with a Foundation release. Numbers are integers only.
-public enum PayloadJSON: Sendable, Hashable {
-    /// `null`.
-    case null
-    /// `true` or `false`.
-    case bool(Bool)
-    /// An integer (fractions and exponents are not part of our formats).
-    case integer(Int)
-    /// A string.
-    case string(String)
-    /// An array.
-    case array([PayloadJSON])
-    /// An object; keys are written sorted by Unicode code point.
-    case object([String: PayloadJSON])
-
-    /// Parses strict RFC 8259 JSON (UTF-8, integer numbers only, no duplicate keys, depth ≤ 64).
-    public static func parse(_ bytes: some Sequence<UInt8>) throws(CanonicalJSONError) -> PayloadJSON {
-        var parser = JSONParser(bytes: Array(bytes))
-        return try parser.document()
-    }
-
-    /// The text without any white space (the form that is hashed).
-    public var compactText: String {
-        var out = ""
-        write(to: &out, indent: nil)
-        return out
-    }
-
-    /// The text with two-space indentation, `"key": value` and a trailing newline.
-    public var prettyText: String {
-        var out = ""
-        write(to: &out, indent: 0)
-        out += "\n"
-        return out
-    }
-
-    /// Keys in code-point order (UTF-8 byte order is code-point order).
-    static func sortedKeys(_ object: [String: PayloadJSON]) -> [String] {
-        object.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    }
-
-    /// Appends the text; `indent` nil means compact.
-    private func write(to out: inout String, indent: Int?) {
-        switch self {
-        case .null: out += "null"
-        case let .bool(value): out += value ? "true" : "false"
-        case let .integer(value): out += String(value)
-        case let .string(value): Self.writeString(value, to: &out)
-        case let .array(items):
-            guard !items.isEmpty else { out += "[]"; return }
-            out += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                Self.newline(&out, indent.map { $0 + 1 })
-                item.write(to: &out, indent: indent.map { $0 + 1 })
-            }
-            Self.newline(&out, indent)
-            out += "]"
-        case let .object(fields):
-            guard !fields.isEmpty else { out += "{}"; return }
-            out += "{"
-            for (index, key) in Self.sortedKeys(fields).enumerated() {
-                if index > 0 { out += "," }
-                Self.newline(&out, indent.map { $0 + 1 })
-                Self.writeString(key, to: &out)
-                out += indent == nil ? ":" : ": "
-                fields[key]?.write(to: &out, indent: indent.map { $0 + 1 })
-            }
-            Self.newline(&out, indent)
-            out += "}"
-        }
-    }
-
-    /// A line break and indentation in pretty mode; nothing in compact mode.
-    private static func newline(_ out: inout String, _ indent: Int?) {
-        guard let indent else { return }
-        out += "\n"
-        out += String(repeating: "  ", count: indent)
-    }
-
-    /// A quoted string: `"` and `\` escaped, control characters as `\n`-style or `\u00XX` escapes,
-    /// everything else (including non-ASCII and `/`) written as is.
-    private static func writeString(_ value: String, to out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar.value {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            case 0x08: out += "\\b"
-            case 0x0C: out += "\\f"
-            case 0x00...0x1F:
-                out += "\\u" + zeroPadded(scalar.value, width: 4, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
-
-    /// The string, if this is one.
-    public var stringValue: String? {
-        if case let .string(value) = self { return value }
-        return nil
-    }
-
-    /// The member of an object, if this is an object that has it.
-    public subscript(key: String) -> PayloadJSON? {
-        if case let .object(fields) = self { return fields[key] }
-        return nil
-    }
-}
-
-/// JSON that could not be read, with the byte offset where reading stopped.
-public struct CanonicalJSONError: ReportableError, Sendable, Hashable, CustomStringConvertible {
-    /// 0-based byte offset in the input.
-    public var offset: Int
-    /// What was expected or found.
-    public var message: String
-
-    /// Creates an error.
-    public init(offset: Int, message: String) {
-        self.offset = offset
-        self.message = message
-    }
-
-    /// `invalid JSON at byte 17: …`.
-    public var description: String { "invalid JSON at byte \(offset): \(message)" }
-}
-
-/// A recursive-descent parser over UTF-8 bytes.
-private struct JSONParser {
-    let bytes: [UInt8]
-    var position = 0
-    var depth = 0
-    static let maximumDepth = 64
-
-    init(bytes: [UInt8]) { self.bytes = bytes }
-
-    mutating func document() throws(CanonicalJSONError) -> PayloadJSON {
-        // A UTF-8 byte-order mark is tolerated: editors on Windows add one.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
-        let value = try self.value()
-        skipSpace()
-        guard position == bytes.count else { throw fail("unexpected text after the value") }
-        return value
-    }
-
-    func fail(_ message: String) -> CanonicalJSONError { CanonicalJSONError(offset: position, message: message) }
-
-    mutating func skipSpace() {
-        while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
-    }
-
-    mutating func expect(_ literal: String, _ value: PayloadJSON) throws(CanonicalJSONError) -> PayloadJSON {
-        let expected = Array(literal.utf8)
-        guard bytes[position...].starts(with: expected) else { throw fail("expected '\(literal)'") }
-        position += expected.count
-        return value
-    }
-
-    mutating func value() throws(CanonicalJSONError) -> PayloadJSON {
-        skipSpace()
-        guard position < bytes.count else { throw fail("unexpected end of input") }
-        switch bytes[position] {
-        case UInt8(ascii: "{"): return try object()
-        case UInt8(ascii: "["): return try array()
-        case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): return try expect("true", .bool(true))
-        case UInt8(ascii: "f"): return try expect("false", .bool(false))
-        case UInt8(ascii: "n"): return try expect("null", .null)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
-        default: throw fail("unexpected character")
-        }
-    }
-
-    mutating func nested() throws(CanonicalJSONError) {
-        depth += 1
-        guard depth <= Self.maximumDepth else { throw fail("nested more than \(Self.maximumDepth) levels") }
-    }
-
-    mutating func object() throws(CanonicalJSONError) -> PayloadJSON {
-        try nested()
-        position += 1
-        var fields: [String: PayloadJSON] = [:]
-        skipSpace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
-            return .object(fields)
-        }
-        while true {
-            skipSpace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a key string") }
-            let keyOffset = position
-            let key = try string()
-            skipSpace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            position += 1
-            let member = try value()
-            guard fields.updateValue(member, forKey: key) == nil else {
-                throw CanonicalJSONError(offset: keyOffset, message: "duplicate key \"\(key)\"")
-            }
-            skipSpace()
-            guard position < bytes.count else { throw fail("unexpected end of input in an object") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "}") { position += 1; break }
-            throw fail("expected ',' or '}'")
-        }
-        depth -= 1
-        return .object(fields)
-    }
-
-    mutating func array() throws(CanonicalJSONError) -> PayloadJSON {
-        try nested()
-        position += 1
-        var items: [PayloadJSON] = []
-        skipSpace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-            position += 1
-            depth -= 1
-            return .array(items)
-        }
-        while true {
-            items.append(try value())
-            skipSpace()
-            guard position < bytes.count else { throw fail("unexpected end of input in an array") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "]") { position += 1; break }
-            throw fail("expected ',' or ']'")
-        }
-        depth -= 1
-        return .array(items)
-    }
-
-    mutating func number() throws(CanonicalJSONError) -> PayloadJSON {
-        let start = position
-        if bytes[position] == UInt8(ascii: "-") { position += 1 }
-        let digitsStart = position
-        while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
-        let digits = position - digitsStart
-        guard digits > 0 else { throw fail("expected a digit") }
-        if digits > 1, bytes[digitsStart] == UInt8(ascii: "0") {
-            throw CanonicalJSONError(offset: digitsStart, message: "leading zeros are not allowed")
-        }
-        if position < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[position]) {
-            throw fail("only integers are supported")
-        }
-        guard let value = Int(String(decoding: bytes[start..<position], as: UTF8.self)) else {
-            throw CanonicalJSONError(offset: start, message: "integer out of range")
-        }
-        return .integer(value)
-    }
-
-    mutating func string() throws(CanonicalJSONError) -> String {
-        let start = position
-        position += 1
-        var buffer: [UInt8] = []
-        while true {
-            guard position < bytes.count else {
-                throw CanonicalJSONError(offset: start, message: "unterminated string")
-            }
-            let byte = bytes[position]
-            switch byte {
-            case UInt8(ascii: "\""):
-                position += 1
-                guard let text = String(validating: buffer, as: UTF8.self) else {
-                    throw CanonicalJSONError(offset: start, message: "string is not valid UTF-8")
-                }
-                return text
-            case UInt8(ascii: "\\"):
-                position += 1
-                guard position < bytes.count else { throw fail("unterminated escape") }
-                let escape = bytes[position]
-                position += 1
-                switch escape {
-                case UInt8(ascii: "\""): buffer.append(0x22)
-                case UInt8(ascii: "\\"): buffer.append(0x5C)
-                case UInt8(ascii: "/"): buffer.append(0x2F)
-                case UInt8(ascii: "b"): buffer.append(0x08)
-                case UInt8(ascii: "f"): buffer.append(0x0C)
-                case UInt8(ascii: "n"): buffer.append(0x0A)
-                case UInt8(ascii: "r"): buffer.append(0x0D)
-                case UInt8(ascii: "t"): buffer.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalarValue = try hex4()
-                    if (0xD800...0xDBFF).contains(scalarValue) {
-                        guard bytes[position...].starts(with: [UInt8(ascii: "\\"), UInt8(ascii: "u")]) else {
-                            throw fail("a high surrogate must be followed by a low surrogate")
-                        }
-                        position += 2
-                        let low = try hex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid low surrogate") }
-                        scalarValue = 0x10000 + ((scalarValue - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let scalar = Unicode.Scalar(scalarValue) else { throw fail("lone surrogate") }
-                    buffer.append(contentsOf: Array(String(Character(scalar)).utf8))
-                default:
-                    throw fail("invalid escape")
-                }
-            case 0x00...0x1F:
-                throw fail("control character in a string")
-            default:
-                buffer.append(byte)
-                position += 1
-            }
-        }
-    }
-
-    mutating func hex4() throws(CanonicalJSONError) -> UInt32 {
-        guard position + 4 <= bytes.count else { throw fail("expected four hex digits") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[position]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw fail("expected a hex digit")
-            }
-            value = value << 4 | digit
-            position += 1
-        }
-        return value
-    }
-}
-
-extension CanonicalJSONError {
-    /// How a command that stops on this error ends.
-    public var exitStatus: ExitStatus { .failure }
 }

@@ -247,11 +247,10 @@ public struct DrawCoverageReport: Sendable, Hashable, Codable {
 
     /// The report as JSON: keys in code point order, two-space indentation, no final newline.
     ///
-    /// Written by `PayloadJSON` rather than `JSONEncoder`'s pretty printer, whose spacing is not
+    /// Written by `CanonicalJSON` rather than `JSONEncoder`'s pretty printer, whose spacing is not
     /// promised across Foundation releases, so that scripts and golden files see the same bytes.
     public func json() throws -> String {
-        let encoded = try JSONEncoder().encode(self)
-        return String(try PayloadJSON.parse(encoded).prettyText.dropLast())
+        String(try CanonicalJSON(encoding: self).prettyText.dropLast())
     }
 }
 

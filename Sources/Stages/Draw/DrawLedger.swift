@@ -5,7 +5,7 @@ public import Pipeline
 // The draw ledger (table draw_ledger): append-only (triggers refuse UPDATE and DELETE) and
 // hash-chained, so that an edit made around the triggers is still detected.
 //
-// Entry hash: SHA-256 (hex) of the canonical JSON (DrawCommitment.swift's rules) of
+// Entry hash: SHA-256 (hex) of the canonical JSON (Basics/CanonicalJSON.swift's rules) of
 //   {"seq": n, "kind": "draw"|"redraw", "plan": plan_id, "group": key, "round": r,
 //    "commitment": <commitment sha256>, "seed": <public seed>, "reason": text or null,
 //    "result": <result_json text>, "createdAt": <ISO 8601>, "prev": <previous entry hash>}

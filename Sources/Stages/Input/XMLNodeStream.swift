@@ -68,9 +68,6 @@ final class XMLNodeStream {
     /// Bytes handed to libxml2 so far.
     var bytesRead: Int { feeder.bytesHanded }
 
-    /// Markup the scanner found that no node of libxml2's matched (0 unless they disagree; for tests).
-    var markupSkipped: Int { feeder.scanner.skipped }
-
     /// Reads from `chunks`; `recordName` names the records a record reader reads (nil when only validating).
     init(
         chunks: @escaping XMLRecordReader.ChunkSource, displayName: String, recordName: String?, limits: XMLReaderLimits,
@@ -211,7 +208,7 @@ final class XMLNodeStream {
                 return try startTag(reader)
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
                 _ = openElements.popLast()
-                feeder.scanner.take(.end)
+                _ = try markup(.end, node: nil)
                 return .end
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_WHITESPACE.rawValue),
                 Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
@@ -219,12 +216,12 @@ final class XMLNodeStream {
                 let endLine = feeder.scanner.next?.line ?? feeder.scanner.line
                 return .text(Self.bytes(xmlTextReaderConstValue(reader)), endLine: endLine)
             case Int32(XML_READER_TYPE_CDATA.rawValue):
-                let endLine = feeder.scanner.takeCDATA() ?? feeder.scanner.line
-                return .text(Self.bytes(xmlTextReaderConstValue(reader)), endLine: endLine)
+                guard let run = feeder.scanner.takeCDATA() else { throw disagreement(libxml2: "a CDATA section") }
+                return .text(Self.bytes(xmlTextReaderConstValue(reader)), endLine: run.last.endLine)
             case Int32(XML_READER_TYPE_COMMENT.rawValue):
-                feeder.scanner.take(.comment)
+                _ = try markup(.comment, node: xmlTextReaderCurrentNode(reader))
             case Int32(XML_READER_TYPE_PROCESSING_INSTRUCTION.rawValue):
-                feeder.scanner.take(.instruction)
+                _ = try markup(.instruction, node: xmlTextReaderCurrentNode(reader))
             case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue), Int32(XML_READER_TYPE_ENTITY.rawValue),
                 Int32(XML_READER_TYPE_END_ENTITY.rawValue), Int32(XML_READER_TYPE_NOTATION.rawValue):
                 // The prolog guard stops every DOCTYPE first; this is the second line of defence.
@@ -238,9 +235,9 @@ final class XMLNodeStream {
     }
 
     private func startTag(_ reader: xmlTextReaderPtr) throws -> Node {
-        let line = feeder.scanner.takeElement()?.line ?? parserLine ?? 1
-        let name = XMLName(pointer: xmlTextReaderConstName(reader))
         let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
+        let line = try markup(isEmpty ? .emptyElement : .start, node: xmlTextReaderCurrentNode(reader)).line
+        let name = XMLName(pointer: xmlTextReaderConstName(reader))
         var hasAttributes = false
         if xmlTextReaderHasAttributes(reader) == 1 {
             attributes.removeAll()
@@ -265,6 +262,43 @@ final class XMLNodeStream {
         sawElement = true
         if !isEmpty { openElements.append((name, line)) }
         return .start(name: name, hasAttributes: hasAttributes, isEmpty: isEmpty, line: line)
+    }
+
+    /// Takes the scanner's markup for the node libxml2 has just reported, which must be of `kind`
+    /// and, when libxml2 knows the node's line (below 65535; an element's is its `>`'s, a comment's
+    /// or instruction's its end's), must span that line.
+    ///
+    /// - Throws: ``XMLLineTrackingError`` if the two disagree.
+    private func markup(_ kind: XMLMarkup.Kind, node: xmlNodePtr?) throws -> XMLMarkup {
+        guard let markup = feeder.scanner.next, markup.kind == kind else {
+            throw disagreement(libxml2: Self.describe(kind))
+        }
+        feeder.scanner.take()
+        if let line = node.map({ Int($0.pointee.line) }), line > 0, line < 65535, !(markup.line...markup.endLine).contains(line) {
+            throw XMLLineTrackingError(
+                location: here(),
+                detail:
+                    "libxml2 read \(Self.describe(kind)) on line \(line), the scanner found it on lines \(markup.line)-\(markup.endLine)")
+        }
+        return markup
+    }
+
+    /// The error for a node of libxml2's that the scanner's next markup is not.
+    private func disagreement(libxml2 what: String) -> XMLLineTrackingError {
+        let scanned = feeder.scanner.next.map { "\(Self.describe($0.kind)) on line \($0.line)" } ?? "no markup"
+        return XMLLineTrackingError(location: here(), detail: "libxml2 read \(what), the scanner found \(scanned)")
+    }
+
+    /// A kind of markup in words.
+    private static func describe(_ kind: XMLMarkup.Kind) -> String {
+        switch kind {
+        case .start: return "a start tag"
+        case .emptyElement: return "an empty-element tag"
+        case .end: return "an end tag"
+        case .comment: return "a comment"
+        case .instruction: return "a processing instruction"
+        case .cdata: return "a CDATA section"
+        }
     }
 
     /// Where the parser is now.

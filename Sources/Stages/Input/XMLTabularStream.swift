@@ -278,9 +278,10 @@ final class XMLRowMaker {
 
 /// Runs an `XMLRowMaker` on a thread of its own and hands its rows over in small batches.
 ///
-/// At most `mostBatches` batches of `batchSize` rows (or `batchBytes` of values) wait at a time, so memory stays flat; the
-/// thread starts with the first `take()` and ends at the end of the file, at an error that ends
-/// it, or at `stop()`. The maker is touched only by that thread once it has started.
+/// At most `mostBatches` batches of `batchSize` rows (or `batchBytes` of values) wait at a time, in
+/// a `BlockingChannel`, so memory stays flat; the thread starts with the first `take()` and ends at
+/// the end of the file, at an error that ends it, or at `stop()`. The maker is touched only by
+/// that thread once it has started; `take()` and `stop()` are the caller's, one thread at a time.
 final class XMLRowPump: @unchecked Sendable {
     /// One call of the maker: a row, the end, or an error; with the warnings it added and the bytes read by then.
     struct Item {
@@ -305,11 +306,10 @@ final class XMLRowPump: @unchecked Sendable {
     static let mostBatches = 4
 
     private let maker: XMLRowMaker
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var batches: [XMLRowBatch] = []
-    private var started = false
-    private var running = false
+    private let channel = BlockingChannel<XMLRowBatch>(capacity: mostBatches)
+    /// The reading thread, once the first `take()` has started it.
+    private var reading: BlockingFuture<Void>?
+    /// `stop()` was called.
     private var stopped = false
 
     init(maker: XMLRowMaker) {
@@ -318,42 +318,25 @@ final class XMLRowPump: @unchecked Sendable {
 
     /// The next batch, waiting for it if need be; one that fails once the thread has ended without one.
     func take() -> XMLRowBatch {
-        condition.lock()
-        defer { condition.unlock() }
-        if !started {
-            started = true
-            running = true
-            let thread = Thread { [self] in run() }
-            thread.name = "suiji XML reader"
-            thread.start()
+        if reading == nil && !stopped {
+            reading = BlockingFuture.detached(name: "suiji XML reader") { [self] in run() }
         }
-        while batches.isEmpty && running { condition.wait() }
-        guard !batches.isEmpty else {
-            var stoppedBatch = XMLRowBatch()
-            stoppedBatch.items = [Item(outcome: .failure(XMLReadingStopped(), last: true), warnings: [], bytesRead: 0)]
-            return stoppedBatch
-        }
-        let first = batches.removeFirst()
-        condition.broadcast()
-        return first
+        // The reading thread finishes the channel without an error: errors travel in the batches.
+        if reading != nil, let batch = try? channel.receive() { return batch }
+        var stoppedBatch = XMLRowBatch()
+        stoppedBatch.items = [Item(outcome: .failure(XMLReadingStopped(), last: true), warnings: [], bytesRead: 0)]
+        return stoppedBatch
     }
 
-    /// Stops the thread, if it runs, and waits until it has.
+    /// Stops the thread, if it runs, and waits until it has; a later `take()` gets the failing batch.
     func stop() {
-        condition.lock()
-        defer { condition.unlock() }
         stopped = true
-        condition.broadcast()
-        while running { condition.wait() }
+        channel.cancel()
+        try? reading?.value()
     }
 
     private func run() {
-        defer {
-            condition.lock()
-            running = false
-            condition.broadcast()
-            condition.unlock()
-        }
+        defer { channel.finish() }
         var batch = XMLRowBatch.empty()
         while true {
             let before = maker.warnings.count
@@ -373,22 +356,11 @@ final class XMLRowPump: @unchecked Sendable {
             let added = maker.warnings.count > before ? Array(maker.warnings[before...]) : []
             batch.items.append(Item(outcome: outcome, warnings: added, bytesRead: maker.bytesRead))
             if batch.items.count == Self.batchSize || batch.bytes.count >= Self.batchBytes || last {
-                guard put(batch) else { return }
+                guard channel.send(batch) else { return }
                 batch = XMLRowBatch.empty()
             }
             if last { return }
         }
-    }
-
-    /// Queues a batch, waiting while the queue is full; false if the pump was stopped.
-    private func put(_ batch: XMLRowBatch) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.count >= Self.mostBatches && !stopped { condition.wait() }
-        guard !stopped else { return false }
-        batches.append(batch)
-        condition.broadcast()
-        return true
     }
 }
 

@@ -167,9 +167,7 @@ public struct NightReport: Sendable, Hashable, Codable {
 
     /// Sorted keys, two-space indentation.
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        String(try CanonicalJSON(encoding: self).prettyText.dropLast())
     }
 
     /// One line for the terminal.

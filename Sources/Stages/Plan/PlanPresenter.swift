@@ -35,11 +35,8 @@ public enum PlanPresenter {
         return value == value.rounded() ? "\(Int(value))%" : "\(value)%"
     }
 
-    /// The plan as pretty-printed JSON with sorted keys (`{"region":…,"tasks":[…],"year":…}`): the
-    /// same bytes every run.
+    /// The plan as pretty-printed JSON (`{"region":…,"tasks":[…],"year":…}`, keys sorted, no final newline).
     public static func json(_ plan: AnnualPlan) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(plan), as: UTF8.self)
+        String(try CanonicalJSON(encoding: plan).prettyText.dropLast())
     }
 }

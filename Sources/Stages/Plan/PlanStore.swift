@@ -191,9 +191,8 @@ extension Store {
     }
 }
 
-/// JSON with sorted keys and unescaped slashes: the canonical form used for hashes.
+/// The compact canonical JSON of `value` (`CanonicalJSON`: keys in code point order, no white
+/// space): the form used for hashes and for the JSON columns of the store.
 public func canonicalJSON(_ value: some Encodable) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return try encoder.encode(value)
+    Data(try CanonicalJSON(encoding: value).canonicalBytes)
 }

@@ -68,7 +68,7 @@ public enum ScopeMapLoader {
         // Foundation's decoder says only "not valid JSON"; the strict parser says what and where,
         // and also refuses duplicate keys, which the decoder would silently resolve.
         do {
-            _ = try PayloadJSON.parse(data)
+            _ = try CanonicalJSON.parse(data)
         } catch {
             let (line, column) = position(ofByte: error.offset, in: Array(data))
             throw ScopeMapFileError(file: path, line: line, column: column, message: "invalid JSON: \(error.message)")

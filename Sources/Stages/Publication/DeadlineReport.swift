@@ -73,9 +73,7 @@ public struct DeadlineReport: Sendable, Hashable, Codable {
 
     /// Machine-readable: sorted keys, two-space indentation.
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        String(try CanonicalJSON(encoding: self).prettyText.dropLast())
     }
 
     /// True if any round is overdue.

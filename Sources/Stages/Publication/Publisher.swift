@@ -116,9 +116,7 @@ public struct PublishReport: Sendable, Codable {
 
     /// Machine-readable: sorted keys, two-space indentation.
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        String(try CanonicalJSON(encoding: self).prettyText.dropLast())
     }
 
     static func counts(_ summary: PublicationDiff.Summary) -> String {

@@ -175,7 +175,7 @@ struct PublicationPayloadTests {
     }
 
     @Test func jsonEscaping() {
-        let value = PayloadJSON.object([
+        let value = CanonicalJSON.object([
             "b": .string("引号\"、反斜杠\\、换行\n、制表\t、\u{01}、/"), "a": .array([]), "c": .object([:]), "d": .null,
             "e": .bool(true), "f": .integer(-3),
         ])
@@ -196,11 +196,11 @@ struct PublicationPayloadTests {
 
     @Test func jsonRoundTrip() throws {
         let golden = try RepositoryFiles.data("Fixtures/golden/payload-1409812024P017R01.json")
-        let parsed = try PayloadJSON.parse(golden)
+        let parsed = try CanonicalJSON.parse(golden)
         #expect(parsed == (try PublicationFixture.payload().json))
         #expect(Data(parsed.prettyText.utf8) == golden)
-        #expect(try PayloadJSON.parse(Data(#""\ud83d\ude00 \u00e9""#.utf8)) == .string("😀 é"))
-        #expect(try PayloadJSON.parse(Data([0xEF, 0xBB, 0xBF] + Array("[1]".utf8))) == .array([.integer(1)]))
+        #expect(try CanonicalJSON.parse(Data(#""\ud83d\ude00 \u00e9""#.utf8)) == .string("😀 é"))
+        #expect(try CanonicalJSON.parse(Data([0xEF, 0xBB, 0xBF] + Array("[1]".utf8))) == .array([.integer(1)]))
     }
 
     @Test(arguments: [
@@ -214,7 +214,7 @@ struct PublicationPayloadTests {
         (String(repeating: "[", count: 65) + String(repeating: "]", count: 65), "invalid JSON at byte 64: nested more than 64 levels"),
     ])
     func strictJSON(text: String, message: String) {
-        let error = #expect(throws: CanonicalJSONError.self) { try PayloadJSON.parse(Data(text.utf8)) }
+        let error = #expect(throws: CanonicalJSONError.self) { try CanonicalJSON.parse(Data(text.utf8)) }
         #expect(error?.description == message)
     }
 
@@ -256,6 +256,6 @@ struct PublicationPayloadTests {
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(payload)
         #expect(try JSONDecoder().decode(PublicationPayload.self, from: data) == payload)
-        #expect(try PayloadJSON.parse(data) == payload.json)
+        #expect(try CanonicalJSON.parse(data) == payload.json)
     }
 }

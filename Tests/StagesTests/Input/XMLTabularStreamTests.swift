@@ -112,5 +112,12 @@ struct XMLTabularStreamTests {
         // These records lack required fields; `finish()` says so for the rows read so far.
         #expect(throws: MalformedFileError.self) { try finished.finish() }
         _ = try XMLTabularStream(path: big, displayName: "reg.xml", shape: try TabularShape.register(), department: nil, validate: false)
+
+        // A stream finished before its first row reads nothing more.
+        let unread = try XMLTabularStream(
+            path: big, displayName: "reg.xml", shape: try TabularShape.register(), department: nil, validate: false)
+        try unread.finish()
+        let error = #expect(throws: XMLReadingStopped.self) { try unread.next() }
+        #expect(error?.description == "the XML file was no longer being read")
     }
 }

@@ -210,7 +210,7 @@ import Testing
                 "suiji nightly run, 2023-12-28: exit 1, stage 'prepare' failed; the stages before it stay done\nfailure: "))
         #expect(report.summary.hasSuffix("; exit 1 (stage prepare failed: \(report.failure ?? ""))"))
         let json = try String(contentsOfFile: folder.path("reports/2023-12-28/run.json"), encoding: .utf8)
-        #expect(json.contains(#""failedStage" : "prepare""#))
+        #expect(json.contains(#""failedStage": "prepare""#))
 
         let store = try Store(path: configuration.resolvedPath(\.store))
         let stored = try store.read { db in try Row.fetchOne(db, sql: "SELECT exit_code, failed_stage FROM runs") }

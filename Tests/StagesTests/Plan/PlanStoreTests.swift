@@ -118,6 +118,35 @@ struct PlanStoreTests {
         #expect(try store.rowCount("plan_tasks") == 43)
     }
 
+    /// The stored task JSON and content hashes are the bytes Foundation's `JSONEncoder` (sorted keys,
+    /// slashes unescaped) wrote before the one canonical writer replaced it (pinned from the plan
+    /// model of issue 14; the same bytes as Python's `json.dumps(sort_keys=True, separators=(",", ":"),
+    /// ensure_ascii=False)`), so re-importing a plan into an older store finds every task unchanged.
+    @Test func taskContentHashesAndJSONAreTheBytesOfOlderStores() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = try Store(path: folder.path("s.sqlite"))
+        _ = try PlanImportJob(store: store, clock: Self.clock).run(
+            PlanSource(path: FixtureFiles.yuanpingPlan.path, displayName: "plan.tsv", year: 2024, region: "140981"))
+        let hashes = try store.read { try String.fetchAll($0, sql: "SELECT content_sha256 FROM plan_tasks ORDER BY seq") }
+        #expect(hashes.count == 42)
+        #expect(hashes.first == "743e25fa655ffd858b9e4d42859daed5e2369f00ff1b393fd2bc310a04a7c453")
+        #expect(SHA256.hex(hashes.joined()) == "1e4d2b36c5b9ba07fb348c5af6afd0b4b56d227b7e10c7116d4c5f4355c0fcd0")
+        let task17 = try store.read { try String.fetchOne($0, sql: "SELECT task_json FROM plan_tasks WHERE seq = 17") }
+        #expect(
+            task17 == """
+                {"area":"原平市","cooperators":["原平市市场监督管理局"],"count":{"indicative":false,"value":null},"frequency":{"atLeast":false,\
+                "perYear":1,"raw":"1次/年"},"initiator":"原平市卫生健康和体育局","inspectionType":null,"line":18,"matters":["游泳场(馆)取得许可证",\
+                "卫生管理情况等检查"],"mode":"县抽县查","modes":["县抽县查"],"name":"对游泳场(馆)的双随机抽查","needsReview":false,"notes":[],"ratio":{"count":null,\
+                "exemptFromRiskClasses":false,"max":null,"min":0.2,"raw":"抽查比例不低于20%"},"raw":{"area":"原平市","cooperators":"原平市市场监督管理局",\
+                "initiator":"原平市卫生健康和体育局","matters":"1. 游泳场(馆)取得许可证; 2. 卫生管理情况等检查","mode":"县抽县查","name":"对游泳场(馆)的双随机抽查",\
+                "ratioAndFrequency":"抽查比例不低于20%; 1次/年","riskRequirement":"根据企业信用风险分类结果, 对低风险、一般风险、较高风险、高风险企业分别递加抽查比例、频次。",\
+                "scopes":"游泳场馆","seq":"17","window":"1月-11月"},"review":[],"riskRequirement":"根据企业信用风险分类结果, 对低风险、一般风险、较高风险、高风险企业分别递加抽查比例、频次。",\
+                "scopes":["游泳场馆"],"segments":[{"count":null,"ratio":{"max":null,"min":0.2},"scope":null}],"seq":17,"window":{"endMonth":11,\
+                "raw":"1月-11月","startMonth":1}}
+                """)
+    }
+
     @Test func missingColumnExits65AndLeavesTheStoreUnchanged() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }

@@ -76,7 +76,7 @@ struct PublishTests {
         let world = try world()
         defer { world.cleanup() }
         _ = try world.publish()
-        let json = try PayloadJSON.parse(try fileBytes(world.outbox + "/payload-1409812024P017R01.json"))
+        let json = try CanonicalJSON.parse(try fileBytes(world.outbox + "/payload-1409812024P017R01.json"))
         guard case let .array(records)? = json["records"], case let .object(task)? = json["task"] else {
             Issue.record("unexpected payload shape")
             return
@@ -158,7 +158,7 @@ struct PublishTests {
                   - 1409812024P017R01-911409814720138623
                 dry run, nothing written: 1 to add, 1 to change, 1 to withdraw, 1 unchanged in 1 task round
                 """)
-        let json = try PayloadJSON.parse(Array(try plan.json().utf8))
+        let json = try CanonicalJSON.parse(Array(try plan.json().utf8))
         #expect(
             json["summary"] == .object(["added": .integer(1), "changed": .integer(1), "withdrawn": .integer(1), "unchanged": .integer(1)]))
 
