@@ -38,6 +38,8 @@ public struct Configuration: Sendable, Hashable, Codable {
     public var log: LogSettings
     /// The plan's header aliases and overrides (`[plan]`).
     public var plan: PlanSettings
+    /// What people read (`[ui]`, UISettings.swift).
+    public var ui: UISettings = .defaults
     /// True when the file sets `region`; a plan import never takes the default region silently.
     public var regionIsSet: Bool
     /// True when the file sets `year`; a plan import never takes the default year silently.
@@ -734,7 +736,9 @@ struct ConfigurationReader {
         }?.element
     }
 
-    static let topLevelKeys = ["region", "year", "store", "calendar", "paths", "risk", "draw", "inspectors", "publish", "log", "plan"]
+    static let topLevelKeys = [
+        "region", "year", "store", "calendar", "paths", "risk", "draw", "inspectors", "publish", "log", "plan", "ui",
+    ]
     static let planKeys = ["columns", "overrides"]
     static let pathsKeys = ["inbox", "outbox", "archive", "rejects", "reports"]
     static let riskKeys = ["policy", "multipliers", "fixed", "visits", "override"]
@@ -823,6 +827,10 @@ struct ConfigurationReader {
             checkKeys(log, at: key, known: Self.logKeys)
             if let level = choice(log, "level", at: key, of: Configuration.LogLevel.self) { configuration.log.level = level }
             if let format = choice(log, "format", at: key, of: Configuration.LogFormat.self) { configuration.log.format = format }
+        }
+        if let ui = table(root, "ui", at: top) {
+            checkKeys(ui, at: top.appending("ui"), known: ["language"])
+            configuration.ui.language = choice(ui, "language", at: top.appending("ui"), of: UILanguage.self)
         }
         return configuration
     }
