@@ -115,7 +115,7 @@ let package = Package(
         .target(
             name: "Fixtures",
             path: "Fixtures",
-            exclude: ["screenshots"],  // the README's pictures of the pages (PagesInBrowserTests)
+            exclude: ["screenshots"], // the README's pictures of the pages (PagesInBrowserTests)
             sources: ["Sources"],
             resources: [.copy("plans"), .copy("registers"), .copy("xml"), .copy("golden"), .copy("demo")],
             swiftSettings: strictSettings

@@ -107,6 +107,13 @@ enum HTML {
         return out
     }
 
+    /// Elements whose content starts on a new line, and that end one.
+    private static let newlineInside: Set<Tag> = [
+        .head, .body, .header, .main, .footer, .section, .table, .thead, .tbody, .ul, .ol, .dl, .svg,
+    ]
+    /// Elements that end a line.
+    private static let newlineAfter: Set<Tag> = [.tr, .li, .p, .h1, .h2, .h3, .figure, .nav, .div]
+
     private static func render(_ node: HTMLNode, into out: inout String) {
         switch node.kind {
         case .text(let text):
@@ -120,12 +127,11 @@ enum HTML {
             for attribute in attributes { out += " " + attribute.name + "=\"" + escape(attribute.value) + "\"" }
             out += ">"
             guard !tag.isVoid else { return }
-            // Block elements start on a line of their own: readable source, same bytes every time.
-            let breaks: Set<Tag> = [.head, .body, .header, .main, .footer, .section, .table, .thead, .tbody, .ul, .ol, .dl, .svg]
-            if breaks.contains(tag) { out += "\n" }
+            // Blocks on lines of their own: readable source, the same bytes every time.
+            if Self.newlineInside.contains(tag) { out += "\n" }
             for child in children { render(child, into: &out) }
             out += "</" + tag.name + ">"
-            if breaks.contains(tag) || tag == .tr || tag == .li || tag == .p || tag.rawValue.hasPrefix("h") { out += "\n" }
+            if Self.newlineInside.contains(tag) || Self.newlineAfter.contains(tag) { out += "\n" }
         }
     }
 }

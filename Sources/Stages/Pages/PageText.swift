@@ -159,6 +159,7 @@ enum PageKey: String, Sendable, CaseIterable {
     case publicVerifyStep3 = "public.verify.step3"
     case publicVerifyStep4 = "public.verify.step4"
     case publicVerifyWithheld = "public.verify.withheld"
+    case publicVerifyUnavailable = "public.verify.unavailable"
     case publicResultsSection = "public.results"
     case publicColumnName = "public.column.name"
     case publicColumnUSCC = "public.column.uscc"

@@ -20,35 +20,45 @@ enum PublicPages {
     static let language = UILanguage.zh
 
     /// Writes every page, bundle and the verify script under `folder` (each file only if its bytes
-    /// changed); returns the paths written. Writes nothing when the store holds no plan.
+    /// changed); returns the paths written, and warnings (a draw whose public bundle cannot be made:
+    /// its page says so, the rest is written). Writes nothing when the store holds no plan.
     @discardableResult
-    static func write(store: Store, to folder: String) throws -> [String] {
+    static func write(store: Store, to folder: String) throws -> (written: [String], warnings: [Diagnostic]) {
         let plans = try store.read { db in try PublicRound.gather(db) }
-        guard !plans.isEmpty else { return [] }
+        guard !plans.isEmpty else { return ([], []) }
         let text = try PageText.bundled(language)
         let stylesheet = try PageLayout.stylesheet()
         var files: [(name: String, text: String)] = []
+        var warnings: [Diagnostic] = []
         let draws = try DrawStore(store: store)
-        var bundles: [String: String?] = [:] // group round -> bundle file name, or nil when withheld
+        var bundles: [String: BundleState] = [:]
         for plan in plans {
             for round in plan.rounds where round.pageName != nil {
                 guard let draw = round.draw else { continue }
                 let key = "\(plan.id)|\(draw.group)|\(draw.round)"
                 if bundles[key] != nil { continue }
-                let (bundle, _) = try draws.bundle(planID: plan.id, group: draw.group, round: draw.round)
-                if bundle.commitment.isLegacy || bundle.publicBundle.countsRevealClasses {
-                    bundles[key] = .some(nil)
-                } else {
-                    let name = "draw-\(plan.region)-\(draw.group)-R\(draw.round).json"
-                    bundles[key] = .some(name)
-                    files.append((name, bundle.publicBundle.prettyJSON))
+                do {
+                    let (bundle, _) = try draws.bundle(planID: plan.id, group: draw.group, round: draw.round)
+                    if bundle.commitment.isLegacy || bundle.publicBundle.countsRevealClasses {
+                        bundles[key] = .withheld
+                    } else {
+                        let name = "draw-\(plan.region)-\(draw.group)-R\(draw.round).json"
+                        bundles[key] = .written(name)
+                        files.append((name, bundle.publicBundle.prettyJSON))
+                    }
+                } catch {
+                    bundles[key] = .unavailable
+                    warnings.append(
+                        Diagnostic(
+                            .warning, "the public bundle of \(draw.group) round \(draw.round) cannot be made for its public page: \(error)",
+                            at: SourceLocation(file: folder)))
                 }
             }
         }
         for plan in plans {
             for round in plan.rounds {
                 guard let name = round.pageName else { continue }
-                let bundle = round.draw.flatMap { bundles["\(plan.id)|\($0.group)|\($0.round)"] ?? nil }
+                let bundle = round.draw.flatMap { bundles["\(plan.id)|\($0.group)|\($0.round)"] } ?? .unavailable
                 files.append((name, PublicRoundPage(plan: plan, round: round, bundle: bundle, text: text, stylesheet: stylesheet).render()))
             }
         }
@@ -59,8 +69,18 @@ enum PublicPages {
             let path = folder + "/" + file.name
             if try PageFile.write(file.text, to: path) { written.append(path) }
         }
-        return written
+        return (written, warnings)
     }
+}
+
+/// What a round's page says about its draw's public bundle.
+enum BundleState: Sendable, Hashable {
+    /// Written beside the page under this name.
+    case written(String)
+    /// Not published: its class counts would tell every member's class (or the commitment has no public form).
+    case withheld
+    /// It could not be made (a warning says why).
+    case unavailable
 }
 
 /// `outbox/public/index.html`.
@@ -124,8 +144,8 @@ struct PublicRoundPage {
     let plan: PublicPlan
     /// The round.
     let round: PublicRound
-    /// The public bundle's file name, or nil when it is withheld (or the round was not drawn).
-    let bundle: String?
+    /// The draw's public bundle.
+    let bundle: BundleState
     /// The texts.
     let text: PageText
     /// The stylesheet.
@@ -180,7 +200,10 @@ struct PublicRoundPage {
                         ]),
                     ]))
             let steps: [HTMLNode]
-            if let bundle {
+            switch bundle {
+            case .withheld: steps = [.el(.p, t(.publicVerifyWithheld))]
+            case .unavailable: steps = [.el(.p, t(.publicVerifyUnavailable))]
+            case .written(let bundle):
                 steps = [
                     .el(
                         .ol, class: "steps",
@@ -191,8 +214,6 @@ struct PublicRoundPage {
                             .el(.li, [.text(t(.publicVerifyStep4) + " "), PageLayout.hash(draw.commitment)]),
                         ])
                 ]
-            } else {
-                steps = [.el(.p, t(.publicVerifyWithheld))]
             }
             main.append(PageLayout.section(id: "verify", t(.publicVerifySection), steps))
         }

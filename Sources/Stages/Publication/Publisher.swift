@@ -152,7 +152,7 @@ public struct Publisher {
             }
         }
         let schema = request.formats.contains(.xml) ? try XMLSchema.bundledPayload() : nil
-        let report = try store.write { db in
+        var report = try store.write { db in
             let (planned, diagnostics) = try Self.plan(db: db)
             let changed = planned.filter { !$0.diff.isEmpty }
             // Render and validate everything before the first file is written.
@@ -222,7 +222,7 @@ public struct Publisher {
         }
         // The public pages from what is now committed: every run rebuilds them whole, so a run killed
         // after the commit and before the pages leaves the next run (or night) to write them.
-        if let folder = request.publicDirectory { try PublicPages.write(store: store, to: folder) }
+        if let folder = request.publicDirectory { report.diagnostics += try PublicPages.write(store: store, to: folder).warnings }
         return report
     }
 
