@@ -155,6 +155,21 @@ import Testing
         try Self.photograph(folder + "/1409812024P035R01.html", name: "public-round-phone.png", width: 412, height: 1400)
     }
 
+    /// Names made to break out (`"><script>`, `<img onerror>`, an escape sequence, a bidirectional
+    /// override) are text in the browser: no element comes of them, and they read as they were sent.
+    @Test func hostileNamesAreTextInChromium() throws {
+        let page = try NightPage(data: NightPageData(report: try NightPageTests.hostileReport()), text: try PageText.bundled(.zh)).render()
+        let path = try DemoWorkspaceTests.demo.get().folder.path("hostile.html")
+        try page.write(toFile: path, atomically: true, encoding: .utf8)
+        let dom = try Self.browser().dom(of: path)
+        #expect(!dom.contains("<script") && !dom.contains("<img") && !dom.contains("<b>"))
+        #expect(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let text = visibleText(dom)
+        #expect(text.contains("甲\"><script>alert(1)</script> 1 1 0 0"))
+        #expect(text.contains("'<img src=x onerror=alert(2)>' is not a date \\u{1B}[2J"))
+        #expect(text.contains("warning: {date} & \\u{202E}evil"))
+    }
+
     /// Every public page, as written and as Chromium renders it, holds no address, phone, legal
     /// representative, inspector id or inspector name of the demo's registers, and no word of a risk
     /// class or an inspector. What a page may hold (the businesses' registered names, the plan's task
@@ -166,6 +181,12 @@ import Testing
         let counts = Dictionary(grouping: forbidden, by: \.what).mapValues(\.count)
         #expect(counts == ["address": 2927, "phone": 2839, "legal representative": 2805, "inspector id": 56, "inspector": 56])
         let published = try publicTexts(store: configuration.resolvedPath(\.store))
+        // The scan finds what it looks for, masked names or not.
+        for what in ["address", "phone", "legal representative", "inspector id", "inspector"] {
+            let value = try #require(
+                forbidden.first { entry in entry.what == what && !published.contains { $0.contains(entry.value) } }?.value)
+            #expect(holds(masking("<td>" + value + "</td>", published), value), "\(what) '\(value)'")
+        }
         let folder = try Self.workspace + "/outbox/public"
         let pages = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".html") }.sorted()
         #expect(pages.count == 4)
