@@ -13,7 +13,9 @@ let testingSettings: [SwiftSetting] = [.define("SUIJI_TESTING", .when(configurat
 
 /// The rooms (subfolders by stage) of the two library targets; each opens with a README.md saying what lives there.
 let pipelineRooms = ["Basics", "Calendar", "Draw", "Plan", "Publication", "Registers", "Results"]
-let stagesRooms = ["Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Plan", "Publication", "Store", "Threads"]
+let stagesRooms = [
+    "Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Pages", "Plan", "Publication", "Store", "Threads",
+]
 /// The rooms of `DevKit`, the development tools that `suiji` does not link.
 let devKitRooms = ["Draw", "Generation"]
 
@@ -115,7 +117,7 @@ let package = Package(
         .target(
             name: "Fixtures",
             path: "Fixtures",
-            exclude: [],
+            exclude: ["screenshots"], // the README's pictures of the pages (PagesInBrowserTests)
             sources: ["Sources"],
             resources: [.copy("plans"), .copy("registers"), .copy("xml"), .copy("golden"), .copy("demo")],
             swiftSettings: strictSettings

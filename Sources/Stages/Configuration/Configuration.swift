@@ -38,6 +38,8 @@ public struct Configuration: Sendable, Hashable, Codable {
     public var log: LogSettings
     /// The plan's header aliases and overrides (`[plan]`).
     public var plan: PlanSettings
+    /// What people read (`[ui]`, UISettings.swift).
+    public var ui: UISettings = .defaults
     /// True when the file sets `region`; a plan import never takes the default region silently.
     public var regionIsSet: Bool
     /// True when the file sets `year`; a plan import never takes the default year silently.

@@ -78,7 +78,9 @@ struct ConfigurationReader {
         }?.element
     }
 
-    static let topLevelKeys = ["region", "year", "store", "calendar", "paths", "risk", "draw", "inspectors", "publish", "log", "plan"]
+    static let topLevelKeys = [
+        "region", "year", "store", "calendar", "paths", "risk", "draw", "inspectors", "publish", "log", "plan", "ui",
+    ]
     static let planKeys = ["columns", "overrides"]
     static let pathsKeys = ["inbox", "outbox", "archive", "rejects", "reports"]
     static let riskKeys = ["policy", "multipliers", "fixed", "visits", "override"]
@@ -167,6 +169,10 @@ struct ConfigurationReader {
             checkKeys(log, at: key, known: Self.logKeys)
             if let level = choice(log, "level", at: key, of: Configuration.LogLevel.self) { configuration.log.level = level }
             if let format = choice(log, "format", at: key, of: Configuration.LogFormat.self) { configuration.log.format = format }
+        }
+        if let ui = table(root, "ui", at: top) {
+            checkKeys(ui, at: top.appending("ui"), known: ["language"])
+            configuration.ui.language = choice(ui, "language", at: top.appending("ui"), of: UILanguage.self)
         }
         return configuration
     }

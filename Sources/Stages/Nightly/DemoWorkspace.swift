@@ -80,7 +80,10 @@ public struct DemoWorkspace {
             lines.append("The report of the last night (\(configuration.resolvedPath(\.paths.reports))/\(last.date)/run.txt):")
             lines.append("")
             lines.append(last.text)
-            lines.append("Every night's report is in \(configuration.resolvedPath(\.paths.reports))/<date>/ (run.txt and run.json).")
+            lines.append(
+                "Every night's report is in \(configuration.resolvedPath(\.paths.reports))/<date>/ (run.txt, run.json and the page index.html);"
+                    + " every night at a glance: \(configuration.resolvedPath(\.paths.reports))/index.html")
+            lines.append("The public pages (公示): \(configuration.resolvedPath(\.paths.outbox))/public/index.html")
             lines.append("Run another night yourself: swift run suiji run --config \(root.path)/suiji.toml --today YYYY-MM-DD")
         }
         return DemoResult(summary: lines.joined(separator: "\n"), reports: reports, status: status)

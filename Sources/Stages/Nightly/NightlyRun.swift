@@ -84,14 +84,14 @@ public struct NightlyRun {
         } catch {
             logger.error("cannot open the store", metadata: ["error": "\(error)"])
             let report = NightReport.failedToStart(date: today, message: String(describing: error))
-            try writeReportFiles(report)
+            try writeReportFiles(report, store: nil)
             return report
         }
 
         // Debris of a run killed while writing (the lock says no other run is writing now): every
-        // folder a night writes whole files into.
+        // folder a night writes whole files into (the reports folder whole: its index page is there).
         for folder in [
-            configuration.resolvedPath(\.paths.outbox), paths.dated(\.paths.rejects), paths.dated(\.paths.reports),
+            configuration.resolvedPath(\.paths.outbox), paths.dated(\.paths.rejects), configuration.resolvedPath(\.paths.reports),
             paths.dated(\.paths.archive),
         ] {
             TemporaryFile.sweep(under: folder)
@@ -126,7 +126,7 @@ public struct NightlyRun {
             report.failedStage = .report
         }
         do {
-            try writeReportFiles(report)
+            try writeReportFiles(report, store: store)
             checkpoint("report-written")
             try finishNight(store: store, runID: runID, report: report)
         } catch {
@@ -168,8 +168,9 @@ public struct NightlyRun {
         }
     }
 
-    /// Writes `reports/<date>/run.json` and `run.txt` atomically (same bytes again: untouched).
-    func writeReportFiles(_ report: NightReport) throws {
+    /// Writes `reports/<date>/run.json`, `run.txt` and the pages (`index.html` there and in `reports/`)
+    /// atomically (same bytes again: untouched).
+    func writeReportFiles(_ report: NightReport, store: Store?) throws {
         let folder = paths.dated(\.paths.reports)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (name, text) in [("run.json", try report.json() + "\n"), ("run.txt", report.text)] {
@@ -178,6 +179,7 @@ public struct NightlyRun {
             if (try? Data(contentsOf: URL(fileURLWithPath: path))).map(Array.init) == bytes { continue }
             try AtomicFileWriter.write(bytes, to: path)
         }
+        try ReportPages.write(report: report, store: store, configuration: configuration)
     }
 
     // MARK: Inbox

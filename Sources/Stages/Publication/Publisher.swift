@@ -56,12 +56,15 @@ public struct PublishRequest: Sendable, Hashable {
     public var formats: [Configuration.PublishFormat]
     /// Compute and show the diff only.
     public var dryRun: Bool
+    /// Where the public pages go (PublicPages.swift): `<outDirectory>/public` unless told otherwise; nil for none.
+    public var publicDirectory: String?
 
     /// Creates a request.
     public init(outDirectory: String, formats: [Configuration.PublishFormat] = [.json, .xml], dryRun: Bool = false) {
         self.outDirectory = outDirectory
         self.formats = formats
         self.dryRun = dryRun
+        self.publicDirectory = outDirectory + "/public"
     }
 }
 
@@ -147,7 +150,7 @@ public struct Publisher {
             }
         }
         let schema = request.formats.contains(.xml) ? try XMLSchema.bundledPayload() : nil
-        return try store.write { db in
+        var report = try store.write { db in
             let (planned, diagnostics) = try Self.plan(db: db)
             let changed = planned.filter { !$0.diff.isEmpty }
             // Render and validate everything before the first file is written.
@@ -215,6 +218,10 @@ public struct Publisher {
             }
             return Self.report(planned, files: filesByRound, dryRun: false, diagnostics: diagnostics)
         }
+        // The public pages from what is now committed: every run rebuilds them whole, so a run killed
+        // after the commit and before the pages leaves the next run (or night) to write them.
+        if let folder = request.publicDirectory { report.diagnostics += try PublicPages.write(store: store, to: folder).warnings }
+        return report
     }
 
     private static func report(

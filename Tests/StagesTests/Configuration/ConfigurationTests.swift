@@ -24,6 +24,21 @@ private func loadError(_ text: String) -> ConfigurationError? {
 
 @Suite("Configuration")
 struct ConfigurationTests {
+    // MARK: [ui]
+
+    @Test("The pages' language: zh or en, Chinese when unset; anything else names the key")
+    func pageLanguage() throws {
+        #expect(Configuration.defaults.ui.language == nil)
+        #expect(Configuration.defaults.ui.pageLanguage == .zh)
+        #expect(try Configuration.load(text: "[ui]\nlanguage = \"en\"\n", displayName: "suiji.toml").ui.pageLanguage == .en)
+        #expect(try Configuration.load(text: "[ui]\nlanguage = \"zh\"\n", displayName: "suiji.toml").ui.language == .zh)
+        #expect(
+            loadError("[ui]\nlanguage = \"fr\"\n")?.description
+                == "suiji.toml:2: error: 'ui.language' must be one of \"zh\", \"en\", found \"fr\"")
+        #expect(
+            loadError("[ui]\nlang = \"zh\"\n")?.description == "suiji.toml:2: error: unknown key 'ui.lang'; known keys in [ui]: language")
+    }
+
     // MARK: Finding the file
 
     @Test("No file means every default, resolved against the working directory")
@@ -249,7 +264,7 @@ struct ConfigurationTests {
             """
         #expect(
             loadError(text)?.description
-                == "suiji.toml:3: error: unknown key 'yaer'; known top-level keys: region, year, store, calendar, paths, risk, draw, inspectors, publish, log, plan"
+                == "suiji.toml:3: error: unknown key 'yaer'; known top-level keys: region, year, store, calendar, paths, risk, draw, inspectors, publish, log, plan, ui"
         )
     }
 
@@ -356,7 +371,7 @@ struct ConfigurationTests {
     func unknownTable() {
         #expect(
             loadError("year = 2024\n\n[publsh]\nformats = [\"json\"]\n")?.description
-                == "suiji.toml:3: error: unknown key 'publsh'; known top-level keys: region, year, store, calendar, paths, risk, draw, inspectors, publish, log, plan"
+                == "suiji.toml:3: error: unknown key 'publsh'; known top-level keys: region, year, store, calendar, paths, risk, draw, inspectors, publish, log, plan, ui"
         )
     }
 

@@ -23,12 +23,14 @@ struct EmbeddedResourcesTests {
     }
 
     /// What must be compiled in: every file of Sources/Stages/Resources but the list itself, every file
-    /// of Fixtures/demo but its generator script, and the seed plan.
+    /// of Fixtures/demo but its generator script, the seed plan and scripts/verify_draw.py.
     static func expected() throws -> [String: URL] {
         var expected: [String: URL] = [:]
         for (name, url) in try files(under: "Sources/Stages/Resources") where name != "embedded-resources.txt" { expected[name] = url }
         for (name, url) in try files(under: "Fixtures/demo") where name != "make_demo.py" { expected["demo/" + name] = url }
         expected["plans/yuanping-2024.tsv"] = root.appendingPathComponent("Fixtures/plans/yuanping-2024.tsv")
+        // The draw verifier, written beside the public pages.
+        expected["verify_draw.py"] = root.appendingPathComponent("scripts/verify_draw.py")
         return expected
     }
 

@@ -41,6 +41,8 @@ import Testing
             "outbox/1409812024P017R01.json", // a payload (AtomicFileWriter)
             "rejects/2024-05-10/registers/甲/登记表.csv.rejects.csv", // a rejects file (RejectsWriter)
             "reports/2024-05-10/run.json", // the night's report (AtomicFileWriter)
+            "reports/index.html", // the index of nights (PageFile, through AtomicFileWriter)
+            "outbox/public/index.html", // a public page (likewise)
             "archive/2024-05-10/registers/甲/登记表.csv", // a move across file systems (FilePlacement)
         ].map { TemporaryFile.path(for: folder.path($0), pid: dead) }
         let kept = [

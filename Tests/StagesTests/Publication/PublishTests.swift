@@ -37,7 +37,7 @@ struct PublishTests {
             ])
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: world.outbox).sorted()
-                == ["payload-1409812024P017R01.json", "payload-1409812024P017R01.xml"])
+                == ["payload-1409812024P017R01.json", "payload-1409812024P017R01.xml", "public"])
         let ledger = try world.store.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT record_key, action, content_sha256, payload_json, file_name FROM publication_ledger ORDER BY id")
@@ -177,7 +177,9 @@ struct PublishTests {
         let world = try world()
         defer { world.cleanup() }
         _ = try world.publish()
-        var payloads = try FileManager.default.contentsOfDirectory(atPath: world.outbox).map { world.outbox + "/" + $0 }
+        var payloads = try FileManager.default.contentsOfDirectory(atPath: world.outbox).filter { $0.hasPrefix("payload-") }.map {
+            world.outbox + "/" + $0
+        }
         let golden = FixtureFiles.url("golden")
         // golden/ also holds report goldens (draw-coverage.*); only the payloads are payloads.
         payloads += try FileManager.default.contentsOfDirectory(atPath: golden.path).filter { $0.hasPrefix("payload-") }.map {
@@ -185,7 +187,12 @@ struct PublishTests {
         }
         #expect(payloads.count == 4)
         let ledger = try world.store.read { db in try String.fetchAll(db, sql: "SELECT payload_json FROM publication_ledger") }
-        let texts = try payloads.map { String(decoding: try fileBytes($0), as: UTF8.self) } + ledger
+        // The public pages of the round too (PublicPagesTests scan the demo's against its registers).
+        let pages = try FileManager.default.contentsOfDirectory(atPath: world.outbox + "/public").filter { $0.hasSuffix(".html") }.sorted()
+        #expect(pages == ["1409812024P017R01.html", "index.html"])
+        let texts =
+            try (payloads + pages.map { world.outbox + "/public/" + $0 }).map { String(decoding: try fileBytes($0), as: UTF8.self) }
+            + ledger
         for text in texts {
             for forbidden in [
                 "risk", "inspector", "晋执14098100123", "张秘密", "泳池路", "13800000000", "责令限期改正", "实地检查", "legal", "phone", "address",

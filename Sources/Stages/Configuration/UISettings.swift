@@ -1,0 +1,36 @@
+// `[ui]` of suiji.toml: what people read. For now the language of the pages suiji writes (the
+// night's report page); issue 17's message catalogue will choose the CLI's messages by it too.
+
+/// A language suiji writes for people.
+public enum UILanguage: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Simplified Chinese (`zh`).
+    case zh
+    /// English (`en`).
+    case en
+
+    /// The HTML `lang` value: `zh-CN` or `en`.
+    public var htmlTag: String {
+        switch self {
+        case .zh: "zh-CN"
+        case .en: "en"
+        }
+    }
+}
+
+extension Configuration {
+    /// What people read (`[ui]`).
+    public struct UISettings: Sendable, Hashable, Codable {
+        /// `ui.language`: `"zh"` or `"en"`; nil when the file does not set it (the pages are then
+        /// Chinese, ``pageLanguage``).
+        public var language: UILanguage?
+
+        /// Creates the settings.
+        public init(language: UILanguage? = nil) { self.language = language }
+
+        /// The default: no language set.
+        public static let defaults = UISettings()
+
+        /// The language of the pages: the configured one, else Chinese (the users are a county's civil servants).
+        public var pageLanguage: UILanguage { language ?? .zh }
+    }
+}
