@@ -10,7 +10,8 @@ struct Suiji: ParsableCommand {
         abstract: "Joint random inspections (双随机、一公开): plan, registers, draw, results, publication.",
         discussion: """
             Exit codes: 0 success; 1 failure; 2 a dry run found changes; 64 usage error;
-            65 input data rejected (in whole or in part); 75 another run or writing command holds the store's lock.
+            65 input data rejected (in whole or in part); 75 another run or writing command holds the store's lock;
+            78 a setup error (no configuration, or a store, inbox or calendar that is not there).
             """,
         version: SuijiVersion.current,
         subcommands: [

@@ -91,7 +91,7 @@ import Testing
         let outcomes = readers.stop()
 
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("night 2023-12-01: 1 file taken, 460000 rows imported, 0 rejected"), "\(result.stdout)")
+        #expect(result.stdout.hasPrefix("night 2023-12-01: 1 file taken, 460,000 rows imported, 0 rejected"), "\(result.stdout)")
         try Self.expectWholeStore(
             store,
             imports: [

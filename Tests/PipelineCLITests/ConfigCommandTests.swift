@@ -29,7 +29,8 @@ struct ConfigCommandTests {
         let defaults = try runSuiji(["plan", "import", plan, "--year", "2024", "--region", "140981"], in: withNothing)
         #expect(configured.status == 0, "\(configured.stderr)")
         #expect(configured.stdout == defaults.stdout)
-        #expect(configured.stderr == defaults.stderr)
+        #expect(configured.stderr == "note: creating the store \(withExample.path)/suiji.sqlite\n")
+        #expect(defaults.stderr == "note: creating the store suiji.sqlite\n")
         #expect(FileManager.default.fileExists(atPath: withExample.appendingPathComponent("suiji.sqlite").path))
     }
 }

@@ -101,7 +101,22 @@ struct DrawCommandTests {
             let team = try #require(a["inspectors"] as? [[String: String]])
             #expect(team.count == 3)
             #expect(team.allSatisfy { $0["id"] != nil && $0["department"] != nil })
+            // Names a person reads: the business's from its register, each inspector's from the inspector register.
+            #expect((a["name"] as? String)?.hasPrefix("原平市") == true || (a["name"] as? String)?.isEmpty == false)
+            let sc = ["SC1": "甲", "SC2": "乙", "SC3": "丙"]
+            for member in team {
+                let id = member["id"] ?? ""
+                let expected = id.hasPrefix("GA") ? "警官" + id.dropFirst(2) : sc[id]
+                #expect(member["name"] == expected, "\(member)")
+            }
         }
+        #expect(json["kind"] as? String == "draw-assignments")
+        #expect(json["schemaVersion"] as? Int == 1)
+        let lines = try runSuiji(["draw", "show", "--assignments"], in: folder)
+        #expect(lines.status == 0)
+        #expect(lines.stdout.hasPrefix("2024-G12 round 1 "))
+        #expect(lines.stdout.contains("(原平市公安局)"))
+        #expect(lines.stdout.contains(" 警官"))
         let table = try runSuiji(["draw", "show"], in: folder)
         #expect(table.status == 0)
         #expect(table.stdout.contains("2024-G12 round 1 (2024-01-01…2024-11-30) tasks 12, 13, 14: drawn (ledger #1)"))
@@ -288,13 +303,13 @@ struct DrawCommandTests {
                 """)
     }
 
-    @Test func aMissingOrMalformedScopeMapOrAnUnknownDrawKeyExits64() throws {
+    @Test func aMissingOrMalformedScopeMapOrAnUnknownDrawKeyExits78() throws {
         let folder = try coverageCounty()
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("suiji.toml")
         try Data("[draw]\nscope_map = \"maps/scope-map.json\"\n".utf8).write(to: config)
         let missing = try runSuiji(["draw", "coverage"], in: folder)
-        #expect(missing.status == 64)
+        #expect(missing.status == 78)
         #expect(missing.stdout == "")
         #expect(
             missing.stderr == "\(folder.path)/maps/scope-map.json: error: the scope map named by [draw] scope_map does not exist; "
@@ -306,7 +321,7 @@ struct DrawCommandTests {
         // The draw commands load the same map: prepare stops on it too, before it prepares anything.
         for command in [["draw", "coverage", "--json"], ["draw", "prepare", "--all"]] {
             let malformed = try runSuiji(command, in: folder)
-            #expect(malformed.status == 64)
+            #expect(malformed.status == 78)
             #expect(malformed.stdout == "")
             #expect(malformed.stderr == "\(folder.path)/maps/scope-map.json:3:22: error: invalid JSON: expected ',' or '}'\n")
         }
@@ -317,7 +332,7 @@ struct DrawCommandTests {
 
         try Data("[draw]\nscope-map = \"maps/scope-map.json\"\n".utf8).write(to: config)
         let unknown = try runSuiji(["draw", "coverage"], in: folder)
-        #expect(unknown.status == 64)
+        #expect(unknown.status == 78)
         #expect(
             unknown.stderr
                 == "suiji.toml:2: error: unknown key 'draw.scope-map'; known keys in [draw]: population, lead_days, scope_map, watchlist, joint_visits, salt_key\n"
@@ -330,6 +345,6 @@ struct DrawCommandTests {
         #expect(try runSuiji(["draw", "run"], in: folder).status == 64)
         #expect(try runSuiji(["draw", "run", "--seed", "a|b"], in: folder).status == 64)
         #expect(try runSuiji(["draw", "prepare", "--task", "1", "--all"], in: folder).status == 64)
-        #expect(try runSuiji(["draw", "prepare"], in: folder).status == 1) // no plan
+        #expect(try runSuiji(["draw", "prepare"], in: folder).status == 78) // no store
     }
 }

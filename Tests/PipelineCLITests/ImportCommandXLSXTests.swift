@@ -16,7 +16,8 @@ extension ImportCommandTests {
         #expect(unnamed.stderr.contains("--department is required for a CSV or XLSX register"))
         let result = try runSuiji(["import", "--department", "原平市市场监督管理局", "--sheet", "Sheet1", "名录.xlsx"], in: folder)
         #expect(result.status == 65)
-        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(result.stderr.hasPrefix("note: creating the store suiji.sqlite\n"))
+        let lines = result.stderr.split(separator: "\n").map(String.init).dropFirst().map { $0 }
         let bad =
             try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("名录.xlsx.bad.json"))) as? [[String: Any]]
         // One error per bad row but the unreadable date (a warning), each naming its cell in Excel's terms.
@@ -49,7 +50,7 @@ extension ImportCommandTests {
         #expect(result.status == 65)
         #expect(
             result.stderr
-                == "名录.xls: error: the file is an Excel 97–2003 (.xls) or WPS (.et) workbook, which suiji does not read; open it in Excel or WPS and save it as .xlsx (Excel 工作簿) or as CSV, then send that file\n"
+                == "note: creating the store suiji.sqlite\n名录.xls: error: the file is an Excel 97–2003 (.xls) or WPS (.et) workbook, which suiji does not read; open it in Excel or WPS and save it as .xlsx (Excel 工作簿) or as CSV, then send that file\n"
         )
         #expect(result.stdout == "名录.xls: the file was rejected; the store is unchanged\n")
     }

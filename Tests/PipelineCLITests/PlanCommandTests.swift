@@ -10,7 +10,7 @@ struct PlanCommandTests {
         let imported = try runSuiji(["plan", "import", FixtureFiles.yuanpingPlan.path, "--year", "2024", "--region", "140981"], in: folder)
         #expect(imported.status == 0)
         #expect(imported.stdout == "plan 2024 140981 imported: 42 tasks\n")
-        #expect(imported.stderr == "")
+        #expect(imported.stderr == "note: creating the store suiji.sqlite\n")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("suiji.sqlite").path))
 
         let shown = try runSuiji(["plan", "show", "--json"], in: folder)
@@ -58,15 +58,18 @@ struct PlanCommandTests {
         let result = try runSuiji(["plan", "import", "bad.tsv", "--store", "s.sqlite", "--year", "2024", "--region", "140981"], in: folder)
         #expect(result.status == 65)
         #expect(result.stdout == "")
-        #expect(result.stderr == "bad.tsv:1: error: required column '序号' is missing (accepted headers: 序号, 编号, 任务序号, seq)\n")
+        #expect(
+            result.stderr
+                == "note: creating the store s.sqlite\nbad.tsv:1: error: required column '序号' is missing (accepted headers: 序号, 编号, 任务序号, seq)\n"
+        )
     }
 
-    @Test func configurationErrorNamesFileLineAndKeyAndExits64() throws {
+    @Test func configurationErrorNamesFileLineAndKeyAndExits78() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data("region = \"140981\"\nyear = 2024\nstroe = \"x.sqlite\"\n".utf8).write(to: folder.appendingPathComponent("suiji.toml"))
         let result = try runSuiji(["plan", "show"], in: folder)
-        #expect(result.status == 64)
+        #expect(result.status == 78)
         #expect(result.stderr.hasPrefix("suiji.toml:3: error: unknown key 'stroe'"))
     }
 

@@ -81,7 +81,7 @@ import Testing
         let reference = try Self.nightX()
         let uninterrupted = try Self.runNight(reference, date: Self.nightXDate)
         #expect(uninterrupted.status == 65)
-        #expect(uninterrupted.stdout.contains("night 2024-05-10: 5 files taken, 21996 rows imported, 32 rejected"))
+        #expect(uninterrupted.stdout.contains("night 2024-05-10: 5 files taken, 21,996 rows imported, 32 rejected"))
         #expect(uninterrupted.stdout.contains("2 draws, 3 publications"))
         let expected = try Self.snapshot(reference)
         #expect(expected.files.keys.contains("reports/2024-05-10/run.json"))
@@ -262,7 +262,7 @@ import Testing
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(
             lines.contains(
-                "  night 2023-12-28: 12 files taken (1 rejected), 3071 rows imported, 30 rejected, 37 commitments awaiting a seed, 0 draws, 0 publications, 0 overdue; exit 65"
+                "  night 2023-12-28: 12 files taken (1 rejected), 3,071 rows imported, 30 rejected, 37 commitments awaiting a seed, 0 draws, 0 publications, 0 overdue; exit 65"
             ))
         #expect(
             lines.contains(

@@ -181,7 +181,10 @@ import Testing
         watchdog.cancel()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 65)
-        #expect(stderr == "pipe.csv: error: a FIFO (named pipe), not a regular file: suiji reads only regular files; nothing was read\n")
+        #expect(
+            stderr
+                == "note: creating the store s.sqlite\npipe.csv: error: a FIFO (named pipe), not a regular file: suiji reads only regular files; nothing was read\n"
+        )
         let lock = try RunLock.acquire(path: RunLock.path(forStore: folder.appendingPathComponent("s.sqlite").path))
         withExtendedLifetime(lock) {}
     }
@@ -197,7 +200,7 @@ import Testing
         #expect(department.status == 65)
         #expect(
             department.stderr
-                == "reg.csv: error: the department name '原平\\u{7}局' holds a control character, U+0007 (BEL), at character 3; it is refused\n"
+                == "note: creating the store s.sqlite\nreg.csv: error: the department name '原平\\u{7}局' holds a control character, U+0007 (BEL), at character 3; it is refused\n"
         )
         #expect(department.stdout == "reg.csv: the file was rejected; the store is unchanged\n")
         let seed = try runSuiji(["draw", "run", "--store", "s.sqlite", "--seed", "\u{1B}[2J42"], in: folder)

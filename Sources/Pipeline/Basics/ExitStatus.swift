@@ -12,4 +12,15 @@ public enum ExitStatus: Int32, Sendable, Hashable, CaseIterable {
     case dataRejected = 65
     /// Another run holds the lock.
     case locked = 75
+    /// A setup error (sysexits' EX_CONFIG): no configuration, or one that lacks what the command needs;
+    /// a store, inbox or calendar the command reads that is not there.
+    case configuration = 78
+}
+
+extension ExitStatus {
+    /// How every dry run ends, the one rule for all of them: 65 when any input was rejected, else 2 when
+    /// the run would change something (terraform's `-detailed-exitcode`), else 0.
+    public static func dryRun(rejected: Bool, wouldChange: Bool) -> ExitStatus {
+        rejected ? .dataRejected : wouldChange ? .changesFound : .success
+    }
 }

@@ -23,9 +23,7 @@ struct DrawQuotasCommand: ParsableCommand {
             let (plan, _) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
             let audit = try draw.quotaAudit(plan: plan)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-                print(String(decoding: try encoder.encode(audit), as: UTF8.self))
+                print(try JSONOutput.text(audit, kind: "draw-quotas"))
             } else {
                 print(audit.text)
             }

@@ -21,18 +21,16 @@ struct DrawShowCommand: ParsableCommand {
     func run() throws {
         try withDrawStore(global, access: .readOnly) { draw, configuration in
             let (plan, id) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
             if assignments {
                 let list = try draw.assignments(plan: plan, planID: id)
                 if json {
-                    print(String(decoding: try encoder.encode(["assignments": list]), as: UTF8.self))
+                    print(try JSONOutput.text(["assignments": list], kind: "draw-assignments"))
                 } else {
                     for a in list { print(a.text) }
                 }
             } else {
                 let overview = try draw.summaries(plan: plan, planID: id)
-                print(json ? String(decoding: try encoder.encode(overview), as: UTF8.self) : overview.text)
+                print(json ? try JSONOutput.text(overview, kind: "draw-overview") : overview.text)
                 for w in overview.targets.warnings { printError("warning: \(w)") }
                 for r in overview.rounds where r.status == "drawn" && r.belowRequiredRate {
                     printError(

@@ -54,7 +54,7 @@ struct SnapshotOptions: ParsableArguments {
         let configuration = try global.configuration()
         let storePath = global.storePath(configuration)
         let command = kind == .register ? "import" : "\(kind.rawValue) import"
-        let store = try openStore(storePath, access: input.dryRun ? .readOnly : .readWrite, command: command)
+        let store = try openStore(storePath, access: input.dryRun ? .readOnly : .readWrite, command: command, creating: kind == .register)
         let request = SnapshotImportRequest(
             kind: kind, path: input.file, department: department, format: input.format, encoding: input.encoding,
             dryRun: input.dryRun, rejectsPath: input.rejectsPath(configuration), allowMassRemoval: allowMassRemoval,
@@ -69,6 +69,8 @@ struct SnapshotOptions: ParsableArguments {
         }
         if shown > limit { printError("… and \(shown - limit) more rejected rows") }
         print(report.summary)
-        try finish(with: report.status)
+        guard input.dryRun, report.outcome == .dryRun else { return try finish(with: report.status) }
+        try finish(
+            with: .dryRun(rejected: report.rowsRejected > 0, wouldChange: report.added + report.changed + report.removed > 0))
     }
 }

@@ -15,6 +15,7 @@ extension InputFileOptions {
         let report = try ListImporter(store: store).run(request)
         for diagnostic in report.diagnostics { printError(diagnostic.description) }
         print(report.summary)
-        try finish(with: report.status)
+        guard dryRun, !report.alreadyImported else { return try finish(with: report.status) }
+        try finish(with: .dryRun(rejected: report.rowsRejected > 0, wouldChange: report.added + report.changed + report.removed > 0))
     }
 }

@@ -9,7 +9,7 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the nightly job on the bundled demo county (three nights) in a fresh workspace and show the report.")
 
-    @Option(help: "The workspace folder to create (it is emptied first).")
+    @Option(help: "The workspace folder to create: a new or empty folder, or one an earlier demo made (it is emptied first).")
     var workspace = "demo-workspace"
 
     @Option(help: "Log level of the runs' log lines on standard error (default: warning).")
@@ -18,7 +18,10 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         let level = Logger.Level(rawValue: logLevel.rawValue) ?? .warning
         let logger = Logger(label: "suiji.demo") { label in SuijiLogHandler(label: label, format: .text, level: level) }
-        let result = try DemoWorkspace(path: workspace, logger: logger).run()
+        // The closing hint names the command the reader typed: `swift run suiji` from a checkout, else the binary.
+        let invoked = CommandLine.arguments.first ?? "suiji"
+        let command = invoked.contains("/.build/") ? "swift run suiji" : invoked.contains("/") ? invoked : "suiji"
+        let result = try DemoWorkspace(path: workspace, logger: logger, command: command).run()
         print(result.summary)
         try finish(with: result.status)
     }

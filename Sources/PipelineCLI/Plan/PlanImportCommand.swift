@@ -18,7 +18,7 @@ struct PlanImportCommand: ParsableCommand {
     func run() throws {
         let configuration = try global.configuration()
         let reader = try PlanReader(configuration: configuration)
-        let store = try openStore(global.storePath(configuration), command: "plan import")
+        let store = try openStore(global.storePath(configuration), command: "plan import", creating: true)
         let report = try PlanImportJob(store: store, reader: reader, allowMassRemoval: allowMassRemoval).run(plan.source(configuration))
         for diagnostic in report.diagnostics { printError(diagnostic.description) }
         if let outcome = report.outcome { print(outcome) }

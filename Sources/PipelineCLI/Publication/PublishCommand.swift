@@ -1,4 +1,5 @@
 import ArgumentParser
+import Pipeline
 import Stages
 
 /// `suiji publish [--out DIR] [--dry-run] [--json]`.

@@ -25,5 +25,7 @@ struct ReportCommand: ParsableCommand {
         for diagnostic in report.diagnostics { printError(diagnostic.description) }
         for warning in report.targets?.warnings ?? [] { printError("warning: \(warning)") }
         print(json ? try report.json() : report.text)
+        // A due date the calendar cannot give is not "not due": the report says unknown and fails.
+        if !report.unknownRounds.isEmpty { try finish(with: .configuration) }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Pipeline
 import Stages
 
 /// `suiji results import FILE`.
@@ -23,6 +24,8 @@ struct ResultsImportCommand: ParsableCommand {
         let report = try ResultsImporter(store: store).run(request)
         for diagnostic in report.diagnostics { printError(diagnostic.description) }
         print(report.summary)
-        try finish(with: report.status)
+        guard input.dryRun, report.outcome == .dryRun else { return try finish(with: report.status) }
+        try finish(
+            with: .dryRun(rejected: report.rowsRejected > 0, wouldChange: report.added + report.corrected + report.withdrawn > 0))
     }
 }

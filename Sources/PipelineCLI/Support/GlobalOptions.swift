@@ -26,6 +26,30 @@ struct GlobalOptions: ParsableArguments {
     func storePath(_ configuration: Configuration) -> String {
         store ?? configuration.resolvedPath(\.store)
     }
+
+    /// The configuration a command that works for a county needs (the nightly run): a file, the one
+    /// given or ./suiji.toml, that sets `region` and `year`. Without one it is a setup error (exit 78)
+    /// naming the folder looked in and `--config`; cron starts a job in `$HOME`, not in the workspace.
+    static func requiredConfiguration(_ config: String?) throws -> Configuration {
+        let cwd = FileManager.default.currentDirectoryPath
+        guard let path = Configuration.locate(explicitPath: config, workingDirectory: cwd) else {
+            throw CommandFailure(
+                .configuration,
+                "no configuration: there is no \(Configuration.fileName) in \(cwd); give its path with --config PATH "
+                    + "(a cron job starts in the home folder, not in the workspace), or run `suiji config example > \(Configuration.fileName)` there and edit it"
+            )
+        }
+        let name = config ?? Configuration.fileName
+        let configuration = try Configuration.load(path: path, displayName: name)
+        let missing = [configuration.regionIsSet ? nil : "region", configuration.yearIsSet ? nil : "year"].compactMap { $0 }
+        guard missing.isEmpty else {
+            throw CommandFailure(
+                .configuration,
+                "\(name) does not set \(missing.joined(separator: " or ")); the county and the plan year are never assumed: "
+                    + "add `region = \"<six-digit code>\"` and `year = <YYYY>` at its top")
+        }
+        return configuration
+    }
 }
 
 /// Which stored plan a command means: `--year` and `--region`, else the configuration's, else the only plan stored.
@@ -60,7 +84,20 @@ struct TodayOption: ParsableArguments {
 /// run's), so that it never runs beside a night or another writer: exit 75 naming the holder if it is taken.
 /// One that reads waits for another process's write to end, up to the busy timeout (60 s;
 /// `SUIJI_BUSY_TIMEOUT=SECONDS` sets it, for tests), then exits 75 saying so.
-func openStore(_ path: String, access: StoreAccess = .readWrite, command: String) throws -> Store {
+///
+/// Only the commands that create a store (`import`, `plan import`; `run` and `demo` open theirs in
+/// the stages) pass `creating: true`, and they say on standard error when they create one; any other
+/// command given a store that is not there stops with a setup error (exit 78) and creates nothing.
+func openStore(_ path: String, access: StoreAccess = .readWrite, command: String, creating: Bool = false) throws -> Store {
+    if !FileManager.default.fileExists(atPath: path) {
+        guard creating else {
+            throw CommandFailure(
+                .configuration,
+                "no store at \(path); give the right one with --store PATH or `store` in \(Configuration.fileName) "
+                    + "(a store is created only by `suiji import`, `suiji plan import`, `suiji run` and `suiji demo`)")
+        }
+        if access == .readWrite { printError("note: creating the store \(path)") }
+    }
     let timeout = ProcessInfo.processInfo.environment["SUIJI_BUSY_TIMEOUT"].flatMap(TimeInterval.init) ?? Store.defaultBusyTimeout
     guard access == .readWrite else { return try Store(path: path, access: access, busyTimeout: timeout) }
     let lock = try RunLock.acquire(path: RunLock.path(forStore: path), command: command)

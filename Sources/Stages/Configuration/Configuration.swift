@@ -164,7 +164,9 @@ public struct Configuration: Sendable, Hashable, Codable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConfigurationError(
                 file: name, key: "",
-                message: "no such configuration file; create it (see suiji.example.toml) or leave out --config to use the defaults")
+                message:
+                    "no such configuration file; create it (`suiji config example > suiji.toml` prints a commented one) or give the right path"
+            )
         }
         guard !isDirectory.boolValue else {
             throw ConfigurationError(file: name, key: "", message: "is a folder, not a configuration file")

@@ -36,5 +36,5 @@ public struct ConfigurationError: ReportableError, Sendable, Hashable, CustomStr
 
 extension ConfigurationError {
     /// How a command that stops on this error ends.
-    public var exitStatus: ExitStatus { .usage }
+    public var exitStatus: ExitStatus { .configuration }
 }

@@ -250,7 +250,7 @@ public struct DrawCoverageReport: Sendable, Hashable, Codable {
     /// Written by `CanonicalJSON` rather than `JSONEncoder`'s pretty printer, whose spacing is not
     /// promised across Foundation releases, so that scripts and golden files see the same bytes.
     public func json() throws -> String {
-        String(try CanonicalJSON(encoding: self).prettyText.dropLast())
+        try JSONOutput.text(self, kind: "draw-coverage")
     }
 }
 

@@ -7,11 +7,14 @@ public import Pipeline
 // visit and joint visit (一业一查).
 
 extension DrawStore {
-    /// The plan's targets for the configuration's plan (its year and region), or nil when the store
-    /// holds no such plan. What `suiji report` and the nightly report show.
+    /// The plan's targets for the plan the configuration names (its year and region; without them, the
+    /// only plan stored), or nil when the store holds no such plan or cannot tell which. What
+    /// `suiji report` and the nightly report show.
     public static func targets(store: Store, configuration: Configuration) throws -> PlanTargets? {
         let draws = try DrawStore(store: store, configuration: configuration)
-        guard let (plan, id) = try draws.storedPlan(year: configuration.year, region: configuration.region) else { return nil }
+        let key: (year: Int, region: String)
+        do { key = try store.planKey(year: nil, region: nil, configuration: configuration) } catch is PlanKeyError { return nil }
+        guard let (plan, id) = try draws.storedPlan(year: key.year, region: key.region) else { return nil }
         return try draws.targets(plan: plan, planID: id)
     }
 
@@ -213,7 +216,55 @@ extension DrawStore {
                     }
                 }
             }
-            return out
+            return try Self.named(out, db)
+        }
+    }
+}
+
+extension DrawStore {
+    /// The assignments with the names a person reads: each business's name from its register (a current
+    /// row first, else its latest) and each inspector's from the department's inspector register (the
+    /// same). One pass over each table, whatever the number of objects.
+    static func named(_ assignments: [ObjectAssignment], _ db: Database) throws -> [ObjectAssignment] {
+        let wanted = Set(assignments.map(\.uscc))
+        var entityName: [String: (current: Bool, id: Int64, name: String)] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT uscc, name, valid_to_import IS NULL AS current, id FROM register_rows")
+        while let row = try rows.next() {
+            let uscc: String = row["uscc"]
+            guard wanted.contains(uscc) else { continue }
+            let current: Bool = row["current"]
+            let id: Int64 = row["id"]
+            if let seen = entityName[uscc], seen.current && !current || seen.current == current && seen.id > id { continue }
+            entityName[uscc] = (current, id, row["name"])
+        }
+        var inspectorName: [String: String] = [:]
+        let inspectors = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT d.name AS department, i.inspector_id, i.name FROM inspector_rows i JOIN departments d ON d.id = i.department_id
+                ORDER BY i.valid_to_import IS NULL, i.id
+                """)
+        while let row = try inspectors.next() {
+            let department: String = row["department"]
+            let id: String = row["inspector_id"]
+            inspectorName["\(department)|\(id)"] = row["name"]
+        }
+        func name(_ members: [ObjectAssignment.Member]) -> [ObjectAssignment.Member] {
+            members.map { member in
+                var member = member
+                member.name = inspectorName["\(member.department)|\(member.id)"]
+                return member
+            }
+        }
+        return assignments.map { assignment in
+            var assignment = assignment
+            assignment.name = entityName[assignment.uscc]?.name
+            assignment.inspectors = name(assignment.inspectors)
+            if var joint = assignment.jointVisit {
+                joint.team = name(joint.team)
+                assignment.jointVisit = joint
+            }
+            return assignment
         }
     }
 }
@@ -338,6 +389,11 @@ public struct ObjectAssignment: Sendable, Hashable, Codable {
         public var id: String
         /// The inspector's department.
         public var department: String
+        /// 姓名, from the department's inspector register (nil if it no longer lists the inspector).
+        public var name: String? = nil
+
+        /// `姓名 执法证号 (department)`, or without the name when it is not known.
+        var text: String { (name.map { $0 + " " } ?? "") + "\(id) (\(department))" }
     }
 
     /// One visit serving several draws (一业一查).
@@ -360,6 +416,8 @@ public struct ObjectAssignment: Sendable, Hashable, Codable {
     public var tasks: [Int]
     /// The object.
     public var uscc: String
+    /// The business's name (企业名称) from its register.
+    public var name: String? = nil
     /// The class it was drawn in (unclassified objects are drawn under B).
     public var riskClass: String?
     /// The team, departments in group order.
@@ -375,13 +433,14 @@ public struct ObjectAssignment: Sendable, Hashable, Codable {
 
     /// One line for `draw show --assignments`.
     public var text: String {
-        let team = inspectors.map { "\($0.id) (\($0.department))" }.joined(separator: ", ")
-        var line = "\(group) round \(round) \(uscc) \(riskClass ?? "-"): \(team)\(shortTeam ? "  [short]" : "")"
+        let team = inspectors.map(\.text).joined(separator: ", ")
+        let object = uscc + (name.map { " " + $0 } ?? "")
+        var line = "\(group) round \(round) \(object) \(riskClass ?? "-"): \(team)\(shortTeam ? "  [short]" : "")"
         if let visit { line += "  [\(visit)]" }
         if let jointVisit {
             line +=
                 "  [joint visit: \(jointVisit.draws.joined(separator: " + ")), \(jointVisit.window); one team: "
-                + jointVisit.team.map { "\($0.id) (\($0.department))" }.joined(separator: ", ") + "; \(jointVisit.matters.count) matters]"
+                + jointVisit.team.map(\.text).joined(separator: ", ") + "; \(jointVisit.matters.count) matters]"
         }
         return line
     }

@@ -22,10 +22,18 @@ public struct DemoWorkspace {
     /// Where log lines go.
     public let logger: Logger
 
+    /// How the reader runs suiji, for the closing hint (`suiji`, or `swift run suiji` from a checkout).
+    public let command: String
+
+    /// The marker file that says suiji made the workspace: only such a folder (or an empty one, or none)
+    /// is emptied and reused.
+    public static let markerName = ".suiji-demo-workspace"
+
     /// Creates the demo.
-    public init(path: String, logger: Logger) {
+    public init(path: String, logger: Logger, command: String = "suiji") {
         self.path = path
         self.logger = logger
+        self.command = command
     }
 
     /// One night of the demo.
@@ -58,7 +66,16 @@ public struct DemoWorkspace {
     public func run() throws -> DemoResult {
         let manager = FileManager.default
         let root = URL(fileURLWithPath: path).standardizedFileURL
-        if manager.fileExists(atPath: root.path) { try manager.removeItem(at: root) }
+        if manager.fileExists(atPath: root.path) {
+            let entries = (try? manager.contentsOfDirectory(atPath: root.path)) ?? []
+            guard entries.isEmpty || entries.contains(Self.markerName) else {
+                throw DemoWorkspaceRefused(path: root.path)
+            }
+            try manager.removeItem(at: root)
+        }
+        try manager.createDirectory(at: root, withIntermediateDirectories: true)
+        try Data("made by `suiji demo`; the next `suiji demo` here empties this folder\n".utf8)
+            .write(to: root.appendingPathComponent(Self.markerName))
         try Self.write("demo/suiji.toml", to: root.appendingPathComponent("suiji.toml"))
         try Self.write("plans/yuanping-2024.tsv", to: root.appendingPathComponent("inbox/plan/yuanping-2024.tsv"))
         let configuration = try Configuration.load(path: root.appendingPathComponent("suiji.toml").path)
@@ -84,7 +101,7 @@ public struct DemoWorkspace {
                 "Every night's report is in \(configuration.resolvedPath(\.paths.reports))/<date>/ (run.txt, run.json and the page index.html);"
                     + " every night at a glance: \(configuration.resolvedPath(\.paths.reports))/index.html")
             lines.append("The public pages (公示): \(configuration.resolvedPath(\.paths.outbox))/public/index.html")
-            lines.append("Run another night yourself: swift run suiji run --config \(root.path)/suiji.toml --today YYYY-MM-DD")
+            lines.append("Run another night yourself: \(command) run --config \(root.path)/suiji.toml --today YYYY-MM-DD")
         }
         return DemoResult(summary: lines.joined(separator: "\n"), reports: reports, status: status)
     }
@@ -105,4 +122,19 @@ public struct DemoWorkspace {
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         try EmbeddedResources.data(named: name).write(to: target)
     }
+}
+
+/// `suiji demo` was pointed at a folder that holds files it did not make: nothing was touched (exit 78).
+public struct DemoWorkspaceRefused: ReportableError, Sendable, Hashable {
+    /// The folder.
+    public var path: String
+
+    /// What happened and what to do.
+    public var description: String {
+        "error: \(path) is not empty and was not made by `suiji demo` (it has no \(DemoWorkspace.markerName)); "
+            + "nothing was touched. Give an empty or new folder with --workspace"
+    }
+
+    /// A setup error.
+    public var exitStatus: ExitStatus { .configuration }
 }

@@ -109,7 +109,8 @@ public struct NightReport: Sendable, Hashable, Codable {
 
     /// The night.
     public var date: String
-    /// 0 all well; 65 some input was rejected or a draw was blocked; 1 a stage failed.
+    /// 0 all well; 65 some input was rejected or a draw was blocked; 1 a stage failed; 78 due dates the
+    /// working-day calendar does not cover.
     public var exitCode: Int32
     /// The stage that failed, if one did (later stages did not run; earlier ones stay done).
     public var failedStage: RunStage?
@@ -155,6 +156,9 @@ public struct NightReport: Sendable, Hashable, Codable {
     public var generator = SuijiVersion.generator
     /// The plan's targets, as report lines (classification rate, matter coverage).
     public var planTargets: [String] = []
+    /// Rounds whose due date is unknown because the working-day calendar does not cover it (absent
+    /// when there are none): the night then ends 78, never "nothing overdue".
+    public var overdueUnknown: Int?
 
     /// A report for a night that could not open its store.
     static func failedToStart(date: CivilDate, message: String) -> NightReport {
@@ -167,18 +171,19 @@ public struct NightReport: Sendable, Hashable, Codable {
 
     /// Sorted keys, two-space indentation.
     public func json() throws -> String {
-        String(try CanonicalJSON(encoding: self).prettyText.dropLast())
+        try JSONOutput.text(self, kind: "night-report")
     }
 
     /// One line for the terminal.
     public var summary: String {
-        var parts = ["\(filesTaken) file\(filesTaken == 1 ? "" : "s") taken"]
-        if filesRejected > 0 { parts[0] += " (\(filesRejected) rejected)" }
-        parts.append("\(rowsImported) rows imported, \(rowsRejected) rejected")
-        parts.append("\(commitmentsAwaitingSeed) commitment\(commitmentsAwaitingSeed == 1 ? "" : "s") awaiting a seed")
-        parts.append("\(draws) draw\(draws == 1 ? "" : "s")" + (blockedDraws.isEmpty ? "" : " (\(blockedDraws.count) blocked)"))
-        parts.append("\(publications) publication\(publications == 1 ? "" : "s")")
-        parts.append("\(overdue) overdue")
+        var parts = ["\(Count.of(filesTaken, "file")) taken"]
+        if filesRejected > 0 { parts[0] += " (\(Count.number(filesRejected)) rejected)" }
+        parts.append("\(Count.of(rowsImported, "row")) imported, \(Count.number(rowsRejected)) rejected")
+        parts.append("\(Count.of(commitmentsAwaitingSeed, "commitment")) awaiting a seed")
+        parts.append(Count.of(draws, "draw") + (blockedDraws.isEmpty ? "" : " (\(Count.number(blockedDraws.count)) blocked)"))
+        parts.append(Count.of(publications, "publication"))
+        parts.append(
+            "\(Count.number(overdue)) overdue" + (overdueUnknown.map { ", \(Count.of($0, "round")) with an unknown due date" } ?? ""))
         var line = "night \(date): " + parts.joined(separator: ", ") + "; exit \(exitCode)"
         if let failedStage { line += " (stage \(failedStage.rawValue) failed: \(failure ?? ""))" }
         return ControlCharacters.escaped(line)
@@ -191,6 +196,8 @@ public struct NightReport: Sendable, Hashable, Codable {
         switch exitCode {
         case 0: verdict = "all went well"
         case ExitStatus.dataRejected.rawValue: verdict = "some input was rejected or a draw was blocked: see below"
+        case ExitStatus.configuration.rawValue:
+            verdict = "some due dates are unknown: the working-day calendar does not cover them (see the warnings)"
         default: verdict = "stage '\(failedStage?.rawValue ?? "?")' failed; the stages before it stay done"
         }
         out.append("suiji nightly run, \(date): exit \(exitCode), \(verdict)")
@@ -405,6 +412,7 @@ public struct NightReport: Sendable, Hashable, Codable {
                 }
                 .sorted { ($1.workingDaysOverdue, $0.raninsTaskId) < ($0.workingDaysOverdue, $1.raninsTaskId) }
             report.warnings += deadlines.diagnostics.map(\.description)
+            report.overdueUnknown = deadlines.unknownRounds.isEmpty ? nil : deadlines.unknownRounds.count
         } catch {
             report.warnings.append("overdue rounds could not be computed: \(error)")
         }
@@ -421,6 +429,8 @@ public struct NightReport: Sendable, Hashable, Codable {
             report.exitCode = ExitStatus.failure.rawValue
         } else if report.filesRejected > 0 || report.rowsRejected > 0 || !report.blockedDraws.isEmpty {
             report.exitCode = ExitStatus.dataRejected.rawValue
+        } else if report.overdueUnknown != nil {
+            report.exitCode = ExitStatus.configuration.rawValue
         } else {
             report.exitCode = ExitStatus.success.rawValue
         }

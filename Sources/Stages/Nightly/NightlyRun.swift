@@ -67,6 +67,7 @@ public struct NightlyRun {
     /// Runs the night. Throws ``RunLockHeld`` when another run holds the lock (nothing was done);
     /// every other problem ends up in the report as the failed stage.
     public func run() throws -> NightReport {
+        try checkSetup()
         let storePath = configuration.resolvedPath(\.store)
         try FileManager.default.createDirectory(
             atPath: (storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -137,6 +138,18 @@ public struct NightlyRun {
         }
         logger.info("run finished", metadata: ["exitCode": "\(report.exitCode)"])
         return report
+    }
+
+    /// Stops the night before it does anything (setup error, exit 78) when the inbox folder it reads
+    /// is not there: a night that found "0 files" in a folder that does not exist would look well.
+    public func checkSetup() throws {
+        let inbox = configuration.resolvedPath(\.paths.inbox)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: inbox, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw NightSetupError(
+                "the inbox folder \(inbox) does not exist; create it (with plan/, registers/<department>/ … inside, see the "
+                    + "README) or set `inbox` under [paths] in the configuration")
+        }
     }
 
     // MARK: The night's row
@@ -407,8 +420,9 @@ public struct NightlyRun {
     /// if it has none or the store no longer matches it. Empty populations get none.
     func prepare(_ night: NightDraws) throws {
         guard let (plan, planID) = try night.plan() else {
-            logger.info("no plan stored: nothing to prepare")
-            return
+            throw NightSetupError(
+                "no plan for \(configuration.year) \(configuration.region) is stored: put the plan file in the inbox's plan/ folder "
+                    + "or run `suiji plan import`")
         }
         let horizon = today.daysSince1970 + configuration.draw.leadDays
         let draws = try night.draws()
@@ -549,4 +563,15 @@ final class NightDraws {
         madeInputs = made
         return made
     }
+}
+
+/// The night cannot run as configured (exit 78): what is missing and what to do.
+public struct NightSetupError: ReportableError, Sendable, Hashable {
+    /// What is missing and what to do, as printed.
+    public var description: String
+    /// A setup error.
+    public var exitStatus: ExitStatus { .configuration }
+
+    /// Creates the error from its message.
+    init(_ message: String) { description = "error: " + message }
 }

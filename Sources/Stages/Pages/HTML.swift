@@ -183,15 +183,7 @@ extension HTMLNode {
 /// How numbers and paths are written on the pages.
 enum PageFormat {
     /// `3071` as `3,071`.
-    static func integer(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out += "," }
-            out.append(character)
-        }
-        return (value < 0 ? "-" : "") + out
-    }
+    static func integer(_ value: Int) -> String { Count.number(value) }
 
     /// A share as a percentage with one decimal: `0.95` as `95.0%`.
     static func percent(_ share: Double) -> String {

@@ -35,8 +35,8 @@ public enum PlanPresenter {
         return value == value.rounded() ? "\(Int(value))%" : "\(value)%"
     }
 
-    /// The plan as pretty-printed JSON (`{"region":…,"tasks":[…],"year":…}`, keys sorted, no final newline).
+    /// The plan as `plan show --json` prints it (``JSONOutput``, kind `plan`: keys sorted, no final newline).
     public static func json(_ plan: AnnualPlan) throws -> String {
-        String(try CanonicalJSON(encoding: plan).prettyText.dropLast())
+        try JSONOutput.text(plan, kind: "plan")
     }
 }

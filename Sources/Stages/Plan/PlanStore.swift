@@ -173,14 +173,16 @@ extension Store {
         try read { db in try ResultsStore.plan(year: year, region: region, db: db)?.plan }
     }
 
-    /// The plan a command means: `year`/`region` as given, else the configuration's; when neither is
-    /// given and the configuration's plan is not stored, the only plan stored (if exactly one is).
+    /// The plan a command means: `year`/`region` as given, else as the configuration file sets them;
+    /// what neither gives is never assumed: it is taken from the plans stored only when exactly one
+    /// matches, and otherwise the command stops with ``PlanKeyError`` (exit 78) listing them.
     public func planKey(year: Int?, region: String?, configuration: Configuration) throws -> (year: Int, region: String) {
-        let wanted = (year: year ?? configuration.year, region: region ?? configuration.region)
-        guard year == nil, region == nil, try plan(year: wanted.year, region: wanted.region) == nil else { return wanted }
-        let stored = try storedPlans()
-        if stored.count == 1, let only = stored.first { return only }
-        return wanted
+        let year = year ?? configuration.givenYear
+        let region = region ?? configuration.givenRegion
+        if let year, let region { return (year, region) }
+        let matching = try storedPlans().filter { (year == nil || $0.year == year) && (region == nil || $0.region == region) }
+        if matching.count == 1, let only = matching.first { return only }
+        throw PlanKeyError(year: year, region: region, matching: matching)
     }
 
     /// The plans stored, as (year, region), newest year first.
@@ -195,4 +197,44 @@ extension Store {
 /// space): the form used for hashes and for the JSON columns of the store.
 public func canonicalJSON(_ value: some Encodable) throws -> Data {
     Data(try CanonicalJSON(encoding: value).canonicalBytes)
+}
+
+/// A command that needs a plan could not tell which: none is stored, or several match what was given.
+public struct PlanKeyError: ReportableError, Sendable, Hashable {
+    /// The year given (option or configuration), if any.
+    public var year: Int?
+    /// The region given, if any.
+    public var region: String?
+    /// The stored plans that match what was given.
+    public var matching: [PlanKey]
+
+    /// A stored plan's key.
+    public struct PlanKey: Sendable, Hashable {
+        /// The plan year.
+        public var year: Int
+        /// The region code.
+        public var region: String
+    }
+
+    /// Creates the error.
+    public init(year: Int?, region: String?, matching: [(year: Int, region: String)]) {
+        self.year = year
+        self.region = region
+        self.matching = matching.map { PlanKey(year: $0.year, region: $0.region) }
+    }
+
+    /// What happened and what to do.
+    public var description: String {
+        let given = [year.map { "year \($0)" }, region.map { "region \($0)" }].compactMap { $0 }
+        let what = given.isEmpty ? "" : " for \(given.joined(separator: ", "))"
+        guard !matching.isEmpty else {
+            return "error: no plan is stored\(what); import one with `suiji plan import --year YYYY --region CODE FILE`"
+        }
+        let list = matching.map { "\($0.year) \($0.region)" }.joined(separator: ", ")
+        return "error: \(matching.count) plans are stored\(what) (\(list)); say which with --year and --region, "
+            + "or set `year` and `region` in suiji.toml"
+    }
+
+    /// A setup error.
+    public var exitStatus: ExitStatus { .configuration }
 }

@@ -98,5 +98,5 @@ public enum ScopeMapLoader {
 
 extension ScopeMapFileError {
     /// How a command that stops on this error ends.
-    public var exitStatus: ExitStatus { .usage }
+    public var exitStatus: ExitStatus { .configuration }
 }

@@ -49,11 +49,19 @@ public struct DeadlineReport: Sendable, Hashable, Codable {
     public var diagnostics: [Diagnostic]
     /// The plan's targets (classification rate, matter coverage), when measured (Draw's PlanTargets).
     public var targets: PlanTargets?
+    /// The 抽查任务编号 of rounds ended (or ending within two months) whose due date is unknown: the
+    /// working-day calendar does not cover the dates it needs. Never read as "not due".
+    public var unknownRounds: [String] = []
 
     /// A table, or a sentence when nothing is due; then the plan's targets.
     public var text: String {
         let targetLines = targets.map { "\n" + $0.lines.joined(separator: "\n") } ?? ""
+        let unknown =
+            "\(Count.of(unknownRounds.count, "round")) unknown: the working-day calendar does not cover the days their due date "
+            + "needs; add those years to the calendar file named by `calendar` in suiji.toml"
+        let unknownLine = unknownRounds.isEmpty ? "" : "\n\(today): " + unknown
         guard !rounds.isEmpty else {
+            guard unknownRounds.isEmpty else { return "\(today): " + unknown + targetLines }
             return "\(today): no round is overdue or due within \(PublicationDeadline.dueSoonWorkingDays) working days" + targetLines
         }
         var table = TextTable(headers: ["status", "task id", "round end", "due", "working days", "progress", "task"])
@@ -68,12 +76,12 @@ public struct DeadlineReport: Sendable, Hashable, Codable {
         let overdue = rounds.filter { $0.assessment.status == .overdue }.count
         return table.render()
             + "\n\(today): \(overdue) overdue, \(rounds.count - overdue) due within \(PublicationDeadline.dueSoonWorkingDays) working days"
-            + targetLines
+            + unknownLine + targetLines
     }
 
     /// Machine-readable: sorted keys, two-space indentation.
     public func json() throws -> String {
-        String(try CanonicalJSON(encoding: self).prettyText.dropLast())
+        try JSONOutput.text(self, kind: "report")
     }
 
     /// True if any round is overdue.
@@ -135,6 +143,7 @@ public struct DeadlineReporter {
             }
             var rounds: [RoundDeadline] = []
             var diagnostics: [Diagnostic] = []
+            var unknown: [String] = []
             for stored in try ResultsStore.plans(db: db) {
                 let plan = stored.plan
                 let drawnRounds = try ResultsStore.drawnRounds(planID: stored.id, db: db)
@@ -155,6 +164,7 @@ public struct DeadlineReporter {
                                     today: today, calendar: calendar)
                             } catch {
                                 if end <= today.adding(days: 62) ?? today {
+                                    unknown.append(id)
                                     diagnostics.append(
                                         Diagnostic(
                                             .warning,
@@ -181,7 +191,7 @@ public struct DeadlineReporter {
                 if a.assessment.due != b.assessment.due { return a.assessment.due < b.assessment.due }
                 return a.raninsTaskId.utf8.lexicographicallyPrecedes(b.raninsTaskId.utf8)
             }
-            return DeadlineReport(today: today, rounds: rounds, diagnostics: diagnostics)
+            return DeadlineReport(today: today, rounds: rounds, diagnostics: diagnostics, unknownRounds: unknown.sorted())
         }
     }
 }

@@ -97,7 +97,7 @@ public struct PublishReport: Sendable, Codable {
     public var hasChanges: Bool { rounds.contains { !$0.diff.isEmpty } }
 
     /// Dry run: 2 when something would change, else 0 (terraform's `-detailed-exitcode`); a real run: 0.
-    public var status: ExitStatus { dryRun && hasChanges ? .changesFound : .success }
+    public var status: ExitStatus { dryRun ? .dryRun(rejected: false, wouldChange: hasChanges) : .success }
 
     /// The report for people: each round's diff, then the totals.
     public var text: String {
@@ -119,7 +119,7 @@ public struct PublishReport: Sendable, Codable {
 
     /// Machine-readable: sorted keys, two-space indentation.
     public func json() throws -> String {
-        String(try CanonicalJSON(encoding: self).prettyText.dropLast())
+        try JSONOutput.text(self, kind: "publish")
     }
 
     static func counts(_ summary: PublicationDiff.Summary) -> String {

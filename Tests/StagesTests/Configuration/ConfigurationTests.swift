@@ -109,7 +109,7 @@ struct ConfigurationTests {
         }
         #expect(
             missing?.description
-                == "missing.toml: error: no such configuration file; create it (see suiji.example.toml) or leave out --config to use the defaults"
+                == "missing.toml: error: no such configuration file; create it (`suiji config example > suiji.toml` prints a commented one) or give the right path"
         )
     }
 
