@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Stages
 
 /// The `suiji` command: 双随机、一公开 joint random inspections, from registers to publication.
 @main
@@ -12,6 +13,9 @@ struct Suiji: ParsableCommand {
             Exit codes: 0 success; 1 failure; 2 a dry run found changes; 64 usage error;
             65 input data rejected (in whole or in part); 75 another run or writing command holds the store's lock;
             78 a setup error (no configuration, or a store, inbox or calendar that is not there).
+
+            Language: --lang zh|en (any command), else [ui] language in suiji.toml, else the locale
+            (LANG=zh_CN.UTF-8 gives Chinese), else English.
             """,
         version: SuijiVersion.current,
         subcommands: [
@@ -25,9 +29,17 @@ struct Suiji: ParsableCommand {
     /// ``ReportableError`` prints its description and ends with its status; the argument parser's
     /// own errors and exit codes go through it as usual.
     static func main() {
+        let (arguments, lang) = Language.split(Array(CommandLine.arguments.dropFirst()))
+        if let lang, UILanguage(rawValue: lang) == nil {
+            printError("error: --lang must be zh or en, got '\(lang)'")
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
+        } catch let error as any LocalizedReportableError {
+            printError(Language.catalogue(.errorPrefix) + Language.catalogue(error.message(in: Language.inForce)))
+            Foundation.exit(error.exitStatus.rawValue)
         } catch let error as any ReportableError {
             printError(error.description)
             Foundation.exit(error.exitStatus.rawValue)

@@ -50,9 +50,11 @@ func runSuiji(
     process.executableURL = try executable ?? suijiExecutable()
     process.arguments = wrapperArguments ?? arguments
     process.currentDirectoryURL = directory
-    if !environment.isEmpty {
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    }
+    // English unless a test asks for another language: the machine's locale must not change what the tests read.
+    var inherited = ProcessInfo.processInfo.environment
+    for name in ["LC_ALL", "LC_MESSAGES"] { inherited[name] = nil }
+    inherited["LANG"] = "C.UTF-8"
+    process.environment = inherited.merging(environment) { $1 }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

@@ -91,7 +91,7 @@ import Testing
         let outcomes = readers.stop()
 
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("night 2023-12-01: 1 file taken, 460,000 rows imported, 0 rejected"), "\(result.stdout)")
+        #expect(result.stdout.hasPrefix("2023-12-01 夜间运行：接收文件 1 个，导入 460,000 行，拒收 0 行"), "\(result.stdout)")
         try Self.expectWholeStore(
             store,
             imports: [

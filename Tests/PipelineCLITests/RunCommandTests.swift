@@ -81,8 +81,9 @@ import Testing
         let reference = try Self.nightX()
         let uninterrupted = try Self.runNight(reference, date: Self.nightXDate)
         #expect(uninterrupted.status == 65)
-        #expect(uninterrupted.stdout.contains("night 2024-05-10: 5 files taken, 21,996 rows imported, 32 rejected"))
-        #expect(uninterrupted.stdout.contains("2 draws, 3 publications"))
+        // The demo's suiji.toml sets [ui] language = "zh": the summary is in Chinese.
+        #expect(uninterrupted.stdout.hasPrefix("2024-05-10 夜间运行：接收文件 5 个，导入 21,996 行，拒收 32 行，"))
+        #expect(uninterrupted.stdout.contains("抽取 2 次，公示 3 项"))
         let expected = try Self.snapshot(reference)
         #expect(expected.files.keys.contains("reports/2024-05-10/run.json"))
         #expect(expected.store.contains("INSERT INTO draw_ledger"))
@@ -143,7 +144,7 @@ import Testing
         let second = try Self.runNight(workspace, date: Self.nightXDate)
         #expect(second.status == first.status)
         #expect(second.stdout == first.stdout)
-        #expect(second.stdout.hasPrefix("night 2024-05-10: 5 files taken"))
+        #expect(second.stdout.hasPrefix("2024-05-10 夜间运行：接收文件 5 个"))
         let after = try Self.snapshot(workspace)
         #expect(after.store == before.store)
         #expect(after.files == before.files)
@@ -234,7 +235,7 @@ import Testing
         #expect(result.stdout.contains(clear + "[1/5] registers/原平市文化和旅游局/文化市场主体-2024-05.csv"))
         #expect(result.stdout.contains(clear + "registers/原平市文化和旅游局/文化市场主体-2024-05.csv: "))
         #expect(result.stdout.contains(clear + "drawing 2024-G04 round 1 [1/2]"))
-        #expect(result.stdout.contains("night 2024-05-10: 5 files taken"))
+        #expect(result.stdout.contains("2024-05-10 夜间运行：接收文件 5 个"))
     }
 
     @Test func theReportHasTheRequiredKeys() throws {

@@ -21,7 +21,7 @@ struct DemoCommand: ParsableCommand {
         // The closing hint names the command the reader typed: `swift run suiji` from a checkout, else the binary.
         let invoked = CommandLine.arguments.first ?? "suiji"
         let command = invoked.contains("/.build/") ? "swift run suiji" : invoked.contains("/") ? invoked : "suiji"
-        let result = try DemoWorkspace(path: workspace, logger: logger, command: command).run()
+        let result = try DemoWorkspace(path: workspace, logger: logger, command: command, language: Language.inForce).run()
         print(result.summary)
         try finish(with: result.status)
     }

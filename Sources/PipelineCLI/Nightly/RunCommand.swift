@@ -59,8 +59,8 @@ struct RunCommand: ParsableCommand {
         let report = try run.run()
         line.clear()
         if !quiet || report.exitCode != 0 {
-            print(report.summary)
-            print("report: \(configuration.resolvedPath(\.paths.reports))/\(night)/run.txt")
+            print(report.summary(in: Language.catalogue))
+            print(Language.catalogue(.nightReportPath, ["path": "\(configuration.resolvedPath(\.paths.reports))/\(night)/run.txt"]))
         }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }

@@ -18,7 +18,7 @@ struct PlanShowCommand: ParsableCommand {
         let store = try openStore(global.storePath(configuration), access: .readOnly, command: "plan show")
         let key = try store.planKey(year: planKey.year, region: planKey.region, configuration: configuration)
         guard let plan = try store.plan(year: key.year, region: key.region) else {
-            throw CommandFailure(.configuration, "no plan for \(key.year) \(key.region) in the store; run `suiji plan import FILE` first")
+            throw PlanKeyError(year: key.year, region: key.region, matching: [])
         }
         print(json ? try PlanPresenter.json(plan) : PlanPresenter.table(plan))
     }

@@ -24,7 +24,7 @@ struct ReportCommand: ParsableCommand {
         report.targets = try DrawStore.targets(store: store, configuration: configuration)
         for diagnostic in report.diagnostics { printError(diagnostic.description) }
         for warning in report.targets?.warnings ?? [] { printError("warning: \(warning)") }
-        print(json ? try report.json() : report.text)
+        print(json ? try report.json() : report.text(in: Language.catalogue))
         // A due date the calendar cannot give is not "not due": the report says unknown and fails.
         if !report.unknownRounds.isEmpty { try finish(with: .configuration) }
     }

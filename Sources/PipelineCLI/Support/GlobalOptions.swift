@@ -33,20 +33,17 @@ struct GlobalOptions: ParsableArguments {
     static func requiredConfiguration(_ config: String?) throws -> Configuration {
         let cwd = FileManager.default.currentDirectoryPath
         guard let path = Configuration.locate(explicitPath: config, workingDirectory: cwd) else {
-            throw CommandFailure(
-                .configuration,
-                "no configuration: there is no \(Configuration.fileName) in \(cwd); give its path with --config PATH "
-                    + "(a cron job starts in the home folder, not in the workspace), or run `suiji config example > \(Configuration.fileName)` there and edit it"
-            )
+            throw LocalizedFailure(.configuration, Message(.setupNoConfiguration, ["file": Configuration.fileName, "folder": cwd]))
         }
         let name = config ?? Configuration.fileName
         let configuration = try Configuration.load(path: path, displayName: name)
-        let missing = [configuration.regionIsSet ? nil : "region", configuration.yearIsSet ? nil : "year"].compactMap { $0 }
+        let words = Language.catalogue
+        let missing = [configuration.regionIsSet ? nil : words(.wordRegion), configuration.yearIsSet ? nil : words(.wordYear)].compactMap {
+            $0
+        }
         guard missing.isEmpty else {
-            throw CommandFailure(
-                .configuration,
-                "\(name) does not set \(missing.joined(separator: " or ")); the county and the plan year are never assumed: "
-                    + "add `region = \"<six-digit code>\"` and `year = <YYYY>` at its top")
+            throw LocalizedFailure(
+                .configuration, Message(.setupNoRegionOrYear, ["file": name, "missing": missing.joined(separator: words(.wordOr))]))
         }
         return configuration
     }
@@ -91,12 +88,9 @@ struct TodayOption: ParsableArguments {
 func openStore(_ path: String, access: StoreAccess = .readWrite, command: String, creating: Bool = false) throws -> Store {
     if !FileManager.default.fileExists(atPath: path) {
         guard creating else {
-            throw CommandFailure(
-                .configuration,
-                "no store at \(path); give the right one with --store PATH or `store` in \(Configuration.fileName) "
-                    + "(a store is created only by `suiji import`, `suiji plan import`, `suiji run` and `suiji demo`)")
+            throw LocalizedFailure(.configuration, Message(.setupNoStore, ["path": path]))
         }
-        if access == .readWrite { printError("note: creating the store \(path)") }
+        if access == .readWrite { printError(Language.catalogue(.notePrefix) + Language.catalogue(.setupCreatingStore, ["path": path])) }
     }
     let timeout = ProcessInfo.processInfo.environment["SUIJI_BUSY_TIMEOUT"].flatMap(TimeInterval.init) ?? Store.defaultBusyTimeout
     guard access == .readWrite else { return try Store(path: path, access: access, busyTimeout: timeout) }
@@ -127,6 +121,26 @@ struct CommandFailure: ReportableError {
         self.exitStatus = status
         self.description = "error: \(message)"
     }
+}
+
+/// A command that cannot go on, its text in the message catalogue: printed in the language in force.
+struct LocalizedFailure: LocalizedReportableError {
+    /// How the command ends.
+    var exitStatus: ExitStatus
+    /// The text.
+    var message: Message
+
+    /// Creates the failure.
+    init(_ status: ExitStatus, _ message: Message) {
+        self.exitStatus = status
+        self.message = message
+    }
+
+    /// The text (its values are given in the language in force already).
+    func message(in language: UILanguage) -> Message { message }
+
+    /// The English text, as logged.
+    var description: String { "error: " + MessageCatalogue(.en)(message) }
 }
 
 extension EncodingChoice: ExpressibleByArgument {}

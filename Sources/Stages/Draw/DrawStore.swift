@@ -164,7 +164,7 @@ public struct DrawStore {
     public func plan(year: Int?, region: String?, configuration: Configuration = .defaults) throws -> (plan: AnnualPlan, id: Int64) {
         let (y, r) = try store.planKey(year: year, region: region, configuration: configuration)
         guard let stored = try storedPlan(year: y, region: r) else {
-            throw DrawStoreError(.configuration, "no plan for \(y) \(r) in the store; run `suiji plan import FILE` first")
+            throw PlanKeyError(year: y, region: r, matching: [])
         }
         return stored
     }

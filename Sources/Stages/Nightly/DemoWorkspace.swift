@@ -29,11 +29,15 @@ public struct DemoWorkspace {
     /// is emptied and reused.
     public static let markerName = ".suiji-demo-workspace"
 
+    /// The language of the nights' summary lines.
+    public let language: UILanguage
+
     /// Creates the demo.
-    public init(path: String, logger: Logger, command: String = "suiji") {
+    public init(path: String, logger: Logger, command: String = "suiji", language: UILanguage = .en) {
         self.path = path
         self.logger = logger
         self.command = command
+        self.language = language
     }
 
     /// One night of the demo.
@@ -88,7 +92,7 @@ public struct DemoWorkspace {
             let instant = try Date("\(night.date)T22:00:00Z", strategy: .iso8601)
             let report = try NightlyRun(configuration: configuration, today: night.date, clock: .fixed(instant), logger: logger).run()
             lines.append("\(night.date): arrives \(night.arrives)")
-            lines.append("  " + report.summary)
+            lines.append("  " + report.summary(in: MessageCatalogue(language)))
             reports.append(report)
             if report.exitCode == ExitStatus.failure.rawValue { status = .failure }
         }
@@ -125,15 +129,18 @@ public struct DemoWorkspace {
 }
 
 /// `suiji demo` was pointed at a folder that holds files it did not make: nothing was touched (exit 78).
-public struct DemoWorkspaceRefused: ReportableError, Sendable, Hashable {
+public struct DemoWorkspaceRefused: LocalizedReportableError, Sendable, Hashable {
     /// The folder.
     public var path: String
 
+    /// The text (the same in every language: its values are paths).
+    public func message(in language: UILanguage) -> Message { message }
+
     /// What happened and what to do.
-    public var description: String {
-        "error: \(path) is not empty and was not made by `suiji demo` (it has no \(DemoWorkspace.markerName)); "
-            + "nothing was touched. Give an empty or new folder with --workspace"
-    }
+    public var message: Message { Message(.setupDemoFolderRefused, ["path": path, "marker": DemoWorkspace.markerName]) }
+
+    /// `error: ` and the English text.
+    public var description: String { "error: " + MessageCatalogue(.en)(message) }
 
     /// A setup error.
     public var exitStatus: ExitStatus { .configuration }

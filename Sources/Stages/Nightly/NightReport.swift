@@ -174,18 +174,22 @@ public struct NightReport: Sendable, Hashable, Codable {
         try JSONOutput.text(self, kind: "night-report")
     }
 
-    /// One line for the terminal.
-    public var summary: String {
-        var parts = ["\(Count.of(filesTaken, "file")) taken"]
-        if filesRejected > 0 { parts[0] += " (\(Count.number(filesRejected)) rejected)" }
-        parts.append("\(Count.of(rowsImported, "row")) imported, \(Count.number(rowsRejected)) rejected")
-        parts.append("\(Count.of(commitmentsAwaitingSeed, "commitment")) awaiting a seed")
-        parts.append(Count.of(draws, "draw") + (blockedDraws.isEmpty ? "" : " (\(Count.number(blockedDraws.count)) blocked)"))
-        parts.append(Count.of(publications, "publication"))
-        parts.append(
-            "\(Count.number(overdue)) overdue" + (overdueUnknown.map { ", \(Count.of($0, "round")) with an unknown due date" } ?? ""))
-        var line = "night \(date): " + parts.joined(separator: ", ") + "; exit \(exitCode)"
-        if let failedStage { line += " (stage \(failedStage.rawValue) failed: \(failure ?? ""))" }
+    /// One line for the terminal, in English.
+    public var summary: String { summary(in: MessageCatalogue(.en)) }
+
+    /// One line for the terminal in the catalogue's language (`night.summary`).
+    public func summary(in words: MessageCatalogue) -> String {
+        let line = words(
+            .nightSummary,
+            [
+                "date": date, "files": "\(filesTaken)", "rows": "\(rowsImported)", "rejected": "\(rowsRejected)",
+                "awaiting": "\(commitmentsAwaitingSeed)", "draws": "\(draws)", "publications": "\(publications)", "overdue": "\(overdue)",
+                "exit": "\(exitCode)",
+                "filesRejected": filesRejected > 0 ? words(.nightSummaryFilesRejected, ["count": "\(filesRejected)"]) : "",
+                "blocked": blockedDraws.isEmpty ? "" : words(.nightSummaryBlocked, ["count": "\(blockedDraws.count)"]),
+                "unknown": overdueUnknown.map { words(.nightSummaryUnknown, ["count": "\($0)"]) } ?? "",
+                "failed": failedStage.map { words(.nightSummaryFailed, ["stage": $0.rawValue, "failure": failure ?? ""]) } ?? "",
+            ])
         return ControlCharacters.escaped(line)
     }
 

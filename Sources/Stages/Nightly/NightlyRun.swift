@@ -146,9 +146,7 @@ public struct NightlyRun {
         let inbox = configuration.resolvedPath(\.paths.inbox)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: inbox, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw NightSetupError(
-                "the inbox folder \(inbox) does not exist; create it (with plan/, registers/<department>/ … inside, see the "
-                    + "README) or set `inbox` under [paths] in the configuration")
+            throw NightSetupError(Message(.setupNoInbox, ["path": inbox]))
         }
     }
 
@@ -420,9 +418,7 @@ public struct NightlyRun {
     /// if it has none or the store no longer matches it. Empty populations get none.
     func prepare(_ night: NightDraws) throws {
         guard let (plan, planID) = try night.plan() else {
-            throw NightSetupError(
-                "no plan for \(configuration.year) \(configuration.region) is stored: put the plan file in the inbox's plan/ folder "
-                    + "or run `suiji plan import`")
+            throw NightSetupError(Message(.setupNoPlanForNight, ["year": "\(configuration.year)", "region": configuration.region]))
         }
         let horizon = today.daysSince1970 + configuration.draw.leadDays
         let draws = try night.draws()
@@ -566,12 +562,16 @@ final class NightDraws {
 }
 
 /// The night cannot run as configured (exit 78): what is missing and what to do.
-public struct NightSetupError: ReportableError, Sendable, Hashable {
-    /// What is missing and what to do, as printed.
-    public var description: String
+public struct NightSetupError: LocalizedReportableError, Sendable, Hashable {
+    /// What is missing and what to do.
+    public var message: Message
+    /// The text (the same in every language: its values are paths and codes).
+    public func message(in language: UILanguage) -> Message { message }
     /// A setup error.
     public var exitStatus: ExitStatus { .configuration }
+    /// `error: ` and the English text (what the night's report records).
+    public var description: String { "error: " + MessageCatalogue(.en)(message) }
 
     /// Creates the error from its message.
-    init(_ message: String) { description = "error: " + message }
+    init(_ message: Message) { self.message = message }
 }

@@ -2,7 +2,7 @@
 // Chinese (`zh`) and English (`en`) text, compiled into suiji. `PageKey` names the keys the code
 // uses, so a key missing from the table is a test failure (PageTextTests), never a blank on a page.
 // A text may hold named slots, `{date}`, filled when it is used; both languages have the same slots.
-// Issue 17's message catalogue can take the table over as it is.
+// Slots are filled by the message catalogue's one renderer (MessageCatalogue.swift).
 
 internal import Foundation
 
@@ -196,30 +196,12 @@ struct PageText: Sendable {
     /// The raw text of a key in a language (nil when the table lacks it).
     func raw(_ key: String, _ language: UILanguage) -> String? { table[key]?[language.rawValue] }
 
-    /// The text of `key` with its `{slot}`s filled from `values`. A key the table lacks gives the
-    /// key itself (PageTextTests make sure none does).
+    /// The text of `key` with its `{slot}`s filled from `values` (``MessageCatalogue/fill(_:_:)``, the one
+    /// renderer of slots). A key the table lacks gives the key itself (PageTextTests make sure none does).
     func callAsFunction(_ key: PageKey, _ values: [String: String] = [:]) -> String {
-        let text = table[key.rawValue]?[language.rawValue] ?? key.rawValue
-        // One pass: a value that itself holds `{slot}` (a name from a file) is never filled in again.
-        var out = ""
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            out += rest[..<open]
-            let slot = String(rest[rest.index(after: open)..<close])
-            out += values[slot] ?? String(rest[open...close])
-            rest = rest[rest.index(after: close)...]
-        }
-        return out + rest
+        MessageCatalogue.fill(table[key.rawValue]?[language.rawValue] ?? key.rawValue, values)
     }
 
     /// The `{slot}` names of a text, sorted.
-    static func slots(in text: String) -> [String] {
-        var slots: [String] = []
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            slots.append(String(rest[rest.index(after: open)..<close]))
-            rest = rest[rest.index(after: close)...]
-        }
-        return slots.sorted()
-    }
+    static func slots(in text: String) -> [String] { MessageCatalogue.slots(in: text) }
 }

@@ -200,7 +200,7 @@ public func canonicalJSON(_ value: some Encodable) throws -> Data {
 }
 
 /// A command that needs a plan could not tell which: none is stored, or several match what was given.
-public struct PlanKeyError: ReportableError, Sendable, Hashable {
+public struct PlanKeyError: LocalizedReportableError, Sendable, Hashable {
     /// The year given (option or configuration), if any.
     public var year: Int?
     /// The region given, if any.
@@ -223,17 +223,24 @@ public struct PlanKeyError: ReportableError, Sendable, Hashable {
         self.matching = matching.map { PlanKey(year: $0.year, region: $0.region) }
     }
 
-    /// What happened and what to do.
-    public var description: String {
-        let given = [year.map { "year \($0)" }, region.map { "region \($0)" }].compactMap { $0 }
-        let what = given.isEmpty ? "" : " for \(given.joined(separator: ", "))"
-        guard !matching.isEmpty else {
-            return "error: no plan is stored\(what); import one with `suiji plan import --year YYYY --region CODE FILE`"
-        }
-        let list = matching.map { "\($0.year) \($0.region)" }.joined(separator: ", ")
-        return "error: \(matching.count) plans are stored\(what) (\(list)); say which with --year and --region, "
-            + "or set `year` and `region` in suiji.toml"
+    /// What happened and what to do, in the catalogue's words (the values rendered in `language`).
+    public func message(in language: UILanguage) -> Message {
+        let words = MessageCatalogue(language)
+        let given = [
+            year.map { words(.setupPlanGivenYear, ["year": "\($0)"]) }, region.map { words(.setupPlanGivenRegion, ["region": $0]) },
+        ]
+        .compactMap { $0 }
+        let what = given.isEmpty ? "" : words(.setupPlanGiven, ["what": given.joined(separator: words(.wordListSeparator))])
+        guard !matching.isEmpty else { return Message(.setupNoPlanStored, ["given": what]) }
+        let list = matching.map { "\($0.year) \($0.region)" }.joined(separator: words(.wordListSeparator))
+        return Message(.setupSeveralPlans, ["count": "\(matching.count)", "given": what, "list": list])
     }
+
+    /// The text in English.
+    public var message: Message { message(in: .en) }
+
+    /// `error: ` and the English text.
+    public var description: String { "error: " + MessageCatalogue(.en)(message) }
 
     /// A setup error.
     public var exitStatus: ExitStatus { .configuration }

@@ -30,12 +30,15 @@ public struct RoundDeadline: Sendable, Hashable, Codable {
     /// Records a publication would add, change or withdraw.
     public var unpublished: Int
 
-    /// What is still missing, in words.
-    public var progress: String {
-        guard drawn else { return "not drawn" }
-        var parts = ["results \(resultCount)/\(drawnCount)"]
-        if unpublished > 0 { parts.append("\(unpublished) to publish") }
-        return parts.joined(separator: ", ")
+    /// What is still missing, in words (English).
+    public var progress: String { progress(in: MessageCatalogue(.en)) }
+
+    /// What is still missing, in the catalogue's language.
+    public func progress(in words: MessageCatalogue) -> String {
+        guard drawn else { return words(.reportNotDrawn) }
+        var parts = [words(.reportResults, ["done": "\(resultCount)", "drawn": "\(drawnCount)"])]
+        if unpublished > 0 { parts.append(words(.reportToPublish, ["count": "\(unpublished)"])) }
+        return parts.joined(separator: words(.wordListSeparator))
     }
 }
 
@@ -53,29 +56,34 @@ public struct DeadlineReport: Sendable, Hashable, Codable {
     /// working-day calendar does not cover the dates it needs. Never read as "not due".
     public var unknownRounds: [String] = []
 
-    /// A table, or a sentence when nothing is due; then the plan's targets.
-    public var text: String {
+    /// A table, or a sentence when nothing is due; then the plan's targets (English).
+    public var text: String { text(in: MessageCatalogue(.en)) }
+
+    /// A table, or a sentence when nothing is due, in the catalogue's language; then the plan's targets.
+    public func text(in words: MessageCatalogue) -> String {
         let targetLines = targets.map { "\n" + $0.lines.joined(separator: "\n") } ?? ""
-        let unknown =
-            "\(Count.of(unknownRounds.count, "round")) unknown: the working-day calendar does not cover the days their due date "
-            + "needs; add those years to the calendar file named by `calendar` in suiji.toml"
+        let days = "\(PublicationDeadline.dueSoonWorkingDays)"
+        let unknown = words(.reportUnknown, ["count": "\(unknownRounds.count)"])
         let unknownLine = unknownRounds.isEmpty ? "" : "\n\(today): " + unknown
         guard !rounds.isEmpty else {
             guard unknownRounds.isEmpty else { return "\(today): " + unknown + targetLines }
-            return "\(today): no round is overdue or due within \(PublicationDeadline.dueSoonWorkingDays) working days" + targetLines
+            return words(.reportNothingDue, ["today": "\(today)", "days": days]) + targetLines
         }
-        var table = TextTable(headers: ["status", "task id", "round end", "due", "working days", "progress", "task"])
+        var table = TextTable(headers: words(.reportHeaders).split(separator: "|").map(String.init))
         for round in rounds {
             let a = round.assessment
-            let days = a.status == .overdue ? "\(a.workingDaysOverdue) overdue" : "\(a.workingDaysLeft) left"
+            let status =
+                a.status == .overdue
+                ? words(.reportDaysOverdue, ["days": "\(a.workingDaysOverdue)"]) : words(.reportDaysLeft, ["days": "\(a.workingDaysLeft)"])
             table.rows.append([
-                a.status.rawValue, round.raninsTaskId, a.roundEnd.description, a.due.description, days, round.progress,
-                TextTable.truncate(round.taskName, to: 40),
+                words(a.status == .overdue ? .reportStatusOverdue : .reportStatusDueSoon), round.raninsTaskId, a.roundEnd.description,
+                a.due.description, status, round.progress(in: words), TextTable.truncate(round.taskName, to: 40),
             ])
         }
         let overdue = rounds.filter { $0.assessment.status == .overdue }.count
         return table.render()
-            + "\n\(today): \(overdue) overdue, \(rounds.count - overdue) due within \(PublicationDeadline.dueSoonWorkingDays) working days"
+            + "\n"
+            + words(.reportCounts, ["today": "\(today)", "overdue": "\(overdue)", "dueSoon": "\(rounds.count - overdue)", "days": days])
             + unknownLine + targetLines
     }
 

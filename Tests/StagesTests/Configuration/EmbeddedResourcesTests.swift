@@ -52,10 +52,10 @@ struct EmbeddedResourcesTests {
     }
 
     @Test func aMissingResourceIsAnErrorThatSaysWhatToDo() {
-        #expect(throws: EmbeddedResourceError(name: "messages.json")) { try EmbeddedResources.data(named: "messages.json") }
+        #expect(throws: EmbeddedResourceError(name: "no-such-table.json")) { try EmbeddedResources.data(named: "no-such-table.json") }
         #expect(
-            EmbeddedResourceError(name: "messages.json").description
-                == "error: the resource messages.json is not compiled into this suiji; it must be listed in Sources/Stages/Resources/embedded-resources.txt (rebuild suiji)"
+            EmbeddedResourceError(name: "no-such-table.json").description
+                == "error: the resource no-such-table.json is not compiled into this suiji; it must be listed in Sources/Stages/Resources/embedded-resources.txt (rebuild suiji)"
         )
         #expect(EmbeddedResourceError(name: "x").exitStatus == .failure)
     }

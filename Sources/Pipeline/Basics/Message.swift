@@ -1,0 +1,95 @@
+// Texts a person reads, as data: a key of the message catalogue (`Stages/Resources/messages.json`,
+// every key in Chinese and English) and the values of its `{slots}`, rendered at the edge in the
+// language in force (`--lang`, else `[ui] language`, else the locale). Machine formats (JSON keys,
+// exit codes, CSV headers of machine files) stay language-neutral.
+
+/// A text for people: a catalogue key and the values of its slots.
+public struct Message: Sendable, Hashable {
+    /// The catalogue key.
+    public var key: MessageKey
+    /// The values of the text's `{slots}`, by slot name.
+    public var values: [String: String]
+
+    /// Creates a message.
+    public init(_ key: MessageKey, _ values: [String: String] = [:]) {
+        self.key = key
+        self.values = values
+    }
+}
+
+/// The keys of the message catalogue. A key the catalogue lacks in either language fails the tests
+/// (MessageCatalogueTests), as does a catalogue key no code names.
+public enum MessageKey: String, Sendable, Hashable, CaseIterable {
+    /// `error: ` before an error's text.
+    case errorPrefix = "error.prefix"
+    /// `note: ` before a note.
+    case notePrefix = "note.prefix"
+    /// `warning: ` before a warning.
+    case warningPrefix = "warning.prefix"
+    /// No configuration where the command runs.
+    case setupNoConfiguration = "setup.noConfiguration"
+    /// The configuration sets no region or year.
+    case setupNoRegionOrYear = "setup.noRegionOrYear"
+    /// A store a command reads is not there.
+    case setupNoStore = "setup.noStore"
+    /// A command creates the store.
+    case setupCreatingStore = "setup.creatingStore"
+    /// The inbox folder is not there.
+    case setupNoInbox = "setup.noInbox"
+    /// No plan for the night.
+    case setupNoPlanForNight = "setup.noPlanForNight"
+    /// No plan stored that matches.
+    case setupNoPlanStored = "setup.noPlanStored"
+    /// Several plans match.
+    case setupSeveralPlans = "setup.severalPlans"
+    /// The demo folder was not made by suiji.
+    case setupDemoFolderRefused = "setup.demoFolderRefused"
+    /// What was given when looking for a plan, in parentheses.
+    case setupPlanGiven = "setup.planGiven"
+    /// A year given when looking for a plan.
+    case setupPlanGivenYear = "setup.planGivenYear"
+    /// A region given when looking for a plan.
+    case setupPlanGivenRegion = "setup.planGivenRegion"
+    /// Separates the items of a list.
+    case wordListSeparator = "word.listSeparator"
+    /// "region" in a list of missing settings.
+    case wordRegion = "word.region"
+    /// "year" in a list of missing settings.
+    case wordYear = "word.year"
+    /// Joins two missing settings.
+    case wordOr = "word.or"
+    /// The night's summary line.
+    case nightSummary = "night.summary"
+    /// The night's summary: files rejected, in parentheses.
+    case nightSummaryFilesRejected = "night.summary.filesRejected"
+    /// The night's summary: blocked draws, in parentheses.
+    case nightSummaryBlocked = "night.summary.blocked"
+    /// The night's summary: rounds with an unknown due date.
+    case nightSummaryUnknown = "night.summary.unknown"
+    /// The night's summary: the failed stage.
+    case nightSummaryFailed = "night.summary.failed"
+    /// Where the night's report is.
+    case nightReportPath = "night.reportPath"
+    /// The deadline report: nothing due.
+    case reportNothingDue = "report.nothingDue"
+    /// The deadline report: counts of overdue and due soon.
+    case reportCounts = "report.counts"
+    /// The deadline report: rounds with an unknown due date.
+    case reportUnknown = "report.unknown"
+    /// The deadline report's column headers, separated by `|`.
+    case reportHeaders = "report.headers"
+    /// A round not drawn yet.
+    case reportNotDrawn = "report.notDrawn"
+    /// A round's results so far.
+    case reportResults = "report.results"
+    /// Records still to publish.
+    case reportToPublish = "report.toPublish"
+    /// Working days overdue.
+    case reportDaysOverdue = "report.daysOverdue"
+    /// Working days left.
+    case reportDaysLeft = "report.daysLeft"
+    /// The status of a round: overdue.
+    case reportStatusOverdue = "report.status.overdue"
+    /// The status of a round: due soon.
+    case reportStatusDueSoon = "report.status.dueSoon"
+}

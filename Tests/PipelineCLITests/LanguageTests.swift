@@ -1,0 +1,110 @@
+import Fixtures
+import Foundation
+import Testing
+
+/// The setup error paths of the commands in both languages, chosen by `--lang`, by `[ui] language` and by the locale.
+@Suite("languages", .serialized)
+struct LanguageTests {
+    @Test func noConfigurationInChineseByLocaleAndByOption() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let expected =
+            "错误：没有配置文件：\(folder.path) 中没有 suiji.toml。请用 --config 路径 指明配置文件（cron 任务从主目录启动，而不是从工作目录启动），"
+            + "或在该目录运行 `suiji config example > suiji.toml` 后编辑它\n"
+        let byLocale = try runSuiji(["run"], in: folder, environment: ["LANG": "zh_CN.UTF-8"])
+        #expect(byLocale.status == 78)
+        #expect(byLocale.stderr == expected)
+        let byOption = try runSuiji(["run", "--lang", "zh"], in: folder)
+        #expect(byOption.status == 78)
+        #expect(byOption.stderr == expected)
+        let english = try runSuiji(["run", "--lang=en"], in: folder, environment: ["LANG": "zh_CN.UTF-8"])
+        #expect(english.stderr.hasPrefix("error: no configuration: there is no suiji.toml in \(folder.path);"))
+        let unknown = try runSuiji(["run", "--lang", "fr"], in: folder)
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr == "error: --lang must be zh or en, got 'fr'\n")
+    }
+
+    @Test func aMissingStoreInBothLanguagesAndTheConfiguredOne() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for command in [["report"], ["draw", "verify-ledger"], ["publish"]] {
+            let en = try runSuiji(command + ["--store", "typo.sqlite"], in: folder)
+            #expect(en.status == 78)
+            #expect(en.stderr.hasPrefix("error: no store at typo.sqlite; "))
+            let zh = try runSuiji(command + ["--store", "typo.sqlite", "--lang", "zh"], in: folder)
+            #expect(zh.status == 78)
+            #expect(
+                zh.stderr
+                    == "错误：typo.sqlite 处没有数据库；请用 --store 路径 或 suiji.toml 中的 `store` 指明正确的数据库"
+                    + "（只有 `suiji import`、`suiji plan import`、`suiji run` 和 `suiji demo` 会新建数据库）\n")
+        }
+        try Data("[ui]\nlanguage = \"zh\"\n".utf8).write(to: folder.appendingPathComponent("suiji.toml"))
+        let configured = try runSuiji(["report", "--store", "typo.sqlite"], in: folder)
+        #expect(configured.stderr.hasPrefix("错误：typo.sqlite 处没有数据库"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["suiji.toml"])
+    }
+
+    @Test func runSetupErrorsInChinese() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("store = \"s.sqlite\"\n".utf8).write(to: folder.appendingPathComponent("suiji.toml"))
+        let noRegion = try runSuiji(["run", "--lang", "zh"], in: folder)
+        #expect(noRegion.status == 78)
+        #expect(
+            noRegion.stderr
+                == "错误：suiji.toml 没有设置 region（行政区划代码）或year（计划年度）；区县和计划年度从不默认：请在文件开头加上 "
+                + "`region = \"<六位行政区划代码>\"` 和 `year = <年份>`\n")
+        try Data("region = \"140981\"\nyear = 2024\n".utf8).write(to: folder.appendingPathComponent("suiji.toml"))
+        let noInbox = try runSuiji(["run", "--lang", "zh"], in: folder)
+        #expect(noInbox.status == 78)
+        #expect(
+            noInbox.stderr.hasSuffix(
+                "错误：收件目录 \(folder.path)/inbox 不存在；请创建它（其中包含 plan/、registers/<部门>/ 等，见 README），或在配置的 [paths] 中设置 `inbox`\n"))
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+        let noPlan = try runSuiji(["run", "--today", "2024-05-10", "--lang", "zh", "--log-level", "critical"], in: folder)
+        #expect(noPlan.status == 1)
+        #expect(
+            noPlan.stdout.hasPrefix(
+                "2024-05-10 夜间运行：接收文件 0 个，导入 0 行，拒收 0 行，0 个承诺待随机种子，抽取 0 次，公示 0 项，逾期 0 项；退出码 1"
+                    + "（prepare 阶段失败：error: no plan for 2024 140981 is stored"))
+        #expect(noPlan.stdout.contains("\n报告：\(folder.path)/reports/2024-05-10/run.txt\n"))
+    }
+
+    @Test func planQuestionsAndTheReportInChinese() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for year in ["2024", "2025"] {
+            let r = try runSuiji(["plan", "import", FixtureFiles.yuanpingPlan.path, "--year", year, "--region", "140981"], in: folder)
+            #expect(r.status == 0)
+        }
+        let several = try runSuiji(["plan", "show", "--lang", "zh"], in: folder)
+        #expect(several.status == 78)
+        #expect(
+            several.stderr
+                == "错误：已导入 2 个抽查计划（2025 140981，2024 140981）；请用 --year 和 --region 指明，或在 suiji.toml 中设置 `year` 和 `region`\n")
+        let none = try runSuiji(["plan", "show", "--year", "2023", "--region", "140981", "--lang", "zh"], in: folder)
+        #expect(none.status == 78)
+        #expect(none.stderr == "错误：没有已导入的抽查计划（2023 年，区划 140981）；请用 `suiji plan import --year 年份 --region 代码 文件` 导入\n")
+        let report = try runSuiji(["report", "--today", "2024-05-10", "--lang", "zh"], in: folder)
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.hasPrefix("状态"))
+        #expect(report.stdout.contains("尚未抽取"))
+        #expect(report.stdout.contains("2024-05-10：逾期 "))
+        let unknown = try runSuiji(["report", "--today", "2030-01-10", "--lang", "zh"], in: folder)
+        #expect(unknown.status == 78)
+        #expect(unknown.stdout.contains("轮无法确定：工作日历没有覆盖计算公示期限所需的日期"))
+    }
+
+    @Test func theDemoRefusesInChinese() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let work = folder.appendingPathComponent("mine")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try Data("x\n".utf8).write(to: work.appendingPathComponent("keep.txt"))
+        let refused = try runSuiji(["demo", "--workspace", "mine", "--lang", "zh"], in: folder)
+        #expect(refused.status == 78)
+        #expect(
+            refused.stderr
+                == "错误：\(work.path) 不是空目录，也不是 `suiji demo` 创建的（其中没有 .suiji-demo-workspace）；未做任何改动。请用 --workspace 指定一个空目录或新目录\n")
+    }
+}
