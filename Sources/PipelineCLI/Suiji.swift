@@ -8,15 +8,8 @@ import Stages
 struct Suiji: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suiji",
-        abstract: "Joint random inspections (双随机、一公开): plan, registers, draw, results, publication.",
-        discussion: """
-            Exit codes: 0 success; 1 failure; 2 a dry run found changes; 64 usage error;
-            65 input data rejected (in whole or in part); 75 another run or writing command holds the store's lock;
-            78 a setup error (no configuration, or a store, inbox or calendar that is not there).
-
-            Language: --lang zh|en (any command), else [ui] language in suiji.toml, else the locale
-            (LANG=zh_CN.UTF-8 gives Chinese), else English.
-            """,
+        abstract: Language.catalogue(.helpSuiji),
+        discussion: Language.catalogue(.helpSuijiDiscussion),
         version: SuijiVersion.current,
         subcommands: [
             PlanCommand.self, ImportCommand.self, InspectorsCommand.self, AvoidanceCommand.self, WatchlistCommand.self, MattersCommand.self,

@@ -107,4 +107,17 @@ struct LanguageTests {
             refused.stderr
                 == "错误：\(work.path) 不是空目录，也不是 `suiji demo` 创建的（其中没有 .suiji-demo-workspace）；未做任何改动。请用 --workspace 指定一个空目录或新目录\n")
     }
+
+    @Test func theHelpInBothLanguages() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let zh = try runSuiji(["--lang", "zh", "--help"], in: folder)
+        #expect(zh.status == 0)
+        #expect(zh.stdout.hasPrefix("OVERVIEW: 双随机、一公开联合抽查：计划、名录、抽取、结果、公示。\n"))
+        #expect(zh.stdout.contains("  run                     夜间任务：加锁、导入收件目录、生成承诺、抽取、公示、报告。\n"))
+        let byLocale = try runSuiji(["draw", "--help"], in: folder, environment: ["LANG": "zh_CN.UTF-8"])
+        #expect(byLocale.stdout.hasPrefix("OVERVIEW: 准备、执行、核验、查看和列出抽查对象与执法检查人员的随机抽取。\n"))
+        let en = try runSuiji(["draw", "--help"], in: folder)
+        #expect(en.stdout.hasPrefix("OVERVIEW: Prepare, run, verify, show and list the random draw of objects and\ninspectors.\n"))
+    }
 }

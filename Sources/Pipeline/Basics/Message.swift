@@ -92,4 +92,72 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case reportStatusOverdue = "report.status.overdue"
     /// The status of a round: due soon.
     case reportStatusDueSoon = "report.status.dueSoon"
+    /// Help: the abstract of `suiji avoidance`.
+    case helpAvoidance = "help.avoidance"
+    /// Help: the abstract of `suiji avoidance import`.
+    case helpAvoidanceImport = "help.avoidance.import"
+    /// Help: the abstract of `suiji config`.
+    case helpConfig = "help.config"
+    /// Help: the abstract of `suiji config example`.
+    case helpConfigExample = "help.config.example"
+    /// Help: the abstract of `suiji demo`.
+    case helpDemo = "help.demo"
+    /// Help: the abstract of `suiji draw`.
+    case helpDraw = "help.draw"
+    /// Help: the abstract of `suiji draw coverage`.
+    case helpDrawCoverage = "help.draw.coverage"
+    /// Help: the abstract of `suiji draw export`.
+    case helpDrawExport = "help.draw.export"
+    /// Help: the abstract of `suiji draw list`.
+    case helpDrawList = "help.draw.list"
+    /// Help: the abstract of `suiji draw prepare`.
+    case helpDrawPrepare = "help.draw.prepare"
+    /// Help: the abstract of `suiji draw quotas`.
+    case helpDrawQuotas = "help.draw.quotas"
+    /// Help: the abstract of `suiji draw run`.
+    case helpDrawRun = "help.draw.run"
+    /// Help: the abstract of `suiji draw show`.
+    case helpDrawShow = "help.draw.show"
+    /// Help: the abstract of `suiji draw tickets`.
+    case helpDrawTickets = "help.draw.tickets"
+    /// Help: the abstract of `suiji draw verify`.
+    case helpDrawVerify = "help.draw.verify"
+    /// Help: the abstract of `suiji draw verify-ledger`.
+    case helpDrawVerifyLedger = "help.draw.verifyLedger"
+    /// Help: the abstract of `suiji import`.
+    case helpImport = "help.import"
+    /// Help: the abstract of `suiji inspectors`.
+    case helpInspectors = "help.inspectors"
+    /// Help: the abstract of `suiji inspectors import`.
+    case helpInspectorsImport = "help.inspectors.import"
+    /// Help: the abstract of `suiji matters`.
+    case helpMatters = "help.matters"
+    /// Help: the abstract of `suiji matters import`.
+    case helpMattersImport = "help.matters.import"
+    /// Help: the abstract of `suiji plan`.
+    case helpPlan = "help.plan"
+    /// Help: the abstract of `suiji plan check`.
+    case helpPlanCheck = "help.plan.check"
+    /// Help: the abstract of `suiji plan import`.
+    case helpPlanImport = "help.plan.import"
+    /// Help: the abstract of `suiji plan show`.
+    case helpPlanShow = "help.plan.show"
+    /// Help: the abstract of `suiji publish`.
+    case helpPublish = "help.publish"
+    /// Help: the abstract of `suiji report`.
+    case helpReport = "help.report"
+    /// Help: the abstract of `suiji results`.
+    case helpResults = "help.results"
+    /// Help: the abstract of `suiji results import`.
+    case helpResultsImport = "help.results.import"
+    /// Help: the abstract of `suiji run`.
+    case helpRun = "help.run"
+    /// Help: the abstract of `suiji`.
+    case helpSuiji = "help.suiji"
+    /// Help: the discussion of `suiji` (exit codes, language).
+    case helpSuijiDiscussion = "help.suiji.discussion"
+    /// Help: the abstract of `suiji watchlist`.
+    case helpWatchlist = "help.watchlist"
+    /// Help: the abstract of `suiji watchlist import`.
+    case helpWatchlistImport = "help.watchlist.import"
 }

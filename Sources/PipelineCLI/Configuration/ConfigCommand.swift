@@ -3,5 +3,5 @@ import ArgumentParser
 /// `suiji config`: the configuration file, `suiji.toml`.
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "config", abstract: "The configuration file (suiji.toml).", subcommands: [ConfigExampleCommand.self])
+        commandName: "config", abstract: Language.catalogue(.helpConfig), subcommands: [ConfigExampleCommand.self])
 }

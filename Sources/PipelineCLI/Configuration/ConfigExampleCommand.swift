@@ -5,7 +5,7 @@ import Stages
 struct ConfigExampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "example",
-        abstract: "Print the commented example configuration (every key, at its default).",
+        abstract: Language.catalogue(.helpConfigExample),
         discussion: "Start a county's configuration with: suiji config example > suiji.toml")
 
     func run() throws {

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `suiji draw`: the fair draw of objects and inspectors (prepare, run, verify, export, show).
 struct DrawCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "draw", abstract: "Prepare, run, verify, show and list the random draw of objects and inspectors.",
+        commandName: "draw", abstract: Language.catalogue(.helpDraw),
         subcommands: [
             DrawTicketsCommand.self, DrawPrepareCommand.self, DrawRunCommand.self, DrawVerifyLedgerCommand.self, DrawExportCommand.self,
             DrawVerifyCommand.self,

@@ -7,7 +7,7 @@ import Stages
 struct DrawCoverageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coverage",
-        abstract: "List the tasks whose scopes match no entity, the scopes the scope map lacks and the categories no task covers.",
+        abstract: Language.catalogue(.helpDrawCoverage),
         discussion: "Gaps are information: the exit status is 0 with a warning on standard error.")
 
     @OptionGroup var global: GlobalOptions

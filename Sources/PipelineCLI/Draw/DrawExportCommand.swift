@@ -6,7 +6,7 @@ import Stages
 /// `suiji draw export --group KEY --round N --out FILE [--public]`.
 struct DrawExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write a self-contained bundle of a draw that can be verified without the store.",
+        commandName: "export", abstract: Language.catalogue(.helpDrawExport),
         discussion: """
             Without --public: the auditor bundle for the supervising authority (every member's class and watchlist reasons, \
             the salting secret, the inspector pools, avoidance pairs and teams). With --public: the bundle to publish, \

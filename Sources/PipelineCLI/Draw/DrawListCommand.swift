@@ -7,8 +7,7 @@ import Stages
 struct DrawListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract:
-            "Write each department's task sheet of the current draws as an Excel workbook: 任务, 检查事项, 名称, 统一社会信用代码, 住所, 检查人员, 执法证号, window and deadline, one sheet per department."
+        abstract: Language.catalogue(.helpDrawList)
     )
 
     @OptionGroup var global: GlobalOptions

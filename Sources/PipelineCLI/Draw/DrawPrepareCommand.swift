@@ -7,7 +7,7 @@ import Stages
 struct DrawPrepareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prepare",
-        abstract: "Freeze the inputs of each group's next round and print the commitments to publish before the seed.")
+        abstract: Language.catalogue(.helpDrawPrepare))
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var selection: DrawSelection

@@ -7,8 +7,7 @@ import Stages
 struct DrawQuotasCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quotas",
-        abstract:
-            "Check the quota rule over every group round with the current registers: exact shares, quotas, rounds where A is drawn above B."
+        abstract: Language.catalogue(.helpDrawQuotas)
     )
 
     @OptionGroup var global: GlobalOptions

@@ -6,7 +6,7 @@ import Stages
 /// `suiji draw run --seed SEED [--task SEQ…] [--round N] [--reason TEXT] [--allow-partial-teams]`.
 struct DrawRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Draw the prepared groups with the public seed and append the draws to the ledger.")
+        commandName: "run", abstract: Language.catalogue(.helpDrawRun))
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var selection: DrawSelection

@@ -6,7 +6,7 @@ import Stages
 /// `suiji draw show [--json] [--assignments]`.
 struct DrawShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Per group and round: population, quota and drawn per class; or each object's inspectors.")
+        commandName: "show", abstract: Language.catalogue(.helpDrawShow))
 
     @OptionGroup var global: GlobalOptions
 

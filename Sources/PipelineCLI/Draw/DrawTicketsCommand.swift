@@ -6,7 +6,7 @@ import Stages
 /// `suiji draw tickets --seed SEED ID…`.
 struct DrawTicketsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tickets", abstract: "Print Rivest consistent-sampler tickets as `TICKET ID` lines, in sampling order.")
+        commandName: "tickets", abstract: Language.catalogue(.helpDrawTickets))
 
     @Option(help: "The seed string (for a draw: `<public seed>|<group>|<round>`).")
     var seed: String

@@ -7,8 +7,7 @@ import Stages
 struct DrawVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract:
-            "Check a bundle without the store (an auditor bundle: redo the draw; a public bundle: the public checks); print OK or every difference."
+        abstract: Language.catalogue(.helpDrawVerify)
     )
 
     @Argument(help: "The bundle file.")

@@ -6,7 +6,7 @@ import Stages
 /// `suiji draw verify-ledger [--anchor HASH]`.
 struct DrawVerifyLedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify-ledger", abstract: "Recompute the hash chain of the draw ledger and redo every draw; exit 1 on any edit.",
+        commandName: "verify-ledger", abstract: Language.catalogue(.helpDrawVerifyLedger),
         discussion: """
             With --anchor HASH (a ledger head published elsewhere: in a commitment, a publication payload's drawLedgerHead, \
             or an earlier `verify-ledger` line), also check that the ledger still holds that entry: deleting the ledger's \

@@ -3,5 +3,5 @@ import ArgumentParser
 /// `suiji avoidance`.
 struct AvoidanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "avoidance", abstract: "The avoidance (回避) list.", subcommands: [AvoidanceImportCommand.self])
+        commandName: "avoidance", abstract: Language.catalogue(.helpAvoidance), subcommands: [AvoidanceImportCommand.self])
 }

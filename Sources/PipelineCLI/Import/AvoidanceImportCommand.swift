@@ -3,7 +3,7 @@ import ArgumentParser
 /// `suiji avoidance import FILE`.
 struct AvoidanceImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import the avoidance list (执法证号, 统一社会信用代码, 回避原因).")
+        commandName: "import", abstract: Language.catalogue(.helpAvoidanceImport))
 
     @OptionGroup var global: GlobalOptions
 

@@ -5,7 +5,7 @@ import Stages
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a department's register of entities (a full snapshot; history is kept).")
+        abstract: Language.catalogue(.helpImport))
 
     @OptionGroup var global: GlobalOptions
 

@@ -3,5 +3,5 @@ import ArgumentParser
 /// `suiji inspectors`: enforcement staff.
 struct InspectorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "inspectors", abstract: "Enforcement staff per department.", subcommands: [InspectorsImportCommand.self])
+        commandName: "inspectors", abstract: Language.catalogue(.helpInspectors), subcommands: [InspectorsImportCommand.self])
 }

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `suiji inspectors import --department NAME FILE`.
 struct InspectorsImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import a department's inspector register (执法证号, 姓名, 状态, 执法领域).")
+        commandName: "import", abstract: Language.catalogue(.helpInspectorsImport))
 
     @OptionGroup var global: GlobalOptions
 

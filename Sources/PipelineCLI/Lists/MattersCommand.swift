@@ -3,6 +3,6 @@ import ArgumentParser
 /// `suiji matters`.
 struct MattersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "matters", abstract: "Departments' lists of inspection matters (抽查事项清单).",
+        commandName: "matters", abstract: Language.catalogue(.helpMatters),
         subcommands: [MattersImportCommand.self])
 }

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `suiji matters import FILE --department NAME`.
 struct MattersImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import a department's 抽查事项清单 (抽查事项, 事项编码).",
+        commandName: "import", abstract: Language.catalogue(.helpMattersImport),
         discussion: "The plan must cover at least 80% of each list; `suiji draw show`, `suiji report` and the nightly report warn below.")
 
     @OptionGroup var global: GlobalOptions

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `suiji watchlist import FILE --reason TEXT`.
 struct WatchlistImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import the watchlist of one reason (统一社会信用代码, 名称, 列入原因).",
+        commandName: "import", abstract: Language.catalogue(.helpWatchlistImport),
         discussion: """
             The file is that reason's whole list (a snapshot: entities missing from it leave the list). What being listed \
             changes is `[draw] watchlist` in suiji.toml: class-d (the default: drawn as class D), always-include, or off.

@@ -7,7 +7,7 @@ import Stages
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the nightly job on the bundled demo county (three nights) in a fresh workspace and show the report.")
+        abstract: Language.catalogue(.helpDemo))
 
     @Option(help: "The workspace folder to create: a new or empty folder, or one an earlier demo made (it is emptied first).")
     var workspace = "demo-workspace"

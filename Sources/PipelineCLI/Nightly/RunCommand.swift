@@ -8,7 +8,7 @@ import Stages
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "The nightly job: lock, import the inbox, prepare commitments, draw, publish, report.",
+        abstract: Language.catalogue(.helpRun),
         discussion: """
             Paths in the configuration are relative to its folder. The report goes to reports/<date>/run.json
             and run.txt; a summary line goes to standard output, log lines to standard error.

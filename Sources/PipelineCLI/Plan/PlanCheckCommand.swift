@@ -6,7 +6,7 @@ import Stages
 struct PlanCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Show every task's parsed values beside its cells, mark the cells that need review (exit 65 if any); store nothing.")
+        abstract: Language.catalogue(.helpPlanCheck))
 
     @OptionGroup var global: GlobalOptions
 

@@ -3,6 +3,6 @@ import ArgumentParser
 /// `suiji plan`: the annual inspection plan.
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plan", abstract: "Import and show the annual inspection plan.",
+        commandName: "plan", abstract: Language.catalogue(.helpPlan),
         subcommands: [PlanImportCommand.self, PlanCheckCommand.self, PlanShowCommand.self])
 }

@@ -4,7 +4,7 @@ import Stages
 /// `suiji plan import FILE`.
 struct PlanImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Read a plan table (TSV or CSV in UTF-8 or GB18030, or an .xlsx workbook) into the store.")
+        commandName: "import", abstract: Language.catalogue(.helpPlanImport))
 
     @OptionGroup var global: GlobalOptions
 

@@ -4,7 +4,7 @@ import Stages
 
 /// `suiji plan show [--json]`.
 struct PlanShowCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the stored plan as a table or JSON.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: Language.catalogue(.helpPlanShow))
 
     @OptionGroup var global: GlobalOptions
 

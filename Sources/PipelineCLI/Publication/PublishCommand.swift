@@ -6,7 +6,7 @@ import Stages
 struct PublishCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "publish",
-        abstract: "Write the GSXT payloads of results not yet published or changed since, and record them in the publication ledger.",
+        abstract: Language.catalogue(.helpPublish),
         discussion: """
             With --dry-run nothing is written: the diff against the publication ledger is printed (records to add,
             to change with their field differences, to withdraw) and the exit code is 0 if nothing would change,

@@ -6,7 +6,7 @@ import Stages
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "List task rounds whose publication is overdue or due within 5 working days (due = round end + 20 working days).")
+        abstract: Language.catalogue(.helpReport))
 
     @OptionGroup var global: GlobalOptions
 

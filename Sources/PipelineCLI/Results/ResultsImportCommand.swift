@@ -6,7 +6,7 @@ import Stages
 struct ResultsImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import results (任务序号, 轮次, 统一社会信用代码, 检查日期, 检查结果, …); a correction replaces the earlier result, which stays in history.")
+        abstract: Language.catalogue(.helpResultsImport))
 
     @OptionGroup var global: GlobalOptions
 
