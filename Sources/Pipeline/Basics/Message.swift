@@ -160,4 +160,58 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case helpWatchlist = "help.watchlist"
     /// Help: the abstract of `suiji watchlist import`.
     case helpWatchlistImport = "help.watchlist.import"
+    /// The night's run.txt: suiji nightly run, date: exit exit, verdict
+    case nightTextHeader = "night.text.header"
+    /// The night's run.txt: all went well
+    case nightTextVerdictOk = "night.text.verdict.ok"
+    /// The night's run.txt: some input was rejected or a draw was blocked: see below
+    case nightTextVerdictRejected = "night.text.verdict.rejected"
+    /// The night's run.txt: some due dates are unknown: the working-day calendar does not cover th
+    case nightTextVerdictUnknown = "night.text.verdict.unknown"
+    /// The night's run.txt: stage 'stage' failed; the stages before it stay done
+    case nightTextVerdictFailed = "night.text.verdict.failed"
+    /// The night's run.txt: failure: failure
+    case nightTextFailure = "night.text.failure"
+    /// The night's run.txt: none
+    case nightTextNone = "night.text.none"
+    /// The night's run.txt: Files taken
+    case nightTextFiles = "night.text.files"
+    /// The night's run.txt: outcome|file|rows|rejected|note
+    case nightTextFilesHeaders = "night.text.files.headers"
+    /// The night's run.txt: rejected rows: path
+    case nightTextFilesRejects = "night.text.files.rejects"
+    /// The night's run.txt: Rows per department
+    case nightTextDepartments = "night.text.departments"
+    /// The night's run.txt: department|files|imported|rejected
+    case nightTextDepartmentsHeaders = "night.text.departments.headers"
+    /// The night's run.txt: Commitments prepared tonight: publish each before its seed
+    case nightTextPrepared = "night.text.prepared"
+    /// The night's run.txt: Commitments awaiting a seed (inbox/seeds/<group>-R<round>.txt)
+    case nightTextAwaiting = "night.text.awaiting"
+    /// The night's run.txt: group round round  sha256
+    case nightTextCommitment = "night.text.commitment"
+    /// The night's run.txt: group round round  sha256  prepared date
+    case nightTextCommitmentPrepared = "night.text.commitment.prepared"
+    /// The night's run.txt: Draws
+    case nightTextDraws = "night.text.draws"
+    /// The night's run.txt: group round round: drawn drawn with seed 'seed' (ledger #seq)
+    case nightTextDraw = "night.text.draw"
+    /// The night's run.txt: Draws blocked
+    case nightTextBlocked = "night.text.blocked"
+    /// The night's run.txt: group round round: reason
+    case nightTextBlockedLine = "night.text.blockedLine"
+    /// The night's run.txt: Publications
+    case nightTextPublications = "night.text.publications"
+    /// The night's run.txt: task: added added, changed changed, withdrawn withdrawn
+    case nightTextPublication = "night.text.publication"
+    /// The night's run.txt: Overdue rounds
+    case nightTextOverdue = "night.text.overdue"
+    /// The night's run.txt: task name: due due, days working days overdue; progress
+    case nightTextOverdueLine = "night.text.overdueLine"
+    /// The night's run.txt: Plan targets
+    case nightTextTargets = "night.text.targets"
+    /// The night's run.txt: Not taken, left in place
+    case nightTextIgnored = "night.text.ignored"
+    /// The night's run.txt: Warnings
+    case nightTextWarnings = "night.text.warnings"
 }

@@ -100,7 +100,7 @@ public struct DemoWorkspace {
             lines.append("")
             lines.append("The report of the last night (\(configuration.resolvedPath(\.paths.reports))/\(last.date)/run.txt):")
             lines.append("")
-            lines.append(last.text)
+            lines.append(last.text(in: MessageCatalogue(language)))
             lines.append(
                 "Every night's report is in \(configuration.resolvedPath(\.paths.reports))/<date>/ (run.txt, run.json and the page index.html);"
                     + " every night at a glance: \(configuration.resolvedPath(\.paths.reports))/index.html")

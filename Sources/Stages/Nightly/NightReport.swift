@@ -193,70 +193,90 @@ public struct NightReport: Sendable, Hashable, Codable {
         return ControlCharacters.escaped(line)
     }
 
-    /// The page a person reads.
-    public var text: String {
+    /// The page a person reads, in English.
+    public var text: String { text(in: MessageCatalogue(.en)) }
+
+    /// The page a person reads (`run.txt`), in the catalogue's language.
+    public func text(in words: MessageCatalogue) -> String {
         var out: [String] = []
         let verdict: String
         switch exitCode {
-        case 0: verdict = "all went well"
-        case ExitStatus.dataRejected.rawValue: verdict = "some input was rejected or a draw was blocked: see below"
-        case ExitStatus.configuration.rawValue:
-            verdict = "some due dates are unknown: the working-day calendar does not cover them (see the warnings)"
-        default: verdict = "stage '\(failedStage?.rawValue ?? "?")' failed; the stages before it stay done"
+        case 0: verdict = words(.nightTextVerdictOk)
+        case ExitStatus.dataRejected.rawValue: verdict = words(.nightTextVerdictRejected)
+        case ExitStatus.configuration.rawValue: verdict = words(.nightTextVerdictUnknown)
+        default: verdict = words(.nightTextVerdictFailed, ["stage": failedStage?.rawValue ?? "?"])
         }
-        out.append("suiji nightly run, \(date): exit \(exitCode), \(verdict)")
-        if let failure { out.append("failure: \(failure)") }
+        out.append(words(.nightTextHeader, ["date": date, "exit": "\(exitCode)", "verdict": verdict]))
+        if let failure { out.append(words(.nightTextFailure, ["failure": failure])) }
         out.append("")
-        func section(_ title: String, _ count: Int, _ body: () -> [String]) {
-            out.append("\(title) (\(count))")
+        func section(_ title: MessageKey, _ count: Int, _ body: () -> [String]) {
+            out.append("\(words(title)) (\(count))")
             let lines = body()
-            out.append(contentsOf: lines.isEmpty ? ["  none"] : lines.map { "  " + $0 })
+            out.append(contentsOf: lines.isEmpty ? ["  " + words(.nightTextNone)] : lines.map { "  " + $0 })
             out.append("")
         }
-        section("Files taken", filesTaken) {
+        func headers(_ key: MessageKey) -> [String] { words(key).split(separator: "|").map(String.init) }
+        section(.nightTextFiles, filesTaken) {
             guard !files.isEmpty else { return [] }
-            var table = TextTable(headers: ["outcome", "file", "rows", "rejected", "note"])
+            var table = TextTable(headers: headers(.nightTextFilesHeaders))
             for f in files {
                 var note = f.reason ?? ""
-                if let rejects = f.rejectsFile { note = "rejected rows: \(rejects)" }
+                if let rejects = f.rejectsFile { note = words(.nightTextFilesRejects, ["path": rejects]) }
                 table.rows.append([f.outcome, f.path, "\(f.rowsImported)", "\(f.rowsRejected)", note])
             }
             return table.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         }
-        section("Rows per department", departments.count) {
+        section(.nightTextDepartments, departments.count) {
             guard !departments.isEmpty else { return [] }
             let table = TextTable(
-                headers: ["department", "files", "imported", "rejected"],
+                headers: headers(.nightTextDepartmentsHeaders),
                 rows: departments.map { [$0.department, "\($0.files)", "\($0.rowsImported)", "\($0.rowsRejected)"] })
             return table.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         }
-        section("Commitments prepared tonight: publish each before its seed", commitmentsPrepared.count) {
-            commitmentsPrepared.map { "\($0.group) round \($0.round)  \($0.sha256)" }
+        section(.nightTextPrepared, commitmentsPrepared.count) {
+            commitmentsPrepared.map { words(.nightTextCommitment, ["group": $0.group, "round": "\($0.round)", "sha256": $0.sha256]) }
         }
-        section("Commitments awaiting a seed (inbox/seeds/<group>-R<round>.txt)", commitmentsAwaitingSeed) {
-            awaitingSeed.map { "\($0.group) round \($0.round)  \($0.sha256)  prepared \($0.prepared)" }
+        section(.nightTextAwaiting, commitmentsAwaitingSeed) {
+            awaitingSeed.map {
+                words(.nightTextCommitmentPrepared, ["group": $0.group, "round": "\($0.round)", "sha256": $0.sha256, "date": $0.prepared])
+            }
         }
-        section("Draws", draws) {
-            drawsMade.map { "\($0.group) round \($0.round): \($0.drawn) drawn with seed '\($0.seed)' (ledger #\($0.ledgerSeq))" }
+        section(.nightTextDraws, draws) {
+            drawsMade.map {
+                words(
+                    .nightTextDraw,
+                    ["group": $0.group, "round": "\($0.round)", "drawn": "\($0.drawn)", "seed": $0.seed, "seq": "\($0.ledgerSeq)"])
+            }
         }
         if !blockedDraws.isEmpty {
-            section("Draws blocked", blockedDraws.count) { blockedDraws.map { "\($0.group) round \($0.round): \($0.reason)" } }
+            section(.nightTextBlocked, blockedDraws.count) {
+                blockedDraws.map { words(.nightTextBlockedLine, ["group": $0.group, "round": "\($0.round)", "reason": $0.reason]) }
+            }
         }
-        section("Publications", publications) {
-            published.map { "\($0.raninsTaskId): \($0.added) added, \($0.changed) changed, \($0.withdrawn) withdrawn" }
+        section(.nightTextPublications, publications) {
+            published.map {
+                words(
+                    .nightTextPublication,
+                    ["task": $0.raninsTaskId, "added": "\($0.added)", "changed": "\($0.changed)", "withdrawn": "\($0.withdrawn)"])
+            }
         }
-        section("Overdue rounds", overdue) {
+        section(.nightTextOverdue, overdue) {
             overdueRounds.map {
-                "\($0.raninsTaskId) \($0.taskName): due \($0.due), \($0.workingDaysOverdue) working days overdue; \($0.progress)"
+                words(
+                    .nightTextOverdueLine,
+                    [
+                        "task": $0.raninsTaskId, "name": $0.taskName, "due": $0.due, "days": "\($0.workingDaysOverdue)",
+                        "progress": $0.progress,
+                    ])
             }
         }
         if !planTargets.isEmpty {
-            section("Plan targets", planTargets.filter { !$0.hasPrefix("warning: ") }.count) {
+            section(.nightTextTargets, planTargets.filter { !$0.hasPrefix("warning: ") }.count) {
                 planTargets.filter { !$0.hasPrefix("warning: ") }
             }
         }
-        if !ignored.isEmpty { section("Not taken, left in place", ignored.count) { ignored } }
-        if !warnings.isEmpty { section("Warnings", warnings.count) { warnings } }
+        if !ignored.isEmpty { section(.nightTextIgnored, ignored.count) { ignored } }
+        if !warnings.isEmpty { section(.nightTextWarnings, warnings.count) { warnings } }
         // Every line quotes input (paths, departments, reasons, seeds): no control character of it reaches the report raw.
         return out.map { ControlCharacters.escaped($0) }.joined(separator: "\n")
     }

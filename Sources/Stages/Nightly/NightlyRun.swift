@@ -184,7 +184,9 @@ public struct NightlyRun {
     func writeReportFiles(_ report: NightReport, store: Store?) throws {
         let folder = paths.dated(\.paths.reports)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        for (name, text) in [("run.json", try report.json() + "\n"), ("run.txt", report.text)] {
+        // run.txt in the language of the pages: the configured one, else Chinese (the county's civil servants read it).
+        let words = MessageCatalogue(configuration.ui.pageLanguage)
+        for (name, text) in [("run.json", try report.json() + "\n"), ("run.txt", report.text(in: words))] {
             let path = folder + "/" + name
             let bytes = Array(text.utf8)
             if (try? Data(contentsOf: URL(fileURLWithPath: path))).map(Array.init) == bytes { continue }
