@@ -20,9 +20,9 @@ public struct RowHasher {
         byte(0x1F)
     }
 
-    /// The same as `add(_:)` for a value given as UTF-8 bytes.
     // Always inlined: the register import hashes every value of every row, and a call per value
     // from Stages into this module cost 0.4% of a CSV import's instructions.
+    /// The same as `add(_:)` for a value given as UTF-8 bytes.
     @inlinable @inline(__always)
     public mutating func add(utf8 value: UnsafeBufferPointer<UInt8>?) {
         guard let value else {
