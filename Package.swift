@@ -12,7 +12,7 @@ let strictSettings: [SwiftSetting] = [
 let testingSettings: [SwiftSetting] = [.define("SUIJI_TESTING", .when(configuration: .debug))]
 
 /// The rooms (subfolders by stage) of the two library targets; each opens with a README.md saying what lives there.
-let pipelineRooms = ["Basics", "Calendar", "Draw", "Plan", "Publication", "Registers", "Results"]
+let pipelineRooms = ["Basics", "Calendar", "Draw", "Plan", "Publication", "Registers", "Results", "Snapshots"]
 let stagesRooms = [
     "Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Pages", "Plan", "Publication", "Store", "Threads",
 ]

@@ -210,27 +210,32 @@ public struct ListImporter {
                     ])
                 importID = db.lastInsertedRowID
             }
+            // The one snapshot diff (Pipeline/Snapshots), over the payload's hash. A rejected row's key is
+            // not sent: unlike a register's, its current version is removed.
+            var diff = SnapshotDiff(
+                current: SnapshotKeyDictionary(
+                    current: current.map { (key: $0.key, rowID: $0.value.id, hash: Self.hash($0.value.payload)) }))
             for (position, key) in order.enumerated() {
                 guard let new = rows[key] else { continue }
                 let payload = request.kind == .matters ? [new.payload[0], String(position + 1)] : new.payload
-                if let old = current[key] {
-                    if old.payload == payload {
-                        report.unchanged += 1
-                        continue
-                    }
-                    report.changed += 1
-                    if !request.dryRun { try Self.close(db, kind: request.kind, id: old.id, by: importID) }
-                } else {
-                    report.added += 1
+                switch diff.accept(key, hash: Self.hash(payload), line: max(1, new.line)) {
+                case .unchanged, .repeated: continue
+                case .change(let closing):
+                    if !request.dryRun { try Self.close(db, kind: request.kind, id: closing, by: importID) }
+                case .add: break
                 }
                 if !request.dryRun {
                     try Self.insert(db, kind: request.kind, scope: request.scope, key: key, payload: payload, importID: importID)
                 }
             }
-            for (key, old) in current where rows[key] == nil {
-                report.removed += 1
-                if !request.dryRun { try Self.close(db, kind: request.kind, id: old.id, by: importID) }
+            let unsent = diff.unsent()
+            if !request.dryRun {
+                for id in unsent { try Self.close(db, kind: request.kind, id: id, by: importID) }
             }
+            report.added = diff.counts.added
+            report.changed = diff.counts.changed
+            report.unchanged = diff.counts.unchanged
+            report.removed = diff.counts.removed
             try rejects?.commit()
         }
         do {
@@ -240,6 +245,13 @@ public struct ListImporter {
             throw error
         }
         return report
+    }
+
+    /// The content hash of a stored payload (watchlist: name, detail; matters: matter, position).
+    private static func hash(_ payload: [String?]) -> Int64 {
+        var hasher = RowHasher()
+        for value in payload { hasher.add(value) }
+        return hasher.value
     }
 
     /// True when the scope's latest import has this content.

@@ -104,24 +104,34 @@ struct XLSXInflater: @unchecked Sendable {
         return produced
     }
 
+    /// Inflated chunks waiting for the parser, at most.
+    static let chunksInFlight = 4
+
     /// Inflates the whole part on a thread of its own and parses it with `parser` on this one, in
     /// pieces of `pieceSize` bytes if given (tests: 1, 7). Inflating is a fifth of the cost of a
     /// large part: on another core it shortens the reading by as much. `progress` is told the bytes parsed so far.
     func parse(with parser: XLSXSAXParser, pieceSize: Int? = nil, progress: (Int) -> Void = { _ in }) throws {
-        let pipe = XLSXChunkPipe()
+        // A short queue of inflated chunks between the inflating thread and this one.
+        let pipe = BlockingChannel<[UInt8]>(capacity: Self.chunksInFlight)
         let thread = Thread { [self] in
             do {
-                try run { chunk in try pipe.put(Array(UnsafeRawBufferPointer(chunk))) }
-                pipe.end(nil)
+                try run { chunk in
+                    guard pipe.send(Array(UnsafeRawBufferPointer(chunk))) else { throw XLSXReadingStopped() }
+                }
+                pipe.finish()
             } catch {
-                pipe.end(error is XLSXReadingStopped ? nil : error)
+                pipe.finish(throwing: error is XLSXReadingStopped ? nil : error)
             }
         }
         thread.name = "suiji XLSX inflater"
         thread.start()
-        defer { pipe.stopAndWait() }
+        // At its end or on its error, the parser's side stops the inflater and waits until it has ended.
+        defer {
+            pipe.cancel()
+            pipe.waitUntilFinished()
+        }
         var parsed = 0
-        while let chunk = try pipe.take() {
+        while let chunk = try pipe.receive() {
             parsed += chunk.count
             progress(parsed)
             try chunk.withUnsafeBytes { chunk in
@@ -140,57 +150,3 @@ struct XLSXInflater: @unchecked Sendable {
 
 /// Raised inside an inflater's consumer when the reader has stopped reading the part.
 struct XLSXReadingStopped: Error {}
-
-/// A short queue of inflated chunks between the inflating thread and the parsing one.
-final class XLSXChunkPipe: @unchecked Sendable {
-    /// Chunks waiting, at most.
-    static let capacity = 4
-
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var chunks: [[UInt8]] = []
-    private var ended = false
-    private var failure: (any Error)?
-    private var stopped = false
-
-    /// The inflater's side: queues a chunk, waiting while the queue is full; throws once stopped.
-    func put(_ chunk: [UInt8]) throws {
-        condition.lock()
-        defer { condition.unlock() }
-        while chunks.count >= Self.capacity && !stopped { condition.wait() }
-        if stopped { throw XLSXReadingStopped() }
-        chunks.append(chunk)
-        condition.broadcast()
-    }
-
-    /// The inflater's side: the part has ended, with an error or without.
-    func end(_ error: (any Error)?) {
-        condition.withLock {
-            ended = true
-            failure = error
-            condition.broadcast()
-        }
-    }
-
-    /// The parser's side: the next chunk, or nil at the end; throws what stopped the inflater.
-    func take() throws -> [UInt8]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while chunks.isEmpty && !ended { condition.wait() }
-        if !chunks.isEmpty {
-            condition.broadcast()
-            return chunks.removeFirst()
-        }
-        if let failure { throw failure }
-        return nil
-    }
-
-    /// The parser's side, at its end or on its error: stops the inflater and waits until it has ended.
-    func stopAndWait() {
-        condition.lock()
-        defer { condition.unlock() }
-        stopped = true
-        condition.broadcast()
-        while !ended { condition.wait() }
-    }
-}

@@ -183,27 +183,27 @@ struct XLSXRowView {
     var row: XLSXRow { batch.row(index) }
 }
 
-/// Runs the inflation and parsing of a sheet on a thread of its own and hands its rows over in batches.
+/// Runs the inflation and parsing of a sheet on a thread of its own and hands its rows over in
+/// batches through a `BlockingChannel`; the merged ranges come at the end through a `BlockingFuture`.
+/// Used from the reader's thread only: the thread starts at the first `take`.
 final class XLSXRowPump: @unchecked Sendable {
     /// Batches waiting, at most.
     static let mostBatches = 4
 
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var batches: [XLSXRowBatch] = []
+    private let channel = BlockingChannel<XLSXRowBatch>(capacity: XLSXRowPump.mostBatches)
+    /// Set by the sheet's thread before it finishes the channel: complete once the rows have ended.
+    private let finalMerges = BlockingFuture<[XLSXRange]>()
+    // The reader's thread's own.
     private var started = false
-    private var running = false
     private var stopped = false
-    private var ended = false
-    private var failure: (any Error)?
-    private var finalMerges: [XLSXRange] = []
-    private let work: (XLSXRowPump) -> Void
+    private let work: (BlockingChannel<XLSXRowBatch>) -> (any Error)?
 
     init(
         package: XLSXPackage, part: XLSXPart, sheetName: String, strings: XLSXSharedStrings?, styles: [XLSXNumberKind],
         dateSystem: ExcelDateSystem, pieceSize: Int?
     ) {
-        work = { pump in
+        let merges = finalMerges
+        work = { channel in
             let inflater = XLSXInflater(package: package, part: part, limit: package.limits.maxPartBytes)
             var inflated = 0
             let handler = XLSXSheetParser(
@@ -215,78 +215,46 @@ final class XLSXRowPump: @unchecked Sendable {
                     batch = XLSXRowBatch()
                     batch.bytes.reserveCapacity(XLSXRowBatch.maxBytes + 4096)
                 }
-                return pump.put(batch)
+                return channel.send(batch)
             }
             do {
                 let parser = try XLSXSAXParser(part: part.name, displayName: package.displayName, handler: handler)
                 handler.parser = parser
                 handler.intern()
                 try inflater.parse(with: parser, pieceSize: pieceSize) { inflated = $0 }
-                guard handler.flush() else { return pump.end(nil, merges: []) }
-                pump.end(nil, merges: handler.merges)
+                merges.fulfil(.success(handler.flush() ? handler.merges : []))
+                return nil
             } catch is XLSXReadingStopped {
-                pump.end(nil, merges: [])
+                merges.fulfil(.success([]))
+                return nil
             } catch {
-                pump.end(error, merges: [])
+                merges.fulfil(.success([]))
+                return error
             }
         }
     }
 
     /// The next batch, waiting for it if need be; nil at the end; throws what stopped the sheet.
     func take() throws -> XLSXRowBatch? {
-        condition.lock()
-        defer { condition.unlock() }
-        if !started && !stopped {
+        if stopped { return nil }
+        if !started {
             started = true
-            running = true
-            let thread = Thread { [self] in
-                work(self)
-                condition.withLock {
-                    running = false
-                    condition.broadcast()
-                }
-            }
+            let thread = Thread { [self] in channel.finish(throwing: work(channel)) }
             thread.name = "suiji XLSX sheet"
             thread.start()
         }
-        while batches.isEmpty && !ended && !stopped { condition.wait() }
-        if !batches.isEmpty {
-            condition.broadcast()
-            return batches.removeFirst()
-        }
-        if let failure { throw failure }
-        return nil
+        return try channel.receive()
     }
 
-    /// The merged ranges, once the sheet has ended.
-    var merges: [XLSXRange] { condition.withLock { finalMerges } }
+    /// The merged ranges, once the sheet has ended (none before).
+    var merges: [XLSXRange] { finalMerges.isFulfilled ? (try? finalMerges.value()) ?? [] : [] }
 
     /// Stops the thread if it runs and waits until it has ended.
     func stop() {
-        condition.lock()
-        defer { condition.unlock() }
+        guard !stopped else { return }
         stopped = true
-        condition.broadcast()
-        while running { condition.wait() }
-    }
-
-    /// The thread's side: queues a batch, waiting while the queue is full; false once stopped.
-    private func put(_ batch: XLSXRowBatch) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.count >= Self.mostBatches && !stopped { condition.wait() }
-        if stopped { return false }
-        batches.append(batch)
-        condition.broadcast()
-        return true
-    }
-
-    private func end(_ error: (any Error)?, merges: [XLSXRange]) {
-        condition.withLock {
-            ended = true
-            failure = error
-            finalMerges = merges
-            condition.broadcast()
-        }
+        guard started else { return }
+        channel.cancel()
+        channel.waitUntilFinished()
     }
 }

@@ -2,9 +2,10 @@
 //
 // The XML reading thread hands row batches to the import (`XMLRowPump`), the draw runs its groups
 // on every core (`ParallelMap`), the register import hands write batches from its reading thread to
-// the store's (`RegisterWritePipe`) and hashes the file while the file is read (`PendingDigest`).
-// They all block a thread until the other side is ready, and they all had their own lock,
-// condition and end-of-stream rules; this file is the one copy of those rules.
+// the store's (`RegisterWritePipe`), and a workbook's sheet is inflated (`XLSXInflater.parse`) and
+// parsed (`XLSXRowPump`) on threads of their own. They all block a thread until the other side is
+// ready, and they all had their own lock, condition and end-of-stream rules; this file is the one
+// copy of those rules.
 //
 // Why ours and not a library's: these producers and consumers are plain threads that must block
 // (libxml2's read callback, SQLite's writes on the store's queue, `DispatchQueue.concurrentPerform`).
@@ -101,7 +102,7 @@ final class BlockingChannel<Element>: @unchecked Sendable {
         while !finished { condition.wait() }
     }
 
-    /// Elements waiting now (for tests).
+    /// Elements waiting now (a side that alone receives, or alone sends, may look before it does, so as never to wait).
     var count: Int { condition.withLock { queue.count } }
 }
 

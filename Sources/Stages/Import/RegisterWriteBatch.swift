@@ -1,0 +1,228 @@
+// The writes of a register import between its two threads: the batches the producer fills with
+// the bytes of new versions and the row ids of closed ones, the pipe that hands them to the store's
+// thread (over `BlockingChannel`), and the store's side that loads the key table and binds each
+// batch into the prepared multi-row inserts.
+
+internal import Foundation
+internal import GRDB
+internal import Pipeline
+
+// MARK: - Batches of writes
+
+/// Writes decided by the producer, as bytes ready to bind: new versions of rows and closed versions.
+final class RegisterWriteBatch {
+    enum Operation {
+        /// Insert the next row of `values` with this content hash.
+        case insert(hash: Int64)
+        /// Close the current version with this row id.
+        case close(rowID: Int64)
+    }
+
+    /// The register fields per insert.
+    static let width = RegisterField.allCases.count
+
+    // A batch belongs to one thread at a time (filled by the producer, handed over through the
+    // pipe's channel, written by the store's thread) and is never accessed re-entrantly: the
+    // runtime's exclusivity check on every append is off.
+    @exclusivity(unchecked) var operations: [Operation] = []
+    /// Bytes of every value, back to back.
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    /// Per insert and field: the start in `bytes` and the length, or -1 for NULL.
+    @exclusivity(unchecked) var values: [(start: Int32, length: Int32)] = []
+    /// Bytes of the file read when the batch was handed over (for progress).
+    var bytesRead = 0
+
+    var isFull: Bool { operations.count >= 2048 || bytes.count >= 1 << 19 }
+
+    func clear() {
+        operations.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends one value of the insert being built; nil is NULL.
+    func append(_ value: UnsafeBufferPointer<UInt8>?) {
+        guard let value else {
+            values.append((0, -1))
+            return
+        }
+        values.append((Int32(truncatingIfNeeded: bytes.count), Int32(truncatingIfNeeded: value.count)))
+        bytes.append(contentsOf: value)
+    }
+
+    /// Appends a value given as text.
+    func append(_ value: String?) {
+        guard var value else {
+            values.append((0, -1))
+            return
+        }
+        value.withUTF8 { append($0) }
+    }
+
+    /// Appends a record validated by `RegisterRowValidator`.
+    func appendInsert(_ r: EntityRecord, hash: Int64) {
+        for value in [
+            r.uscc, r.name, r.entityType, r.category, r.registrationAuthority, r.regionCode, r.address, r.legalRep,
+            r.riskClass?.rawValue, r.status, r.lastInspected, r.established, r.phone,
+        ] {
+            append(value)
+        }
+        operations.append(.insert(hash: hash))
+    }
+}
+
+/// The hand-over between the producer and the store's thread: full batches one way through a short
+/// `BlockingChannel` (which also carries the producer's end), written batches back the other way for reuse.
+final class RegisterWritePipe: Sendable {
+    /// Batches decided by the producer, to write.
+    private let full: BlockingChannel<RegisterWriteBatch>
+    /// Batches written, to fill again. Only the producer receives and only the store's thread sends,
+    /// each after looking at `count`, so neither ever waits on it.
+    private let spare: BlockingChannel<RegisterWriteBatch>
+
+    /// Raised in the producer when the store's side has given up.
+    struct Cancelled: Error {}
+
+    init(capacity: Int = 4) {
+        full = BlockingChannel(capacity: capacity)
+        spare = BlockingChannel(capacity: capacity)
+    }
+
+    /// An empty batch to fill (the producer's side).
+    func emptyBatch() -> RegisterWriteBatch {
+        if spare.count > 0, let batch = try? spare.receive() { return batch }
+        return RegisterWriteBatch()
+    }
+
+    /// Hands a batch over, waiting while the queue is full (the producer's side).
+    func put(_ batch: RegisterWriteBatch) throws {
+        guard full.send(batch) else { throw Cancelled() }
+    }
+
+    /// The next batch, or nil once the producer has ended; rethrows the producer's error.
+    func take() throws -> RegisterWriteBatch? { try full.receive() }
+
+    /// Gives a written batch back for reuse (the store's side).
+    func recycle(_ batch: RegisterWriteBatch) {
+        batch.clear()
+        if spare.count < spare.capacity { _ = spare.send(batch) }
+    }
+
+    /// The producer has ended, with an error or without.
+    func end(_ error: (any Error)?) { full.finish(throwing: error) }
+
+    /// The store's side gives up: stops the producer and waits until it has ended.
+    func cancelAndWait() {
+        full.cancel()
+        full.waitUntilFinished()
+    }
+}
+
+// MARK: - The store's side
+
+extension RegisterAdapter {
+    /// The current rows of the department as a key table sized for them and the file's likely rows.
+    func loadTable(_ db: Database, expectedRows: Int) throws -> USCCKeyTable {
+        let count =
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM register_rows WHERE department_id = ? AND valid_to_import IS NULL", arguments: [departmentID]
+            ) ?? 0
+        var table = USCCKeyTable(expected: max(count, expectedRows))
+        let select = try RawStatement(
+            db, "SELECT id, uscc, row_hash FROM register_rows WHERE department_id = ? AND valid_to_import IS NULL")
+        select.bind(departmentID, at: 1)
+        while try select.step() {
+            guard let key = select.withText(1, { USCCKey(utf8: $0) }) else { continue }
+            table.load(key, rowID: select.int64(0), hash: select.int64(2))
+        }
+        return table
+    }
+
+    /// Runs a batch of writes: inserts in their order, `rowsPerInsert` at a time where they run
+    /// together, and closes as they come (a close and an insert never touch the same row).
+    func write(_ batch: RegisterWriteBatch) throws {
+        guard let insertRow, let insertRows else { return }
+        defer {
+            insertRow.clearBindings()
+            insertRows.clearBindings()
+        }
+        let width = RegisterWriteBatch.width
+        try batch.bytes.withUnsafeBufferPointer { bytes in
+            /// Binds insert number `index` of the batch at parameter `first` onwards.
+            func bind(_ index: Int, hash: Int64, to statement: RawStatement, from first: Int32) {
+                let base = index * width
+                statement.bind(departmentID, at: first)
+                for field in 0..<width {
+                    var value: UnsafeBufferPointer<UInt8>?
+                    if base + field < batch.values.count {
+                        let (start, length) = batch.values[base + field]
+                        if length >= 0, Int(start) + Int(length) <= bytes.count {
+                            value = UnsafeBufferPointer(rebasing: bytes[Int(start)..<(Int(start) + Int(length))])
+                        }
+                    }
+                    statement.bind(utf8: value, at: first + Int32(field) + 1)
+                }
+                statement.bind(hash, at: first + Int32(width) + 1)
+                statement.bind(importID, at: first + Int32(width) + 2)
+            }
+            let perRow = Int32(width + 3)
+            var pending: [(index: Int, hash: Int64)] = []
+            pending.reserveCapacity(Self.rowsPerInsert)
+            func flush() throws {
+                if pending.count == Self.rowsPerInsert {
+                    for (slot, insert) in pending.enumerated() {
+                        bind(insert.index, hash: insert.hash, to: insertRows, from: Int32(slot) * perRow + 1)
+                    }
+                    try insertRows.run()
+                } else {
+                    for insert in pending {
+                        bind(insert.index, hash: insert.hash, to: insertRow, from: 1)
+                        try insertRow.run()
+                    }
+                }
+                pending.removeAll(keepingCapacity: true)
+            }
+            var next = 0
+            for operation in batch.operations {
+                switch operation {
+                case .close(let rowID):
+                    try close(rowID: rowID)
+                case .insert(let hash):
+                    guard (next + 1) * width <= batch.values.count else { continue }
+                    pending.append((next, hash))
+                    next += 1
+                    if pending.count == Self.rowsPerInsert { try flush() }
+                }
+            }
+            try flush()
+        }
+    }
+
+    /// New entities enter `entities` in USCC order: the B-tree is filled front to back instead of at
+    /// random, `entitiesPerInsert` keys a statement.
+    func insertEntities(_ keys: [USCCKey]) throws {
+        guard let insertEntity, let insertEntities else { return }
+        defer {
+            insertEntity.clearBindings()
+            insertEntities.clearBindings()
+        }
+        var text = [UInt8](repeating: 0, count: 18 * Self.entitiesPerInsert)
+        var start = 0
+        while start < keys.count {
+            let group = keys[start..<min(start + Self.entitiesPerInsert, keys.count)]
+            // A full group in one statement; the last, short one a key at a time.
+            let (statement, perRun) = group.count == Self.entitiesPerInsert ? (insertEntities, group.count) : (insertEntity, 1)
+            try text.withUnsafeMutableBufferPointer { buffer in
+                for (slot, key) in group.enumerated() {
+                    let place = UnsafeMutableBufferPointer(rebasing: buffer[(slot * 18)..<(slot * 18 + 18)])
+                    key.write(to: place)
+                    let parameter = Int32(slot % perRun) * 2
+                    statement.bind(utf8: UnsafeBufferPointer(place), at: parameter + 1)
+                    statement.bind(importID, at: parameter + 2)
+                    if (slot + 1) % perRun == 0 { try statement.run() }
+                }
+            }
+            start += group.count
+        }
+    }
+}

@@ -1,0 +1,260 @@
+// What differs between registers, inspector registers and avoidance lists in a snapshot import:
+// how a row is validated, keyed and hashed (`SnapshotRowRules`), how the scope's current versions are
+// loaded as a `SnapshotKeyTable` for the one diff (`SnapshotDiff`, Pipeline/Snapshots), and the
+// prepared statements that store what it decides.
+
+internal import Foundation
+internal import GRDB
+internal import Pipeline
+
+/// How one kind of snapshot validates, keys and hashes its rows.
+protocol SnapshotRowRules {
+    associatedtype Record
+    associatedtype Key: Hashable
+    /// Canonical field names, in row order.
+    var fields: [String] { get }
+    /// The field whose value is quoted in a diagnostic's context (`entity=…`).
+    var contextField: String { get }
+    /// Validates one row; what an accepted row leaves unset is added to `warnings`.
+    mutating func validate(_ values: [String?], line: Int, warnings: inout [RowWarning]) -> Result<Record, RowRejection>
+    /// The key of a valid record.
+    func key(of record: Record) -> Key
+    /// The key of a rejected row, if its key fields are themselves valid (so the current version is kept).
+    func rawKey(_ values: [String?]) -> Key?
+    /// The content hash of a record.
+    func hash(of record: Record) -> Int64
+    /// The rejection of a second row with the same key.
+    func repeatRejection(_ record: Record, firstLine: Int, firstRejected: Bool) -> RowRejection
+}
+
+extension SnapshotRowRules {
+    /// A row through the full validator; a row the reader could not split (or a cell it could not
+    /// read in a required column) is rejected for that.
+    mutating func outcome(of row: TabularRow, warnings: inout [RowWarning]) -> Result<Record, RowRejection> {
+        if let problem = row.problem { return .failure(RowRejection(fieldName: row.problemField, reason: problem)) }
+        return validate(row.values, line: row.line, warnings: &warnings)
+    }
+}
+
+/// Closes current versions: they stay in their table, valid until this import.
+protocol VersionCloser {
+    /// The import that writes and closes versions.
+    var importID: Int64 { get }
+    /// `UPDATE <table> SET valid_to_import = ?1 WHERE id = ?2`, once prepared.
+    var closeRow: RawStatement? { get }
+}
+
+extension VersionCloser {
+    /// Closes a current version: it stays in the table, valid until this import.
+    func close(rowID: Int64) throws {
+        guard let closeRow else { return }
+        closeRow.bind(importID, at: 1)
+        closeRow.bind(rowID, at: 2)
+        try closeRow.run()
+    }
+}
+
+/// How one kind of snapshot validates, keys, hashes and stores its rows.
+protocol SnapshotAdapter: SnapshotRowRules, VersionCloser {
+    /// The current rows of the scope.
+    func loadCurrent(_ db: Database) throws -> SnapshotKeyDictionary<Key>
+    /// Prepares the write statements.
+    mutating func prepare(_ db: Database) throws
+    /// Inserts a new current version.
+    func insert(_ record: Record, hash: Int64) throws
+}
+
+/// Registers: keyed by USCC within a department; a new key also enters `entities`.
+struct RegisterAdapter: SnapshotRowRules, VersionCloser {
+    let departmentID: Int64
+    let importID: Int64
+    var validator = RegisterRowValidator(tracksRepeats: false)
+    var insertRow: RawStatement?
+    /// `insertRow` for `rowsPerInsert` rows at once.
+    var insertRows: RawStatement?
+    var insertEntity: RawStatement?
+    /// `insertEntity` for `entitiesPerInsert` keys at once.
+    var insertEntities: RawStatement?
+    var closeRow: RawStatement?
+
+    /// Rows per multi-row insert (16 parameters a row): one statement run instead of 32, which
+    /// saves SQLite's fixed cost of a step and a reset per row.
+    static let rowsPerInsert = 32
+    /// Entities per multi-row insert (2 parameters a key).
+    static let entitiesPerInsert = 128
+
+    var fields: [String] { RegisterField.allCases.map(\.rawValue) }
+    var contextField: String { "uscc" }
+
+    mutating func validate(_ values: [String?], line: Int, warnings: inout [RowWarning]) -> Result<EntityRecord, RowRejection> {
+        validator.validate(values, line: line, warnings: &warnings)
+    }
+
+    func key(of record: EntityRecord) -> USCCKey {
+        // A validated USCC always packs; the fallback never collides with a real code.
+        USCCKey(record.uscc) ?? USCCKey(fallback: record.uscc)
+    }
+
+    func rawKey(_ values: [String?]) -> USCCKey? {
+        guard let raw = values.first ?? nil, case .success = USCC.validate(raw.trimmingWhitespace()) else { return nil }
+        return USCCKey(raw.trimmingWhitespace())
+    }
+
+    func hash(of r: EntityRecord) -> Int64 {
+        var hasher = RowHasher()
+        for value in [
+            r.name, r.entityType, r.category, r.registrationAuthority, r.regionCode, r.address, r.legalRep,
+            r.riskClass?.rawValue, r.status, r.lastInspected, r.established, r.phone,
+        ] {
+            hasher.add(value)
+        }
+        return hasher.value
+    }
+
+    func repeatRejection(_ record: EntityRecord, firstLine: Int, firstRejected: Bool) -> RowRejection {
+        RegisterRowValidator.repeatRejection(record.uscc, firstLine: firstLine, firstRejected: firstRejected)
+    }
+
+    mutating func prepare(_ db: Database) throws {
+        let columns = """
+            INSERT INTO register_rows (department_id, uscc, name, entity_type, category, registration_authority, region_code,
+                address, legal_rep, risk_class, status, last_inspected, established, phone, row_hash, valid_from_import)
+            VALUES
+            """
+        let row = "(" + Array(repeating: "?", count: RegisterWriteBatch.width + 3).joined(separator: ", ") + ")"
+        insertRow = try RawStatement(db, columns + " " + row)
+        insertRows = try RawStatement(db, columns + " " + Array(repeating: row, count: Self.rowsPerInsert).joined(separator: ", "))
+        insertEntity = try RawStatement(db, "INSERT OR IGNORE INTO entities (uscc, first_seen_import) VALUES (?, ?)")
+        insertEntities = try RawStatement(
+            db,
+            "INSERT OR IGNORE INTO entities (uscc, first_seen_import) VALUES "
+                + Array(repeating: "(?, ?)", count: Self.entitiesPerInsert).joined(separator: ", "))
+        closeRow = try RawStatement(db, "UPDATE register_rows SET valid_to_import = ?1 WHERE id = ?2")
+    }
+}
+
+/// Inspector registers: keyed by 执法证号 within a department.
+struct InspectorAdapter: SnapshotAdapter {
+    let departmentID: Int64
+    let importID: Int64
+    var validator = InspectorRowValidator()
+    var insertRow: RawStatement?
+    var closeRow: RawStatement?
+
+    var fields: [String] { InspectorField.allCases.map(\.rawValue) }
+    var contextField: String { "inspector_id" }
+
+    mutating func validate(_ values: [String?], line: Int, warnings: inout [RowWarning]) -> Result<InspectorRecord, RowRejection> {
+        validator.validate(values, line: line)
+    }
+
+    func key(of record: InspectorRecord) -> String { record.inspectorID }
+
+    func rawKey(_ values: [String?]) -> String? {
+        guard let raw = values.first ?? nil else { return nil }
+        let id = raw.trimmingWhitespace()
+        return id.isEmpty ? nil : id
+    }
+
+    func hash(of r: InspectorRecord) -> Int64 {
+        var hasher = RowHasher()
+        for value in [r.name, r.status, r.active ? "1" : "0", r.areas] { hasher.add(value) }
+        return hasher.value
+    }
+
+    func repeatRejection(_ record: InspectorRecord, firstLine: Int, firstRejected: Bool) -> RowRejection {
+        .repeated("inspector_id \(record.inspectorID)", field: "inspector_id", firstLine: firstLine, firstRejected: firstRejected)
+    }
+
+    func loadCurrent(_ db: Database) throws -> SnapshotKeyDictionary<String> {
+        var current = SnapshotKeyDictionary<String>()
+        for row in try Row.fetchAll(
+            db, sql: "SELECT id, inspector_id, row_hash FROM inspector_rows WHERE department_id = ? AND valid_to_import IS NULL",
+            arguments: [departmentID])
+        {
+            current.load(row["inspector_id"], rowID: row["id"], hash: row["row_hash"])
+        }
+        return current
+    }
+
+    mutating func prepare(_ db: Database) throws {
+        insertRow = try RawStatement(
+            db,
+            """
+            INSERT INTO inspector_rows (department_id, inspector_id, name, status, active, areas, row_hash, valid_from_import)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """)
+        closeRow = try RawStatement(db, "UPDATE inspector_rows SET valid_to_import = ?1 WHERE id = ?2")
+    }
+
+    func insert(_ r: InspectorRecord, hash: Int64) throws {
+        guard let insertRow else { return }
+        insertRow.bind(departmentID, at: 1)
+        insertRow.bind(r.inspectorID, at: 2)
+        insertRow.bind(r.name, at: 3)
+        insertRow.bind(r.status, at: 4)
+        insertRow.bind(r.active ? 1 : 0, at: 5)
+        insertRow.bind(r.areas, at: 6)
+        insertRow.bind(hash, at: 7)
+        insertRow.bind(importID, at: 8)
+        try insertRow.run()
+    }
+}
+
+/// The avoidance list: keyed by (执法证号, USCC), one list for the county.
+struct AvoidanceAdapter: SnapshotAdapter {
+    let importID: Int64
+    var validator = AvoidanceRowValidator()
+    var insertRow: RawStatement?
+    var closeRow: RawStatement?
+
+    var fields: [String] { AvoidanceField.allCases.map(\.rawValue) }
+    var contextField: String { "uscc" }
+
+    mutating func validate(_ values: [String?], line: Int, warnings: inout [RowWarning]) -> Result<AvoidanceRecord, RowRejection> {
+        validator.validate(values, line: line)
+    }
+
+    func key(of record: AvoidanceRecord) -> String { record.inspectorID + "|" + record.uscc }
+
+    func rawKey(_ values: [String?]) -> String? {
+        guard values.count >= 2, let id = values[0]?.trimmingWhitespace(), let uscc = values[1]?.trimmingWhitespace(),
+            !id.isEmpty, case .success = USCC.validate(uscc)
+        else { return nil }
+        return id + "|" + uscc
+    }
+
+    func hash(of r: AvoidanceRecord) -> Int64 {
+        var hasher = RowHasher()
+        hasher.add(r.reason)
+        return hasher.value
+    }
+
+    func repeatRejection(_ record: AvoidanceRecord, firstLine: Int, firstRejected: Bool) -> RowRejection {
+        .repeated("the pair \(record.inspectorID) / \(record.uscc)", field: "uscc", firstLine: firstLine, firstRejected: firstRejected)
+    }
+
+    func loadCurrent(_ db: Database) throws -> SnapshotKeyDictionary<String> {
+        var current = SnapshotKeyDictionary<String>()
+        for row in try Row.fetchAll(db, sql: "SELECT id, inspector_id, uscc, row_hash FROM avoidance_pairs WHERE valid_to_import IS NULL") {
+            current.load((row["inspector_id"] as String) + "|" + (row["uscc"] as String), rowID: row["id"], hash: row["row_hash"])
+        }
+        return current
+    }
+
+    mutating func prepare(_ db: Database) throws {
+        insertRow = try RawStatement(
+            db, "INSERT INTO avoidance_pairs (inspector_id, uscc, reason, row_hash, valid_from_import) VALUES (?1, ?2, ?3, ?4, ?5)")
+        closeRow = try RawStatement(db, "UPDATE avoidance_pairs SET valid_to_import = ?1 WHERE id = ?2")
+    }
+
+    func insert(_ r: AvoidanceRecord, hash: Int64) throws {
+        guard let insertRow else { return }
+        insertRow.bind(r.inspectorID, at: 1)
+        insertRow.bind(r.uscc, at: 2)
+        insertRow.bind(r.reason, at: 3)
+        insertRow.bind(hash, at: 4)
+        insertRow.bind(importID, at: 5)
+        try insertRow.run()
+    }
+}
