@@ -66,7 +66,8 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
             result.stdout.hasPrefix(
-                "imported the register of 原平市市场监督管理局 from \(big.path): 460,000 rows read, 460,000 imported, 0 rejected; "),
+                // The folder's suiji.toml (the demo's) sets [ui] language = "zh".
+                "已从 \(big.path) 导入原平市市场监督管理局的市场主体名录：读取 460,000 行，导入 460,000 行，拒收 0 行；"),
             "\(result.stdout)")
         try Self.expectWholeStore(store, imports: [("register:原平市市场监督管理局", Self.bigRows, try FileDigest.of(path: big.path).sha256)])
         outcomes.expectHarmless()

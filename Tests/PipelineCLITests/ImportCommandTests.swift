@@ -39,7 +39,7 @@ struct ImportCommandTests {
         try Data((Self.header + Self.good).utf8).write(to: folder.appendingPathComponent("reg.csv"))
         let dry = try runSuiji(["import", "--department", "原平市市场监督管理局", "--dry-run", "reg.csv"], in: folder)
         #expect(dry.status == 2) // it would change the store: one rule for every dry run (ExitStatus.dryRun)
-        #expect(dry.stdout.hasPrefix("dry run, nothing written: importing reg.csv as the register of 原平市市场监督管理局 would give: 1 rows read"))
+        #expect(dry.stdout.hasPrefix("dry run, nothing written: importing reg.csv as the register of 原平市市场监督管理局 would give: 1 row read"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("rejects").path))
         let real = try runSuiji(["import", "--department", "原平市市场监督管理局", "reg.csv"], in: folder)
         #expect(real.status == 0)

@@ -120,4 +120,21 @@ struct LanguageTests {
         let en = try runSuiji(["draw", "--help"], in: folder)
         #expect(en.stdout.hasPrefix("OVERVIEW: Prepare, run, verify, show and list the random draw of objects and\ninspectors.\n"))
     }
+
+    @Test func anImportSummaryInChinese() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data((ImportCommandTests.header + ImportCommandTests.good + ImportCommandTests.bad).utf8).write(
+            to: folder.appendingPathComponent("reg.csv"))
+        let result = try runSuiji(["import", "--department", "原平市市场监督管理局", "reg.csv", "--lang", "zh"], in: folder)
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix("提示：新建数据库 suiji.sqlite\n"))
+        #expect(
+            result.stdout.hasPrefix(
+                "已从 reg.csv 导入原平市市场监督管理局的市场主体名录：读取 2 行，导入 1 行，拒收 1 行；市场主体：新增 1，变更 0，移除 0，未变 0；用时 "))
+        #expect(result.stdout.hasSuffix("\n拒收的行已写入 \(folder.path)/rejects/reg.csv.rejects.csv\n"))
+        let again = try runSuiji(["import", "--department", "原平市市场监督管理局", "reg.csv", "--lang", "zh"], in: folder)
+        #expect(again.stdout.hasPrefix("reg.csv：同一文件（sha256 "))
+        #expect(again.stdout.hasSuffix("…）已是最新的原平市市场监督管理局的市场主体名录；无需处理\n"))
+    }
 }

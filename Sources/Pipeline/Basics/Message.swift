@@ -214,4 +214,36 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case nightTextIgnored = "night.text.ignored"
     /// The night's run.txt: Warnings
     case nightTextWarnings = "night.text.warnings"
+    /// An import's summary: imported the kindwho from file
+    case importHeadImported = "import.head.imported"
+    /// An import's summary: dry run, nothing written: importing file as the kindwho would give
+    case importHeadDryRun = "import.head.dryRun"
+    /// An import's summary: refused file as the kindwho; the store is unchanged. It would give
+    case importHeadRefused = "import.head.refused"
+    /// An import's summary: file: the same file (sha256 sha…) is already the latest kindwho; nothi
+    case importUnchanged = "import.unchanged"
+    /// An import's summary: file: the file was rejected; the store is unchanged
+    case importFileRejected = "import.fileRejected"
+    /// An import's summary: file: the file changed while it was read; the store is unchanged
+    case importChangedWhileRead = "import.changedWhileRead"
+    /// An import's summary:  of department
+    case importWho = "import.who"
+    /// An import's summary: register
+    case importKindRegister = "import.kind.register"
+    /// An import's summary: inspectors
+    case importKindInspectors = "import.kind.inspectors"
+    /// An import's summary: avoidance
+    case importKindAvoidance = "import.kind.avoidance"
+    /// An import's summary: entities
+    case importNounRegister = "import.noun.register"
+    /// An import's summary: inspectors
+    case importNounInspectors = "import.noun.inspectors"
+    /// An import's summary: pairs
+    case importNounAvoidance = "import.noun.avoidance"
+    /// An import's summary: head: rows|row|rows read, #imported imported, #rejected rejected; noun
+    case importCounts = "import.counts"
+    /// An import's summary: , #count kept as they were (new row rejected)
+    case importRetained = "import.retained"
+    /// An import's summary: rejected rows written to path
+    case importRejectsWritten = "import.rejectsWritten"
 }

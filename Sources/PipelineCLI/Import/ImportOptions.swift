@@ -68,7 +68,7 @@ struct SnapshotOptions: ParsableArguments {
             printError(diagnostic.description)
         }
         if shown > limit { printError("… and \(shown - limit) more rejected rows") }
-        print(report.summary)
+        print(report.summary(in: Language.catalogue))
         guard input.dryRun, report.outcome == .dryRun else { return try finish(with: report.status) }
         try finish(
             with: .dryRun(rejected: report.rowsRejected > 0, wouldChange: report.added + report.changed + report.removed > 0))

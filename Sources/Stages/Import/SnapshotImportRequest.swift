@@ -13,15 +13,6 @@ public enum SnapshotKind: String, Sendable, Hashable, Codable, CaseIterable {
     case inspectors
     /// The avoidance list (`suiji avoidance import`).
     case avoidance
-
-    /// The noun for counts in summaries.
-    public var noun: String {
-        switch self {
-        case .register: "entities"
-        case .inspectors: "inspectors"
-        case .avoidance: "pairs"
-        }
-    }
 }
 
 /// One snapshot import as the command line asks for it.
@@ -154,38 +145,38 @@ public struct SnapshotImportReport: Sendable, Hashable, Codable {
     }
 
     /// The one-paragraph summary printed at the end.
-    public var summary: String {
-        let who = department.map { " of \(ControlCharacters.escaped($0))" } ?? ""
+    public var summary: String { summary(in: MessageCatalogue(.en)) }
+
+    /// The summary in the catalogue's language.
+    public func summary(in words: MessageCatalogue) -> String {
+        let kindKey: MessageKey, nounKey: MessageKey
+        switch kind {
+        case .register: (kindKey, nounKey) = (.importKindRegister, .importNounRegister)
+        case .inspectors: (kindKey, nounKey) = (.importKindInspectors, .importNounInspectors)
+        case .avoidance: (kindKey, nounKey) = (.importKindAvoidance, .importNounAvoidance)
+        }
+        let who = department.map { words(.importWho, ["department": ControlCharacters.escaped($0)]) } ?? ""
         let file = ControlCharacters.escaped(file)
+        let names = ["file": file, "kind": words(kindKey), "who": who]
         let head: String
         switch outcome {
-        case .imported: head = "imported the \(kind.rawValue)\(who) from \(file)"
-        case .unchanged:
-            return
-                "\(file): the same file (sha256 \(sha256?.prefix(12) ?? "")…) is already the latest \(kind.rawValue)\(who); nothing to do"
-        case .dryRun: head = "dry run, nothing written: importing \(file) as the \(kind.rawValue)\(who) would give"
-        case .fileRejected: return "\(file): the file was rejected; the store is unchanged"
-        case .changedWhileRead: return "\(file): the file changed while it was read; the store is unchanged"
-        case .refused: head = "refused \(file) as the \(kind.rawValue)\(who); the store is unchanged. It would give"
+        case .imported: head = words(.importHeadImported, names)
+        case .unchanged: return words(.importUnchanged, names.merging(["sha": String(sha256?.prefix(12) ?? "")]) { $1 })
+        case .dryRun: head = words(.importHeadDryRun, names)
+        case .fileRejected: return words(.importFileRejected, names)
+        case .changedWhileRead: return words(.importChangedWhileRead, names)
+        case .refused: head = words(.importHeadRefused, names)
         }
-        var text =
-            "\(head): \(Self.grouped(rowsRead)) rows read, \(Self.grouped(rowsImported)) imported, \(Self.grouped(rowsRejected)) rejected; "
-        text +=
-            "\(kind.noun): \(Self.grouped(added)) added, \(Self.grouped(changed)) changed, \(Self.grouped(removed)) removed, \(Self.grouped(unchanged)) unchanged"
-        if retained > 0 { text += ", \(Self.grouped(retained)) kept as they were (new row rejected)" }
-        text += String(format: "; %.2f s, %@ rows/s", elapsed, Self.grouped(rowsPerSecond))
-        if let rejectsFile { text += "\nrejected rows written to \(rejectsFile)" }
+        var text = words(
+            .importCounts,
+            [
+                "head": head, "rows": "\(rowsRead)", "imported": "\(rowsImported)", "rejected": "\(rowsRejected)", "noun": words(nounKey),
+                "added": "\(added)", "changed": "\(changed)", "removed": "\(removed)", "unchanged": "\(unchanged)",
+                "retained": retained > 0 ? words(.importRetained, ["count": "\(retained)"]) : "",
+                "seconds": String(format: "%.2f", elapsed), "perSecond": "\(rowsPerSecond)",
+            ])
+        if let rejectsFile { text += "\n" + words(.importRejectsWritten, ["path": rejectsFile]) }
         return text
-    }
-
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(character)
-        }
-        return (value < 0 ? "-" : "") + out
     }
 }
 
