@@ -246,4 +246,22 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case importRetained = "import.retained"
     /// An import's summary: rejected rows written to path
     case importRejectsWritten = "import.rejectsWritten"
+    /// A results or list import's summary: rows|row|rows read, #accepted accepted, #rejected rejected;
+    case resultsCounts = "results.counts"
+    /// A results or list import's summary: imported results from file: counts
+    case resultsImported = "results.imported"
+    /// A results or list import's summary: dry run, nothing written: importing file would give counts
+    case resultsDryRun = "results.dryRun"
+    /// A results or list import's summary: file: the same file (sha256 sha…) is already the latest resu
+    case resultsUnchanged = "results.unchanged"
+    /// A results or list import's summary: watchlist 'scope'
+    case listWatchlist = "list.watchlist"
+    /// A results or list import's summary: 抽查事项清单 of scope
+    case listMatters = "list.matters"
+    /// A results or list import's summary: file is already the latest what; nothing to do
+    case listUnchanged = "list.unchanged"
+    /// A results or list import's summary: dryfile as the what: rows|row|rows read, #imported imported,
+    case listSummary = "list.summary"
+    /// A results or list import's summary: dry run, nothing written:
+    case listDryRun = "list.dryRun"
 }

@@ -14,7 +14,7 @@ extension InputFileOptions {
             rejectsPath: rejectsPath(configuration))
         let report = try ListImporter(store: store).run(request)
         for diagnostic in report.diagnostics { printError(diagnostic.description) }
-        print(report.summary)
+        print(report.summary(in: Language.catalogue))
         guard dryRun, !report.alreadyImported else { return try finish(with: report.status) }
         try finish(with: .dryRun(rejected: report.rowsRejected > 0, wouldChange: report.added + report.changed + report.removed > 0))
     }

@@ -23,7 +23,7 @@ struct ResultsImportCommand: ParsableCommand {
             dryRun: input.dryRun, rejectsPath: input.rejectsPath(configuration), sheet: input.sheet)
         let report = try ResultsImporter(store: store).run(request)
         for diagnostic in report.diagnostics { printError(diagnostic.description) }
-        print(report.summary)
+        print(report.summary(in: Language.catalogue))
         guard input.dryRun, report.outcome == .dryRun else { return try finish(with: report.status) }
         try finish(
             with: .dryRun(rejected: report.rowsRejected > 0, wouldChange: report.added + report.corrected + report.withdrawn > 0))

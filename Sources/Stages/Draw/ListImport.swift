@@ -97,13 +97,21 @@ public struct ListImportReport: Sendable, Hashable {
     /// Warnings and rejected rows, in file order.
     public var diagnostics: [Diagnostic] = []
 
-    /// One line for the operator.
-    public var summary: String {
-        let what = request.kind == .watchlist ? "watchlist '\(request.scope)'" : "抽查事项清单 of \(request.scope)"
-        if alreadyImported { return "\(request.displayName) is already the latest \(what); nothing to do" }
-        return (request.dryRun ? "dry run, nothing written: " : "")
-            + "\(request.displayName) as the \(what): \(rowsRead) rows read, \(rowsImported) imported, \(rowsRejected) rejected; "
-            + "\(added) added, \(changed) changed, \(removed) removed, \(unchanged) unchanged"
+    /// One line for the operator, in English.
+    public var summary: String { summary(in: MessageCatalogue(.en)) }
+
+    /// One line for the operator in the catalogue's language.
+    public func summary(in words: MessageCatalogue) -> String {
+        let what =
+            request.kind == .watchlist ? words(.listWatchlist, ["scope": request.scope]) : words(.listMatters, ["scope": request.scope])
+        if alreadyImported { return words(.listUnchanged, ["file": request.displayName, "what": what]) }
+        return words(
+            .listSummary,
+            [
+                "dry": request.dryRun ? words(.listDryRun) : "", "file": request.displayName, "what": what, "rows": "\(rowsRead)",
+                "imported": "\(rowsImported)", "rejected": "\(rowsRejected)", "added": "\(added)", "changed": "\(changed)",
+                "removed": "\(removed)", "unchanged": "\(unchanged)",
+            ])
     }
 
     /// 0 when every row was accepted, 65 when any was rejected.

@@ -125,22 +125,27 @@ public struct ResultsImportReport: Sendable, Hashable, Codable {
         outcome == .fileRejected || outcome == .changedWhileRead || rowsRejected > 0 ? .dataRejected : .success
     }
 
-    /// The summary line printed at the end.
-    public var summary: String {
+    /// The summary line printed at the end, in English.
+    public var summary: String { summary(in: MessageCatalogue(.en)) }
+
+    /// The summary line in the catalogue's language.
+    public func summary(in words: MessageCatalogue) -> String {
         let file = ControlCharacters.escaped(file)
-        let counts =
-            "\(rowsRead) rows read, \(rowsImported) accepted, \(rowsRejected) rejected; "
-            + "results: \(added) added, \(corrected) corrected, \(withdrawn) withdrawn, \(unchanged) unchanged"
+        let counts = words(
+            .resultsCounts,
+            [
+                "rows": "\(rowsRead)", "accepted": "\(rowsImported)", "rejected": "\(rowsRejected)", "added": "\(added)",
+                "corrected": "\(corrected)", "withdrawn": "\(withdrawn)", "unchanged": "\(unchanged)",
+            ])
         var text: String
         switch outcome {
-        case .imported: text = "imported results from \(file): " + counts
-        case .dryRun: text = "dry run, nothing written: importing \(file) would give " + counts
-        case .unchanged:
-            return "\(file): the same file (sha256 \(sha256?.prefix(12) ?? "")…) is already the latest results import; nothing to do"
-        case .fileRejected: return "\(file): the file was rejected; the store is unchanged"
-        case .changedWhileRead: return "\(file): the file changed while it was read; the store is unchanged"
+        case .imported: text = words(.resultsImported, ["file": file, "counts": counts])
+        case .dryRun: text = words(.resultsDryRun, ["file": file, "counts": counts])
+        case .unchanged: return words(.resultsUnchanged, ["file": file, "sha": String(sha256?.prefix(12) ?? "")])
+        case .fileRejected: return words(.importFileRejected, ["file": file])
+        case .changedWhileRead: return words(.importChangedWhileRead, ["file": file])
         }
-        if let rejectsFile { text += "\nrejected rows written to \(rejectsFile)" }
+        if let rejectsFile { text += "\n" + words(.importRejectsWritten, ["path": rejectsFile]) }
         return text
     }
 }
