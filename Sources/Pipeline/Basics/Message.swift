@@ -264,4 +264,18 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case listSummary = "list.summary"
     /// A results or list import's summary: dry run, nothing written:
     case listDryRun = "list.dryRun"
+    /// `suiji publish`: #added to add, #changed to change, #withdrawn to withdraw, #
+    case publishCounts = "publish.counts"
+    /// `suiji publish`: task (task seq, round round): counts
+    case publishRound = "publish.round"
+    /// `suiji publish`: wrote file
+    case publishWrote = "publish.wrote"
+    /// `suiji publish`: dry run, nothing written: counts in rounds|task round|task r
+    case publishDryRunChanges = "publish.dryRunChanges"
+    /// `suiji publish`: dry run: nothing would change (unchanged records published a
+    case publishDryRunNothing = "publish.dryRunNothing"
+    /// `suiji publish`: published rounds|task round|task rounds: counts
+    case publishPublished = "publish.published"
+    /// `suiji publish`: nothing to publish: unchanged records are published as they
+    case publishNothing = "publish.nothing"
 }

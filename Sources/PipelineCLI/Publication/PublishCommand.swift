@@ -31,7 +31,7 @@ struct PublishCommand: ParsableCommand {
             outDirectory: out ?? configuration.resolvedPath(\.paths.outbox), formats: configuration.publish.formats, dryRun: dryRun)
         let report = try Publisher(store: store).run(request)
         for diagnostic in report.diagnostics { printError(diagnostic.description) }
-        print(json ? try report.json() : report.text)
+        print(json ? try report.json() : report.text(in: Language.catalogue))
         try finish(with: report.status)
     }
 }

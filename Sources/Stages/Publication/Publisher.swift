@@ -100,19 +100,29 @@ public struct PublishReport: Sendable, Codable {
     public var status: ExitStatus { dryRun ? .dryRun(rejected: false, wouldChange: hasChanges) : .success }
 
     /// The report for people: each round's diff, then the totals.
-    public var text: String {
+    public var text: String { text(in: MessageCatalogue(.en)) }
+
+    /// The diff and the outcome in the catalogue's language (the field-level diff lines stay as the diff writes them).
+    public func text(in words: MessageCatalogue) -> String {
         var lines: [String] = []
         for round in rounds {
-            lines.append("\(round.raninsTaskId) (task \(round.taskSeq), round \(round.round)): \(Self.counts(round.diff.summary))")
+            lines.append(
+                words(
+                    .publishRound,
+                    [
+                        "task": round.raninsTaskId, "seq": "\(round.taskSeq)", "round": "\(round.round)",
+                        "counts": Self.counts(round.diff.summary, words),
+                    ]))
             lines += round.diff.description.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map { "  " + $0 }
-            for file in round.files { lines.append("  wrote \(file)") }
+            for file in round.files { lines.append("  " + words(.publishWrote, ["file": file])) }
         }
-        let totals = Self.counts(summary)
+        let totals = Self.counts(summary, words)
+        let values = ["counts": totals, "rounds": "\(rounds.count)", "unchanged": "\(summary.unchanged)"]
         switch (dryRun, hasChanges) {
-        case (true, true): lines.append("dry run, nothing written: \(totals) in \(rounds.count) task round\(rounds.count == 1 ? "" : "s")")
-        case (true, false): lines.append("dry run: nothing would change (\(summary.unchanged) records published as they are)")
-        case (false, true): lines.append("published \(rounds.count) task round\(rounds.count == 1 ? "" : "s"): \(totals)")
-        case (false, false): lines.append("nothing to publish: \(summary.unchanged) records are published as they are")
+        case (true, true): lines.append(words(.publishDryRunChanges, values))
+        case (true, false): lines.append(words(.publishDryRunNothing, values))
+        case (false, true): lines.append(words(.publishPublished, values))
+        case (false, false): lines.append(words(.publishNothing, values))
         }
         return lines.joined(separator: "\n")
     }
@@ -122,8 +132,13 @@ public struct PublishReport: Sendable, Codable {
         try JSONOutput.text(self, kind: "publish")
     }
 
-    static func counts(_ summary: PublicationDiff.Summary) -> String {
-        "\(summary.added) to add, \(summary.changed) to change, \(summary.withdrawn) to withdraw, \(summary.unchanged) unchanged"
+    static func counts(_ summary: PublicationDiff.Summary, _ words: MessageCatalogue) -> String {
+        words(
+            .publishCounts,
+            [
+                "added": "\(summary.added)", "changed": "\(summary.changed)", "withdrawn": "\(summary.withdrawn)",
+                "unchanged": "\(summary.unchanged)",
+            ])
     }
 }
 
