@@ -1,5 +1,6 @@
-// `[ui]` of suiji.toml: what people read. For now the language of the pages suiji writes (the
-// night's report page); issue 17's message catalogue will choose the CLI's messages by it too.
+// `[ui]` of suiji.toml: what people read. The language of the files suiji writes for people (the
+// night's run.txt and pages: configured, else Chinese) and, unless `--lang` is given, of what it prints
+// (MessageCatalogue.swift: configured, else the locale).
 
 /// A language suiji writes for people.
 public enum UILanguage: String, Sendable, Hashable, Codable, CaseIterable {
