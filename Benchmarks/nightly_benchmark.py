@@ -82,9 +82,9 @@ def main():
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(inbox) for f in fs)
     print(f"workspace {template}: {total:,} register rows in {len(DEPARTMENTS)} departments, inbox {size / 1e6:.0f} MB")
     everything = {}
-    for label, suiji in binaries:
+    for number, (label, suiji) in enumerate(binaries):
         # Every binary runs the same nights on its own copy of the same inbox.
-        work = os.path.join(root, label)
+        work = os.path.join(root, f"run-{number + 1}")
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(template, work)
         os.sync()
