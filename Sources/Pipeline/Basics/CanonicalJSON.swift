@@ -94,7 +94,7 @@ public indirect enum CanonicalJSON: Sendable, Hashable {
     }
 
     /// Appends the text, compact or pretty; `level` is the depth in the pretty form.
-    private func write(to out: inout [UInt8], pretty: Bool, level: Int) {
+    func write(to out: inout [UInt8], pretty: Bool, level: Int) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
@@ -145,7 +145,7 @@ public indirect enum CanonicalJSON: Sendable, Hashable {
 
     /// The one string escaper: a quoted string, `"` and `\` escaped, control characters as
     /// `\n`-style or `\u00xx` escapes, everything else (non-ASCII and `/` included) as itself.
-    private static func writeString(_ value: String, to out: inout [UInt8]) {
+    static func writeString(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {

@@ -159,7 +159,7 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
         var bare = self
         bare.secret = nil
         bare.ledgerHead = nil
-        return SHA256.hex(key + "|" + SHA256.hex(bare.privateValue.canonicalText))
+        return SHA256.hex(key + "|" + SHA256.hexString(bare.privateCanonicalDigest()))
     }
 
     /// The same commitment with another ledger head (the secret does not depend on it).
@@ -225,7 +225,132 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
     }
 
     /// The SHA-256 of the public form's canonical bytes, 64 lowercase hex characters: the published commitment.
-    public var hash: String { SHA256.hexString(SHA256.digest(publicValue.canonicalBytes)) }
+    ///
+    /// The same bytes as `publicValue.canonicalBytes`, written straight into the hash (the
+    /// population, the bulk of them, is never built as a JSON tree; see `CanonicalStream`).
+    public var hash: String {
+        guard !isLegacy, let secret else { return SHA256.hexString(privateCanonicalDigest()) }
+        var o = header
+        o.merge(ruleParts) { _, new in new }
+        o["inspectors"] = inspectors.map { .string(Self.inspectorsCommitment($0, secret: secret)) } ?? .null
+        var stream = CanonicalStream(hashing: true)
+        // sha256(secret + "|" + uscc): the secret's hash state is kept and reused for every member.
+        var saltState = SHA256Hasher()
+        saltState.update(secret)
+        saltState.update("|")
+        var record: [UInt8] = []
+        stream.writeObject(o, splicing: "population") { stream in
+            stream.bytes.append(UInt8(ascii: "["))
+            for (i, m) in population.enumerated() {
+                if i > 0 { stream.bytes.append(UInt8(ascii: ",")) }
+                stream.bytes.append(contentsOf: #"{"commitment":""#.utf8)
+                Self.appendMemberCommitment(m, saltState: saltState, record: &record, to: &stream.bytes)
+                stream.bytes.append(contentsOf: #"","uscc":"#.utf8)
+                CanonicalJSON.writeString(m.uscc, to: &stream.bytes)
+                stream.bytes.append(UInt8(ascii: "}"))
+                stream.flushIfFull()
+            }
+            stream.bytes.append(UInt8(ascii: "]"))
+        }
+        return SHA256.hexString(stream.finish())
+    }
+
+    /// Appends `memberCommitment(m, secret:)` (64 hex digits) to `out`; `saltState` has absorbed
+    /// `secret + "|"`, `record` is scratch space.
+    static func appendMemberCommitment(_ m: PopulationMember, saltState: SHA256Hasher, record: inout [UInt8], to out: inout [UInt8]) {
+        var salt = saltState
+        salt.update(m.uscc)
+        let saltWords = salt.finalizeWords()
+        // canonical({"class", "uscc", "watch"}), keys in code point order.
+        record.removeAll(keepingCapacity: true)
+        appendHex(saltWords, to: &record)
+        record.append(contentsOf: #"|{"class":"#.utf8)
+        if let c = m.riskClass {
+            CanonicalJSON.writeString(c.rawValue, to: &record)
+        } else {
+            record.append(contentsOf: "null".utf8)
+        }
+        record.append(contentsOf: #","uscc":"#.utf8)
+        CanonicalJSON.writeString(m.uscc, to: &record)
+        record.append(contentsOf: #","watch":["#.utf8)
+        for (k, reason) in m.watch.enumerated() {
+            if k > 0 { record.append(UInt8(ascii: ",")) }
+            CanonicalJSON.writeString(reason, to: &record)
+        }
+        record.append(contentsOf: "]}".utf8)
+        var hasher = SHA256Hasher()
+        record.withUnsafeBytes { hasher.update($0) }
+        appendHex(hasher.finalizeWords(), to: &out)
+    }
+
+    /// Appends the 64 lowercase hex digits of a digest given as four big-endian words.
+    static func appendHex(_ words: (UInt64, UInt64, UInt64, UInt64), to out: inout [UInt8]) {
+        for w in [words.0, words.1, words.2, words.3] {
+            var shift: UInt64 = 60
+            while true {
+                out.append(hexDigits[Int(truncatingIfNeeded: (w >> shift) & 0xF)])
+                if shift == 0 { break }
+                shift -= 4
+            }
+        }
+    }
+
+    /// ASCII codes of `0123456789abcdef`.
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// The private form's compact canonical text: `privateValue.canonicalText`, written without
+    /// building the population as a JSON tree.
+    public var privateCanonicalText: String {
+        var stream = CanonicalStream(hashing: false)
+        writePrivate(to: &stream)
+        return String(decoding: stream.bytes, as: UTF8.self)
+    }
+
+    /// The SHA-256 of the private form's canonical bytes.
+    func privateCanonicalDigest() -> [UInt8] {
+        var stream = CanonicalStream(hashing: true)
+        writePrivate(to: &stream)
+        return stream.finish()
+    }
+
+    /// Writes the private form (the same bytes as `privateValue.canonicalBytes`).
+    private func writePrivate(to stream: inout CanonicalStream) {
+        var o = header
+        if !isLegacy {
+            o.merge(ruleParts) { _, new in new }
+            if let secret { o["secret"] = .string(secret) }
+        }
+        if let inspectors {
+            let parts = inspectors.canonicalValue
+            if case .object(let members) = parts { o.merge(members) { _, new in new } }
+        }
+        let legacy = isLegacy
+        stream.writeObject(o, splicing: "population") { stream in
+            stream.bytes.append(UInt8(ascii: "["))
+            for (i, m) in population.enumerated() {
+                if i > 0 { stream.bytes.append(UInt8(ascii: ",")) }
+                stream.bytes.append(contentsOf: #"{"class":"#.utf8)
+                if let c = m.riskClass {
+                    CanonicalJSON.writeString(c.rawValue, to: &stream.bytes)
+                } else {
+                    stream.bytes.append(contentsOf: "null".utf8)
+                }
+                stream.bytes.append(contentsOf: #","uscc":"#.utf8)
+                CanonicalJSON.writeString(m.uscc, to: &stream.bytes)
+                if !legacy && !m.watch.isEmpty {
+                    stream.bytes.append(contentsOf: #","watch":["#.utf8)
+                    for (k, reason) in m.watch.enumerated() {
+                        if k > 0 { stream.bytes.append(UInt8(ascii: ",")) }
+                        CanonicalJSON.writeString(reason, to: &stream.bytes)
+                    }
+                    stream.bytes.append(UInt8(ascii: "]"))
+                }
+                stream.bytes.append(UInt8(ascii: "}"))
+                stream.flushIfFull()
+            }
+            stream.bytes.append(UInt8(ascii: "]"))
+        }
+    }
 
     /// Encodes as the private form.
     public func encode(to encoder: any Encoder) throws { try privateValue.encode(to: encoder) }
@@ -337,5 +462,56 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
             for c in RiskClass.allCases { out[c] = max(out[c] ?? 0, result.perClass[c] ?? 0) }
         }
         return out
+    }
+}
+
+/// Compact canonical JSON bytes written piece by piece, either kept or fed to SHA-256 as they
+/// come (so that a commitment of a million members is hashed without holding its text).
+struct CanonicalStream {
+    /// Bytes not yet hashed (all of them when not hashing).
+    var bytes: [UInt8] = []
+    /// The hash, when hashing.
+    private var hasher: SHA256Hasher?
+
+    /// A stream that hashes (`finish()` gives the digest) or keeps its bytes.
+    init(hashing: Bool) {
+        hasher = hashing ? SHA256Hasher() : nil
+        bytes.reserveCapacity(hashing ? 1 << 16 + 1024 : 1024)
+    }
+
+    /// Hashes the pending bytes once there are 64 KiB of them (when hashing).
+    mutating func flushIfFull() {
+        guard bytes.count >= 1 << 16, hasher != nil else { return }
+        bytes.withUnsafeBytes { hasher?.update($0) }
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// The digest of everything written (when hashing; else the digest of the kept bytes).
+    mutating func finish() -> [UInt8] {
+        var h = hasher ?? SHA256Hasher()
+        bytes.withUnsafeBytes { h.update($0) }
+        bytes.removeAll()
+        return h.finalize()
+    }
+
+    /// Writes `fields` as a canonical object, with the member `key` (not in `fields`) written by
+    /// `body` in its place in code point order.
+    mutating func writeObject(_ fields: [String: CanonicalJSON], splicing key: String, _ body: (inout CanonicalStream) -> Void) {
+        var keys = Array(fields.keys)
+        keys.append(key)
+        keys.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        bytes.append(UInt8(ascii: "{"))
+        for (index, k) in keys.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            CanonicalJSON.writeString(k, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            if k == key && fields[k] == nil {
+                body(&self)
+            } else {
+                fields[k]?.write(to: &bytes, pretty: false, level: 0)
+            }
+            flushIfFull()
+        }
+        bytes.append(UInt8(ascii: "}"))
     }
 }

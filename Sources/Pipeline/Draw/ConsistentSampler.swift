@@ -244,6 +244,14 @@ public struct ConsistentSampler: Sendable {
         return Ticket(id: id, value: TicketNumber(words: hasher.finalizeWords()))
     }
 
+    /// The hash state of every id that starts with `prefix`: the seed's midstate with `prefix`
+    /// absorbed, to finish with the rest of each id (`TicketHasher.ticket(appending:)`).
+    public func ticketHasher(prefix: String) -> TicketHasher {
+        var hasher = midstate
+        hasher.update(prefix)
+        return TicketHasher(state: hasher)
+    }
+
     /// Every id's ticket, in sampling order: ascending ticket number, ties by id. The first k
     /// tickets are the sample of size k.
     public func order(_ ids: some Sequence<String>) -> [Ticket] {
@@ -264,8 +272,45 @@ public struct ConsistentSampler: Sendable {
         return keys.map { tickets[$0.index] }
     }
 
+    /// The sampling order of `ids` as indices into `ids`: `order(ids)` without building tickets.
+    public func orderIndices(_ ids: [String]) -> [Int] {
+        var values: [TicketNumber] = []
+        values.reserveCapacity(ids.count)
+        var keys: [(key: UInt64, index: Int)] = []
+        keys.reserveCapacity(ids.count)
+        for (i, id) in ids.enumerated() {
+            var hasher = midstate
+            hasher.update(id)
+            let value = TicketNumber(words: hasher.finalizeWords())
+            values.append(value)
+            keys.append((value.leadingDigits, i))
+        }
+        values.withUnsafeBufferPointer { v in
+            keys.sort { a, b in
+                if a.key != b.key { return a.key < b.key }
+                if v[a.index] != v[b.index] { return v[a.index] < v[b.index] }
+                return ids[a.index].utf8.lexicographicallyPrecedes(ids[b.index].utf8)
+            }
+        }
+        return keys.map(\.index)
+    }
+
     /// The first `count` tickets of the sampling order of `ids` (all of them if there are fewer).
     public func sample(_ ids: some Sequence<String>, count: Int) -> [Ticket] {
         Array(order(ids).prefix(Swift.max(0, count)))
+    }
+}
+
+/// A consistent sampler's hash state with the start of an id absorbed (`ConsistentSampler.ticketHasher(prefix:)`):
+/// kept and reused for every id with that start, such as every `inspectorId|USCC` of one inspector.
+public struct TicketHasher: Sendable {
+    /// The SHA-256 state after the seed hash and the prefix.
+    let state: SHA256Hasher
+
+    /// The ticket number of the id `prefix + tail` (`tail` as UTF-8 bytes).
+    public func ticket(appending tail: UnsafeRawBufferPointer) -> TicketNumber {
+        var hasher = state
+        hasher.update(tail)
+        return TicketNumber(words: hasher.finalizeWords())
     }
 }

@@ -170,12 +170,12 @@ public enum Draw {
             throw DrawError("group \(group.key) has rounds 1…\(group.schedule.rounds.count); there is no round \(round)")
         }
         let population = inputs.population(of: group, scopeMap: scopeMap, rules: rules.population)
-        let admitted = Set(population.members.map(\.uscc))
+        let admitted = USCCMembership(population.members.map(\.uscc))
         let kept = exclusions.filter { admitted.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let quota = rules.quota.quota(of: group, population: population.perClass)
         let setup = InspectorSetup(
             inspectors: inputs.inspectors, avoidance: inputs.avoidance, departments: group.departments,
-            population: population.members, rules: rules.matching)
+            members: admitted, rules: rules.matching)
         let records = group.tasks.compactMap { task in
             quota.inputs[task.seq].map { $0.policy.record(task: task.seq, planRatio: $0.ratio, fixedCount: $0.count).record }
         }
@@ -198,7 +198,14 @@ public enum Draw {
         population: [PopulationMember], exclusions: Set<String>, quotas: [RiskClass: Int], include: Set<String> = [],
         visits: [RiskClass: Int] = [:], seedString: String
     ) -> DrawSelection {
-        let ordered = ConsistentSampler(seed: seedString).order(population.map(\.uscc))
+        let usccs = population.map(\.uscc)
+        let membership = USCCMembership(usccs)
+        if membership.searchable {
+            return selectByIndex(
+                population: population, membership: membership, exclusions: exclusions, quotas: quotas, include: include, visits: visits,
+                seedString: seedString)
+        }
+        let ordered = ConsistentSampler(seed: seedString).order(usccs)
         var classOf: [String: RiskClass] = [:]
         for m in population where classOf[m.uscc] == nil { classOf[m.uscc] = m.quotaClass }
         // One pass sorts every member, in ticket order, into its class: included, not excluded, or excluded.
@@ -239,6 +246,60 @@ public enum Draw {
             let v = max(1, visits[c] ?? 1)
             if v > 1 { visit[t.id] = (perClass[c]?.count ?? 0) % v + 1 }
             perClass[c, default: []].append(t.id)
+        }
+        return DrawSelection(perClass: perClass, lapsed: lapsed, order: order, visit: visit)
+    }
+
+    /// `select` for a population of ASCII USCCs in strictly increasing byte order (every
+    /// population): the same selection, with members as indices instead of sets of USCCs.
+    static func selectByIndex(
+        population: [PopulationMember], membership: USCCMembership, exclusions: Set<String>, quotas: [RiskClass: Int],
+        include: Set<String>, visits: [RiskClass: Int], seedString: String
+    ) -> DrawSelection {
+        let ordered = ConsistentSampler(seed: seedString).orderIndices(population.map(\.uscc))
+        var isIncluded = [Bool](repeating: false, count: population.count)
+        var isExcluded = [Bool](repeating: false, count: population.count)
+        for x in include { if let i = membership.index(of: x) { isIncluded[i] = true } }
+        for x in exclusions { if let i = membership.index(of: x) { isExcluded[i] = true } }
+        // One pass sorts every member, in ticket order, into its class: included, not excluded, or excluded.
+        var included = [[Int]](repeating: [], count: RiskClass.allCases.count)
+        var fresh = included
+        var excluded = included
+        func slot(_ c: RiskClass) -> Int { RiskClass.allCases.firstIndex(of: c) ?? 0 }
+        let slotOf = population.map { slot($0.quotaClass) }
+        for i in ordered {
+            let c = slotOf[i]
+            if isIncluded[i] {
+                included[c].append(i)
+            } else if isExcluded[i] {
+                excluded[c].append(i)
+            } else {
+                fresh[c].append(i)
+            }
+        }
+        var chosen = [Bool](repeating: false, count: population.count)
+        var lapsed: [RiskClass: Int] = [:]
+        for (k, c) in RiskClass.allCases.enumerated() {
+            let quota = max(0, quotas[c] ?? 0)
+            let always = included[k]
+            let taken = fresh[k].prefix(max(0, quota - always.count))
+            let again = excluded[k].prefix(max(0, quota - always.count - taken.count))
+            for i in always { chosen[i] = true }
+            for i in taken { chosen[i] = true }
+            for i in again { chosen[i] = true }
+            lapsed[c] = again.count
+        }
+        var perClass: [RiskClass: [String]] = [:]
+        for c in RiskClass.allCases { perClass[c] = [] }
+        var order: [String] = []
+        var visit: [String: Int] = [:]
+        for i in ordered where chosen[i] {
+            let id = population[i].uscc
+            order.append(id)
+            let c = population[i].quotaClass
+            let v = max(1, visits[c] ?? 1)
+            if v > 1 { visit[id] = (perClass[c]?.count ?? 0) % v + 1 }
+            perClass[c, default: []].append(id)
         }
         return DrawSelection(perClass: perClass, lapsed: lapsed, order: order, visit: visit)
     }

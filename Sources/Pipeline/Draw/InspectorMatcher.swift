@@ -222,6 +222,14 @@ public enum InspectorMatcher {
 
     /// Matches teams of the given size per department (aligned with `departments`); `loadCap` nil
     /// means the per-department default.
+    ///
+    /// How (the rules above, unchanged): every inspector's hash state is prepared once, the seed
+    /// hash and `inspectorId|` absorbed (`TicketHasher`), so that a ticket costs one copy, the
+    /// object's USCC and one finish; inspectors are numbered once, so that loads, teams and
+    /// avoidance are integer look-ups; and since who is eligible for an object does not change
+    /// while a department picks (a pick only changes the picked inspector's own load and team
+    /// membership), one pass over the eligible inspectors keeps the `size` lowest tickets, without
+    /// sorting the pool and without hashing inspectors that are avoided, on the team or at their cap.
     public static func match(
         objects: [String], departments: [String], teamSizes sizes: [Int], pools: [String: [String]],
         avoidance: Set<AvoidancePair>, seedString: String, loadCap: Int?, allowPartialTeams: Bool
@@ -232,34 +240,93 @@ public enum InspectorMatcher {
             let pool = pools[d]?.count ?? 0
             caps[d] = loadCap ?? (pool == 0 ? 0 : (objects.count * size + pool - 1) / pool + 1)
         }
-        var loads: [String: Int] = [:]
+        // Inspectors numbered once (an id listed by two departments is one inspector); each
+        // department's pool as numbers, duplicates removed, with its prepared hash states.
+        var number: [String: Int] = [:]
+        var ids: [String] = []
+        func numbered(_ id: String) -> Int {
+            if let n = number[id] { return n }
+            number[id] = ids.count
+            ids.append(id)
+            return ids.count - 1
+        }
+        struct Pool {
+            var members: [Int] = []
+            var hashers: [TicketHasher] = []
+        }
+        var poolOf: [String: Pool] = [:]
+        for d in departments where poolOf[d] == nil {
+            var pool = Pool()
+            var seen: Set<Int> = []
+            for id in pools[d] ?? [] {
+                let n = numbered(id)
+                guard seen.insert(n).inserted else { continue }
+                pool.members.append(n)
+                pool.hashers.append(sampler.ticketHasher(prefix: id + "|"))
+            }
+            poolOf[d] = pool
+        }
+        // Avoided inspectors per object.
+        var avoided: [String: [Int]] = [:]
+        for pair in avoidance {
+            if let n = number[pair.inspectorId] { avoided[pair.uscc, default: []].append(n) }
+        }
+        var loads = [Int](repeating: 0, count: ids.count)
         var assignments: [InspectorAssignment] = []
+        assignments.reserveCapacity(objects.count * departments.count)
         var short: [ShortTeam] = []
+        var team: [Int] = []
+        var best: [(ticket: TicketNumber, member: Int)] = []
         for uscc in objects {
-            var team: Set<String> = []
-            for (d, size) in zip(departments, sizes) where size > 0 {
-                let cap = caps[d] ?? 0
-                var inspectorOf: [String: String] = [:]
-                for id in pools[d] ?? [] { inspectorOf[ticketId(inspectorId: id, uscc: uscc)] = id }
-                var picked: [String] = []
-                for ticket in sampler.order(inspectorOf.keys) {
-                    if picked.count == size { break }
-                    guard let id = inspectorOf[ticket.id] else { continue }
-                    if avoidance.contains(AvoidancePair(inspectorId: id, uscc: uscc)) { continue }
-                    if team.contains(id) || (loads[id] ?? 0) >= cap { continue }
-                    picked.append(id)
-                    team.insert(id)
-                    loads[id, default: 0] += 1
-                }
-                if picked.count < size {
-                    if !allowPartialTeams {
-                        throw InspectorShortfallError(department: d, uscc: uscc, needed: size, matched: picked.count)
+            team.removeAll(keepingCapacity: true)
+            let avoid = avoided[uscc] ?? []
+            var usccBytes = uscc
+            try usccBytes.withUTF8 { tail in
+                for (d, size) in zip(departments, sizes) where size > 0 {
+                    let cap = caps[d] ?? 0
+                    let pool = poolOf[d] ?? Pool()
+                    // The `size` lowest tickets among the eligible, ascending (ties as `Ticket.<`).
+                    best.removeAll(keepingCapacity: true)
+                    for k in pool.members.indices {
+                        let n = pool.members[k]
+                        if loads[n] >= cap || team.contains(n) || avoid.contains(n) { continue }
+                        let ticket = pool.hashers[k].ticket(appending: UnsafeRawBufferPointer(tail))
+                        if best.count == size, !precedes(ticket, ids[n], best[size - 1].ticket, ids[best[size - 1].member], uscc) {
+                            continue
+                        }
+                        var at = best.count
+                        while at > 0, precedes(ticket, ids[n], best[at - 1].ticket, ids[best[at - 1].member], uscc) { at -= 1 }
+                        best.insert((ticket, n), at: at)
+                        if best.count > size { best.removeLast() }
                     }
-                    short.append(ShortTeam(uscc: uscc, department: d, needed: size, matched: picked.count))
+                    var picked: [String] = []
+                    picked.reserveCapacity(best.count)
+                    for (_, n) in best {
+                        picked.append(ids[n])
+                        team.append(n)
+                        loads[n] += 1
+                    }
+                    if picked.count < size {
+                        if !allowPartialTeams {
+                            throw InspectorShortfallError(department: d, uscc: uscc, needed: size, matched: picked.count)
+                        }
+                        short.append(ShortTeam(uscc: uscc, department: d, needed: size, matched: picked.count))
+                    }
+                    assignments.append(InspectorAssignment(uscc: uscc, department: d, inspectorIds: picked))
                 }
-                assignments.append(InspectorAssignment(uscc: uscc, department: d, inspectorIds: picked))
             }
         }
-        return InspectorMatch(assignments: assignments, shortTeams: short, loads: loads, loadCaps: caps)
+        var loadOf: [String: Int] = [:]
+        for (n, load) in loads.enumerated() where load > 0 { loadOf[ids[n]] = load }
+        return InspectorMatch(assignments: assignments, shortTeams: short, loads: loadOf, loadCaps: caps)
+    }
+
+    /// The sampling order of two inspectors' tickets for one object (`Ticket.<` of
+    /// `inspectorId|uscc`): by ticket number, then by the ticket ids' code points.
+    @inline(__always)
+    static func precedes(_ a: TicketNumber, _ aId: String, _ b: TicketNumber, _ bId: String, _ uscc: String) -> Bool {
+        if a.leadingDigits != b.leadingDigits { return a.leadingDigits < b.leadingDigits }
+        if a != b { return a < b }
+        return ticketId(inspectorId: aId, uscc: uscc).utf8.lexicographicallyPrecedes(ticketId(inspectorId: bId, uscc: uscc).utf8)
     }
 }

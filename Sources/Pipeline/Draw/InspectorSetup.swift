@@ -30,7 +30,16 @@ public struct InspectorSetup: Sendable, Hashable, Codable {
         inspectors: some Sequence<Inspector>, avoidance: some Sequence<AvoidancePair>, departments: [String],
         population: [PopulationMember], rules: MatchingRules = MatchingRules()
     ) {
-        let members = Set(population.map(\.uscc))
+        self.init(
+            inspectors: inspectors, avoidance: avoidance, departments: departments, members: USCCMembership(population.map(\.uscc)),
+            rules: rules)
+    }
+
+    /// The setup of a group whose population's membership is `members`.
+    init(
+        inspectors: some Sequence<Inspector>, avoidance: some Sequence<AvoidancePair>, departments: [String],
+        members: USCCMembership, rules: MatchingRules
+    ) {
         var sizes: [String: Int] = [:]
         for (d, n) in zip(departments, rules.teamSizes(departments: departments)) { sizes[d] = n }
         self.init(

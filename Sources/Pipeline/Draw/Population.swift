@@ -160,63 +160,169 @@ public struct Population: Sendable, Hashable, Codable {
 
 /// The registers, inspectors and avoidance list as the draw sees them (rules at the top of
 /// Population.swift).
+///
+/// The index is built once and serves every group: the rows sorted by USCC with the rows of one
+/// entity next to each other (so that a group's population is deduplicated by looking at the
+/// previous row, with no set of USCCs per group), classes merged per entity along that order, and
+/// each row's watchlist reasons looked up once. When a USCC is not plain ASCII (never, for rows
+/// the import accepted), two different texts may be canonically equal, so the rows are then
+/// compared as Swift compares strings, through sets, as before.
 public struct DrawInputs: Sendable {
     /// One entity per current register row (fields cleaned, class merged per USCC), in USCC order.
-    public var entities: [DrawEntity]
+    public private(set) var entities: [DrawEntity]
     /// Indices into `entities` per cleaned category.
-    public var byCategory: [String: [Int]]
+    public private(set) var byCategory: [String: [Int]]
     /// Current inspectors of every department.
     public var inspectors: [Inspector]
     /// Current avoidance pairs.
     public var avoidance: [AvoidancePair]
     /// The watchlist (重点关注): reasons per USCC.
-    public var watchlist: [String: [String]]
+    public private(set) var watchlist: [String: [String]]
+    /// True when every USCC is ASCII, so that equal USCCs are equal bytes (the index's fast paths).
+    let asciiUSCCs: Bool
+    /// Each row's watchlist reasons (nil when none), aligned with `entities`.
+    private let watchOf: [[String]?]
+    /// The distinct cleaned texts of regions, statuses and departments (`texts[id]`), and each
+    /// row's ids of them, aligned with `entities`: a group decides once per distinct text whether
+    /// it counts, then looks at integers.
+    private let texts: [String]
+    private let regionOf: [Int32]
+    private let statusOf: [Int32]
+    private let departmentIDs: [Int32]
+    /// Row i's departments are `departmentIDs[departmentStart[i]..<departmentStart[i + 1]]`.
+    private let departmentStart: [Int32]
 
     /// Inputs from the register rows (one `DrawEntity` per row): cleans fields, merges classes per
     /// USCC and indexes the rows by category.
     public init(
         entities: [DrawEntity], inspectors: [Inspector] = [], avoidance: [AvoidancePair] = [], watchlist: [String: [String]] = [:]
     ) {
-        var merged: [String: RiskClass] = [:]
-        for e in entities {
-            guard let c = e.riskClass else { continue }
-            if let old = merged[e.uscc], old.rawValue >= c.rawValue { continue }
-            merged[e.uscc] = c
-        }
+        let ascii = entities.allSatisfy { $0.uscc.utf8.allSatisfy { $0 < 0x80 } }
         // Index order is USCC order (code points = UTF-8 bytes), so that a group's population comes
         // out sorted from a sort of integer indices. The store loads rows sorted already.
-        var entities = entities
-        if !Self.isSortedByUSCC(entities) {
-            if entities.allSatisfy({ $0.uscc.utf8.allSatisfy { $0 < 0x80 } }) {
-                entities.sort { $0.uscc < $1.uscc } // ASCII: String's order is byte order, and much faster
-            } else {
-                entities.sort { $0.uscc.utf8.lexicographicallyPrecedes($1.uscc.utf8) }
+        var order = Array(entities.indices)
+        if !(ascii ? entities.indices.dropFirst().allSatisfy { entities[$0 - 1].uscc <= entities[$0].uscc } : Self.isSortedByUSCC(entities))
+        {
+            // Sort small keys (the USCC's first 16 bytes, big-endian, and the row), comparing the
+            // whole USCC only when they tie; a stable order, as the sort of the rows was.
+            var keys: [(UInt64, UInt64, Int)] = entities.indices.map { i in
+                var a: UInt64 = 0, b: UInt64 = 0, n = 0
+                for byte in entities[i].uscc.utf8.prefix(16) {
+                    if n < 8 { a = a << 8 | UInt64(byte) } else { b = b << 8 | UInt64(byte) }
+                    n += 1
+                }
+                if n < 8 { a <<= UInt64(8 * (8 - n)) }
+                if n < 16 { b <<= UInt64(8 * (16 - max(n, 8))) }
+                return (a, b, i)
             }
+            keys.sort { x, y in
+                if x.0 != y.0 { return x.0 < y.0 }
+                if x.1 != y.1 { return x.1 < y.1 }
+                let l = entities[x.2].uscc.utf8, r = entities[y.2].uscc.utf8
+                if l.elementsEqual(r) { return x.2 < y.2 }
+                return l.lexicographicallyPrecedes(r)
+            }
+            order = keys.map(\.2)
+        }
+        // Classes merged per entity: the highest risk of its rows.
+        var merged = [RiskClass?](repeating: nil, count: entities.count)
+        if ascii {
+            // Rows of one USCC are adjacent (byte order); equal USCCs are equal bytes.
+            var start = 0
+            while start < order.count {
+                var end = start + 1
+                let uscc = entities[order[start]].uscc
+                while end < order.count, entities[order[end]].uscc == uscc { end += 1 }
+                var best: RiskClass?
+                for k in start..<end {
+                    guard let c = entities[order[k]].riskClass else { continue }
+                    if let old = best, old.rawValue >= c.rawValue { continue }
+                    best = c
+                }
+                for k in start..<end { merged[k] = best }
+                start = end
+            }
+        } else {
+            var byUSCC: [String: RiskClass] = [:]
+            for e in entities {
+                guard let c = e.riskClass else { continue }
+                if let old = byUSCC[e.uscc], old.rawValue >= c.rawValue { continue }
+                byUSCC[e.uscc] = c
+            }
+            for (k, i) in order.enumerated() { merged[k] = byUSCC[entities[i].uscc] }
         }
         var cleaned: [DrawEntity] = []
         cleaned.reserveCapacity(entities.count)
         var byCategory: [String: [Int]] = [:]
-        // Categories, statuses, regions and departments repeat: clean each distinct text once.
-        var cache: [String: String] = [:]
-        func clean(_ text: String) -> String {
-            if let done = cache[text] { return done }
-            let done = Self.clean(text)
-            cache[text] = done
-            return done
+        // Categories, statuses, regions and departments repeat: clean each distinct text once
+        // (keyed by its bytes, which spares hashing the canonical form of Chinese text), and
+        // number the distinct cleaned texts.
+        var cache: [TextBytes: (text: String, id: Int32)] = [:]
+        var idOf: [TextBytes: Int32] = [:]
+        var texts: [String] = []
+        func clean(_ text: String) -> (text: String, id: Int32) {
+            if let done = cache[TextBytes(text)] { return done }
+            let cleanText = Self.clean(text)
+            let id: Int32
+            if let known = idOf[TextBytes(cleanText)] {
+                id = known
+            } else {
+                id = Int32(texts.count)
+                texts.append(cleanText)
+                idOf[TextBytes(cleanText)] = id
+            }
+            cache[TextBytes(text)] = (cleanText, id)
+            return (cleanText, id)
         }
-        for e in entities {
+        var rowsOfText: [[Int]] = []
+        var regionOf: [Int32] = [], statusOf: [Int32] = [], departmentIDs: [Int32] = [], departmentStart: [Int32] = [0]
+        regionOf.reserveCapacity(entities.count)
+        statusOf.reserveCapacity(entities.count)
+        departmentStart.reserveCapacity(entities.count + 1)
+        for (k, i) in order.enumerated() {
+            let e = entities[i]
             let category = clean(e.category)
-            byCategory[category, default: []].append(cleaned.count)
+            let region = clean(e.region), status = clean(e.status)
+            let departments = e.departments.map(clean)
+            while rowsOfText.count <= Int(category.id) { rowsOfText.append([]) }
+            rowsOfText[Int(category.id)].append(cleaned.count)
+            regionOf.append(region.id)
+            statusOf.append(status.id)
+            for d in departments { departmentIDs.append(d.id) }
+            departmentStart.append(Int32(departmentIDs.count))
             cleaned.append(
                 DrawEntity(
-                    uscc: e.uscc, category: category, region: clean(e.region), status: clean(e.status),
-                    riskClass: merged[e.uscc], departments: e.departments.map(clean)))
+                    uscc: e.uscc, category: category.text, region: region.text, status: status.text,
+                    riskClass: merged[k], departments: departments.map(\.text)))
         }
+        // Rows per category, as a dictionary of the cleaned texts (two texts that Swift holds
+        // equal share one entry, their rows in row order).
+        for (id, rows) in rowsOfText.enumerated() where !rows.isEmpty {
+            let key = texts[id]
+            if let earlier = byCategory[key] {
+                byCategory[key] = (earlier + rows).sorted()
+            } else {
+                byCategory[key] = rows
+            }
+        }
+        self.texts = texts
+        self.regionOf = regionOf
+        self.statusOf = statusOf
+        self.departmentIDs = departmentIDs
+        self.departmentStart = departmentStart
         self.entities = cleaned
         self.byCategory = byCategory
         self.inspectors = inspectors
         self.avoidance = avoidance
+        self.asciiUSCCs = ascii
+        self.watchOf = Self.watchOf(cleaned, watchlist)
         self.watchlist = watchlist
+    }
+
+    /// Each row's watchlist reasons, looked up once.
+    private static func watchOf(_ entities: [DrawEntity], _ watchlist: [String: [String]]) -> [[String]?] {
+        guard !watchlist.isEmpty else { return [[String]?](repeating: nil, count: entities.count) }
+        return entities.map { watchlist[$0.uscc] }
     }
 
     static func isSortedByUSCC(_ entities: [DrawEntity]) -> Bool {
@@ -240,6 +346,8 @@ public struct DrawInputs: Sendable {
     /// The population of `group` (rules at the top of Population.swift).
     public func population(of group: DrawGroup, scopeMap: ScopeMap, rules: PopulationRules) -> Population {
         let departments = Set(rules.registers == .initiatorOnly ? [group.initiator] : group.departments)
+        // With ASCII USCCs the rows of one entity are adjacent: a row's USCC was admitted before
+        // exactly when the last member admitted has it.
         var seen: Set<String> = []
         var members: [PopulationMember] = []
         var rejected: [PopulationRejection: Int] = [:]
@@ -247,22 +355,89 @@ public struct DrawInputs: Sendable {
         var indices: [Int] = []
         for category in scopeMap.categories(forScopes: group.scopes) { indices += byCategory[category] ?? [] }
         indices.sort()
+        var counts = [Int](repeating: 0, count: PopulationRejection.allCases.count)
+        // Per distinct text, once: is it the group's region, an active status, a counted department?
+        let inRegion = texts.map { $0 == group.region }
+        let active = texts.map { rules.activeStatuses.contains($0) }
+        let counted = texts.map { departments.contains($0) }
         for i in indices {
-            let e = entities[i]
-            if seen.contains(e.uscc) {
-                rejected[.duplicate, default: 0] += 1
-            } else if e.region != group.region {
-                rejected[.region, default: 0] += 1
-            } else if !rules.activeStatuses.contains(e.status) {
-                rejected[.status, default: 0] += 1
-            } else if !e.departments.contains(where: departments.contains) {
-                rejected[.register, default: 0] += 1
+            let uscc = entities[i].uscc
+            let duplicate = asciiUSCCs ? (members.last.map { $0.uscc == uscc } ?? false) : seen.contains(uscc)
+            if duplicate {
+                counts[0] += 1
+            } else if !inRegion[Int(regionOf[i])] {
+                counts[1] += 1
+            } else if !active[Int(statusOf[i])] {
+                counts[2] += 1
+            } else if !departmentIDs[Int(departmentStart[i])..<Int(departmentStart[i + 1])].contains(where: { counted[Int($0)] }) {
+                counts[3] += 1
             } else {
-                seen.insert(e.uscc)
+                if !asciiUSCCs { seen.insert(uscc) }
                 members.append(
-                    PopulationMember(uscc: e.uscc, riskClass: e.riskClass, watch: watchlist[e.uscc] ?? [], rule: rules.watchlist))
+                    PopulationMember(uscc: uscc, riskClass: entities[i].riskClass, watch: watchOf[i] ?? [], rule: rules.watchlist))
             }
         }
+        for (k, c) in PopulationRejection.allCases.enumerated() { rejected[c] = counts[k] }
         return Population(members: members, rejected: rejected)
+    }
+}
+
+/// Membership of USCCs in a population: a binary search of its members when they are ASCII and
+/// in strictly increasing byte order (as every population is), else a set (Swift's string equality).
+struct USCCMembership {
+    private let sorted: [String]?
+    private let set: Set<String>
+
+    /// The membership of `usccs` (in any order).
+    init(_ usccs: [String]) {
+        var ascending = usccs.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+        if ascending {
+            // ASCII: String's order is byte order, and much faster.
+            for i in usccs.indices.dropFirst() where !(usccs[i - 1] < usccs[i]) {
+                ascending = false
+                break
+            }
+        }
+        sorted = ascending ? usccs : nil
+        set = ascending ? [] : Set(usccs)
+    }
+
+    /// The index of `uscc` among the members when they are ASCII and sorted (nil when absent),
+    /// or nil with `searchable` false.
+    func index(of uscc: String) -> Int? {
+        guard let sorted else { return nil }
+        // A non-ASCII text may equal an ASCII one canonically (U+212A KELVIN SIGN and K).
+        guard uscc.utf8.allSatisfy({ $0 < 0x80 }) else { return sorted.firstIndex(of: uscc) }
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid].utf8.lexicographicallyPrecedes(uscc.utf8) { low = mid + 1 } else { high = mid }
+        }
+        return low < sorted.count && sorted[low].utf8.elementsEqual(uscc.utf8) ? low : nil
+    }
+
+    /// True when the members are ASCII and sorted, so that `index(of:)` answers.
+    var searchable: Bool { sorted != nil }
+
+    /// True when `uscc` is a member.
+    func contains(_ uscc: String) -> Bool {
+        sorted == nil ? set.contains(uscc) : index(of: uscc) != nil
+    }
+}
+
+/// A text hashed and compared by its UTF-8 bytes (not by its canonical form, as `String` is).
+struct TextBytes: Hashable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: TextBytes, rhs: TextBytes) -> Bool {
+        var l = lhs.text, r = rhs.text
+        return l.withUTF8 { a in r.withUTF8 { b in a.count == b.count && a.elementsEqual(b) } }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var copy = text
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

@@ -289,7 +289,7 @@ extension Store {
         // The first format is hashed as stored; the current one by its public form, and its stored
         // private form must be exactly what the commitment writes.
         let rehash = commitment.isLegacy ? SHA256.hexString(SHA256.digest(Array(text.utf8))) : commitment.hash
-        if rehash != entry.commitment || (!commitment.isLegacy && commitment.privateValue.canonicalText != text) {
+        if rehash != entry.commitment || (!commitment.isLegacy && commitment.privateCanonicalText != text) {
             problems.append("\(at): the stored commitment hashes to \(rehash), not \(entry.commitment): it was edited")
         }
         // Redo the draw from the commitment and the seed.

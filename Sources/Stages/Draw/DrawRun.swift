@@ -144,7 +144,7 @@ extension DrawStore {
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
-                            planID, effective.groupKey, effective.round, bundle.commitmentHash, effective.privateValue.canonicalText,
+                            planID, effective.groupKey, effective.round, bundle.commitmentHash, effective.privateCanonicalText,
                             effective.algorithm, now, seq, publishedHash, store.runID,
                         ])
                 }

@@ -101,7 +101,12 @@ extension DrawStore {
                     let committedHash = try Self.currentCommitmentHash(db, planID: planID, group: group.key, round: round.number)
                     // One decode per round: the drawn commitment if drawn, else the current one.
                     let shownHash = entry?.commitment ?? committedHash
-                    let commitment = shownHash.flatMap { try? storedCommitment(db, hash: $0, group: group.key, round: round.number) }
+                    // An undrawn round needs only the commitment's counts: read by SQLite, the
+                    // population not decoded (a commitment of the first format is decoded).
+                    let counts = entry == nil ? shownHash.flatMap { try? Self.storedCounts(db, hash: $0) } : nil
+                    let commitment =
+                        counts != nil
+                        ? nil : shownHash.flatMap { try? storedCommitment(db, hash: $0, group: group.key, round: round.number) }
                     var summary = DrawOverview.RoundSummary(
                         group: group.key, round: round.number, start: round.start.description, end: round.end.description,
                         tasks: group.taskSeqs, matters: group.tasks.flatMap(\.matters))
@@ -109,6 +114,15 @@ extension DrawStore {
                     summary.commitment = shownHash
                     summary.ledgerSeq = entry?.seq
                     summary.seed = entry?.seed
+                    if let counts {
+                        if counts.members == 0 { summary.status = "empty" }
+                        for c in RiskClass.allCases {
+                            if let n = counts.classCounts[c], n > 0 { summary.population[c.rawValue] = n }
+                            summary.quota[c.rawValue] = counts.quotas[c] ?? 0
+                            summary.visits[c.rawValue] = counts.visits[c] ?? 1
+                        }
+                        summary.watchlisted = counts.watchlisted
+                    }
                     if let commitment {
                         if commitment.population.isEmpty { summary.status = entry != nil ? "empty (drawn nothing)" : "empty" }
                         var classOf: [String: RiskClass?] = [:]
@@ -140,6 +154,40 @@ extension DrawStore {
                 year: plan.year, region: plan.region, rounds: rounds, matters: allMatters, mattersCovered: covered,
                 tasks: plan.tasks.count, tasksCovered: coveredTasks.count, targets: targets)
         }
+    }
+
+    /// The counts a summary shows of a stored commitment of the current format, read with SQLite's
+    /// JSON functions (the population is not decoded); nil for a commitment of the first format
+    /// or one without them.
+    static func storedCounts(_ db: Database, hash: String) throws -> (
+        members: Int, classCounts: [RiskClass: Int], quotas: [RiskClass: Int], visits: [RiskClass: Int], watchlisted: Int
+    )? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT json_extract(canonical_json, '$.format'), json_array_length(canonical_json, '$.population'),
+                           json_extract(canonical_json, '$.classCounts'), json_extract(canonical_json, '$.quotas'),
+                           json_extract(canonical_json, '$.visits'), json_extract(canonical_json, '$.watchlisted')
+                    FROM draw_commitments WHERE commitment_sha256 = ?
+                    """, arguments: [hash])
+        else { return nil }
+        guard (row[0] as String?) == DrawCommitment.currentFormat, let members = row[1] as Int?, let watchlisted = row[5] as Int?,
+            let classCounts = try table(row[2]), let quotas = try table(row[3]), let visits = try table(row[4])
+        else { return nil }
+        return (members, classCounts, quotas, visits, watchlisted)
+    }
+
+    /// A class table (`{"A": n, …}`) of JSON text.
+    private static func table(_ text: String?) throws -> [RiskClass: Int]? {
+        guard let text else { return nil }
+        let decoded = try JSONDecoder().decode([String: Int].self, from: Data(text.utf8))
+        var out: [RiskClass: Int] = [:]
+        for (k, v) in decoded {
+            guard let c = RiskClass(rawValue: k) else { return nil }
+            out[c] = v
+        }
+        return out
     }
 
     /// Every drawn object of the current draws with its inspectors, its visit and its joint visit.

@@ -317,7 +317,7 @@ public struct DrawStore {
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
-                            planID, p.group.key, p.round.number, p.hash, p.commitment.privateValue.canonicalText, p.commitment.algorithm,
+                            planID, p.group.key, p.round.number, p.hash, p.commitment.privateCanonicalText, p.commitment.algorithm,
                             now, seq, store.runID,
                         ])
                 }

@@ -367,4 +367,28 @@ struct DrawStoreTests {
         #expect(overview.tasksCovered == 3)
         #expect(overview.rounds.filter { $0.status == "not prepared" }.count == overview.rounds.count - 1)
     }
+
+    /// An undrawn round's summary reads the stored commitment's counts without decoding it: the
+    /// same counts as the decoded commitment gives.
+    @Test func undrawnSummariesAreTheStoredCommitments() throws {
+        let w = try DrawWorkspace()
+        defer { w.folder.cleanup() }
+        _ = try w.prepare()
+        let overview = try w.draw.summaries(plan: w.plan, planID: w.planID)
+        var checked = 0
+        for round in overview.rounds where round.status == "prepared" {
+            let stored = try #require(
+                try w.store.read { db in try w.draw.currentCommitment(db, planID: w.planID, group: round.group, round: round.round) })
+            let c = stored.commitment
+            var population: [String: Int] = [:]
+            for m in c.population { population[m.quotaClass.rawValue, default: 0] += 1 }
+            #expect(round.population == population)
+            #expect(round.quota == Dictionary(uniqueKeysWithValues: RiskClass.allCases.map { ($0.rawValue, c.quotas[$0] ?? 0) }))
+            #expect(round.visits == Dictionary(uniqueKeysWithValues: RiskClass.allCases.map { ($0.rawValue, c.visits[$0] ?? 1) }))
+            #expect(round.watchlisted == c.population.filter { !$0.watch.isEmpty }.count)
+            #expect(round.commitment == stored.hash)
+            checked += 1
+        }
+        #expect(checked == overview.rounds.filter { $0.status != "not prepared" }.count && checked > 0)
+    }
 }
