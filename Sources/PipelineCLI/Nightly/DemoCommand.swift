@@ -20,7 +20,8 @@ struct DemoCommand: ParsableCommand {
         let logger = Logger(label: "suiji.demo") { label in SuijiLogHandler(label: label, format: .text, level: level) }
         // The closing hint names the command the reader typed: `swift run suiji` from a checkout, else the binary.
         let invoked = CommandLine.arguments.first ?? "suiji"
-        let command = invoked.contains("/.build/") ? "swift run suiji" : invoked.contains("/") ? invoked : "suiji"
+        let fromCheckout = invoked.hasPrefix(".build/") || invoked.contains("/.build/")
+        let command = fromCheckout ? "swift run suiji" : invoked.contains("/") ? invoked : "suiji"
         let result = try DemoWorkspace(path: workspace, logger: logger, command: command, language: Language.inForce).run()
         print(result.summary)
         try finish(with: result.status)
