@@ -137,4 +137,18 @@ struct LanguageTests {
         #expect(again.stdout.hasPrefix("reg.csv：同一文件（sha256 "))
         #expect(again.stdout.hasSuffix("…）已是最新的原平市市场监督管理局的市场主体名录；无需处理\n"))
     }
+
+    @Test func theDrawCommandsInChinese() throws {
+        let folder = try DrawCommandTests().county()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let prepared = try runSuiji(["draw", "prepare", "--task", "12", "--lang", "zh"], in: folder)
+        #expect(prepared.status == 0, "\(prepared.stderr)")
+        #expect(prepared.stdout.hasPrefix("2024-G12 第 1 轮（2024-01-01…2024-11-30），任务 12, 13, 14：总体 "))
+        let ran = try runSuiji(["draw", "run", "--seed", "42", "--lang", "zh"], in: folder)
+        #expect(ran.status == 0, "\(ran.stderr)")
+        #expect(ran.stdout.hasPrefix("2024-G12 第 1 轮：从 "))
+        #expect(ran.stdout.contains("；种子字符串“42|2024-G12|1”；台账第 1 条 "))
+        let nothing = try runSuiji(["draw", "prepare", "--task", "12", "--lang", "zh"], in: folder)
+        #expect(nothing.stdout == "无需准备：所选抽取组的每一轮都已抽取\n")
+    }
 }

@@ -278,4 +278,12 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case publishPublished = "publish.published"
     /// `suiji publish`: nothing to publish: unchanged records are published as they
     case publishNothing = "publish.nothing"
+    /// The draw commands: group round round (start…end) tasks tasks: population #popul
+    case drawPrepared = "draw.prepared"
+    /// The draw commands: group round round: drew #total of #population (perClass); se
+    case drawDrew = "draw.drew"
+    /// The draw commands: group round round: re-drew #total of #population (perClass);
+    case drawRedrew = "draw.redrew"
+    /// The draw commands: nothing to prepare: every round of the selected groups is dr
+    case drawNothingToPrepare = "draw.nothingToPrepare"
 }

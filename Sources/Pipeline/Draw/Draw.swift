@@ -75,17 +75,6 @@ public struct PreparedDraw: Sendable, Hashable {
 
     /// Population per class (unclassified under B).
     public var populationPerClass: [RiskClass: Int] { population.perClass }
-
-    /// One line for the operator.
-    public var summary: String {
-        let perClass = populationPerClass
-        let pop = RiskClass.allCases.map { "\($0.rawValue) \(perClass[$0] ?? 0)" }.joined(separator: ", ")
-        let quota = RiskClass.allCases.map { "\($0.rawValue) \(commitment.quotas[$0] ?? 0)" }.joined(separator: ", ")
-        return
-            "\(group.key) round \(round.number) (\(round.start)…\(round.end)) tasks \(group.taskSeqs.map(String.init).joined(separator: ", ")): "
-            + "population \(commitment.population.count) (\(pop)); quota \(commitment.quotas.values.reduce(0, +)) (\(quota)); "
-            + "exclusions \(commitment.exclusions.count); commitment \(hash)"
-    }
 }
 
 /// The drawn USCCs of a selection, per class and in ticket order.

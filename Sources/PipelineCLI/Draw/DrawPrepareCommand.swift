@@ -21,9 +21,9 @@ struct DrawPrepareCommand: ParsableCommand {
             for line in DrawGroups.awaitingReview(plan) { printError("note: \(line)") }
             let made = try draw.prepare(
                 plan: plan, planID: id, tasks: selection.selectedTasks, round: selection.round, allowPartialTeams: allowPartialTeams)
-            if made.prepared.isEmpty && made.empty.isEmpty { print("nothing to prepare: every round of the selected groups is drawn") }
+            if made.prepared.isEmpty && made.empty.isEmpty { print(Language.catalogue(.drawNothingToPrepare)) }
             for p in made.prepared {
-                print(p.summary)
+                print(p.summary(in: Language.catalogue))
                 for note in p.notes { printError("\(p.group.key) round \(p.round.number): note: \(note)") }
             }
             for e in made.empty { printError("\(e.group) round \(e.round): note: \(e.reason)") }

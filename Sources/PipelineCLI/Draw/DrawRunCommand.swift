@@ -37,7 +37,7 @@ struct DrawRunCommand: ParsableCommand {
                 reason: reason, allowPartialTeams: allowPartialTeams)
             for e in outcome.empty { printError("\(e.group) round \(e.round): note: \(e.reason)") }
             for d in outcome.done {
-                print(d.summary)
+                print(d.summary(in: Language.catalogue))
                 for t in d.bundle.shortTeams ?? [] {
                     printError(
                         "warning: \(d.entry.group) round \(d.entry.round): \(t.department) is \(t.shortfall) inspector(s) short for \(t.uscc) (\(t.matched) of \(t.needed))"

@@ -54,13 +54,19 @@ public struct CompletedDraw: Sendable, Hashable {
     /// The bundle of the draw (inputs, seed, sample, teams).
     public var bundle: DrawBundle
 
-    /// One line for the operator.
-    public var summary: String {
-        let drawn = RiskClass.allCases.map { "\($0.rawValue) \(bundle.sample[$0]?.count ?? 0)" }.joined(separator: ", ")
+    /// One line for the operator, in English.
+    public var summary: String { summary(in: MessageCatalogue(.en)) }
+
+    /// One line for the operator in the catalogue's language.
+    public func summary(in words: MessageCatalogue) -> String {
+        let perClass = RiskClass.allCases.map { "\($0.rawValue) \(bundle.sample[$0]?.count ?? 0)" }.joined(separator: ", ")
         let total = bundle.sample.values.reduce(0) { $0 + $1.count }
-        return
-            "\(entry.group) round \(entry.round): \(entry.kind == "redraw" ? "re-drew" : "drew") \(total) of \(bundle.commitment.population.count) "
-            + "(\(drawn)); seed string '\(bundle.seedString)'; ledger #\(entry.seq) \(entry.hash)"
+        return words(
+            entry.kind == "redraw" ? .drawRedrew : .drawDrew,
+            [
+                "group": entry.group, "round": "\(entry.round)", "total": "\(total)", "population": "\(bundle.commitment.population.count)",
+                "perClass": perClass, "seed": bundle.seedString, "seq": "\(entry.seq)", "hash": entry.hash,
+            ])
     }
 }
 
@@ -385,5 +391,26 @@ private final class LazyScopeMap: @unchecked Sendable {
         let result = Result { try load() }
         loaded = result
         return try result.get()
+    }
+}
+
+extension PreparedDraw {
+    /// One line for the operator, in English.
+    public var summary: String { summary(in: MessageCatalogue(.en)) }
+
+    /// One line for the operator in the catalogue's language: the group, its population and quotas per
+    /// class, and the commitment to publish.
+    public func summary(in words: MessageCatalogue) -> String {
+        let perClass = populationPerClass
+        return words(
+            .drawPrepared,
+            [
+                "group": group.key, "round": "\(round.number)", "start": "\(round.start)", "end": "\(round.end)",
+                "tasks": group.taskSeqs.map(String.init).joined(separator: ", "), "population": "\(commitment.population.count)",
+                "perClass": RiskClass.allCases.map { "\($0.rawValue) \(perClass[$0] ?? 0)" }.joined(separator: ", "),
+                "quota": "\(commitment.quotas.values.reduce(0, +))",
+                "quotas": RiskClass.allCases.map { "\($0.rawValue) \(commitment.quotas[$0] ?? 0)" }.joined(separator: ", "),
+                "exclusions": "\(commitment.exclusions.count)", "hash": hash,
+            ])
     }
 }
