@@ -150,5 +150,9 @@ struct LanguageTests {
         #expect(ran.stdout.contains("；种子字符串“42|2024-G12|1”；台账第 1 条 "))
         let nothing = try runSuiji(["draw", "prepare", "--task", "12", "--lang", "zh"], in: folder)
         #expect(nothing.stdout == "无需准备：所选抽取组的每一轮都已抽取\n")
+        let shown = try runSuiji(["draw", "show", "--lang", "zh"], in: folder)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.hasPrefix("2024 年 140981 抽查计划："))
+        #expect(shown.stdout.contains("\n2024-G12 第 1 轮（2024-01-01…2024-11-30），任务 12, 13, 14：已抽取（台账第 1 条）\n  总体     A "))
     }
 }

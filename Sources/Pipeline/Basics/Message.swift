@@ -286,4 +286,40 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case drawRedrew = "draw.redrew"
     /// The draw commands: nothing to prepare: every round of the selected groups is dr
     case drawNothingToPrepare = "draw.nothingToPrepare"
+    /// `draw show`: plan year region: #rounds group rounds; tasks drawn #tasksCo
+    case showHead = "show.head"
+    /// `draw show`: group round round (start…end) tasks tasks: status
+    case showRound = "show.round"
+    /// `draw show`: (ledger #seq)
+    case showLedger = "show.ledger"
+    /// `draw show`: drawn
+    case showStatusDrawn = "show.status.drawn"
+    /// `draw show`: prepared
+    case showStatusPrepared = "show.status.prepared"
+    /// `draw show`: not prepared
+    case showStatusNotPrepared = "show.status.notPrepared"
+    /// `draw show`: empty
+    case showStatusEmpty = "show.status.empty"
+    /// `draw show`: empty (drawn nothing)
+    case showStatusEmptyDrawn = "show.status.emptyDrawn"
+    /// `draw show`: population
+    case showPopulation = "show.population"
+    /// `draw show`: quota
+    case showQuota = "show.quota"
+    /// `draw show`: drawn
+    case showDrawn = "show.drawn"
+    /// `draw show`: total
+    case showTotal = "show.total"
+    /// `draw show`: visits    visits a round
+    case showVisits = "show.visits"
+    /// `draw show`: watchlist #count members (重点关注)
+    case showWatchlist = "show.watchlist"
+    /// `draw show`: risk classification applied: rate (#classified of #drawn)
+    case showClassification = "show.classification"
+    /// `draw show`: warning: below the required 95%
+    case showBelowRate = "show.belowRate"
+    /// `draw show`: warning: #count short teams
+    case showShortTeams = "show.shortTeams"
+    /// `draw show`: matters: #count
+    case showMatters = "show.matters"
 }

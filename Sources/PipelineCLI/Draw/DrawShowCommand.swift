@@ -30,7 +30,7 @@ struct DrawShowCommand: ParsableCommand {
                 }
             } else {
                 let overview = try draw.summaries(plan: plan, planID: id)
-                print(json ? try JSONOutput.text(overview, kind: "draw-overview") : overview.text)
+                print(json ? try JSONOutput.text(overview, kind: "draw-overview") : overview.text(in: Language.catalogue))
                 for w in overview.targets.warnings { printError("warning: \(w)") }
                 for r in overview.rounds where r.status == "drawn" && r.belowRequiredRate {
                     printError(

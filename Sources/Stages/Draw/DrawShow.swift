@@ -390,40 +390,59 @@ public struct DrawOverview: Sendable, Hashable, Codable {
     public var targets: PlanTargets
 
     /// A text report.
-    public var text: String {
+    public var text: String { text(in: MessageCatalogue(.en)) }
+
+    /// The overview in the catalogue's language (group keys, classes and USCCs as they are).
+    public func text(in words: MessageCatalogue) -> String {
         var lines: [String] = [
-            "plan \(year) \(region): \(rounds.count) group rounds; tasks drawn \(tasksCovered) of \(tasks); matters covered \(mattersCovered) of \(matters)"
+            words(
+                .showHead,
+                [
+                    "year": "\(year)", "region": region, "rounds": "\(rounds.count)", "tasksCovered": "\(tasksCovered)",
+                    "tasks": "\(tasks)",
+                    "mattersCovered": "\(mattersCovered)", "matters": "\(matters)",
+                ])
         ]
         lines += targets.lines
+        let statuses: [String: MessageKey] = [
+            "drawn": .showStatusDrawn, "prepared": .showStatusPrepared, "not prepared": .showStatusNotPrepared, "empty": .showStatusEmpty,
+            "empty (drawn nothing)": .showStatusEmptyDrawn,
+        ]
         for r in rounds {
-            var head =
-                "\(r.group) round \(r.round) (\(r.start)…\(r.end)) tasks \(r.tasks.map(String.init).joined(separator: ", ")): \(r.status)"
-            if let seq = r.ledgerSeq { head += " (ledger #\(seq))" }
+            var head = words(
+                .showRound,
+                [
+                    "group": r.group, "round": "\(r.round)", "start": r.start, "end": r.end,
+                    "tasks": r.tasks.map(String.init).joined(separator: ", "),
+                    "status": statuses[r.status].map { words($0) } ?? r.status,
+                ])
+            if let seq = r.ledgerSeq { head += words(.showLedger, ["seq": "\(seq)"]) }
             lines.append(head)
             guard r.status != "not prepared", !r.status.hasPrefix("empty") else { continue }
-            func row(_ name: String, _ t: [String: Int]) -> String {
-                "  \(name)" + RiskClass.allCases.map { " \($0.rawValue) \(t[$0.rawValue] ?? 0)" }.joined(separator: " ")
-                    + "  total \(t.values.reduce(0, +))"
+            func row(_ name: MessageKey, _ t: [String: Int]) -> String {
+                "  \(words(name))" + RiskClass.allCases.map { " \($0.rawValue) \(t[$0.rawValue] ?? 0)" }.joined(separator: " ")
+                    + "  \(words(.showTotal)) \(t.values.reduce(0, +))"
             }
-            lines.append(row("population", r.population))
-            lines.append(row("quota     ", r.quota))
+            lines.append(row(.showPopulation, r.population))
+            lines.append(row(.showQuota, r.quota))
             let frequent = RiskClass.allCases.filter { (r.visits[$0.rawValue] ?? 1) > 1 }
             if !frequent.isEmpty {
                 lines.append(
-                    "  visits    " + frequent.map { "\($0.rawValue) ×\(r.visits[$0.rawValue] ?? 1)" }.joined(separator: ", ") + " a round")
+                    words(.showVisits, ["visits": frequent.map { "\($0.rawValue) ×\(r.visits[$0.rawValue] ?? 1)" }.joined(separator: ", ")])
+                )
             }
-            if r.watchlisted > 0 { lines.append("  watchlist \(r.watchlisted) members (重点关注)") }
+            if r.watchlisted > 0 { lines.append(words(.showWatchlist, ["count": "\(r.watchlisted)"])) }
             if r.status == "drawn" {
-                lines.append(row("drawn     ", r.drawn))
+                lines.append(row(.showDrawn, r.drawn))
                 if let rate = r.applicationRate, let classified = r.classified {
                     let drawn = r.drawn.values.reduce(0, +)
                     lines.append(
-                        "  risk classification applied: \(PlanTargets.percent(rate)) (\(classified) of \(drawn))"
-                            + (r.belowRequiredRate ? "  warning: below the required 95%" : ""))
+                        words(.showClassification, ["rate": PlanTargets.percent(rate), "classified": "\(classified)", "drawn": "\(drawn)"])
+                            + (r.belowRequiredRate ? words(.showBelowRate) : ""))
                 }
-                if r.shortTeams > 0 { lines.append("  warning: \(r.shortTeams) short teams") }
+                if r.shortTeams > 0 { lines.append(words(.showShortTeams, ["count": "\(r.shortTeams)"])) }
             }
-            lines.append("  matters: \(r.matters.count)")
+            lines.append(words(.showMatters, ["count": "\(r.matters.count)"]))
         }
         return lines.joined(separator: "\n")
     }
