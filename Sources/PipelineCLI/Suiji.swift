@@ -24,7 +24,8 @@ struct Suiji: ParsableCommand {
     static func main() {
         let (arguments, lang) = Language.split(Array(CommandLine.arguments.dropFirst()))
         if let lang, UILanguage(rawValue: lang) == nil {
-            printError("error: --lang must be zh or en, got '\(lang)'")
+            // The language in force then comes from the configuration or the locale (an unknown --lang is ignored there).
+            printError(Language.catalogue(.errorPrefix) + Language.catalogue(.usageBadLang, ["value": lang]))
             Foundation.exit(ExitStatus.usage.rawValue)
         }
         do {

@@ -22,6 +22,9 @@ struct LanguageTests {
         let unknown = try runSuiji(["run", "--lang", "fr"], in: folder)
         #expect(unknown.status == 64)
         #expect(unknown.stderr == "error: --lang must be zh or en, got 'fr'\n")
+        let unknownInChinese = try runSuiji(["run", "--lang", "fr"], in: folder, environment: ["LANG": "zh_CN.UTF-8"])
+        #expect(unknownInChinese.status == 64)
+        #expect(unknownInChinese.stderr == "错误：--lang 只能是 zh 或 en，收到的是“fr”\n")
     }
 
     @Test func aMissingStoreInBothLanguagesAndTheConfiguredOne() throws {

@@ -159,6 +159,21 @@ struct SetupErrorsTests {
         #expect(try listing(folder) == ["mine", "mine/thesis.txt"])
     }
 
+    @Test func theDemoEmptiesAndReusesAFolderItMadeAndTakesAnEmptyOne() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        let first = try runSuiji(["demo", "--workspace", "empty"], in: folder)
+        #expect(first.status == 0, "\(first.stderr)")
+        let marker = folder.appendingPathComponent("empty/.suiji-demo-workspace")
+        #expect(FileManager.default.fileExists(atPath: marker.path))
+        try Data("left by hand\n".utf8).write(to: folder.appendingPathComponent("empty/scratch.txt"))
+        let again = try runSuiji(["demo", "--workspace", "empty"], in: folder)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout == first.stdout)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("empty/scratch.txt").path))
+    }
+
     @Test func quietPrintsNothingOnAGoodNightAndTheSummaryOtherwise() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

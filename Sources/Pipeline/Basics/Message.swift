@@ -22,6 +22,8 @@ public struct Message: Sendable, Hashable {
 public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     /// `error: ` before an error's text.
     case errorPrefix = "error.prefix"
+    /// `--lang` with a value that is not a language.
+    case usageBadLang = "usage.badLang"
     /// `note: ` before a note.
     case notePrefix = "note.prefix"
     /// `warning: ` before a warning.

@@ -109,20 +109,6 @@ func finish(with status: ExitStatus) throws {
     if status != .success { throw ExitCode(status.rawValue) }
 }
 
-/// A command that cannot go on, with what to do: printed and mapped to its status by `Suiji.main`.
-struct CommandFailure: ReportableError {
-    /// What happened and what to do, as printed.
-    var description: String
-    /// How the command ends.
-    var exitStatus: ExitStatus
-
-    /// Creates a failure printed as `error: MESSAGE`.
-    init(_ status: ExitStatus, _ message: String) {
-        self.exitStatus = status
-        self.description = "error: \(message)"
-    }
-}
-
 /// A command that cannot go on, its text in the message catalogue: printed in the language in force.
 struct LocalizedFailure: LocalizedReportableError {
     /// How the command ends.

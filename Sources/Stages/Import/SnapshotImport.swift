@@ -18,10 +18,6 @@ public struct SnapshotImporter {
     /// The share of current rows a snapshot may remove without `--allow-mass-removal`: 20%.
     public static let massRemovalLimit = 0.20
 
-    /// The noun of a kind's rows in the mass-removal message (English: the error's description).
-    static func noun(_ kind: SnapshotKind) -> String {
-        MessageCatalogue(.en)(MessageKey(rawValue: "import.noun.\(kind.rawValue)") ?? .importNounRegister)
-    }
     /// SQLite's page cache during an import, in KiB.
     static let importCacheKiB = 8 * 1024
 
@@ -345,7 +341,7 @@ public struct SnapshotImporter {
             throw MassRemovalRefused(
                 message: """
                     the file would remove \(Count.number(report.removed)) of the \(Count.number(report.previousCount)) \
-                    \(Self.noun(request.kind)) in \(whose) (\(share)%, more than 20%); a truncated export must not empty a register. \
+                    \(MessageCatalogue(.en)(request.kind.nounKey)) in \(whose) (\(share)%, more than 20%); a truncated export must not empty a register. \
                     Nothing was changed. If the removal is real, import again with --allow-mass-removal
                     """)
         }

@@ -15,6 +15,26 @@ public enum SnapshotKind: String, Sendable, Hashable, Codable, CaseIterable {
     case avoidance
 }
 
+extension SnapshotKind {
+    /// The catalogue's name of the kind (`register`, 市场主体名录).
+    var nameKey: MessageKey {
+        switch self {
+        case .register: .importKindRegister
+        case .inspectors: .importKindInspectors
+        case .avoidance: .importKindAvoidance
+        }
+    }
+
+    /// The catalogue's noun for the kind's rows in counts (`entities`, 市场主体).
+    var nounKey: MessageKey {
+        switch self {
+        case .register: .importNounRegister
+        case .inspectors: .importNounInspectors
+        case .avoidance: .importNounAvoidance
+        }
+    }
+}
+
 /// One snapshot import as the command line asks for it.
 public struct SnapshotImportRequest: Sendable, Hashable {
     /// What the file holds.
@@ -149,12 +169,7 @@ public struct SnapshotImportReport: Sendable, Hashable, Codable {
 
     /// The summary in the catalogue's language.
     public func summary(in words: MessageCatalogue) -> String {
-        let kindKey: MessageKey, nounKey: MessageKey
-        switch kind {
-        case .register: (kindKey, nounKey) = (.importKindRegister, .importNounRegister)
-        case .inspectors: (kindKey, nounKey) = (.importKindInspectors, .importNounInspectors)
-        case .avoidance: (kindKey, nounKey) = (.importKindAvoidance, .importNounAvoidance)
-        }
+        let (kindKey, nounKey) = (kind.nameKey, kind.nounKey)
         let who = department.map { words(.importWho, ["department": ControlCharacters.escaped($0)]) } ?? ""
         let file = ControlCharacters.escaped(file)
         let names = ["file": file, "kind": words(kindKey), "who": who]
