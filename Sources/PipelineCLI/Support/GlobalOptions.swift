@@ -14,8 +14,19 @@ struct GlobalOptions: ParsableArguments {
     /// The configuration in force: the file given, ./suiji.toml, or the defaults.
     func configuration() throws -> Configuration { try Self.configuration(config) }
 
-    /// The configuration in force for a `--config` value (nil: ./suiji.toml, or the defaults).
+    /// The configuration in force for a `--config` value (nil: ./suiji.toml, or the defaults). The one
+    /// this process's arguments name is read once: the language (`[ui] language`) is chosen from it
+    /// before the command runs, and the command gets the same value.
     static func configuration(_ config: String?) throws -> Configuration {
+        if config == Language.configArgument(Language.arguments) { return try processConfiguration.get() }
+        return try load(config)
+    }
+
+    /// The configuration this process's arguments name, read on first use.
+    static let processConfiguration = Result<Configuration, any Error> { try load(Language.configArgument(Language.arguments)) }
+
+    /// Reads the configuration for a `--config` value.
+    private static func load(_ config: String?) throws -> Configuration {
         let cwd = FileManager.default.currentDirectoryPath
         // With --config, `locate` returns its path even if missing, and loading reports that.
         guard let path = Configuration.locate(explicitPath: config, workingDirectory: cwd) else { return Configuration.defaults }
@@ -32,11 +43,11 @@ struct GlobalOptions: ParsableArguments {
     /// naming the folder looked in and `--config`; cron starts a job in `$HOME`, not in the workspace.
     static func requiredConfiguration(_ config: String?) throws -> Configuration {
         let cwd = FileManager.default.currentDirectoryPath
-        guard let path = Configuration.locate(explicitPath: config, workingDirectory: cwd) else {
+        guard Configuration.locate(explicitPath: config, workingDirectory: cwd) != nil else {
             throw LocalizedFailure(.configuration, Message(.setupNoConfiguration, ["file": Configuration.fileName, "folder": cwd]))
         }
         let name = config ?? Configuration.fileName
-        let configuration = try Configuration.load(path: path, displayName: name)
+        let configuration = try configuration(config)
         let words = Language.catalogue
         let missing = [configuration.regionIsSet ? nil : words(.wordRegion), configuration.yearIsSet ? nil : words(.wordYear)].compactMap {
             $0

@@ -28,6 +28,9 @@ enum Language {
         return (rest, lang)
     }
 
+    /// This process's arguments, the program's name left out.
+    static let arguments = Array(CommandLine.arguments.dropFirst())
+
     /// The value of `--config` among the arguments, if given.
     static func configArgument(_ arguments: [String]) -> String? {
         for (index, argument) in arguments.enumerated() {
@@ -39,9 +42,8 @@ enum Language {
 
     /// The language in force for this process (a `--lang` that is not zh or en is refused in `Suiji.main`).
     static let inForce: UILanguage = {
-        let arguments = Array(CommandLine.arguments.dropFirst())
         let (_, lang) = split(arguments)
-        let configured = (try? GlobalOptions.configuration(configArgument(arguments)))?.ui.language
+        let configured = (try? GlobalOptions.processConfiguration.get())?.ui.language
         return UILanguage.resolve(
             option: lang.flatMap(UILanguage.init(rawValue:)), configured: configured, environment: ProcessInfo.processInfo.environment)
     }()
