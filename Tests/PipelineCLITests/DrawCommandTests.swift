@@ -86,7 +86,7 @@ struct DrawCommandTests {
 
         let ledger = try runSuiji(["draw", "verify-ledger"], in: folder)
         #expect(ledger.status == 0)
-        #expect(ledger.stdout.hasPrefix("ledger OK: 1 entries, head "))
+        #expect(ledger.stdout.hasPrefix("ledger OK: 1 entry, head "))
 
         let shown = try runSuiji(["draw", "show", "--assignments", "--json"], in: folder)
         #expect(shown.status == 0)
@@ -157,7 +157,7 @@ struct DrawCommandTests {
         let lines = ran.stderr.split(separator: "\n").map(String.init)
         #expect(lines.first == "error: 1 group round(s) not drawn (nothing of them was recorded; the others were drawn):")
         #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("  2024-G09 round 1: 原平市教育科技局 is 1 inspector(s) short for ") })
-        #expect(try runSuiji(["draw", "verify-ledger"], in: folder).stdout.hasPrefix("ledger OK: 1 entries, head "))
+        #expect(try runSuiji(["draw", "verify-ledger"], in: folder).stdout.hasPrefix("ledger OK: 1 entry, head "))
     }
 
     /// The public bundle: no class, no inspector; verified by `draw verify` and the Python script;
@@ -176,16 +176,16 @@ struct DrawCommandTests {
         let verified = try runSuiji(["draw", "verify", "public.json"], in: folder)
         #expect(verified.stdout == "OK\n")
         let ledger = try runSuiji(["draw", "verify-ledger"], in: folder)
-        let head = String(ledger.stdout.dropFirst("ledger OK: 1 entries, head ".count).prefix(64))
+        let head = String(ledger.stdout.dropFirst("ledger OK: 1 entry, head ".count).prefix(64))
         let anchored = try runSuiji(["draw", "verify-ledger", "--anchor", head], in: folder)
         #expect(anchored.status == 0)
-        #expect(anchored.stdout == "ledger OK: 1 entries, head \(head); anchor \(head) found\n")
+        #expect(anchored.stdout == "ledger OK: 1 entry, head \(head); anchor \(head) found\n")
         let other = String(repeating: "ab", count: 32)
         let missing = try runSuiji(["draw", "verify-ledger", "--anchor", other], in: folder)
         #expect(missing.status == 1)
         #expect(
             missing.stderr
-                == "error: the anchor \(other) is not in the ledger (1 entries, head \(head)): entries after it were deleted, or it comes from another store\n"
+                == "error: the anchor \(other) is not in the ledger (1 entry, head \(head)): entries after it were deleted, or it comes from another store\n"
         )
         #expect(try runSuiji(["draw", "verify-ledger", "--anchor", "xyz"], in: folder).status == 64)
     }

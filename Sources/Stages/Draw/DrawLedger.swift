@@ -186,7 +186,7 @@ public struct LedgerVerification: Sendable, Hashable, CustomStringConvertible {
 
     /// `ledger OK: …` or one problem per line.
     public var description: String {
-        isValid ? "ledger OK: \(entries) entries, head \(head)" : problems.joined(separator: "\n")
+        isValid ? "ledger OK: \(Count.of(entries, "entry", plural: "entries")), head \(head)" : problems.joined(separator: "\n")
     }
 }
 
@@ -263,7 +263,7 @@ extension Store {
             }
             if let anchor, !hashes.contains(anchor) {
                 problems.append(
-                    "the anchor \(anchor) is not in the ledger (\(entries.count) entries, head \(entries.last?.hash ?? LedgerEntry.genesis)): entries after it were deleted, or it comes from another store"
+                    "the anchor \(anchor) is not in the ledger (\(Count.of(entries.count, "entry", plural: "entries")), head \(entries.last?.hash ?? LedgerEntry.genesis)): entries after it were deleted, or it comes from another store"
                 )
             }
             return LedgerVerification(entries: entries.count, head: entries.last?.hash ?? LedgerEntry.genesis, problems: problems)

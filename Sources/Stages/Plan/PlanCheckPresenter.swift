@@ -13,7 +13,8 @@ public enum PlanCheckPresenter {
         let byIndex = Dictionary(layout.columns.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
         let order = layout.columns.values.sorted()
         let review = plan.tasks.filter(\.needsReview)
-        var out = "plan \(plan.year) \(plan.region) (\(layout.file)): \(plan.tasks.count) tasks, \(review.count) need review\n"
+        var out =
+            "plan \(plan.year) \(plan.region) (\(layout.file)): \(Count.of(plan.tasks.count, "task")), \(Count.number(review.count)) need review\n"
         for task in plan.tasks {
             out += "\ntask \(task.seq) (line \(task.line))" + (task.needsReview ? " ✗ needs review" : "") + "\n"
             let questions = diagnostics.filter {

@@ -18,7 +18,7 @@ public enum PlanPresenter {
         let footer =
             review.isEmpty
             ? "" : "! needs review (not drawn until decided): tasks \(review.joined(separator: ", ")); see `suiji plan check`\n"
-        return "plan \(plan.year) \(plan.region): \(plan.tasks.count) tasks\n" + table.render() + footer
+        return "plan \(plan.year) \(plan.region): \(Count.of(plan.tasks.count, "task"))\n" + table.render() + footer
     }
 
     /// The short form of a task's ratio: `≥5%`, `≥10%–20%`, `20户`, `A2% B5% C10% D20%`, `?`.

@@ -15,13 +15,13 @@ public enum PlanImportOutcome: Sendable, Hashable, CustomStringConvertible {
         case let .unchanged(year, region, sha):
             return "plan \(year) \(region) is unchanged (sha256 \(sha.prefix(12))…): nothing to do"
         case let .imported(year, region, count, first, added, changed, removed):
-            if first { return "plan \(year) \(region) imported: \(count) tasks" }
+            if first { return "plan \(year) \(region) imported: \(Count.of(count, "task"))" }
             if added.isEmpty, changed.isEmpty, removed.isEmpty {
-                return "plan \(year) \(region) updated: \(count) tasks, none changed in content"
+                return "plan \(year) \(region) updated: \(Count.of(count, "task")), none changed in content"
             }
             func list(_ seqs: [Int]) -> String { seqs.isEmpty ? "none" : seqs.map(String.init).joined(separator: ", ") }
             return
-                "plan \(year) \(region) updated: \(count) tasks; added: \(list(added)); changed: \(list(changed)); removed: \(list(removed))"
+                "plan \(year) \(region) updated: \(Count.of(count, "task")); added: \(list(added)); changed: \(list(changed)); removed: \(list(removed))"
         }
     }
 }
