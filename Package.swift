@@ -64,8 +64,10 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: ["CSHA256"],
-            exclude: roomNotes(pipelineRooms),
-            swiftSettings: strictSettings
+            // The message catalogue is compiled in (Resources/embedded-resources.txt), as in Stages.
+            exclude: roomNotes(pipelineRooms) + ["Resources"],
+            swiftSettings: strictSettings,
+            plugins: ["EmbedResourcesPlugin"]
         ),
         .target(
             name: "Stages",

@@ -31,6 +31,9 @@ struct Suiji: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+        } catch let error as any DiagnosticReportableError {
+            printError(error.diagnostic.rendered(in: Language.inForce))
+            Foundation.exit(error.exitStatus.rawValue)
         } catch let error as any LocalizedReportableError {
             printError(Language.catalogue(.errorPrefix) + Language.catalogue(error.message(in: Language.inForce)))
             Foundation.exit(error.exitStatus.rawValue)

@@ -77,36 +77,60 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
     }
 }
 
-/// One finding about the input, printed as `path:line:column: severity: message [context]`.
-public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
+/// One finding about the input, printed as `path:line:column: severity: message [context]`, in the
+/// language in force (``rendered(in:)``); `description` is the English line, for logs and goldens.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// How serious it is.
     public var severity: Severity
-    /// What happened, in words an operator understands.
-    public var message: String
+    /// What happened, in words an operator understands: a catalogue text.
+    public var text: Message
     /// Where it happened, if it concerns a file.
     public var location: SourceLocation?
     /// Extra key-value context, such as `entity=9111…`.
     public var context: [String: String]
 
     /// Creates a diagnostic.
-    public init(_ severity: Severity, _ message: String, at location: SourceLocation? = nil, context: [String: String] = [:]) {
+    public init(_ severity: Severity, _ text: Message, at location: SourceLocation? = nil, context: [String: String] = [:]) {
         self.severity = severity
-        self.message = message
+        self.text = text
         self.location = location
         self.context = context
     }
 
-    /// The one-line form used on the terminal and in golden files; every control character of the
-    /// input it quotes (file name, message, context) is escaped (``ControlCharacters/escaped(_:)``).
-    public var description: String {
-        var text = ""
-        if let location { text += "\(location): " }
-        text += "\(severity.rawValue): \(message)"
+    /// Creates a diagnostic whose words come whole from elsewhere (a library's or the system's).
+    public init(_ severity: Severity, verbatim: String, at location: SourceLocation? = nil, context: [String: String] = [:]) {
+        self.init(severity, Message(verbatim: verbatim), at: location, context: context)
+    }
+
+    /// The text in English.
+    public var message: String { MessageCatalogue(.en)(text) }
+
+    /// The one-line form in English, used in logs and golden files (``rendered(in:)``).
+    public var description: String { rendered(in: .en) }
+
+    /// The one-line form in `language`; every control character of the input it quotes (file name,
+    /// message, context) is escaped (``ControlCharacters/escaped(_:)``).
+    public func rendered(in language: UILanguage) -> String {
+        let catalogue = MessageCatalogue(language)
+        var line = ""
+        if let location { line += "\(location): " }
+        line += catalogue(severity.prefixKey) + catalogue(text)
         if !context.isEmpty {
             let pairs = context.keys.sorted().map { "\($0)=\(context[$0] ?? "")" }
-            text += " [\(pairs.joined(separator: ", "))]"
+            line += " [\(pairs.joined(separator: ", "))]"
         }
-        return ControlCharacters.escaped(text)
+        return ControlCharacters.escaped(line)
+    }
+}
+
+extension Severity {
+    /// The catalogue key of the word before a diagnostic's text (`error: `, `错误：`).
+    public var prefixKey: MessageKey {
+        switch self {
+        case .note: .notePrefix
+        case .warning: .warningPrefix
+        case .error: .errorPrefix
+        }
     }
 }
 
@@ -126,4 +150,29 @@ public struct DiagnosticCollector: Sendable {
 
     /// The number of diagnostics of a severity.
     public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
+}
+
+extension Diagnostic: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case severity, message, location, context
+    }
+
+    /// Reads a diagnostic written by ``encode(to:)``; its text comes back as the English words.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            try container.decode(Severity.self, forKey: .severity),
+            verbatim: try container.decode(String.self, forKey: .message),
+            at: try container.decodeIfPresent(SourceLocation.self, forKey: .location),
+            context: try container.decode([String: String].self, forKey: .context))
+    }
+
+    /// Writes the severity, the English text (machine formats stay in one language), the location and the context.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(message, forKey: .message)
+        try container.encodeIfPresent(location, forKey: .location)
+        try container.encode(context, forKey: .context)
+    }
 }

@@ -1,4 +1,4 @@
-// Texts a person reads, as data: a key of the message catalogue (`Stages/Resources/messages.json`,
+// Texts a person reads, as data: a key of the message catalogue (`Pipeline/Resources/messages.json`,
 // every key in Chinese and English) and the values of its `{slots}`, rendered at the edge in the
 // language in force (`--lang`, else `[ui] language`, else the locale). Machine formats (JSON keys,
 // exit codes, CSV headers of machine files) stay language-neutral.
@@ -10,11 +10,18 @@ public struct Message: Sendable, Hashable {
     /// The values of the text's `{slots}`, by slot name.
     public var values: [String: String]
 
+    /// Texts inside this one (`{slot}` filled with another message in the same language), by slot name.
+    public var parts: [String: Message]
+
     /// Creates a message.
-    public init(_ key: MessageKey, _ values: [String: String] = [:]) {
+    public init(_ key: MessageKey, _ values: [String: String] = [:], parts: [String: Message] = [:]) {
         self.key = key
         self.values = values
+        self.parts = parts
     }
+
+    /// A text that comes whole from elsewhere (a library's or the system's own words).
+    public init(verbatim text: String) { self.init(.verbatim, ["text": text]) }
 }
 
 /// The keys of the message catalogue. A key the catalogue lacks in either language fails the tests
@@ -324,4 +331,194 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case showShortTeams = "show.shortTeams"
     /// `draw show`: matters: #count
     case showMatters = "show.matters"
+    /// A text that comes whole from elsewhere (a library's or the system's own words), shown as it is.
+    case verbatim = "verbatim"
+    /// A note about a task of the plan (its text as the plan reader wrote it).
+    case planTaskNote = "plan.taskNote"
+    /// A value of a task the reader could not read, left unset.
+    case planTaskLeftUnset = "plan.taskLeftUnset"
+    /// A task with a question for a person.
+    case planTaskNeedsReview = "plan.taskNeedsReview"
+    /// A plan row with no 序号 and no task above it.
+    case planRowWithoutSeq = "plan.rowWithoutSeq"
+    /// A 序号 that is not a positive integer.
+    case planSeqNotInteger = "plan.seqNotInteger"
+    /// An override for a task the plan does not have.
+    case planOverrideUnknownTask = "plan.overrideUnknownTask"
+    /// A platform code cell that is not a code.
+    case planNotPlatformCode = "plan.notPlatformCode"
+    /// A required field of a row is empty.
+    case rowFieldEmpty = "row.fieldEmpty"
+    /// A row's value holds a control character.
+    case rowControlCharacter = "row.controlCharacter"
+    /// A column named by its number.
+    case rowColumnNumber = "row.columnNumber"
+    /// A row repeating an earlier row's key; the first is kept.
+    case rowRepeatedKept = "row.repeatedKept"
+    /// A row repeating an earlier row's key, which was itself rejected.
+    case rowRepeatedFirstRejected = "row.repeatedFirstRejected"
+    /// The subject of a repeat: a USCC.
+    case subjectUSCC = "subject.uscc"
+    /// The subject of a repeat: a uscc value of a list.
+    case subjectUSCCField = "subject.usccField"
+    /// The subject of a repeat: an inspector id.
+    case subjectInspector = "subject.inspector"
+    /// The subject of a repeat: an inspector and a business.
+    case subjectPair = "subject.pair"
+    /// The subject of a repeat: a matter.
+    case subjectMatter = "subject.matter"
+    /// A USCC problem of a legacy 15-digit number, with what to do.
+    case rowUSCCLegacy = "row.usccLegacy"
+    /// A name with a line break.
+    case rowNameLineBreak = "row.nameLineBreak"
+    /// A name too long.
+    case rowNameTooLong = "row.nameTooLong"
+    /// An entity type that is not known.
+    case rowEntityType = "row.entityType"
+    /// A region code that is not 6 digits.
+    case rowRegionCode = "row.regionCode"
+    /// A risk class that is not known.
+    case rowRiskClass = "row.riskClass"
+    /// An address too long.
+    case rowAddressTooLong = "row.addressTooLong"
+    /// An optional date that is not one, left unset.
+    case rowUnreadableDate = "row.unreadableDate"
+    /// An inspector id too long or on several lines.
+    case rowInspectorID = "row.inspectorID"
+    /// A value that must be one line of limited length.
+    case rowOneLineAtMost = "row.oneLineAtMost"
+    /// A matter on several lines.
+    case rowMatterOneLine = "row.matterOneLine"
+    /// A matter too long.
+    case rowMatterTooLong = "row.matterTooLong"
+    /// An empty USCC.
+    case usccEmpty = "uscc.empty"
+    /// A USCC of the wrong length.
+    case usccLength = "uscc.length"
+    /// A 15-digit registration number given as a USCC.
+    case usccLegacy = "uscc.legacy"
+    /// A USCC with a lowercase letter.
+    case usccLowercase = "uscc.lowercase"
+    /// A USCC with a character outside its alphabet.
+    case usccInvalidCharacter = "uscc.invalidCharacter"
+    /// A USCC whose region code is not digits.
+    case usccRegionNotDigits = "uscc.regionNotDigits"
+    /// A USCC whose check character is wrong.
+    case usccCheckCharacter = "uscc.checkCharacter"
+    /// A results row's action not understood.
+    case resultAction = "result.action"
+    /// A task cell that is neither a 序号 nor a task id.
+    case resultTaskUnknownForm = "result.taskUnknownForm"
+    /// A task id of another plan.
+    case resultTaskOtherPlan = "result.taskOtherPlan"
+    /// A 序号 the plan does not have.
+    case resultTaskNotInPlan = "result.taskNotInPlan"
+    /// A round that is not a number.
+    case resultRoundNotNumber = "result.roundNotNumber"
+    /// A round that contradicts the task id.
+    case resultRoundContradicts = "result.roundContradicts"
+    /// No round for a task of several rounds.
+    case resultRoundEmpty = "result.roundEmpty"
+    /// A round the task does not have.
+    case resultNoSuchRound = "result.noSuchRound"
+    /// A result for a round not drawn.
+    case resultRoundNotDrawn = "result.roundNotDrawn"
+    /// A result for a business not drawn.
+    case resultNotDrawn = "result.notDrawn"
+    /// A result repeating an earlier row.
+    case resultRepeated = "result.repeated"
+    /// An inspection date that is not a date.
+    case resultDateNotDate = "result.dateNotDate"
+    /// No result codes.
+    case resultResultsEmpty = "result.resultsEmpty"
+    /// A result token not on the national list.
+    case resultUnknownCode = "result.unknownCode"
+    /// A method not on the national list, kept.
+    case resultMethodNotListed = "result.methodNotListed"
+    /// An inspection date outside the round, kept.
+    case resultDateOutsideRound = "result.dateOutsideRound"
+    /// A results cell with no result.
+    case resultNoResultIn = "result.noResultIn"
+    /// A file with no header row.
+    case inputEmptyFile = "input.emptyFile"
+    /// A sheet with no header row.
+    case inputEmptySheet = "input.emptySheet"
+    /// A header column that is not a known field.
+    case inputUnknownColumn = "input.unknownColumn"
+    /// An XML field that is not a known field.
+    case inputUnknownXMLField = "input.unknownXMLField"
+    /// Two columns meaning the same field.
+    case inputDuplicateColumn = "input.duplicateColumn"
+    /// A required column missing.
+    case inputMissingColumn = "input.missingColumn"
+    /// A required field in no XML record.
+    case inputMissingXMLField = "input.missingXMLField"
+    /// An XML record giving a field twice.
+    case inputXMLFieldTwice = "input.xmlFieldTwice"
+    /// A total row, skipped.
+    case inputTotalRowSkipped = "input.totalRowSkipped"
+    /// A row above the header row, skipped.
+    case inputRowAboveHeader = "input.rowAboveHeader"
+    /// A row of the wrong width.
+    case inputRowWidth = "input.rowWidth"
+    /// A cell holding an Excel error value.
+    case inputExcelError = "input.excelError"
+    /// A formula whose result was never saved.
+    case inputNoCachedValue = "input.noCachedValue"
+    /// A value of an optional cell left unset.
+    case inputLeftUnset = "input.leftUnset"
+    /// Merged cells over data rows.
+    case inputMergedCells = "input.mergedCells"
+    /// More merged ranges than shown.
+    case inputMoreMerged = "input.moreMerged"
+    /// A quoted field never closed.
+    case inputUnclosedQuote = "input.unclosedQuote"
+    /// An XML file not valid against the schema.
+    case inputNotValidXSD = "input.notValidXSD"
+    /// An XML register of another department.
+    case inputWrongDepartment = "input.wrongDepartment"
+    /// A register naming no department.
+    case inputNoDepartment = "input.noDepartment"
+    /// An .xls or .et workbook.
+    case inputLegacyWorkbook = "input.legacyWorkbook"
+    /// A file of a kind suiji does not read.
+    case inputNotReadable = "input.notReadable"
+    /// --format xlsx on a file that is not a workbook.
+    case inputNotWorkbook = "input.notWorkbook"
+    /// A path that is not a regular file.
+    case inputNotRegularFile = "input.notRegularFile"
+    /// What a file is: an Excel binary workbook.
+    case inputWhatXLSB = "input.what.xlsb"
+    /// What a file is: an OpenDocument file.
+    case inputWhatODS = "input.what.ods"
+    /// What a file is: a Word document.
+    case inputWhatWord = "input.what.word"
+    /// What a file is: a ZIP archive.
+    case inputWhatZip = "input.what.zip"
+    /// A symbolic link not followed.
+    case inputSymbolicLink = "input.symbolicLink"
+    /// A file that cannot be opened.
+    case inputCannotOpen = "input.cannotOpen"
+    /// The rejects file's column of the line number.
+    case rejectsLine = "rejects.line"
+    /// The rejects file's column of the reason.
+    case rejectsReason = "rejects.reason"
+    /// A rejects file whose header does not end with the reason column.
+    case inputNotRejectsFile = "input.notRejectsFile"
+    /// A withdrawal with no result to withdraw.
+    case resultNothingToWithdraw = "result.nothingToWithdraw"
+    /// A plan column that is not known.
+    case planUnknownColumn = "plan.unknownColumn"
+    /// A second plan column of the same meaning.
+    case planSecondColumn = "plan.secondColumn"
+    /// A round of a task of a plan, in a warning.
+    case publishRoundLabel = "publish.roundLabel"
+    /// A round with results no longer in the plan.
+    case publishNoLongerInPlan = "publish.noLongerInPlan"
+    /// A draw with no population in the ledger.
+    case publishNoPopulation = "publish.noPopulation"
+    /// A round whose due date cannot be computed.
+    case reportDueUnknown = "report.dueUnknown"
+    /// A public bundle that cannot be made.
+    case pagesBundleUnavailable = "pages.bundleUnavailable"
 }

@@ -10,3 +10,10 @@ public protocol ReportableError: Error, CustomStringConvertible {
     /// The exit status of a command that stops on this error.
     var exitStatus: ExitStatus { get }
 }
+
+/// An error about a place in an input, printed as its diagnostic line in the language in force
+/// (`path:line: error: text`).
+public protocol DiagnosticReportableError: ReportableError {
+    /// The diagnostic that says it.
+    var diagnostic: Diagnostic { get }
+}

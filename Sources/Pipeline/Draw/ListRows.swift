@@ -55,20 +55,20 @@ public struct WatchlistRowValidator: Sendable {
             let t = value(f).map(PlanCellParser.clean) ?? ""
             return t.isEmpty ? nil : t
         }
-        guard let uscc = text(.uscc) else { return .failure(RowRejection(fieldName: "uscc", reason: "uscc is empty")) }
+        guard let uscc = text(.uscc) else { return .failure(.empty("uscc")) }
         if let first = firstLine[uscc] {
-            return .failure(.repeated("uscc \(uscc)", field: "uscc", firstLine: first.line, firstRejected: first.rejected))
+            return .failure(
+                .repeated(Message(.subjectUSCCField, ["uscc": uscc]), field: "uscc", firstLine: first.line, firstRejected: first.rejected))
         }
         if case .failure(let problem) = USCC.validate(uscc) {
             firstLine[uscc] = (line, true)
-            let legacy = USCC.isLegacyRegistrationNumber(uscc) ? " (a legacy 15-digit 注册号; ask the department for the USCC)" : ""
-            return .failure(RowRejection(fieldName: "uscc", reason: problem.description + legacy))
+            return .failure(RowRejection(fieldName: "uscc", problem.text(legacyHint: USCC.isLegacyRegistrationNumber(uscc))))
         }
         firstLine[uscc] = (line, false)
         for (field, limit) in [(WatchlistField.name, 100), (.detail, 200)] {
             if let t = value(field), t.contains(where: \.isNewline) || t.count > limit {
                 return .failure(
-                    RowRejection(fieldName: field.rawValue, reason: "\(field.rawValue) must be one line of at most \(limit) characters"))
+                    RowRejection(fieldName: field.rawValue, Message(.rowOneLineAtMost, ["field": field.rawValue, "max": "\(limit)"])))
             }
         }
         return .success(WatchlistRow(uscc: uscc, name: text(.name), detail: text(.detail)))
@@ -85,14 +85,16 @@ public struct MatterRowValidator: Sendable {
     /// The matter on `line`, or why it is rejected.
     public mutating func validate(line: Int, value: (MatterField) -> String?) -> Result<String, RowRejection> {
         let raw = value(.matter) ?? ""
-        if raw.contains(where: \.isNewline) { return .failure(RowRejection(fieldName: "matter", reason: "matter must be one line")) }
+        if raw.contains(where: \.isNewline) { return .failure(RowRejection(fieldName: "matter", Message(.rowMatterOneLine))) }
         let matter = PlanCellParser.clean(raw)
-        guard !matter.isEmpty else { return .failure(RowRejection(fieldName: "matter", reason: "matter is empty")) }
+        guard !matter.isEmpty else { return .failure(.empty("matter")) }
         guard matter.count <= 200 else {
-            return .failure(RowRejection(fieldName: "matter", reason: "matter must be at most 200 characters, not \(matter.count)"))
+            return .failure(RowRejection(fieldName: "matter", Message(.rowMatterTooLong, ["count": "\(matter.count)"])))
         }
         let key = PlanTargets.normalise(matter)
-        if let first = firstLine[key] { return .failure(.repeated("matter '\(matter)'", field: "matter", firstLine: first)) }
+        if let first = firstLine[key] {
+            return .failure(.repeated(Message(.subjectMatter, ["matter": matter]), field: "matter", firstLine: first))
+        }
         firstLine[key] = line
         return .success(matter)
     }

@@ -112,7 +112,8 @@ public struct PlanOverrides: Sendable, Hashable {
             let text =
                 "initiator '\(initiator)' from \(file) (the plan names none)" + (settled > 0 ? "; settles \(settled) question(s)" : "")
             task.notes.append(text)
-            diagnostics.emit(Diagnostic(.note, "task \(task.seq): \(text)", at: SourceLocation(file: file)))
+            diagnostics.emit(
+                Diagnostic(.note, Message(.planTaskNote, ["seq": "\(task.seq)", "text": text]), at: SourceLocation(file: file)))
         }
         guard let decision = tasks[task.seq] else { return }
         var decided: [String] = []
@@ -168,7 +169,9 @@ public struct PlanOverrides: Sendable, Hashable {
         let settledCount = before - questions.count
         if settledCount > 0 { text += "; settles \(settledCount) question(s)" }
         task.notes.append(text)
-        diagnostics.emit(Diagnostic(.note, "task \(task.seq): \(text)", at: SourceLocation(file: file, line: decision.line)))
+        diagnostics.emit(
+            Diagnostic(
+                .note, Message(.planTaskNote, ["seq": "\(task.seq)", "text": text]), at: SourceLocation(file: file, line: decision.line)))
     }
 
     /// `12.5%`, `5%`; `?` for none.

@@ -133,7 +133,7 @@ public struct PlanRowAssembler: Sendable {
             guard current != nil else {
                 diagnostics.emit(
                     Diagnostic(
-                        .error, "the row has no 序号 and no task above it to continue; the row is skipped",
+                        .error, Message(.planRowWithoutSeq),
                         at: layout.location("seq", line: row.line)))
                 return
             }
@@ -143,7 +143,7 @@ public struct PlanRowAssembler: Sendable {
         guard let seq = Int(seqText.replacing(#/[.、]$/#, with: "")), seq > 0 else {
             diagnostics.emit(
                 Diagnostic(
-                    .error, "task number '\(row["seq"] ?? "")' is not a positive integer; the row is skipped",
+                    .error, Message(.planSeqNotInteger, ["seq": row["seq"] ?? ""]),
                     at: layout.location("seq", line: row.line)))
             return
         }
@@ -167,7 +167,8 @@ public struct PlanRowAssembler: Sendable {
                 let note =
                     "\(layout.label(column)) '\(PlanCellParser.clean(above.value))' filled down from task \(above.seq) (a merged cell)"
                 notes.append(note)
-                diagnostics.emit(Diagnostic(.note, "task \(seq): " + note, at: layout.location(column, line: row.line)))
+                diagnostics.emit(
+                    Diagnostic(.note, Message(.planTaskNote, ["seq": "\(seq)", "text": note]), at: layout.location(column, line: row.line)))
             }
             if let value = filled[column], !value.trimmingWhitespace().isEmpty { lastFilled[column] = (value, seq) }
         }
@@ -182,7 +183,7 @@ public struct PlanRowAssembler: Sendable {
         for (seq, override) in overrides.tasks.sorted(by: { $0.key < $1.key }) where !known.contains(seq) {
             diagnostics.emit(
                 Diagnostic(
-                    .error, "the overrides decide task \(seq), which the plan does not have; remove or renumber the entry",
+                    .error, Message(.planOverrideUnknownTask, ["seq": "\(seq)"]),
                     at: SourceLocation(file: overrides.file, line: override.line)))
         }
     }
@@ -197,7 +198,7 @@ public struct PlanRowAssembler: Sendable {
         for question in questions {
             diagnostics.emit(
                 Diagnostic(
-                    .warning, "task \(task.seq) needs review: \(question.message)",
+                    .warning, Message(.planTaskNeedsReview, ["seq": "\(task.seq)", "text": question.message]),
                     at: layout.location(question.column, line: question.line)))
         }
         tasks.append(task)

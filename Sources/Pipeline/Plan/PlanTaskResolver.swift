@@ -59,7 +59,8 @@ struct PlanTaskResolver {
         }
         func note(_ text: String, _ column: String? = nil, line: Int = line) {
             notes.append(text)
-            diagnostics.emit(Diagnostic(.note, "task \(seq): \(text)", at: layout.location(column, line: line)))
+            diagnostics.emit(
+                Diagnostic(.note, Message(.planTaskNote, ["seq": "\(seq)", "text": text]), at: layout.location(column, line: line)))
         }
         func cleaned(_ column: String, in row: [String: String]) -> String { PlanCellParser.clean(row[column] ?? "") }
         let label = layout.label
@@ -109,7 +110,9 @@ struct PlanTaskResolver {
         for read in reads {
             for error in read.reading.errors {
                 diagnostics.emit(
-                    Diagnostic(.error, "task \(seq): \(error); it is left unset", at: layout.location(read.column, line: read.line)))
+                    Diagnostic(
+                        .error, Message(.planTaskLeftUnset, ["seq": "\(seq)", "text": error]),
+                        at: layout.location(read.column, line: read.line)))
                 ask(.quantity, read.column, error, line: read.line)
             }
             for problem in read.reading.problems {
@@ -277,7 +280,7 @@ struct PlanTaskResolver {
                 diagnostics.emit(
                     Diagnostic(
                         .warning,
-                        "task \(seq): '\(text)' is not a platform code (1 to 40 characters of 0-9, A-Z, a-z); suiji's own code is used",
+                        Message(.planNotPlatformCode, ["seq": "\(seq)", "text": text]),
                         at: layout.location(column, line: line)))
                 return nil
             }

@@ -63,20 +63,20 @@ public struct InspectorRowValidator: Sendable {
             return .failure(rejection)
         }
         for field in InspectorField.required where text(field) == nil {
-            return .failure(RowRejection(fieldName: field.rawValue, reason: "\(field.rawValue) is empty"))
+            return .failure(.empty(field.rawValue))
         }
         let id = text(.inspectorID) ?? ""
         if id.contains(where: { $0.isNewline }) || id.count > Self.maxIDLength {
             return .failure(
                 RowRejection(
-                    fieldName: "inspector_id", reason: "inspector_id '\(id)' must be one line of at most \(Self.maxIDLength) characters"))
+                    fieldName: "inspector_id", Message(.rowInspectorID, ["id": id, "max": "\(Self.maxIDLength)"])))
         }
         let name = text(.name) ?? ""
         if name.contains(where: { $0.isNewline }) {
-            return .failure(RowRejection(fieldName: "name", reason: "name contains a line break"))
+            return .failure(RowRejection(fieldName: "name", Message(.rowNameLineBreak)))
         }
         if let first = firstLineOfID[id] {
-            return .failure(.repeated("inspector_id \(id)", field: "inspector_id", firstLine: first))
+            return .failure(.repeated(Message(.subjectInspector, ["id": id]), field: "inspector_id", firstLine: first))
         }
         firstLineOfID[id] = line
         let status = text(.status)
@@ -135,22 +135,22 @@ public struct AvoidanceRowValidator: Sendable {
             return .failure(rejection)
         }
         for field in AvoidanceField.required where text(field) == nil {
-            return .failure(RowRejection(fieldName: field.rawValue, reason: "\(field.rawValue) is empty"))
+            return .failure(.empty(field.rawValue))
         }
         let id = text(.inspectorID) ?? ""
         if id.contains(where: { $0.isNewline }) || id.count > InspectorRowValidator.maxIDLength {
             return .failure(
                 RowRejection(
                     fieldName: "inspector_id",
-                    reason: "inspector_id '\(id)' must be one line of at most \(InspectorRowValidator.maxIDLength) characters"))
+                    Message(.rowInspectorID, ["id": id, "max": "\(InspectorRowValidator.maxIDLength)"])))
         }
         let uscc = text(.uscc) ?? ""
         if case .failure(let problem) = USCC.validate(uscc) {
-            return .failure(RowRejection(fieldName: "uscc", reason: problem.description))
+            return .failure(RowRejection(fieldName: "uscc", problem.text))
         }
         let key = id + "|" + uscc
         if let first = firstLineOfPair[key] {
-            return .failure(.repeated("the pair \(id) / \(uscc)", field: "uscc", firstLine: first))
+            return .failure(.repeated(Message(.subjectPair, ["id": id, "uscc": uscc]), field: "uscc", firstLine: first))
         }
         firstLineOfPair[key] = line
         return .success(AvoidanceRecord(inspectorID: id, uscc: uscc, reason: text(.reason)))

@@ -105,20 +105,26 @@ public struct EntityRecord: Sendable, Hashable, Codable {
 public struct RowRejection: Sendable, Hashable, Error {
     /// The canonical name of the field at fault (`uscc`, `inspector_id`, …), if one is.
     public var field: String?
-    /// The reason, for the diagnostic and the rejects file.
-    public var reason: String
+    /// The reason, for the diagnostic and the rejects file: a catalogue text.
+    public var text: Message
 
     /// Creates a rejection naming a register field.
-    public init(field: RegisterField?, reason: String) {
+    public init(field: RegisterField?, _ text: Message) {
         self.field = field?.rawValue
-        self.reason = reason
+        self.text = text
     }
 
     /// Creates a rejection naming any canonical field.
-    public init(fieldName: String?, reason: String) {
+    public init(fieldName: String?, _ text: Message) {
         self.field = fieldName
-        self.reason = reason
+        self.text = text
     }
+
+    /// The reason in English.
+    public var reason: String { MessageCatalogue(.en)(text) }
+
+    /// The rejection of an empty required field.
+    public static func empty(_ field: String) -> RowRejection { RowRejection(fieldName: field, Message(.rowFieldEmpty, ["field": field])) }
 
     /// The rejection of the first value of a row that holds a control character (NUL, ESC, a
     /// bidirectional control …; see ``ControlCharacters``), or nil. Line feeds, carriage returns and
@@ -127,9 +133,11 @@ public struct RowRejection: Sendable, Hashable, Error {
     public static func controlCharacter(in values: [String?], fields: [String]) -> RowRejection? {
         for (index, value) in values.enumerated() {
             guard let value, let found = ControlCharacters.first(in: value, allowingLayout: true) else { continue }
-            let field = index < fields.count ? fields[index] : "column \(index + 1)"
-            return RowRejection(
-                fieldName: index < fields.count ? field : nil, reason: "\(field) holds \(ControlCharacters.describe(found))")
+            let text = Message(
+                .rowControlCharacter, ["name": ControlCharacters.name(found.scalar), "position": "\(found.position)"],
+                parts: ["field": index < fields.count ? Message(verbatim: fields[index]) : Message(.rowColumnNumber, ["n": "\(index + 1)"])]
+            )
+            return RowRejection(fieldName: index < fields.count ? fields[index] : nil, text)
         }
         return nil
     }
@@ -137,11 +145,10 @@ public struct RowRejection: Sendable, Hashable, Error {
     /// A row repeating the key of the row on `firstLine`: `<subject> repeats the row on line N; the
     /// first is kept`, or, when that first row was itself rejected, `…, which was itself rejected;
     /// correct that row and send the file again`.
-    public static func repeated(_ subject: String, field: String, firstLine: Int, firstRejected: Bool = false) -> RowRejection {
+    public static func repeated(_ subject: Message, field: String, firstLine: Int, firstRejected: Bool = false) -> RowRejection {
         RowRejection(
             fieldName: field,
-            reason: "\(subject) repeats the row on line \(firstLine)"
-                + (firstRejected ? ", which was itself rejected; correct that row and send the file again" : "; the first is kept"))
+            Message(firstRejected ? .rowRepeatedFirstRejected : .rowRepeatedKept, ["line": "\(firstLine)"], parts: ["subject": subject]))
     }
 }
 
@@ -150,18 +157,21 @@ public struct RowRejection: Sendable, Hashable, Error {
 public struct RowWarning: Sendable, Hashable {
     /// The canonical name of the field concerned, if one is.
     public var field: String?
-    /// What was found and what was done about it.
-    public var message: String
+    /// What was found and what was done about it: a catalogue text.
+    public var text: Message
 
     /// Creates a warning.
-    public init(field: String?, message: String) {
+    public init(field: String?, _ text: Message) {
         self.field = field
-        self.message = message
+        self.text = text
     }
+
+    /// The text in English.
+    public var message: String { MessageCatalogue(.en)(text) }
 
     /// The warning for an optional date that is not one: the value is left unset, never guessed.
     public static func unreadableDate(_ field: String, _ raw: String) -> RowWarning {
-        RowWarning(field: field, message: "\(field) '\(raw)' is not a date (\(DateText.acceptedForms)); it is left unset")
+        RowWarning(field: field, Message(.rowUnreadableDate, ["field": field, "value": raw, "forms": DateText.acceptedForms]))
     }
 }
 
@@ -208,40 +218,39 @@ public struct RegisterRowValidator: Sendable {
             return .failure(rejection)
         }
         for field in RegisterField.required where text(field) == nil {
-            return .failure(RowRejection(field: field, reason: "\(field.rawValue) is empty"))
+            return .failure(.empty(field.rawValue))
         }
         let usccText = text(.uscc) ?? ""
         switch USCC.validate(usccText) {
         case .failure(let problem):
-            let legacy = USCC.isLegacyRegistrationNumber(usccText) ? " (a legacy 15-digit 注册号; ask the department for the USCC)" : ""
-            return .failure(RowRejection(field: .uscc, reason: problem.description + legacy))
+            return .failure(RowRejection(field: .uscc, problem.text(legacyHint: USCC.isLegacyRegistrationNumber(usccText))))
         case .success:
             break
         }
         let name = text(.name) ?? ""
         if Self.hasLineBreak(name) {
-            return .failure(RowRejection(field: .name, reason: "name contains a line break"))
+            return .failure(RowRejection(field: .name, Message(.rowNameLineBreak)))
         }
         // Up to 100 UTF-8 bytes is at most 100 characters: count characters only beyond that.
         if name.utf8.count > Self.maxNameLength, name.count > Self.maxNameLength {
             return .failure(
-                RowRejection(field: .name, reason: "name has \(name.count) characters; at most \(Self.maxNameLength) are allowed"))
+                RowRejection(field: .name, Message(.rowNameTooLong, ["count": "\(name.count)", "max": "\(Self.maxNameLength)"])))
         }
         let entityType = text(.entityType) ?? ""
         guard Self.entityTypes.contains(entityType) else {
             return .failure(
                 RowRejection(
-                    field: .entityType, reason: "entity_type '\(entityType)' is not one of 企业, 个体工商户, 农民专业合作社 or another registered type"))
+                    field: .entityType, Message(.rowEntityType, ["value": entityType])))
         }
         let region = text(.regionCode) ?? ""
         guard region.utf8.count == 6, region.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            return .failure(RowRejection(field: .regionCode, reason: "region_code '\(region)' is not 6 digits"))
+            return .failure(RowRejection(field: .regionCode, Message(.rowRegionCode, ["value": region])))
         }
         var riskClass: RiskClass?
         if let raw = text(.riskClass), raw != "未分类" {
             guard let known = Self.riskClassNames[raw] ?? Self.riskClassNames[PlanCellParser.normalizeWidth(raw)] else {
                 return .failure(
-                    RowRejection(field: .riskClass, reason: "risk_class '\(raw)' is not A, B, C, D, 低风险, 一般风险, 较高风险, 高风险 or empty"))
+                    RowRejection(field: .riskClass, Message(.rowRiskClass, ["value": raw])))
             }
             riskClass = known
         }
@@ -249,7 +258,7 @@ public struct RegisterRowValidator: Sendable {
         if let address, address.utf8.count > Self.maxAddressLength, address.count > Self.maxAddressLength {
             return .failure(
                 RowRejection(
-                    field: .address, reason: "address has \(address.count) characters; at most \(Self.maxAddressLength) are allowed"))
+                    field: .address, Message(.rowAddressTooLong, ["count": "\(address.count)", "max": "\(Self.maxAddressLength)"])))
         }
         var dates: [RegisterField: String] = [:]
         var unreadable: [RowWarning] = []
@@ -295,7 +304,8 @@ public struct RegisterRowValidator: Sendable {
 
     /// The rejection of a USCC seen before in the same file.
     public static func repeatRejection(_ uscc: String, firstLine: Int, firstRejected: Bool = false) -> RowRejection {
-        .repeated("USCC \(uscc)", field: RegisterField.uscc.rawValue, firstLine: firstLine, firstRejected: firstRejected)
+        .repeated(
+            Message(.subjectUSCC, ["uscc": uscc]), field: RegisterField.uscc.rawValue, firstLine: firstLine, firstRejected: firstRejected)
     }
 
     /// A date as YYYY-MM-DD from any form `DateText` reads; nil if it is none.

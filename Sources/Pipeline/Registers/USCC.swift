@@ -296,26 +296,32 @@ public enum USCCProblem: ReportableError, Sendable, Hashable, CustomStringConver
     case badCheckCharacter(found: Character, expected: Character)
 
     /// One line in operator English.
-    public var description: String {
+    public var description: String { MessageCatalogue(.en)(text) }
+
+    /// The catalogue text.
+    public var text: Message {
         switch self {
         case .wrongLength(0):
-            return "USCC is empty"
+            return Message(.usccEmpty)
         case .wrongLength(let count):
-            return "USCC has \(count) characters, expected 18"
+            return Message(.usccLength, ["count": "\(count)"])
         case .legacyRegistrationNumber:
-            return "USCC is a legacy 15-digit registration number (注册号), not an 18-character code"
+            return Message(.usccLegacy)
         case .invalidCharacter(let character, let position):
-            let shown = USCCProblem.show(character)
+            let values = ["character": USCCProblem.show(character), "position": "\(position)"]
             if let ascii = character.asciiValue, ascii >= 0x61 && ascii <= 0x7A {
-                return "USCC has lowercase character \(shown) at position \(position); codes are upper case"
+                return Message(.usccLowercase, values)
             }
-            return "USCC has invalid character \(shown) at position \(position)"
+            return Message(.usccInvalidCharacter, values)
         case .regionNotDigits:
-            return "USCC region code (characters 3-8) is not all digits"
+            return Message(.usccRegionNotDigits)
         case .badCheckCharacter(let found, let expected):
-            return "USCC check character is '\(found)', expected '\(expected)'"
+            return Message(.usccCheckCharacter, ["found": String(found), "expected": String(expected)])
         }
     }
+
+    /// The text, followed when `legacyHint` by what to do about a legacy 15-digit 注册号.
+    public func text(legacyHint: Bool) -> Message { legacyHint ? Message(.rowUSCCLegacy, parts: ["problem": text]) : text }
 
     /// A character quoted, or as U+XXXX if it is whitespace or a control character.
     private static func show(_ character: Character) -> String {

@@ -167,12 +167,13 @@ public struct ResultCodeError: ReportableError, Sendable, Hashable, CustomString
     }
 
     /// `unknown result '未检查' in '1；未检查': …`.
-    public var description: String {
+    public var description: String { MessageCatalogue(.en)(text) }
+
+    /// The catalogue text.
+    public var text: Message {
         switch kind {
-        case let .unknownToken(token):
-            "unknown result '\(token)' in '\(cell)': write a code (1, A–G, 3–12) or its text from the national list, separated by ; ； or 、"
-        case .empty:
-            "no result in '\(cell)': write at least one code (1, A–G, 3–12) or its text"
+        case let .unknownToken(token): Message(.resultUnknownCode, ["token": token, "cell": cell])
+        case .empty: Message(.resultNoResultIn, ["cell": cell])
         }
     }
 }

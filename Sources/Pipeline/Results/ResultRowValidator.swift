@@ -131,15 +131,15 @@ public struct ResultRowValidator: Sendable {
 
     /// Warnings about a row accepted as written: a 核查方式 not on the national list, an inspection
     /// date outside the round.
-    public func notes(_ record: InspectionResult) -> [(field: ResultField, message: String)] {
-        var notes: [(field: ResultField, message: String)] = []
+    public func notes(_ record: InspectionResult) -> [(field: ResultField, message: Message)] {
+        var notes: [(field: ResultField, message: Message)] = []
         if let method = record.method {
             let pieces = method.split(whereSeparator: { ResultCode.separators.contains($0) }).map { String($0).trimmingWhitespace() }
             if let odd = pieces.first(where: { !$0.isEmpty && !Self.methods.contains($0) }) {
                 notes.append(
                     (
                         .method,
-                        "method '\(odd)' is not on the national list (\(Self.methodsInOrder.joined(separator: "、"))); kept as written"
+                        Message(.resultMethodNotListed, ["method": odd, "list": Self.methodsInOrder.joined(separator: "、")])
                     ))
             }
         }
@@ -149,7 +149,12 @@ public struct ResultRowValidator: Sendable {
             notes.append(
                 (
                     .inspectedOn,
-                    "inspected_on \(date) is outside task \(record.taskSeq) round \(record.round) (\(round.start)…\(round.end)); kept as written"
+                    Message(
+                        .resultDateOutsideRound,
+                        [
+                            "date": "\(date)", "seq": "\(record.taskSeq)", "round": "\(record.round)", "start": "\(round.start)",
+                            "end": "\(round.end)",
+                        ])
                 ))
         }
         return notes
@@ -163,8 +168,8 @@ public struct ResultRowValidator: Sendable {
             let trimmed = raw.trimmingWhitespace()
             return trimmed.isEmpty ? nil : trimmed
         }
-        func reject(_ field: ResultField?, _ reason: String) -> Result<InspectionResult, RowRejection> {
-            .failure(RowRejection(fieldName: field?.rawValue, reason: reason))
+        func reject(_ field: ResultField?, _ key: MessageKey, _ values: [String: String] = [:]) -> Result<InspectionResult, RowRejection> {
+            .failure(RowRejection(fieldName: field?.rawValue, Message(key, values)))
         }
         if let rejection = RowRejection.controlCharacter(in: values, fields: ResultField.allCases.map(\.rawValue)) {
             return .failure(rejection)
@@ -173,12 +178,12 @@ public struct ResultRowValidator: Sendable {
         if let action = text(.action) {
             guard Self.withdrawWords.contains(action.lowercased()) || action == "录入" || action.lowercased() == "result" else {
                 return reject(
-                    .action, "action '\(action)' is not understood: leave it empty for a result, or write 撤回 to withdraw the current one")
+                    .action, .resultAction, ["action": action])
             }
             withdraws = Self.withdrawWords.contains(action.lowercased())
         }
-        guard let taskText = text(.task) else { return reject(.task, "task is empty") }
-        guard let uscc = text(.uscc) else { return reject(.uscc, "uscc is empty") }
+        guard let taskText = text(.task) else { return .failure(.empty(ResultField.task.rawValue)) }
+        guard let uscc = text(.uscc) else { return .failure(.empty(ResultField.uscc.rawValue)) }
 
         // The task: a 序号, or a task id naming this plan's region and year.
         let seq: Int
@@ -188,20 +193,19 @@ public struct ResultRowValidator: Sendable {
         } else {
             switch Self.parseTaskID(taskText) {
             case .none:
-                return reject(.task, "task '\(taskText)' is neither a 序号 of the plan nor a task id like \(plan.region)\(plan.year)P017R01")
+                return reject(.task, .resultTaskUnknownForm, ["task": taskText, "example": "\(plan.region)\(plan.year)P017R01"])
             case let .some(id):
                 guard id.region == plan.region, id.year == plan.year else {
                     return reject(
-                        .task,
-                        "task id '\(taskText)' belongs to the plan of \(id.region) \(id.year), not to the \(plan.year) plan of \(plan.region)"
-                    )
+                        .task, .resultTaskOtherPlan,
+                        ["task": taskText, "idRegion": id.region, "idYear": "\(id.year)", "year": "\(plan.year)", "region": plan.region])
                 }
                 seq = id.seq
                 roundFromID = id.round
             }
         }
         guard let task = tasks[seq], let groupKey = groupOfTask[seq] else {
-            return reject(.task, "unknown task \(seq): the \(plan.year) plan of \(plan.region) has no task with 序号 \(seq)")
+            return reject(.task, .resultTaskNotInPlan, ["seq": "\(seq)", "year": "\(plan.year)", "region": plan.region])
         }
 
         // The round.
@@ -212,10 +216,10 @@ public struct ResultRowValidator: Sendable {
                 let number = Int(
                     PlanCellParser.normalizeWidth(roundText).replacing("第", with: "").replacing("轮", with: "").replacing("次", with: ""))
             else {
-                return reject(.round, "round '\(roundText)' is not a round number (1, 2, …)")
+                return reject(.round, .resultRoundNotNumber, ["round": roundText])
             }
             if let roundFromID, roundFromID != number {
-                return reject(.round, "round \(number) contradicts the task id '\(taskText)', which names round \(roundFromID)")
+                return reject(.round, .resultRoundContradicts, ["round": "\(number)", "task": taskText, "idRound": "\(roundFromID)"])
             }
             round = number
         } else if let roundFromID {
@@ -223,30 +227,30 @@ public struct ResultRowValidator: Sendable {
         } else if schedule.rounds.count == 1 {
             round = 1
         } else {
-            return reject(.round, "round is empty, and task \(seq) runs \(schedule.rounds.count) rounds in \(plan.year); name the round")
+            return reject(.round, .resultRoundEmpty, ["seq": "\(seq)", "rounds": "\(schedule.rounds.count)", "year": "\(plan.year)"])
         }
         guard schedule.round(round) != nil else {
             let count = schedule.rounds.count
             return reject(
-                .round,
-                "task \(seq) has no round \(round): it runs \(count) round\(count == 1 ? "" : "s") in \(plan.year) (\(schedule.rounds.map(\.description).joined(separator: ", ")))"
-            )
+                .round, .resultNoSuchRound,
+                [
+                    "seq": "\(seq)", "round": "\(round)", "count": "\(count)", "year": "\(plan.year)",
+                    "list": schedule.rounds.map(\.description).joined(separator: ", "),
+                ])
         }
 
         // The object: drawn for this task's group and round.
         guard let objects = drawn.drawn(group: groupKey, round: round) else {
             return reject(
-                .uscc,
-                "task \(seq) round \(round) has not been drawn (draw group \(groupKey)); results can only be entered for drawn objects")
+                .uscc, .resultRoundNotDrawn, ["seq": "\(seq)", "round": "\(round)", "group": groupKey])
         }
         guard objects.contains(uscc) else {
             return reject(
-                .uscc,
-                "\(uscc) was not drawn for task \(seq) round \(round) (draw group \(groupKey)); a result must refer to a drawn object")
+                .uscc, .resultNotDrawn, ["uscc": uscc, "seq": "\(seq)", "round": "\(round)", "group": groupKey])
         }
         let key = "\(seq)|\(round)|\(uscc)"
         if let first = firstLine[key] {
-            return reject(.uscc, "the result of \(uscc) for task \(seq) round \(round) repeats the row on line \(first); the first is kept")
+            return reject(.uscc, .resultRepeated, ["uscc": uscc, "seq": "\(seq)", "round": "\(round)", "line": "\(first)"])
         }
 
         // The date and the results (a withdrawal may leave them empty).
@@ -259,20 +263,22 @@ public struct ResultRowValidator: Sendable {
             } else if withdraws {
                 unreadable = .unreadableDate(ResultField.inspectedOn.rawValue, raw)
             } else {
-                return reject(.inspectedOn, "inspected_on '\(raw)' is not a date (\(DateText.acceptedForms))")
+                return reject(.inspectedOn, .resultDateNotDate, ["value": raw, "forms": DateText.acceptedForms])
             }
         } else if !withdraws {
-            return reject(.inspectedOn, "inspected_on is empty")
+            return .failure(.empty(ResultField.inspectedOn.rawValue))
         }
         var codes: [ResultCode] = []
         if let cell = text(.results) {
             do {
                 codes = try ResultCode.parseCell(cell)
             } catch {
-                return reject(.results, error.description)
+                return .failure(
+                    RowRejection(
+                        fieldName: ResultField.results.rawValue, (error as? ResultCodeError)?.text ?? Message(verbatim: "\(error)")))
             }
         } else if !withdraws {
-            return reject(.results, "results is empty: write at least one code (1, A–G, 3–12) or its text")
+            return reject(.results, .resultResultsEmpty)
         }
         firstLine[key] = line
         if let unreadable { warnings.append(unreadable) }

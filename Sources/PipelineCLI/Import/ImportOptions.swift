@@ -55,17 +55,18 @@ struct SnapshotOptions: ParsableArguments {
         let storePath = global.storePath(configuration)
         let command = kind == .register ? "import" : "\(kind.rawValue) import"
         let store = try openStore(storePath, access: input.dryRun ? .readOnly : .readWrite, command: command, creating: kind == .register)
-        let request = SnapshotImportRequest(
+        var request = SnapshotImportRequest(
             kind: kind, path: input.file, department: department, format: input.format, encoding: input.encoding,
             dryRun: input.dryRun, rejectsPath: input.rejectsPath(configuration), allowMassRemoval: allowMassRemoval,
             validateXML: validate, sheet: input.sheet)
+        request.language = Language.inForce
         let report = try SnapshotImporter(store: store).run(request)
         let limit = input.dryRun ? 20 : Int.max
         var shown = 0
         for diagnostic in report.diagnostics {
             if diagnostic.severity == .error { shown += 1 }
             if shown > limit { continue }
-            printError(diagnostic.description)
+            printError(diagnostic.rendered(in: Language.inForce))
         }
         if shown > limit { printError("… and \(shown - limit) more rejected rows") }
         print(report.summary(in: Language.catalogue))

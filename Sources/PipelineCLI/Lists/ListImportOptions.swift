@@ -9,11 +9,12 @@ extension InputFileOptions {
         let configuration = try global.configuration()
         let store = try openStore(
             global.storePath(configuration), access: dryRun ? .readOnly : .readWrite, command: "\(kind.rawValue) import")
-        let request = ListImportRequest(
+        var request = ListImportRequest(
             kind: kind, path: file, scope: scope, format: format, encoding: encoding, dryRun: dryRun,
             rejectsPath: rejectsPath(configuration))
+        request.language = Language.inForce
         let report = try ListImporter(store: store).run(request)
-        for diagnostic in report.diagnostics { printError(diagnostic.description) }
+        for diagnostic in report.diagnostics { printError(diagnostic.rendered(in: Language.inForce)) }
         print(report.summary(in: Language.catalogue))
         guard dryRun, !report.alreadyImported else { return try finish(with: report.status) }
         try finish(with: .dryRun(rejected: report.rowsRejected > 0, wouldChange: report.added + report.changed + report.removed > 0))

@@ -18,7 +18,9 @@ struct PlanCheckCommand: ParsableCommand {
         let configuration = try global.configuration()
         var diagnostics = DiagnosticCollector()
         let table = try PlanReader(configuration: configuration).readTable(plan.source(configuration), diagnostics: &diagnostics)
-        for diagnostic in diagnostics.diagnostics where diagnostic.severity == .error { printError(diagnostic.description) }
+        for diagnostic in diagnostics.diagnostics where diagnostic.severity == .error {
+            printError(diagnostic.rendered(in: Language.inForce))
+        }
         print(PlanCheckPresenter.render(table, diagnostics: diagnostics.diagnostics), terminator: "")
         let review = table.plan.tasks.contains(where: \.needsReview)
         try finish(with: review || diagnostics.hasErrors ? .dataRejected : .success)

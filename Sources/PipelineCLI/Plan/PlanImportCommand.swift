@@ -20,7 +20,7 @@ struct PlanImportCommand: ParsableCommand {
         let reader = try PlanReader(configuration: configuration)
         let store = try openStore(global.storePath(configuration), command: "plan import", creating: true)
         let report = try PlanImportJob(store: store, reader: reader, allowMassRemoval: allowMassRemoval).run(plan.source(configuration))
-        for diagnostic in report.diagnostics { printError(diagnostic.description) }
+        for diagnostic in report.diagnostics { printError(diagnostic.rendered(in: Language.inForce)) }
         if let outcome = report.outcome { print(outcome) }
         if let review = report.plan?.tasks.filter(\.needsReview), !review.isEmpty {
             print(

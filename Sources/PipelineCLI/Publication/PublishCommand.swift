@@ -30,7 +30,7 @@ struct PublishCommand: ParsableCommand {
         let request = PublishRequest(
             outDirectory: out ?? configuration.resolvedPath(\.paths.outbox), formats: configuration.publish.formats, dryRun: dryRun)
         let report = try Publisher(store: store).run(request)
-        for diagnostic in report.diagnostics { printError(diagnostic.description) }
+        for diagnostic in report.diagnostics { printError(diagnostic.rendered(in: Language.inForce)) }
         print(json ? try report.json() : report.text(in: Language.catalogue))
         try finish(with: report.status)
     }

@@ -18,11 +18,12 @@ struct ResultsImportCommand: ParsableCommand {
         let configuration = try global.configuration()
         let store = try openStore(global.storePath(configuration), access: input.dryRun ? .readOnly : .readWrite, command: "results import")
         let plan = try store.planKey(year: planKey.year, region: planKey.region, configuration: configuration)
-        let request = ResultsImportRequest(
+        var request = ResultsImportRequest(
             path: input.file, year: plan.year, region: plan.region, format: input.format, encoding: input.encoding,
             dryRun: input.dryRun, rejectsPath: input.rejectsPath(configuration), sheet: input.sheet)
+        request.language = Language.inForce
         let report = try ResultsImporter(store: store).run(request)
-        for diagnostic in report.diagnostics { printError(diagnostic.description) }
+        for diagnostic in report.diagnostics { printError(diagnostic.rendered(in: Language.inForce)) }
         print(report.summary(in: Language.catalogue))
         guard input.dryRun, report.outcome == .dryRun else { return try finish(with: report.status) }
         try finish(

@@ -28,7 +28,7 @@ public struct ConfigurationError: ReportableError, Sendable, Hashable, CustomStr
     public var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
 
     /// The error as a diagnostic, for collectors and golden files.
-    public var diagnostic: Diagnostic { Diagnostic(.error, message, at: location) }
+    public var diagnostic: Diagnostic { Diagnostic(.error, verbatim: message, at: location) }
 
     /// `file:line: error: message`.
     public var description: String { diagnostic.description }

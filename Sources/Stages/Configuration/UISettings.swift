@@ -2,21 +2,7 @@
 // night's run.txt and pages: configured, else Chinese) and, unless `--lang` is given, of what it prints
 // (MessageCatalogue.swift: configured, else the locale).
 
-/// A language suiji writes for people.
-public enum UILanguage: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Simplified Chinese (`zh`).
-    case zh
-    /// English (`en`).
-    case en
-
-    /// The HTML `lang` value: `zh-CN` or `en`.
-    public var htmlTag: String {
-        switch self {
-        case .zh: "zh-CN"
-        case .en: "en"
-        }
-    }
-}
+public import Pipeline
 
 extension Configuration {
     /// What people read (`[ui]`).

@@ -55,6 +55,8 @@ public struct ListImportRequest: Sendable, Hashable {
     public var encoding: EncodingChoice
     /// Write nothing.
     public var dryRun: Bool
+    /// The language of the rejects file's reasons and column names (the command's, or the night's pages').
+    public var language: UILanguage = .en
     /// Where rejected rows go (nil: nowhere).
     public var rejectsPath: String?
 
@@ -169,7 +171,7 @@ public struct ListImporter {
             func column(_ name: String?) -> Int? { name.flatMap { n in shape.fields.firstIndex(of: n).flatMap { row.columns[$0] } } }
             let outcome: Result<(key: String, payload: [String?]), RowRejection>
             if let problem = row.problem {
-                outcome = .failure(RowRejection(fieldName: nil, reason: problem))
+                outcome = .failure(RowRejection(fieldName: nil, problem))
             } else {
                 switch request.kind {
                 case .watchlist:
@@ -185,12 +187,13 @@ public struct ListImporter {
                 order.append(accepted.key)
             case .failure(let rejection):
                 report.rowsRejected += 1
-                let subject = value("uscc").map(PlanCellParser.clean).flatMap { $0.isEmpty ? nil : " [uscc=\($0)]" } ?? ""
+                let uscc = value("uscc").map(PlanCellParser.clean).flatMap { $0.isEmpty ? nil : $0 }
                 report.diagnostics.append(
                     Diagnostic(
-                        .error, rejection.reason + subject,
-                        at: SourceLocation(file: request.displayName, line: row.line, column: column(rejection.field))))
-                rejected.append(row.original + [String(row.line), rejection.reason])
+                        .error, rejection.text,
+                        at: SourceLocation(file: request.displayName, line: row.line, column: column(rejection.field)),
+                        context: uscc.map { ["uscc": $0] } ?? [:]))
+                rejected.append(row.original + [String(row.line), MessageCatalogue(request.language)(rejection.text)])
             }
         }
         try stream.finish()
@@ -198,7 +201,7 @@ public struct ListImporter {
 
         var rejects: RejectsWriter?
         if !request.dryRun, let path = request.rejectsPath, !rejected.isEmpty {
-            var writer = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"])
+            var writer = try RejectsWriter(path: path, header: stream.rejectsHeader + RejectsWriter.columns(request.language))
             for r in rejected { writer.append(r) }
             rejects = writer
         }

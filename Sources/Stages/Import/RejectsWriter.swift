@@ -17,6 +17,12 @@ public enum RejectsFileName {
 /// a path ending in `.xlsx` (the default when the input was a workbook), as a workbook whose sheet
 /// has the department's own header row.
 struct RejectsWriter {
+    /// The two columns after the department's own: the line and the reason, named in `language`.
+    static func columns(_ language: UILanguage) -> [String] {
+        let catalogue = MessageCatalogue(language)
+        return [catalogue(.rejectsLine), catalogue(.rejectsReason)]
+    }
+
     let path: String
     let temporary: String
     private let handle: FileHandle?

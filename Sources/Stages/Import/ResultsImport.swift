@@ -48,6 +48,8 @@ public struct ResultsImportRequest: Sendable, Hashable {
     public var digest: FileDigest?
     /// False for the nightly run's inbox: a symbolic link is refused, never followed.
     public var followsLinks: Bool
+    /// The language of the rejects file's reasons and column names (the command's, or the night's pages').
+    public var language: UILanguage = .en
 
     /// Creates a request.
     public init(
@@ -182,7 +184,7 @@ public struct ResultsImporter {
         if let refusal = ControlCharacters.refusal(of: request.displayName, as: "the file name")
             ?? SnapshotImporter.inputRefusal(request.path, store: store, followLinks: request.followsLinks)
         {
-            return Self.fileRejected(report, Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
+            return Self.fileRejected(report, Diagnostic(.error, verbatim: refusal, at: SourceLocation(file: request.displayName)))
         }
         var request = request
         do {
@@ -210,12 +212,12 @@ public struct ResultsImporter {
                 try store.write { db in try body(db, true) }
             }
         } catch let error as FileChangedWhileRead {
-            report = Self.fileRejected(report, Diagnostic(.error, error.message, at: SourceLocation(file: request.displayName)))
+            report = Self.fileRejected(report, Diagnostic(.error, verbatim: error.message, at: SourceLocation(file: request.displayName)))
             report.outcome = .changedWhileRead
         } catch let error as MalformedFileError {
-            report = Self.fileRejected(report, Diagnostic(.error, error.message, at: error.location))
+            report = Self.fileRejected(report, error.diagnostic)
         } catch let error as DecodingError {
-            report = Self.fileRejected(report, Diagnostic(.error, error.message, at: error.location))
+            report = Self.fileRejected(report, Diagnostic(.error, verbatim: error.message, at: error.location))
         }
         return report
     }
@@ -271,7 +273,8 @@ public struct ResultsImporter {
         }
         var rejects: RejectsWriter?
         if let path = request.rejectsPath, write {
-            rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"], sheet: stream.sheet)
+            rejects = try RejectsWriter(
+                path: path, header: stream.rejectsHeader + RejectsWriter.columns(request.language), sheet: stream.sheet)
         }
         defer { if rejects?.isOpen == true { rejects?.discard() } }
         let fields = ResultField.allCases.map(\.rawValue)
@@ -287,14 +290,14 @@ public struct ResultsImporter {
         }
         func reject(_ row: TabularRow, _ rejection: RowRejection) {
             report.rowsRejected += 1
-            report.diagnostics.append(Diagnostic(.error, rejection.reason, at: location(row, rejection.field), context: context(row)))
-            rejects?.append(row.original + [String(row.line), rejection.reason])
+            report.diagnostics.append(Diagnostic(.error, rejection.text, at: location(row, rejection.field), context: context(row)))
+            rejects?.append(row.original + [String(row.line), MessageCatalogue(request.language)(rejection.text)])
         }
 
         while let row = try stream.next() {
             report.rowsRead += 1
             if let problem = row.problem {
-                reject(row, RowRejection(fieldName: row.problemField, reason: problem))
+                reject(row, RowRejection(fieldName: row.problemField, problem))
                 continue
             }
             let record: InspectionResult
@@ -307,7 +310,7 @@ public struct ResultsImporter {
                 record = value
             }
             for warning in warnings {
-                report.diagnostics.append(Diagnostic(.warning, warning.message, at: location(row, warning.field), context: context(row)))
+                report.diagnostics.append(Diagnostic(.warning, warning.text, at: location(row, warning.field), context: context(row)))
             }
             let previous = current[record.key]
             if record.withdraws {
@@ -316,7 +319,9 @@ public struct ResultsImporter {
                         row,
                         RowRejection(
                             fieldName: ResultField.action.rawValue,
-                            reason: "there is no result of \(record.uscc) for task \(record.taskSeq) round \(record.round) to withdraw"))
+                            Message(
+                                .resultNothingToWithdraw,
+                                ["uscc": record.uscc, "seq": "\(record.taskSeq)", "round": "\(record.round)"])))
                     continue
                 }
                 report.rowsImported += 1

@@ -31,7 +31,7 @@ extension SnapshotRowRules {
     /// A row through the full validator; a row the reader could not split (or a cell it could not
     /// read in a required column) is rejected for that.
     mutating func outcome(of row: TabularRow, warnings: inout [RowWarning]) -> Result<Record, RowRejection> {
-        if let problem = row.problem { return .failure(RowRejection(fieldName: row.problemField, reason: problem)) }
+        if let problem = row.problem { return .failure(RowRejection(fieldName: row.problemField, problem)) }
         return validate(row.values, line: row.line, warnings: &warnings)
     }
 }
@@ -163,7 +163,9 @@ struct InspectorAdapter: SnapshotAdapter {
     }
 
     func repeatRejection(_ record: InspectorRecord, firstLine: Int, firstRejected: Bool) -> RowRejection {
-        .repeated("inspector_id \(record.inspectorID)", field: "inspector_id", firstLine: firstLine, firstRejected: firstRejected)
+        .repeated(
+            Message(.subjectInspector, ["id": record.inspectorID]), field: "inspector_id", firstLine: firstLine,
+            firstRejected: firstRejected)
     }
 
     func loadCurrent(_ db: Database) throws -> SnapshotKeyDictionary<String> {
@@ -231,7 +233,9 @@ struct AvoidanceAdapter: SnapshotAdapter {
     }
 
     func repeatRejection(_ record: AvoidanceRecord, firstLine: Int, firstRejected: Bool) -> RowRejection {
-        .repeated("the pair \(record.inspectorID) / \(record.uscc)", field: "uscc", firstLine: firstLine, firstRejected: firstRejected)
+        .repeated(
+            Message(.subjectPair, ["id": record.inspectorID, "uscc": record.uscc]), field: "uscc", firstLine: firstLine,
+            firstRejected: firstRejected)
     }
 
     func loadCurrent(_ db: Database) throws -> SnapshotKeyDictionary<String> {

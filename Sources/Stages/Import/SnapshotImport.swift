@@ -42,7 +42,7 @@ public struct SnapshotImporter {
         if let refusal = Self.inputRefusal(request.path, store: store, followLinks: request.followsLinks) {
             return Self.fileRejected(
                 SnapshotImportReport(kind: request.kind, file: request.displayName, department: request.department, outcome: .fileRejected),
-                Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
+                Diagnostic(.error, verbatim: refusal, at: SourceLocation(file: request.displayName)))
         }
         do {
             // By content: a workbook is read as one whatever its name; a legacy binary one is refused whole.
@@ -50,7 +50,7 @@ public struct SnapshotImporter {
         } catch let error as MalformedFileError {
             let report = SnapshotImportReport(
                 kind: request.kind, file: request.displayName, department: request.department, outcome: .imported)
-            return Self.fileRejected(report, Diagnostic(.error, error.message, at: error.location))
+            return Self.fileRejected(report, error.diagnostic)
         }
         if request.department == nil, request.kind != .avoidance, request.format == .xml {
             // An XML register names its department on the root element.
@@ -62,14 +62,16 @@ public struct SnapshotImporter {
         if let refusal = ControlCharacters.refusal(of: request.displayName, as: "the file name")
             ?? request.department.flatMap({ ControlCharacters.refusal(of: $0, as: "the department name") })
         {
-            return Self.fileRejected(report, Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
+            return Self.fileRejected(report, Diagnostic(.error, verbatim: refusal, at: SourceLocation(file: request.displayName)))
         }
         if request.kind != .avoidance, (request.department ?? "").isEmpty {
             return Self.fileRejected(
                 report,
                 Diagnostic(
                     .error,
-                    "the \(request.kind.rawValue) names no department: give --department (an XML file may name it in <\((try? Self.shape(of: request.kind))?.xmlRoot ?? "registry") department=\"…\">)",
+                    Message(
+                        .inputNoDepartment, ["root": (try? Self.shape(of: request.kind))?.xmlRoot ?? "registry"],
+                        parts: ["kind": Message(request.kind.nounKey)]),
                     at: SourceLocation(file: request.displayName)))
         }
         do {
@@ -113,16 +115,16 @@ public struct SnapshotImporter {
                 if request.kind == .register { try store.writeBulk(body) } else { try store.write(body) }
             }
         } catch let error as FileChangedWhileRead {
-            report = Self.fileRejected(report, Diagnostic(.error, error.message, at: SourceLocation(file: request.displayName)))
+            report = Self.fileRejected(report, Diagnostic(.error, verbatim: error.message, at: SourceLocation(file: request.displayName)))
             report.outcome = .changedWhileRead
         } catch let error as MalformedFileError {
-            report = Self.fileRejected(report, Diagnostic(.error, error.message, at: error.location))
+            report = Self.fileRejected(report, error.diagnostic)
         } catch let error as DecodingError {
-            report = Self.fileRejected(report, Diagnostic(.error, error.message, at: error.location))
+            report = Self.fileRejected(report, Diagnostic(.error, verbatim: error.message, at: error.location))
         } catch let error as MassRemovalRefused {
             report.outcome = .refused
             report.rejectsFile = nil
-            report.diagnostics.append(Diagnostic(.error, error.message, at: SourceLocation(file: request.displayName)))
+            report.diagnostics.append(Diagnostic(.error, verbatim: error.message, at: SourceLocation(file: request.displayName)))
         }
         report.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return report
@@ -285,7 +287,8 @@ public struct SnapshotImporter {
         var rejects: RejectsWriter?
         // A dry run writes nothing anywhere, not even the rejects file it was given.
         if let path = request.rejectsPath, write {
-            rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"], sheet: stream.sheet)
+            rejects = try RejectsWriter(
+                path: path, header: stream.rejectsHeader + RejectsWriter.columns(request.language), sheet: stream.sheet)
         }
         defer { if rejects?.isOpen == true { rejects?.discard() } }
         var lastProgress = 0
@@ -377,7 +380,8 @@ public struct SnapshotImporter {
         var rejects: RejectsWriter?
         // A dry run writes nothing anywhere, not even the rejects file it was given.
         if let path = request.rejectsPath, write {
-            rejects = try RejectsWriter(path: path, header: stream.rejectsHeader + ["line", "reason"], sheet: stream.sheet)
+            rejects = try RejectsWriter(
+                path: path, header: stream.rejectsHeader + RejectsWriter.columns(request.language), sheet: stream.sheet)
         }
         let pipe = write ? RegisterWritePipe() : nil
         let producer = RegisterRowProducer(
@@ -434,9 +438,9 @@ public struct SnapshotImporter {
         }
         report.diagnostics.append(
             Diagnostic(
-                .error, rejection.reason, at: SourceLocation(file: request.displayName, line: row.line, column: column ?? 1, sheet: sheet),
+                .error, rejection.text, at: SourceLocation(file: request.displayName, line: row.line, column: column ?? 1, sheet: sheet),
                 context: context))
-        rejects?.append(row.original + [String(row.line), rejection.reason])
+        rejects?.append(row.original + [String(row.line), MessageCatalogue(request.language)(rejection.text)])
     }
 
     /// Reports what an accepted row left unset (an optional date that is not one), at its cell.
@@ -455,7 +459,7 @@ public struct SnapshotImporter {
             }
             report.diagnostics.append(
                 Diagnostic(
-                    .warning, warning.message,
+                    .warning, warning.text,
                     at: SourceLocation(file: request.displayName, line: row.line, column: column ?? 1, sheet: sheet), context: context))
         }
     }

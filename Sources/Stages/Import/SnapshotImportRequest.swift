@@ -66,6 +66,8 @@ public struct SnapshotImportRequest: Sendable, Hashable {
     public var digest: FileDigest?
     /// False for the nightly run's inbox: a symbolic link is refused, never followed.
     public var followsLinks: Bool
+    /// The language of the rejects file's reasons and column names (the command's, or the night's pages').
+    public var language: UILanguage = .en
 
     /// Creates a request.
     public init(

@@ -18,20 +18,31 @@ public struct DelimitedRecord: Sendable, Hashable {
 }
 
 /// A file that is not well-formed as a whole: an unterminated quote, bad XML, undecodable bytes.
-public struct MalformedFileError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct MalformedFileError: DiagnosticReportableError, Sendable, Hashable, CustomStringConvertible {
     /// Where the problem is.
     public var location: SourceLocation
-    /// What happened and what to do.
-    public var message: String
+    /// What happened and what to do: a catalogue text.
+    public var text: Message
 
     /// Creates an error.
-    public init(location: SourceLocation, message: String) {
+    public init(location: SourceLocation, _ text: Message) {
         self.location = location
-        self.message = message
+        self.text = text
     }
 
+    /// Creates an error whose words come whole from elsewhere (a library's or the system's).
+    public init(location: SourceLocation, message: String) {
+        self.init(location: location, Message(verbatim: message))
+    }
+
+    /// The text in English.
+    public var message: String { MessageCatalogue(.en)(text) }
+
+    /// The diagnostic it makes.
+    public var diagnostic: Diagnostic { Diagnostic(.error, text, at: location) }
+
     /// `file:line:column: error: message`.
-    public var description: String { "\(location): error: \(message)" }
+    public var description: String { diagnostic.description }
 }
 
 /// An RFC 4180 parser over UTF-8 bytes, fed in chunks of any size, down to one byte.
@@ -185,7 +196,7 @@ public struct DelimitedRecordParser: Sendable {
         case .quoted:
             throw MalformedFileError(
                 location: SourceLocation(file: displayName, line: quoteLine, column: fieldEnds.count + 1),
-                message: "the quoted field that starts on line \(quoteLine) is never closed; the file may be truncated")
+                Message(.inputUnclosedQuote, ["line": "\(quoteLine)"]))
         case .fieldStart, .unquoted, .quoteInQuoted:
             try endRecord(emit)
         case .recordStart, .afterCR:

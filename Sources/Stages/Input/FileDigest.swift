@@ -167,17 +167,17 @@ private final class ChunkState: @unchecked Sendable {
 func openRegularFile(_ path: String, displayName: String, followLinks: Bool = true) throws -> Int32 {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW))
     if descriptor < 0 {
-        let message =
+        let text =
             errno == ELOOP && !followLinks
-            ? "a symbolic link: not followed, nothing was read" : "cannot open the file: \(String(cString: strerror(errno)))"
-        throw MalformedFileError(location: SourceLocation(file: displayName), message: message)
+            ? Message(.inputSymbolicLink) : Message(.inputCannotOpen, ["reason": String(cString: strerror(errno))])
+        throw MalformedFileError(location: SourceLocation(file: displayName), text)
     }
     var info = stat()
     guard fstat(descriptor, &info) == 0, FileType(mode: info.st_mode) == .regular else {
         _ = closeDescriptor(descriptor)
         throw MalformedFileError(
             location: SourceLocation(file: displayName),
-            message: "\(FileType(mode: info.st_mode).noun), not a regular file: suiji reads only regular files; nothing was read")
+            Message(.inputNotRegularFile, ["what": FileType(mode: info.st_mode).noun]))
     }
     return descriptor
 }

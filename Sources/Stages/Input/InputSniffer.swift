@@ -30,26 +30,22 @@ public enum InputSniffer {
         if head == ole2Signature {
             throw MalformedFileError(
                 location: SourceLocation(file: displayName),
-                message:
-                    "the file is an Excel 97–2003 (.xls) or WPS (.et) workbook, which suiji does not read; open it in Excel or WPS and save it as .xlsx (Excel 工作簿) or as CSV, then send that file"
-            )
+                Message(.inputLegacyWorkbook))
         }
         guard XLSXPackage.looksLikeZip(head) else { return .text }
         let package = try XLSXPackage(path: path, displayName: displayName, limits: XLSXLimits())
         if package.part(XLSXWorkbook.workbookPart) != nil { return .workbook }
-        let what: String
+        let what: MessageKey
         if package.part("xl/workbook.bin") != nil {
-            what = "an Excel binary workbook (.xlsb)"
+            what = .inputWhatXLSB
         } else if package.part("content.xml") != nil || package.part("mimetype") != nil {
-            what = "an OpenDocument file (.ods)"
+            what = .inputWhatODS
         } else if package.part("word/document.xml") != nil {
-            what = "a Word document"
+            what = .inputWhatWord
         } else {
-            what = "a ZIP archive, not an Excel workbook (it has no xl/workbook.xml)"
+            what = .inputWhatZip
         }
-        throw MalformedFileError(
-            location: SourceLocation(file: displayName),
-            message: "the file is \(what), which suiji does not read; save the register as .xlsx (Excel 工作簿) or as CSV")
+        throw MalformedFileError(location: SourceLocation(file: displayName), Message(.inputNotReadable, parts: ["what": Message(what)]))
     }
 
     /// True if the file at `path` is a workbook (false for text and for files that cannot be read).

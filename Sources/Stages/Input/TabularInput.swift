@@ -33,7 +33,7 @@ public enum InputFormat: String, Sendable, Hashable, CaseIterable, Codable {
                 if requested == .xlsx {
                     throw MalformedFileError(
                         location: SourceLocation(file: name),
-                        message: "--format xlsx was given, but the file is not an Excel workbook (not a ZIP archive)")
+                        Message(.inputNotWorkbook))
                 }
                 return .csv
             }
@@ -104,12 +104,12 @@ public struct TabularRow: Sendable, Hashable {
     public var original: [String]
     /// A problem the reader found with the row as a whole (a CSV row of the wrong width), or with
     /// one of its cells (a spreadsheet error value in a required column).
-    public var problem: String?
+    public var problem: Message?
     /// The canonical field the problem is in, when it is one cell's.
     public var problemField: String?
 
     /// Creates a row.
-    public init(line: Int, values: [String?], columns: [Int?], original: [String], problem: String? = nil, problemField: String? = nil) {
+    public init(line: Int, values: [String?], columns: [Int?], original: [String], problem: Message? = nil, problemField: String? = nil) {
         self.line = line
         self.values = values
         self.columns = columns
@@ -184,7 +184,7 @@ public final class DelimitedTabularStream: TabularStream {
         }
         guard let header else {
             throw MalformedFileError(
-                location: SourceLocation(file: displayName, line: 1), message: "the file is empty: there is no header row")
+                location: SourceLocation(file: displayName, line: 1), Message(.inputEmptyFile))
         }
         rejectsHeader = header.fields
         width = header.fields.count
@@ -195,7 +195,7 @@ public final class DelimitedTabularStream: TabularStream {
                 if !trimmed.isEmpty {
                     warnings.append(
                         Diagnostic(
-                            .warning, "column '\(trimmed)' is not a known field; it is ignored",
+                            .warning, Message(.inputUnknownColumn, ["name": trimmed]),
                             at: SourceLocation(file: displayName, line: header.line, column: column + 1)))
                 }
                 continue
@@ -203,7 +203,7 @@ public final class DelimitedTabularStream: TabularStream {
             if let earlier = mapping[index] {
                 throw MalformedFileError(
                     location: SourceLocation(file: displayName, line: header.line, column: column + 1),
-                    message: "columns '\(header.fields[earlier])' and '\(name)' both mean \(shape.label(canonical)); keep one")
+                    Message(.inputDuplicateColumn, ["first": header.fields[earlier], "second": name, "field": shape.label(canonical)]))
             }
             mapping[index] = column
         }
@@ -212,9 +212,12 @@ public final class DelimitedTabularStream: TabularStream {
             guard let index = shape.fields.firstIndex(of: required), mapping[index] == nil else { continue }
             throw MalformedFileError(
                 location: SourceLocation(file: displayName, line: header.line),
-                message:
-                    "required column '\(shape.label(required))' is missing (accepted headers: \(shape.aliases.spellings(of: required).joined(separator: ", ")), \(required))"
-            )
+                Message(
+                    .inputMissingColumn,
+                    [
+                        "field": shape.label(required),
+                        "accepted": (shape.aliases.spellings(of: required) + [required]).joined(separator: ", "),
+                    ]))
         }
     }
 
@@ -265,7 +268,7 @@ public final class DelimitedTabularStream: TabularStream {
         var row = TabularRow(line: record.line, values: values, columns: columns, original: record.fields)
         if record.fields.count != width {
             // Rejected with its line rather than read with shifted columns.
-            row.problem = "the row has \(record.fields.count) fields; the header has \(width)"
+            row.problem = Message(.inputRowWidth, ["fields": "\(record.fields.count)", "width": "\(width)"])
         }
         return row
     }
@@ -273,7 +276,7 @@ public final class DelimitedTabularStream: TabularStream {
     private func noteTotalRow(_ record: DelimitedRecord) {
         warnings.append(
             Diagnostic(
-                .note, "skipped a total row ('\(record.fields.first { !$0.trimmingWhitespace().isEmpty } ?? "")')",
+                .note, Message(.inputTotalRowSkipped, ["first": record.fields.first { !$0.trimmingWhitespace().isEmpty } ?? ""]),
                 at: SourceLocation(file: displayName, line: record.line)))
     }
 

@@ -76,13 +76,13 @@ public final class XLSXTabularStream: TabularStream {
         }
         // No row names every required column: the first is the header, and what it lacks is said below.
         guard let header = found ?? seen.first else {
-            throw MalformedFileError(location: source.location(), message: "the sheet is empty: there is no header row")
+            throw MalformedFileError(location: source.location(), Message(.inputEmptySheet))
         }
         for row in seen where row.number < header.number {
             let first = row.cells.first { !$0.value.trimmingWhitespace().isEmpty }?.value ?? ""
             warnings.append(
                 Diagnostic(
-                    .note, "skipped row \(row.number) above the header row \(header.number) ('\(first)')",
+                    .note, Message(.inputRowAboveHeader, ["row": "\(row.number)", "header": "\(header.number)", "first": first]),
                     at: source.location(row: row.number)))
         }
         headerRow = header.number
@@ -98,7 +98,7 @@ public final class XLSXTabularStream: TabularStream {
                 if !trimmed.isEmpty {
                     warnings.append(
                         Diagnostic(
-                            .warning, "column '\(trimmed)' is not a known field; it is ignored",
+                            .warning, Message(.inputUnknownColumn, ["name": trimmed]),
                             at: source.location(row: header.number, column: cell.column)
                         ))
                 }
@@ -107,15 +107,17 @@ public final class XLSXTabularStream: TabularStream {
             if let earlier = mapping[index] {
                 throw MalformedFileError(
                     location: source.location(row: header.number, column: cell.column),
-                    message: "columns '\(headerText[earlier] ?? "")' and '\(cell.value)' both mean \(shape.label(canonical)); keep one")
+                    Message(
+                        .inputDuplicateColumn, ["first": headerText[earlier] ?? "", "second": cell.value, "field": shape.label(canonical)]))
             }
             mapping[index] = cell.column
         }
         if let missing = missingRequired(in: header) {
             throw MalformedFileError(
                 location: source.location(row: header.number),
-                message:
-                    "required column '\(shape.label(missing))' is missing (accepted headers: \(shape.aliases.spellings(of: missing).joined(separator: ", ")), \(missing))"
+                Message(
+                    .inputMissingColumn,
+                    ["field": shape.label(missing), "accepted": (shape.aliases.spellings(of: missing) + [missing]).joined(separator: ", ")])
             )
         }
     }
@@ -166,7 +168,7 @@ public final class XLSXTabularStream: TabularStream {
         let first = row.cells.first { !$0.value.trimmingWhitespace().isEmpty }?.value
         let uscc = usccIndex.flatMap { mapping[$0] }.flatMap { column in row.cells.first { $0.column == column }?.value }
         guard isTotalRow(firstValue: first, uscc: uscc) else { return false }
-        warnings.append(Diagnostic(.note, "skipped a total row ('\(first ?? "")')", at: source.location(row: row.number)))
+        warnings.append(Diagnostic(.note, Message(.inputTotalRowSkipped, ["first": first ?? ""]), at: source.location(row: row.number)))
         return true
     }
 
@@ -196,12 +198,12 @@ public final class XLSXTabularStream: TabularStream {
             values[index] = cell.value
             guard let problem = cell.problem else { continue }
             let field = shape.fields[index]
-            let what: String
+            let what: Message
             switch problem {
             case .errorValue(let code):
-                what = "\(shape.label(field)) holds the Excel error \(code), not a value"
+                what = Message(.inputExcelError, ["field": shape.label(field), "code": code])
             case .noCachedValue:
-                what = "\(shape.label(field)) is a formula whose result was never saved (open the file in Excel or WPS and save it again)"
+                what = Message(.inputNoCachedValue, ["field": shape.label(field)])
             }
             if required[index] {
                 if tabular.problem == nil {
@@ -210,7 +212,8 @@ public final class XLSXTabularStream: TabularStream {
                 }
             } else {
                 warnings.append(
-                    Diagnostic(.warning, what + "; it is left unset", at: source.location(row: row.number, column: column)))
+                    Diagnostic(
+                        .warning, Message(.inputLeftUnset, parts: ["text": what]), at: source.location(row: row.number, column: column)))
             }
         }
         var original = Array(repeating: "", count: width)
@@ -240,12 +243,14 @@ public final class XLSXTabularStream: TabularStream {
             warnings.append(
                 Diagnostic(
                     .warning,
-                    "cells \(merge.description) are merged: Excel keeps the value in \(SourceLocation.columnName(merge.firstColumn))\(merge.firstRow) only, so the rows below it were read empty; unmerge the cells and fill every row",
+                    Message(
+                        .inputMergedCells,
+                        ["range": merge.description, "cell": "\(SourceLocation.columnName(merge.firstColumn))\(merge.firstRow)"]),
                     at: source.location(row: merge.firstRow, column: merge.firstColumn)))
         }
         if reaching.count > 20 {
             warnings.append(
-                Diagnostic(.warning, "… and \(reaching.count - 20) more merged ranges over data rows", at: source.location()))
+                Diagnostic(.warning, Message(.inputMoreMerged, ["count": "\(reaching.count - 20)"]), at: source.location()))
         }
     }
 }

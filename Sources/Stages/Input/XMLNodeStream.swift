@@ -315,7 +315,8 @@ final class XMLNodeStream {
             // Validity errors carry the parser's line (the end of the offending tag or text) but no column.
             let line = error.line ?? parserLine
             let column = error.column ?? (line == parserLine ? parserColumn : nil)
-            diagnostics.append(Diagnostic(severity, error.message, at: SourceLocation(file: displayName, line: line, column: column)))
+            diagnostics.append(
+                Diagnostic(severity, verbatim: error.message, at: SourceLocation(file: displayName, line: line, column: column)))
             return
         }
         // Translated now, while the open elements and the end-of-input flag say what they did when it

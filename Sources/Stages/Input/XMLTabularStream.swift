@@ -110,18 +110,19 @@ public final class XMLTabularStream: TabularStream {
         if let first = invalid.first {
             throw MalformedFileError(
                 location: first.location ?? SourceLocation(file: displayName),
-                message:
-                    "the file is not valid against register.xsd (\(invalid.count) problem\(invalid.count == 1 ? "" : "s"); the first): \(first.message)"
-            )
+                Message(.inputNotValidXSD, ["count": "\(invalid.count)"], parts: ["first": first.text]))
         }
         guard rows > 0 else { return }
         for required in shape.required {
             guard let index = shape.fields.firstIndex(of: required), index >= seenFields.count || !seenFields[index] else { continue }
             throw MalformedFileError(
                 location: SourceLocation(file: displayName),
-                message:
-                    "required field '\(shape.label(required))' is in no <\(shape.xmlRecord)> (accepted names: \(shape.aliases.spellings(of: required).joined(separator: ", ")), \(required))"
-            )
+                Message(
+                    .inputMissingXMLField,
+                    [
+                        "field": shape.label(required), "record": shape.xmlRecord,
+                        "accepted": (shape.aliases.spellings(of: required) + [required]).joined(separator: ", "),
+                    ]))
         }
     }
 
@@ -176,11 +177,11 @@ final class XMLRowMaker {
 
     /// Reads the next record into `batch`: its line, the problem with it if any, and where its
     /// spans start; nil at the end.
-    func next(into batch: inout XMLRowBatch) throws -> (line: Int, problem: String?, first: Int)? {
+    func next(into batch: inout XMLRowBatch) throws -> (line: Int, problem: Message?, first: Int)? {
         let width = shape.fields.count
         let first = batch.spans.count
         batch.spans.append(contentsOf: repeatElement(XMLRowBatch.Span(), count: width))
-        var problem: String?
+        var problem: Message?
         var position = 0
         if !unplaced.isEmpty { unplaced.removeAll(keepingCapacity: true) }
         var line: Int?
@@ -192,7 +193,9 @@ final class XMLRowMaker {
                         guard let index = lastLayout[position].index, index < width else { return }
                         if spans[first + index].column != 0 {
                             problem =
-                                problem ?? "field \(shape.label(shape.fields[index])) is given twice (as '\(reader.name(field.name))')"
+                                problem
+                                ?? Message(
+                                    .inputXMLFieldTwice, ["field": shape.label(shape.fields[index]), "name": reader.name(field.name)])
                             return
                         }
                         spans[first + index] = XMLRowBatch.Span(
@@ -233,7 +236,7 @@ final class XMLRowMaker {
             }
             guard let index, index < width else { continue }
             if batch.spans[first + index].column != 0 {
-                problem = problem ?? "field \(shape.label(shape.fields[index])) is given twice (as '\(name)')"
+                problem = problem ?? Message(.inputXMLFieldTwice, ["field": shape.label(shape.fields[index]), "name": name])
                 continue
             }
             batch.spans[first + index] = XMLRowBatch.Span(
@@ -252,7 +255,7 @@ final class XMLRowMaker {
             warnedNames.insert(name)
             warnings.append(
                 Diagnostic(
-                    .warning, "field '\(name)' is not a known field; it is ignored", at: SourceLocation(file: displayName, line: line)))
+                    .warning, Message(.inputUnknownXMLField, ["name": name]), at: SourceLocation(file: displayName, line: line)))
         }
         return index
     }
@@ -269,7 +272,7 @@ final class XMLRowMaker {
         if declared != department {
             throw MalformedFileError(
                 location: SourceLocation(file: displayName, line: 1),
-                message: "the file is the register of \(declared), not of \(department); check --department")
+                Message(.inputWrongDepartment, ["declared": declared, "department": department]))
         }
     }
 }
@@ -287,7 +290,7 @@ final class XMLRowPump: @unchecked Sendable {
     struct Item {
         enum Outcome {
             /// A record, its values in the batch's spans from `first` on.
-            case row(line: Int, problem: String?, first: Int)
+            case row(line: Int, problem: Message?, first: Int)
             case end
             /// `last`: the file can be read no further.
             case failure(any Error, last: Bool)
@@ -390,7 +393,7 @@ struct XMLRowBatch {
     }
 
     /// The row whose spans start at `first`; absent fields are empty values.
-    func row(line: Int, problem: String?, first: Int, width: Int) -> TabularRow {
+    func row(line: Int, problem: Message?, first: Int, width: Int) -> TabularRow {
         var values: [String?] = []
         var original: [String] = []
         var columns: [Int?] = []

@@ -7,7 +7,7 @@
 
 internal import Foundation
 internal import GRDB
-internal import Pipeline
+public import Pipeline
 
 /// What one night did, for people (``text``) and machines (``json()``).
 public struct NightReport: Sendable, Hashable, Codable {

@@ -350,8 +350,9 @@ public struct NightlyRun {
                     arguments: [store.runID, digest.sha256])
             }
         }
+        // Why a file was rejected, as the night's report and pages show it: in the pages' language.
         func firstError(_ diagnostics: [Diagnostic]) -> String {
-            (diagnostics.first { $0.severity == .error } ?? diagnostics.first)?.description ?? "rejected"
+            (diagnostics.first { $0.severity == .error } ?? diagnostics.first)?.rendered(in: configuration.ui.pageLanguage) ?? "rejected"
         }
         func log(_ diagnostics: [Diagnostic]) {
             for d in diagnostics.prefix(20) { logger.notice("\(d.description)") }
@@ -384,10 +385,11 @@ public struct NightlyRun {
                     progress?("\(file.relativePath): \(percent)%")
                 }
             }
-            let report = try importer.run(
-                SnapshotImportRequest(
-                    kind: kind, path: file.path, displayName: display, department: file.department,
-                    rejectsPath: rejects, digest: digest, followsLinks: false))
+            var request = SnapshotImportRequest(
+                kind: kind, path: file.path, displayName: display, department: file.department,
+                rejectsPath: rejects, digest: digest, followsLinks: false)
+            request.language = configuration.ui.pageLanguage // the rejects file goes back to the department, as the pages do
+            let report = try importer.run(request)
             log(report.diagnostics)
             switch report.outcome {
             case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped("nothing stored")
@@ -397,10 +399,11 @@ public struct NightlyRun {
             case .dryRun: return .skipped("dry run")
             }
         case .results:
-            let report = try ResultsImporter(store: store, clock: clock).run(
-                ResultsImportRequest(
-                    path: file.path, displayName: display, year: configuration.year, region: configuration.region, rejectsPath: rejects,
-                    digest: digest, followsLinks: false))
+            var request = ResultsImportRequest(
+                path: file.path, displayName: display, year: configuration.year, region: configuration.region, rejectsPath: rejects,
+                digest: digest, followsLinks: false)
+            request.language = configuration.ui.pageLanguage
+            let report = try ResultsImporter(store: store, clock: clock).run(request)
             log(report.diagnostics)
             switch report.outcome {
             case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped("nothing stored")

@@ -50,7 +50,8 @@ enum PublicPages {
                     bundles[key] = .unavailable
                     warnings.append(
                         Diagnostic(
-                            .warning, "the public bundle of \(draw.group) round \(draw.round) cannot be made for its public page: \(error)",
+                            .warning,
+                            Message(.pagesBundleUnavailable, ["group": draw.group, "round": "\(draw.round)", "reason": "\(error)"]),
                             at: SourceLocation(file: folder)))
                 }
             }

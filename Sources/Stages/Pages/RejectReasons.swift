@@ -68,23 +68,24 @@ enum RejectReasons {
             let reader = try DelimitedFileReader(path: path, displayName: displayName, delimiter: 0x2C)
             while let record = try reader.next() { rows.append(record.fields) }
         }
-        guard let header = rows.first, header.last == "reason" else {
-            throw MalformedFileError(
-                location: SourceLocation(file: displayName), message: "its header does not end with the column 'reason'")
+        let reasonColumns = Set(UILanguage.allCases.map { MessageCatalogue($0)(.rejectsReason) })
+        guard let header = rows.first, let last = header.last, reasonColumns.contains(last) else {
+            throw MalformedFileError(location: SourceLocation(file: displayName), Message(.inputNotRejectsFile))
         }
         let column = header.count - 1
         return rows.dropFirst().filter { !$0.allSatisfy(\.isEmpty) }.map { column < $0.count ? $0[column] : "" }
     }
 
-    /// The reason with its values replaced by `…`: quoted values (`'…'`), and every word (a run of
-    /// letters and digits) that holds a digit.
+    /// The reason with its values replaced by `…`: quoted values (`'…'`, `“…”`), and every word (a
+    /// run of letters and digits) that holds a digit.
     static func pattern(of reason: String) -> String {
         var out = ""
         let scalars = Array(reason.unicodeScalars)
         var index = 0
+        // Full-width digits and letters count as word scalars; the full-width punctuation between them does not.
         func isWordScalar(_ s: Unicode.Scalar) -> Bool {
             s.properties.isAlphabetic && s.value < 0x2E80 || ("0"..."9").contains(s) || s == "_"
-                || (0xFF10...0xFF5A).contains(s.value) // full-width digits and letters
+                || (0xFF10...0xFF19).contains(s.value) || (0xFF21...0xFF3A).contains(s.value) || (0xFF41...0xFF5A).contains(s.value)
         }
         while index < scalars.count {
             let scalar = scalars[index]
@@ -101,6 +102,12 @@ enum RejectReasons {
                     index = end + 1
                     continue
                 }
+            }
+            // A value in Chinese quotes (the catalogue's Chinese reasons quote values as “…”).
+            if scalar == "“", let close = scalars[(index + 1)...].firstIndex(of: "”") {
+                out += "“…”"
+                index = close + 1
+                continue
             }
             if isWordScalar(scalar) {
                 var end = index

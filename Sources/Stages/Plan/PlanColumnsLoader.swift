@@ -21,7 +21,9 @@ public struct PlanColumnsFileError: ReportableError, Sendable, Hashable, CustomS
     public var message: String
 
     /// `file[:line:column]: error: message`.
-    public var description: String { Diagnostic(.error, message, at: SourceLocation(file: file, line: line, column: column)).description }
+    public var description: String {
+        Diagnostic(.error, verbatim: message, at: SourceLocation(file: file, line: line, column: column)).description
+    }
 
     /// Bad configuration: exit 64.
     public var exitStatus: ExitStatus { .usage }

@@ -40,7 +40,7 @@ public struct PlanImportJob {
         let plan: AnnualPlan
         let digest: FileDigest
         func rejected(_ message: String, at location: SourceLocation) -> PlanImportReport {
-            diagnostics.emit(Diagnostic(.error, message, at: location))
+            diagnostics.emit(Diagnostic(.error, verbatim: message, at: location))
             return PlanImportReport(outcome: nil, diagnostics: diagnostics.diagnostics, status: .dataRejected, plan: nil)
         }
         do {

@@ -37,7 +37,7 @@ public struct PlanOverridesFileError: ReportableError, Sendable, Hashable, Custo
     public var message: String
 
     /// `file[:line]: error: message`.
-    public var description: String { Diagnostic(.error, message, at: SourceLocation(file: file, line: line)).description }
+    public var description: String { Diagnostic(.error, verbatim: message, at: SourceLocation(file: file, line: line)).description }
 
     /// Bad configuration: exit 64.
     public var exitStatus: ExitStatus { .usage }

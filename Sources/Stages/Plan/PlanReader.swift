@@ -250,14 +250,14 @@ public struct PlanReader: PipelineStage {
             let at = SourceLocation(file: file, line: record.line, column: index + 1, sheet: sheet)
             guard let canonical = canonical(for: name) else {
                 notes.append(
-                    Diagnostic(.note, "column '\(Self.oneLine(name))' is not a known plan column; it is kept in the raw row only", at: at))
+                    Diagnostic(.note, Message(.planUnknownColumn, ["name": Self.oneLine(name)]), at: at))
                 continue
             }
             if let first = columns[canonical] {
                 notes.append(
                     Diagnostic(
                         .note,
-                        "column '\(Self.oneLine(name))' is a second '\(canonical)' column (the first is column \(first + 1)); it is kept in the raw row only",
+                        Message(.planSecondColumn, ["name": Self.oneLine(name), "canonical": canonical, "first": "\(first + 1)"]),
                         at: at))
                 continue
             }

@@ -27,7 +27,7 @@ public struct ScopeMapFileError: ReportableError, Sendable, Hashable, CustomStri
     }
 
     /// The error as a diagnostic.
-    public var diagnostic: Diagnostic { Diagnostic(.error, message, at: SourceLocation(file: file, line: line, column: column)) }
+    public var diagnostic: Diagnostic { Diagnostic(.error, verbatim: message, at: SourceLocation(file: file, line: line, column: column)) }
 
     /// `file[:line:column]: error: message`.
     public var description: String { diagnostic.description }

@@ -176,8 +176,8 @@ public struct DeadlineReporter {
                                     diagnostics.append(
                                         Diagnostic(
                                             .warning,
-                                            "\(id): the due date of the round ending \(end) cannot be computed: \(String(describing: error))"
-                                        ))
+                                            Message(
+                                                .reportDueUnknown, ["id": "\(id)", "end": "\(end)", "reason": String(describing: error)])))
                                 }
                                 continue
                             }

@@ -277,12 +277,14 @@ public struct Publisher {
             var groupOfTask: [Int: String] = [:]
             for group in DrawGroups.form(plan) { for seq in group.taskSeqs { groupOfTask[seq] = group.key } }
             for (seq, roundNumber) in try ResultsStore.taskRounds(planID: stored.id, db: db) {
-                let label = "task \(seq) round \(roundNumber) of the \(plan.year) plan of \(plan.region)"
+                let labelText = Message(
+                    .publishRoundLabel, ["seq": "\(seq)", "round": "\(roundNumber)", "year": "\(plan.year)", "region": plan.region])
+                let label = MessageCatalogue(.en)(labelText)
                 guard let task = plan.tasks.first(where: { $0.seq == seq }),
                     let round = RoundSchedule(task: task, year: plan.year).round(roundNumber),
                     let start = round.start.civilDate, let end = round.end.civilDate
                 else {
-                    diagnostics.append(Diagnostic(.warning, "\(label) is no longer in the plan; its results are not published"))
+                    diagnostics.append(Diagnostic(.warning, Message(.publishNoLongerInPlan, parts: ["label": labelText])))
                     continue
                 }
                 let draw = groupOfTask[seq].flatMap { drawn[DrawnObjects.key(group: $0, round: roundNumber)] }
@@ -304,7 +306,7 @@ public struct Publisher {
                 }
                 let drawnCount = draw?.drawnCount ?? inspections.count
                 if draw != nil, draw?.populationCount == nil {
-                    diagnostics.append(Diagnostic(.warning, "the draw ledger gives no population for \(label); the drawn count stands in"))
+                    diagnostics.append(Diagnostic(.warning, Message(.publishNoPopulation, parts: ["label": labelText])))
                 }
                 let publicationRound = PublicationRound(
                     round: roundNumber, start: start, end: end, populationCount: draw?.populationCount ?? drawnCount,

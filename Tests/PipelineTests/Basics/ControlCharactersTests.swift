@@ -35,7 +35,8 @@ struct ControlCharactersTests {
         #expect(ControlCharacters.escaped("\u{1B}[2J\u{0}a\nb\tc\u{202E}d") == "\\u{1B}[2J\\u{0}a\\u{A}b\\u{9}c\\u{202E}d")
         #expect(ControlCharacters.escaped("a\nb\tc\r\u{7}", keepingLines: true) == "a\nb\tc\\u{D}\\u{7}")
         let diagnostic = Diagnostic(
-            .error, "name 'x\u{1B}[31m' is bad", at: SourceLocation(file: "a\u{7}.csv", line: 2, column: 3), context: ["uscc": "\u{0}"])
+            .error, verbatim: "name 'x\u{1B}[31m' is bad", at: SourceLocation(file: "a\u{7}.csv", line: 2, column: 3),
+            context: ["uscc": "\u{0}"])
         #expect(diagnostic.description == "a\\u{7}.csv:2:3: error: name 'x\\u{1B}[31m' is bad [uscc=\\u{0}]")
     }
 
@@ -69,7 +70,7 @@ struct ControlCharactersTests {
         ] {
             var validator = RegisterRowValidator()
             var warnings: [RowWarning] = []
-            #expect(validator.validate(values, line: 2, warnings: &warnings) == .failure(RowRejection(fieldName: field, reason: reason)))
+            #expect(validator.validate(values, line: 2, warnings: &warnings).rejected == Rejected(field, reason))
             #expect(RegisterRowScreenTests.screened(values.map { $0 ?? "" }) == nil)
         }
         // Free text keeps its line breaks and tabs; a name does not.
@@ -78,15 +79,15 @@ struct ControlCharactersTests {
         #expect((try? validator.validate(with(.address, "一街\n二号\t院"), line: 2, warnings: &warnings).get())?.address == "一街\n二号\t院")
         #expect(
             validator.validate(with(.name, "甲\n乙"), line: 3, warnings: &warnings)
-                == .failure(RowRejection(field: .name, reason: "name contains a line break")))
+                .rejected == Rejected(RegisterField.name.rawValue, "name contains a line break"))
         var inspectors = InspectorRowValidator()
         #expect(
             inspectors.validate(["ZJ01", "张\u{7}三", "在岗", nil], line: 2)
-                == .failure(RowRejection(fieldName: "name", reason: "name holds a control character, U+0007 (BEL), at character 2")))
+                .rejected == Rejected("name", "name holds a control character, U+0007 (BEL), at character 2"))
         var avoidance = AvoidanceRowValidator()
         #expect(
             avoidance.validate(["ZJ01", "91140981MA0KDLX98K", "亲属\u{0}"], line: 2)
-                == .failure(RowRejection(fieldName: "reason", reason: "reason holds a control character, U+0000 (NUL), at character 3")))
+                .rejected == Rejected("reason", "reason holds a control character, U+0000 (NUL), at character 3"))
     }
 
     @Test(

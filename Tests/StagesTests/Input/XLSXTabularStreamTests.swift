@@ -90,7 +90,7 @@ struct XLSXTabularStreamTests {
         try book.write(to: path)
         let stream = try Self.open(path)
         let rows = try readRows(stream)
-        #expect(rows.map(\.problem) == ["name (名称) holds the Excel error #N/A, not a value", nil])
+        #expect(rows.map { $0.problem.map { MessageCatalogue(.en)($0) } } == ["name (名称) holds the Excel error #N/A, not a value", nil])
         #expect(rows.map(\.problemField) == ["name", nil])
         #expect(rows.map { $0.values[RegisterField.established.index] } == ["", ""])
         #expect(rows[0].original == ["91140981MA0KDLX98K", "#N/A", "", "", "", "", "", "#VALUE!", ""])

@@ -32,7 +32,7 @@ extension NightlyRunTests {
                 ])
         #expect(
             report.files.last?.reason
-                == "inbox/registers/原平市应急管理局/名录.xls: error: the file is an Excel 97–2003 (.xls) or WPS (.et) workbook, which suiji does not read; open it in Excel or WPS and save it as .xlsx (Excel 工作簿) or as CSV, then send that file"
+                == "inbox/registers/原平市应急管理局/名录.xls: 错误：该文件是 Excel 97–2003（.xls）或 WPS（.et）工作簿，suiji 不读取这种格式；请在 Excel 或 WPS 中打开，另存为 .xlsx（Excel 工作簿）或 CSV 后报送该文件"
         )
         // The rejected row, in a workbook with the department's own header and sheet.
         let sheet = try XLSXSheet(
@@ -40,8 +40,9 @@ extension NightlyRunTests {
         #expect(sheet.name == "名录")
         #expect(
             try sheet.filledRecords().map(\.fields) == [
-                header + ["line", "reason"],
-                ["91140981MA0K00003X", "原平市丙燃气有限公司", "企业", "燃气经营企业", "140981", "在业", "4", "USCC check character is 'X', expected '1'"],
+                // In the pages' language (Chinese unless configured): the file goes back to the department.
+                header + ["行号", "原因"],
+                ["91140981MA0K00003X", "原平市丙燃气有限公司", "企业", "燃气经营企业", "140981", "在业", "4", "统一社会信用代码校验位是“X”，应为“1”"],
             ])
     }
 }

@@ -68,8 +68,8 @@ import Testing
             "（检查结果） 1 0 17 2",
             "已导入 results/抽查结果-2024-05.csv 17 2 被拒收的 2 行",
             // The rejected rows by reason, each linking to its rejects file.
-            "unknown task …: the … plan of … has no task with 序号 … unknown task …: the … plan of … has no task with 序号 …: 1 1 抽查结果-2024-05.csv.rejects.csv",
-            "… was not drawn for task … round … (draw group …-…); a result must refer to a drawn object",
+            "未知任务 …：… … 年的计划中没有序号为 … 的任务 未知任务 …：… … 年的计划中没有序号为 … 的任务: 1 1 抽查结果-2024-05.csv.rejects.csv",
+            "… 未在任务 … 第 … 轮中被抽中（抽取组 …-…）；结果必须对应已抽中的对象",
             // Commitments awaiting a seed: the one prepared tonight is marked.
             "2024-G35 2 6cdaa1e4bd2348610441440bc2bec41553782d7938e14fa67056ad6bbb149bcf 2024-05-10 今晚生成",
             "2024-G01 1 e9771dfedfb153a9830d23dfa4e062fbc2f1b220797b8e2141bbe47a9908574c 2023-12-28",

@@ -20,14 +20,19 @@ struct RejectReasonsTests {
         ("the department's name isn't set", "the department's name isn't set"),
         ("name 'it's' is odd", "name '…' is odd"),
         ("an open quote 'never closed", "an open quote 'never closed"),
+        // The Chinese reasons of the catalogue: values in “…”, numbers, and a full-width colon kept.
+        ("统一社会信用代码校验位是“Q”，应为“F”", "统一社会信用代码校验位是“…”，应为“…”"),
+        ("未知任务 99：140981 2024 年的计划中没有序号为 99 的任务", "未知任务 …：… … 年的计划中没有序号为 … 的任务"),
+        ("风险等级“较高风险X”不是 A、B、C、D、低风险、一般风险、较高风险、高风险或空白", "风险等级“…”不是 A、B、C、D、低风险、一般风险、较高风险、高风险或空白"),
+        ("全角：１２３", "全角：…"),
     ])
     func aReasonsValuesAreTakenOut(_ reason: String, _ pattern: String) {
         #expect(RejectReasons.pattern(of: reason) == pattern)
     }
 
     /// Writes a rejects file as the imports do (RejectsWriter: CSV with a BOM and CRLF, or a workbook).
-    func rejectsFile(_ folder: TemporaryFolder, _ name: String, rows: [[String]]) throws -> String {
-        var writer = try RejectsWriter(path: folder.path(name), header: ["uscc", "name", "line", "reason"])
+    func rejectsFile(_ folder: TemporaryFolder, _ name: String, rows: [[String]], language: UILanguage = .en) throws -> String {
+        var writer = try RejectsWriter(path: folder.path(name), header: ["uscc", "name"] + RejectsWriter.columns(language))
         for row in rows { writer.append(row) }
         try writer.commit()
         return folder.path(name)
@@ -63,6 +68,20 @@ struct RejectReasonsTests {
             ])
         #expect(unreadable.count == 1)
         #expect(unreadable.first?.hasPrefix("rejects/gone.csv: ") == true)
+    }
+
+    @Test func aChineseRejectsFileIsReadByItsChineseHeader() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        #expect(RejectsWriter.columns(.zh) == ["行号", "原因"])
+        #expect(RejectsWriter.columns(.en) == ["line", "reason"])
+        let path = try rejectsFile(folder, "c.csv.rejects.csv", rows: [["9114", "甲", "2", "名称含有换行"]], language: .zh)
+        #expect(try RejectReasons.read(path: path, displayName: "c") == ["名称含有换行"])
+        let other = folder.path("d.csv")
+        try Data("uscc,name,line,note\r\n".utf8).write(to: URL(fileURLWithPath: other))
+        #expect(throws: MalformedFileError(location: SourceLocation(file: "d"), Message(.inputNotRejectsFile))) {
+            try RejectReasons.read(path: other, displayName: "d")
+        }
     }
 
     @Test func aFileWhoseHeaderDoesNotEndWithReasonIsNotReadAsRejects() throws {

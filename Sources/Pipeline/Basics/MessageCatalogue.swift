@@ -1,4 +1,4 @@
-// The message catalogue: `Resources/messages.json`, every ``MessageKey`` in Chinese (`zh`) and English
+// The message catalogue: `Pipeline/Resources/messages.json`, every ``MessageKey`` in Chinese (`zh`) and English
 // (`en`), compiled into suiji, and the one renderer of `{slots}` (the pages' texts use it too).
 //
 // Slots: `{name}` is the value as given; `{#name}` an integer grouped by thousands (``Count``);
@@ -6,7 +6,22 @@
 // A value is filled in once: a name from a file that holds `{x}` is never read as a slot.
 
 internal import Foundation
-public import Pipeline
+
+/// A language suiji writes for people.
+public enum UILanguage: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Simplified Chinese (`zh`).
+    case zh
+    /// English (`en`).
+    case en
+
+    /// The HTML `lang` value: `zh-CN` or `en`.
+    public var htmlTag: String {
+        switch self {
+        case .zh: "zh-CN"
+        case .en: "en"
+        }
+    }
+}
 
 /// The catalogue's texts in one language.
 public struct MessageCatalogue: Sendable {
@@ -18,7 +33,9 @@ public struct MessageCatalogue: Sendable {
 
     /// The table compiled into suiji (empty if it cannot be read: MessageCatalogueTests make sure it can).
     static let table: [String: [String: String]] =
-        (try? JSONDecoder().decode([String: [String: String]].self, from: EmbeddedResources.data(named: "messages.json"))) ?? [:]
+        (EmbeddedResourceTable.base64(named: "messages.json").flatMap { Data(base64Encoded: $0) }.flatMap {
+            try? JSONDecoder().decode([String: [String: String]].self, from: $0)
+        }) ?? [:]
 
     /// The raw text of a key in a language (nil when the catalogue lacks it).
     public static func raw(_ key: String, _ language: UILanguage) -> String? { table[key]?[language.rawValue] }
@@ -27,7 +44,12 @@ public struct MessageCatalogue: Sendable {
     public static var keys: [String] { table.keys.sorted() }
 
     /// The text of `message` in this language.
-    public func callAsFunction(_ message: Message) -> String { self(message.key, message.values) }
+    public func callAsFunction(_ message: Message) -> String {
+        guard !message.parts.isEmpty else { return self(message.key, message.values) }
+        var values = message.values
+        for (slot, part) in message.parts { values[slot] = self(part) }
+        return self(message.key, values)
+    }
 
     /// The text of `key` with its slots filled from `values` (the key itself if the catalogue lacks it).
     public func callAsFunction(_ key: MessageKey, _ values: [String: String] = [:]) -> String {
