@@ -122,6 +122,43 @@ struct LanguageTests {
         #expect(byLocale.stdout.hasPrefix("OVERVIEW: 准备、执行、核验、查看和列出抽查对象与执法检查人员的随机抽取。\n"))
         let en = try runSuiji(["draw", "--help"], in: folder)
         #expect(en.stdout.hasPrefix("OVERVIEW: Prepare, run, verify, show and list the random draw of objects and\ninspectors.\n"))
+        // The options' help and the commands' discussions too.
+        let importZh = try runSuiji(["import", "--help", "--lang", "zh"], in: folder)
+        #expect(importZh.stdout.contains("  --dry-run               校验并显示将会发生的变化，不写入任何内容。\n"))
+        let importEn = try runSuiji(["import", "--help"], in: folder)
+        #expect(
+            importEn.stdout.contains(
+                "  --dry-run               Validate and print what would change, without writing\n                          anything.\n"))
+        let publishZh = try runSuiji(["publish", "--help", "--lang", "zh"], in: folder)
+        #expect(publishZh.stdout.contains("加 --dry-run 时不写入任何内容"))
+    }
+
+    @Test func aBadConfigurationInBothLanguages() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("region = \"1409\"\nyear = 2024\n".utf8).write(to: folder.appendingPathComponent("suiji.toml"))
+        let zh = try runSuiji(["run", "--lang", "zh"], in: folder)
+        #expect(zh.status == 78)
+        #expect(zh.stderr == "suiji.toml:1: 错误：“region”必须是 6 位行政区划代码，例如 \"140981\"，实际为 \"1409\"\n")
+        let en = try runSuiji(["run"], in: folder)
+        #expect(en.status == 78)
+        #expect(en.stderr == "suiji.toml:1: error: 'region' must be a 6-digit region code such as \"140981\", found \"1409\"\n")
+        try Data("region = \"140981\"\nyear = 2024\nstore = \"s.sqlite\"\nfoo = 1\n".utf8).write(
+            to: folder.appendingPathComponent("suiji.toml"))
+        let unknown = try runSuiji(["report", "--lang", "zh"], in: folder)
+        #expect(unknown.status == 78)
+        #expect(unknown.stderr.hasPrefix("suiji.toml:4: 错误：未知的键“foo”；已知的顶层键："))
+    }
+
+    @Test func aBadArgumentInBothLanguages() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let zh = try runSuiji(["plan", "import", "plan.tsv", "--region", "1409", "--lang", "zh"], in: folder)
+        #expect(zh.status == 64)
+        #expect(zh.stderr.hasPrefix("Error: --region 必须是 6 位行政区划代码，收到的是“1409”\n"))
+        let en = try runSuiji(["plan", "import", "plan.tsv", "--region", "1409"], in: folder)
+        #expect(en.status == 64)
+        #expect(en.stderr.hasPrefix("Error: --region must be a 6-digit region code, got '1409'\n"))
     }
 
     @Test func anImportSummaryInChinese() throws {
@@ -139,6 +176,50 @@ struct LanguageTests {
         let again = try runSuiji(["import", "--department", "原平市市场监督管理局", "reg.csv", "--lang", "zh"], in: folder)
         #expect(again.stdout.hasPrefix("reg.csv：同一文件（sha256 "))
         #expect(again.stdout.hasSuffix("…）已是最新的原平市市场监督管理局的市场主体名录；无需处理\n"))
+    }
+
+    /// A rejected row's diagnostic and its rejects file (column names and reason) in the language of the command;
+    /// a file-level error too.
+    @Test(arguments: [
+        (
+            "zh",
+            "reg.csv:3:7: 错误：风险等级“E”不是 A、B、C、D、低风险、一般风险、较高风险、高风险或空白 [uscc=91140981MA0KDLXA0U]\n"
+                + "reg.csv:4:1: 错误：统一社会信用代码有 7 个字符，应为 18 个 [uscc=9114098]\n",
+            "行号,原因",
+            "3,风险等级“E”不是 A、B、C、D、低风险、一般风险、较高风险、高风险或空白",
+            "x.csv:1: 错误：缺少必填列“uscc (统一社会信用代码)”（可用的表头：统一社会信用代码, 社会信用代码, 信用代码, 统一代码, "
+                + "统一社会信用代码/注册号, code, credit_code, uscc）\n"
+        ),
+        (
+            "en",
+            "reg.csv:3:7: error: risk_class 'E' is not A, B, C, D, 低风险, 一般风险, 较高风险, 高风险 or empty [uscc=91140981MA0KDLXA0U]\n"
+                + "reg.csv:4:1: error: USCC has 7 characters, expected 18 [uscc=9114098]\n",
+            "line,reason",
+            "3,\"risk_class 'E' is not A, B, C, D, 低风险, 一般风险, 较高风险, 高风险 or empty\"",
+            "x.csv:1: error: required column 'uscc (统一社会信用代码)' is missing (accepted headers: 统一社会信用代码, 社会信用代码, 信用代码, "
+                + "统一代码, 统一社会信用代码/注册号, code, credit_code, uscc)\n"
+        ),
+    ])
+    func rejectedRowsAndTheirRejectsFileInTheCommandsLanguage(
+        _ lang: String, _ diagnostics: String, _ columns: String, _ rejectedRow: String, _ fileError: String
+    ) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let third = "9114098,原平市丙公司,企业,燃气经营企业,140981,存续,A\n"
+        try Data((ImportCommandTests.header + ImportCommandTests.good + ImportCommandTests.bad + third).utf8).write(
+            to: folder.appendingPathComponent("reg.csv"))
+        let result = try runSuiji(["import", "--department", "原平市市场监督管理局", "reg.csv", "--lang", lang], in: folder)
+        #expect(result.status == 65)
+        #expect(result.stderr.hasSuffix(diagnostics))
+        let rejects = try String(contentsOf: folder.appendingPathComponent("rejects/reg.csv.rejects.csv"), encoding: .utf8)
+        let lines = rejects.components(separatedBy: "\r\n")
+        #expect(lines.count == 4)
+        #expect(lines.first?.hasSuffix("信用风险分类," + columns) == true)
+        #expect(lines.dropFirst().first == "91140981MA0KDLXA0U,原平市乙公司,企业,燃气经营企业,140981,存续,E," + rejectedRow)
+        try Data("a,b\n".utf8).write(to: folder.appendingPathComponent("x.csv"))
+        let whole = try runSuiji(["import", "--department", "原平市市场监督管理局", "x.csv", "--lang", lang], in: folder)
+        #expect(whole.status == 65)
+        #expect(whole.stderr == fileError)
     }
 
     @Test func theDrawCommandsInChinese() throws {

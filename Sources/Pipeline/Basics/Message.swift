@@ -521,4 +521,280 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case reportDueUnknown = "report.dueUnknown"
     /// A public bundle that cannot be made.
     case pagesBundleUnavailable = "pages.bundleUnavailable"
+    /// Help of an option: Print JSON.
+    case optJson = "opt.json"
+    /// Help of an option: The group key, e.g. 2024-G02.
+    case optGroup = "opt.group"
+    /// Help of an option: The round.
+    case optRound = "opt.round"
+    /// Help of an option: The bundle file to write.
+    case optOut = "opt.out"
+    /// Help of an option: Write the public bundle (no class, no watchlist reason, no a
+    case optIsPublic = "opt.isPublic"
+    /// Help of an option: Only this draw group, e.g. 2024-G12.
+    case optGroup2 = "opt.group2"
+    /// Help of an option: Only this round.
+    case optRound2 = "opt.round2"
+    /// Help of an option: The workbook to write (.xlsx).
+    case optXlsx = "opt.xlsx"
+    /// Help of an option: Commit to keeping short inspector teams instead of failing.
+    case optAllowPartialTeams = "opt.allowPartialTeams"
+    /// Help of an option: The public seed, exactly as announced.
+    case optSeed = "opt.seed"
+    /// Help of an option: Why a group and round already drawn is drawn again (required
+    case optReason = "opt.reason"
+    /// Help of an option: Keep short inspector teams (reported) instead of failing.
+    case optAllowPartialTeams2 = "opt.allowPartialTeams2"
+    /// Help of an option: The plan year (default: the configuration's year, or the onl
+    case optYear = "opt.year"
+    /// Help of an option: The region code (default: the configuration's region).
+    case optRegion = "opt.region"
+    /// Help of an option: Task numbers (序号) whose groups to take (default: all).
+    case optTasks = "opt.tasks"
+    /// Help of an option: Every group (the default when no --task is given).
+    case optAll = "opt.all"
+    /// Help of an option: The round (default: the next undrawn round of each group).
+    case optRound3 = "opt.round3"
+    /// Help of an option: List each drawn object with its inspectors.
+    case optAssignments = "opt.assignments"
+    /// Help of an option: The seed string (for a draw: `<public seed>/<group>/<round>`
+    case optSeed2 = "opt.seed2"
+    /// Help of an option: The ids (USCCs, or `inspectorId/USCC` for inspector tickets)
+    case optIds = "opt.ids"
+    /// Help of an option: The bundle file.
+    case optBundle = "opt.bundle"
+    /// Help of an option: A ledger head published elsewhere (64 hex digits) that the l
+    case optAnchor = "opt.anchor"
+    /// Help of an option: The department that sent the register, e.g. 原平市市场监督管理局 (XML:
+    case optDepartment = "opt.department"
+    /// Help of an option: The file to import (CSV/TSV, XML or an Excel .xlsx workbook)
+    case optFile = "opt.file"
+    /// Help of an option: csv, xml or xlsx (default: a workbook by its content, else b
+    case optFormat = "opt.format"
+    /// Help of an option: The worksheet of a workbook: its name or its number (default
+    case optSheet = "opt.sheet"
+    /// Help of an option: auto, utf-8 or gb18030 (CSV; XML names its encoding in its d
+    case optEncoding = "opt.encoding"
+    /// Help of an option: Validate and print what would change, without writing anythi
+    case optDryRun = "opt.dryRun"
+    /// Help of an option: Accept a snapshot that removes more than 20% of the current
+    case optAllowMassRemoval = "opt.allowMassRemoval"
+    /// Help of an option: Validate an XML register against the bundled XSD (Resources/
+    case optValidate = "opt.validate"
+    /// Help of an option: The department the inspectors belong to.
+    case optDepartment2 = "opt.department2"
+    /// Help of an option: The department whose list it is, as the plan names it.
+    case optDepartment3 = "opt.department3"
+    /// Help of an option: Why these entities are watched, e.g. 经营异常名录, 投诉举报较多, 严重违法失信.
+    case optReason2 = "opt.reason2"
+    /// Help of an option: The workspace folder to create: a new or empty folder, or on
+    case optWorkspace = "opt.workspace"
+    /// Help of an option: Log level of the runs' log lines on standard error (default:
+    case optLogLevel = "opt.logLevel"
+    /// Help of an option: The configuration file (default: ./suiji.toml if present).
+    case optConfig = "opt.config"
+    /// Help of an option: Log level: trace, debug, info, notice, warning, error, criti
+    case optLogLevel2 = "opt.logLevel2"
+    /// Help of an option: Log format: text or json (default: the configuration's log.f
+    case optLogFormat = "opt.logFormat"
+    /// Help of an option: Store the plan even if it removes more than 20% of the store
+    case optAllowMassRemoval2 = "opt.allowMassRemoval2"
+    /// Help of an option: The plan file.
+    case optFile2 = "opt.file2"
+    /// Help of an option: The plan year (default: the plan's title, else the configura
+    case optYear2 = "opt.year2"
+    /// Help of an option: The 6-digit region code (default: the configuration's region
+    case optRegion2 = "opt.region2"
+    /// Help of an option: auto, utf-8 or gb18030.
+    case optEncoding2 = "opt.encoding2"
+    /// Help of an option: Print JSON instead of a table.
+    case optJson2 = "opt.json2"
+    /// Help of an option: The output folder (default: the configuration's paths.outbox
+    case optOut2 = "opt.out2"
+    /// Help of an option: Print the diff against the publication ledger; write nothing
+    case optDryRun2 = "opt.dryRun2"
+    /// Help of an option: Print the report as JSON.
+    case optJson3 = "opt.json3"
+    /// Help of an option: The SQLite store (default: the configuration's `store`, else
+    case optStore = "opt.store"
+    /// Help of an option: The day, YYYY-MM-DD (default: today in the local time zone).
+    case optToday = "opt.today"
+    /// Help of `run --quiet`.
+    case optQuiet = "opt.quiet"
+    /// Help of `--rejects`.
+    case optRejects = "opt.rejects"
+    /// Help: the discussion of `suiji watchlist import`.
+    case helpWatchlistImportDiscussion = "help.watchlist.import.discussion"
+    /// Help: the discussion of `suiji matters import`.
+    case helpMattersImportDiscussion = "help.matters.import.discussion"
+    /// Help: the discussion of `suiji draw coverage`.
+    case helpDrawCoverageDiscussion = "help.draw.coverage.discussion"
+    /// Help: the discussion of `suiji draw verify-ledger`.
+    case helpVerifyLedgerDiscussion = "help.draw.verifyLedger.discussion"
+    /// Help: the discussion of `suiji draw export`.
+    case helpDrawExportDiscussion = "help.draw.export.discussion"
+    /// Help: the discussion of `suiji run`.
+    case helpRunDiscussion = "help.run.discussion"
+    /// Help: the discussion of `suiji publish`.
+    case helpPublishDiscussion = "help.publish.discussion"
+    /// Help: the discussion of `suiji config example`.
+    case helpConfigExampleDiscussion = "help.config.example.discussion"
+    /// `--reason` of a watchlist not one line.
+    case usageReasonOneLine = "usage.reasonOneLine"
+    /// `--department` of a matter list not one line.
+    case usageDepartmentOneLine = "usage.departmentOneLine"
+    /// `--today` not a date.
+    case usageToday = "usage.today"
+    /// `--region` not 6 digits.
+    case usageRegion = "usage.region"
+    /// `--year` out of range.
+    case usageYear = "usage.year"
+    /// `--round` below 1.
+    case usageRoundOneOrMore = "usage.roundOneOrMore"
+    /// Both `--task` and `--all`.
+    case usageTaskOrAll = "usage.taskOrAll"
+    /// `--anchor` not a hash.
+    case usageAnchor = "usage.anchor"
+    /// `--seed` not acceptable.
+    case usageSeed = "usage.seed"
+    /// Both `--quiet` and `--log-level`.
+    case usageQuietOrLogLevel = "usage.quietOrLogLevel"
+    /// No `--department` for a CSV or XLSX register.
+    case usageDepartmentRequired = "usage.departmentRequired"
+    /// A configuration value that is not what it must be.
+    case configFound = "config.found"
+    /// Expected: a region code.
+    case configRegion = "config.expect.region"
+    /// Expected: a year.
+    case configYear = "config.expect.year"
+    /// Expected: lead days.
+    case configLeadDays = "config.expect.leadDays"
+    /// Expected: a boolean.
+    case configBool = "config.expect.bool"
+    /// Expected: a salting secret.
+    case configSaltKey = "config.expect.saltKey"
+    /// Expected: an array of tables.
+    case configArrayOfTables = "config.expect.arrayOfTables"
+    /// Expected: a table with a task key.
+    case configTableWithTask = "config.expect.tableWithTask"
+    /// Expected: a task number.
+    case configTaskNumber = "config.expect.taskNumber"
+    /// Expected: a ratio.
+    case configRatio = "config.expect.ratio"
+    /// Expected: an integer of at least 1.
+    case configAtLeastOne = "config.expect.atLeastOne"
+    /// Expected: a team size.
+    case configMinimumTeam = "config.expect.minimumTeam"
+    /// Expected: a load cap.
+    case configLoadCap = "config.expect.loadCap"
+    /// Expected: publication formats.
+    case configFormats = "config.expect.formats"
+    /// Expected: a publication format.
+    case configFormat = "config.expect.format"
+    /// Expected: a table.
+    case configTable = "config.expect.table"
+    /// Expected: a path.
+    case configPath = "config.expect.path"
+    /// Expected: a non-empty path.
+    case configNonEmptyPath = "config.expect.nonEmptyPath"
+    /// Expected: one of some names.
+    case configOneOf = "config.expect.oneOf"
+    /// Expected: a table of the four classes.
+    case configClassTable = "config.expect.classTable"
+    /// Expected: a number between 0 and a maximum.
+    case configNumberBetween = "config.expect.numberBetween"
+    /// Expected: a finite number.
+    case configFiniteNumber = "config.expect.finiteNumber"
+    /// Visits that are not whole numbers from 1 to 12.
+    case configVisits = "config.visits"
+    /// The fixed policy without a fixed table.
+    case configFixedMissing = "config.fixedMissing"
+    /// An override with the fixed policy and no fixed table.
+    case configFixedMissingOverride = "config.fixedMissingOverride"
+    /// An override repeating a task.
+    case configOverrideRepeats = "config.overrideRepeats"
+    /// An override with no task.
+    case configOverrideNoTask = "config.overrideNoTask"
+    /// An override giving both ratio and count.
+    case configRatioAndCount = "config.ratioAndCount"
+    /// A publication format listed twice.
+    case configFormatTwice = "config.formatTwice"
+    /// An unknown key.
+    case configUnknownKey = "config.unknownKey"
+    /// The place of known top-level keys.
+    case configKnownTopLevel = "config.knownTopLevel"
+    /// The place of known keys in a table.
+    case configKnownIn = "config.knownIn"
+    /// A class table missing classes.
+    case configMissingClasses = "config.missingClasses"
+    /// A configuration file that is not there.
+    case configNoFile = "config.noFile"
+    /// A configuration path that is a folder.
+    case configIsFolder = "config.isFolder"
+    /// A configuration file that cannot be read.
+    case configCannotRead = "config.cannotRead"
+    /// A configuration file that is not UTF-8.
+    case configNotUTF8 = "config.notUTF8"
+    /// A TOML syntax error (the parser's own words after it).
+    case configTOMLSyntax = "config.tomlSyntax"
+    /// XML bytes that cannot be decoded (libxml2's words after it).
+    case xmlDecoding = "xml.decoding"
+    /// An XML entity other than the predefined ones.
+    case xmlEntity = "xml.entity"
+    /// An XML text over libxml2's limit.
+    case xmlHugeText = "xml.hugeText"
+    /// An XML file that ends before an element is closed.
+    case xmlCutShort = "xml.cutShort"
+    /// An XML file with no element.
+    case xmlNoElement = "xml.noElement"
+    /// XML that is not well-formed (libxml2's words after it).
+    case xmlNotWellFormed = "xml.notWellFormed"
+    /// XML that cannot be read (libxml2's words after it).
+    case xmlCannotRead = "xml.cannotRead"
+    /// An XML file with a DOCTYPE.
+    case xmlDoctype = "xml.doctype"
+    /// An XML file in UTF-16, UTF-32 or EBCDIC.
+    case xmlUTF16 = "xml.utf16"
+    /// An XML declaration naming an encoding suiji does not read.
+    case xmlEncoding = "xml.encoding"
+    /// An XML root element of another name.
+    case xmlRootElement = "xml.rootElement"
+    /// Text directly inside an element that holds fields.
+    case xmlTextInside = "xml.textInside"
+    /// A record element and its line.
+    case xmlPlaceRecord = "xml.placeRecord"
+    /// A record with too many fields.
+    case xmlTooManyFields = "xml.tooManyFields"
+    /// A field text too long.
+    case xmlFieldTooLong = "xml.fieldTooLong"
+    /// An attribute too long.
+    case xmlAttributeTooLong = "xml.attributeTooLong"
+    /// A problem in a part of a workbook.
+    case xlsxPartText = "xlsx.partText"
+    /// An element other than the records inside the root.
+    case xmlUnexpectedElement = "xml.unexpectedElement"
+    /// A field element with attributes.
+    case xmlFieldAttributes = "xml.fieldAttributes"
+    /// An element nested inside a field.
+    case xmlNested = "xml.nested"
+    /// A field element and its line.
+    case xmlOuterField = "xml.outerField"
+    /// A field, unnamed.
+    case xmlAField = "xml.aField"
+    /// A workbook with no worksheet.
+    case xlsxNoWorksheet = "xlsx.noWorksheet"
+    /// A --sheet the workbook does not have.
+    case xlsxNoSuchSheet = "xlsx.noSuchSheet"
+    /// A --sheet that is not a worksheet.
+    case xlsxNotWorksheet = "xlsx.notWorksheet"
+    /// A ZIP whose directory cannot be read.
+    case xlsxDamagedZip = "xlsx.damagedZip"
+    /// A ZIP without xl/workbook.xml.
+    case xlsxNoWorkbookPart = "xlsx.noWorkbookPart"
+    /// A plan sheet with too many rows.
+    case xlsxTooManyRows = "xlsx.tooManyRows"
+    /// Merged ranges covering too many cells.
+    case xlsxTooManyMerged = "xlsx.tooManyMerged"
+    /// A sheet with no part in the package.
+    case xlsxNoSheetPart = "xlsx.noSheetPart"
 }

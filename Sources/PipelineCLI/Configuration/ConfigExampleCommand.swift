@@ -6,7 +6,7 @@ struct ConfigExampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "example",
         abstract: Language.catalogue(.helpConfigExample),
-        discussion: "Start a county's configuration with: suiji config example > suiji.toml")
+        discussion: Language.catalogue(.helpConfigExampleDiscussion))
 
     func run() throws {
         print(try Configuration.exampleText(), terminator: "")

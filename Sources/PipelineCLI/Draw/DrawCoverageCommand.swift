@@ -8,13 +8,13 @@ struct DrawCoverageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coverage",
         abstract: Language.catalogue(.helpDrawCoverage),
-        discussion: "Gaps are information: the exit status is 0 with a warning on standard error.")
+        discussion: Language.catalogue(.helpDrawCoverageDiscussion))
 
     @OptionGroup var global: GlobalOptions
 
     @OptionGroup var planKey: PlanKeyOptions
 
-    @Flag(help: "Print JSON.")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optJson)))
     var json = false
 
     func run() throws {

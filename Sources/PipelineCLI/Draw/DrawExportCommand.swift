@@ -7,27 +7,22 @@ import Stages
 struct DrawExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: Language.catalogue(.helpDrawExport),
-        discussion: """
-            Without --public: the auditor bundle for the supervising authority (every member's class and watchlist reasons, \
-            the salting secret, the inspector pools, avoidance pairs and teams). With --public: the bundle to publish, \
-            without any risk class, watchlist reason, avoidance pair or inspector. Both verify with `suiji draw verify` \
-            and `python3 scripts/verify_draw.py`.
-            """)
+        discussion: Language.catalogue(.helpDrawExportDiscussion))
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The group key, e.g. 2024-G02.")
+    @Option(help: ArgumentHelp(Language.catalogue(.optGroup)))
     var group: String
 
-    @Option(help: "The round.")
+    @Option(help: ArgumentHelp(Language.catalogue(.optRound)))
     var round: Int
 
     @OptionGroup var planKey: PlanKeyOptions
 
-    @Option(help: "The bundle file to write.")
+    @Option(help: ArgumentHelp(Language.catalogue(.optOut)))
     var out: String
 
-    @Flag(name: .customLong("public"), help: "Write the public bundle (no class, no watchlist reason, no avoidance pair, no inspector).")
+    @Flag(name: .customLong("public"), help: ArgumentHelp(Language.catalogue(.optIsPublic)))
     var isPublic = false
 
     func run() throws {

@@ -14,17 +14,17 @@ struct DrawListCommand: ParsableCommand {
 
     @OptionGroup var planKey: PlanKeyOptions
 
-    @Option(help: "Only this draw group, e.g. 2024-G12.")
+    @Option(help: ArgumentHelp(Language.catalogue(.optGroup2)))
     var group: String?
 
-    @Option(help: "Only this round.")
+    @Option(help: ArgumentHelp(Language.catalogue(.optRound2)))
     var round: Int?
 
-    @Option(help: "The workbook to write (.xlsx).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optXlsx)))
     var xlsx: String
 
     func validate() throws {
-        if let round, round < 1 { throw ValidationError("--round must be 1 or more, got \(round)") }
+        if let round, round < 1 { throw ValidationError(Language.catalogue(.usageRoundOneOrMore, ["value": "\(round)"])) }
     }
 
     func run() throws {

@@ -12,7 +12,7 @@ struct DrawPrepareCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var selection: DrawSelection
 
-    @Flag(help: "Commit to keeping short inspector teams instead of failing.")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optAllowPartialTeams)))
     var allowPartialTeams = false
 
     func run() throws {

@@ -14,7 +14,7 @@ struct DrawQuotasCommand: ParsableCommand {
 
     @OptionGroup var planKey: PlanKeyOptions
 
-    @Flag(help: "Print JSON.")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optJson)))
     var json = false
 
     func run() throws {

@@ -11,20 +11,18 @@ struct DrawRunCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var selection: DrawSelection
 
-    @Option(help: "The public seed, exactly as announced.")
+    @Option(help: ArgumentHelp(Language.catalogue(.optSeed)))
     var seed: String
 
-    @Option(help: "Why a group and round already drawn is drawn again (required for a re-draw).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optReason)))
     var reason: String?
 
-    @Flag(help: "Keep short inspector teams (reported) instead of failing.")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optAllowPartialTeams2)))
     var allowPartialTeams = false
 
     func validate() throws {
         if let problem = Draw.problem(withPublicSeed: seed) {
-            throw ValidationError(
-                "--seed must be one line of printable characters (at most \(Draw.maximumSeedBytes) bytes), without '|' or outer spaces: \(problem)"
-            )
+            throw ValidationError(Language.catalogue(.usageSeed, ["max": "\(Draw.maximumSeedBytes)", "problem": problem]))
         }
     }
 

@@ -3,24 +3,24 @@ import Stages
 
 /// Options that select the plan and its groups.
 struct DrawSelection: ParsableArguments {
-    @Option(help: "The plan year (default: the configuration's year, or the only plan stored).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optYear)))
     var year: Int?
 
-    @Option(help: "The region code (default: the configuration's region).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optRegion)))
     var region: String?
 
-    @Option(name: .customLong("task"), parsing: .upToNextOption, help: "Task numbers (序号) whose groups to take (default: all).")
+    @Option(name: .customLong("task"), parsing: .upToNextOption, help: ArgumentHelp(Language.catalogue(.optTasks)))
     var tasks: [Int] = []
 
-    @Flag(help: "Every group (the default when no --task is given).")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optAll)))
     var all = false
 
-    @Option(help: "The round (default: the next undrawn round of each group).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optRound3)))
     var round: Int?
 
     func validate() throws {
-        if all && !tasks.isEmpty { throw ValidationError("give --task or --all, not both") }
-        if let round, round < 1 { throw ValidationError("--round must be at least 1, got \(round)") }
+        if all && !tasks.isEmpty { throw ValidationError(Language.catalogue(.usageTaskOrAll)) }
+        if let round, round < 1 { throw ValidationError(Language.catalogue(.usageRoundOneOrMore, ["value": "\(round)"])) }
     }
 
     var selectedTasks: [Int]? { tasks.isEmpty ? nil : tasks }

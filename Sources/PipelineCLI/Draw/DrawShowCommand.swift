@@ -12,10 +12,10 @@ struct DrawShowCommand: ParsableCommand {
 
     @OptionGroup var planKey: PlanKeyOptions
 
-    @Flag(help: "Print JSON.")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optJson)))
     var json = false
 
-    @Flag(help: "List each drawn object with its inspectors.")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optAssignments)))
     var assignments = false
 
     func run() throws {

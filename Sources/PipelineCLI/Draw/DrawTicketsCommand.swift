@@ -8,10 +8,10 @@ struct DrawTicketsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickets", abstract: Language.catalogue(.helpDrawTickets))
 
-    @Option(help: "The seed string (for a draw: `<public seed>|<group>|<round>`).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optSeed2)))
     var seed: String
 
-    @Argument(help: "The ids (USCCs, or `inspectorId|USCC` for inspector tickets).")
+    @Argument(help: ArgumentHelp(Language.catalogue(.optIds)))
     var ids: [String]
 
     func run() throws {

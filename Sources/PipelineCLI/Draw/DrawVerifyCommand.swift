@@ -10,7 +10,7 @@ struct DrawVerifyCommand: ParsableCommand {
         abstract: Language.catalogue(.helpDrawVerify)
     )
 
-    @Argument(help: "The bundle file.")
+    @Argument(help: ArgumentHelp(Language.catalogue(.optBundle)))
     var bundle: String
 
     func run() throws {

@@ -9,14 +9,14 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The department that sent the register, e.g. 原平市市场监督管理局 (XML: default its department attribute).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optDepartment)))
     var department: String?
 
     @OptionGroup var options: SnapshotOptions
 
     func validate() throws {
         if department == nil, (options.input.format ?? InputFormat.guess(path: options.input.file)) != .xml {
-            throw ValidationError("--department is required for a CSV or XLSX register")
+            throw ValidationError(Language.catalogue(.usageDepartmentRequired))
         }
     }
 

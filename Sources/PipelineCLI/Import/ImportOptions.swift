@@ -4,25 +4,23 @@ import Stages
 
 /// The file options of every import: the file, its format and encoding, dry run and rejects.
 struct InputFileOptions: ParsableArguments {
-    @Argument(help: "The file to import (CSV/TSV, XML or an Excel .xlsx workbook).")
+    @Argument(help: ArgumentHelp(Language.catalogue(.optFile)))
     var file: String
 
-    @Option(help: "csv, xml or xlsx (default: a workbook by its content, else by the file's extension).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optFormat)))
     var format: InputFormat?
 
-    @Option(help: "The worksheet of a workbook: its name or its number (default: the first visible sheet).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optSheet)))
     var sheet: String?
 
-    @Option(help: "auto, utf-8 or gb18030 (CSV; XML names its encoding in its declaration).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optEncoding)))
     var encoding: EncodingChoice = .auto
 
-    @Flag(help: "Validate and print what would change, without writing anything.")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optDryRun)))
     var dryRun = false
 
     @Option(
-        help:
-            "Where to write rejected rows: .xlsx for a workbook, else CSV (default: <rejects folder>/<file>.rejects.xlsx for a workbook, .rejects.csv otherwise)."
-    )
+        help: ArgumentHelp(Language.catalogue(.optRejects)))
     var rejects: String?
 
     /// `--rejects`, else `<rejects folder>/<file>.rejects.xlsx` (a workbook) or `.rejects.csv`; none in a
@@ -43,10 +41,10 @@ struct InputFileOptions: ParsableArguments {
 struct SnapshotOptions: ParsableArguments {
     @OptionGroup var input: InputFileOptions
 
-    @Flag(help: "Accept a snapshot that removes more than 20% of the current rows.")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optAllowMassRemoval)))
     var allowMassRemoval = false
 
-    @Flag(help: "Validate an XML register against the bundled XSD (Resources/register.xsd).")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optValidate)))
     var validate = false
 
     /// Runs the import and prints diagnostics (stderr) and the summary (stdout).

@@ -7,7 +7,7 @@ struct InspectorsImportCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The department the inspectors belong to.")
+    @Option(help: ArgumentHelp(Language.catalogue(.optDepartment2)))
     var department: String
 
     @OptionGroup var options: SnapshotOptions

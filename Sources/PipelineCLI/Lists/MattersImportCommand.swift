@@ -4,18 +4,18 @@ import ArgumentParser
 struct MattersImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: Language.catalogue(.helpMattersImport),
-        discussion: "The plan must cover at least 80% of each list; `suiji draw show`, `suiji report` and the nightly report warn below.")
+        discussion: Language.catalogue(.helpMattersImportDiscussion))
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The department whose list it is, as the plan names it.")
+    @Option(help: ArgumentHelp(Language.catalogue(.optDepartment3)))
     var department: String
 
     @OptionGroup var input: InputFileOptions
 
     func validate() throws {
         if department.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || department.contains(where: \.isNewline) {
-            throw ValidationError("--department must be one non-empty line, the department as the plan names it")
+            throw ValidationError(Language.catalogue(.usageDepartmentOneLine))
         }
     }
 

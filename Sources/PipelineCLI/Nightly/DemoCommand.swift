@@ -9,10 +9,10 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: Language.catalogue(.helpDemo))
 
-    @Option(help: "The workspace folder to create: a new or empty folder, or one an earlier demo made (it is emptied first).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optWorkspace)))
     var workspace = "demo-workspace"
 
-    @Option(help: "Log level of the runs' log lines on standard error (default: warning).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optLogLevel)))
     var logLevel: Configuration.LogLevel = .warning
 
     func run() throws {

@@ -9,33 +9,25 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: Language.catalogue(.helpRun),
-        discussion: """
-            Paths in the configuration are relative to its folder. The report goes to reports/<date>/run.json
-            and run.txt; a summary line goes to standard output, log lines to standard error.
-            Exit 0 all went well; 65 some input was rejected or a draw was blocked; 1 a stage failed;
-            75 another run holds the lock (nothing was done); 78 a setup error (no configuration, no region or
-            year in it, no inbox folder; or due dates the working-day calendar does not cover).
-            """)
+        discussion: Language.catalogue(.helpRunDiscussion))
 
-    @Option(help: "The configuration file (default: ./suiji.toml if present).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optConfig)))
     var config: String?
 
     @OptionGroup var today: TodayOption
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: the configuration's log.level).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optLogLevel2)))
     var logLevel: Configuration.LogLevel?
 
-    @Option(help: "Log format: text or json (default: the configuration's log.format).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optLogFormat)))
     var logFormat: Configuration.LogFormat?
 
     @Flag(
-        help:
-            "Print nothing when the night went well (for cron, which mails any output): only warnings and errors are logged, and the summary only when the exit status is not 0."
-    )
+        help: ArgumentHelp(Language.catalogue(.optQuiet)))
     var quiet = false
 
     func validate() throws {
-        if quiet, logLevel != nil { throw ValidationError("give --quiet or --log-level, not both") }
+        if quiet, logLevel != nil { throw ValidationError(Language.catalogue(.usageQuietOrLogLevel)) }
     }
 
     func run() throws {

@@ -10,7 +10,7 @@ struct PlanImportCommand: ParsableCommand {
 
     @OptionGroup var plan: PlanFileOptions
 
-    @Flag(help: "Store the plan even if it removes more than 20% of the stored tasks.")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optAllowMassRemoval2)))
     var allowMassRemoval = false
 
     func validate() throws { try plan.validate() }
@@ -33,26 +33,26 @@ struct PlanImportCommand: ParsableCommand {
 
 /// The plan file and what the operator says about it: shared by `plan import` and `plan check`.
 struct PlanFileOptions: ParsableArguments {
-    @Argument(help: "The plan file.")
+    @Argument(help: ArgumentHelp(Language.catalogue(.optFile2)))
     var file: String
 
-    @Option(help: "The plan year (default: the plan's title, else the configuration's year).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optYear2)))
     var year: Int?
 
-    @Option(help: "The 6-digit region code (default: the configuration's region).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optRegion2)))
     var region: String?
 
-    @Option(help: "auto, utf-8 or gb18030.")
+    @Option(help: ArgumentHelp(Language.catalogue(.optEncoding2)))
     var encoding: EncodingChoice = .auto
 
-    @Option(help: "The worksheet of a workbook: its name or its number (default: the first visible sheet).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optSheet)))
     var sheet: String?
 
     func validate() throws {
         if let region, region.count != 6 || !region.allSatisfy(\.isASCII) || Int(region) == nil {
-            throw ValidationError("--region must be a 6-digit region code, got '\(region)'")
+            throw ValidationError(Language.catalogue(.usageRegion, ["value": region]))
         }
-        if let year, !(2000...2100).contains(year) { throw ValidationError("--year must be between 2000 and 2100, got \(year)") }
+        if let year, !(2000...2100).contains(year) { throw ValidationError(Language.catalogue(.usageYear, ["value": "\(year)"])) }
     }
 
     /// The source: the options given, then what suiji.toml sets (never its defaults).

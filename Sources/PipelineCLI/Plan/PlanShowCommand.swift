@@ -10,7 +10,7 @@ struct PlanShowCommand: ParsableCommand {
 
     @OptionGroup var planKey: PlanKeyOptions
 
-    @Flag(help: "Print JSON instead of a table.")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optJson2)))
     var json = false
 
     func run() throws {

@@ -7,21 +7,17 @@ struct PublishCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "publish",
         abstract: Language.catalogue(.helpPublish),
-        discussion: """
-            With --dry-run nothing is written: the diff against the publication ledger is printed (records to add,
-            to change with their field differences, to withdraw) and the exit code is 0 if nothing would change,
-            2 if something would, 1 on error.
-            """)
+        discussion: Language.catalogue(.helpPublishDiscussion))
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The output folder (default: the configuration's paths.outbox).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optOut2)))
     var out: String?
 
-    @Flag(help: "Print the diff against the publication ledger; write nothing.")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optDryRun2)))
     var dryRun = false
 
-    @Flag(help: "Print the report as JSON.")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optJson3)))
     var json = false
 
     func run() throws {

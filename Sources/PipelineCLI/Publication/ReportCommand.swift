@@ -12,7 +12,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var today: TodayOption
 
-    @Flag(help: "Print the report as JSON.")
+    @Flag(help: ArgumentHelp(Language.catalogue(.optJson3)))
     var json = false
 
     func run() throws {

@@ -5,10 +5,10 @@ public import Stages
 
 /// Options every command shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: "The SQLite store (default: the configuration's `store`, else ./suiji.sqlite).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optStore)))
     var store: String?
 
-    @Option(help: "The configuration file (default: ./suiji.toml if present).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optConfig)))
     var config: String?
 
     /// The configuration in force: the file given, ./suiji.toml, or the defaults.
@@ -62,22 +62,22 @@ struct GlobalOptions: ParsableArguments {
 
 /// Which stored plan a command means: `--year` and `--region`, else the configuration's, else the only plan stored.
 struct PlanKeyOptions: ParsableArguments {
-    @Option(help: "The plan year (default: the configuration's year, or the only plan stored).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optYear)))
     var year: Int?
 
-    @Option(help: "The region code (default: the configuration's region).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optRegion)))
     var region: String?
 }
 
 /// `--today`, the one way a command learns which day it is: the option, else the clock's date in the
 /// local time zone (`SUIJI_NOW` pins the clock, see ``Clock/fromEnvironment()``).
 struct TodayOption: ParsableArguments {
-    @Option(help: "The day, YYYY-MM-DD (default: today in the local time zone).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optToday)))
     var today: String?
 
     func validate() throws {
         if let today, (try? CivilDate(parsing: today)) == nil {
-            throw ValidationError("--today must be a date YYYY-MM-DD, got '\(today)'")
+            throw ValidationError(Language.catalogue(.usageToday, ["value": today]))
         }
     }
 

@@ -164,21 +164,19 @@ public struct Configuration: Sendable, Hashable, Codable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConfigurationError(
                 file: name, key: "",
-                message:
-                    "no such configuration file; create it (`suiji config example > suiji.toml` prints a commented one) or give the right path"
-            )
+                Message(.configNoFile))
         }
         guard !isDirectory.boolValue else {
-            throw ConfigurationError(file: name, key: "", message: "is a folder, not a configuration file")
+            throw ConfigurationError(file: name, key: "", Message(.configIsFolder))
         }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ConfigurationError(file: name, key: "", message: "cannot read the configuration file: \(error.localizedDescription)")
+            throw ConfigurationError(file: name, key: "", Message(.configCannotRead, ["reason": error.localizedDescription]))
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(file: name, key: "", message: "the configuration file is not UTF-8 text; save it as UTF-8")
+            throw ConfigurationError(file: name, key: "", Message(.configNotUTF8))
         }
         return try load(text: text, displayName: name, baseDirectory: directory(of: path))
     }
@@ -200,9 +198,9 @@ public struct Configuration: Sendable, Hashable, Codable {
         } catch let error as TOMLParseError {
             throw ConfigurationError(
                 file: displayName, line: error.source.begin.line, column: error.source.begin.column, key: "",
-                message: "TOML syntax: \(error.description)")
+                Message(.configTOMLSyntax, ["detail": error.description]))
         } catch {
-            throw ConfigurationError(file: displayName, key: "", message: "TOML syntax: \(error)")
+            throw ConfigurationError(file: displayName, key: "", Message(.configTOMLSyntax, ["detail": "\(error)"]))
         }
         var reader = ConfigurationReader(displayName: displayName, lines: TOMLKeyLines(text: text))
         var configuration = reader.read(root)
@@ -223,7 +221,8 @@ public struct Configuration: Sendable, Hashable, Codable {
         var arrayWantsValue = false // just after an array's `[` or `,`
         var atLineStart = true
         func failure(_ message: String) -> ConfigurationError {
-            ConfigurationError(file: displayName, line: line, column: index - lineStart + 1, key: "", message: "TOML syntax: " + message)
+            ConfigurationError(
+                file: displayName, line: line, column: index - lineStart + 1, key: "", Message(.configTOMLSyntax, ["detail": message]))
         }
         /// Skips a string opened at `index`, with its escapes (basic strings) and newlines (multi-line ones).
         func skipString() {

@@ -2,7 +2,7 @@ public import Pipeline
 
 /// A configuration problem: a TOML syntax error, an unknown key or a bad value, with the file, the
 /// line and the dotted key, printed as `suiji.toml:7: error: unknown key 'risk.multiplers'; …`.
-public struct ConfigurationError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct ConfigurationError: DiagnosticReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The configuration file as named to the user.
     public var file: String
     /// The 1-based line, or nil for the file as a whole.
@@ -12,23 +12,31 @@ public struct ConfigurationError: ReportableError, Sendable, Hashable, CustomStr
     /// The dotted key, such as `risk.multipliers.A` or `risk.override[2].task` (blocks counted from 1);
     /// empty for syntax errors and unreadable files.
     public var key: String
-    /// What is wrong and what is expected.
-    public var message: String
+    /// What is wrong and what is expected: a catalogue text.
+    public var text: Message
 
     /// Creates an error.
-    public init(file: String, line: Int? = nil, column: Int? = nil, key: String, message: String) {
+    public init(file: String, line: Int? = nil, column: Int? = nil, key: String, _ text: Message) {
         self.file = file
         self.line = line
         self.column = column
         self.key = key
-        self.message = message
+        self.text = text
     }
+
+    /// Creates an error whose words come whole from elsewhere (a loader's own).
+    public init(file: String, line: Int? = nil, column: Int? = nil, key: String, message: String) {
+        self.init(file: file, line: line, column: column, key: key, Message(verbatim: message))
+    }
+
+    /// What is wrong and what is expected, in English.
+    public var message: String { MessageCatalogue(.en)(text) }
 
     /// Where the problem is.
     public var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
 
     /// The error as a diagnostic, for collectors and golden files.
-    public var diagnostic: Diagnostic { Diagnostic(.error, verbatim: message, at: location) }
+    public var diagnostic: Diagnostic { Diagnostic(.error, text, at: location) }
 
     /// `file:line: error: message`.
     public var description: String { diagnostic.description }

@@ -100,10 +100,10 @@ struct ConfigurationReader {
                 configuration.region = text
                 configuration.regionIsSet = true
             } else {
-                fail(top.appending("region"), "must be a 6-digit region code such as \"140981\"", found: value)
+                fail(top.appending("region"), Message(.configRegion), found: value)
             }
         }
-        if let year = integer(root, "year", at: top, in: 2000...2100, "must be an integer between 2000 and 2100") {
+        if let year = integer(root, "year", at: top, in: 2000...2100, Message(.configYear)) {
             configuration.year = year
             configuration.yearIsSet = true
         }
@@ -128,7 +128,7 @@ struct ConfigurationReader {
             if let population = choice(draw, "population", at: key, of: Configuration.Population.self) {
                 configuration.draw.population = population
             }
-            if let days = integer(draw, "lead_days", at: key, in: 0...366, "must be an integer between 0 and 366") {
+            if let days = integer(draw, "lead_days", at: key, in: 0...366, Message(.configLeadDays)) {
                 configuration.draw.leadDays = days
             }
             if let scopeMap = path(draw, "scope_map", at: key, allowEmpty: true) { configuration.draw.scopeMap = scopeMap }
@@ -137,7 +137,7 @@ struct ConfigurationReader {
                 if let flag = value.bool {
                     configuration.draw.jointVisits = flag
                 } else {
-                    fail(key.appending("joint_visits"), "must be true or false", found: value)
+                    fail(key.appending("joint_visits"), Message(.configBool), found: value)
                 }
             }
             if let value = draw["salt_key"] {
@@ -146,7 +146,7 @@ struct ConfigurationReader {
                 } else {
                     fail(
                         key.appending("salt_key"),
-                        "must be \"\" (the store's own key) or a secret of at least 16 characters", found: value)
+                        Message(.configSaltKey), found: value)
                 }
             }
         }
@@ -191,7 +191,7 @@ struct ConfigurationReader {
                 errors.append(
                     error(
                         key.appending("visits"),
-                        "'\(key.appending("visits"))' must give whole numbers of visits from 1 to 12; \(bad.joined(separator: ", ")) is not"
+                        Message(.configVisits, ["key": key.appending("visits").description, "classes": bad.joined(separator: ", ")])
                     ))
             }
         }
@@ -201,13 +201,13 @@ struct ConfigurationReader {
             errors.append(
                 error(
                     key.appending("policy"),
-                    "'\(key.appending("policy"))' is \"fixed\" but [risk] has no 'fixed' table; add fixed = { A = …, B = …, C = …, D = … }")
+                    Message(.configFixedMissing, ["key": key.appending("policy").description]))
             )
         }
         guard let value = risk["override"] else { return settings }
         let overridesKey = key.appending("override")
         guard let array = value.array else {
-            fail(overridesKey, "must be an array of tables, written [[\(overridesKey)]]", found: value)
+            fail(overridesKey, Message(.configArrayOfTables, ["key": overridesKey.description]), found: value)
             return settings
         }
         var firstBlockOfTask: [Int: ConfigKey] = [:]
@@ -215,7 +215,7 @@ struct ConfigurationReader {
             let elementKey = overridesKey.appending(index: index)
             let element = array[index]
             guard let table = element.table else {
-                fail(elementKey, "must be a table with a 'task' key", found: element)
+                fail(elementKey, Message(.configTableWithTask), found: element)
                 continue
             }
             guard let override = readOverride(table, at: elementKey, riskHasFixed: hasFixed) else { continue }
@@ -223,7 +223,9 @@ struct ConfigurationReader {
                 errors.append(
                     error(
                         elementKey.appending("task"),
-                        "'\(elementKey.appending("task"))' repeats task \(override.task), already overridden by \(earlier)"))
+                        Message(
+                            .configOverrideRepeats,
+                            ["key": elementKey.appending("task").description, "task": "\(override.task)", "earlier": earlier.description])))
                 continue
             }
             firstBlockOfTask[override.task] = elementKey
@@ -234,21 +236,21 @@ struct ConfigurationReader {
 
     private mutating func readOverride(_ table: TOMLTable, at key: ConfigKey, riskHasFixed: Bool) -> Configuration.TaskOverride? {
         checkKeys(table, at: key, known: Self.overrideKeys)
-        let task = integer(table, "task", at: key, in: 1...Int.max, "must be an integer of at least 1 (the plan's 序号)")
+        let task = integer(table, "task", at: key, in: 1...Int.max, Message(.configTaskNumber))
         if table["task"] == nil {
-            errors.append(error(key, "'\(key)' has no 'task'; give the plan's 序号 of the task it overrides, such as task = 35"))
+            errors.append(error(key, Message(.configOverrideNoTask, ["key": key.description])))
         }
         var ratio: Double?
         if let value = table["ratio"] {
             if let number = Self.number(value), number > 0, number <= 1 {
                 ratio = number
             } else {
-                fail(key.appending("ratio"), "must be a number greater than 0 and at most 1", found: value)
+                fail(key.appending("ratio"), Message(.configRatio), found: value)
             }
         }
-        let count = integer(table, "count", at: key, in: 1...Int.max, "must be an integer of at least 1")
+        let count = integer(table, "count", at: key, in: 1...Int.max, Message(.configAtLeastOne))
         if table["ratio"] != nil, table["count"] != nil {
-            errors.append(error(key.appending("count"), "'\(key)' gives both 'ratio' and 'count'; keep one"))
+            errors.append(error(key.appending("count"), Message(.configRatioAndCount, ["key": key.description])))
         }
         let policy = choice(table, "policy", at: key, of: Configuration.RiskPolicyKind.self)
         let multipliers = classTable(table, "multipliers", at: key, atMost: nil)
@@ -257,7 +259,7 @@ struct ConfigurationReader {
             errors.append(
                 error(
                     key.appending("policy"),
-                    "'\(key.appending("policy"))' is \"fixed\" but neither this [[risk.override]] nor [risk] has a 'fixed' table"))
+                    Message(.configFixedMissingOverride, ["key": key.appending("policy").description])))
         }
         guard let task else { return nil }
         return Configuration.TaskOverride(task: task, ratio: ratio, count: count, policy: policy, multipliers: multipliers, fixed: fixed)
@@ -266,15 +268,15 @@ struct ConfigurationReader {
     private mutating func readInspectors(_ table: TOMLTable, at key: ConfigKey) -> Configuration.InspectorSettings {
         var settings = Configuration.InspectorSettings.defaults
         checkKeys(table, at: key, known: Self.inspectorsKeys)
-        if let value = integer(table, "from_initiator", at: key, in: 1...Int.max, "must be an integer of at least 1") {
+        if let value = integer(table, "from_initiator", at: key, in: 1...Int.max, Message(.configAtLeastOne)) {
             settings.fromInitiator = value
         }
-        if let value = integer(table, "from_each_cooperator", at: key, in: 1...Int.max, "must be an integer of at least 1") {
+        if let value = integer(table, "from_each_cooperator", at: key, in: 1...Int.max, Message(.configAtLeastOne)) {
             settings.fromEachCooperator = value
         }
         if let value = integer(
             table, "minimum_team", at: key, in: 2...Int.max,
-            "must be an integer of at least 2 (行政处罚法 Art. 42: two officers per inspection)")
+            Message(.configMinimumTeam))
         {
             settings.minimumTeam = value
         }
@@ -284,7 +286,7 @@ struct ConfigurationReader {
             } else if let cap = value.int, cap >= 1 {
                 settings.loadCap = .limit(cap)
             } else {
-                fail(key.appending("load_cap"), "must be \"auto\" or an integer of at least 1", found: value)
+                fail(key.appending("load_cap"), Message(.configLoadCap), found: value)
             }
         }
         return settings
@@ -293,7 +295,7 @@ struct ConfigurationReader {
     private mutating func readFormats(_ table: TOMLTable, at key: ConfigKey) -> [Configuration.PublishFormat]? {
         guard let value = table["formats"] else { return nil }
         let formatsKey = key.appending("formats")
-        let expectation = "must be a non-empty array of \"json\" and \"xml\""
+        let expectation = Message(.configFormats)
         guard let array = value.array, !array.isEmpty else {
             fail(formatsKey, expectation, found: value)
             return nil
@@ -304,12 +306,12 @@ struct ConfigurationReader {
             let element = array[index]
             let elementKey = formatsKey.appending(index: index)
             guard let name = element.string, let format = Configuration.PublishFormat(rawValue: name) else {
-                fail(elementKey, "must be \"json\" or \"xml\"", found: element)
+                fail(elementKey, Message(.configFormat), found: element)
                 valid = false
                 continue
             }
             if formats.contains(format) {
-                errors.append(error(elementKey, "'\(formatsKey)' lists \"\(name)\" twice"))
+                errors.append(error(elementKey, Message(.configFormatTwice, ["key": formatsKey.description, "name": name])))
                 valid = false
                 continue
             }
@@ -324,8 +326,12 @@ struct ConfigurationReader {
     private mutating func checkKeys(_ table: TOMLTable, at key: ConfigKey, known: [String]) {
         for name in table.keys where !known.contains(name) {
             let unknown = key.appending(name)
-            let place = key.components.isEmpty ? "known top-level keys" : "known keys in \(key.tableLabel)"
-            errors.append(error(unknown, "unknown key '\(unknown)'; \(place): \(known.joined(separator: ", "))"))
+            let place = key.components.isEmpty ? Message(.configKnownTopLevel) : Message(.configKnownIn, ["table": key.tableLabel])
+            errors.append(
+                error(
+                    unknown,
+                    Message(
+                        .configUnknownKey, ["key": unknown.description, "known": known.joined(separator: ", ")], parts: ["place": place])))
         }
     }
 
@@ -333,13 +339,13 @@ struct ConfigurationReader {
     private mutating func table(_ parent: TOMLTable, _ name: String, at key: ConfigKey) -> TOMLTable? {
         guard let value = parent[name] else { return nil }
         if let table = value.table { return table }
-        fail(key.appending(name), "must be a table, written [\(key.appending(name))]", found: value)
+        fail(key.appending(name), Message(.configTable, ["key": key.appending(name).description]), found: value)
         return nil
     }
 
     /// An integer in a range, or nil (with an error if present but bad).
     private mutating func integer(
-        _ table: TOMLTable, _ name: String, at key: ConfigKey, in range: ClosedRange<Int>, _ expectation: String
+        _ table: TOMLTable, _ name: String, at key: ConfigKey, in range: ClosedRange<Int>, _ expectation: Message
     ) -> Int? {
         guard let value = table[name] else { return nil }
         if let integer = value.int, range.contains(integer) { return integer }
@@ -351,7 +357,7 @@ struct ConfigurationReader {
     private mutating func path(_ table: TOMLTable, _ name: String, at key: ConfigKey, allowEmpty: Bool) -> String? {
         guard let value = table[name] else { return nil }
         if let text = value.string, allowEmpty || !text.isEmpty { return text }
-        fail(key.appending(name), allowEmpty ? "must be a path in quotes" : "must be a non-empty path in quotes", found: value)
+        fail(key.appending(name), Message(allowEmpty ? .configPath : .configNonEmptyPath), found: value)
         return nil
     }
 
@@ -362,7 +368,7 @@ struct ConfigurationReader {
         guard let value = table[name] else { return nil }
         if let text = value.string, let choice = Choice(rawValue: text) { return choice }
         let names = Choice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-        fail(key.appending(name), "must be one of \(names)", found: value)
+        fail(key.appending(name), Message(.configOneOf, ["names": names]), found: value)
         return nil
     }
 
@@ -372,7 +378,7 @@ struct ConfigurationReader {
         let tableKey = key.appending(name)
         let classes = Configuration.creditClasses
         guard let classTable = value.table else {
-            fail(tableKey, "must be a table of the classes A, B, C and D, such as { A = 0.5, B = 1.0, C = 2.0, D = 4.0 }", found: value)
+            fail(tableKey, Message(.configClassTable), found: value)
             return nil
         }
         let errorCount = errors.count
@@ -388,22 +394,24 @@ struct ConfigurationReader {
                 result[creditClass] = number
             } else {
                 let expectation =
-                    maximum.map { "must be a number between 0 and \(Self.format($0))" } ?? "must be a finite number of at least 0"
+                    maximum.map { Message(.configNumberBetween, ["max": Self.format($0)]) } ?? Message(.configFiniteNumber)
                 fail(tableKey.appending(creditClass), expectation, found: entry)
             }
         }
         if !missing.isEmpty {
-            errors.append(error(tableKey, "'\(tableKey)' must give all of A, B, C and D; missing \(missing.joined(separator: ", "))"))
+            errors.append(
+                error(tableKey, Message(.configMissingClasses, ["key": tableKey.description, "missing": missing.joined(separator: ", ")])))
         }
         return errors.count == errorCount ? result : nil
     }
 
-    private mutating func fail(_ key: ConfigKey, _ expectation: String, found value: any TOMLValueConvertible) {
-        errors.append(error(key, "'\(key)' \(expectation), found \(Self.render(value))"))
+    private mutating func fail(_ key: ConfigKey, _ expectation: Message, found value: any TOMLValueConvertible) {
+        errors.append(
+            error(key, Message(.configFound, ["key": key.description, "found": Self.render(value)], parts: ["expectation": expectation])))
     }
 
-    private func error(_ key: ConfigKey, _ message: String) -> ConfigurationError {
-        ConfigurationError(file: displayName, line: lines.line(of: key), key: key.description, message: message)
+    private func error(_ key: ConfigKey, _ text: Message) -> ConfigurationError {
+        ConfigurationError(file: displayName, line: lines.line(of: key), key: key.description, text)
     }
 
     /// An integer or floating-point value as a Double.

@@ -89,9 +89,7 @@ final class XLSXPackage {
         } catch {
             throw MalformedFileError(
                 location: SourceLocation(file: displayName),
-                message:
-                    "the file starts like a ZIP archive (as .xlsx files do) but its directory cannot be read (\(error)); it is damaged or incomplete: save it again from Excel or WPS"
-            )
+                Message(.xlsxDamagedZip, ["detail": "\(error)"]))
         }
         var count = 0
         for entry in archive {

@@ -196,18 +196,24 @@ final class XLSXSAXParser {
         if let context { xmlStopParser(context) }
     }
 
-    private func refuse(_ message: String) {
+    private func refuse(_ message: Message) {
         fail(error(message, line: context.map { Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer($0))) }))
     }
 
     /// An error about this part, with the position in it when known.
     func error(_ message: String, line: Int? = nil, column: Int? = nil) -> MalformedFileError {
+        error(Message(verbatim: message), line: line, column: column)
+    }
+
+    /// An error about this part, with the position in it when known: a catalogue text.
+    func error(_ text: Message, line: Int? = nil, column: Int? = nil) -> MalformedFileError {
         var place = part
         if let line, line > 0 {
             place += ", line \(line)"
             if let column, column > 0 { place += ", column \(column)" }
         }
-        return MalformedFileError(location: SourceLocation(file: displayName), message: "\(place): \(message)")
+        return MalformedFileError(
+            location: SourceLocation(file: displayName), Message(.xlsxPartText, ["place": place], parts: ["text": text]))
     }
 
     private func received(_ error: LibXMLError) {

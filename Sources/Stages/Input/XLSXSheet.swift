@@ -40,7 +40,7 @@ final class XLSXSheet {
         guard let partName = sheet.part, let part = package.part(partName) else {
             throw MalformedFileError(
                 location: SourceLocation(file: displayName),
-                message: "sheet '\(sheet.name)' has no part in the package; the file is damaged")
+                Message(.xlsxNoSheetPart, ["sheet": sheet.name]))
         }
         if let stringsName = workbook.sharedStringsPart, let stringsPart = package.part(stringsName) {
             strings = try XLSXSharedStrings(package: package, part: stringsPart, pieceSize: pieceSize)
@@ -122,7 +122,7 @@ final class XLSXSheet {
         while let row = try nextRow() {
             guard rows.count < maxRows else {
                 throw MalformedFileError(
-                    location: location(row: row.number), message: "the sheet has more than \(maxRows) rows, the most a plan may have")
+                    location: location(row: row.number), Message(.xlsxTooManyRows, ["max": "\(maxRows)"]))
             }
             rows.append(row)
         }
@@ -149,7 +149,7 @@ final class XLSXSheet {
                     budget -= 1
                     guard budget >= 0 else {
                         throw MalformedFileError(
-                            location: location(), message: "the merged ranges cover more than a million cells; unmerge them")
+                            location: location(), Message(.xlsxTooManyMerged))
                     }
                     grid[rowNumber, default: [:]][column] = anchor
                 }

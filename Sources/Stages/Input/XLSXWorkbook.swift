@@ -38,7 +38,7 @@ struct XLSXWorkbook {
         guard let workbook = try package.smallPart(Self.workbookPart) else {
             throw MalformedFileError(
                 location: SourceLocation(file: package.displayName),
-                message: "the ZIP archive has no xl/workbook.xml, so it is not an Excel workbook; save the register as .xlsx or CSV")
+                Message(.xlsxNoWorkbookPart))
         }
         let relationships = try Self.relationships(package: package, of: Self.workbookPart)
         var sheetNames: [(name: String, id: String, hidden: Bool)] = []
@@ -74,12 +74,12 @@ struct XLSXWorkbook {
         let worksheets = sheets.filter { $0.part != nil }
         let list = sheets.map { "\($0.position) \($0.name)\($0.hidden ? " (hidden)" : "")\($0.part == nil ? " (not a worksheet)" : "")" }
             .joined(separator: ", ")
-        func refuse(_ message: String) -> MalformedFileError {
-            MalformedFileError(location: SourceLocation(file: displayName), message: message)
+        func refuse(_ text: Message) -> MalformedFileError {
+            MalformedFileError(location: SourceLocation(file: displayName), text)
         }
         guard let choice else {
             guard let first = worksheets.first(where: { !$0.hidden }) ?? worksheets.first else {
-                throw refuse("the workbook has no worksheet")
+                throw refuse(Message(.xlsxNoWorksheet))
             }
             return first
         }
@@ -89,10 +89,10 @@ struct XLSXWorkbook {
             ?? sheets.first { $0.name.lowercased() == trimmed.lowercased() }
         let chosen = named ?? Int(trimmed).flatMap { number in sheets.first { $0.position == number } }
         guard let chosen else {
-            throw refuse("the workbook has no sheet '\(choice)'; its sheets are: \(list) (give --sheet NAME or --sheet N)")
+            throw refuse(Message(.xlsxNoSuchSheet, ["sheet": choice, "list": list]))
         }
         guard chosen.part != nil else {
-            throw refuse("sheet '\(chosen.name)' is not a worksheet (a chart sheet?); its sheets are: \(list)")
+            throw refuse(Message(.xlsxNotWorksheet, ["sheet": chosen.name, "list": list]))
         }
         return chosen
     }

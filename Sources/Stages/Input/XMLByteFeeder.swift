@@ -112,7 +112,7 @@ final class XMLByteFeeder {
         for index in range {
             switch prologGuard?.inspect(chunk[index]) {
             case .refused(let line, let column, let message)?:
-                return RegisterFileError(location: SourceLocation(file: displayName, line: line, column: column), message: message)
+                return RegisterFileError(location: SourceLocation(file: displayName, line: line, column: column), message)
             case .passed?:
                 prologGuard = nil
                 return nil

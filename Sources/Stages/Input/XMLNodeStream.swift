@@ -192,7 +192,7 @@ final class XMLNodeStream {
                 }
                 finished = true
                 guard sawElement else {
-                    throw RegisterFileError(location: here(), message: "the file holds no XML element; it is empty or not XML")
+                    throw RegisterFileError(location: here(), Message(.xmlNoElement))
                 }
                 return nil
             }
@@ -225,9 +225,9 @@ final class XMLNodeStream {
             case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue), Int32(XML_READER_TYPE_ENTITY.rawValue),
                 Int32(XML_READER_TYPE_END_ENTITY.rawValue), Int32(XML_READER_TYPE_NOTATION.rawValue):
                 // The prolog guard stops every DOCTYPE first; this is the second line of defence.
-                throw RegisterFileError(location: here(), message: XMLPrologGuard.doctypeRefusal)
+                throw RegisterFileError(location: here(), XMLPrologGuard.doctypeRefusal)
             case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
-                throw RegisterFileError(location: here(), message: Self.entityRefusal(Self.string(xmlTextReaderConstName(reader))))
+                throw RegisterFileError(location: here(), Self.entityRefusal(Self.string(xmlTextReaderConstName(reader))))
             default:
                 continue
             }
@@ -251,9 +251,8 @@ final class XMLNodeStream {
                 guard value.utf8.count <= limits.maxFieldBytes else {
                     throw RegisterFileError(
                         location: SourceLocation(file: displayName, line: line),
-                        message:
-                            "attribute \(attributeName) of <\(string(name))> is longer than \(limits.maxFieldBytes) bytes, the limit for one field"
-                    )
+                        Message(
+                            .xmlAttributeTooLong, ["attribute": attributeName, "name": string(name), "max": "\(limits.maxFieldBytes)"]))
                 }
                 attributes.append(Attribute(name: attributeName, value: value, key: key))
             }
@@ -331,33 +330,32 @@ final class XMLNodeStream {
             error.line != nil
             ? SourceLocation(file: displayName, line: error.line, column: error.column)
             : here()
-        return RegisterFileError(location: location, message: message(for: error))
+        return RegisterFileError(location: location, message(for: error))
     }
 
-    private func message(for error: LibXMLError) -> String {
+    private func message(for error: LibXMLError) -> Message {
         if error.domain == Int32(XML_FROM_I18N.rawValue) || error.message.hasPrefix("Input is not proper UTF-8")
             || error.code == Int32(XML_ERR_UNKNOWN_ENCODING.rawValue) || error.code == Int32(XML_ERR_UNSUPPORTED_ENCODING.rawValue)
         {
-            return
-                "the bytes cannot be decoded in the file's encoding (UTF-8 unless the XML declaration names another, e.g. encoding=\"GB18030\"): \(error.message)"
+            return Message(.xmlDecoding, ["detail": error.message])
         }
         if error.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue) || error.code == Int32(XML_WAR_UNDECLARED_ENTITY.rawValue) {
             return Self.entityRefusal(error.str1 ?? "?")
         }
         if error.message.hasSuffix("huge text node"), let open = openElements.last {
             // Without XML_PARSE_HUGE libxml2 stops one text at 10,000,000 bytes, before the reader can see it.
-            return "the text of <\(string(open.name))> (line \(open.line)) is longer than 10000000 bytes, libxml2's limit for one text"
+            return Message(.xmlHugeText, ["name": string(open.name), "line": "\(open.line)"])
         }
         if feeder.reachedEnd, Self.endOfInputCodes.contains(error.code), let open = openElements.last {
-            return "the file ends before <\(string(open.name))> (line \(open.line)) is closed; it looks cut short"
+            return Message(.xmlCutShort, ["name": string(open.name), "line": "\(open.line)"])
         }
         if !sawElement && (feeder.reachedEnd || error.code == Int32(XML_ERR_DOCUMENT_EMPTY.rawValue)) {
-            return "the file holds no XML element; it is empty or not XML"
+            return Message(.xmlNoElement)
         }
         if error.domain == Int32(XML_FROM_PARSER.rawValue) || error.domain == Int32(XML_FROM_NAMESPACE.rawValue) {
-            return "not well-formed XML: \(error.message)"
+            return Message(.xmlNotWellFormed, ["detail": error.message])
         }
-        return "cannot read the XML: \(error.message)"
+        return Message(.xmlCannotRead, ["detail": error.message])
     }
 
     /// What libxml2 says when the input stops in the middle of something (checked only at the end).
@@ -368,9 +366,7 @@ final class XMLNodeStream {
             XML_ERR_PI_NOT_FINISHED, XML_ERR_CDATA_NOT_FINISHED, XML_ERR_ENTITY_NOT_FINISHED,
         ].map { Int32($0.rawValue) })
 
-    private static func entityRefusal(_ name: String) -> String {
-        "the file refers to the entity &\(name);, which is not one of the five predefined ones (&amp; &lt; &gt; &quot; &apos;); entities are refused for security"
-    }
+    private static func entityRefusal(_ name: String) -> Message { Message(.xmlEntity, ["name": name]) }
 
     private static func bytes(_ text: UnsafePointer<xmlChar>?) -> UnsafeBufferPointer<UInt8> {
         guard let text else { return UnsafeBufferPointer(start: nil, count: 0) }

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Pipeline
 
 /// Watches the bytes before the root element and refuses what could declare entities.
 ///
@@ -15,7 +16,7 @@ struct XMLPrologGuard {
         /// The root element (or something libxml2 will reject) has begun; nothing more to watch.
         case passed
         /// The file must not be parsed; the position is that of the offending markup.
-        case refused(line: Int, column: Int, message: String)
+        case refused(line: Int, column: Int, message: Message)
     }
 
     private enum State {
@@ -28,8 +29,7 @@ struct XMLPrologGuard {
     ]
 
     /// The message for a refused DOCTYPE.
-    static let doctypeRefusal =
-        "the file has a document type declaration (<!DOCTYPE …>), which is refused: it can declare entities that read local files or expand without bound (XXE, billion laughs); remove the DOCTYPE and read the file again"
+    static let doctypeRefusal = Message(.xmlDoctype)
 
     private var state = State.prolog
     private var index = 0
@@ -55,9 +55,7 @@ struct XMLPrologGuard {
         if (index == 0 && [0x00, 0xFE, 0xFF, 0x4C].contains(byte)) || (index == 1 && byte == 0x00) {
             return .refused(
                 line: 1, column: 1,
-                message:
-                    "the file looks like UTF-16, UTF-32 or EBCDIC, which suiji does not read; save it as UTF-8, or as GB18030 with encoding=\"GB18030\" in the XML declaration"
-            )
+                message: Message(.xmlUTF16))
         }
         switch state {
         case .prolog:
@@ -110,9 +108,7 @@ struct XMLPrologGuard {
                 {
                     return .refused(
                         line: markLine, column: markColumn,
-                        message:
-                            "the XML declaration names the encoding \"\(encoding)\", which suiji does not read; save the file as UTF-8, or as GB18030 with encoding=\"GB18030\""
-                    )
+                        message: Message(.xmlEncoding, ["encoding": encoding]))
                 }
             } else if byte != UInt8(ascii: "?") {
                 collect(UInt8(ascii: "?"))

@@ -258,7 +258,7 @@ public final class XMLRecordReader {
         case 0:
             let spelled = stream.string(name)
             guard spelled == rootName else {
-                throw error(line: line, "the root element is <\(spelled)>, expected <\(rootName)>")
+                throw error(line: line, Message(.xmlRootElement, ["found": spelled, "expected": rootName]))
             }
             rootAttributes = Dictionary(attributes.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         case 1:
@@ -266,7 +266,7 @@ public final class XMLRecordReader {
                 let spelled = stream.string(name)
                 guard spelled == recordName else {
                     throw error(
-                        line: line, "unexpected element <\(spelled)> inside <\(rootName)>; only <\(recordName)> records may appear here")
+                        line: line, Message(.xmlUnexpectedElement, ["name": spelled, "root": rootName, "record": recordName]))
                 }
                 knownRecordName = name
             }
@@ -283,14 +283,15 @@ public final class XMLRecordReader {
             guard attributes.isEmpty else {
                 let names = attributes.map(\.name).joined(separator: ", ")
                 throw error(
-                    line: line, "field <\(stream.string(name))> has attributes (\(names)); a field of <\(recordName)> holds text only")
+                    line: line, Message(.xmlFieldAttributes, ["name": stream.string(name), "names": names, "record": recordName]))
             }
             field = (name, line)
             fieldText.removeAll()
         default:
-            let outer = field.map { "field <\(stream.string($0.name))> (line \($0.line))" } ?? "a field"
+            let outer =
+                field.map { Message(.xmlOuterField, ["name": stream.string($0.name), "line": "\($0.line)"]) } ?? Message(.xmlAField)
             throw error(
-                line: line, "element <\(stream.string(name))> is nested inside \(outer); a field of <\(recordName)> holds text only")
+                line: line, Message(.xmlNested, ["name": stream.string(name), "record": recordName], parts: ["outer": outer]))
         }
     }
 
@@ -300,7 +301,7 @@ public final class XMLRecordReader {
                 let name = stream.string(open.name)
                 throw error(
                     line: open.line,
-                    "the text of <\(name)> (line \(open.line)) is longer than \(limits.maxFieldBytes) bytes, the limit for one field")
+                    Message(.xmlFieldTooLong, ["name": name, "line": "\(open.line)", "max": "\(limits.maxFieldBytes)"]))
             }
             fieldText.append(contentsOf: bytes)
             return
@@ -308,8 +309,9 @@ public final class XMLRecordReader {
         guard let first = bytes.firstIndex(where: { !Self.isXMLWhitespace($0) }) else { return }
         // The reader hands out a text once the markup after it is read; count back to where the text starts.
         let line = endLine - bytes[first...].count(where: { $0 == 0x0A })
-        let place = depth == 2 ? "<\(recordName)> (line \(recordLine))" : "<\(rootName)>"
-        throw error(line: line, "text directly inside \(place); fields must be child elements or attributes")
+        let place =
+            depth == 2 ? Message(.xmlPlaceRecord, ["record": recordName, "line": "\(recordLine)"]) : Message(verbatim: "<\(rootName)>")
+        throw error(line: line, Message(.xmlTextInside, parts: ["place": place]))
     }
 
     /// Closes an element; the record's line if it was a record.
@@ -333,12 +335,12 @@ public final class XMLRecordReader {
 
     private func checkFieldCount() throws {
         if fieldCount > limits.maxFieldsPerRecord {
-            throw error(line: recordLine, "<\(recordName)> has more than \(limits.maxFieldsPerRecord) fields, the limit for one record")
+            throw error(line: recordLine, Message(.xmlTooManyFields, ["record": recordName, "max": "\(limits.maxFieldsPerRecord)"]))
         }
     }
 
-    private func error(line: Int, _ message: String) -> RegisterFileError {
-        RegisterFileError(location: SourceLocation(file: displayName, line: line), message: message)
+    private func error(line: Int, _ text: Message) -> RegisterFileError {
+        RegisterFileError(location: SourceLocation(file: displayName, line: line), text)
     }
 
     private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
