@@ -47,7 +47,9 @@ struct PlanCommandTests {
 
         let table = try runSuiji(["plan", "show"], in: folder)
         #expect(table.status == 0)
-        #expect(table.stdout.hasPrefix("plan 2024 140981: 42 tasks\n序号"))
+        #expect(table.stdout.hasPrefix("plan 2024 140981: 42 tasks\nseq  task "))
+        let chinese = try runSuiji(["plan", "show", "--lang", "zh"], in: folder)
+        #expect(chinese.stdout.hasPrefix("140981 2024 年计划：42 项任务\n序号  任务名称 "))
     }
 
     @Test func missingRequiredColumnExits65() throws {

@@ -797,4 +797,26 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case xlsxTooManyMerged = "xlsx.tooManyMerged"
     /// A sheet with no part in the package.
     case xlsxNoSheetPart = "xlsx.noSheetPart"
+    /// A plan imported again with the same bytes.
+    case planUnchanged = "plan.unchanged"
+    /// A plan imported the first time.
+    case planImported = "plan.imported"
+    /// A plan updated with no task changed in content.
+    case planUpdatedSame = "plan.updatedSame"
+    /// A plan updated, with its tasks added, changed and removed.
+    case planUpdated = "plan.updated"
+    /// None, in a list.
+    case wordNone = "word.none"
+    /// The title of `plan show`.
+    case planShowTitle = "plan.show.title"
+    /// The column headers of `plan show`, separated by `|`.
+    case planShowHeaders = "plan.show.headers"
+    /// The footer of `plan show` when tasks need review.
+    case planShowReview = "plan.show.review"
+    /// After a plan import, the tasks that need review.
+    case planImportReview = "plan.import.review"
+    /// A dry run given --rejects.
+    case importDryRunNoRejects = "import.dryRunNoRejects"
+    /// More rejected rows than a dry run lists.
+    case importMoreRejected = "import.moreRejected"
 }

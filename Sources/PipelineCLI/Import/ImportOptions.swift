@@ -28,7 +28,7 @@ struct InputFileOptions: ParsableArguments {
     func rejectsPath(_ configuration: Configuration) -> String? {
         if dryRun {
             if let rejects {
-                printError("note: a dry run writes nothing, not even --rejects \(rejects); rejected rows are listed here instead")
+                printError(Language.catalogue(.notePrefix) + Language.catalogue(.importDryRunNoRejects, ["path": rejects]))
             }
             return nil
         }
@@ -66,7 +66,7 @@ struct SnapshotOptions: ParsableArguments {
             if shown > limit { continue }
             printError(diagnostic.rendered(in: Language.inForce))
         }
-        if shown > limit { printError("… and \(shown - limit) more rejected rows") }
+        if shown > limit { printError(Language.catalogue(.importMoreRejected, ["count": "\(shown - limit)"])) }
         print(report.summary(in: Language.catalogue))
         guard input.dryRun, report.outcome == .dryRun else { return try finish(with: report.status) }
         try finish(

@@ -21,11 +21,12 @@ struct PlanImportCommand: ParsableCommand {
         let store = try openStore(global.storePath(configuration), command: "plan import", creating: true)
         let report = try PlanImportJob(store: store, reader: reader, allowMassRemoval: allowMassRemoval).run(plan.source(configuration))
         for diagnostic in report.diagnostics { printError(diagnostic.rendered(in: Language.inForce)) }
-        if let outcome = report.outcome { print(outcome) }
+        if let outcome = report.outcome { print(Language.catalogue(outcome.text)) }
         if let review = report.plan?.tasks.filter(\.needsReview), !review.isEmpty {
             print(
-                "\(review.count) task(s) need review and will not be drawn until decided: \(review.map { String($0.seq) }.joined(separator: ", ")); see `suiji plan check \(plan.file)`"
-            )
+                Language.catalogue(
+                    .planImportReview,
+                    ["count": "\(review.count)", "tasks": review.map { String($0.seq) }.joined(separator: ", "), "file": plan.file]))
         }
         try finish(with: report.status)
     }

@@ -20,6 +20,6 @@ struct PlanShowCommand: ParsableCommand {
         guard let plan = try store.plan(year: key.year, region: key.region) else {
             throw PlanKeyError(year: key.year, region: key.region, matching: [])
         }
-        print(json ? try PlanPresenter.json(plan) : PlanPresenter.table(plan))
+        print(json ? try PlanPresenter.json(plan) : PlanPresenter.table(plan, in: Language.catalogue))
     }
 }

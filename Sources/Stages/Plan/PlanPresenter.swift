@@ -4,8 +4,8 @@ public import Pipeline
 /// Renders a plan for `suiji plan show`: a readable table, or JSON.
 public enum PlanPresenter {
     /// The plan as a text table; a task that needs review is marked `!` beside its number.
-    public static func table(_ plan: AnnualPlan) -> String {
-        var table = TextTable(headers: ["序号", "任务名称", "比例", "频次/年", "起止月", "发起部门", "配合部门", "对象范围"])
+    public static func table(_ plan: AnnualPlan, in words: MessageCatalogue = MessageCatalogue(.en)) -> String {
+        var table = TextTable(headers: words(.planShowHeaders).split(separator: "|").map(String.init))
         for task in plan.tasks {
             let window = task.window.startMonth.flatMap { s in task.window.endMonth.map { "\(s)–\($0)" } } ?? "?"
             let frequency = task.frequency.perYear.map { (task.frequency.atLeast ? "≥" : "") + String($0) } ?? "?"
@@ -15,10 +15,9 @@ public enum PlanPresenter {
             ])
         }
         let review = plan.tasks.filter(\.needsReview).map { String($0.seq) }
-        let footer =
-            review.isEmpty
-            ? "" : "! needs review (not drawn until decided): tasks \(review.joined(separator: ", ")); see `suiji plan check`\n"
-        return "plan \(plan.year) \(plan.region): \(Count.of(plan.tasks.count, "task"))\n" + table.render() + footer
+        let footer = review.isEmpty ? "" : words(.planShowReview, ["tasks": review.joined(separator: ", ")]) + "\n"
+        let title = words(.planShowTitle, ["year": "\(plan.year)", "region": plan.region, "count": "\(plan.tasks.count)"])
+        return title + "\n" + table.render() + footer
     }
 
     /// The short form of a task's ratio: `≥5%`, `≥10%–20%`, `20户`, `A2% B5% C10% D20%`, `?`.

@@ -9,19 +9,22 @@ public enum PlanImportOutcome: Sendable, Hashable, CustomStringConvertible {
     /// The plan was stored: first import, or an update with the tasks that changed.
     case imported(year: Int, region: String, taskCount: Int, first: Bool, added: [Int], changed: [Int], removed: [Int])
 
-    /// A sentence for the operator.
-    public var description: String {
+    /// A sentence for the operator, in English.
+    public var description: String { MessageCatalogue(.en)(text) }
+
+    /// A sentence for the operator: a catalogue text.
+    public var text: Message {
         switch self {
         case let .unchanged(year, region, sha):
-            return "plan \(year) \(region) is unchanged (sha256 \(sha.prefix(12))…): nothing to do"
+            return Message(.planUnchanged, ["year": "\(year)", "region": region, "sha": String(sha.prefix(12))])
         case let .imported(year, region, count, first, added, changed, removed):
-            if first { return "plan \(year) \(region) imported: \(Count.of(count, "task"))" }
-            if added.isEmpty, changed.isEmpty, removed.isEmpty {
-                return "plan \(year) \(region) updated: \(Count.of(count, "task")), none changed in content"
+            let values = ["year": "\(year)", "region": region, "count": "\(count)"]
+            if first { return Message(.planImported, values) }
+            if added.isEmpty, changed.isEmpty, removed.isEmpty { return Message(.planUpdatedSame, values) }
+            func list(_ seqs: [Int]) -> Message {
+                seqs.isEmpty ? Message(.wordNone) : Message(verbatim: seqs.map(String.init).joined(separator: ", "))
             }
-            func list(_ seqs: [Int]) -> String { seqs.isEmpty ? "none" : seqs.map(String.init).joined(separator: ", ") }
-            return
-                "plan \(year) \(region) updated: \(Count.of(count, "task")); added: \(list(added)); changed: \(list(changed)); removed: \(list(removed))"
+            return Message(.planUpdated, values, parts: ["added": list(added), "changed": list(changed), "removed": list(removed)])
         }
     }
 }
