@@ -819,4 +819,18 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case importDryRunNoRejects = "import.dryRunNoRejects"
     /// More rejected rows than a dry run lists.
     case importMoreRejected = "import.moreRejected"
+    /// A warning: risk classification applied below 95%.
+    case targetsBelowRate = "targets.belowRate"
+    /// A warning: a department's matter list covered below 80%.
+    case targetsBelowCoverage = "targets.belowCoverage"
+    /// The risk classification applied this year.
+    case targetsRate = "targets.rate"
+    /// The risk classification applied this year, nothing drawn.
+    case targetsNothingDrawn = "targets.nothingDrawn"
+    /// A department's matter coverage.
+    case targetsCoverage = "targets.coverage"
+    /// No matter list imported.
+    case targetsNoList = "targets.noList"
+    /// Departments whose coverage is not measured.
+    case targetsNotMeasured = "targets.notMeasured"
 }

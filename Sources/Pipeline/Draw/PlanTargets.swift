@@ -130,43 +130,55 @@ public struct PlanTargets: Sendable, Hashable, Codable {
         return String(s)
     }
 
+    /// A warning per target missed, in English (``warningTexts``).
+    public var warnings: [String] { warningTexts.map(MessageCatalogue(.en).callAsFunction) }
+
     /// A warning per target missed: the application rate below 95%, each department below 80%.
-    public var warnings: [String] {
-        var out: [String] = []
+    public var warningTexts: [Message] {
+        var out: [Message] = []
         if let rate = applicationRate, rate < Self.requiredApplicationRate {
             out.append(
-                "risk classification applied to \(Self.percent(rate)) of the \(drawnObjects) objects drawn this year (\(classifiedObjects) classified), below the required 95%"
-            )
+                Message(.targetsBelowRate, ["rate": Self.percent(rate), "drawn": "\(drawnObjects)", "classified": "\(classifiedObjects)"]))
         }
         for c in coverage where c.belowTarget {
             out.append(
-                "\(c.department): the plan covers \(c.inPlan) of the \(c.listed) matters on its 抽查事项清单 (\(Self.percent(c.rate ?? 0))), below the required 80%; not covered: \(c.missing.joined(separator: "; "))"
-            )
+                Message(
+                    .targetsBelowCoverage,
+                    [
+                        "department": c.department, "inPlan": "\(c.inPlan)", "listed": "\(c.listed)", "rate": Self.percent(c.rate ?? 0),
+                        "missing": c.missing.joined(separator: "; "),
+                    ]))
         }
         return out
     }
 
-    /// The measured targets as report lines (warnings included, each prefixed `warning: `).
-    public var lines: [String] {
-        var out: [String] = []
+    /// The measured targets as report lines in English (``lines(in:)``).
+    public var lines: [String] { lines(in: MessageCatalogue(.en)) }
+
+    /// The measured targets as report lines in the catalogue's language (warnings included, each after `warning: `).
+    public func lines(in words: MessageCatalogue) -> [String] {
+        var out: [Message] = []
         if let rate = applicationRate {
             out.append(
-                "risk classification applied this year: \(Self.percent(rate)) (\(classifiedObjects) of \(drawnObjects) drawn objects; required 95%)"
-            )
+                Message(.targetsRate, ["rate": Self.percent(rate), "classified": "\(classifiedObjects)", "drawn": "\(drawnObjects)"]))
         } else {
-            out.append("risk classification applied this year: nothing drawn yet")
+            out.append(Message(.targetsNothingDrawn))
         }
         for c in coverage {
             out.append(
-                "matter coverage, \(c.department): \(c.inPlan) of \(c.listed) listed matters in the plan (\(Self.percent(c.rate ?? 1)); required 80%), \(c.drawn) drawn so far"
-            )
+                Message(
+                    .targetsCoverage,
+                    [
+                        "department": c.department, "inPlan": "\(c.inPlan)", "listed": "\(c.listed)", "rate": Self.percent(c.rate ?? 1),
+                        "drawn": "\(c.drawn)",
+                    ]))
         }
         if coverage.isEmpty {
-            out.append("matter coverage: no department's 抽查事项清单 imported (`suiji matters import FILE --department NAME`)")
+            out.append(Message(.targetsNoList))
         } else if !departmentsWithoutList.isEmpty {
-            out.append("matter coverage not measured (no 抽查事项清单): \(departmentsWithoutList.joined(separator: ", "))")
+            out.append(Message(.targetsNotMeasured, ["departments": departmentsWithoutList.joined(separator: ", ")]))
         }
-        return out + warnings.map { "warning: " + $0 }
+        return out.map { words($0) } + warningTexts.map { words(.warningPrefix) + words($0) }
     }
 
     /// `93.1%`.

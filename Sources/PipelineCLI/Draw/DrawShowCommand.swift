@@ -31,7 +31,7 @@ struct DrawShowCommand: ParsableCommand {
             } else {
                 let overview = try draw.summaries(plan: plan, planID: id)
                 print(json ? try JSONOutput.text(overview, kind: "draw-overview") : overview.text(in: Language.catalogue))
-                for w in overview.targets.warnings { printError("warning: \(w)") }
+                for w in overview.targets.warningTexts { printError(Language.catalogue(.warningPrefix) + Language.catalogue(w)) }
                 for r in overview.rounds where r.status == "drawn" && r.belowRequiredRate {
                     printError(
                         "warning: \(r.group) round \(r.round): risk classification applied to \(String(format: "%.1f%%", (r.applicationRate ?? 0) * 100)) of drawn objects, below the required 95%"

@@ -23,7 +23,7 @@ struct ReportCommand: ParsableCommand {
         var report = try DeadlineReporter(store: store, calendar: calendar).run(today: day)
         report.targets = try DrawStore.targets(store: store, configuration: configuration)
         for diagnostic in report.diagnostics { printError(diagnostic.rendered(in: Language.inForce)) }
-        for warning in report.targets?.warnings ?? [] { printError("warning: \(warning)") }
+        for warning in report.targets?.warningTexts ?? [] { printError(Language.catalogue(.warningPrefix) + Language.catalogue(warning)) }
         print(json ? try report.json() : report.text(in: Language.catalogue))
         // A due date the calendar cannot give is not "not due": the report says unknown and fails.
         if !report.unknownRounds.isEmpty { try finish(with: .configuration) }

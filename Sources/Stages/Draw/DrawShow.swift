@@ -403,7 +403,7 @@ public struct DrawOverview: Sendable, Hashable, Codable {
                     "mattersCovered": "\(mattersCovered)", "matters": "\(matters)",
                 ])
         ]
-        lines += targets.lines
+        lines += targets.lines(in: words)
         let statuses: [String: MessageKey] = [
             "drawn": .showStatusDrawn, "prepared": .showStatusPrepared, "not prepared": .showStatusNotPrepared, "empty": .showStatusEmpty,
             "empty (drawn nothing)": .showStatusEmptyDrawn,

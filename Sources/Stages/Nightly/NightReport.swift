@@ -156,6 +156,8 @@ public struct NightReport: Sendable, Hashable, Codable {
     public var generator = SuijiVersion.generator
     /// The plan's targets, as report lines (classification rate, matter coverage).
     public var planTargets: [String] = []
+    /// The plan's targets as measured, from which `run.txt` writes its lines in its own language.
+    public var targets: PlanTargets?
     /// Rounds whose due date is unknown because the working-day calendar does not cover it (absent
     /// when there are none): the night then ends 78, never "nothing overdue".
     public var overdueUnknown: Int?
@@ -270,7 +272,10 @@ public struct NightReport: Sendable, Hashable, Codable {
                     ])
             }
         }
-        if !planTargets.isEmpty {
+        if let targets {
+            let lines = targets.lines(in: words).dropLast(targets.warningTexts.count) // the warnings have their own section
+            section(.nightTextTargets, lines.count) { Array(lines) }
+        } else if !planTargets.isEmpty {
             section(.nightTextTargets, planTargets.filter { !$0.hasPrefix("warning: ") }.count) {
                 planTargets.filter { !$0.hasPrefix("warning: ") }
             }
@@ -443,6 +448,7 @@ public struct NightReport: Sendable, Hashable, Codable {
         report.overdue = report.overdueRounds.count
         do {
             if let targets = try DrawStore.targets(store: store, configuration: configuration) {
+                report.targets = targets
                 report.planTargets = targets.lines
                 report.warnings += targets.warnings
             }

@@ -61,7 +61,7 @@ public struct DeadlineReport: Sendable, Hashable, Codable {
 
     /// A table, or a sentence when nothing is due, in the catalogue's language; then the plan's targets.
     public func text(in words: MessageCatalogue) -> String {
-        let targetLines = targets.map { "\n" + $0.lines.joined(separator: "\n") } ?? ""
+        let targetLines = targets.map { "\n" + $0.lines(in: words).joined(separator: "\n") } ?? ""
         let days = "\(PublicationDeadline.dueSoonWorkingDays)"
         let unknown = words(.reportUnknown, ["count": "\(unknownRounds.count)"])
         let unknownLine = unknownRounds.isEmpty ? "" : "\n\(today): " + unknown
