@@ -833,4 +833,6 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case targetsNoList = "targets.noList"
     /// Departments whose coverage is not measured.
     case targetsNotMeasured = "targets.notMeasured"
+    /// In a field-level diff: a side that has no value.
+    case publishFieldAbsent = "publish.fieldAbsent"
 }

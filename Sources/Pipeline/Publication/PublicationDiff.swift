@@ -66,7 +66,10 @@ public struct FieldChange: Sendable, Hashable, Codable, CustomStringConvertible 
     }
 
     /// `details[1].raninsCheckResName: "未发现问题" → "发现问题经责令已改正"` (`(none)` for a missing side).
-    public var description: String { "\(path): \(old ?? "(none)") → \(new ?? "(none)")" }
+    public var description: String { description(absent: "(none)") }
+
+    /// The same line with `absent` for a missing side (the word of the language in force).
+    public func description(absent: String) -> String { "\(path): \(old ?? absent) → \(new ?? absent)" }
 
     private enum CodingKeys: String, CodingKey { case path, old, new }
 

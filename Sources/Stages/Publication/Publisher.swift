@@ -102,7 +102,7 @@ public struct PublishReport: Sendable, Codable {
     /// The report for people: each round's diff, then the totals.
     public var text: String { text(in: MessageCatalogue(.en)) }
 
-    /// The diff and the outcome in the catalogue's language (the field-level diff lines stay as the diff writes them).
+    /// The diff and the outcome in the catalogue's language (`+ id`, `~ id` with its field changes, `- id`).
     public func text(in words: MessageCatalogue) -> String {
         var lines: [String] = []
         for round in rounds {
@@ -113,7 +113,12 @@ public struct PublishReport: Sendable, Codable {
                         "task": round.raninsTaskId, "seq": "\(round.taskSeq)", "round": "\(round.round)",
                         "counts": Self.counts(round.diff.summary, words),
                     ]))
-            lines += round.diff.description.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map { "  " + $0 }
+            for addition in round.diff.added { lines.append("  + \(addition.id)") }
+            for change in round.diff.changed {
+                lines.append("  ~ \(change.id)")
+                for field in change.fields { lines.append("      " + field.description(absent: words(.publishFieldAbsent))) }
+            }
+            for withdrawal in round.diff.withdrawn { lines.append("  - \(withdrawal.id)") }
             for file in round.files { lines.append("  " + words(.publishWrote, ["file": file])) }
         }
         let totals = Self.counts(summary, words)
