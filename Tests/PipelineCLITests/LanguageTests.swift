@@ -238,5 +238,10 @@ struct LanguageTests {
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.hasPrefix("2024 年 140981 抽查计划："))
         #expect(shown.stdout.contains("\n2024-G12 第 1 轮（2024-01-01…2024-11-30），任务 12, 13, 14：已抽取（台账第 1 条）\n  总体     A "))
+        let ledger = try runSuiji(["draw", "verify-ledger", "--lang", "zh"], in: folder)
+        #expect(ledger.status == 0, "\(ledger.stderr)")
+        #expect(ledger.stdout.hasPrefix("台账完整：1 条，台账头 "))
+        let english = try runSuiji(["draw", "verify-ledger"], in: folder)
+        #expect(english.stdout.hasPrefix("ledger OK: 1 entry, head "))
     }
 }

@@ -835,4 +835,18 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case targetsNotMeasured = "targets.notMeasured"
     /// In a field-level diff: a side that has no value.
     case publishFieldAbsent = "publish.fieldAbsent"
+    /// A public bundle whose class counts tell each member's class.
+    case drawPublicCountsReveal = "draw.publicCountsReveal"
+    /// A team short of inspectors.
+    case drawShortTeam = "draw.shortTeam"
+    /// A note about a group's round (its text after it).
+    case drawRoundNote = "draw.roundNote"
+    /// The ledger verified.
+    case ledgerOK = "ledger.ok"
+    /// The anchor found in the ledger.
+    case ledgerAnchorFound = "ledger.anchorFound"
+    /// A bundle file that cannot be read.
+    case drawBundleUnreadable = "draw.bundleUnreadable"
+    /// A drawn round whose classification rate is below 95%.
+    case showBelowRequiredRate = "show.belowRequiredRate"
 }

@@ -40,8 +40,8 @@ struct DrawExportCommand: ParsableCommand {
                 let publicBundle = bundle.publicBundle
                 if publicBundle.countsRevealClasses {
                     printError(
-                        "warning: \(group) round \(round): every member is of one class, so the public class counts tell each member's class"
-                    )
+                        Language.catalogue(.warningPrefix)
+                            + Language.catalogue(.drawPublicCountsReveal, ["group": group, "round": "\(round)"]))
                 }
                 text = publicBundle.prettyJSON
             } else {

@@ -18,15 +18,19 @@ struct DrawPrepareCommand: ParsableCommand {
     func run() throws {
         try withDrawStore(global, access: .readWrite) { draw, configuration in
             let (plan, id) = try draw.plan(year: selection.year, region: selection.region, configuration: configuration)
-            for line in DrawGroups.awaitingReview(plan) { printError("note: \(line)") }
+            for line in DrawGroups.awaitingReview(plan) { printError(Language.catalogue(.notePrefix) + line) }
             let made = try draw.prepare(
                 plan: plan, planID: id, tasks: selection.selectedTasks, round: selection.round, allowPartialTeams: allowPartialTeams)
             if made.prepared.isEmpty && made.empty.isEmpty { print(Language.catalogue(.drawNothingToPrepare)) }
             for p in made.prepared {
                 print(p.summary(in: Language.catalogue))
-                for note in p.notes { printError("\(p.group.key) round \(p.round.number): note: \(note)") }
+                for note in p.notes {
+                    printError(Language.catalogue(.drawRoundNote, ["group": p.group.key, "round": "\(p.round.number)", "text": note]))
+                }
             }
-            for e in made.empty { printError("\(e.group) round \(e.round): note: \(e.reason)") }
+            for e in made.empty {
+                printError(Language.catalogue(.drawRoundNote, ["group": e.group, "round": "\(e.round)", "text": e.reason]))
+            }
         }
     }
 }

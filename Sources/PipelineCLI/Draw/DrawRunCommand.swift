@@ -29,17 +29,25 @@ struct DrawRunCommand: ParsableCommand {
     func run() throws {
         try withDrawStore(global, access: .readWrite) { draw, configuration in
             let (plan, id) = try draw.plan(year: selection.year, region: selection.region, configuration: configuration)
-            for line in DrawGroups.awaitingReview(plan) { printError("note: \(line)") }
+            for line in DrawGroups.awaitingReview(plan) { printError(Language.catalogue(.notePrefix) + line) }
             let outcome = try draw.run(
                 plan: plan, planID: id, seed: seed, tasks: selection.selectedTasks, round: selection.round,
                 reason: reason, allowPartialTeams: allowPartialTeams)
-            for e in outcome.empty { printError("\(e.group) round \(e.round): note: \(e.reason)") }
+            for e in outcome.empty {
+                printError(Language.catalogue(.drawRoundNote, ["group": e.group, "round": "\(e.round)", "text": e.reason]))
+            }
             for d in outcome.done {
                 print(d.summary(in: Language.catalogue))
                 for t in d.bundle.shortTeams ?? [] {
                     printError(
-                        "warning: \(d.entry.group) round \(d.entry.round): \(t.department) is \(t.shortfall) inspector(s) short for \(t.uscc) (\(t.matched) of \(t.needed))"
-                    )
+                        Language.catalogue(.warningPrefix)
+                            + Language.catalogue(
+                                .drawShortTeam,
+                                [
+                                    "group": d.entry.group, "round": "\(d.entry.round)", "department": t.department,
+                                    "count": "\(t.shortfall)",
+                                    "uscc": t.uscc, "matched": "\(t.matched)", "needed": "\(t.needed)",
+                                ]))
                 }
             }
             if !outcome.failed.isEmpty { throw DrawRunFailures(failed: outcome.failed) }

@@ -34,7 +34,10 @@ struct DrawShowCommand: ParsableCommand {
                 for w in overview.targets.warningTexts { printError(Language.catalogue(.warningPrefix) + Language.catalogue(w)) }
                 for r in overview.rounds where r.status == "drawn" && r.belowRequiredRate {
                     printError(
-                        "warning: \(r.group) round \(r.round): risk classification applied to \(String(format: "%.1f%%", (r.applicationRate ?? 0) * 100)) of drawn objects, below the required 95%"
+                        Language.catalogue(.warningPrefix)
+                            + Language.catalogue(
+                                .showBelowRequiredRate,
+                                ["group": r.group, "round": "\(r.round)", "rate": String(format: "%.1f%%", (r.applicationRate ?? 0) * 100)])
                     )
                 }
             }

@@ -24,7 +24,7 @@ struct DrawVerifyCommand: ParsableCommand {
                 result = try JSONDecoder().decode(DrawBundle.self, from: data).verify()
             }
         } catch {
-            printError("\(bundle): error: cannot read the bundle: \(error)")
+            printError(Language.catalogue(.drawBundleUnreadable, ["file": bundle, "reason": "\(error)"]))
             throw ExitCode(ExitStatus.dataRejected.rawValue)
         }
         print(result.description)

@@ -23,9 +23,11 @@ struct DrawVerifyLedgerCommand: ParsableCommand {
     func run() throws {
         let result = try withDrawStore(global, access: .readOnly) { draw, _ in try draw.store.verifyLedger(anchor: anchor) }
         if result.isValid {
-            print(result.description + (anchor.map { "; anchor \($0) found" } ?? ""))
+            print(
+                Language.catalogue(.ledgerOK, ["count": "\(result.entries)", "head": result.head])
+                    + (anchor.map { Language.catalogue(.ledgerAnchorFound, ["anchor": $0]) } ?? ""))
         } else {
-            printError(result.problems.map { "error: \($0)" }.joined(separator: "\n"))
+            printError(result.problems.map { Language.catalogue(.errorPrefix) + $0 }.joined(separator: "\n"))
             throw ExitCode(ExitStatus.failure.rawValue)
         }
     }
