@@ -111,7 +111,7 @@ def nights(suiji, work, label):
     seeds = os.path.join(inbox, "seeds")
     os.makedirs(seeds, exist_ok=True)
     groups = subprocess.run([suiji, "draw", "show", "--json", "--config", cfg], capture_output=True, text=True, check=True).stdout
-    for key in sorted(set(re.findall(r'"group" : "(\d{4}-G\d+)"', groups))):
+    for key in sorted(set(re.findall(r'"group"\s*:\s*"(\d{4}-G\d+)"', groups))):
         with open(os.path.join(seeds, f"{key}-R1.txt"), "w") as f:
             f.write(f"bench-{key}\n")
     env = dict(os.environ, SUIJI_NOW="2024-01-03T22:00:00Z")

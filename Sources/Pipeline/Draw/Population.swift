@@ -168,8 +168,16 @@ public struct Population: Sendable, Hashable, Codable {
 /// the import accepted), two different texts may be canonically equal, so the rows are then
 /// compared as Swift compares strings, through sets, as before.
 public struct DrawInputs: Sendable {
-    /// One entity per current register row (fields cleaned, class merged per USCC), in USCC order.
-    public private(set) var entities: [DrawEntity]
+    /// One entity per current register row (fields cleaned, class merged per USCC), in USCC order;
+    /// made from the rows' columns when asked (the inputs hold columns, not a million structs).
+    public var entities: [DrawEntity] {
+        usccs.indices.map { i in
+            DrawEntity(
+                uscc: usccs[i], category: texts[Int(categoryOf[i])], region: texts[Int(regionOf[i])], status: texts[Int(statusOf[i])],
+                riskClass: riskClasses[i],
+                departments: departmentIDs[Int(departmentStart[i])..<Int(departmentStart[i + 1])].map { texts[Int($0)] })
+        }
+    }
     /// Indices into `entities` per cleaned category.
     public private(set) var byCategory: [String: [Int]]
     /// Current inspectors of every department.
@@ -182,10 +190,14 @@ public struct DrawInputs: Sendable {
     let asciiUSCCs: Bool
     /// Each row's watchlist reasons (nil when none), aligned with `entities`.
     private let watchOf: [[String]?]
-    /// The distinct cleaned texts of regions, statuses and departments (`texts[id]`), and each
-    /// row's ids of them, aligned with `entities`: a group decides once per distinct text whether
-    /// it counts, then looks at integers.
+    /// Each row's USCC and merged class, aligned with `entities`.
+    private let usccs: [String]
+    private let riskClasses: [RiskClass?]
+    /// The distinct cleaned texts of categories, regions, statuses and departments (`texts[id]`),
+    /// and each row's ids of them, aligned with `entities`: a group decides once per distinct text
+    /// whether it counts, then looks at integers.
     private let texts: [String]
+    private let categoryOf: [Int32]
     private let regionOf: [Int32]
     private let statusOf: [Int32]
     private let departmentIDs: [Int32]
@@ -197,136 +209,172 @@ public struct DrawInputs: Sendable {
     public init(
         entities: [DrawEntity], inspectors: [Inspector] = [], avoidance: [AvoidancePair] = [], watchlist: [String: [String]] = [:]
     ) {
-        let ascii = entities.allSatisfy { $0.uscc.utf8.allSatisfy { $0 < 0x80 } }
-        // Index order is USCC order (code points = UTF-8 bytes), so that a group's population comes
-        // out sorted from a sort of integer indices. The store loads rows sorted already.
-        var order = Array(entities.indices)
-        if !(ascii ? entities.indices.dropFirst().allSatisfy { entities[$0 - 1].uscc <= entities[$0].uscc } : Self.isSortedByUSCC(entities))
-        {
-            // Sort small keys (the USCC's first 16 bytes, big-endian, and the row), comparing the
-            // whole USCC only when they tie; a stable order, as the sort of the rows was.
-            var keys: [(UInt64, UInt64, Int)] = entities.indices.map { i in
-                var a: UInt64 = 0, b: UInt64 = 0, n = 0
-                for byte in entities[i].uscc.utf8.prefix(16) {
-                    if n < 8 { a = a << 8 | UInt64(byte) } else { b = b << 8 | UInt64(byte) }
-                    n += 1
-                }
-                if n < 8 { a <<= UInt64(8 * (8 - n)) }
-                if n < 16 { b <<= UInt64(8 * (16 - max(n, 8))) }
-                return (a, b, i)
-            }
-            keys.sort { x, y in
-                if x.0 != y.0 { return x.0 < y.0 }
-                if x.1 != y.1 { return x.1 < y.1 }
-                let l = entities[x.2].uscc.utf8, r = entities[y.2].uscc.utf8
-                if l.elementsEqual(r) { return x.2 < y.2 }
-                return l.lexicographicallyPrecedes(r)
-            }
-            order = keys.map(\.2)
+        var builder = Builder(capacity: entities.count)
+        for e in entities {
+            builder.append(
+                uscc: e.uscc, category: e.category, region: e.region, status: e.status, riskClass: e.riskClass, departments: e.departments)
         }
-        // Classes merged per entity: the highest risk of its rows.
-        var merged = [RiskClass?](repeating: nil, count: entities.count)
-        if ascii {
-            // Rows of one USCC are adjacent (byte order); equal USCCs are equal bytes.
-            var start = 0
-            while start < order.count {
-                var end = start + 1
-                let uscc = entities[order[start]].uscc
-                while end < order.count, entities[order[end]].uscc == uscc { end += 1 }
-                var best: RiskClass?
-                for k in start..<end {
-                    guard let c = entities[order[k]].riskClass else { continue }
-                    if let old = best, old.rawValue >= c.rawValue { continue }
-                    best = c
-                }
-                for k in start..<end { merged[k] = best }
-                start = end
-            }
-        } else {
-            var byUSCC: [String: RiskClass] = [:]
-            for e in entities {
-                guard let c = e.riskClass else { continue }
-                if let old = byUSCC[e.uscc], old.rawValue >= c.rawValue { continue }
-                byUSCC[e.uscc] = c
-            }
-            for (k, i) in order.enumerated() { merged[k] = byUSCC[entities[i].uscc] }
+        self.init(builder, inspectors: inspectors, avoidance: avoidance, watchlist: watchlist)
+    }
+
+    /// Register rows taken one at a time (a store's cursor): each row is kept as its USCC, its class
+    /// and the ids of its cleaned texts, never as a `DrawEntity`.
+    public struct Builder: Sendable {
+        fileprivate var usccs: [String] = []
+        fileprivate var riskClasses: [RiskClass?] = []
+        fileprivate var categoryOf: [Int32] = [], regionOf: [Int32] = [], statusOf: [Int32] = []
+        fileprivate var departmentIDs: [Int32] = [], departmentStart: [Int32] = [0]
+        fileprivate var texts: [String] = []
+        /// The id of a text as read, and of a cleaned text (keyed by bytes, which spares hashing
+        /// the canonical form of Chinese text).
+        private var idOfRaw: [TextBytes: Int32] = [:]
+        private var idOfClean: [TextBytes: Int32] = [:]
+
+        /// A builder for about `capacity` rows.
+        public init(capacity: Int = 0) {
+            usccs.reserveCapacity(capacity)
+            riskClasses.reserveCapacity(capacity)
+            categoryOf.reserveCapacity(capacity)
+            regionOf.reserveCapacity(capacity)
+            statusOf.reserveCapacity(capacity)
+            departmentIDs.reserveCapacity(capacity)
+            departmentStart.reserveCapacity(capacity + 1)
         }
-        var cleaned: [DrawEntity] = []
-        cleaned.reserveCapacity(entities.count)
-        var byCategory: [String: [Int]] = [:]
-        // Categories, statuses, regions and departments repeat: clean each distinct text once
-        // (keyed by its bytes, which spares hashing the canonical form of Chinese text), and
-        // number the distinct cleaned texts.
-        var cache: [TextBytes: (text: String, id: Int32)] = [:]
-        var idOf: [TextBytes: Int32] = [:]
-        var texts: [String] = []
-        func clean(_ text: String) -> (text: String, id: Int32) {
-            if let done = cache[TextBytes(text)] { return done }
-            let cleanText = Self.clean(text)
+
+        /// The id of the cleaned form of `text` (each distinct text cleaned once).
+        private mutating func id(_ text: String) -> Int32 {
+            if let known = idOfRaw[TextBytes(text)] { return known }
+            let cleanText = DrawInputs.clean(text)
             let id: Int32
-            if let known = idOf[TextBytes(cleanText)] {
+            if let known = idOfClean[TextBytes(cleanText)] {
                 id = known
             } else {
                 id = Int32(texts.count)
                 texts.append(cleanText)
-                idOf[TextBytes(cleanText)] = id
+                idOfClean[TextBytes(cleanText)] = id
             }
-            cache[TextBytes(text)] = (cleanText, id)
-            return (cleanText, id)
+            idOfRaw[TextBytes(text)] = id
+            return id
         }
-        var rowsOfText: [[Int]] = []
-        var regionOf: [Int32] = [], statusOf: [Int32] = [], departmentIDs: [Int32] = [], departmentStart: [Int32] = [0]
-        regionOf.reserveCapacity(entities.count)
-        statusOf.reserveCapacity(entities.count)
-        departmentStart.reserveCapacity(entities.count + 1)
-        for (k, i) in order.enumerated() {
-            let e = entities[i]
-            let category = clean(e.category)
-            let region = clean(e.region), status = clean(e.status)
-            let departments = e.departments.map(clean)
-            while rowsOfText.count <= Int(category.id) { rowsOfText.append([]) }
-            rowsOfText[Int(category.id)].append(cleaned.count)
-            regionOf.append(region.id)
-            statusOf.append(status.id)
-            for d in departments { departmentIDs.append(d.id) }
+
+        /// Adds one register row.
+        public mutating func append(
+            uscc: String, category: String, region: String, status: String, riskClass: RiskClass?, departments: [String]
+        ) {
+            usccs.append(uscc)
+            riskClasses.append(riskClass)
+            categoryOf.append(id(category))
+            regionOf.append(id(region))
+            statusOf.append(id(status))
+            for d in departments { departmentIDs.append(id(d)) }
             departmentStart.append(Int32(departmentIDs.count))
-            cleaned.append(
-                DrawEntity(
-                    uscc: e.uscc, category: category.text, region: region.text, status: status.text,
-                    riskClass: merged[k], departments: departments.map(\.text)))
+        }
+    }
+
+    /// Inputs from the rows of `builder`: sorted by USCC (unless they are already, as the store's
+    /// are), classes merged per USCC, rows indexed by category.
+    public init(_ builder: Builder, inspectors: [Inspector] = [], avoidance: [AvoidancePair] = [], watchlist: [String: [String]] = [:]) {
+        var b = builder
+        let count = b.usccs.count
+        let ascii = b.usccs.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+        // Index order is USCC order (code points = UTF-8 bytes), so that a group's population comes
+        // out sorted from a sort of integer indices. The store loads rows sorted already.
+        let sorted =
+            ascii
+            ? b.usccs.indices.dropFirst().allSatisfy { b.usccs[$0 - 1] <= b.usccs[$0] } : Self.isSortedByUSCC(b.usccs)
+        if !sorted {
+            // Sort small keys (the USCC's first 16 bytes, big-endian, and the row), comparing the
+            // whole USCC only when they tie; a stable order, as the sort of the rows was.
+            let usccs = b.usccs
+            var keys: [(UInt64, UInt64, Int)] = usccs.indices.map { i in
+                var a: UInt64 = 0, c: UInt64 = 0, n = 0
+                for byte in usccs[i].utf8.prefix(16) {
+                    if n < 8 { a = a << 8 | UInt64(byte) } else { c = c << 8 | UInt64(byte) }
+                    n += 1
+                }
+                if n < 8 { a <<= UInt64(8 * (8 - n)) }
+                if n < 16 { c <<= UInt64(8 * (16 - max(n, 8))) }
+                return (a, c, i)
+            }
+            keys.sort { x, y in
+                if x.0 != y.0 { return x.0 < y.0 }
+                if x.1 != y.1 { return x.1 < y.1 }
+                let l = usccs[x.2].utf8, r = usccs[y.2].utf8
+                if l.elementsEqual(r) { return x.2 < y.2 }
+                return l.lexicographicallyPrecedes(r)
+            }
+            let order = keys.map(\.2)
+            var departmentIDs: [Int32] = [], departmentStart: [Int32] = [0]
+            departmentIDs.reserveCapacity(b.departmentIDs.count)
+            departmentStart.reserveCapacity(count + 1)
+            for i in order {
+                departmentIDs += b.departmentIDs[Int(b.departmentStart[i])..<Int(b.departmentStart[i + 1])]
+                departmentStart.append(Int32(departmentIDs.count))
+            }
+            b.usccs = order.map { b.usccs[$0] }
+            b.riskClasses = order.map { b.riskClasses[$0] }
+            b.categoryOf = order.map { b.categoryOf[$0] }
+            b.regionOf = order.map { b.regionOf[$0] }
+            b.statusOf = order.map { b.statusOf[$0] }
+            b.departmentIDs = departmentIDs
+            b.departmentStart = departmentStart
+        }
+        // Classes merged per entity: the highest risk of its rows.
+        if ascii {
+            // Rows of one USCC are adjacent (byte order); equal USCCs are equal bytes.
+            var start = 0
+            while start < count {
+                var end = start + 1
+                while end < count, b.usccs[end] == b.usccs[start] { end += 1 }
+                var best: RiskClass?
+                for k in start..<end {
+                    guard let c = b.riskClasses[k] else { continue }
+                    if let old = best, old.rawValue >= c.rawValue { continue }
+                    best = c
+                }
+                for k in start..<end { b.riskClasses[k] = best }
+                start = end
+            }
+        } else {
+            var byUSCC: [String: RiskClass] = [:]
+            for (k, uscc) in b.usccs.enumerated() {
+                guard let c = b.riskClasses[k] else { continue }
+                if let old = byUSCC[uscc], old.rawValue >= c.rawValue { continue }
+                byUSCC[uscc] = c
+            }
+            for (k, uscc) in b.usccs.enumerated() { b.riskClasses[k] = byUSCC[uscc] }
         }
         // Rows per category, as a dictionary of the cleaned texts (two texts that Swift holds
         // equal share one entry, their rows in row order).
+        var rowsOfText = [[Int]](repeating: [], count: b.texts.count)
+        for (k, id) in b.categoryOf.enumerated() { rowsOfText[Int(id)].append(k) }
+        var byCategory: [String: [Int]] = [:]
         for (id, rows) in rowsOfText.enumerated() where !rows.isEmpty {
-            let key = texts[id]
+            let key = b.texts[id]
             if let earlier = byCategory[key] {
                 byCategory[key] = (earlier + rows).sorted()
             } else {
                 byCategory[key] = rows
             }
         }
-        self.texts = texts
-        self.regionOf = regionOf
-        self.statusOf = statusOf
-        self.departmentIDs = departmentIDs
-        self.departmentStart = departmentStart
-        self.entities = cleaned
+        self.texts = b.texts
+        self.categoryOf = b.categoryOf
+        self.regionOf = b.regionOf
+        self.statusOf = b.statusOf
+        self.departmentIDs = b.departmentIDs
+        self.departmentStart = b.departmentStart
+        self.riskClasses = b.riskClasses
         self.byCategory = byCategory
         self.inspectors = inspectors
         self.avoidance = avoidance
         self.asciiUSCCs = ascii
-        self.watchOf = Self.watchOf(cleaned, watchlist)
+        self.watchOf = watchlist.isEmpty ? [[String]?](repeating: nil, count: count) : b.usccs.map { watchlist[$0] }
+        self.usccs = b.usccs
         self.watchlist = watchlist
     }
 
-    /// Each row's watchlist reasons, looked up once.
-    private static func watchOf(_ entities: [DrawEntity], _ watchlist: [String: [String]]) -> [[String]?] {
-        guard !watchlist.isEmpty else { return [[String]?](repeating: nil, count: entities.count) }
-        return entities.map { watchlist[$0.uscc] }
-    }
-
-    static func isSortedByUSCC(_ entities: [DrawEntity]) -> Bool {
-        for i in entities.indices.dropFirst() where entities[i].uscc.utf8.lexicographicallyPrecedes(entities[i - 1].uscc.utf8) {
+    static func isSortedByUSCC(_ usccs: [String]) -> Bool {
+        for i in usccs.indices.dropFirst() where usccs[i].utf8.lexicographicallyPrecedes(usccs[i - 1].utf8) {
             return false
         }
         return true
@@ -361,7 +409,7 @@ public struct DrawInputs: Sendable {
         let active = texts.map { rules.activeStatuses.contains($0) }
         let counted = texts.map { departments.contains($0) }
         for i in indices {
-            let uscc = entities[i].uscc
+            let uscc = usccs[i]
             let duplicate = asciiUSCCs ? (members.last.map { $0.uscc == uscc } ?? false) : seen.contains(uscc)
             if duplicate {
                 counts[0] += 1
@@ -374,7 +422,7 @@ public struct DrawInputs: Sendable {
             } else {
                 if !asciiUSCCs { seen.insert(uscc) }
                 members.append(
-                    PopulationMember(uscc: uscc, riskClass: entities[i].riskClass, watch: watchOf[i] ?? [], rule: rules.watchlist))
+                    PopulationMember(uscc: uscc, riskClass: riskClasses[i], watch: watchOf[i] ?? [], rule: rules.watchlist))
             }
         }
         for (k, c) in PopulationRejection.allCases.enumerated() { rejected[c] = counts[k] }

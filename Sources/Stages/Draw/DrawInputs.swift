@@ -59,18 +59,20 @@ extension Store {
     /// The current registers, inspectors, avoidance list and watchlist.
     public func drawInputs() throws -> DrawInputs {
         try read { db in
-            var entities: [DrawEntity] = []
-            let rows = try Row.fetchCursor(
+            // Row by row into the inputs' columns: a row costs its USCC and a few integers.
+            var rows = DrawInputs.Builder(
+                capacity: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM register_rows WHERE valid_to_import IS NULL") ?? 0)
+            let cursor = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT r.uscc, r.category, r.region_code, r.status, r.risk_class, d.name
                     FROM register_rows r JOIN departments d ON d.id = r.department_id
                     WHERE r.valid_to_import IS NULL ORDER BY r.uscc, d.name
                     """)
-            while let row = try rows.next() {
-                let riskClass = (row[4] as String?).flatMap(RiskClass.init(rawValue:))
-                entities.append(
-                    DrawEntity(uscc: row[0], category: row[1], region: row[2], status: row[3], riskClass: riskClass, departments: [row[5]]))
+            while let row = try cursor.next() {
+                rows.append(
+                    uscc: row[0], category: row[1], region: row[2], status: row[3],
+                    riskClass: (row[4] as String?).flatMap(RiskClass.init(rawValue:)), departments: [row[5]])
             }
             var inspectors: [Inspector] = []
             for row in try Row.fetchAll(
@@ -90,7 +92,7 @@ extension Store {
             {
                 watchlist[row[0], default: []].append(row[1])
             }
-            return DrawInputs(entities: entities, inspectors: inspectors, avoidance: avoidance, watchlist: watchlist)
+            return DrawInputs(rows, inspectors: inspectors, avoidance: avoidance, watchlist: watchlist)
         }
     }
 }

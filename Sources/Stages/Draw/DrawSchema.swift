@@ -53,6 +53,20 @@ extension StoreSchema {
         CREATE UNIQUE INDEX matter_list_current ON matter_list_items(department, matter) WHERE valid_to_import IS NULL;
         """
 
+    /// The night's fingerprints per plan, group and round (migration "v4: night fingerprints",
+    /// NightFingerprint.swift): the SHA-256 of everything the round's commitment depends on, written
+    /// in the transaction that made it current, so a night that finds them unchanged need not
+    /// recompute them.
+    static let v4 = """
+        CREATE TABLE night_fingerprints (
+            plan_id     INTEGER NOT NULL REFERENCES plans(id),
+            group_key   TEXT NOT NULL,
+            round       INTEGER NOT NULL,
+            sha256      TEXT NOT NULL,
+            PRIMARY KEY (plan_id, group_key, round)
+        );
+        """
+
     /// The store's salt key, made (with `random`) and kept on first use.
     static func saltKey(_ db: Database, now: String, random: () -> String) throws -> String {
         if let key = try String.fetchOne(db, sql: "SELECT salt_key FROM draw_keys WHERE id = 1") { return key }

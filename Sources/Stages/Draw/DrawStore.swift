@@ -257,9 +257,29 @@ public struct DrawStore {
         plan: AnnualPlan, planID: Int64, tasks: [Int]?, round: Int?, allowPartialTeams: Bool = false,
         inputs: DrawInputs? = nil, keepCurrent: Bool = false
     ) throws -> PrepareOutcome {
+        try prepare(
+            plan: plan, planID: planID, tasks: tasks, round: round, allowPartialTeams: allowPartialTeams,
+            loadInputs: { try inputs ?? store.drawInputs() }, keepCurrent: keepCurrent, fingerprinted: false)
+            ?? PrepareOutcome(prepared: [], empty: [])
+    }
+
+    /// The nightly run's `prepare` (`keepCurrent`) with the night's fingerprint (NightFingerprint.swift):
+    /// when the stored one matches, it returns nil: nothing is recomputed and `loadInputs` is not called;
+    /// else the full `prepare`, which stores the fingerprint with the commitments it makes current.
+    func prepareNight(plan: AnnualPlan, planID: Int64, tasks: [Int], loadInputs: () throws -> DrawInputs) throws -> PrepareOutcome? {
+        try prepare(
+            plan: plan, planID: planID, tasks: tasks, round: nil, allowPartialTeams: false, loadInputs: loadInputs, keepCurrent: true,
+            fingerprinted: true)
+    }
+
+    /// `prepare`, its inputs read only when needed; `fingerprinted`: as ``prepareNight`` (nil: skipped).
+    private func prepare(
+        plan: AnnualPlan, planID: Int64, tasks: [Int]?, round: Int?, allowPartialTeams: Bool, loadInputs: () throws -> DrawInputs,
+        keepCurrent: Bool, fingerprinted: Bool
+    ) throws -> PrepareOutcome? {
         let groups = try Self.groups(of: plan, tasks: tasks)
-        let inputs = try inputs ?? store.drawInputs()
         var jobs: [(group: DrawGroup, round: Int, exclusions: Set<String>)] = []
+        var earlierDraws: [[Int]] = []
         var head = LedgerEntry.genesis
         try store.read { db in
             let entries = try currentEntries(db, planID: planID)
@@ -289,6 +309,7 @@ public struct DrawStore {
                         .failure, "group \(group.key): round \(later) is already drawn; round \(target) cannot be prepared again")
                 }
                 jobs.append((group, target, try exclusions(db, entries: drawn, before: target)))
+                earlierDraws.append(drawn.filter { $0.key < target }.map(\.value.seq).sorted())
             }
         }
         let key = jobs.isEmpty ? "" : try saltKey(create: true)
@@ -296,6 +317,15 @@ public struct DrawStore {
         let (scopeMap, rules, jobList, ledgerHead) = (
             try self.scopeMap(), Self.rules(rules, allowPartialTeams: allowPartialTeams), jobs, head
         )
+        var fingerprint: NightFingerprint?
+        if fingerprinted {
+            let now = try nightFingerprint(
+                plan: plan, planID: planID, rounds: jobs.indices.map { (jobs[$0].group, jobs[$0].round, earlierDraws[$0]) }, rules: rules,
+                scopeMap: scopeMap, saltKey: key)
+            if try now.matches(store, planID: planID) { return nil }
+            fingerprint = now
+        }
+        let inputs = try loadInputs()
         let made = try ParallelMap.map(jobList.count) { i in
             try Draw.prepare(
                 group: jobList[i].group, round: jobList[i].round, inputs: inputs, exclusions: jobList[i].exclusions, scopeMap: scopeMap,
@@ -328,6 +358,7 @@ public struct DrawStore {
                         ])
                 }
             }
+            try fingerprint?.write(db, planID: planID)
             return stored
         }
         return PrepareOutcome(prepared: stored, empty: empty)

@@ -420,7 +420,8 @@ public struct NightlyRun {
     // MARK: Prepare, draw, publish
 
     /// Prepares, for every group whose next undrawn round starts within the lead time, a commitment
-    /// if it has none or the store no longer matches it. Empty populations get none.
+    /// if it has none or the store no longer matches it. Empty populations get none. When the night's
+    /// fingerprint matches (NightFingerprint.swift), nothing changed since: nothing is recomputed.
     func prepare(_ night: NightDraws) throws {
         guard let (plan, planID) = try night.plan() else {
             throw NightSetupError(Message(.setupNoPlanForNight, ["year": "\(configuration.year)", "region": configuration.region]))
@@ -438,7 +439,12 @@ public struct NightlyRun {
         }
         guard !tasks.isEmpty else { return }
         progress?("preparing commitments")
-        let made = try draws.prepare(plan: plan, planID: planID, tasks: tasks, round: nil, inputs: try night.inputs(), keepCurrent: true)
+        guard let made = try draws.prepareNight(plan: plan, planID: planID, tasks: tasks, loadInputs: night.inputs) else {
+            progress?(nil)
+            logger.info("nothing changed since the commitments were made (the night's fingerprint matches): not recomputed")
+            checkpoint("unchanged")
+            return
+        }
         progress?(nil)
         for p in made.prepared {
             logger.notice(

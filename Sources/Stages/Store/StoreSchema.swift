@@ -13,6 +13,9 @@ enum StoreSchema {
         migrator.registerMigration("v3: draw keys, watchlist, matter lists") { db in
             try db.execute(sql: v3) // Stages/Draw/DrawSchema.swift
         }
+        migrator.registerMigration("v4: night fingerprints") { db in
+            try db.execute(sql: v4) // Stages/Draw/DrawSchema.swift
+        }
         return migrator
     }
 
