@@ -19,21 +19,22 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     public var database: String
 
     /// The schemes that name a PostgreSQL store.
-    static let schemes = ["postgresql://", "postgres://"]
+    static let schemes = ["postgresql:", "postgres:"]
 
     /// The address in a store setting, or nil when it names a SQLite file. A setting resolved
-    /// against the configuration's folder (`./postgresql://…`) is still found.
+    /// against the configuration's folder as a path would be (`/folder/postgresql:/user@host/db`,
+    /// its `//` made one) is still found.
     public static func of(_ store: String) -> PostgresAddress? {
         for scheme in schemes {
-            guard let range = store.range(of: scheme) else { continue }
-            return PostgresAddress(parsing: String(store[range.lowerBound...]))
+            guard let range = store.range(of: scheme + "/") else { continue }
+            let rest = store[range.upperBound...].drop { $0 == "/" }
+            return PostgresAddress(parsing: "postgresql://" + rest)
         }
         return nil
     }
 
-    /// True when a store setting names PostgreSQL (even a malformed URL, or one made into a file path,
-    /// `postgresql:/…`, by resolving it against a folder).
-    public static func isPostgres(_ store: String) -> Bool { schemes.contains { store.contains($0.dropLast()) } }
+    /// True when a store setting names PostgreSQL (even a malformed URL, or one resolved as a path).
+    public static func isPostgres(_ store: String) -> Bool { schemes.contains { store.contains($0 + "/") } }
 
     /// Parses a URL; nil when it is not one of `postgresql://user[:password]@host[:port]/database`.
     public init?(parsing text: String) {

@@ -119,6 +119,8 @@ import Testing
         #expect(address == PostgresAddress(user: "county_a", password: "s3cret", host: "db.local", port: 6543, database: "province"))
         #expect(address.description == "postgresql://county_a@db.local:6543/province")
         #expect(PostgresAddress.of("/srv/base/postgresql://u@h/db")?.database == "db")
+        #expect(
+            PostgresAddress.of("/srv/base/postgresql:/u@h:6000/db") == PostgresAddress(user: "u", host: "h", port: 6000, database: "db"))
         #expect(PostgresAddress.of("postgres://u@h/db")?.port == 5432)
         #expect(PostgresAddress.of("suiji.sqlite") == nil)
         #expect(PostgresAddress.of("postgresql://h/db") == nil)
