@@ -57,7 +57,16 @@ public struct PostgresRegisterImporter {
             let store = PostgresRegisterImport(session: session, region: region)
             try session.execute("BEGIN")
             do {
-                let latest = try store.latestImport(scope: request.scopeKey)
+                // As on SQLite: only a file of the size of an import of its scope is hashed before it is read.
+                let sameSize =
+                    try request.digest != nil
+                    || session.texts(
+                        """
+                        SELECT 'yes' FROM imports WHERE region = \(region) AND scope_key = \(request.scopeKey)
+                            AND byte_count = \(Int64(byteCount)) LIMIT 1
+                        """
+                    ).count == 1
+                let latest = sameSize ? try store.latestImport(scope: request.scopeKey) : nil
                 // A sheet named by hand may be another sheet of the same file: no same-file shortcut then.
                 if let latest, request.sheet == nil,
                     try
