@@ -14,7 +14,7 @@ let testingSettings: [SwiftSetting] = [.define("SUIJI_TESTING", .when(configurat
 /// The rooms (subfolders by stage) of the two library targets; each opens with a README.md saying what lives there.
 let pipelineRooms = ["Basics", "Calendar", "Draw", "Plan", "Publication", "Registers", "Results", "Snapshots"]
 let stagesRooms = [
-    "Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Pages", "Plan", "Publication", "Store", "Threads",
+    "Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Pages", "Plan", "PostgreSQL", "Publication", "Store", "Threads",
 ]
 /// The rooms of `DevKit`, the development tools that `suiji` does not link.
 let devKitRooms = ["Draw", "Generation"]
@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -80,6 +81,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             // No resource bundle: the files listed in Resources/embedded-resources.txt (the tables,
             // schemas, example configuration and the demo county) are compiled in by
@@ -136,6 +138,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strictSettings
         ),

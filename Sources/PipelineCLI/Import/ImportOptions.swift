@@ -52,13 +52,20 @@ struct SnapshotOptions: ParsableArguments {
         let configuration = try global.configuration()
         let storePath = global.storePath(configuration)
         let command = kind == .register ? "import" : "\(kind.rawValue) import"
-        let store = try openStore(storePath, access: input.dryRun ? .readOnly : .readWrite, command: command, creating: kind == .register)
         var request = SnapshotImportRequest(
             kind: kind, path: input.file, department: department, format: input.format, encoding: input.encoding,
             dryRun: input.dryRun, rejectsPath: input.rejectsPath(configuration), allowMassRemoval: allowMassRemoval,
             validateXML: validate, sheet: input.sheet)
         request.language = Language.inForce
-        let report = try SnapshotImporter(store: store).run(request)
+        let report: SnapshotImportReport
+        if kind == .register, let address = PostgresAddress.of(storePath) {
+            // A register into PostgreSQL (the county's lane: the configuration's region).
+            report = try PostgresRegisterImporter.importFile(request, into: address, region: configuration.region)
+        } else {
+            let store = try openStore(
+                storePath, access: input.dryRun ? .readOnly : .readWrite, command: command, creating: kind == .register)
+            report = try SnapshotImporter(store: store).run(request)
+        }
         let limit = input.dryRun ? 20 : Int.max
         var shown = 0
         for diagnostic in report.diagnostics {

@@ -97,6 +97,7 @@ struct TodayOption: ParsableArguments {
 /// the stages) pass `creating: true`, and they say on standard error when they create one; any other
 /// command given a store that is not there stops with a setup error (exit 78) and creates nothing.
 func openStore(_ path: String, access: StoreAccess = .readWrite, command: String, creating: Bool = false) throws -> Store {
+    try PostgresAddress.refuse(path, command: command, takingLockFile: true)
     if !FileManager.default.fileExists(atPath: path) {
         guard creating else {
             throw LocalizedFailure(.configuration, Message(.setupNoStore, ["path": path]))

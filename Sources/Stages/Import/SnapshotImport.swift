@@ -38,8 +38,20 @@ public struct SnapshotImporter {
     /// Imports one file. File-level problems come back as a report with outcome `.fileRejected`;
     /// only store failures throw.
     public func run(_ request: SnapshotImportRequest) throws -> SnapshotImportReport {
+        try Self.importFile(request, refusal: Self.inputRefusal(request.path, store: store, followLinks: request.followsLinks)) {
+            request, report in try importChecked(request, report: &report)
+        }
+    }
+
+    /// The part of an import every store shares: the file refused before it is opened (`refusal`),
+    /// its format and department settled, then `body` (the store's part) run, and the file-level
+    /// problems it throws turned into the report.
+    static func importFile(
+        _ request: SnapshotImportRequest, refusal: String?,
+        body: (SnapshotImportRequest, inout SnapshotImportReport) throws -> Void
+    ) throws -> SnapshotImportReport {
         var request = request
-        if let refusal = Self.inputRefusal(request.path, store: store, followLinks: request.followsLinks) {
+        if let refusal {
             return Self.fileRejected(
                 SnapshotImportReport(kind: request.kind, file: request.displayName, department: request.department, outcome: .fileRejected),
                 Diagnostic(.error, verbatim: refusal, at: SourceLocation(file: request.displayName)))
@@ -74,6 +86,27 @@ public struct SnapshotImporter {
                         parts: ["kind": Message(request.kind.nounKey)]),
                     at: SourceLocation(file: request.displayName)))
         }
+        do {
+            try body(request, &report)
+        } catch let error as FileChangedWhileRead {
+            report = Self.fileRejected(report, Diagnostic(.error, verbatim: error.message, at: SourceLocation(file: request.displayName)))
+            report.outcome = .changedWhileRead
+        } catch let error as MalformedFileError {
+            report = Self.fileRejected(report, error.diagnostic)
+        } catch let error as DecodingError {
+            report = Self.fileRejected(report, Diagnostic(.error, verbatim: error.message, at: error.location))
+        } catch let error as MassRemovalRefused {
+            report.outcome = .refused
+            report.rejectsFile = nil
+            report.diagnostics.append(Diagnostic(.error, verbatim: error.message, at: SourceLocation(file: request.displayName)))
+        }
+        report.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return report
+    }
+
+    /// The SQLite store's part of ``run(_:)``: the same-file check, then the rows in one transaction
+    /// (or read only, in a dry run).
+    private func importChecked(_ request: SnapshotImportRequest, report: inout SnapshotImportReport) throws {
         do {
             // The content hash decides whether the file is already the latest import. Only a
             // file of the same size can be, so it is hashed first only then. The hash recorded
@@ -114,20 +147,7 @@ public struct SnapshotImporter {
                 }
                 if request.kind == .register { try store.writeBulk(body) } else { try store.write(body) }
             }
-        } catch let error as FileChangedWhileRead {
-            report = Self.fileRejected(report, Diagnostic(.error, verbatim: error.message, at: SourceLocation(file: request.displayName)))
-            report.outcome = .changedWhileRead
-        } catch let error as MalformedFileError {
-            report = Self.fileRejected(report, error.diagnostic)
-        } catch let error as DecodingError {
-            report = Self.fileRejected(report, Diagnostic(.error, verbatim: error.message, at: error.location))
-        } catch let error as MassRemovalRefused {
-            report.outcome = .refused
-            report.rejectsFile = nil
-            report.diagnostics.append(Diagnostic(.error, verbatim: error.message, at: SourceLocation(file: request.displayName)))
         }
-        report.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        return report
     }
 
     private static func fileRejected(_ report: SnapshotImportReport, _ diagnostic: Diagnostic) -> SnapshotImportReport {
@@ -140,8 +160,8 @@ public struct SnapshotImporter {
     /// Why an input file is refused before it is opened, or nil: it is the store itself (see
     /// ``Store/isStoreFile(_:)``), not a regular file (a FIFO would make `open` wait for a writer
     /// for ever, a device never ends), or, with `followLinks` false, a symbolic link.
-    static func inputRefusal(_ path: String, store: Store, followLinks: Bool) -> String? {
-        if let refusal = store.refusalOfStoreFile(path) { return refusal }
+    static func inputRefusal(_ path: String, store: Store?, followLinks: Bool) -> String? {
+        if let refusal = store?.refusalOfStoreFile(path) { return refusal }
         var info = stat()
         let found = followLinks ? stat(path, &info) : lstat(path, &info)
         guard found == 0 else { return "cannot open the file: \(String(cString: strerror(errno)))" }
@@ -174,6 +194,11 @@ public struct SnapshotImporter {
     private func importRows(
         _ request: SnapshotImportRequest, byteCount: Int, db: Database, write: Bool, report: inout SnapshotImportReport
     ) throws {
+        if request.kind == .register {
+            let store = SQLiteRegisterImport(db, runID: store.runID)
+            return try Self.importRegister(
+                request, byteCount: byteCount, into: store, write: write, clock: clock, progress: progress, report: &report)
+        }
         // One pass: the readers read through `file`, which hashes every byte they read.
         let file = try FileChunks(
             path: request.path, displayName: request.displayName, chunkSize: request.chunkSize, followLinks: request.followsLinks,
@@ -203,8 +228,7 @@ public struct SnapshotImporter {
         }
         switch request.kind {
         case .register:
-            var adapter = RegisterAdapter(departmentID: departmentID ?? 0, importID: importID)
-            try runRegister(&adapter, stream: stream, request: request, byteCount: byteCount, db: db, write: write, report: &report)
+            return // imported above, through the seam
         case .inspectors:
             var adapter = InspectorAdapter(departmentID: departmentID ?? 0, importID: importID)
             try run(&adapter, stream: stream, request: request, db: db, write: write, report: &report)
@@ -220,17 +244,61 @@ public struct SnapshotImporter {
         }
         report.sha256 = digest.sha256
         if write {
-            let summary = String(decoding: try canonicalJSON(ImportCounts(report)), as: UTF8.self)
-            try db.execute(
-                sql: """
-                    UPDATE imports SET content_sha256 = ?, byte_count = ?, rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?,
-                        changed = ?, removed = ?, unchanged = ?, summary_json = ? WHERE id = ?
-                    """,
-                arguments: [
-                    digest.sha256, digest.byteCount, report.rowsRead, report.rowsImported, report.rowsRejected, report.added,
-                    report.changed, report.removed, report.unchanged, summary, importID,
-                ])
+            try Self.recordFile(db, importID: importID, digest: digest, report: report, summary: Self.summaryJSON(report))
         }
+    }
+
+    /// The counts stored with an import, as canonical JSON.
+    static func summaryJSON(_ report: SnapshotImportReport) throws -> String {
+        String(decoding: try canonicalJSON(ImportCounts(report)), as: UTF8.self)
+    }
+
+    /// Records the bytes read and the counts on an import's row.
+    static func recordFile(_ db: Database, importID: Int64, digest: FileDigest, report: SnapshotImportReport, summary: String) throws {
+        try db.execute(
+            sql: """
+                UPDATE imports SET content_sha256 = ?, byte_count = ?, rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?,
+                    changed = ?, removed = ?, unchanged = ?, summary_json = ? WHERE id = ?
+                """,
+            arguments: [
+                digest.sha256, digest.byteCount, report.rowsRead, report.rowsImported, report.rowsRejected, report.added,
+                report.changed, report.removed, report.unchanged, summary, importID,
+            ])
+    }
+
+    /// A register, through the seam (``RegisterImportTransaction``): the department and the import's
+    /// row, the rows read on a thread of their own while this thread writes, the file recorded.
+    static func importRegister(
+        _ request: SnapshotImportRequest, byteCount: Int, into store: some RegisterImportTransaction, write: Bool, clock: Clock,
+        progress: ((Int) -> Void)?, report: inout SnapshotImportReport
+    ) throws {
+        // One pass: the readers read through `file`, which hashes every byte they read.
+        let file = try FileChunks(
+            path: request.path, displayName: request.displayName, chunkSize: request.chunkSize, followLinks: request.followsLinks,
+            hashing: true)
+        defer { file.close() }
+        let stream = try Self.openStream(request, file: file)
+        var departmentID: Int64?
+        if let department = request.department { departmentID = try store.department(named: department, creating: write) }
+        var importID: Int64 = 0
+        if write {
+            importID = try store.beginImport(
+                request, departmentID: departmentID, byteCount: byteCount, importedAt: clock.now().storeTimestamp)
+        }
+        let adapter = RegisterAdapter(departmentID: departmentID ?? 0, importID: importID)
+        try store.withImportSettings {
+            try runRegisterRows(
+                adapter, store: store, stream: stream, request: request, byteCount: byteCount, write: write, progress: progress,
+                report: &report)
+        }
+        // The reader is done with the file (its thread has ended): the digest of every byte read,
+        // with the rest of the file read first should the reader have stopped early.
+        let digest = try file.digest()
+        if let expected = request.digest, expected != digest {
+            throw FileChangedWhileRead(expected: expected, read: digest)
+        }
+        report.sha256 = digest.sha256
+        if write { try store.recordFile(importID: importID, digest: digest, report: report, summary: Self.summaryJSON(report)) }
     }
 
     /// The shape of a kind of snapshot.
@@ -270,7 +338,7 @@ public struct SnapshotImporter {
     }
 
     /// Runs `body` with SQLite's larger import page cache, restoring the connection's own afterwards.
-    private static func withImportCache(_ db: Database, _ body: () throws -> Void) throws {
+    static func withImportCache(_ db: Database, _ body: () throws -> Void) throws {
         let previousCacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
         try db.execute(sql: "PRAGMA cache_size = \(-importCacheKiB)")
         defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCacheSize)") }
@@ -354,29 +422,19 @@ public struct SnapshotImporter {
         }
     }
 
-    /// A register: read and decided on a thread of its own while this thread writes (see `RegisterRowProducer`).
-    private func runRegister(
-        _ adapter: inout RegisterAdapter, stream: any TabularStream, request: SnapshotImportRequest, byteCount: Int, db: Database,
-        write: Bool,
-        report: inout SnapshotImportReport
-    ) throws {
-        try Self.withImportCache(db) {
-            try runRegisterRows(&adapter, stream: stream, request: request, byteCount: byteCount, db: db, write: write, report: &report)
-        }
-    }
-
-    private func runRegisterRows(
-        _ adapter: inout RegisterAdapter, stream: any TabularStream, request: SnapshotImportRequest, byteCount: Int, db: Database,
-        write: Bool,
-        report: inout SnapshotImportReport
+    /// A register's rows: read and decided on a thread of their own while this thread writes
+    /// them to `store` (see `RegisterRowProducer`).
+    private static func runRegisterRows(
+        _ adapter: RegisterAdapter, store: some RegisterImportTransaction, stream: any TabularStream, request: SnapshotImportRequest,
+        byteCount: Int, write: Bool, progress: ((Int) -> Void)?, report: inout SnapshotImportReport
     ) throws {
         // About 230 bytes a CSV row, 600 an XML record and 90 a workbook row (compressed, its texts
         // in the shared strings): the table is sized once, without a doubled peak.
         let format = request.format ?? InputFormat.guess(path: request.path)
         let bytesPerRow = format == .xml ? 600 : format == .xlsx ? 80 : 200
-        let table = try adapter.loadTable(db, expectedRows: byteCount / bytesPerRow)
+        let table = try store.loadTable(departmentID: adapter.departmentID, expectedRows: byteCount / bytesPerRow)
         report.previousCount = table.loadedCount
-        if write { try adapter.prepare(db) }
+        if write { try store.prepareWrites(departmentID: adapter.departmentID, importID: adapter.importID) }
         var rejects: RejectsWriter?
         // A dry run writes nothing anywhere, not even the rejects file it was given.
         if let path = request.rejectsPath, write {
@@ -394,7 +452,7 @@ public struct SnapshotImporter {
             var lastProgress = 0
             do {
                 while let batch = try pipe.take() {
-                    try adapter.write(batch)
+                    try store.write(batch)
                     if let progress, batch.bytesRead - lastProgress >= 1 << 22 {
                         lastProgress = batch.bytesRead
                         progress(lastProgress)
@@ -402,6 +460,7 @@ public struct SnapshotImporter {
                     pipe.recycle(batch)
                 }
             } catch {
+                store.abandonWrites(error)
                 pipe.cancelAndWait()
                 // The producer may have ended cleanly before the store failed: its temporary rejects file goes too.
                 if producer.rejects?.isOpen == true { producer.rejects?.discard() }
@@ -414,9 +473,12 @@ public struct SnapshotImporter {
         rejects = producer.rejects
         defer { if rejects?.isOpen == true { rejects?.discard() } }
         if write {
-            // In row order, so that the updates walk the table once.
-            for rowID in producer.unsent { try adapter.close(rowID: rowID) }
-            try adapter.insertEntities(producer.newKeys)
+            do {
+                try store.finishWrites(unsent: producer.unsent, newKeys: producer.newKeys)
+            } catch {
+                store.abandonWrites(error)
+                throw error
+            }
         }
         try Self.conclude(request: request, rejects: &rejects, report: &report)
     }

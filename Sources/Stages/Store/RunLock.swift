@@ -85,8 +85,10 @@ public final class RunLock {
     }
 
     /// Takes the lock at once or throws ``RunLockHeld``; other failures (the folder is missing or not
-    /// writable) throw `StoreError`.
+    /// writable) throw `StoreError`; a PostgreSQL store throws ``NotYetOnPostgreSQL``.
     public static func acquire(path: String, command: String = "run") throws -> RunLock {
+        // A PostgreSQL store has no lock file: a command that reaches here with one is not yet available there.
+        try PostgresAddress.refuse(path, command: command, takingLockFile: true)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw StoreError(path: path, message: "cannot open the run lock file: \(String(cString: strerror(errno)))")

@@ -5,11 +5,9 @@ import ZIPFoundation
 /// Debian's Chromium, headless, for the page tests: it renders a page and hands back the DOM as the
 /// browser built it (`--dump-dom`) or a screenshot.
 ///
-/// `swift test` must work on a fresh machine, so the first test that needs the browser installs it
-/// when it is missing: `apt-get update`, then `apt-get install -y --no-install-recommends chromium
-/// fonts-noto-cjk` (the CJK fonts, without which Chinese renders as empty boxes), when the tests run
-/// as root (CI, containers). Otherwise, or when apt-get fails, the tests fail saying what to install;
-/// they are never skipped. `.ci/run` installs the same packages up front.
+/// `swift test` must work on a fresh machine, so the first test that needs the browser installs
+/// `chromium fonts-noto-cjk` (the CJK fonts, without which Chinese renders as empty boxes) when they
+/// are missing, through ``DebianPackages``. `.ci/run` installs the same packages up front.
 struct HeadlessChromium: Sendable {
     /// The browser executable.
     let executable: String
@@ -55,70 +53,15 @@ struct HeadlessChromium: Sendable {
         return result.status == 0 && !result.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
 
-    /// `apt-get update` and `apt-get install` of `packages`, as root; throws saying what to do otherwise.
-    static func install(_ packages: [String]) throws {
-        let command = "apt-get install -y --no-install-recommends \(packages.joined(separator: " "))"
-        guard getuid() == 0 else {
-            throw BrowserError(
-                "the page tests need \(packages.joined(separator: " and ")), which are missing, and the tests do not run as root to install them; run: sudo \(command)"
-            )
-        }
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/apt-get") else {
-            throw BrowserError(
-                "the page tests need \(packages.joined(separator: " and ")) and this machine has no apt-get; install Chromium and a Chinese font, or set SUIJI_CHROMIUM"
-            )
-        }
-        let environment = ["DEBIAN_FRONTEND": "noninteractive"]
-        // Another apt (another test process, another checkout) may hold the lock: wait for it.
-        let wait = ["-o", "DPkg::Lock::Timeout=600"]
-        let update = try run("/usr/bin/apt-get", wait + ["update", "-qq"], environment: environment, timeout: 900)
-        guard update.status == 0 else {
-            throw BrowserError("apt-get update failed (exit \(update.status)); then run: \(command)\n\(update.output)\(update.errors)")
-        }
-        let installed = try run(
-            "/usr/bin/apt-get", wait + ["install", "-y", "-qq", "--no-install-recommends"] + packages, environment: environment,
-            timeout: 1800)
-        guard installed.status == 0 else {
-            throw BrowserError("\(command) failed (exit \(installed.status)):\n\(installed.output)\(installed.errors)")
-        }
-    }
+    /// Installs the missing packages (``DebianPackages/install(_:for:)``).
+    static func install(_ packages: [String]) throws { try DebianPackages.install(packages, for: "the page tests") }
 
-    /// Runs a program and returns its exit status, its standard output and its standard error.
+    /// Runs a program (``DebianPackages/run(_:_:environment:timeout:)``).
     @discardableResult
     static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval
     ) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        // Files, not pipes: a chatty child never blocks on a full pipe while we wait for it.
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("suiji-browser-\(UUID().uuidString)")
-        let (out, err) = (base.appendingPathExtension("out"), base.appendingPathExtension("err"))
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
-        }
-        let (outHandle, errHandle) = (try FileHandle(forWritingTo: out), try FileHandle(forWritingTo: err))
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { usleep(50_000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            throw BrowserError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s")
-        }
-        try outHandle.close()
-        try errHandle.close()
-        return (
-            process.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-        )
+        try DebianPackages.run(executable, arguments, environment: environment, timeout: timeout)
     }
 
     /// The options every headless run takes: no sandbox (root in a container), no GPU, a profile of

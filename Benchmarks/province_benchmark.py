@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""The province benchmark (issue 19), a skeleton: what it measures today is one county's register
+import into PostgreSQL against `psql \\copy` of the same CSV into a plain table, in the same run.
+
+It starts a private PostgreSQL 15 cluster (initdb and pg_ctl as the `postgres` user in a temporary
+folder, a free port on 127.0.0.1; stopped and removed at the end), generates a seeded register of N
+rows with `suiji-dev generate register`, and times, each RUNS times (median reported):
+
+  * `suiji import --store postgresql://suiji_county_<A>@…` of the CSV into a fresh county lane, as the
+    county's own role (row-level security in force; the schema made beforehand by a first import as
+    the superuser, of another county, not timed);
+  * `psql -c "\\copy plain FROM file CSV HEADER"` of the same CSV into a plain table of text columns
+    (no key, no security, no validation): the loading floor.
+
+Prints both and the ratio (issue 19's goal: import <= 1.3 x \\copy). Not yet measured, because the
+nightly run does not run on PostgreSQL yet: the province of 3,500,000 entities in 100 counties, every
+county's first night and a drawing night, two counties at a time, and its wall time (goal: < 2 min).
+
+    python3 Benchmarks/province_benchmark.py [--rows 100000] [--runs 3] [--suiji PATH] [--suiji-dev PATH]
+"""
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = "/usr/lib/postgresql/15/bin"
+DEPARTMENT = "原平市市场监督管理局"
+COUNTY_A, COUNTY_SETUP = "140981", "140902"
+
+
+def as_owner(argv):
+    """A server program run as the cluster's owner: `postgres` when we are root (initdb refuses root)."""
+    return (["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []) + argv
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def timed(argv, cwd=None):
+    """Runs argv; (seconds, exit code)."""
+    start = time.monotonic()
+    code = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
+    return time.monotonic() - start, code
+
+
+def built(product, given):
+    if given:
+        return given
+    subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True)
+    folder = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    return os.path.join(folder, product)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--suiji", help="the suiji binary (default: this package's release build)")
+    parser.add_argument("--suiji-dev", help="the suiji-dev binary (default: this package's release build)")
+    args = parser.parse_args()
+    if not os.path.exists(BIN + "/initdb"):
+        sys.exit("PostgreSQL 15 is missing: apt-get install -y --no-install-recommends postgresql-15")
+    suiji, suiji_dev = built("suiji", args.suiji), built("suiji-dev", args.suiji_dev)
+    folder = tempfile.mkdtemp(prefix="suiji-province-")
+    os.chmod(folder, 0o755)
+    cluster = os.path.join(folder, "cluster")
+    os.mkdir(cluster)
+    if os.getuid() == 0:
+        shutil.chown(cluster, "postgres", "postgres")
+    data, port = os.path.join(cluster, "data"), free_port()
+    try:
+        subprocess.run(as_owner([BIN + "/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C",
+                                 "--no-sync"]), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(as_owner([BIN + "/pg_ctl", "-D", data, "-l", cluster + "/server.log", "-w", "-o",
+                                 f"-p {port} -k {cluster} -c listen_addresses=127.0.0.1"]) + ["start"],
+                       check=True, stdout=subprocess.DEVNULL)
+        psql = [BIN + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
+        csv = os.path.join(folder, "register.csv")
+        small = os.path.join(folder, "setup.csv")
+        subprocess.run([suiji_dev, "generate", "register", "--rows", str(args.rows), "--seed", "20240101", "--bad-rate", "0",
+                        "--layout", "csv", "--out", csv], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([suiji_dev, "generate", "register", "--rows", "10", "--seed", "1", "--bad-rate", "0",
+                        "--layout", "csv", "--out", small], check=True, stdout=subprocess.DEVNULL)
+        with open(csv, encoding="utf-8") as f:
+            columns = f.readline().count(",") + 1
+        print(f"{args.rows:,} rows, {os.path.getsize(csv) / 2**20:.0f} MiB of CSV", flush=True)
+        imports, copies = [], []
+        for run in range(args.runs):
+            database = f"province_{run}"
+            subprocess.run(psql + ["-d", "postgres", "-c", f"CREATE DATABASE {database}"], check=True)
+            admin = f"postgresql://postgres@127.0.0.1:{port}/{database}"
+            county = f"postgresql://suiji_county_{COUNTY_A}@127.0.0.1:{port}/{database}"
+            with open(os.path.join(folder, "setup.toml"), "w") as f:
+                f.write(f'region = "{COUNTY_SETUP}"\nyear = 2024\n')
+            with open(os.path.join(folder, "county.toml"), "w") as f:
+                f.write(f'region = "{COUNTY_A}"\nyear = 2024\n')
+            # The schema, made by a first import as the superuser (not timed), then county A's role.
+            subprocess.run([suiji, "import", "--config", "setup.toml", "--store", admin, "--department", DEPARTMENT, small],
+                           cwd=folder, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(psql + ["-d", database, "-c", f"""
+                DO $$ BEGIN CREATE ROLE suiji_county_{COUNTY_A} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+                GRANT SELECT, INSERT, UPDATE, DELETE ON departments, imports, entities, register_rows
+                    TO suiji_county_{COUNTY_A};
+                CREATE TABLE plain ({", ".join(f"c{i} text" for i in range(columns))});"""], check=True)
+            seconds, code = timed([suiji, "import", "--config", "county.toml", "--store", county, "--department", DEPARTMENT,
+                                   csv], cwd=folder)
+            if code not in (0, 65):
+                sys.exit(f"suiji import exited {code}")
+            imports.append(seconds)
+            seconds, code = timed(psql + ["-d", database, "-c", f"\\copy plain FROM '{csv}' WITH (FORMAT csv, HEADER true)"])
+            if code != 0:
+                sys.exit(f"psql \\copy exited {code}")
+            copies.append(seconds)
+            print(f"run {run + 1}: suiji import {imports[-1]:.2f} s, psql \\copy {copies[-1]:.2f} s", flush=True)
+        suiji_s, copy_s = statistics.median(imports), statistics.median(copies)
+        print()
+        print("| measure | seconds (median) | rows/s |")
+        print("| --- | --- | --- |")
+        print(f"| suiji import into PostgreSQL (county role, RLS, COPY) | {suiji_s:.2f} | {args.rows / suiji_s:,.0f} |")
+        print(f"| psql \\copy into a plain table | {copy_s:.2f} | {args.rows / copy_s:,.0f} |")
+        print(f"\nratio import / \\copy: {suiji_s / copy_s:.2f} (goal <= 1.3)")
+        print("not measured yet: the province's nightly (needs `suiji run` on PostgreSQL)")
+    finally:
+        subprocess.run(as_owner([BIN + "/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"]),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

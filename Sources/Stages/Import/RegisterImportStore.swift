@@ -1,0 +1,96 @@
+// Why this exists: the seam between the register import and the store it writes. The import
+// (read, validate, diff: RegisterSnapshotLoad.swift) is one; what it asks of a store is small and
+// listed here once, so that SQLite (below, the embedded default, its code as before) and
+// PostgreSQL (Stages/PostgreSQL/PostgresRegisterImport.swift, with COPY) both sit behind it.
+
+internal import Foundation
+internal import GRDB
+internal import Pipeline
+
+/// What a register import needs of a store inside its one transaction: the previous import of the
+/// file's scope, the department and the import's row, the previous snapshot as a key table, the
+/// new rows in batches, the closes and new entities at the end, and the file recorded. The caller
+/// opens the transaction (begin) and commits it, or rolls it back when anything here throws.
+protocol RegisterImportTransaction: AnyObject {
+    /// The content hash of the latest import of `scope`, or nil.
+    func latestImport(scope: String) throws -> String?
+    /// The department's id; with `creating`, a department not yet known is added.
+    func department(named name: String, creating: Bool) throws -> Int64?
+    /// Adds the import's row (its counts and hash are recorded by ``recordFile``) and returns its id.
+    func beginImport(_ request: SnapshotImportRequest, departmentID: Int64?, byteCount: Int, importedAt: String) throws -> Int64
+    /// Runs the import's rows with the store's import settings.
+    func withImportSettings(_ body: () throws -> Void) throws
+    /// The department's current rows: key, row id and content hash.
+    func loadTable(departmentID: Int64, expectedRows: Int) throws -> USCCKeyTable
+    /// Gets ready to write the rows of an import.
+    func prepareWrites(departmentID: Int64, importID: Int64) throws
+    /// Writes a batch: new versions in their order, closes of changed rows.
+    func write(_ batch: RegisterWriteBatch) throws
+    /// After the last batch: closes the rows the file no longer sent and adds the new entities.
+    func finishWrites(unsent: [Int64], newKeys: [USCCKey]) throws
+    /// The writes stop here because of `error` (the transaction is rolled back after).
+    func abandonWrites(_ error: any Error)
+    /// Records the bytes read and the counts on the import's row.
+    func recordFile(importID: Int64, digest: FileDigest, report: SnapshotImportReport, summary: String) throws
+}
+
+/// The SQLite side of the seam: the statements the register import has always run, on the
+/// connection of the store's write transaction (`Store.writeBulk`), or of its read in a dry run.
+final class SQLiteRegisterImport: RegisterImportTransaction {
+    private let db: Database
+    private let runID: Int64?
+    private var adapter: RegisterAdapter?
+
+    init(_ db: Database, runID: Int64?) {
+        self.db = db
+        self.runID = runID
+    }
+
+    func latestImport(scope: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT content_sha256 FROM imports WHERE scope_key = ? ORDER BY id DESC LIMIT 1", arguments: [scope])
+    }
+
+    func department(named name: String, creating: Bool) throws -> Int64? {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM departments WHERE name = ?", arguments: [name]) { return id }
+        guard creating else { return nil }
+        try db.execute(sql: "INSERT INTO departments (name) VALUES (?)", arguments: [name])
+        return db.lastInsertedRowID
+    }
+
+    func beginImport(_ request: SnapshotImportRequest, departmentID: Int64?, byteCount: Int, importedAt: String) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO imports (kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [request.kind.rawValue, departmentID, request.scopeKey, request.displayName, "", byteCount, importedAt, runID])
+        return db.lastInsertedRowID
+    }
+
+    func withImportSettings(_ body: () throws -> Void) throws { try SnapshotImporter.withImportCache(db, body) }
+
+    func loadTable(departmentID: Int64, expectedRows: Int) throws -> USCCKeyTable {
+        try RegisterAdapter(departmentID: departmentID, importID: 0).loadTable(db, expectedRows: expectedRows)
+    }
+
+    func prepareWrites(departmentID: Int64, importID: Int64) throws {
+        var adapter = RegisterAdapter(departmentID: departmentID, importID: importID)
+        try adapter.prepare(db)
+        self.adapter = adapter
+    }
+
+    func write(_ batch: RegisterWriteBatch) throws { try adapter?.write(batch) }
+
+    func finishWrites(unsent: [Int64], newKeys: [USCCKey]) throws {
+        guard let adapter else { return }
+        // In row order, so that the updates walk the table once.
+        for rowID in unsent { try adapter.close(rowID: rowID) }
+        try adapter.insertEntities(newKeys)
+    }
+
+    func abandonWrites(_ error: any Error) {}
+
+    func recordFile(importID: Int64, digest: FileDigest, report: SnapshotImportReport, summary: String) throws {
+        try SnapshotImporter.recordFile(db, importID: importID, digest: digest, report: report, summary: summary)
+    }
+}

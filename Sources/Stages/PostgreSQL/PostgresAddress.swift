@@ -1,0 +1,92 @@
+// Why this exists: a store is a SQLite file or a PostgreSQL server. This file tells them apart
+// (`postgresql://user@host:port/db`) and holds the one rule for what PostgreSQL can do yet: only
+// `suiji import` of a register; every other command given such a store stops here (exit 78).
+
+internal import Foundation
+public import Pipeline
+
+/// A PostgreSQL store named by a URL: `postgresql://user[:password]@host[:port]/database`.
+public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The role to connect as.
+    public var user: String
+    /// Its password, if the URL gives one (never printed).
+    public var password: String?
+    /// The server's host name or address.
+    public var host: String
+    /// The server's port.
+    public var port: Int
+    /// The database.
+    public var database: String
+
+    /// The schemes that name a PostgreSQL store.
+    static let schemes = ["postgresql:", "postgres:"]
+
+    /// The address in a store setting, or nil when it names a SQLite file. A setting resolved
+    /// against the configuration's folder as a path would be (`/folder/postgresql:/user@host/db`,
+    /// its `//` made one) is still found.
+    public static func of(_ store: String) -> PostgresAddress? {
+        for scheme in schemes {
+            guard let range = store.range(of: scheme + "/") else { continue }
+            let rest = store[range.upperBound...].drop { $0 == "/" }
+            return PostgresAddress(parsing: "postgresql://" + rest)
+        }
+        return nil
+    }
+
+    /// True when a store setting names PostgreSQL (even a malformed URL, or one resolved as a path).
+    public static func isPostgres(_ store: String) -> Bool { schemes.contains { store.contains($0 + "/") } }
+
+    /// Parses a URL; nil when it is not one of `postgresql://user[:password]@host[:port]/database`.
+    public init?(parsing text: String) {
+        guard let components = URLComponents(string: text), let scheme = components.scheme,
+            ["postgresql", "postgres"].contains(scheme), let host = components.host, !host.isEmpty,
+            let user = components.user, !user.isEmpty
+        else { return nil }
+        let database = String(components.path.drop { $0 == "/" })
+        guard !database.isEmpty, !database.contains("/") else { return nil }
+        self.user = user.removingPercentEncoding ?? user
+        self.password = components.password.map { $0.removingPercentEncoding ?? $0 }
+        self.host = host
+        self.port = components.port ?? 5432
+        self.database = database
+    }
+
+    /// Creates an address.
+    public init(user: String, password: String? = nil, host: String, port: Int, database: String) {
+        self.user = user
+        self.password = password
+        self.host = host
+        self.port = port
+        self.database = database
+    }
+
+    /// The URL without its password: `postgresql://user@host:port/database`.
+    public var description: String { "postgresql://\(user)@\(host):\(port)/\(database)" }
+
+    /// The one rule for commands on PostgreSQL: only `import` (a register, not a dry run) runs there
+    /// yet; any other command given a PostgreSQL store throws ``NotYetOnPostgreSQL`` (exit 78), and
+    /// so does any command about to take a SQLite lock file (`takingLockFile`) for one.
+    public static func refuse(_ store: String, command: String, takingLockFile: Bool = false) throws {
+        guard isPostgres(store) else { return }
+        guard command == "import", !takingLockFile, of(store) != nil else { throw NotYetOnPostgreSQL(command: command, store: store) }
+    }
+}
+
+/// A command that does not run on a PostgreSQL store yet (only `suiji import` of a register does).
+public struct NotYetOnPostgreSQL: ReportableError, Sendable, Hashable, CustomStringConvertible {
+    /// The command refused.
+    public var command: String
+    /// The store setting as given (its password, if any, is not printed).
+    public var store: String
+
+    /// `suiji COMMAND: error: … not yet available on PostgreSQL …`.
+    public var description: String {
+        let shown = PostgresAddress.of(store)?.description ?? "a postgresql:// store that is not a valid URL"
+        return "suiji \(command): error: \(shown): this command is not yet available on PostgreSQL; "
+            + "only `suiji import` of a register (not a dry run) is, with --store postgresql://user@host:port/db. "
+            + "Nothing was done. Use a SQLite store (--store FILE) for this command"
+    }
+
+    /// A setup problem: 78.
+    public var exitStatus: ExitStatus { .configuration }
+}

@@ -1,0 +1,152 @@
+// Why this exists: postgres-nio is asynchronous (Swift concurrency on SwiftNIO); suiji's stages run
+// on plain threads and block. This file is the one bridge between them: a connection whose calls
+// block the calling thread until the server has answered, with the async work run on a thread of
+// its own (never on the cooperative pool, which a blocked caller may be part of).
+
+internal import Foundation
+internal import Logging
+public import Pipeline
+internal import PostgresNIO
+
+/// A problem reported by the PostgreSQL server or the connection to it.
+public struct PostgresStoreError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+    /// The store (no password).
+    public var address: String
+    /// The server's SQLSTATE (`42501` for a row-level security refusal), if the server answered.
+    public var sqlState: String?
+    /// The server's message, or what went wrong with the connection.
+    public var message: String
+
+    /// `postgresql://…: error: MESSAGE`.
+    public var description: String { "\(address): error: \(message)" }
+
+    /// A store failure: 1.
+    public var exitStatus: ExitStatus { .failure }
+}
+
+/// Runs async work on one dedicated serial queue, so that a thread blocked waiting for it never
+/// holds up the threads it needs.
+final class PostgresExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = PostgresExecutor()
+    private let queue = DispatchQueue(label: "suiji.postgres")
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
+}
+
+/// One connection to a PostgreSQL store, used from one thread at a time; every call blocks until done.
+public final class PostgresSession: @unchecked Sendable {
+    /// The store (no password).
+    public let address: PostgresAddress
+    let connection: PostgresConnection
+    static let logger = Logger(label: "suiji.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    private init(address: PostgresAddress, connection: PostgresConnection) {
+        self.address = address
+        self.connection = connection
+    }
+
+    /// Connects; `applicationName` is what the server shows for this connection (who holds a lock).
+    public static func connect(_ address: PostgresAddress, applicationName: String) throws -> PostgresSession {
+        var configuration = PostgresConnection.Configuration(
+            host: address.host, port: address.port, username: address.user, password: address.password, database: address.database,
+            tls: .disable)
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+        let connection = try wait(address) {
+            try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        }
+        return PostgresSession(address: address, connection: connection)
+    }
+
+    /// Runs `body` on the PostgreSQL executor and blocks this thread until it ends: the one bridge.
+    static func wait<T>(_ address: PostgresAddress, _ body: sending @escaping () async throws -> T) throws -> T {
+        try value(of: start(body), address: address)
+    }
+
+    /// Starts `body` on the PostgreSQL executor; its outcome is the future's (a COPY runs so while
+    /// this thread feeds it).
+    static func start<T>(_ body: sending @escaping () async throws -> T) -> BlockingFuture<T> {
+        let future = BlockingFuture<T>()
+        Task(executorPreference: PostgresExecutor.shared) {
+            do {
+                future.fulfil(.success(try await body()))
+            } catch {
+                future.fulfil(.failure(error))
+            }
+        }
+        return future
+    }
+
+    /// Waits for a started body; the server's errors in suiji's words.
+    static func value<T>(of future: BlockingFuture<T>, address: PostgresAddress) throws -> T {
+        do {
+            return try future.value()
+        } catch let error as PSQLError {
+            throw translate(error, address: address)
+        }
+    }
+
+    /// The server's words for a failure, or the connection's.
+    static func translate(_ error: PSQLError, address: PostgresAddress) -> PostgresStoreError {
+        if let message = error.serverInfo?[.message] {
+            return PostgresStoreError(address: address.description, sqlState: error.serverInfo?[.sqlState], message: message)
+        }
+        return PostgresStoreError(
+            address: address.description, sqlState: nil, message: "cannot reach the store: \(String(reflecting: error.code))")
+    }
+
+    /// Runs `body` with the connection, blocking until it ends.
+    func run<T>(_ body: sending @escaping (PostgresConnection) async throws -> T) throws -> T {
+        let connection = connection
+        return try Self.wait(address) { try await body(connection) }
+    }
+
+    /// Runs one statement (no parameters; text as written, so never with input in it).
+    public func execute(_ sql: String) throws {
+        try run { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger).consume()
+        }
+    }
+
+    /// Runs one statement with parameters and returns how many rows it touched or returned.
+    @discardableResult
+    func count(_ query: PostgresQuery) throws -> Int {
+        try run { connection in
+            var rows = 0
+            for try await _ in try await connection.query(query, logger: Self.logger) { rows += 1 }
+            return rows
+        }
+    }
+
+    /// The first column of each row, as text (NULL as nil).
+    func texts(_ query: PostgresQuery) throws -> [String?] {
+        try run { connection in
+            var values: [String?] = []
+            for try await row in try await connection.query(query, logger: Self.logger) {
+                values.append(try row.decode(String?.self))
+            }
+            return values
+        }
+    }
+
+    /// The first column of the first row, as a number, or nil.
+    func int64(_ query: PostgresQuery) throws -> Int64? {
+        try run { connection in
+            for try await row in try await connection.query(query, logger: Self.logger) { return try row.decode(Int64?.self) }
+            return nil
+        }
+    }
+
+    /// Closes the connection (a session-level advisory lock goes with it).
+    public func close() {
+        _ = try? run { connection in try await connection.close() }
+    }
+}
+
+extension PostgresRowSequence {
+    /// Reads every row, keeping none.
+    func consume() async throws { for try await _ in self {} }
+}

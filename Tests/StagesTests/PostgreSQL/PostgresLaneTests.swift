@@ -1,0 +1,128 @@
+// Why this exists: issue 19's lanes. Many counties share one PostgreSQL database; the database
+// itself (row-level security, forced, a role per county) must keep each county out of the others'
+// rows. These tests connect as county A's role and try every way into county B's rows.
+
+import DevKit
+import Foundation
+import PostgresNIO
+import Testing
+
+@testable import Stages
+
+@Suite("PostgreSQL lanes") struct PostgresLaneTests {
+    @Test func everyTableHasRowLevelSecurityEnabledAndForced() throws {
+        let address = try PostgresTestServer.get().freshDatabase()
+        let admin = try session(address)
+        defer { admin.close() }
+        let secured = try admin.texts(
+            "SELECT relname::text FROM pg_class WHERE relkind = 'r' AND relrowsecurity AND relforcerowsecurity ORDER BY relname")
+        #expect(secured == ["departments", "entities", "imports", "register_rows"])
+        let tables = try admin.texts(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name")
+        #expect(tables == secured)
+        // region is the first column of every table's primary key.
+        let keys = try admin.texts(
+            """
+            SELECT c.relname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_attribute a
+                ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
+            WHERE i.indisprimary AND a.attname = 'region' ORDER BY c.relname
+            """)
+        #expect(keys == secured)
+    }
+
+    @Test func countyACannotReadUpdateDeleteOrInsertCountyBRows() throws {
+        let server = try PostgresTestServer.get()
+        let address = try server.freshDatabase(regions: [countyA, countyB])
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let csv = folder.path("register.csv")
+        try RegisterFileWriter.write(RegisterGenerator(seed: 5, rows: 200, badRowRate: 0), layout: .csv, to: csv)
+        // Each county imports its register as its own role: the import itself runs inside the lane.
+        for region in [countyA, countyB] {
+            var county = address
+            county.user = "suiji_county_\(region)"
+            let report = try PostgresRegisterImporter.importFile(registerRequest(csv), into: county, region: region, clock: testClock)
+            #expect((report.outcome, report.added) == (.imported, 200))
+        }
+        let admin = try session(address)
+        defer { admin.close() }
+        let fingerprint = """
+            SELECT md5(string_agg(r::text, ',' ORDER BY r.id)) FROM register_rows r WHERE region = '\(countyB)'
+            """
+        let before = try admin.texts(PostgresQuery(unsafeSQL: fingerprint))
+        #expect(try number(admin, "SELECT count(*) FROM register_rows WHERE region = '\(countyB)'") == 200)
+
+        let a = try session(address, as: "suiji_county_\(countyA)")
+        defer { a.close() }
+        // Read: B's rows do not exist for A, in any table; A sees its own.
+        for table in PostgresSchema.tables {
+            #expect(try number(a, "SELECT count(*) FROM \(table) WHERE region = '\(countyB)'") == 0, "\(table)")
+            #expect(try number(a, "SELECT count(*) FROM \(table) WHERE region <> '\(countyA)'") == 0, "\(table)")
+        }
+        #expect(try number(a, "SELECT count(*) FROM register_rows") == 200)
+        #expect(try number(a, "SELECT count(*) FROM register_rows WHERE region = '\(countyA)'") == 200)
+        // Update and delete: no row of B is reached.
+        #expect(try a.count(PostgresQuery(unsafeSQL: "UPDATE register_rows SET name = 'x' WHERE region = '\(countyB)' RETURNING id")) == 0)
+        #expect(
+            try a.count(PostgresQuery(unsafeSQL: "UPDATE register_rows SET region = '\(countyA)' WHERE region = '\(countyB)' RETURNING id"))
+                == 0)
+        #expect(try a.count(PostgresQuery(unsafeSQL: "DELETE FROM register_rows WHERE region = '\(countyB)' RETURNING id")) == 0)
+        #expect(try a.count(PostgresQuery(unsafeSQL: "DELETE FROM entities WHERE region = '\(countyB)' RETURNING uscc")) == 0)
+        // Moving one of A's own rows into B's lane is refused too.
+        let moved = #expect(throws: PostgresStoreError.self) {
+            try a.execute("UPDATE register_rows SET region = '\(countyB)' WHERE id = (SELECT min(id) FROM register_rows)")
+        }
+        #expect(moved?.sqlState == "42501")
+        #expect(moved?.message == #"new row violates row-level security policy for table "register_rows""#)
+        // Insert: a row in B's lane is refused, in every table.
+        let inserts = [
+            ("departments", "INSERT INTO departments (region, name) VALUES ('\(countyB)', '外来部门')"),
+            (
+                "imports",
+                "INSERT INTO imports (region, kind, scope_key, file_name, content_sha256, byte_count, imported_at) VALUES ('\(countyB)', 'register', 's', 'f', '', 0, 't')"
+            ),
+            ("entities", "INSERT INTO entities (region, uscc, first_seen_import) SELECT '\(countyB)', '91140981MA0000000X', 1"),
+            (
+                "register_rows",
+                """
+                INSERT INTO register_rows (region, department_id, uscc, name, entity_type, category, region_code, status, row_hash, valid_from_import)
+                VALUES ('\(countyB)', 1, '91140981MA0000000X', 'n', 't', 'c', '\(countyB)', 's', 0, 1)
+                """
+            ),
+        ]
+        for (table, sql) in inserts {
+            let refused = #expect(throws: PostgresStoreError.self) { try a.execute(sql) }
+            #expect(refused?.sqlState == "42501", "\(table)")
+            #expect(refused?.message == "new row violates row-level security policy for table \"\(table)\"")
+        }
+        // B's lane is as it was.
+        #expect(try admin.texts(PostgresQuery(unsafeSQL: fingerprint)) == before)
+        #expect(try number(admin, "SELECT count(*) FROM register_rows WHERE region = '\(countyB)'") == 200)
+    }
+
+    @Test func aCountyRoleCannotImportIntoAnotherCountysLane() throws {
+        let address = try PostgresTestServer.get().freshDatabase(regions: [countyA, countyB])
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let csv = folder.path("register.csv")
+        try RegisterFileWriter.write(RegisterGenerator(seed: 5, rows: 20, badRowRate: 0), layout: .csv, to: csv)
+        var a = address
+        a.user = "suiji_county_\(countyA)"
+        let refused = #expect(throws: PostgresStoreError.self) {
+            try PostgresRegisterImporter.importFile(registerRequest(csv), into: a, region: countyB, clock: testClock)
+        }
+        #expect(refused?.sqlState == "42501")
+        #expect(refused?.message == #"new row violates row-level security policy for table "departments""#)
+        let admin = try session(address)
+        defer { admin.close() }
+        #expect(try number(admin, "SELECT count(*) FROM register_rows") == 0)
+        #expect(try number(admin, "SELECT count(*) FROM imports") == 0)
+    }
+}
+
+/// A register import request for `path` (the department of the demo county).
+func registerRequest(_ path: String, rejects: String? = nil, department: String = "原平市市场监督管理局") -> SnapshotImportRequest {
+    SnapshotImportRequest(
+        kind: .register, path: path, displayName: URL(fileURLWithPath: path).lastPathComponent, department: department,
+        rejectsPath: rejects)
+}
