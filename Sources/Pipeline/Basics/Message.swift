@@ -849,4 +849,10 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case drawBundleUnreadable = "draw.bundleUnreadable"
     /// A drawn round whose classification rate is below 95%.
     case showBelowRequiredRate = "show.belowRequiredRate"
+    /// run.txt: a file imported.
+    case nightOutcomeImported = "night.outcome.imported"
+    /// run.txt: a file skipped.
+    case nightOutcomeSkipped = "night.outcome.skipped"
+    /// run.txt: a file rejected.
+    case nightOutcomeRejected = "night.outcome.rejected"
 }

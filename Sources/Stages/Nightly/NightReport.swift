@@ -224,7 +224,12 @@ public struct NightReport: Sendable, Hashable, Codable {
             for f in files {
                 var note = f.reason ?? ""
                 if let rejects = f.rejectsFile { note = words(.nightTextFilesRejects, ["path": rejects]) }
-                table.rows.append([f.outcome, f.path, "\(f.rowsImported)", "\(f.rowsRejected)", note])
+                let outcome: [String: MessageKey] = [
+                    "imported": .nightOutcomeImported, "skipped": .nightOutcomeSkipped, "rejected": .nightOutcomeRejected,
+                ]
+                table.rows.append([
+                    outcome[f.outcome].map { words($0) } ?? f.outcome, f.path, "\(f.rowsImported)", "\(f.rowsRejected)", note,
+                ])
             }
             return table.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         }

@@ -34,6 +34,10 @@ extension NightlyRunTests {
             report.files.last?.reason
                 == "inbox/registers/原平市应急管理局/名录.xls: 错误：该文件是 Excel 97–2003（.xls）或 WPS（.et）工作簿，suiji 不读取这种格式；请在 Excel 或 WPS 中打开，另存为 .xlsx（Excel 工作簿）或 CSV 后报送该文件"
         )
+        // run.txt in Chinese says each file's outcome in Chinese.
+        let chinese = report.text(in: MessageCatalogue(.zh))
+        #expect(chinese.contains("\n  已导入  registers/原平市住房和城乡建设管理局/名录.xlsx"))
+        #expect(chinese.contains("\n  已拒收  registers/原平市应急管理局/名录.xls"))
         // The rejected row, in a workbook with the department's own header and sheet.
         let sheet = try XLSXSheet(
             path: folder.path("rejects/2023-12-28/registers/原平市住房和城乡建设管理局/名录.xlsx.rejects.xlsx"), displayName: "rejects", sheet: nil)
