@@ -199,12 +199,8 @@ public struct SnapshotImporter {
             return try Self.importRegister(
                 request, byteCount: byteCount, into: store, write: write, clock: clock, progress: progress, report: &report)
         }
-        // One pass: the readers read through `file`, which hashes every byte they read.
-        let file = try FileChunks(
-            path: request.path, displayName: request.displayName, chunkSize: request.chunkSize, followLinks: request.followsLinks,
-            hashing: true)
+        let (file, stream) = try Self.openReading(request)
         defer { file.close() }
-        let stream = try Self.openStream(request, file: file)
         var departmentID: Int64?
         if let department = request.department {
             departmentID = try Int64.fetchOne(db, sql: "SELECT id FROM departments WHERE name = ?", arguments: [department])
@@ -272,12 +268,8 @@ public struct SnapshotImporter {
         _ request: SnapshotImportRequest, byteCount: Int, into store: some RegisterImportTransaction, write: Bool, clock: Clock,
         progress: ((Int) -> Void)?, report: inout SnapshotImportReport
     ) throws {
-        // One pass: the readers read through `file`, which hashes every byte they read.
-        let file = try FileChunks(
-            path: request.path, displayName: request.displayName, chunkSize: request.chunkSize, followLinks: request.followsLinks,
-            hashing: true)
+        let (file, stream) = try Self.openReading(request)
         defer { file.close() }
-        let stream = try Self.openStream(request, file: file)
         var departmentID: Int64?
         if let department = request.department { departmentID = try store.department(named: department, creating: write) }
         var importID: Int64 = 0
@@ -311,6 +303,19 @@ public struct SnapshotImporter {
     }
 
     /// Opens the right reader for the file, reading through `file`.
+    /// The file and its stream, read in one pass: the readers read through the file, which hashes every byte they read.
+    static func openReading(_ request: SnapshotImportRequest) throws -> (FileChunks, any TabularStream) {
+        let file = try FileChunks(
+            path: request.path, displayName: request.displayName, chunkSize: request.chunkSize, followLinks: request.followsLinks,
+            hashing: true)
+        do {
+            return (file, try openStream(request, file: file))
+        } catch {
+            file.close()
+            throw error
+        }
+    }
+
     static func openStream(_ request: SnapshotImportRequest, file: FileChunks) throws -> any TabularStream {
         let shape = try shape(of: request.kind)
         switch request.format ?? InputFormat.guess(path: request.path) {

@@ -36,10 +36,12 @@ public final class PostgresCountyLock {
         let key = try key(region)
         let taken = try session.texts("SELECT pg_try_advisory_lock(\(namespace), \(key))::text")
         guard taken.first == "true" else {
+            // Advisory locks are per database: the holder is looked for in this one only.
             let holder = try session.texts(
                 """
                 SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                 WHERE l.locktype = 'advisory' AND l.classid = \(namespace)::oid AND l.objid = \(key)::oid AND l.granted
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                 """
             ).compactMap { $0 }.first
             let (pid, holderCommand) = parseApplicationName(holder)
