@@ -150,6 +150,20 @@ struct LanguageTests {
         #expect(unknown.stderr.hasPrefix("suiji.toml:4: 错误：未知的键“foo”；已知的顶层键："))
     }
 
+    @Test func anUndecodableFileInBothLanguages() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var bytes = Array(ImportCommandTests.header.utf8)
+        bytes += [0x39, 0x31, 0xFF, 0x0A]
+        try Data(bytes).write(to: folder.appendingPathComponent("bad.csv"))
+        let zh = try runSuiji(["import", "--department", "原平市市场监督管理局", "bad.csv", "--encoding", "utf-8", "--lang", "zh"], in: folder)
+        #expect(zh.status == 65)
+        #expect(zh.stderr.contains("bad.csv:2: 错误：偏移 "))
+        #expect(zh.stderr.contains("处的字节 0xFF 不是有效的 UTF-8；如果文件是 GB18030 编码，请加 --encoding gb18030\n"))
+        let en = try runSuiji(["import", "--department", "原平市市场监督管理局", "bad.csv", "--encoding", "utf-8"], in: folder)
+        #expect(en.stderr.contains("is not valid UTF-8; if the file is GB18030, pass --encoding gb18030\n"))
+    }
+
     @Test func aBadArgumentInBothLanguages() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

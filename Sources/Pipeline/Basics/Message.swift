@@ -855,4 +855,22 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case nightOutcomeSkipped = "night.outcome.skipped"
     /// run.txt: a file rejected.
     case nightOutcomeRejected = "night.outcome.rejected"
+    /// A text file in UTF-16.
+    case decodeUTF16 = "decode.utf16"
+    /// A byte that is not valid UTF-8.
+    case decodeBadUTF8 = "decode.badUTF8"
+    /// No GB18030 converter on the system.
+    case decodeNoIconv = "decode.noIconv"
+    /// A byte that cannot be decoded as GB18030.
+    case decodeBadGB18030 = "decode.badGB18030"
+    /// A file ending inside a GB18030 character.
+    case decodeTruncatedGB18030 = "decode.truncatedGB18030"
+    /// A file that changed while it was read.
+    case importFileChanged = "import.fileChanged"
+    /// A snapshot that would remove more than a fifth of the current rows.
+    case importMassRemoval = "import.massRemoval"
+    /// Whose snapshot, with a department.
+    case importWhoseDepartment = "import.whoseDepartment"
+    /// Whose snapshot, without a department.
+    case importWhoseKind = "import.whoseKind"
 }

@@ -211,13 +211,10 @@ public struct ResultsImporter {
             } else {
                 try store.write { db in try body(db, true) }
             }
-        } catch let error as FileChangedWhileRead {
-            report = Self.fileRejected(report, Diagnostic(.error, verbatim: error.message, at: SourceLocation(file: request.displayName)))
-            report.outcome = .changedWhileRead
-        } catch let error as MalformedFileError {
-            report = Self.fileRejected(report, error.diagnostic)
-        } catch let error as DecodingError {
-            report = Self.fileRejected(report, Diagnostic(.error, verbatim: error.message, at: error.location))
+        } catch {
+            guard let failure = ReadFailure.diagnostic(error, file: request.displayName) else { throw error }
+            report = Self.fileRejected(report, failure.diagnostic)
+            if failure.changedWhileRead { report.outcome = .changedWhileRead }
         }
         return report
     }

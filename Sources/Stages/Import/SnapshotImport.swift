@@ -88,17 +88,14 @@ public struct SnapshotImporter {
         }
         do {
             try body(request, &report)
-        } catch let error as FileChangedWhileRead {
-            report = Self.fileRejected(report, Diagnostic(.error, verbatim: error.message, at: SourceLocation(file: request.displayName)))
-            report.outcome = .changedWhileRead
-        } catch let error as MalformedFileError {
-            report = Self.fileRejected(report, error.diagnostic)
-        } catch let error as DecodingError {
-            report = Self.fileRejected(report, Diagnostic(.error, verbatim: error.message, at: error.location))
         } catch let error as MassRemovalRefused {
             report.outcome = .refused
             report.rejectsFile = nil
-            report.diagnostics.append(Diagnostic(.error, verbatim: error.message, at: SourceLocation(file: request.displayName)))
+            report.diagnostics.append(Diagnostic(.error, error.text, at: SourceLocation(file: request.displayName)))
+        } catch {
+            guard let failure = ReadFailure.diagnostic(error, file: request.displayName) else { throw error }
+            report = Self.fileRejected(report, failure.diagnostic)
+            if failure.changedWhileRead { report.outcome = .changedWhileRead }
         }
         report.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return report
@@ -413,13 +410,15 @@ public struct SnapshotImporter {
             Double(report.removed) > Self.massRemovalLimit * Double(report.previousCount)
         {
             let share = Int((Double(report.removed) * 100 / Double(report.previousCount)).rounded())
-            let whose = request.department.map { "\($0)'s \(request.kind.rawValue)" } ?? "the \(request.kind.rawValue)"
+            let kind = Message(request.kind.nameKey)
+            let whose =
+                request.department.map { Message(.importWhoseDepartment, ["department": $0], parts: ["kind": kind]) }
+                ?? Message(.importWhoseKind, parts: ["kind": kind])
             throw MassRemovalRefused(
-                message: """
-                    the file would remove \(Count.number(report.removed)) of the \(Count.number(report.previousCount)) \
-                    \(MessageCatalogue(.en)(request.kind.nounKey)) in \(whose) (\(share)%, more than 20%); a truncated export must not empty a register. \
-                    Nothing was changed. If the removal is real, import again with --allow-mass-removal
-                    """)
+                text: Message(
+                    .importMassRemoval,
+                    ["removed": Count.number(report.removed), "previous": Count.number(report.previousCount), "share": "\(share)"],
+                    parts: ["noun": Message(request.kind.nounKey), "whose": whose]))
         }
         if report.rowsRejected > 0, rejects != nil {
             try rejects?.commit()

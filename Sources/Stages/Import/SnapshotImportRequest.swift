@@ -205,13 +205,29 @@ struct FileChangedWhileRead: Error {
     /// The digest of the bytes read.
     var read: FileDigest
 
-    var message: String {
-        "the file changed while it was read (\(expected.byteCount) bytes before, \(read.byteCount) read; it is still being written?); "
-            + "nothing was stored, and it stays where it is for the next run"
-    }
+    /// What happened, in English (the night's log).
+    var message: String { MessageCatalogue(.en)(text) }
+
+    /// What happened: a catalogue text.
+    var text: Message { Message(.importFileChanged, ["before": "\(expected.byteCount)", "read": "\(read.byteCount)"]) }
 }
 
 /// The refusal of a snapshot that would remove more than `SnapshotImporter.massRemovalLimit`.
 struct MassRemovalRefused: Error {
-    var message: String
+    var text: Message
+}
+
+/// The file-level failures of an import's reading (what the readers and the digest check throw), as
+/// the diagnostic of a rejected file; nil for any other error, which the caller throws on. One home
+/// for the snapshot and results imports.
+enum ReadFailure {
+    /// The diagnostic, and whether the file changed while it was read (left for the next run).
+    static func diagnostic(_ error: any Error, file: String) -> (diagnostic: Diagnostic, changedWhileRead: Bool)? {
+        switch error {
+        case let error as FileChangedWhileRead: (Diagnostic(.error, error.text, at: SourceLocation(file: file)), true)
+        case let error as MalformedFileError: (error.diagnostic, false)
+        case let error as DecodingError: (error.diagnostic, false)
+        default: nil
+        }
+    }
 }

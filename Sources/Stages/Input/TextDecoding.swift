@@ -24,16 +24,22 @@ public enum EncodingChoice: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// A file that cannot be read as text: undecodable bytes, an unsupported encoding.
-public struct DecodingError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct DecodingError: DiagnosticReportableError, Sendable, Hashable, CustomStringConvertible {
     /// Where it happened.
     public var location: SourceLocation
     /// The byte offset in the file of the first bad byte.
     public var byteOffset: Int
-    /// What happened and what to do.
-    public var message: String
+    /// What happened and what to do: a catalogue text.
+    public var text: Message
+
+    /// What happened and what to do, in English.
+    public var message: String { MessageCatalogue(.en)(text) }
+
+    /// The diagnostic that says it.
+    public var diagnostic: Diagnostic { Diagnostic(.error, text, at: location) }
 
     /// `file:line: error: message`.
-    public var description: String { "\(location): error: \(message)" }
+    public var description: String { diagnostic.description }
 }
 
 /// Turns chunks of file bytes into chunks of validated UTF-8, whatever the source encoding.
@@ -93,7 +99,7 @@ public struct TextDecoder {
         if pending.starts(with: [0xFF, 0xFE]) || pending.starts(with: [0xFE, 0xFF]) {
             throw DecodingError(
                 location: SourceLocation(file: displayName, line: 1), byteOffset: 0,
-                message: "the file is UTF-16, which is not supported; save it as UTF-8 or GB18030")
+                text: Message(.decodeUTF16))
         }
         switch choice {
         case .utf8:
@@ -158,9 +164,7 @@ public struct TextDecoder {
             let linesBefore = output[start...].prefix(failure.validBytes).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             throw DecodingError(
                 location: SourceLocation(file: displayName, line: line + linesBefore), byteOffset: badOffset,
-                message:
-                    "byte 0x\(String(failure.byte, radix: 16, uppercase: true)) at offset \(badOffset) is not valid UTF-8; if the file is GB18030, pass --encoding gb18030"
-            )
+                text: Message(.decodeBadUTF8, ["byte": String(failure.byte, radix: 16, uppercase: true), "offset": "\(badOffset)"]))
         }
         pending = validator.carry
         for byte in output[start...] where byte == 0x0A { line += 1 }
@@ -294,7 +298,7 @@ final class GB18030Converter {
         guard let h = iconv_open("UTF-8", "GB18030"), h != iconv_t(bitPattern: -1) else {
             throw DecodingError(
                 location: SourceLocation(file: displayName), byteOffset: 0,
-                message: "this system's iconv cannot convert GB18030 (glibc gconv modules missing)")
+                text: Message(.decodeNoIconv))
         }
         handle = h
     }
@@ -337,16 +341,14 @@ final class GB18030Converter {
             let byte = input[failure.position]
             throw DecodingError(
                 location: SourceLocation(file: displayName, line: line), byteOffset: bad,
-                message:
-                    "byte 0x\(String(byte, radix: 16, uppercase: true)) at offset \(bad) cannot be decoded as GB18030; check the file's encoding (--encoding)"
-            )
+                text: Message(.decodeBadGB18030, ["byte": String(byte, radix: 16, uppercase: true), "offset": "\(bad)"]))
         }
         offset += consumed
         if consumed < input.count {
             if atEnd {
                 throw DecodingError(
                     location: SourceLocation(file: displayName, line: line), byteOffset: offset,
-                    message: "the file ends inside a GB18030 character at offset \(offset); it may be truncated")
+                    text: Message(.decodeTruncatedGB18030, ["offset": "\(offset)"]))
             }
             carry = Array(input[consumed...])
         }
