@@ -98,6 +98,46 @@ struct LanguageTests {
         #expect(unknown.stdout.contains("轮无法确定：工作日历没有覆盖计算公示期限所需的日期"))
     }
 
+    // `plan check`: the frame, the values read, the questions and the notes, in each language.
+    @Test func planCheckInBothLanguages() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = FixtureFiles.url("plans/wangcang-2021.tsv").path
+        var outputs: [String: [String]] = [:]
+        for lang in ["en", "zh"] {
+            let r = try runSuiji(["plan", "check", file, "--region", "140981", "--year", "2021", "--lang", lang], in: folder)
+            #expect(r.status == 65)
+            outputs[lang] = r.stdout.components(separatedBy: "\n")
+        }
+        let zh = outputs["zh"] ?? []
+        #expect(zh.first == "140981 2021 年计划（\(file)）：3 项任务，3 项需人工复核")
+        #expect(
+            Array(zh.dropFirst(11).prefix(11)) == [
+                "      → 比例未定；分项：种子生产、经营企业及个人 ≥5% / 农药生产、销售企业及个人 ≥10% / 肥料生产企业、经销单位、使用者 ≥10% / 种养殖基地、农产品生产经营企业、农民专业合作经济组织、种养殖大户 ≥10%",
+                "      ✗ 计划为不同部分给出了不同比例（“5%”、“10%”、“10%”、“10%”）：请决定该任务的比例",
+                "  ✗ 初步检查时间: 2021年9月",
+                "      → 9–9 月",
+                "      ✗ 第 4 行为该任务的一部分给出了另一个时间“2021年6月”",
+                "      ✗ 第 5 行为该任务的一部分给出了另一个时间“2021年7月”",
+                "    备注: （空）",
+                "  ✗ 计划没有“发起部门”列：请在调整文件中给出该任务的发起部门",
+                "  说明：第 4 行是该任务的续行（其“序号”单元格为合并单元格）",
+                "  说明：第 5 行是该任务的续行（其“序号”单元格为合并单元格）",
+                "  说明：第 6 行是该任务的续行（其“序号”单元格为合并单元格）",
+            ])
+        #expect(zh[2] == "任务 1（第 3 行）✗ 需人工复核")
+        #expect(zh.suffix(2).first?.hasPrefix("3 项任务需人工复核，不会抽取：1, 2, 3；") == true)
+        let en = outputs["en"] ?? []
+        #expect(en[2] == "task 1 (line 3) ✗ needs review")
+        #expect(
+            Array(en.dropFirst(12).prefix(2)) == [
+                "      ✗ the plan gives different ratios for different parts ('5%', '10%', '10%', '10%'): decide the task's ratio",
+                "  ✗ 初步检查时间: 2021年9月",
+            ])
+        #expect(en.contains("  note: the plan gives no frequency: one round"))
+        #expect(zh.contains("  说明：计划没有给出频次：按一轮安排"))
+    }
+
     @Test func theDemoRefusesInChinese() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -22,6 +22,17 @@ public struct Message: Sendable, Hashable {
 
     /// A text that comes whole from elsewhere (a library's or the system's own words).
     public init(verbatim text: String) { self.init(.verbatim, ["text": text]) }
+
+    /// The English words, which machine formats and stored records keep.
+    public var english: String { MessageCatalogue(.en)(self) }
+
+    /// `items` as one text, joined by `separator` (``MessageKey/listSemicolon`` or ``MessageKey/listComma``);
+    /// nil when there are none.
+    public static func list(_ items: [Message], _ separator: MessageKey = .listSemicolon) -> Message? {
+        guard var joined = items.last else { return nil }
+        for item in items.dropLast().reversed() { joined = Message(separator, parts: ["first": item, "rest": joined]) }
+        return joined
+    }
 }
 
 /// The keys of the message catalogue. A key the catalogue lacks in either language fails the tests
@@ -873,4 +884,210 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case importWhoseDepartment = "import.whoseDepartment"
     /// Whose snapshot, without a department.
     case importWhoseKind = "import.whoseKind"
+    /// A plan cell's frequency is not a whole number.
+    case planCellNotWholeTimes = "plan.cell.notWholeTimes"
+    /// A plan cell's number has no unit.
+    case planCellNoUnit = "plan.cell.noUnit"
+    /// A plan cell's ratio is negative.
+    case planCellNegativeRatio = "plan.cell.negativeRatio"
+    /// A plan cell's ratio is outside 0–100%.
+    case planCellRatioOutOfRange = "plan.cell.ratioOutOfRange"
+    /// A class ratio that is a range or a ceiling.
+    case planCellClassRatioNotSingle = "plan.cell.classRatioNotSingle"
+    /// A ratio in the risk-class column without a class.
+    case planCellRiskRatioNoClass = "plan.cell.riskRatioNoClass"
+    /// A proportion, not a share of the population.
+    case planCellProportion = "plan.cell.proportion"
+    /// Several ratios in one part of a cell.
+    case planCellSeveralRatios = "plan.cell.severalRatios"
+    /// A number of objects that is not a positive whole number.
+    case planCellCountNotPositive = "plan.cell.countNotPositive"
+    /// A range of numbers of objects.
+    case planCellCountRange = "plan.cell.countRange"
+    /// Only an upper bound on the number of objects.
+    case planCellCountUpperBound = "plan.cell.countUpperBound"
+    /// A cell that leaves the number undecided.
+    case planCellUndecided = "plan.cell.undecided"
+    /// An empty ratio cell.
+    case planCellRatioEmpty = "plan.cell.ratioEmpty"
+    /// Several ratios for different parts of one cell.
+    case planCellRatioParts = "plan.cell.ratioParts"
+    /// Only an upper bound on the ratio.
+    case planCellUpperBoundOnly = "plan.cell.upperBoundOnly"
+    /// An exempt cell without a ratio.
+    case planCellNoRatioRiskPolicy = "plan.cell.noRatioRiskPolicy"
+    /// A ratio cell not understood.
+    case planCellUnreadableRatio = "plan.cell.unreadableRatio"
+    /// A combined cell without a frequency.
+    case planCellNoFrequency = "plan.cell.noFrequency"
+    /// A frequency cell not understood.
+    case planCellUnreadableFrequency = "plan.cell.unreadableFrequency"
+    /// Different frequencies in one cell.
+    case planCellSeveralFrequencies = "plan.cell.severalFrequencies"
+    /// A window that is not months within one year.
+    case planCellWindowNotOneYear = "plan.cell.windowNotOneYear"
+    /// A window that starts mid-month.
+    case planCellWindowStartDay = "plan.cell.windowStartDay"
+    /// A window that ends mid-month.
+    case planCellWindowEndDay = "plan.cell.windowEndDay"
+    /// A window cell not understood.
+    case planCellUnreadableWindow = "plan.cell.unreadableWindow"
+    /// The plan lacks the scope column.
+    case planQuestionNoScopeColumn = "plan.question.noScopeColumn"
+    /// A task without an object scope.
+    case planQuestionNoScope = "plan.question.noScope"
+    /// Different ratios for different parts of a task.
+    case planQuestionDifferentRatios = "plan.question.differentRatios"
+    /// Different numbers of objects for a task.
+    case planQuestionDifferentCounts = "plan.question.differentCounts"
+    /// Two ratios for one class.
+    case planQuestionClassTwoRatios = "plan.question.classTwoRatios"
+    /// Class ratios for some classes only.
+    case planQuestionClassesPartial = "plan.question.classesPartial"
+    /// The plan lacks a ratio column.
+    case planQuestionNoRatioColumn = "plan.question.noRatioColumn"
+    /// An exempt task without a ratio.
+    case planQuestionNoRatioIn = "plan.question.noRatioIn"
+    /// A task without a ratio or count.
+    case planQuestionNoRatio = "plan.question.noRatio"
+    /// Different frequencies for a task.
+    case planQuestionDifferentFrequencies = "plan.question.differentFrequencies"
+    /// One frequency and its column, in a list.
+    case planQuestionFrequencyIn = "plan.question.frequencyIn"
+    /// A yearly ratio for a task of several rounds.
+    case planQuestionAnnualRatio = "plan.question.annualRatio"
+    /// A window naming another year.
+    case planQuestionOtherYear = "plan.question.otherYear"
+    /// A continuation row with another window.
+    case planQuestionPartWindow = "plan.question.partWindow"
+    /// The plan lacks the initiator column.
+    case planQuestionNoInitiatorColumn = "plan.question.noInitiatorColumn"
+    /// A task without an initiator.
+    case planQuestionNoInitiator = "plan.question.noInitiator"
+    /// A continuation row with another initiator.
+    case planQuestionPartInitiator = "plan.question.partInitiator"
+    /// A continuation row of a task.
+    case planNoteContinues = "plan.note.continues"
+    /// The task-name cell is empty.
+    case planNoteNameCellEmpty = "plan.note.nameCellEmpty"
+    /// The plan lacks a task-name column.
+    case planNoteNoNameColumn = "plan.note.noNameColumn"
+    /// Where a task's name comes from.
+    case planNoteNameFrom = "plan.note.nameFrom"
+    /// A count that is a guide.
+    case planNoteCountGuide = "plan.note.countGuide"
+    /// A count that is a guide, with the plan's note.
+    case planNoteCountGuideNoted = "plan.note.countGuideNoted"
+    /// A frequency read from another column.
+    case planNoteFrequencyFrom = "plan.note.frequencyFrom"
+    /// A plan without a frequency.
+    case planNoteNoFrequency = "plan.note.noFrequency"
+    /// A time cell giving a frequency.
+    case planNoteWindowIsFrequency = "plan.note.windowIsFrequency"
+    /// An empty time cell.
+    case planNoteWindowEmpty = "plan.note.windowEmpty"
+    /// A plan without a time column.
+    case planNoteNoWindowColumn = "plan.note.noWindowColumn"
+    /// A cooperating department from a continuation row.
+    case planNoteCooperatorFrom = "plan.note.cooperatorFrom"
+    /// A merged cell filled down.
+    case planNoteFilledDown = "plan.note.filledDown"
+    /// An initiator from the overrides file.
+    case planNoteInitiatorFrom = "plan.note.initiatorFrom"
+    /// A note and the questions it settles.
+    case planNoteSettles = "plan.note.settles"
+    /// Decisions from the overrides file.
+    case planNoteDecided = "plan.note.decided"
+    /// Decisions from the overrides file, with their note.
+    case planNoteDecidedNoted = "plan.note.decidedNoted"
+    /// A decided ratio.
+    case planDecidedRatio = "plan.decided.ratio"
+    /// A decided count.
+    case planDecidedCount = "plan.decided.count"
+    /// A decided indicative count.
+    case planDecidedCountIndicative = "plan.decided.countIndicative"
+    /// Decided class ratios.
+    case planDecidedClassRatios = "plan.decided.classRatios"
+    /// A decided frequency.
+    case planDecidedFrequency = "plan.decided.frequency"
+    /// A decided minimum frequency.
+    case planDecidedFrequencyAtLeast = "plan.decided.frequencyAtLeast"
+    /// A decided window.
+    case planDecidedWindow = "plan.decided.window"
+    /// Decided scopes.
+    case planDecidedScopes = "plan.decided.scopes"
+    /// A decided initiator.
+    case planDecidedInitiator = "plan.decided.initiator"
+    /// Decided cooperators.
+    case planDecidedCooperators = "plan.decided.cooperators"
+    /// A decided platform task code.
+    case planDecidedTaskCode = "plan.decided.taskCode"
+    /// Two texts of a list joined by a semicolon.
+    case listSemicolon = "list.semicolon"
+    /// Two texts of a list joined by a comma.
+    case listComma = "list.comma"
+    /// A decision that the task has no count.
+    case planDecidedNoCount = "plan.decided.noCount"
+    /// The first line of `plan check`.
+    case planCheckTitle = "plan.check.title"
+    /// A task's heading in `plan check`.
+    case planCheckTask = "plan.check.task"
+    /// A task's heading in `plan check` when it needs review.
+    case planCheckTaskReview = "plan.check.taskReview"
+    /// An empty cell in `plan check`.
+    case planCheckBlank = "plan.check.blank"
+    /// A note under a task in `plan check`.
+    case planCheckNote = "plan.check.note"
+    /// The last line of `plan check` when every task was read.
+    case planCheckAllRead = "plan.check.allRead"
+    /// The last line of `plan check` when tasks need review.
+    case planCheckReview = "plan.check.review"
+    /// A task's window left unset.
+    case planValueWindowUnset = "plan.value.windowUnset"
+    /// A task's window.
+    case planValueMonths = "plan.value.months"
+    /// A task's several matters.
+    case planValueMatters = "plan.value.matters"
+    /// A task without a matter.
+    case planValueNoMatter = "plan.value.noMatter"
+    /// A task's several scopes.
+    case planValueScopes = "plan.value.scopes"
+    /// A task without a scope.
+    case planValueNoScope = "plan.value.noScope"
+    /// A task without an initiator.
+    case planValueNoInitiator = "plan.value.noInitiator"
+    /// A task's several cooperators.
+    case planValueCooperators = "plan.value.cooperators"
+    /// A task without cooperators.
+    case planValueNoCooperator = "plan.value.noCooperator"
+    /// A task's several modes.
+    case planValueModes = "plan.value.modes"
+    /// A task outside the credit-risk classification.
+    case planValueExempt = "plan.value.exempt"
+    /// A task's minimum ratio.
+    case planValueRatio = "plan.value.ratio"
+    /// A task's minimum and maximum ratio.
+    case planValueRatioRange = "plan.value.ratioRange"
+    /// A task's ratio left unset.
+    case planValueRatioUnset = "plan.value.ratioUnset"
+    /// A task's class ratios.
+    case planValueClassRatios = "plan.value.classRatios"
+    /// The parts of a task's ratio cell.
+    case planValueParts = "plan.value.parts"
+    /// A task's count left unset.
+    case planValueCountUnset = "plan.value.countUnset"
+    /// A task's firm count.
+    case planValueCount = "plan.value.count"
+    /// A task's indicative count.
+    case planValueCountGuide = "plan.value.countGuide"
+    /// A task's indicative count with its note.
+    case planValueCountGuideNoted = "plan.value.countGuideNoted"
+    /// A task's frequency left unset.
+    case planValueFrequencyUnset = "plan.value.frequencyUnset"
+    /// A task's exact frequency.
+    case planValueFrequencyExactly = "plan.value.frequencyExactly"
+    /// A task's minimum frequency.
+    case planValueFrequencyAtLeast = "plan.value.frequencyAtLeast"
+    /// A value from a file, quoted.
+    case quoted = "text.quoted"
 }

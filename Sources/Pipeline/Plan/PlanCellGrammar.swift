@@ -83,10 +83,14 @@ public struct CellReading: Sendable, Hashable {
     public var counts: [FoundCount] = []
     /// Clauses without a quantity, kept as the plan's words.
     public var qualifiers: [String] = []
-    /// Parts not understood, as sentences for a person.
-    public var problems: [String] = []
+    /// Parts not understood, as texts for a person.
+    public var problemTexts: [Message] = []
     /// Parts that are wrong, not merely unclear (a negative ratio).
-    public var errors: [String] = []
+    public var errorTexts: [Message] = []
+    /// ``problemTexts`` in English.
+    public var problems: [String] { problemTexts.map(\.english) }
+    /// ``errorTexts`` in English.
+    public var errors: [String] { errorTexts.map(\.english) }
     /// True when the cell says `不涉及` (outside credit-risk classification).
     public var exempt = false
     /// True when a ratio is stated for the whole year (`全年`, `每年`).

@@ -8,12 +8,14 @@ public enum PlanCellParser {
         /// The value, with unset parts where the cell was unreadable.
         public var value: Value
         /// Why the cell (or part of it) was not understood, or nil.
-        public var problem: String?
+        public var problemText: Message?
+        /// ``problemText`` in English.
+        public var problem: String? { problemText?.english }
 
         /// Creates an outcome.
-        public init(value: Value, problem: String?) {
+        public init(value: Value, problem: Message?) {
             self.value = value
-            self.problem = problem
+            self.problemText = problem
         }
     }
 
@@ -55,12 +57,12 @@ public enum PlanCellParser {
 
     static func ratio(from reading: CellReading, raw: String) -> Outcome<SamplingRatio> {
         let unset = SamplingRatio(exemptFromRiskClasses: reading.exempt, raw: raw)
-        if let error = reading.errors.first { return Outcome(value: unset, problem: error) }
-        if clean(raw).isEmpty { return Outcome(value: unset, problem: "the sampling ratio is empty") }
-        if let problem = reading.problems.first { return Outcome(value: unset, problem: problem) }
+        if let error = reading.errorTexts.first { return Outcome(value: unset, problem: error) }
+        if clean(raw).isEmpty { return Outcome(value: unset, problem: Message(.planCellRatioEmpty)) }
+        if let problem = reading.problemTexts.first { return Outcome(value: unset, problem: problem) }
         let withRatio = reading.segments.filter { $0.ratio != nil }
         if withRatio.count > 1 {
-            return Outcome(value: unset, problem: "'\(raw)' gives \(withRatio.count) ratios for different parts; decide the task's ratio")
+            return Outcome(value: unset, problem: Message(.planCellRatioParts, ["text": raw, "count": "\(withRatio.count)"]))
         }
         let firm = reading.counts.first { !$0.indicative }?.value
         if let index = reading.segments.firstIndex(where: { $0.ratio != nil }), let bound = reading.segments[index].ratio {
@@ -68,7 +70,7 @@ public enum PlanCellParser {
             guard let min = bound.min else {
                 return Outcome(
                     value: SamplingRatio(max: bound.max, count: firm, exemptFromRiskClasses: reading.exempt, raw: raw),
-                    problem: "'\(raw)' gives only an upper bound; the minimum ratio is left unset")
+                    problem: Message(.planCellUpperBoundOnly, ["text": raw]))
             }
             return Outcome(
                 value: SamplingRatio(min: min, max: bound.max, count: firm, exemptFromRiskClasses: reading.exempt, raw: raw), problem: nil)
@@ -78,9 +80,9 @@ public enum PlanCellParser {
             return Outcome(value: SamplingRatio(count: firm, exemptFromRiskClasses: reading.exempt, raw: raw), problem: nil)
         }
         if reading.exempt {
-            return Outcome(value: unset, problem: "'\(raw)' gives no sampling ratio; set one for this task in the risk policy")
+            return Outcome(value: unset, problem: Message(.planCellNoRatioRiskPolicy, ["text": raw]))
         }
-        return Outcome(value: unset, problem: "cannot read a sampling ratio from '\(raw)'")
+        return Outcome(value: unset, problem: Message(.planCellUnreadableRatio, ["text": raw]))
     }
 
     /// Reads a frequency: `1次/年`, `1/年`, `抽查1次`, `1次/季度` (4), `2次/年`, `=1`, `>=1` (at least),
@@ -96,12 +98,14 @@ public enum PlanCellParser {
         guard let only = distinct.first else {
             return Outcome(
                 value: InspectionFrequency(perYear: nil, raw: combined ? "" : raw),
-                problem: combined ? "no inspection frequency in '\(raw)'" : "cannot read an inspection frequency from '\(raw)'")
+                problem: Message(combined ? .planCellNoFrequency : .planCellUnreadableFrequency, ["text": raw]))
         }
         guard distinct.count == 1 else {
             return Outcome(
                 value: InspectionFrequency(perYear: nil, raw: raw),
-                problem: "'\(raw)' gives \(distinct.count) different frequencies (\(distinct.map(\.text).joined(separator: ", ")))")
+                problem: Message(
+                    .planCellSeveralFrequencies,
+                    ["text": raw, "count": "\(distinct.count)", "list": distinct.map(\.text).joined(separator: ", ")]))
         }
         return Outcome(value: InspectionFrequency(perYear: only.perYear, atLeast: only.atLeast, raw: only.text), problem: nil)
     }
@@ -115,14 +119,16 @@ public enum PlanCellParser {
         /// Four-digit years written in the cell (`2023年6-12月`), in order.
         public var years: [Int]
         /// Why the cell (or part of it) was not understood, or nil.
-        public var problem: String?
+        public var problemText: Message?
+        /// ``problemText`` in English.
+        public var problem: String? { problemText?.english }
     }
 
     /// Reads the months of a task: `1月-11月`, `1-11月`, `3月—12月`, `1月至11月`, `2024年1月-11月`,
     /// `2026年1月1日-2026年12月31日` (whole months only), `全年`, `上半年`, `7月`.
     public static func window(_ raw: String) -> Outcome<TaskWindow> {
         let reading = windowReading(raw)
-        return Outcome(value: reading.window, problem: reading.problem)
+        return Outcome(value: reading.window, problem: reading.problemText)
     }
 
     /// Reads a window cell with the years it names (see ``window(_:)``).
@@ -133,19 +139,19 @@ public enum PlanCellParser {
         let unset = TaskWindow(startMonth: nil, endMonth: nil, raw: raw)
         func months(_ a: Int?, _ b: Int?, startDay: Int? = nil, endDay: Int? = nil) -> WindowReading {
             guard let start = a, let end = b, (1...12).contains(start), (1...12).contains(end), start <= end else {
-                return WindowReading(window: unset, years: years, problem: "'\(raw)' is not a window of months within one year")
+                return WindowReading(window: unset, years: years, problemText: Message(.planCellWindowNotOneYear, ["text": raw]))
             }
             if let startDay, startDay != 1 {
                 return WindowReading(
                     window: unset, years: years,
-                    problem: "'\(raw)' starts on day \(startDay) of month \(start); rounds run in whole months: give the window in months")
+                    problemText: Message(.planCellWindowStartDay, ["text": raw, "day": "\(startDay)", "month": "\(start)"]))
             }
             if let endDay, endDay != PlanDate.daysIn(month: end, year: years.last ?? 2001), !(end == 2 && endDay == 29) {
                 return WindowReading(
                     window: unset, years: years,
-                    problem: "'\(raw)' ends on day \(endDay) of month \(end); rounds run in whole months: give the window in months")
+                    problemText: Message(.planCellWindowEndDay, ["text": raw, "day": "\(endDay)", "month": "\(end)"]))
             }
-            return WindowReading(window: TaskWindow(startMonth: start, endMonth: end, raw: raw), years: years, problem: nil)
+            return WindowReading(window: TaskWindow(startMonth: start, endMonth: end, raw: raw), years: years, problemText: nil)
         }
         switch text {
         case "全年": return months(1, 12)
@@ -158,7 +164,7 @@ public enum PlanCellParser {
                 Int(m.output.1), Int(m.output.3), startDay: m.output.2.flatMap { Int($0) }, endDay: m.output.4.flatMap { Int($0) })
         }
         if let m = text.wholeMatch(of: #/(\d{1,2})月/#) { return months(Int(m.output.1), Int(m.output.1)) }
-        return WindowReading(window: unset, years: years, problem: "cannot read a window of months from '\(raw)'")
+        return WindowReading(window: unset, years: years, problemText: Message(.planCellUnreadableWindow, ["text": raw]))
     }
 
     // MARK: Lists

@@ -307,7 +307,7 @@ extension ClauseReader {
         func asFrequency(_ q: ScannedQuantity) {
             let times = Int(q.low)
             guard Double(times) == q.low, times > 0, q.high == nil else {
-                reading.problems.append("'\(q.text)' is not a whole number of inspections")
+                reading.problemTexts.append(Message(.planCellNotWholeTimes, ["text": q.text]))
                 return
             }
             let perYear = times * (q.perPeriod ?? period ?? 1)
@@ -343,7 +343,7 @@ extension ClauseReader {
                     case .count, .estimatedCount: unit = .objects
                     case .other: unit = .measure
                     case .ratio, .riskRequirement:
-                        reading.problems.append("'\(q.text)' is a number without a unit (% for a ratio, 户 or 家 for a count)")
+                        reading.problemTexts.append(Message(.planCellNoUnit, ["text": q.text]))
                         sawQuantity = true
                         continue
                     }
@@ -354,25 +354,27 @@ extension ClauseReader {
                     sawQuantity = true
                     let scale = unit == .percent ? 100.0 : 1000.0
                     if q.negative {
-                        reading.errors.append("'\(q.text)' is a negative ratio")
+                        reading.errorTexts.append(Message(.planCellNegativeRatio, ["text": q.text]))
                         continue
                     }
                     let low = q.low / scale
                     let high = q.high.map { $0 / scale }
                     guard low > 0, low <= 1, high.map({ $0 >= low && $0 <= 1 }) ?? true else {
-                        reading.problems.append("'\(q.text)' is not a ratio between 0 and 100%")
+                        reading.problemTexts.append(Message(.planCellRatioOutOfRange, ["text": q.text]))
                         continue
                     }
                     if !labels.isEmpty {
                         if q.comparison == .atMost || high != nil {
-                            reading.problems.append(
-                                "'\(q.text)' for class \(labels.map(\.rawValue).joined(separator: "、")) is not a single ratio")
+                            reading.problemTexts.append(
+                                Message(
+                                    .planCellClassRatioNotSingle,
+                                    ["text": q.text, "classes": labels.map(\.rawValue).joined(separator: "、")]))
                         } else {
                             for c in labels { reading.classRatios[c] = low }
                         }
                         labels = []
                     } else if role == .riskRequirement {
-                        reading.problems.append("'\(q.text)' in the risk-class column names no class (A类…D类)")
+                        reading.problemTexts.append(Message(.planCellRiskRatioNoClass, ["text": q.text]))
                     } else {
                         ratios.append(ScannedQuantity(low: low, high: high, unit: .percent, comparison: q.comparison, text: q.text))
                         if let period, period > 1 {
@@ -396,23 +398,23 @@ extension ClauseReader {
                 case .proportion:
                     if role == .other { continue }
                     sawQuantity = true
-                    reading.problems.append("'\(q.text)' is a proportion (such as inspectors to objects), not a share of the population")
+                    reading.problemTexts.append(Message(.planCellProportion, ["text": q.text]))
                 }
             }
         }
 
         if ratios.count > 1 {
-            reading.problems.append("'\(shown)' states \(ratios.count) ratios in one part")
+            reading.problemTexts.append(Message(.planCellSeveralRatios, ["text": shown, "count": "\(ratios.count)"]))
         }
         var firm: Int?
         for q in counts {
             let value = Int(q.low)
             if q.negative || Double(value) != q.low || value <= 0 {
-                reading.errors.append("'\(q.text)' is not a positive whole number of objects")
+                reading.errorTexts.append(Message(.planCellCountNotPositive, ["text": q.text]))
             } else if q.high != nil {
-                reading.problems.append("'\(q.text)' is a range of numbers of objects")
+                reading.problemTexts.append(Message(.planCellCountRange, ["text": q.text]))
             } else if q.comparison == .atMost {
-                reading.problems.append("'\(q.text)' gives only an upper bound on the number of objects")
+                reading.problemTexts.append(Message(.planCellCountUpperBound, ["text": q.text]))
             } else {
                 let indicative = role == .estimatedCount || q.comparison == .approximately || q.note != nil
                 reading.counts.append(FoundCount(value: value, indicative: indicative, note: q.note))
@@ -435,7 +437,7 @@ extension ClauseReader {
             } else if role == .riskRequirement {
                 return
             } else if let word = GrammarWords.undecided.first(where: { scope.contains($0) }) {
-                reading.problems.append("'\(shown)' leaves the number undecided ('\(word)')")
+                reading.problemTexts.append(Message(.planCellUndecided, ["text": shown, "word": word]))
             } else {
                 reading.qualifiers.append(scope)
             }

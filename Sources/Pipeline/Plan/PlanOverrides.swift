@@ -109,69 +109,83 @@ public struct PlanOverrides: Sendable, Hashable {
             task.initiator = initiator
             let settled = questions.filter { $0.topic == .initiator }.count
             questions.removeAll { $0.topic == .initiator }
-            let text =
-                "initiator '\(initiator)' from \(file) (the plan names none)" + (settled > 0 ? "; settles \(settled) question(s)" : "")
-            task.notes.append(text)
+            let text = Self.settling(Message(.planNoteInitiatorFrom, ["text": initiator, "file": file]), settled)
+            task.notes.append(text.english)
             diagnostics.emit(
-                Diagnostic(.note, Message(.planTaskNote, ["seq": "\(task.seq)", "text": text]), at: SourceLocation(file: file)))
+                Diagnostic(.note, Message(.planTaskNote, ["seq": "\(task.seq)"], parts: ["text": text]), at: SourceLocation(file: file)))
         }
         guard let decision = tasks[task.seq] else { return }
-        var decided: [String] = []
+        var decided: [Message] = []
         if let ratio = decision.ratio {
             task.ratio.min = ratio.min
             task.ratio.max = ratio.max
-            decided.append("ratio \(Self.percent(ratio.min))" + (ratio.max.map { "–" + Self.percent($0) } ?? ""))
+            decided.append(Message(.planDecidedRatio, ["ratio": Self.percent(ratio.min) + (ratio.max.map { "–" + Self.percent($0) } ?? "")]))
         }
         if let count = decision.count {
             task.count = count
             task.ratio.count = count.indicative ? nil : count.value
-            decided.append("count \(count.value.map(String.init) ?? "none")" + (count.indicative ? " (indicative)" : ""))
+            decided.append(
+                count.value.map { Message(count.indicative ? .planDecidedCountIndicative : .planDecidedCount, ["count": "\($0)"]) }
+                    ?? Message(.planDecidedNoCount))
         }
         if let classRatios = decision.classRatios {
             task.classRatios = classRatios
             decided.append(
-                "class ratios A \(Self.percent(classRatios.a)), B \(Self.percent(classRatios.b)), C \(Self.percent(classRatios.c)), D \(Self.percent(classRatios.d))"
-            )
+                Message(
+                    .planDecidedClassRatios,
+                    [
+                        "a": Self.percent(classRatios.a), "b": Self.percent(classRatios.b), "c": Self.percent(classRatios.c),
+                        "d": Self.percent(classRatios.d),
+                    ]))
         }
         if let frequency = decision.frequency {
             task.frequency = frequency
-            decided.append("frequency \(frequency.perYear.map(String.init) ?? "?")/year" + (frequency.atLeast ? " at least" : ""))
+            decided.append(
+                Message(
+                    frequency.atLeast ? .planDecidedFrequencyAtLeast : .planDecidedFrequency,
+                    ["count": frequency.perYear.map(String.init) ?? "?"]))
         }
         if let window = decision.window {
             task.window = window
-            decided.append("window months \(window.startMonth ?? 0)–\(window.endMonth ?? 0)")
+            decided.append(Message(.planDecidedWindow, ["start": "\(window.startMonth ?? 0)", "end": "\(window.endMonth ?? 0)"]))
         }
         if let scopes = decision.scopes {
             task.scopes = scopes
-            decided.append("scopes \(scopes.joined(separator: "、"))")
+            decided.append(Message(.planDecidedScopes, ["list": scopes.joined(separator: "、")]))
         }
         if let initiator = decision.initiator {
             task.initiator = initiator
-            decided.append("initiator \(initiator)")
+            decided.append(Message(.planDecidedInitiator, ["text": initiator]))
         }
         if let cooperators = decision.cooperators {
             task.cooperators = cooperators
-            decided.append("cooperators \(cooperators.joined(separator: "、"))")
+            decided.append(Message(.planDecidedCooperators, ["list": cooperators.joined(separator: "、")]))
         }
         if let code = decision.taskCode {
             var platform = task.platform ?? PlatformIdentity()
             platform.taskCode = code
             task.platform = platform
-            decided.append("platform task code \(code)")
+            decided.append(Message(.planDecidedTaskCode, ["code": code]))
         }
         let settled = decision.settles
         let before = questions.count
         questions.removeAll { settled.contains($0.topic) }
-        var text = "decided in \(file)"
-        if let line = decision.line { text += ":\(line)" }
-        text += ": " + decided.joined(separator: "; ")
-        if let note = decision.note { text += " (\(note))" }
-        let settledCount = before - questions.count
-        if settledCount > 0 { text += "; settles \(settledCount) question(s)" }
-        task.notes.append(text)
+        let place = file + (decision.line.map { ":\($0)" } ?? "")
+        let list = Message.list(decided) ?? Message(verbatim: "")
+        let decidedText =
+            decision.note.map { Message(.planNoteDecidedNoted, ["place": place, "note": $0], parts: ["decided": list]) }
+            ?? Message(.planNoteDecided, ["place": place], parts: ["decided": list])
+        let text = Self.settling(decidedText, before - questions.count)
+        task.notes.append(text.english)
         diagnostics.emit(
             Diagnostic(
-                .note, Message(.planTaskNote, ["seq": "\(task.seq)", "text": text]), at: SourceLocation(file: file, line: decision.line)))
+                .note, Message(.planTaskNote, ["seq": "\(task.seq)"], parts: ["text": text]),
+                at: SourceLocation(file: file, line: decision.line)))
+    }
+
+    /// `text`, saying how many questions it settles when it settles some.
+    static func settling(_ text: Message, _ settled: Int) -> Message {
+        settled > 0 ? Message(.planNoteSettles, ["count": "\(settled)"], parts: ["text": text]) : text
     }
 
     /// `12.5%`, `5%`; `?` for none.

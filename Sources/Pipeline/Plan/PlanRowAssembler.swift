@@ -164,11 +164,13 @@ public struct PlanRowAssembler: Sendable {
             let merged = column != "cooperators" || !layout.has("initiator") || row.isBlank("initiator")
             if merged, row.isBlank(column), let above = lastFilled[column] {
                 filled[column] = above.value
-                let note =
-                    "\(layout.label(column)) '\(PlanCellParser.clean(above.value))' filled down from task \(above.seq) (a merged cell)"
-                notes.append(note)
+                let note = Message(
+                    .planNoteFilledDown,
+                    ["column": layout.label(column), "text": PlanCellParser.clean(above.value), "seq": "\(above.seq)"])
+                notes.append(note.english)
                 diagnostics.emit(
-                    Diagnostic(.note, Message(.planTaskNote, ["seq": "\(seq)", "text": note]), at: layout.location(column, line: row.line)))
+                    Diagnostic(
+                        .note, Message(.planTaskNote, ["seq": "\(seq)"], parts: ["text": note]), at: layout.location(column, line: row.line)))
             }
             if let value = filled[column], !value.trimmingWhitespace().isEmpty { lastFilled[column] = (value, seq) }
         }
@@ -198,7 +200,7 @@ public struct PlanRowAssembler: Sendable {
         for question in questions {
             diagnostics.emit(
                 Diagnostic(
-                    .warning, Message(.planTaskNeedsReview, ["seq": "\(task.seq)", "text": question.message]),
+                    .warning, Message(.planTaskNeedsReview, ["seq": "\(task.seq)"], parts: ["text": question.text]),
                     at: layout.location(question.column, line: question.line)))
         }
         tasks.append(task)

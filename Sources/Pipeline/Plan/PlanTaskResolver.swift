@@ -26,7 +26,9 @@ public struct ReviewQuestion: Sendable, Hashable {
     /// The line of the file.
     public var line: Int
     /// The question, in words a person can act on.
-    public var message: String
+    public var text: Message
+    /// ``text`` in English (as the stored task keeps it).
+    public var message: String { text.english }
 }
 
 struct PlanTaskResolver {
@@ -54,13 +56,14 @@ struct PlanTaskResolver {
         let cells = rows.filled
         var questions: [ReviewQuestion] = []
         var notes = rows.notes
-        func ask(_ topic: ReviewTopic, _ column: String?, _ message: String, line: Int = line) {
-            questions.append(ReviewQuestion(topic: topic, column: column, line: line, message: message))
+        func ask(_ topic: ReviewTopic, _ column: String?, _ text: Message, line: Int = line) {
+            questions.append(ReviewQuestion(topic: topic, column: column, line: line, text: text))
         }
-        func note(_ text: String, _ column: String? = nil, line: Int = line) {
-            notes.append(text)
+        func note(_ text: Message, _ column: String? = nil, line: Int = line) {
+            notes.append(text.english)
             diagnostics.emit(
-                Diagnostic(.note, Message(.planTaskNote, ["seq": "\(seq)", "text": text]), at: layout.location(column, line: line)))
+                Diagnostic(
+                    .note, Message(.planTaskNote, ["seq": "\(seq)"], parts: ["text": text]), at: layout.location(column, line: line)))
         }
         func cleaned(_ column: String, in row: [String: String]) -> String { PlanCellParser.clean(row[column] ?? "") }
         let label = layout.label
@@ -69,25 +72,26 @@ struct PlanTaskResolver {
         var matters = PlanCellParser.matters(cells["matters"] ?? "")
         var scopes = PlanCellParser.scopes(cells["scopes"] ?? "")
         for row in rows.continuation {
-            note("line \(row.line) continues this task (its \(label("seq")) cell is merged)")
+            note(Message(.planNoteContinues, ["line": "\(row.line)", "column": label("seq")]))
             for matter in PlanCellParser.matters(row["matters"] ?? "") where !matters.contains(matter) { matters.append(matter) }
             for scope in PlanCellParser.scopes(row["scopes"] ?? "") where !scopes.contains(scope) { scopes.append(scope) }
         }
         var name = (cells["name"] ?? "").trimmingWhitespace()
         if name.isEmpty {
-            let why = layout.has("name") ? "the \(label("name")) cell is empty" : "the plan has no task-name column"
+            let why =
+                layout.has("name") ? Message(.planNoteNameCellEmpty, ["column": label("name")]) : Message(.planNoteNoNameColumn)
             if let matter = matters.first {
                 name = matter
-                note("\(why): the name is the task's \(label("matters"))", "name")
+                note(Message(.planNoteNameFrom, ["column": label("matters")], parts: ["why": why]), "name")
             } else if !scopes.isEmpty {
                 name = scopes.joined(separator: "、")
-                note("\(why): the name is the task's \(label("scopes"))", "name")
+                note(Message(.planNoteNameFrom, ["column": label("scopes")], parts: ["why": why]), "name")
             }
         }
         if !layout.has("scopes") {
-            ask(.scopes, nil, "the plan has no 抽查对象范围 column: give the task's scopes in the overrides file")
+            ask(.scopes, nil, Message(.planQuestionNoScopeColumn))
         } else if scopes.isEmpty {
-            ask(.scopes, "scopes", "the task names no object scope: give its scopes in the overrides file")
+            ask(.scopes, "scopes", Message(.planQuestionNoScope))
         }
 
         // Quantities: every quantity cell of the task's rows, read by the grammar.
@@ -108,14 +112,14 @@ struct PlanTaskResolver {
             }
         }
         for read in reads {
-            for error in read.reading.errors {
+            for error in read.reading.errorTexts {
                 diagnostics.emit(
                     Diagnostic(
-                        .error, Message(.planTaskLeftUnset, ["seq": "\(seq)", "text": error]),
+                        .error, Message(.planTaskLeftUnset, ["seq": "\(seq)"], parts: ["text": error]),
                         at: layout.location(read.column, line: read.line)))
                 ask(.quantity, read.column, error, line: read.line)
             }
-            for problem in read.reading.problems {
+            for problem in read.reading.problemTexts {
                 ask(read.column == "frequency" ? .frequency : .quantity, read.column, problem, line: read.line)
             }
         }
@@ -134,8 +138,10 @@ struct PlanTaskResolver {
         var ratio = SamplingRatio(exemptFromRiskClasses: exempt, raw: cells[ratioColumn ?? ""] ?? "")
         let bounds = segments.compactMap(\.ratio).reduce(into: [RatioBound]()) { out, b in if !out.contains(b) { out.append(b) } }
         if bounds.count > 1 {
-            let parts = zip(segments, segmentRaw).filter { $0.0.ratio != nil }.map { "'\($0.1)'" }.joined(separator: ", ")
-            ask(.quantity, ratioColumn, "the plan gives different ratios for different parts (\(parts)): decide the task's ratio")
+            let parts = zip(segments, segmentRaw).filter { $0.0.ratio != nil }.map { Message(.quoted, ["text": $0.1]) }
+            ask(
+                .quantity, ratioColumn,
+                Message(.planQuestionDifferentRatios, parts: ["parts": Message.list(parts, .listComma) ?? Message(verbatim: "")]))
         } else if let bound = bounds.first, let index = segments.firstIndex(where: { $0.ratio != nil }) {
             // A ratio from a cell read only in part is not used: the part not read may change it.
             let partial = questions.contains { $0.topic == .quantity && ($0.column == "ratio" || $0.column == "ratioAndFrequency") }
@@ -147,7 +153,7 @@ struct PlanTaskResolver {
                 ratio.raw = segments.count == 1 ? segmentRaw[index] : ratio.raw
             } else {
                 ratio.max = bound.max
-                ask(.quantity, ratioColumn, "'\(segmentRaw[index])' gives only an upper bound; the minimum ratio is left unset")
+                ask(.quantity, ratioColumn, Message(.planCellUpperBoundOnly, ["text": segmentRaw[index]]))
             }
         }
 
@@ -158,13 +164,15 @@ struct PlanTaskResolver {
         if firm.count > 1 {
             ask(
                 .quantity, ratioColumn,
-                "the plan gives different numbers of objects (\(firm.map(String.init).joined(separator: ", "))): decide the count")
+                Message(.planQuestionDifferentCounts, ["counts": firm.map(String.init).joined(separator: ", ")]))
         } else if let value = firm.first {
             count = TaskCount(value: value)
             ratio.count = value
         } else if let guide = found.first(where: \.indicative) {
             count = TaskCount(value: guide.value, indicative: true, note: guide.note)
-            note("the count \(guide.value) is a guide, not a floor" + (guide.note.map { " ('\($0)')" } ?? ""), "count")
+            note(
+                guide.note.map { Message(.planNoteCountGuideNoted, ["count": "\(guide.value)", "note": $0]) }
+                    ?? Message(.planNoteCountGuide, ["count": "\(guide.value)"]), "count")
         }
 
         // Class ratios written in the plan.
@@ -172,7 +180,7 @@ struct PlanTaskResolver {
         for read in reads {
             for (c, value) in read.reading.classRatios {
                 if let other = byClass[c], other != value {
-                    ask(.quantity, read.column, "class \(c.rawValue) is given two ratios: decide the class ratios", line: read.line)
+                    ask(.quantity, read.column, Message(.planQuestionClassTwoRatios, ["class": c.rawValue]), line: read.line)
                 }
                 byClass[c] = value
             }
@@ -182,15 +190,15 @@ struct PlanTaskResolver {
             classRatios = ClassRatios(a: a, b: b, c: c, d: d)
         } else if !byClass.isEmpty {
             let given = RiskClass.allCases.filter { byClass[$0] != nil }.map(\.rawValue).joined(separator: ", ")
-            ask(.quantity, nil, "the plan gives class ratios for \(given) only: give all four (A, B, C, D) or none")
+            ask(.quantity, nil, Message(.planQuestionClassesPartial, ["classes": given]))
         }
         if ratio.min == nil, ratio.count == nil, classRatios == nil, !questions.contains(where: { $0.topic == .quantity }) {
             if ratioColumn == nil {
-                ask(.quantity, nil, "the plan has no ratio column: give the task's ratio or count in the overrides file")
+                ask(.quantity, nil, Message(.planQuestionNoRatioColumn))
             } else if exempt {
-                ask(.quantity, ratioColumn, "'\(ratio.raw)' gives no sampling ratio: give one in the overrides file")
+                ask(.quantity, ratioColumn, Message(.planQuestionNoRatioIn, ["text": ratio.raw]))
             } else {
-                ask(.quantity, ratioColumn, "the task gives no sampling ratio or count: give one in the overrides file")
+                ask(.quantity, ratioColumn, Message(.planQuestionNoRatio))
             }
         }
 
@@ -204,20 +212,22 @@ struct PlanTaskResolver {
         }
         var frequency = InspectionFrequency(perYear: nil, raw: "")
         if frequencies.count > 1 {
-            let list = frequencies.map { "'\($0.1.text)' (\(label($0.0.column)))" }.joined(separator: ", ")
-            ask(.frequency, frequencies.first?.0.column, "the plan gives different frequencies: \(list)")
+            let items = frequencies.map { Message(.planQuestionFrequencyIn, ["text": $0.1.text, "column": label($0.0.column)]) }
+            ask(
+                .frequency, frequencies.first?.0.column,
+                Message(.planQuestionDifferentFrequencies, parts: ["list": Message.list(items, .listComma) ?? Message(verbatim: "")]))
         } else if let (read, f) = frequencies.first {
             frequency = InspectionFrequency(perYear: f.perYear, atLeast: f.atLeast, raw: f.text)
             if !["frequency", "ratioAndFrequency"].contains(read.column) {
-                note("the frequency '\(f.text)' is read from the \(label(read.column)) column", read.column, line: read.line)
+                note(Message(.planNoteFrequencyFrom, ["text": f.text, "column": label(read.column)]), read.column, line: read.line)
             }
             if reads.contains(where: \.reading.annualRatio), f.perYear > 1 {
                 ask(
                     .quantity, ratioColumn,
-                    "the ratio is stated for the whole year but the task runs \(f.perYear) rounds: give the ratio of one round")
+                    Message(.planQuestionAnnualRatio, ["rounds": "\(f.perYear)"]))
             }
         } else {
-            note("the plan gives no frequency: one round")
+            note(Message(.planNoteNoFrequency))
         }
 
         // Window.
@@ -227,8 +237,8 @@ struct PlanTaskResolver {
             let frequencyOnly = reads.contains { $0.column == "window" && !$0.reading.frequencies.isEmpty }
             if reading.problem != nil, frequencyOnly {
                 window = TaskWindow(startMonth: 1, endMonth: 12, raw: raw)
-                note("the \(label("window")) cell gives a frequency, not months: the task runs the whole year", "window")
-            } else if let problem = reading.problem {
+                note(Message(.planNoteWindowIsFrequency, ["column": label("window")]), "window")
+            } else if let problem = reading.problemText {
                 ask(.window, "window", problem)
             } else {
                 window = reading.window
@@ -238,38 +248,37 @@ struct PlanTaskResolver {
                 let years = others.map(String.init).joined(separator: ", ")
                 ask(
                     .window, "window",
-                    "'\(PlanCellParser.clean(raw))' names the year \(years), but the plan is for \(layout.year): confirm the window")
+                    Message(.planQuestionOtherYear, ["text": PlanCellParser.clean(raw), "years": years, "year": "\(layout.year)"]))
             }
         } else {
             note(
                 layout.has("window")
-                    ? "the \(label("window")) cell is empty: the task runs the whole year"
-                    : "the plan has no time column: the task runs the whole year")
+                    ? Message(.planNoteWindowEmpty, ["column": label("window")]) : Message(.planNoteNoWindowColumn))
         }
         for row in rows.continuation where !row.isBlank("window") && cleaned("window", in: row.cells) != cleaned("window", in: cells) {
             ask(
-                .window, "window", "line \(row.line) gives part of the task another window '\(cleaned("window", in: row.cells))'",
+                .window, "window", Message(.planQuestionPartWindow, ["line": "\(row.line)", "text": cleaned("window", in: row.cells)]),
                 line: row.line)
         }
 
         // Departments.
         let initiator = cleaned("initiator", in: cells)
         if !layout.has("initiator") {
-            ask(.initiator, nil, "the plan has no 发起部门 column: give the task's initiating department in the overrides file")
+            ask(.initiator, nil, Message(.planQuestionNoInitiatorColumn))
         } else if initiator.isEmpty {
-            ask(.initiator, "initiator", "the task names no initiating department: give one in the overrides file")
+            ask(.initiator, "initiator", Message(.planQuestionNoInitiator))
         }
         var cooperators = PlanCellParser.departments(cells["cooperators"] ?? "")
         for row in rows.continuation {
             let other = cleaned("initiator", in: row.cells)
             if !other.isEmpty, other != initiator {
                 ask(
-                    .initiator, "initiator", "line \(row.line) gives part of the task another initiating department '\(other)'",
+                    .initiator, "initiator", Message(.planQuestionPartInitiator, ["line": "\(row.line)", "text": other]),
                     line: row.line)
             }
             for c in PlanCellParser.departments(row["cooperators"] ?? "") where c != initiator && !cooperators.contains(c) {
                 cooperators.append(c)
-                note("cooperating department '\(c)' comes from line \(row.line)", "cooperators", line: row.line)
+                note(Message(.planNoteCooperatorFrom, ["text": c, "line": "\(row.line)"]), "cooperators", line: row.line)
             }
         }
 

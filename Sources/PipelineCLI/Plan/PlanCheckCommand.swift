@@ -21,7 +21,7 @@ struct PlanCheckCommand: ParsableCommand {
         for diagnostic in diagnostics.diagnostics where diagnostic.severity == .error {
             printError(diagnostic.rendered(in: Language.inForce))
         }
-        print(PlanCheckPresenter.render(table, diagnostics: diagnostics.diagnostics), terminator: "")
+        print(PlanCheckPresenter.render(table, diagnostics: diagnostics.diagnostics, in: Language.catalogue), terminator: "")
         let review = table.plan.tasks.contains(where: \.needsReview)
         try finish(with: review || diagnostics.hasErrors ? .dataRejected : .success)
     }

@@ -136,6 +136,37 @@ struct PlanRowAssemblerTests {
             ])
     }
 
+    // The notes and questions are catalogue texts: the same reading says them in Chinese.
+    @Test func notesAndQuestionsInChinese() throws {
+        let columns = ["seq", "name", "scopes", "ratio", "frequency", "window"]
+        let layout = PlanTableLayout(
+            file: "p.tsv", columns: Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) }), headers: [:], year: 2024)
+        let overrides = PlanOverrides(
+            file: "o.toml", initiator: "生态环境局",
+            tasks: [1: PlanTaskOverride(seq: 1, line: 3, ratio: RatioBound(min: 1.0), note: "重点源")])
+        var assembler = PlanRowAssembler(layout: layout, overrides: overrides)
+        var diagnostics = DiagnosticCollector()
+        for (index, row) in [["1", "污染源监管", "重点排污单位", "重点源100%;一般源按1:10比例抽取", "", "2023年6-12月"], ["2", "", "乙", "", "", ""]]
+            .enumerated()
+        {
+            try assembler.add(PlanRow(cells: Dictionary(uniqueKeysWithValues: zip(columns, row)), line: index + 2), diagnostics: &diagnostics)
+        }
+        assembler.finish(diagnostics: &diagnostics)
+        #expect(
+            diagnostics.diagnostics.map { $0.rendered(in: .zh) } == [
+                "p.tsv:2: 提示：任务 1：计划没有给出频次：按一轮安排",
+                "o.toml: 提示：任务 1：发起部门“生态环境局”取自 o.toml（计划未写明）；解决了 1 个问题",
+                "o.toml:3: 提示：任务 1：在 o.toml:3 中决定：比例 100%（重点源）；解决了 1 个问题",
+                "p.tsv:2:6: 警告：任务 1 需人工复核：“2023年6-12月”写的是 2023 年，但计划是 2024 年的：请确认时间",
+                "p.tsv:3:6: 提示：任务 2：“抽查检查起止时间”的“2023年6-12月”沿用自任务 1（合并单元格）",
+                "p.tsv:3:2: 提示：任务 2：“抽查任务名称”单元格为空：任务名称取自“抽查对象范围”",
+                "p.tsv:3: 提示：任务 2：计划没有给出频次：按一轮安排",
+                "o.toml: 提示：任务 2：发起部门“生态环境局”取自 o.toml（计划未写明）；解决了 1 个问题",
+                "p.tsv:3:4: 警告：任务 2 需人工复核：该任务没有给出抽查比例或户数：请在调整文件中给出",
+                "p.tsv:3:6: 警告：任务 2 需人工复核：“2023年6-12月”写的是 2023 年，但计划是 2024 年的：请确认时间",
+            ])
+    }
+
     @Test func aRepeatedNumberRejectsTheFile() throws {
         #expect(throws: PlanAssemblyError.self) {
             _ = try Self.assemble([["1", "甲", "乙", "5%", "", "", "局", "", ""], ["1", "丙", "丁", "5%", "", "", "局", "", ""]])
