@@ -35,7 +35,8 @@ struct Suiji: ParsableCommand {
             printError(error.diagnostic.rendered(in: Language.inForce))
             Foundation.exit(error.exitStatus.rawValue)
         } catch let error as any LocalizedReportableError {
-            printError(Language.catalogue(.errorPrefix) + Language.catalogue(error.message(in: Language.inForce)))
+            printError(
+                (error.hasErrorPrefix ? Language.catalogue(.errorPrefix) : "") + Language.catalogue(error.message(in: Language.inForce)))
             Foundation.exit(error.exitStatus.rawValue)
         } catch let error as any ReportableError {
             printError(error.description)

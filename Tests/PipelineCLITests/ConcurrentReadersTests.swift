@@ -152,7 +152,10 @@ struct ReaderOutcomes {
             #expect([0, 75].contains(result.status), "suiji \(command): exit \(result.status): \(result.stderr)")
             #expect(!result.stderr.contains("readonly"), "suiji \(command): \(result.stderr)")
             if result.status == 75 {
-                #expect(result.stderr.contains("is being written by another suiji command"), "suiji \(command): \(result.stderr)")
+                // In the configuration's language (the workspace's is Chinese).
+                #expect(
+                    result.stderr.contains("is being written by another suiji command") || result.stderr.contains("正被另一个 suiji 命令写入"),
+                    "suiji \(command): \(result.stderr)")
             }
         }
     }

@@ -82,7 +82,8 @@ struct DrawListCommandTests {
         let result = try runSuiji(
             ["draw", "list", "--config", "suiji.toml", "--group", "2024-G01", "--round", "1", "--xlsx", "none.xlsx"], in: county)
         #expect(result.status == 65)
-        #expect(result.stderr == "error: nothing has been drawn for group 2024-G01 round 1; run `suiji draw run` first\n")
+        // The demo's configuration sets Chinese.
+        #expect(result.stderr == "错误：组 2024-G01 第 1 轮尚未抽取任何内容；请先运行 `suiji draw run`\n")
         #expect(!FileManager.default.fileExists(atPath: county.appendingPathComponent("none.xlsx").path))
     }
 }

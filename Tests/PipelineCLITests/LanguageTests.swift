@@ -1,5 +1,6 @@
 import Fixtures
 import Foundation
+import Stages
 import Testing
 
 /// The setup error paths of the commands in both languages, chosen by `--lang`, by `[ui] language` and by the locale.
@@ -136,6 +137,87 @@ struct LanguageTests {
             ])
         #expect(en.contains("  note: the plan gives no frequency: one round"))
         #expect(zh.contains("  说明：计划没有给出频次：按一轮安排"))
+    }
+
+    // The draw's refusals, the results import without a plan, and a held lock, in each language.
+    @Test func drawResultsAndLockRefusalsInBothLanguages() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let key = ["--store", "s.sqlite", "--year", "2024", "--region", "140981"]
+        let imported = try runSuiji(["plan", "import", FixtureFiles.yuanpingPlan.path] + key, in: folder)
+        #expect(imported.status == 0)
+        try Data("uscc,date\n".utf8).write(to: folder.appendingPathComponent("r.csv"))
+        let cases: [(arguments: [String], status: Int32, en: String, zh: String)] = [
+            (
+                ["draw", "prepare", "--task", "99"] + key, 64, "error: the plan has no task 99 (tasks are 序号 1…42)",
+                "错误：计划中没有任务 99（任务序号为 1…42）"
+            ),
+            (
+                ["draw", "run", "--seed", "abc"] + key, 1,
+                "error: nothing to draw: no prepared and undrawn group and round; run `suiji draw prepare` first (to draw a drawn round again, give --round N --reason TEXT)",
+                "错误：没有可抽取的内容：没有已准备且未抽取的组和轮次；请先运行 `suiji draw prepare`（要重新抽取已抽取的轮次，请给出 --round N --reason 理由）"
+            ),
+            (
+                ["draw", "list", "--round", "2", "--xlsx", "x.xlsx"] + key, 65,
+                "error: nothing has been drawn for round 2; run `suiji draw run` first", "错误：第 2 轮尚未抽取任何内容；请先运行 `suiji draw run`"
+            ),
+            (
+                ["results", "import", "r.csv", "--store", "s.sqlite", "--year", "2023", "--region", "140981"], 1,
+                "error: there is no 2023 plan of 140981 in the store; import the plan (suiji plan import) and draw before importing results",
+                "错误：存储库中没有 140981 的 2023 年计划；请先导入计划（suiji plan import）并抽取，再导入检查结果"
+            ),
+        ]
+        for c in cases {
+            for (lang, expected) in [("en", c.en), ("zh", c.zh)] {
+                let r = try runSuiji(c.arguments + ["--lang", lang], in: folder)
+                #expect(r.status == c.status, "\(c.arguments) \(lang)")
+                #expect(r.stderr == expected + "\n", "\(c.arguments) \(lang)")
+            }
+        }
+        let store = folder.appendingPathComponent("s.sqlite").path
+        let lock = try RunLock.acquire(path: RunLock.path(forStore: store), command: "run")
+        let lockFile = RunLock.canonicalPath(store) + ".lock"
+        for (lang, expected) in [
+            (
+                "en",
+                "suiji import: another suiji run (pid \(getpid())) holds the lock \(lockFile); nothing was done. Wait for it to finish, or check that process"
+            ),
+            ("zh", "suiji import：另一个 suiji run（进程号 \(getpid())）持有锁 \(lockFile)；未做任何操作。请等待它结束，或检查该进程"),
+        ] {
+            let r = try runSuiji(["import", "--store", "s.sqlite", "--department", "原平市市场监督管理局", "r.csv", "--lang", lang], in: folder)
+            #expect(r.status == 75)
+            #expect(r.stderr == expected + "\n")
+        }
+        withExtendedLifetime(lock) {}
+    }
+
+    // `plan import`: a plan whose year cannot be known, and a bad overrides file, in each language.
+    @Test func planImportErrorsInBothLanguages() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = FixtureFiles.yuanpingPlan.path
+        for (lang, expected) in [
+            ("en", "\(plan):1: error: the plan's year cannot be known: its title names none; pass --year YYYY or set year in suiji.toml"),
+            ("zh", "\(plan):1: 错误：无法确定计划年度：标题中没有年份；请使用 --year YYYY 或在 suiji.toml 中设置 year"),
+        ] {
+            let r = try runSuiji(["plan", "import", plan, "--region", "140981", "--store", "s.sqlite", "--lang", lang], in: folder)
+            #expect(r.status == 65)
+            #expect(r.stderr.hasSuffix(expected + "\n"), "\(r.stderr)")
+        }
+        try Data("[[task]]\nseq = 1\nratoi = 0.1\n".utf8).write(to: folder.appendingPathComponent("o.toml"))
+        try Data("year = 2024\nregion = \"140981\"\nstore = \"s.sqlite\"\n[plan]\noverrides = \"o.toml\"\n".utf8)
+            .write(to: folder.appendingPathComponent("suiji.toml"))
+        let overrides = folder.appendingPathComponent("o.toml").path
+        let keys =
+            "seq, ratio, ratio_max, count, count_indicative, class_ratios, frequency, frequency_at_least, window, scopes, initiator, cooperators, task_code, note"
+        for (lang, expected) in [
+            ("en", "\(overrides):3: error: unknown key 'ratoi' in [[task]]; known keys: \(keys)"),
+            ("zh", "\(overrides):3: 错误：[[task]] 中有未知的键“ratoi”；可用的键：\(keys)"),
+        ] {
+            let r = try runSuiji(["plan", "import", plan, "--lang", lang], in: folder)
+            #expect(r.status == 64)
+            #expect(r.stderr == expected + "\n")
+        }
     }
 
     @Test func theDemoRefusesInChinese() throws {

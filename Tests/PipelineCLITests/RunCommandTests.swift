@@ -167,9 +167,10 @@ import Testing
         let before = try Self.snapshot(workspace)
         let second = try Self.runNight(workspace, date: Self.nightXDate)
         #expect(second.status == 75)
+        // The demo's configuration sets Chinese.
         #expect(
             second.stderr.contains(
-                "another suiji run (pid \(getpid())) holds the lock \(workspace.appendingPathComponent("suiji.sqlite.lock").path)"))
+                "另一个 suiji run（进程号 \(getpid())）持有锁 \(workspace.appendingPathComponent("suiji.sqlite.lock").path)"))
         #expect(second.stdout.isEmpty)
         #expect(try Self.snapshot(workspace).files == before.files)
         withExtendedLifetime(lock) {}
@@ -196,7 +197,7 @@ import Testing
         }
         let second = try Self.runNight(workspace, date: Self.nightXDate)
         #expect(second.status == 75)
-        #expect(second.stderr.contains("another suiji run (pid \(first.processIdentifier)) holds the lock"))
+        #expect(second.stderr.contains("另一个 suiji run（进程号 \(first.processIdentifier)）持有锁"))
         kill(first.processIdentifier, SIGCONT)
         first.waitUntilExit()
         #expect(first.terminationStatus == 65)

@@ -33,14 +33,17 @@ public enum ControlCharacters {
     }
 
     /// The words for a control character found at a position, e.g. `a control character, U+0000 (NUL), at character 5`.
-    public static func describe(_ found: (scalar: Unicode.Scalar, position: Int)) -> String {
-        "a control character, \(name(found.scalar)), at character \(found.position)"
+    public static func describe(_ found: (scalar: Unicode.Scalar, position: Int)) -> String { describeText(found).english }
+
+    /// ``describe(_:)`` as a catalogue text.
+    public static func describeText(_ found: (scalar: Unicode.Scalar, position: Int)) -> Message {
+        Message(.controlCharFound, ["name": name(found.scalar), "position": "\(found.position)"])
     }
 
-    /// Why `text` (a `what`, such as "the department name") is refused, or nil if it holds no control character.
-    public static func refusal(of text: String, as what: String, allowingLayout: Bool = false) -> String? {
+    /// Why `text` (a `what`, such as ``MessageKey/wordDepartmentName``) is refused, or nil if it holds no control character.
+    public static func refusal(of text: String, as what: MessageKey, allowingLayout: Bool = false) -> Message? {
         guard let found = first(in: text, allowingLayout: allowingLayout) else { return nil }
-        return "\(what) '\(escaped(text))' holds \(describe(found)); it is refused"
+        return Message(.controlCharRefusal, ["text": escaped(text)], parts: ["what": Message(what), "found": describeText(found)])
     }
 
     /// True if UTF-8 bytes hold a control character other than a line feed, carriage return or

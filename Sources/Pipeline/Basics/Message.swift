@@ -1090,4 +1090,440 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case planValueFrequencyAtLeast = "plan.value.frequencyAtLeast"
     /// A value from a file, quoted.
     case quoted = "text.quoted"
+    /// A read met the journal of an unfinished write.
+    case storeBusyJournal = "store.busyJournal"
+    /// Another process held the store past the busy timeout.
+    case storeBusyOther = "store.busyOther"
+    /// Another suiji command held the store past the busy timeout.
+    case storeBusySuiji = "store.busySuiji"
+    /// The holder of the store's lock.
+    case storeBusyWho = "store.busyWho"
+    /// A lock holder that has not written its process id yet.
+    case storePidUnknown = "store.pidUnknown"
+    /// Another suiji command holds the store's lock.
+    case runLockHeld = "store.runLockHeld"
+    /// The store cannot be opened.
+    case storeCannotOpen = "store.cannotOpen"
+    /// A write on a store opened read-only.
+    case storeReadOnly = "store.readOnly"
+    /// A bulk write that ended without a result.
+    case storeBulkNoResult = "store.bulkNoResult"
+    /// A store made by a newer suiji.
+    case storeNewer = "store.newer"
+    /// The run lock file cannot be opened.
+    case storeLockFileOpen = "store.lockFileOpen"
+    /// The run lock cannot be taken.
+    case storeLockTake = "store.lockTake"
+    /// A stored result with an unknown code.
+    case storeResultUnknownCode = "store.resultUnknownCode"
+    /// A file cannot be moved: another is in the way.
+    case inboxMoveInTheWay = "inbox.moveInTheWay"
+    /// A file cannot be moved.
+    case inboxMoveFailed = "inbox.moveFailed"
+    /// The system clock cannot tell the date.
+    case clockUnknown = "clock.unknown"
+    /// A region that is not a six-digit code.
+    case regionNotCode = "region.notCode"
+    /// Tasks the plan does not have.
+    case drawNoSuchTask = "draw.noSuchTask"
+    /// A selected task that needs review.
+    case drawTaskNeedsReview = "draw.taskNeedsReview"
+    /// A round the group does not have.
+    case drawNoSuchRound = "draw.noSuchRound"
+    /// A round whose earlier round is not drawn.
+    case drawEarlierRoundFirst = "draw.earlierRoundFirst"
+    /// A round prepared after a later one was drawn.
+    case drawLaterRoundDrawn = "draw.laterRoundDrawn"
+    /// A round drawn again after a later one was drawn.
+    case drawLaterRoundDrawnNoRedraw = "draw.laterRoundDrawnNoRedraw"
+    /// A stored commitment that cannot be read.
+    case drawCommitmentUnreadable = "draw.commitmentUnreadable"
+    /// Export of a round not drawn.
+    case drawNotDrawnNothingToExport = "draw.notDrawnNothingToExport"
+    /// A ledger entry whose commitment is missing.
+    case drawLedgerCommitmentMissing = "draw.ledgerCommitmentMissing"
+    /// A ledger entry that cannot be read.
+    case drawLedgerUnreadable = "draw.ledgerUnreadable"
+    /// A round drawn before it was prepared.
+    case drawNotPrepared = "draw.notPrepared"
+    /// A re-draw without a reason.
+    case drawAlreadyDrawn = "draw.alreadyDrawn"
+    /// Nothing is prepared and undrawn.
+    case drawNothingToDraw = "draw.nothingToDraw"
+    /// Nothing is prepared and undrawn among the selected tasks.
+    case drawNothingToDrawAmong = "draw.nothingToDrawAmong"
+    /// Nothing drawn to list.
+    case drawNothingDrawn = "draw.nothingDrawn"
+    /// Nothing drawn for the selection to list.
+    case drawNothingDrawnFor = "draw.nothingDrawnFor"
+    /// A draw of the first format has no public bundle.
+    case drawFirstFormatNoPublic = "draw.firstFormatNoPublic"
+    /// A file that cannot be written.
+    case fileCannotWrite = "file.cannotWrite"
+    /// The configured calendar file does not exist.
+    case publishCalendarMissing = "publish.calendarMissing"
+    /// A publication error about one file or task.
+    case publishAt = "publish.at"
+    /// A payload that fails the XSD.
+    case publishXSDInvalid = "publish.xsdInvalid"
+    /// A result for a business in no register.
+    case publishResultNoRegister = "publish.resultNoRegister"
+    /// A stored result with an unreadable date.
+    case publishResultBadDate = "publish.resultBadDate"
+    /// The output folder cannot be created.
+    case publishCannotCreateFolder = "publish.cannotCreateFolder"
+    /// A step of an atomic write failed.
+    case publishWriteStepFailed = "publish.writeStepFailed"
+    /// Results for a plan not in the store.
+    case resultsNoPlan = "results.noPlan"
+    /// A step of an atomic write: creating the temporary file.
+    case stepCreateTemporary = "step.createTemporary"
+    /// A step of an atomic write: writing.
+    case stepWrite = "step.write"
+    /// A step of an atomic write: fsync.
+    case stepFsync = "step.fsync"
+    /// A step of an atomic write: rename.
+    case stepRename = "step.rename"
+    /// Two texts joined by a space.
+    case listSpace = "list.space"
+    /// A group named by the selection.
+    case drawWhichGroup = "draw.whichGroup"
+    /// A round named by the selection.
+    case drawWhichRound = "draw.whichRound"
+    /// One drawn object and its team in `draw show --assignments`.
+    case showAssignment = "show.assignment"
+    /// A drawn object whose team is short.
+    case showAssignmentShort = "show.assignmentShort"
+    /// Which visit of several in a round.
+    case showVisitOf = "show.visitOf"
+    /// A joint visit serving several draws.
+    case showJointVisit = "show.jointVisit"
+    /// One draw a joint visit serves.
+    case showJointDraw = "show.jointDraw"
+    /// Two texts of a list joined by a plus.
+    case listPlus = "list.plus"
+    /// The first line of `draw coverage`.
+    case coverageTitle = "coverage.title"
+    /// No task's scopes match no entity.
+    case coverageTasksUnmatchedNone = "coverage.tasksUnmatchedNone"
+    /// Tasks whose scopes match no entity.
+    case coverageTasksUnmatched = "coverage.tasksUnmatched"
+    /// The headers of the unmatched tasks' table.
+    case coverageTaskHeaders = "coverage.taskHeaders"
+    /// A task without scopes in the coverage table.
+    case coverageNoScope = "coverage.noScope"
+    /// Yes, in a table.
+    case wordYes = "word.yes"
+    /// No, in a table.
+    case wordNo = "word.no"
+    /// Every plan scope is in the scope map.
+    case coverageScopesNotInMapNone = "coverage.scopesNotInMapNone"
+    /// Plan scopes not in the scope map.
+    case coverageScopesNotInMap = "coverage.scopesNotInMap"
+    /// The headers of the scopes' table.
+    case coverageScopeHeaders = "coverage.scopeHeaders"
+    /// Every register category is covered.
+    case coverageCategoriesNone = "coverage.categoriesNone"
+    /// Register categories no task covers.
+    case coverageCategories = "coverage.categories"
+    /// The headers of the categories' table.
+    case coverageCategoryHeaders = "coverage.categoryHeaders"
+    /// The headers of the totals' table.
+    case coverageTotalsHeaders = "coverage.totalsHeaders"
+    /// The tasks row of the totals.
+    case coverageTotalTasks = "coverage.totalTasks"
+    /// The tasks' gap in the totals.
+    case coverageTotalTasksGap = "coverage.totalTasksGap"
+    /// The scopes row of the totals.
+    case coverageTotalScopes = "coverage.totalScopes"
+    /// The scopes' gap in the totals.
+    case coverageTotalScopesGap = "coverage.totalScopesGap"
+    /// The categories row of the totals.
+    case coverageTotalCategories = "coverage.totalCategories"
+    /// The categories' gap in the totals.
+    case coverageTotalCategoriesGap = "coverage.totalCategoriesGap"
+    /// The entities row of the totals.
+    case coverageTotalEntities = "coverage.totalEntities"
+    /// The entities' gap in the totals.
+    case coverageTotalEntitiesGap = "coverage.totalEntitiesGap"
+    /// The warning that the scope map leaves gaps.
+    case coverageGaps = "coverage.gaps"
+    /// Tasks matching no entity, in the warning.
+    case coverageGapTasks = "coverage.gapTasks"
+    /// Scopes not in the map, in the warning.
+    case coverageGapScopes = "coverage.gapScopes"
+    /// Categories covered by no task, in the warning.
+    case coverageGapCategories = "coverage.gapCategories"
+    /// A store made by a newer suiji (one unknown migration).
+    case storeNewerOne = "store.newerOne"
+    /// One task round of `draw quotas`.
+    case quotaRow = "quota.row"
+    /// A task round where the plan's ratio or count binds.
+    case quotaPlanBinds = "quota.planBinds"
+    /// A group round where A is drawn at a higher rate than B.
+    case quotaAAboveB = "quota.aAboveB"
+    /// The last line of `draw quotas`.
+    case quotaSummary = "quota.summary"
+    /// A bundle that verifies.
+    case verifyOK = "verify.ok"
+    /// A bundle of another format.
+    case verifyFormat = "verify.format"
+    /// A commitment of another format.
+    case verifyCommitmentFormat = "verify.commitmentFormat"
+    /// A commitment of another algorithm.
+    case verifyAlgorithm = "verify.algorithm"
+    /// A commitment hash that differs.
+    case verifyHash = "verify.hash"
+    /// A seed string that differs.
+    case verifySeed = "verify.seed"
+    /// A population listing a business twice.
+    case verifyPopulationTwice = "verify.populationTwice"
+    /// An exclusion not in the population.
+    case verifyExclusionNotInPopulation = "verify.exclusionNotInPopulation"
+    /// A class's sample that differs.
+    case verifyClassSample = "verify.classSample"
+    /// Visits that differ.
+    case verifyVisits = "verify.visits"
+    /// Short teams that differ.
+    case verifyShortTeams = "verify.shortTeams"
+    /// Inspector matching that fails.
+    case verifyMatchingFails = "verify.matchingFails"
+    /// Assignments without inspectors in the commitment.
+    case verifyAssignmentsNoInspectors = "verify.assignmentsNoInspectors"
+    /// Quotas the rule does not give.
+    case verifyQuotas = "verify.quotas"
+    /// Visits per class the rule does not give.
+    case verifyVisitsPerClass = "verify.visitsPerClass"
+    /// A commitment's secret of the wrong form.
+    case verifySecret = "verify.secret"
+    /// A commitment's ledger head of the wrong form.
+    case verifyLedgerHead = "verify.ledgerHead"
+    /// A number of assignments that differs.
+    case verifyAssignmentCount = "verify.assignmentCount"
+    /// An assignment that differs.
+    case verifyAssignment = "verify.assignment"
+    /// A commitment that is not a public one.
+    case verifyNotPublic = "verify.notPublic"
+    /// Class counts that do not add up.
+    case verifyCountsSum = "verify.countsSum"
+    /// A drawn business not in the population.
+    case verifyDrawnNotInPopulation = "verify.drawnNotInPopulation"
+    /// A business drawn twice.
+    case verifyDrawnTwice = "verify.drawnTwice"
+    /// A sample not in ticket order.
+    case verifyTicketOrder = "verify.ticketOrder"
+    /// A sample of the wrong size.
+    case verifySize = "verify.size"
+    /// An empty plan file.
+    case planFileEmpty = "planFile.empty"
+    /// A plan file without a header row.
+    case planFileNoHeader = "planFile.noHeader"
+    /// A plan without the 序号 column.
+    case planFileNoSeq = "planFile.noSeq"
+    /// A plan that names its tasks in no column.
+    case planFileNoNameColumn = "planFile.noNameColumn"
+    /// Overrides for another year.
+    case planFileOverridesYear = "planFile.overridesYear"
+    /// Overrides for another region.
+    case planFileOverridesRegion = "planFile.overridesRegion"
+    /// A plan with a header and no task rows.
+    case planFileNoTasks = "planFile.noTasks"
+    /// A title year that differs from --year.
+    case planFileTitleYearArgument = "planFile.titleYearArgument"
+    /// A title year that differs from the configuration.
+    case planFileTitleYearConfigured = "planFile.titleYearConfigured"
+    /// A plan whose year cannot be known.
+    case planFileNoYear = "planFile.noYear"
+    /// A plan year out of range.
+    case planFileYearRange = "planFile.yearRange"
+    /// A plan whose region cannot be known.
+    case planFileNoRegion = "planFile.noRegion"
+    /// A plan whose region cannot be known, naming the place.
+    case planFileNoRegionOf = "planFile.noRegionOf"
+    /// A configured scope map that does not exist.
+    case scopeMapMissing = "scopeMap.missing"
+    /// A configured scope map that is a folder.
+    case scopeMapFolder = "scopeMap.folder"
+    /// A scope map that cannot be read.
+    case scopeMapUnreadable = "scopeMap.unreadable"
+    /// A JSON file with a syntax error.
+    case jsonInvalid = "json.invalid"
+    /// A JSON file that is not a scope map.
+    case scopeMapInvalid = "scopeMap.invalid"
+    /// A configured plan columns file that does not exist.
+    case planColumnsMissing = "planColumns.missing"
+    /// A configured plan columns file that is a folder.
+    case planColumnsFolder = "planColumns.folder"
+    /// A plan columns file that cannot be read.
+    case planColumnsUnreadable = "planColumns.unreadable"
+    /// A plan columns file that is not an object.
+    case planColumnsNotObject = "planColumns.notObject"
+    /// A name that is not a plan column.
+    case planColumnsUnknown = "planColumns.unknown"
+    /// A plan column not given a list.
+    case planColumnsNotList = "planColumns.notList"
+    /// A plan column listing something that is not a header.
+    case planColumnsNotHeader = "planColumns.notHeader"
+    /// A header given to two plan columns.
+    case planColumnsTaken = "planColumns.taken"
+    /// A configured overrides file that does not exist.
+    case overridesMissing = "overrides.missing"
+    /// An overrides file that is not UTF-8.
+    case overridesNotUTF8 = "overrides.notUTF8"
+    /// A TOML syntax error.
+    case tomlSyntax = "toml.syntax"
+    /// An unknown top-level key.
+    case overridesUnknownTopKey = "overrides.unknownTopKey"
+    /// A bad year.
+    case overridesYear = "overrides.year"
+    /// A bad region.
+    case overridesRegion = "overrides.region"
+    /// A bad platform code.
+    case overridesCode = "overrides.code"
+    /// A task key not written as blocks.
+    case overridesTaskBlocks = "overrides.taskBlocks"
+    /// A task block that is not a table.
+    case overridesTaskTable = "overrides.taskTable"
+    /// A task decided twice.
+    case overridesTaskTwice = "overrides.taskTwice"
+    /// An unknown key in a task block.
+    case overridesUnknownTaskKey = "overrides.unknownTaskKey"
+    /// A task block without a seq.
+    case overridesSeq = "overrides.seq"
+    /// A bad fraction.
+    case overridesFraction = "overrides.fraction"
+    /// A bad flag.
+    case overridesBool = "overrides.bool"
+    /// A ceiling below the floor.
+    case overridesRatioMaxBelow = "overrides.ratioMaxBelow"
+    /// A ceiling without a floor.
+    case overridesRatioMaxAlone = "overrides.ratioMaxAlone"
+    /// A bad count.
+    case overridesCount = "overrides.count"
+    /// Class ratios not written as a table.
+    case overridesClassRatiosTable = "overrides.classRatiosTable"
+    /// Class ratios missing a class.
+    case overridesClassRatiosAll = "overrides.classRatiosAll"
+    /// Class ratios with an unknown class.
+    case overridesClassRatiosExtra = "overrides.classRatiosExtra"
+    /// A bad frequency.
+    case overridesFrequency = "overrides.frequency"
+    /// A bad window.
+    case overridesWindow = "overrides.window"
+    /// A task block that decides nothing.
+    case overridesDecidesNothing = "overrides.decidesNothing"
+    /// A bad text value.
+    case overridesText = "overrides.text"
+    /// A value that is not a list of texts.
+    case overridesList = "overrides.list"
+    /// A list with an empty text.
+    case overridesListEmpty = "overrides.listEmpty"
+    /// A plan import that would remove too many tasks.
+    case planMassRemoval = "plan.massRemoval"
+    /// Overdue rounds that could not be computed.
+    case nightOverdueUncomputed = "night.overdueUncomputed"
+    /// The plan's targets that could not be measured.
+    case nightTargetsUnmeasured = "night.targetsUnmeasured"
+    /// A file whose content was imported before.
+    case nightSkipAlreadyImported = "night.skipAlreadyImported"
+    /// A plan file that changes nothing.
+    case nightSkipPlanUnchanged = "night.skipPlanUnchanged"
+    /// A file from which nothing was stored.
+    case nightSkipNothingStored = "night.skipNothingStored"
+    /// A file that is already the latest import.
+    case nightSkipLatest = "night.skipLatest"
+    /// A results file that is already the latest import.
+    case nightSkipLatestResults = "night.skipLatestResults"
+    /// A file taken in a dry run.
+    case nightSkipDryRun = "night.skipDryRun"
+    /// A file that changed while it was read.
+    case nightChangedWhileRead = "night.changedWhileRead"
+    /// A register outside a department's folder.
+    case nightMisplacedRegister = "night.misplacedRegister"
+    /// An inspector register outside a department's folder.
+    case nightMisplacedInspectors = "night.misplacedInspectors"
+    /// A control character found in a text.
+    case controlCharFound = "controlChar.found"
+    /// A name refused for a control character.
+    case controlCharRefusal = "controlChar.refusal"
+    /// The file name, as the subject of a sentence.
+    case wordFileName = "word.fileName"
+    /// The department name, as the subject of a sentence.
+    case wordDepartmentName = "word.departmentName"
+    /// An input that is a symbolic link.
+    case inputSymlink = "input.symlink"
+    /// An input that is not a regular file.
+    case inputNotRegular = "input.notRegular"
+    /// An input that is the store itself.
+    case inputIsStore = "input.isStore"
+    /// A regular file.
+    case fileTypeRegular = "fileType.regular"
+    /// A folder.
+    case fileTypeFolder = "fileType.folder"
+    /// A symbolic link.
+    case fileTypeSymlink = "fileType.symlink"
+    /// A FIFO.
+    case fileTypeFIFO = "fileType.fifo"
+    /// A socket.
+    case fileTypeSocket = "fileType.socket"
+    /// A character device.
+    case fileTypeCharacterDevice = "fileType.characterDevice"
+    /// A block device.
+    case fileTypeBlockDevice = "fileType.blockDevice"
+    /// Nothing at a path.
+    case fileTypeMissing = "fileType.missing"
+    /// An empty seed.
+    case seedEmpty = "seed.empty"
+    /// A seed that is too long.
+    case seedTooLong = "seed.tooLong"
+    /// A seed with a line break.
+    case seedLineBreak = "seed.lineBreak"
+    /// A seed with a control character.
+    case seedControl = "seed.control"
+    /// A seed with a character that is not printable.
+    case seedNotPrintable = "seed.notPrintable"
+    /// A seed holding the separator.
+    case seedBar = "seed.bar"
+    /// A seed with outer spaces.
+    case seedOuterSpaces = "seed.outerSpaces"
+    /// The demo's first line.
+    case demoWorkspace = "demo.workspace"
+    /// What arrives before a demo night.
+    case demoNight = "demo.night"
+    /// The heading of the last night's report in the demo.
+    case demoLastReport = "demo.lastReport"
+    /// Where the demo's reports are.
+    case demoEveryReport = "demo.everyReport"
+    /// Where the demo's public pages are.
+    case demoPublicPages = "demo.publicPages"
+    /// How to run another night after the demo.
+    case demoAnotherNight = "demo.anotherNight"
+    /// An empty seed file.
+    case seedFileEmpty = "seedFile.empty"
+    /// A seed file of several lines.
+    case seedFileLines = "seedFile.lines"
+    /// A seed file named wrongly.
+    case seedFileName = "seedFile.name"
+    /// A seed file too large.
+    case seedFileTooLarge = "seedFile.tooLarge"
+    /// A seed file that is not UTF-8.
+    case seedFileNotUTF8 = "seedFile.notUTF8"
+    /// A seed without a stored plan.
+    case seedNoPlan = "seed.noPlan"
+    /// A seed for a group the plan does not have.
+    case seedNoGroup = "seed.noGroup"
+    /// A seed for a round the group does not have.
+    case seedNoRound = "seed.noRound"
+    /// A seed for a round already drawn with it.
+    case seedAlreadyDrawnSame = "seed.alreadyDrawnSame"
+    /// A seed for a round drawn with another seed.
+    case seedAlreadyDrawnOther = "seed.alreadyDrawnOther"
+    /// A seed sent before its commitment.
+    case seedNoCommitment = "seed.noCommitment"
+    /// The same seed received again.
+    case seedAlreadyReceived = "seed.alreadyReceived"
+    /// Another seed for a commitment that has one.
+    case seedOtherReceived = "seed.otherReceived"
+    /// A seed published for an earlier commitment.
+    case seedForEarlierCommitment = "seed.forEarlierCommitment"
 }

@@ -100,6 +100,14 @@ public protocol LocalizedReportableError: ReportableError {
     /// The text in `language`, without the `error: ` prefix (values that are words themselves are
     /// rendered in that language too).
     func message(in language: UILanguage) -> Message
+
+    /// False for an error whose text names the command itself (`suiji import: …`): printed without `error: `.
+    var hasErrorPrefix: Bool { get }
+}
+
+extension LocalizedReportableError {
+    /// Printed after `error: `.
+    public var hasErrorPrefix: Bool { true }
 }
 
 extension UILanguage {

@@ -113,19 +113,23 @@ public enum Draw {
     /// it is published. Not printable: a control character (``ControlCharacters``), an invisible
     /// format character such as U+200B or U+FEFF, a private-use or unassigned code point. The
     /// seed is quoted in the reason with its control characters escaped.
-    public static func problem(withPublicSeed seed: String) -> String? {
-        if seed.isEmpty { return "the seed is empty" }
+    public static func problem(withPublicSeed seed: String) -> String? { problemText(withPublicSeed: seed)?.english }
+
+    /// ``problem(withPublicSeed:)`` as a catalogue text.
+    public static func problemText(withPublicSeed seed: String) -> Message? {
+        if seed.isEmpty { return Message(.seedEmpty) }
         let shown = ControlCharacters.escaped(seed)
         if seed.utf8.count > maximumSeedBytes {
-            return "the seed is \(seed.utf8.count) bytes long; a seed is one line of at most \(maximumSeedBytes) bytes"
+            return Message(.seedTooLong, ["bytes": "\(seed.utf8.count)", "max": "\(maximumSeedBytes)"])
         }
-        if seed.contains(where: \.isNewline) { return "the seed holds a line break" }
+        if seed.contains(where: \.isNewline) { return Message(.seedLineBreak) }
         if let scalar = seed.unicodeScalars.first(where: { !isPrintable($0) }) {
-            let what = ControlCharacters.isControl(scalar) ? "a control character" : "a character that is not printable"
-            return "the seed '\(shown)' holds \(what), \(ControlCharacters.name(scalar)); a seed is one line of printable characters"
+            return Message(
+                ControlCharacters.isControl(scalar) ? .seedControl : .seedNotPrintable,
+                ["seed": shown, "name": ControlCharacters.name(scalar)])
         }
-        if seed.contains("|") { return "the seed '\(shown)' holds '|', which separates the parts of the seed string" }
-        if seed.first?.isWhitespace == true || seed.last?.isWhitespace == true { return "the seed '\(shown)' has outer spaces" }
+        if seed.contains("|") { return Message(.seedBar, ["seed": shown]) }
+        if seed.first?.isWhitespace == true || seed.last?.isWhitespace == true { return Message(.seedOuterSpaces, ["seed": shown]) }
         return nil
     }
 

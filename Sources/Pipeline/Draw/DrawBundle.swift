@@ -177,26 +177,27 @@ public struct DrawBundle: Sendable, Hashable, Codable {
 
     /// Redoes the draw from the bundle alone and compares every recorded result.
     public func verify() -> DrawVerification {
-        var differences: [String] = []
+        var differences: [Message] = []
         let expectedFormat = commitment.isLegacy ? Self.legacyFormat : Self.currentFormat
-        if format != expectedFormat { differences.append("format is '\(format)', expected '\(expectedFormat)'") }
+        if format != expectedFormat { differences.append(Message(.verifyFormat, ["format": format, "expected": expectedFormat])) }
         if commitment.format != DrawCommitment.currentFormat && !commitment.isLegacy {
-            differences.append("commitment format is '\(commitment.format)', expected '\(DrawCommitment.currentFormat)'")
+            differences.append(Message(.verifyCommitmentFormat, ["format": commitment.format, "expected": DrawCommitment.currentFormat]))
         }
         if commitment.algorithm != ConsistentSampler.algorithmVersion {
-            differences.append("algorithm is '\(commitment.algorithm)', this verifier implements '\(ConsistentSampler.algorithmVersion)'")
+            differences.append(
+                Message(.verifyAlgorithm, ["algorithm": commitment.algorithm, "implemented": ConsistentSampler.algorithmVersion]))
         }
         let hash = commitment.hash
-        if hash != commitmentHash { differences.append("commitment hash is \(hash), the bundle says \(commitmentHash)") }
+        if hash != commitmentHash { differences.append(Message(.verifyHash, ["hash": hash, "recorded": commitmentHash])) }
         let seed = Draw.seedString(publicSeed: publicSeed, groupKey: commitment.groupKey, round: commitment.round)
-        if seed != seedString { differences.append("seed string is '\(seed)', the bundle says '\(seedString)'") }
+        if seed != seedString { differences.append(Message(.verifySeed, ["seed": seed, "recorded": seedString])) }
 
         var seen: Set<String> = []
         for m in commitment.population where !seen.insert(m.uscc).inserted {
-            differences.append("population lists \(m.uscc) twice")
+            differences.append(Message(.verifyPopulationTwice, ["uscc": m.uscc]))
         }
         for x in commitment.exclusions where !seen.contains(x) {
-            differences.append("exclusion \(x) is not in the population")
+            differences.append(Message(.verifyExclusionNotInPopulation, ["uscc": x]))
         }
         differences += Self.ruleDifferences(commitment)
         let selection = Self.select(commitment: commitment, seedString: seed)
@@ -204,11 +205,13 @@ public struct DrawBundle: Sendable, Hashable, Codable {
             let expected = selection.perClass[c] ?? []
             let recorded = sample[c] ?? []
             if expected != recorded {
-                differences.append("class \(c.rawValue): recomputed sample \(expected), the bundle says \(recorded)")
+                differences.append(
+                    Message(.verifyClassSample, ["class": c.rawValue, "expected": "\(expected)", "recorded": "\(recorded)"]))
             }
         }
         if selection.visit != visits {
-            differences.append("visits: recomputed \(Self.describe(selection.visit)), the bundle says \(Self.describe(visits))")
+            differences.append(
+                Message(.verifyVisits, ["expected": Self.describe(selection.visit), "recorded": Self.describe(visits)]))
         }
 
         if let setup = commitment.inspectors {
@@ -219,35 +222,38 @@ public struct DrawBundle: Sendable, Hashable, Codable {
                 }
                 if match.shortTeams != (shortTeams ?? []) {
                     differences.append(
-                        "short teams: recomputed \(match.shortTeams.map(Self.describe)), the bundle says \((shortTeams ?? []).map(Self.describe))"
-                    )
+                        Message(
+                            .verifyShortTeams,
+                            ["expected": "\(match.shortTeams.map(Self.describe))", "recorded": "\((shortTeams ?? []).map(Self.describe))"]))
                 }
             } catch {
-                differences.append("inspector matching fails: \(error)")
+                differences.append(Message(.verifyMatchingFails, ["reason": "\(error)"]))
             }
         } else if assignments != nil || shortTeams != nil {
-            differences.append("the bundle has inspector assignments but the commitment has no inspectors")
+            differences.append(Message(.verifyAssignmentsNoInspectors))
         }
         return DrawVerification(differences: differences)
     }
 
     /// What is wrong with a commitment's rule: quotas or visits that its recorded task inputs and
     /// class counts do not give, a missing secret or ledger head (nothing for the first format).
-    static func ruleDifferences(_ commitment: DrawCommitment) -> [String] {
+    static func ruleDifferences(_ commitment: DrawCommitment) -> [Message] {
         guard !commitment.isLegacy else { return [] }
-        var differences: [String] = []
+        var differences: [Message] = []
         if let recomputed = commitment.recomputedQuotas, recomputed != commitment.quotas {
             differences.append(
-                "quotas: the rule gives \(describe(recomputed)) for the class counts \(describe(commitment.classCounts)), the commitment says \(describe(commitment.quotas))"
+                Message(
+                    .verifyQuotas,
+                    ["expected": describe(recomputed), "counts": describe(commitment.classCounts), "recorded": describe(commitment.quotas)])
             )
         }
         var visits = Dictionary(uniqueKeysWithValues: RiskClass.allCases.map { ($0, 1) })
         for r in commitment.quotaRecords { for c in RiskClass.allCases { visits[c] = max(visits[c] ?? 1, r.visits[c] ?? 1) } }
         if !commitment.quotaRecords.isEmpty && visits != commitment.visits {
-            differences.append("visits per class: the rule gives \(describe(visits)), the commitment says \(describe(commitment.visits))")
+            differences.append(Message(.verifyVisitsPerClass, ["expected": describe(visits), "recorded": describe(commitment.visits)]))
         }
-        if commitment.secret.map(isHex64) != true { differences.append("the commitment's secret is not 64 hex digits") }
-        if commitment.ledgerHead.map(isHex64) != true { differences.append("the commitment's ledger head is not 64 hex digits") }
+        if commitment.secret.map(isHex64) != true { differences.append(Message(.verifySecret)) }
+        if commitment.ledgerHead.map(isHex64) != true { differences.append(Message(.verifyLedgerHead)) }
         return differences
     }
 
@@ -265,31 +271,43 @@ public struct DrawBundle: Sendable, Hashable, Codable {
 
     private static func describe(_ t: ShortTeam) -> String { "\(t.uscc)/\(t.department) \(t.matched) of \(t.needed)" }
 
-    private static func assignmentDifferences(expected: [InspectorAssignment], recorded: [InspectorAssignment]) -> [String] {
-        var lines: [String] = []
+    private static func assignmentDifferences(expected: [InspectorAssignment], recorded: [InspectorAssignment]) -> [Message] {
+        var lines: [Message] = []
         if expected.count != recorded.count {
-            lines.append("assignments: recomputed \(expected.count), the bundle has \(recorded.count)")
+            lines.append(Message(.verifyAssignmentCount, ["expected": "\(expected.count)", "recorded": "\(recorded.count)"]))
         }
         for (e, r) in zip(expected, recorded) where e != r {
             lines.append(
-                "assignment \(e.uscc)/\(e.department): recomputed \(e.inspectorIds), the bundle says \(r.uscc)/\(r.department) \(r.inspectorIds)"
-            )
+                Message(
+                    .verifyAssignment,
+                    [
+                        "uscc": e.uscc, "department": e.department, "expected": "\(e.inspectorIds)", "recordedUscc": r.uscc,
+                        "recordedDepartment": r.department, "recorded": "\(r.inspectorIds)",
+                    ]))
         }
         return lines
     }
 }
 
 /// The outcome of verifying a bundle.
-public struct DrawVerification: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct DrawVerification: Sendable, Hashable, CustomStringConvertible {
     /// Every difference between the bundle and its recomputation; empty when it verifies.
-    public var differences: [String]
+    public var differenceTexts: [Message]
 
     /// Creates a result.
-    public init(differences: [String]) { self.differences = differences }
+    public init(differences: [Message]) { self.differenceTexts = differences }
+
+    /// ``differenceTexts`` in English.
+    public var differences: [String] { differenceTexts.map(\.english) }
 
     /// True when nothing differs.
-    public var isValid: Bool { differences.isEmpty }
+    public var isValid: Bool { differenceTexts.isEmpty }
 
-    /// `OK`, or one difference per line.
-    public var description: String { isValid ? "OK" : differences.joined(separator: "\n") }
+    /// `OK`, or one difference per line, in English.
+    public var description: String { text(in: MessageCatalogue(.en)) }
+
+    /// `OK`, or one difference per line, in the language of `words`.
+    public func text(in words: MessageCatalogue) -> String {
+        isValid ? words(.verifyOK) : differenceTexts.map { words($0) }.joined(separator: "\n")
+    }
 }

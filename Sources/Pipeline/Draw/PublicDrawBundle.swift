@@ -96,23 +96,25 @@ public struct PublicDrawBundle: Sendable, Hashable, Codable {
 
     /// The public checks (top of PublicDrawBundle.swift); every difference found.
     public func verify() -> DrawVerification {
-        var differences: [String] = []
-        if format != Self.currentFormat { differences.append("format is '\(format)', expected '\(Self.currentFormat)'") }
+        var differences: [Message] = []
+        if format != Self.currentFormat { differences.append(Message(.verifyFormat, ["format": format, "expected": Self.currentFormat])) }
         let hash = SHA256.hexString(SHA256.digest(commitment.canonicalBytes))
-        if hash != commitmentHash { differences.append("commitment hash is \(hash), the bundle says \(commitmentHash)") }
+        if hash != commitmentHash { differences.append(Message(.verifyHash, ["hash": hash, "recorded": commitmentHash])) }
         guard let parsed = Parsed(commitment) else {
             return DrawVerification(
-                differences: differences + ["the commitment is not a public commitment of \(DrawCommitment.currentFormat)"])
+                differences: differences + [Message(.verifyNotPublic, ["format": DrawCommitment.currentFormat])])
         }
         if parsed.algorithm != ConsistentSampler.algorithmVersion {
-            differences.append("algorithm is '\(parsed.algorithm)', this verifier implements '\(ConsistentSampler.algorithmVersion)'")
+            differences.append(
+                Message(.verifyAlgorithm, ["algorithm": parsed.algorithm, "implemented": ConsistentSampler.algorithmVersion]))
         }
         let seed = Draw.seedString(publicSeed: publicSeed, groupKey: parsed.group, round: parsed.round)
-        if seed != seedString { differences.append("seed string is '\(seed)', the bundle says '\(seedString)'") }
+        if seed != seedString { differences.append(Message(.verifySeed, ["seed": seed, "recorded": seedString])) }
 
         // 3. Quotas from the rule.
         if parsed.counts.values.reduce(0, +) != parsed.population.count {
-            differences.append("class counts add up to \(parsed.counts.values.reduce(0, +)), the population has \(parsed.population.count)")
+            differences.append(
+                Message(.verifyCountsSum, ["sum": "\(parsed.counts.values.reduce(0, +))", "count": "\(parsed.population.count)"]))
         }
         var quotas = Dictionary(uniqueKeysWithValues: RiskClass.allCases.map { ($0, 0) })
         for record in parsed.records {
@@ -121,27 +123,31 @@ public struct PublicDrawBundle: Sendable, Hashable, Codable {
         }
         if quotas != parsed.quotas {
             differences.append(
-                "quotas: the rule gives \(DrawBundle.describe(quotas)) for the class counts \(DrawBundle.describe(parsed.counts)), the commitment says \(DrawBundle.describe(parsed.quotas))"
-            )
+                Message(
+                    .verifyQuotas,
+                    [
+                        "expected": DrawBundle.describe(quotas), "counts": DrawBundle.describe(parsed.counts),
+                        "recorded": DrawBundle.describe(parsed.quotas),
+                    ]))
         }
 
         // 4. Membership and ticket order.
         let members = Set(parsed.population)
         var seen: Set<String> = []
         for u in sample {
-            if !members.contains(u) { differences.append("\(u) is drawn but not in the committed population") }
-            if !seen.insert(u).inserted { differences.append("\(u) is drawn twice") }
+            if !members.contains(u) { differences.append(Message(.verifyDrawnNotInPopulation, ["uscc": u])) }
+            if !seen.insert(u).inserted { differences.append(Message(.verifyDrawnTwice, ["uscc": u])) }
         }
         let order = ConsistentSampler(seed: seed).order(sample).map(\.id)
-        if order != sample { differences.append("the sample is not in ticket order under '\(seed)'") }
+        if order != sample { differences.append(Message(.verifyTicketOrder, ["seed": seed])) }
 
         // 5. Size.
         let expected = RiskClass.allCases.reduce(0) { $0 + min(parsed.quotas[$1] ?? 0, parsed.counts[$1] ?? 0) }
         let slack = parsed.watchlist == WatchlistRule.alwaysInclude.rawValue ? parsed.watchlisted : 0
         if sample.count < expected || sample.count > expected + slack {
             differences.append(
-                "the sample has \(sample.count) objects; the quotas and class counts give \(slack == 0 ? "\(expected)" : "\(expected)…\(expected + slack)")"
-            )
+                Message(
+                    .verifySize, ["count": "\(sample.count)", "expected": slack == 0 ? "\(expected)" : "\(expected)…\(expected + slack)"]))
         }
 
         return DrawVerification(differences: differences)

@@ -38,14 +38,23 @@ public struct QuotaAuditRow: Sendable, Hashable, Codable {
     public var aAboveB: Bool
 
     /// `2024-G01 round 1 task 1: n A 9, B 21, C 7, D 3; e A 0.45, B 2.1, C 1.4, D 2.4 (Σ 6.35 → 7); q A 1, B 2, C 1, D 3`.
-    public var line: String {
+    public var line: String { line(in: MessageCatalogue(.en)) }
+
+    /// ``line`` in the language of `words` (the figures are symbols: n, e, Σ, q).
+    public func line(in words: MessageCatalogue) -> String {
         let list = { (f: (RiskClass) -> String) in RiskClass.allCases.map { "\($0.rawValue) \(f($0))" }.joined(separator: ", ") }
-        var text =
-            "\(group) round \(round) task \(task): n \(list { "\(population[$0] ?? 0)" }); e \(list { "\(exactShares[$0] ?? .zero)" }) "
+        let figures =
+            "n \(list { "\(population[$0] ?? 0)" }); e \(list { "\(exactShares[$0] ?? .zero)" }) "
             + "(Σ \(exactTotal) → \(target)); q \(list { "\(quotas[$0] ?? 0)" })"
-        if planBinds { text += "; the plan's ratio or count binds" }
+        var text = words(.quotaRow, ["group": group, "round": "\(round)", "task": "\(task)", "figures": figures])
+        if planBinds { text += words(.quotaPlanBinds) }
         if aAboveB {
-            text += "; A \(groupQuotas[.A] ?? 0)/\(population[.A] ?? 0) above B \(groupQuotas[.B] ?? 0)/\(population[.B] ?? 0)"
+            text += words(
+                .quotaAAboveB,
+                [
+                    "qa": "\(groupQuotas[.A] ?? 0)", "na": "\(population[.A] ?? 0)", "qb": "\(groupQuotas[.B] ?? 0)",
+                    "nb": "\(population[.B] ?? 0)",
+                ])
         }
         return text
     }
@@ -93,10 +102,17 @@ public struct QuotaAudit: Sendable, Hashable, Codable {
     }
 
     /// Every row, then the figures.
-    public var text: String {
-        (rows.map(\.line) + [
-            "\(rounds) group rounds, \(rows.count) task rounds; the plan's ratio or count binds in \(planBinds); "
-                + "quota property broken in \(violations.count); A drawn at a higher rate than B in \(aAboveB.count) group rounds"
+    public var text: String { text(in: MessageCatalogue(.en)) }
+
+    /// Every row, then the figures, in the language of `words`.
+    public func text(in words: MessageCatalogue) -> String {
+        (rows.map { $0.line(in: words) } + [
+            words(
+                .quotaSummary,
+                [
+                    "rounds": "\(rounds)", "rows": "\(rows.count)", "binds": "\(planBinds)", "broken": "\(violations.count)",
+                    "aAboveB": "\(aAboveB.count)",
+                ])
         ]).joined(separator: "\n")
     }
 }

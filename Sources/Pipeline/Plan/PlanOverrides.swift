@@ -119,7 +119,8 @@ public struct PlanOverrides: Sendable, Hashable {
         if let ratio = decision.ratio {
             task.ratio.min = ratio.min
             task.ratio.max = ratio.max
-            decided.append(Message(.planDecidedRatio, ["ratio": Self.percent(ratio.min) + (ratio.max.map { "–" + Self.percent($0) } ?? "")]))
+            decided.append(
+                Message(.planDecidedRatio, ["ratio": Self.percent(ratio.min) + (ratio.max.map { "–" + Self.percent($0) } ?? "")]))
         }
         if let count = decision.count {
             task.count = count

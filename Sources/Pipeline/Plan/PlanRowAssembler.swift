@@ -170,7 +170,8 @@ public struct PlanRowAssembler: Sendable {
                 notes.append(note.english)
                 diagnostics.emit(
                     Diagnostic(
-                        .note, Message(.planTaskNote, ["seq": "\(seq)"], parts: ["text": note]), at: layout.location(column, line: row.line)))
+                        .note, Message(.planTaskNote, ["seq": "\(seq)"], parts: ["text": note]), at: layout.location(column, line: row.line)
+                    ))
             }
             if let value = filled[column], !value.trimmingWhitespace().isEmpty { lastFilled[column] = (value, seq) }
         }

@@ -21,8 +21,8 @@ struct DrawCoverageCommand: ParsableCommand {
         try withDrawStore(global, access: .readOnly) { draw, configuration in
             let (plan, _) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
             let report = try draw.coverage(plan: plan, scopeMapSource: ScopeMapLoader.source(configuration))
-            print(json ? try report.json() : report.text)
-            if let warning = report.warning { printError(warning) }
+            print(json ? try report.json() : report.text(in: Language.catalogue))
+            if let warning = report.warningText { printError(Language.catalogue(.warningPrefix) + Language.catalogue(warning)) }
         }
     }
 }

@@ -32,10 +32,7 @@ struct DrawExportCommand: ParsableCommand {
             let text: String
             if isPublic {
                 guard !bundle.commitment.isLegacy else {
-                    throw DrawStoreError(
-                        .failure,
-                        "\(group) round \(round) was drawn from a commitment of the first format, which has no public form; only its auditor bundle can be exported"
-                    )
+                    throw DrawStoreError(.failure, Message(.drawFirstFormatNoPublic, ["group": group, "round": "\(round)"]))
                 }
                 let publicBundle = bundle.publicBundle
                 if publicBundle.countsRevealClasses {
@@ -50,7 +47,7 @@ struct DrawExportCommand: ParsableCommand {
             do {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: out))
             } catch {
-                throw DrawStoreError(.failure, "cannot write \(out): \(error.localizedDescription)")
+                throw DrawStoreError(.failure, Message(.fileCannotWrite, ["path": out, "reason": error.localizedDescription]))
             }
             print(
                 "wrote \(out): \(isPublic ? "public" : "auditor") bundle of \(group) round \(round), ledger #\(entry.seq), commitment \(bundle.commitmentHash)"

@@ -33,9 +33,11 @@ struct DrawListCommand: ParsableCommand {
             let calendar = try CalendarLoader.load(operatorPath: configuration.resolvedCalendarPath)
             let sheets = try DrawTaskSheets.build(draw: draw, plan: plan, planID: id, group: group, round: round, calendar: calendar)
             guard !sheets.isEmpty else {
-                let which = [group.map { "group \($0)" }, round.map { "round \($0)" }].compactMap { $0 }.joined(separator: " ")
+                let which = Message.list(
+                    [group.map { Message(.drawWhichGroup, ["group": $0]) }, round.map { Message(.drawWhichRound, ["round": "\($0)"]) }]
+                        .compactMap { $0 }, .listSpace)
                 throw DrawStoreError(
-                    .dataRejected, "nothing has been drawn\(which.isEmpty ? "" : " for \(which)"); run `suiji draw run` first")
+                    .dataRejected, which.map { Message(.drawNothingDrawnFor, parts: ["which": $0]) } ?? Message(.drawNothingDrawn))
             }
             try DrawTaskSheets.write(sheets, to: xlsx)
             let objects = sheets.reduce(0) { $0 + $1.rows.count }

@@ -24,7 +24,7 @@ struct DrawQuotasCommand: ParsableCommand {
             if json {
                 print(try JSONOutput.text(audit, kind: "draw-quotas"))
             } else {
-                print(audit.text)
+                print(audit.text(in: Language.catalogue))
             }
         }
     }

@@ -21,8 +21,9 @@ struct DrawRunCommand: ParsableCommand {
     var allowPartialTeams = false
 
     func validate() throws {
-        if let problem = Draw.problem(withPublicSeed: seed) {
-            throw ValidationError(Language.catalogue(.usageSeed, ["max": "\(Draw.maximumSeedBytes)", "problem": problem]))
+        if let problem = Draw.problemText(withPublicSeed: seed) {
+            throw ValidationError(
+                Language.catalogue(Message(.usageSeed, ["max": "\(Draw.maximumSeedBytes)"], parts: ["problem": problem])))
         }
     }
 

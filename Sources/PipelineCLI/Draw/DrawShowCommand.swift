@@ -26,7 +26,7 @@ struct DrawShowCommand: ParsableCommand {
                 if json {
                     print(try JSONOutput.text(["assignments": list], kind: "draw-assignments"))
                 } else {
-                    for a in list { print(a.text) }
+                    for a in list { print(a.text(in: Language.catalogue)) }
                 }
             } else {
                 let overview = try draw.summaries(plan: plan, planID: id)

@@ -27,7 +27,7 @@ struct DrawVerifyCommand: ParsableCommand {
             printError(Language.catalogue(.drawBundleUnreadable, ["file": bundle, "reason": "\(error)"]))
             throw ExitCode(ExitStatus.dataRejected.rawValue)
         }
-        print(result.description)
+        print(result.text(in: Language.catalogue))
         if !result.isValid { throw ExitCode(ExitStatus.failure.rawValue) }
     }
 

@@ -26,7 +26,7 @@ public struct Clock: Sendable {
     public func today() throws -> CivilDate {
         let parts = Calendar.current.dateComponents([.year, .month, .day], from: now())
         guard let date = CivilDate(year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0) else {
-            throw StoreError(path: "", message: "cannot tell today's date from the system clock; pass --today YYYY-MM-DD")
+            throw StoreError(path: "", Message(.clockUnknown))
         }
         return date
     }

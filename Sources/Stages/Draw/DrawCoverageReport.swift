@@ -187,63 +187,79 @@ public struct DrawCoverageReport: Sendable, Hashable, Codable {
 
     // MARK: Output
 
-    /// The report as aligned tables.
-    public var text: String {
-        var lines = ["scope coverage of plan \(year) \(region) (scope map: \(scopeMap); population: \(population))", ""]
+    /// The report as aligned tables, in English.
+    public var text: String { text(in: MessageCatalogue(.en)) }
+
+    /// The report as aligned tables in the language of `words`.
+    public func text(in words: MessageCatalogue) -> String {
+        func headers(_ key: MessageKey) -> [String] { words(key).split(separator: "|").map(String.init) }
+        var lines = [words(.coverageTitle, ["year": "\(year)", "region": region, "map": scopeMap, "population": population]), ""]
         if tasksWithoutEntities.isEmpty {
-            lines.append("tasks whose scopes match no entity: none")
+            lines.append(words(.coverageTasksUnmatchedNone))
         } else {
-            lines.append("tasks whose scopes match no entity: \(tasksWithoutEntities.count)")
-            var table = TextTable(headers: ["序号", "group", "任务名称", "对象范围", "in map", "candidates"])
+            lines.append(words(.coverageTasksUnmatched, ["count": "\(tasksWithoutEntities.count)"]))
+            var table = TextTable(headers: headers(.coverageTaskHeaders))
             for task in tasksWithoutEntities {
-                let scopes = task.scopes.isEmpty ? [ScopeStatus(scope: "(none)", inMap: false, candidates: 0)] : task.scopes
+                let scopes =
+                    task.scopes.isEmpty ? [ScopeStatus(scope: words(.coverageNoScope), inMap: false, candidates: 0)] : task.scopes
                 for (i, scope) in scopes.enumerated() {
                     let head = i == 0 ? [String(task.seq), task.group, TextTable.truncate(task.name, to: 36)] : ["", "", ""]
-                    table.rows.append(head + [scope.scope, scope.inMap ? "yes" : "no", scope.inMap ? String(scope.candidates) : "-"])
+                    table.rows.append(
+                        head + [scope.scope, words(scope.inMap ? .wordYes : .wordNo), scope.inMap ? String(scope.candidates) : "-"])
                 }
             }
             lines.append(table.render())
         }
         lines.append("")
         if scopesNotInMap.isEmpty {
-            lines.append("plan scopes not in the scope map: none")
+            lines.append(words(.coverageScopesNotInMapNone))
         } else {
-            lines.append("plan scopes not in the scope map: \(scopesNotInMap.count)")
-            var table = TextTable(headers: ["对象范围", "tasks"])
+            lines.append(words(.coverageScopesNotInMap, ["count": "\(scopesNotInMap.count)"]))
+            var table = TextTable(headers: headers(.coverageScopeHeaders))
             table.rows = scopesNotInMap.map { [$0.scope, $0.tasks.map(String.init).joined(separator: ", ")] }
             lines.append(table.render())
         }
         lines.append("")
         if uncoveredCategories.isEmpty {
-            lines.append("register categories no task covers: none")
+            lines.append(words(.coverageCategoriesNone))
         } else {
-            lines.append("register categories no task covers: \(uncoveredCategories.count)")
-            var table = TextTable(headers: ["行业类别", "entities"])
+            lines.append(words(.coverageCategories, ["count": "\(uncoveredCategories.count)"]))
+            var table = TextTable(headers: headers(.coverageCategoryHeaders))
             table.rows = uncoveredCategories.map { [$0.category, String($0.entities)] }
             lines.append(table.render())
         }
         lines.append("")
-        var table = TextTable(headers: ["totals", "count", "gaps"])
+        var table = TextTable(headers: headers(.coverageTotalsHeaders))
         table.rows = [
-            ["tasks", String(totals.tasks), "\(totals.tasksWithoutEntities) match no entity"],
-            ["plan scopes", String(totals.scopes), "\(totals.scopesNotInMap) not in the scope map"],
-            ["register categories", String(totals.categories), "\(totals.uncoveredCategories) covered by no task"],
-            ["entities", String(totals.entities), "\(totals.entitiesOutsideEveryScope) in no task's scope"],
+            [
+                words(.coverageTotalTasks), String(totals.tasks),
+                words(.coverageTotalTasksGap, ["count": "\(totals.tasksWithoutEntities)"]),
+            ],
+            [words(.coverageTotalScopes), String(totals.scopes), words(.coverageTotalScopesGap, ["count": "\(totals.scopesNotInMap)"])],
+            [
+                words(.coverageTotalCategories), String(totals.categories),
+                words(.coverageTotalCategoriesGap, ["count": "\(totals.uncoveredCategories)"]),
+            ],
+            [
+                words(.coverageTotalEntities), String(totals.entities),
+                words(.coverageTotalEntitiesGap, ["count": "\(totals.entitiesOutsideEveryScope)"]),
+            ],
         ]
         lines.append(table.render())
         return lines.joined(separator: "\n")
     }
 
-    /// One line for standard error naming the kinds of gap found, or nil when there are none.
-    public var warning: String? {
-        func count(_ n: Int, _ one: String, _ many: String) -> String? { n == 0 ? nil : "\(n) \(n == 1 ? one : many)" }
+    /// One line for standard error naming the kinds of gap found (without `warning: `), or nil when there are none.
+    public var warningText: Message? {
         let gaps = [
-            count(totals.tasksWithoutEntities, "task matches no entity", "tasks match no entity"),
-            count(totals.scopesNotInMap, "plan scope is not in the map", "plan scopes are not in the map"),
-            count(totals.uncoveredCategories, "register category is covered by no task", "register categories are covered by no task"),
-        ].compactMap { $0 }
-        return gaps.isEmpty ? nil : "warning: the scope map leaves gaps: " + gaps.joined(separator: ", ")
+            (totals.tasksWithoutEntities, MessageKey.coverageGapTasks), (totals.scopesNotInMap, .coverageGapScopes),
+            (totals.uncoveredCategories, .coverageGapCategories),
+        ].filter { $0.0 > 0 }.map { Message($0.1, ["count": "\($0.0)"]) }
+        return Message.list(gaps, .listComma).map { Message(.coverageGaps, parts: ["gaps": $0]) }
     }
+
+    /// ``warningText`` in English, after `warning: `.
+    public var warning: String? { warningText.map { "warning: " + $0.english } }
 
     /// The report as JSON: keys in code point order, two-space indentation, no final newline.
     ///

@@ -13,7 +13,7 @@ extension DrawStore {
         plan: AnnualPlan, planID: Int64, seed: String, tasks: [Int]?, round: Int?, reason: String?,
         allowPartialTeams: Bool = false, inputs: DrawInputs? = nil
     ) throws -> RunOutcome {
-        if let problem = Draw.problem(withPublicSeed: seed) { throw DrawStoreError(.usage, problem) }
+        if let problem = Draw.problemText(withPublicSeed: seed) { throw DrawStoreError(.usage, problem) }
         let trimmedReason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         let groups = try Self.groups(of: plan, tasks: tasks)
         struct Target: Sendable { var group: DrawGroup; var round: Int; var hash: String; var commitment: DrawCommitment; var redraw: Bool }
@@ -28,10 +28,7 @@ extension DrawStore {
                 for r in rounds {
                     guard let current = try currentCommitment(db, planID: planID, group: group.key, round: r) else {
                         if round != nil {
-                            throw DrawStoreError(
-                                .failure,
-                                "\(group.key) round \(r) is not prepared; run `suiji draw prepare` and publish its commitment before the seed"
-                            )
+                            throw DrawStoreError(.failure, Message(.drawNotPrepared, ["group": group.key, "round": "\(r)"]))
                         }
                         continue
                     }
@@ -43,12 +40,13 @@ extension DrawStore {
                         guard let trimmedReason, !trimmedReason.isEmpty else {
                             throw DrawStoreError(
                                 .usage,
-                                "\(group.key) round \(r) was already drawn (ledger #\(earlier.seq), seed '\(earlier.seed)'); a re-draw needs --reason TEXT, and the first draw stays in the ledger"
+                                Message(
+                                    .drawAlreadyDrawn, ["group": group.key, "round": "\(r)", "seq": "\(earlier.seq)", "seed": earlier.seed])
                             )
                         }
                         if let later = drawn.keys.filter({ $0 > r }).min() {
                             throw DrawStoreError(
-                                .failure, "\(group.key): round \(later) is already drawn; round \(r) cannot be drawn again")
+                                .failure, Message(.drawLaterRoundDrawnNoRedraw, ["group": group.key, "later": "\(later)", "round": "\(r)"]))
                         }
                     }
                     targets.append(
@@ -58,10 +56,7 @@ extension DrawStore {
         }
         guard !targets.isEmpty else {
             if !empty.isEmpty { return RunOutcome(done: [], failed: [], empty: empty) }
-            throw DrawStoreError(
-                .failure,
-                "nothing to draw: no prepared and undrawn group and round\(tasks == nil ? "" : " among the selected tasks"); run `suiji draw prepare` first (to draw a drawn round again, give --round N --reason TEXT)"
-            )
+            throw DrawStoreError(.failure, Message(tasks == nil ? .drawNothingToDraw : .drawNothingToDrawAmong))
         }
         // Recompute every commitment from the store: the frozen inputs must still hold.
         let inputs = try inputs ?? store.drawInputs()

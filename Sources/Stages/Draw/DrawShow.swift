@@ -32,14 +32,14 @@ extension DrawStore {
     public func bundle(planID: Int64, group: String, round: Int) throws -> (bundle: DrawBundle, entry: LedgerEntry) {
         try store.read { db in
             guard let entry = try currentEntries(db, planID: planID)[group]?[round] else {
-                throw DrawStoreError(.failure, "\(group) round \(round) has not been drawn; nothing to export")
+                throw DrawStoreError(.failure, Message(.drawNotDrawnNothingToExport, ["group": group, "round": "\(round)"]))
             }
             guard
                 let text = try String.fetchOne(
                     db, sql: "SELECT canonical_json FROM draw_commitments WHERE commitment_sha256 = ?", arguments: [entry.commitment])
             else {
                 throw DrawStoreError(
-                    .failure, "ledger #\(entry.seq): its commitment \(entry.commitment) is missing; run `suiji draw verify-ledger`")
+                    .failure, Message(.drawLedgerCommitmentMissing, ["seq": "\(entry.seq)", "hash": entry.commitment]))
             }
             do {
                 let commitment = try JSONDecoder().decode(DrawCommitment.self, from: Data(text.utf8))
@@ -50,7 +50,7 @@ extension DrawStore {
                     sample: result.sample, visits: result.visits ?? [:], assignments: result.assignments, shortTeams: result.shortTeams)
                 return (bundle, entry)
             } catch {
-                throw DrawStoreError(.failure, "ledger #\(entry.seq) cannot be read: \(error); run `suiji draw verify-ledger`")
+                throw DrawStoreError(.failure, Message(.drawLedgerUnreadable, ["seq": "\(entry.seq)", "reason": "\(error)"]))
             }
         }
     }
@@ -202,7 +202,7 @@ extension DrawStore {
             for byRound in entries.values {
                 for entry in byRound.values {
                     do { results[entry.seq] = try entry.result() } catch {
-                        throw DrawStoreError(.failure, "ledger #\(entry.seq) cannot be read: \(error); run `suiji draw verify-ledger`")
+                        throw DrawStoreError(.failure, Message(.drawLedgerUnreadable, ["seq": "\(entry.seq)", "reason": "\(error)"]))
                     }
                     entryOf[entry.seq] = entry
                     for a in results[entry.seq]?.assignments ?? [] {
@@ -233,9 +233,12 @@ extension DrawStore {
                             }
                         }
                     }
+                    let drawTexts = visit.ledgerSeqs.compactMap { seq in
+                        entryOf[seq].map { Message(.showJointDraw, ["group": $0.group, "round": "\($0.round)", "seq": "\(seq)"]) }
+                    }
                     let view = ObjectAssignment.JointVisitView(
-                        draws: visit.ledgerSeqs.compactMap { seq in entryOf[seq].map { "\($0.group) round \($0.round) (ledger #\(seq))" } },
-                        window: "\(visit.start)…\(visit.end)", team: team, matters: matters)
+                        draws: drawTexts.map(\.english), drawTexts: drawTexts, window: "\(visit.start)…\(visit.end)", team: team,
+                        matters: matters)
                     for seq in visit.ledgerSeqs { jointOf["\(seq)|\(visit.uscc)"] = view }
                 }
             }
@@ -251,16 +254,21 @@ extension DrawStore {
                         (result.visits ?? [:]).isEmpty
                         ? [:] : ((try? storedCommitment(db, hash: entry.commitment, group: key, round: round))?.visits ?? [:])
                     for uscc in result.order {
-                        var visit: String?
+                        var visit: Message?
                         if let k = result.visits?[uscc], let dates, let c = classOf[uscc].flatMap(RiskClass.init(rawValue:)) {
                             let n = max(k, visits[c] ?? k)
-                            visit = "visit \(k) of \(n): " + ClassVisits.label(start: dates.start, end: dates.end, visit: k, of: n)
+                            visit = Message(
+                                .showVisitOf,
+                                [
+                                    "visit": "\(k)", "visits": "\(n)",
+                                    "window": ClassVisits.label(start: dates.start, end: dates.end, visit: k, of: n),
+                                ])
                         }
                         out.append(
                             ObjectAssignment(
                                 group: key, round: round, tasks: groups[key]?.taskSeqs ?? [], uscc: uscc,
                                 riskClass: classOf[uscc], inspectors: teams[entry.seq]?[uscc] ?? [], shortTeam: short.contains(uscc),
-                                ledgerSeq: entry.seq, visit: visit, jointVisit: jointOf["\(entry.seq)|\(uscc)"]))
+                                ledgerSeq: entry.seq, visit: visit?.english, visitText: visit, jointVisit: jointOf["\(entry.seq)|\(uscc)"]))
                     }
                 }
             }
@@ -467,12 +475,16 @@ public struct ObjectAssignment: Sendable, Hashable, Codable {
     public struct JointVisitView: Sendable, Hashable, Codable {
         /// The draws it serves: `2024-G06 round 1 (ledger #3)`, in ledger order.
         public var draws: [String]
+        /// ``draws`` as catalogue texts (not in the JSON, which keeps the English words).
+        public var drawTexts: [Message] = []
         /// The common window.
         public var window: String
         /// The one team: per department, the inspectors of the first draw that has it.
         public var team: [Member]
         /// The union of the draws' matters.
         public var matters: [String]
+
+        private enum CodingKeys: String, CodingKey { case draws, window, team, matters }
     }
 
     /// The group key.
@@ -495,19 +507,37 @@ public struct ObjectAssignment: Sendable, Hashable, Codable {
     public var ledgerSeq: Int
     /// `visit 2 of 2: 2024-06-16…2024-11-30` for an object of a class visited more than once a round.
     public var visit: String?
+    /// ``visit`` as a catalogue text (not in the JSON, which keeps the English words).
+    public var visitText: Message? = nil
     /// The joint visit it is part of, if any.
     public var jointVisit: JointVisitView?
 
-    /// One line for `draw show --assignments`.
-    public var text: String {
+    private enum CodingKeys: String, CodingKey {
+        case group, round, tasks, uscc, name, riskClass, inspectors, shortTeam, ledgerSeq, visit, jointVisit
+    }
+
+    /// One line for `draw show --assignments`, in English.
+    public var text: String { text(in: MessageCatalogue(.en)) }
+
+    /// One line for `draw show --assignments` in the language of `words`.
+    public func text(in words: MessageCatalogue) -> String {
         let team = inspectors.map(\.text).joined(separator: ", ")
         let object = uscc + (name.map { " " + $0 } ?? "")
-        var line = "\(group) round \(round) \(object) \(riskClass ?? "-"): \(team)\(shortTeam ? "  [short]" : "")"
-        if let visit { line += "  [\(visit)]" }
+        var line = words(
+            .showAssignment, ["group": group, "round": "\(round)", "object": object, "class": riskClass ?? "-", "team": team])
+        if shortTeam { line += "  " + words(.showAssignmentShort) }
+        if let visit { line += "  [\(visitText.map { words($0) } ?? visit)]" }
         if let jointVisit {
+            let draws =
+                Message.list(jointVisit.drawTexts, .listPlus).map { words($0) } ?? jointVisit.draws.joined(separator: " + ")
             line +=
-                "  [joint visit: \(jointVisit.draws.joined(separator: " + ")), \(jointVisit.window); one team: "
-                + jointVisit.team.map(\.text).joined(separator: ", ") + "; \(jointVisit.matters.count) matters]"
+                "  ["
+                + words(
+                    .showJointVisit,
+                    [
+                        "draws": draws, "window": jointVisit.window, "team": jointVisit.team.map(\.text).joined(separator: ", "),
+                        "count": "\(jointVisit.matters.count)",
+                    ]) + "]"
         }
         return line
     }

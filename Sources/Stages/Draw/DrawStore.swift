@@ -28,17 +28,23 @@ public import Pipeline
 //   entry is the current draw. A round cannot be drawn again once a later round of its group is.
 
 /// A failure of a draw command, with the exit status it maps to.
-public struct DrawStoreError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct DrawStoreError: LocalizedReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The exit status.
     public var status: ExitStatus
     /// What happened and what to do.
-    public var message: String
+    public var text: Message
 
     /// Creates an error.
-    public init(_ status: ExitStatus, _ message: String) {
+    public init(_ status: ExitStatus, _ text: Message) {
         self.status = status
-        self.message = message
+        self.text = text
     }
+
+    /// ``text`` in English.
+    public var message: String { text.english }
+
+    /// The text, rendered where it is printed.
+    public func message(in language: UILanguage) -> Message { text }
 
     /// `error: message`.
     public var description: String { "error: \(message)" }
@@ -189,14 +195,16 @@ public struct DrawStore {
         if !unknown.isEmpty {
             throw DrawStoreError(
                 .usage,
-                "the plan has no task \(unknown.map(String.init).joined(separator: ", ")) (tasks are 序号 \(known.min() ?? 0)…\(known.max() ?? 0))"
-            )
+                Message(
+                    .drawNoSuchTask,
+                    [
+                        "tasks": unknown.map(String.init).joined(separator: ", "), "first": "\(known.min() ?? 0)",
+                        "last": "\(known.max() ?? 0)",
+                    ]))
         }
         if let task = plan.tasks.first(where: { tasks.contains($0.seq) && $0.needsReview }) {
             throw DrawStoreError(
-                .usage,
-                "task \(task.seq) needs review and is not drawn (\(task.review.joined(separator: "; "))); decide it in the plan overrides file ([plan] overrides in suiji.toml) and import the plan again"
-            )
+                .usage, Message(.drawTaskNeedsReview, ["seq": "\(task.seq)", "questions": task.review.joined(separator: "; ")]))
         }
         let wanted = Set(tasks)
         return all.filter { $0.taskSeqs.contains(where: wanted.contains) }
@@ -296,17 +304,16 @@ public struct DrawStore {
                 }
                 guard group.schedule.round(target) != nil else {
                     throw DrawStoreError(
-                        .usage, "group \(group.key) has rounds 1…\(group.schedule.rounds.count); there is no round \(target)")
+                        .usage,
+                        Message(.drawNoSuchRound, ["group": group.key, "count": "\(group.schedule.rounds.count)", "round": "\(target)"]))
                 }
                 if target > 1 && drawn[target - 1] == nil {
                     throw DrawStoreError(
-                        .failure,
-                        "group \(group.key): round \(target - 1) is not drawn yet; round \(target)'s exclusions depend on it: draw round \(target - 1) first"
-                    )
+                        .failure, Message(.drawEarlierRoundFirst, ["group": group.key, "earlier": "\(target - 1)", "round": "\(target)"]))
                 }
                 if let later = drawn.keys.filter({ $0 > target }).min() {
                     throw DrawStoreError(
-                        .failure, "group \(group.key): round \(later) is already drawn; round \(target) cannot be prepared again")
+                        .failure, Message(.drawLaterRoundDrawn, ["group": group.key, "later": "\(later)", "round": "\(target)"]))
                 }
                 jobs.append((group, target, try exclusions(db, entries: drawn, before: target)))
                 earlierDraws.append(drawn.filter { $0.key < target }.map(\.value.seq).sorted())
@@ -399,7 +406,8 @@ public struct DrawStore {
         do {
             return try JSONDecoder().decode(DrawCommitment.self, from: Data(text.utf8))
         } catch {
-            throw DrawStoreError(.failure, "the stored commitment of \(group) round \(round) cannot be read: \(error)")
+            throw DrawStoreError(
+                .failure, Message(.drawCommitmentUnreadable, ["group": group, "round": "\(round)", "reason": "\(error)"]))
         }
     }
 }

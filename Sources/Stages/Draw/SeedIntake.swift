@@ -35,19 +35,17 @@ public struct SeedFile: Sendable, Hashable {
     static func seed(in text: String) -> Result<String, SeedRefused> {
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-        guard let seed = lines.first else { return .failure(SeedRefused("the seed file is empty: it must hold one line, the public seed")) }
-        guard lines.count == 1 else {
-            return .failure(SeedRefused("the seed file holds \(lines.count) lines: it must hold one line, the public seed"))
-        }
-        if let problem = Draw.problem(withPublicSeed: seed) { return .failure(SeedRefused(problem)) }
+        guard let seed = lines.first else { return .failure(SeedRefused(Message(.seedFileEmpty))) }
+        guard lines.count == 1 else { return .failure(SeedRefused(Message(.seedFileLines, ["count": "\(lines.count)"]))) }
+        if let problem = Draw.problemText(withPublicSeed: seed) { return .failure(SeedRefused(problem)) }
         return .success(seed)
     }
 }
 
 /// Why a seed file was refused.
 struct SeedRefused: Error {
-    let message: String
-    init(_ message: String) { self.message = message }
+    let text: Message
+    init(_ text: Message) { self.text = text }
 }
 
 /// Takes seed files into the store for the nightly run.
@@ -60,11 +58,14 @@ struct SeedIntake {
     var store: Store { night.store }
     var configuration: Configuration { night.configuration }
 
+    /// A reason in the pages' language (the night's file reasons are, see `NightlyRun`).
+    func say(_ text: Message) -> String { MessageCatalogue(configuration.ui.pageLanguage)(text) }
+
     /// Checks and stores one seed file (import row and seed row in one transaction).
     func take(_ file: InboxFile, digest: FileDigest) throws -> NightlyRun.Taken {
         let name = (file.relativePath as NSString).lastPathComponent
         guard let target = SeedFile.parse(name: name) else {
-            return .rejected("a seed file is named <group>-R<round>.txt, e.g. \(configuration.year)-G02-R1.txt; '\(name)' is not")
+            return .rejected(say(Message(.seedFileName, ["example": "\(configuration.year)-G02-R1.txt", "name": name])))
         }
         // Read once, never through a link, bounded: the hash of these very bytes is what is recorded.
         let chunks: FileChunks
@@ -72,52 +73,57 @@ struct SeedIntake {
             chunks = try FileChunks(
                 path: file.path, displayName: "inbox/" + file.relativePath, chunkSize: 4096, followLinks: false, hashing: true)
         } catch let error as MalformedFileError {
-            return .left(error.message)
+            return .left(say(error.text))
         }
         defer { chunks.close() }
         var bytes: [UInt8] = []
         while let chunk = try chunks.next() {
             bytes += chunk
             if bytes.count > Self.maximumFileBytes {
-                return .rejected("the seed file is larger than \(Self.maximumFileBytes) bytes: it must hold one line, the public seed")
+                return .rejected(say(Message(.seedFileTooLarge, ["max": "\(Self.maximumFileBytes)"])))
             }
         }
         let read = try chunks.digest()
         if read != digest {
-            return .left(FileChangedWhileRead(expected: digest, read: read).message)
+            return .left(say(FileChangedWhileRead(expected: digest, read: read).text))
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            return .rejected("the seed file is not UTF-8 text")
+            return .rejected(say(Message(.seedFileNotUTF8)))
         }
         let seed: String
         switch SeedFile.seed(in: text) {
         case let .success(value): seed = value
-        case let .failure(refused): return .rejected(refused.message)
+        case let .failure(refused): return .rejected(say(refused.text))
         }
         let draws = try night.draws()
         guard let (plan, planID) = try night.plan() else {
             return .rejected(
-                "no plan for \(configuration.year) \(configuration.region) is stored, so there is no draw group \(target.group)")
+                say(Message(.seedNoPlan, ["year": "\(configuration.year)", "region": configuration.region, "group": target.group])))
         }
         guard let group = DrawGroups.form(plan).first(where: { $0.key == target.group }) else {
-            return .rejected("the plan has no draw group \(target.group) (see `suiji draw show`)")
+            return .rejected(say(Message(.seedNoGroup, ["group": target.group])))
         }
         guard group.schedule.round(target.round) != nil else {
-            return .rejected("draw group \(target.group) has rounds 1…\(group.schedule.rounds.count); there is no round \(target.round)")
+            return .rejected(
+                say(
+                    Message(
+                        .seedNoRound, ["group": target.group, "count": "\(group.schedule.rounds.count)", "round": "\(target.round)"])))
         }
         return try store.write { db in
             if let entry = try draws.currentEntries(db, planID: planID)[target.group]?[target.round] {
                 if entry.seed == seed {
-                    return .skipped("\(target.group) round \(target.round) was already drawn with this seed (ledger #\(entry.seq))")
+                    return .skipped(
+                        say(Message(.seedAlreadyDrawnSame, ["group": target.group, "round": "\(target.round)", "seq": "\(entry.seq)"])))
                 }
                 return .rejected(
-                    "\(target.group) round \(target.round) was already drawn (ledger #\(entry.seq)) with another seed; a re-draw is a decision for `suiji draw run --round \(target.round) --reason TEXT`"
-                )
+                    say(Message(.seedAlreadyDrawnOther, ["group": target.group, "round": "\(target.round)", "seq": "\(entry.seq)"])))
             }
             guard let current = try DrawStore.currentCommitmentHash(db, planID: planID, group: target.group, round: target.round) else {
                 return .rejected(
-                    "\(target.group) round \(target.round) has no commitment yet: a seed must be chosen after its commitment is published (the run prepares commitments \(configuration.draw.leadDays) days before a round starts)"
-                )
+                    say(
+                        Message(
+                            .seedNoCommitment,
+                            ["group": target.group, "round": "\(target.round)", "days": "\(configuration.draw.leadDays)"])))
             }
             let earlier = try Row.fetchAll(
                 db, sql: "SELECT seed, commitment_sha256 FROM draw_seeds WHERE group_key = ? AND round = ?",
@@ -126,15 +132,24 @@ struct SeedIntake {
                 let earlierSeed: String = row["seed"]
                 let commitment: String? = row["commitment_sha256"]
                 if commitment == current {
-                    if earlierSeed == seed { return .skipped("this seed was already received for commitment \(current.prefix(12))…") }
+                    if earlierSeed == seed {
+                        return .skipped(say(Message(.seedAlreadyReceived, ["commitment": String(current.prefix(12))])))
+                    }
                     return .rejected(
-                        "a seed ('\(earlierSeed)') was already received for the commitment \(current.prefix(12))… of \(target.group) round \(target.round); one commitment takes one seed"
-                    )
+                        say(
+                            Message(
+                                .seedOtherReceived,
+                                [
+                                    "seed": earlierSeed, "commitment": String(current.prefix(12)), "group": target.group,
+                                    "round": "\(target.round)",
+                                ])))
                 }
                 if earlierSeed == seed {
                     return .rejected(
-                        "this seed was already published for an earlier commitment of \(target.group) round \(target.round); the new commitment \(current.prefix(12))… needs a new seed"
-                    )
+                        say(
+                            Message(
+                                .seedForEarlierCommitment,
+                                ["group": target.group, "round": "\(target.round)", "commitment": String(current.prefix(12))])))
                 }
             }
             let now = night.clock.now().storeTimestamp

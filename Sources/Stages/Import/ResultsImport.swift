@@ -153,12 +153,18 @@ public struct ResultsImportReport: Sendable, Hashable, Codable {
 }
 
 /// A results import that cannot start: no plan to attach the results to.
-public struct ResultsImportError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct ResultsImportError: LocalizedReportableError, Sendable, Hashable, CustomStringConvertible {
     /// What is missing and what to do.
-    public var message: String
+    public var text: Message
 
     /// Creates an error.
-    public init(_ message: String) { self.message = message }
+    public init(_ text: Message) { self.text = text }
+
+    /// ``text`` in English.
+    public var message: String { text.english }
+
+    /// The text, rendered where it is printed.
+    public func message(in language: UILanguage) -> Message { text }
 
     /// `error: message`.
     public var description: String { "error: \(message)" }
@@ -181,10 +187,10 @@ public struct ResultsImporter {
     /// failure throws.
     public func run(_ request: ResultsImportRequest) throws -> ResultsImportReport {
         var report = ResultsImportReport(file: request.displayName, outcome: request.dryRun ? .dryRun : .imported)
-        if let refusal = ControlCharacters.refusal(of: request.displayName, as: "the file name")
+        if let refusal = ControlCharacters.refusal(of: request.displayName, as: .wordFileName)
             ?? SnapshotImporter.inputRefusal(request.path, store: store, followLinks: request.followsLinks)
         {
-            return Self.fileRejected(report, Diagnostic(.error, verbatim: refusal, at: SourceLocation(file: request.displayName)))
+            return Self.fileRejected(report, Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
         }
         var request = request
         do {
@@ -195,9 +201,7 @@ public struct ResultsImporter {
             report.sha256 = digest.sha256
             let body = { (db: Database, write: Bool) throws in
                 guard let stored = try ResultsStore.plan(year: request.year, region: request.region, db: db) else {
-                    throw ResultsImportError(
-                        "there is no \(request.year) plan of \(request.region) in the store; import the plan (suiji plan import) and draw before importing results"
-                    )
+                    throw ResultsImportError(Message(.resultsNoPlan, ["year": "\(request.year)", "region": request.region]))
                 }
                 // A sheet named by hand may be another sheet of the same file: no same-file shortcut then.
                 if request.sheet == nil, try SnapshotImporter.isLatest(digest, scope: request.scopeKey, db: db) {

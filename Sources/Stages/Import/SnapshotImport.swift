@@ -47,14 +47,14 @@ public struct SnapshotImporter {
     /// its format and department settled, then `body` (the store's part) run, and the file-level
     /// problems it throws turned into the report.
     static func importFile(
-        _ request: SnapshotImportRequest, refusal: String?,
+        _ request: SnapshotImportRequest, refusal: Message?,
         body: (SnapshotImportRequest, inout SnapshotImportReport) throws -> Void
     ) throws -> SnapshotImportReport {
         var request = request
         if let refusal {
             return Self.fileRejected(
                 SnapshotImportReport(kind: request.kind, file: request.displayName, department: request.department, outcome: .fileRejected),
-                Diagnostic(.error, verbatim: refusal, at: SourceLocation(file: request.displayName)))
+                Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
         }
         do {
             // By content: a workbook is read as one whatever its name; a legacy binary one is refused whole.
@@ -71,10 +71,10 @@ public struct SnapshotImporter {
         let started = DispatchTime.now()
         var report = SnapshotImportReport(kind: request.kind, file: request.displayName, department: request.department, outcome: .imported)
         // Stored with the import: no control character may hide in them.
-        if let refusal = ControlCharacters.refusal(of: request.displayName, as: "the file name")
-            ?? request.department.flatMap({ ControlCharacters.refusal(of: $0, as: "the department name") })
+        if let refusal = ControlCharacters.refusal(of: request.displayName, as: .wordFileName)
+            ?? request.department.flatMap({ ControlCharacters.refusal(of: $0, as: .wordDepartmentName) })
         {
-            return Self.fileRejected(report, Diagnostic(.error, verbatim: refusal, at: SourceLocation(file: request.displayName)))
+            return Self.fileRejected(report, Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
         }
         if request.kind != .avoidance, (request.department ?? "").isEmpty {
             return Self.fileRejected(
@@ -157,15 +157,15 @@ public struct SnapshotImporter {
     /// Why an input file is refused before it is opened, or nil: it is the store itself (see
     /// ``Store/isStoreFile(_:)``), not a regular file (a FIFO would make `open` wait for a writer
     /// for ever, a device never ends), or, with `followLinks` false, a symbolic link.
-    static func inputRefusal(_ path: String, store: Store?, followLinks: Bool) -> String? {
+    static func inputRefusal(_ path: String, store: Store?, followLinks: Bool) -> Message? {
         if let refusal = store?.refusalOfStoreFile(path) { return refusal }
         var info = stat()
         let found = followLinks ? stat(path, &info) : lstat(path, &info)
-        guard found == 0 else { return "cannot open the file: \(String(cString: strerror(errno)))" }
+        guard found == 0 else { return Message(.inputCannotOpen, ["reason": String(cString: strerror(errno))]) }
         switch FileType(mode: info.st_mode) {
         case .regular: return nil
-        case .symbolicLink: return "a symbolic link: not followed, nothing was read"
-        case let type: return "\(type.noun), not a regular file: suiji reads only regular files; nothing was read"
+        case .symbolicLink: return Message(.inputSymlink)
+        case let type: return Message(.inputNotRegular, parts: ["noun": type.nounText])
         }
     }
 

@@ -52,16 +52,19 @@ enum FileType: Sendable, Hashable {
     }
 
     /// "a FIFO", "a folder", … for messages.
-    var noun: String {
+    var noun: String { nounText.english }
+
+    /// ``noun`` as a catalogue text.
+    var nounText: Message {
         switch self {
-        case .regular: "a regular file"
-        case .directory: "a folder"
-        case .symbolicLink: "a symbolic link"
-        case .fifo: "a FIFO (named pipe)"
-        case .socket: "a socket"
-        case .characterDevice: "a character device"
-        case .blockDevice: "a block device"
-        case .missing: "nothing"
+        case .regular: Message(.fileTypeRegular)
+        case .directory: Message(.fileTypeFolder)
+        case .symbolicLink: Message(.fileTypeSymlink)
+        case .fifo: Message(.fileTypeFIFO)
+        case .socket: Message(.fileTypeSocket)
+        case .characterDevice: Message(.fileTypeCharacterDevice)
+        case .blockDevice: Message(.fileTypeBlockDevice)
+        case .missing: Message(.fileTypeMissing)
         }
     }
 }

@@ -46,8 +46,10 @@ public struct DemoWorkspace {
         public var date: CivilDate
         /// The folder under `demo/` whose `inbox/` arrives before the run.
         public var folder: String
-        /// What arrives, in words.
+        /// What arrives, in words (English).
         public var arrives: String
+        /// What arrives, in Chinese.
+        public var arrivesZh: String
     }
 
     /// The nights listed in `demo/nights.tsv`.
@@ -55,12 +57,14 @@ public struct DemoWorkspace {
         let text = try EmbeddedResources.text(named: "demo/nights.tsv")
         var nights: [Night] = []
         for (index, line) in text.split(separator: "\n").enumerated() where !line.hasPrefix("#") {
-            let cells = line.split(separator: "\t", maxSplits: 2).map(String.init)
-            guard cells.count == 3 else {
+            let cells = line.split(separator: "\t", maxSplits: 3).map(String.init)
+            guard cells.count == 4 else {
+                // The demo's own embedded data: a developer's mistake, said in English.
                 throw StoreError(
-                    path: "demo/nights.tsv", message: "line \(index + 1): expected date, folder and description separated by tabs")
+                    path: "demo/nights.tsv",
+                    Message(verbatim: "line \(index + 1): expected date, folder and descriptions in English and Chinese separated by tabs"))
             }
-            nights.append(Night(date: try CivilDate(parsing: cells[0]), folder: cells[1], arrives: cells[2]))
+            nights.append(Night(date: try CivilDate(parsing: cells[0]), folder: cells[1], arrives: cells[2], arrivesZh: cells[3]))
         }
         return nights
     }
@@ -84,28 +88,28 @@ public struct DemoWorkspace {
         try Self.write("plans/yuanping-2024.tsv", to: root.appendingPathComponent("inbox/plan/yuanping-2024.tsv"))
         let configuration = try Configuration.load(path: root.appendingPathComponent("suiji.toml").path)
 
-        var lines = ["workspace: \(root.path)", ""]
+        let words = MessageCatalogue(language)
+        var lines = [words(.demoWorkspace, ["path": root.path]), ""]
         var reports: [NightReport] = []
         var status = ExitStatus.success
         for night in try nights() {
             try Self.arrive(night, into: root.appendingPathComponent("inbox"))
             let instant = try Date("\(night.date)T22:00:00Z", strategy: .iso8601)
             let report = try NightlyRun(configuration: configuration, today: night.date, clock: .fixed(instant), logger: logger).run()
-            lines.append("\(night.date): arrives \(night.arrives)")
+            lines.append(words(.demoNight, ["date": "\(night.date)", "arrives": language == .zh ? night.arrivesZh : night.arrives]))
             lines.append("  " + report.summary(in: MessageCatalogue(language)))
             reports.append(report)
             if report.exitCode == ExitStatus.failure.rawValue { status = .failure }
         }
         if let last = reports.last {
             lines.append("")
-            lines.append("The report of the last night (\(configuration.resolvedPath(\.paths.reports))/\(last.date)/run.txt):")
+            let reportsFolder = configuration.resolvedPath(\.paths.reports)
+            lines.append(words(.demoLastReport, ["path": "\(reportsFolder)/\(last.date)/run.txt"]))
             lines.append("")
-            lines.append(last.text(in: MessageCatalogue(language)))
-            lines.append(
-                "Every night's report is in \(configuration.resolvedPath(\.paths.reports))/<date>/ (run.txt, run.json and the page index.html);"
-                    + " every night at a glance: \(configuration.resolvedPath(\.paths.reports))/index.html")
-            lines.append("The public pages (公示): \(configuration.resolvedPath(\.paths.outbox))/public/index.html")
-            lines.append("Run another night yourself: \(command) run --config \(root.path)/suiji.toml --today YYYY-MM-DD")
+            lines.append(last.text(in: words))
+            lines.append(words(.demoEveryReport, ["reports": reportsFolder]))
+            lines.append(words(.demoPublicPages, ["path": configuration.resolvedPath(\.paths.outbox) + "/public/index.html"]))
+            lines.append(words(.demoAnotherNight, ["command": "\(command) run --config \(root.path)/suiji.toml --today YYYY-MM-DD"]))
         }
         return DemoResult(summary: lines.joined(separator: "\n"), reports: reports, status: status)
     }
@@ -116,7 +120,8 @@ public struct DemoWorkspace {
         let names = EmbeddedResources.names(under: prefix)
         if names.isEmpty {
             throw StoreError(
-                path: "demo/nights.tsv", message: "night \(night.date) names the folder \(night.folder), which holds no inbox files")
+                path: "demo/nights.tsv",
+                Message(verbatim: "night \(night.date) names the folder \(night.folder), which holds no inbox files"))
         }
         for name in names { try write(prefix + name, to: inbox.appendingPathComponent(name)) }
     }

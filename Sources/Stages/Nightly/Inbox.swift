@@ -169,17 +169,17 @@ enum FilePlacement {
                 try manager.removeItem(atPath: source)
                 return
             }
-            throw StoreError(path: destination, message: "cannot move \(source) here: a different file is in the way")
+            throw StoreError(path: destination, Message(.inboxMoveInTheWay, ["source": source]))
         }
         if rename(source, destination) == 0 { return }
         guard errno == EXDEV else {
-            throw StoreError(path: destination, message: "cannot move \(source): \(String(cString: strerror(errno)))")
+            throw StoreError(path: destination, Message(.inboxMoveFailed, ["source": source, "reason": String(cString: strerror(errno))]))
         }
         let temporary = TemporaryFile.path(for: destination)
         if manager.fileExists(atPath: temporary) { try manager.removeItem(atPath: temporary) }
         try manager.copyItem(atPath: source, toPath: temporary)
         guard rename(temporary, destination) == 0 else {
-            throw StoreError(path: destination, message: "cannot move \(source): \(String(cString: strerror(errno)))")
+            throw StoreError(path: destination, Message(.inboxMoveFailed, ["source": source, "reason": String(cString: strerror(errno))]))
         }
         try manager.removeItem(atPath: source)
     }

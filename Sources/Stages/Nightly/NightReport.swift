@@ -150,8 +150,10 @@ public struct NightReport: Sendable, Hashable, Codable {
     public var overdueRounds: [Overdue]
     /// Inbox paths not taken and left in place (unknown places, links, not regular files), each with its reason when not an unknown place.
     public var ignored: [String]
-    /// Warnings found while reporting (targets of the plan missed among them).
+    /// Warnings found while reporting (targets of the plan missed among them), in English.
     public var warnings: [String]
+    /// ``warnings`` as catalogue keys and values, from which `run.txt` and the page say them in their language.
+    public var warningTexts: [Message]? = nil
     /// The program that ran the night, with its version (``SuijiVersion/generator``).
     public var generator = SuijiVersion.generator
     /// The plan's targets, as report lines (classification rate, matter coverage).
@@ -197,6 +199,12 @@ public struct NightReport: Sendable, Hashable, Codable {
 
     /// The page a person reads, in English.
     public var text: String { text(in: MessageCatalogue(.en)) }
+
+    /// Adds warnings: their catalogue texts, and their English words for `run.json` (`english`, else the texts in English).
+    mutating func warn(_ texts: [Message], english: [String]? = nil) {
+        warnings += english ?? texts.map(\.english)
+        warningTexts = (warningTexts ?? []) + texts
+    }
 
     /// The page a person reads (`run.txt`), in the catalogue's language.
     public func text(in words: MessageCatalogue) -> String {
@@ -286,7 +294,9 @@ public struct NightReport: Sendable, Hashable, Codable {
             }
         }
         if !ignored.isEmpty { section(.nightTextIgnored, ignored.count) { ignored } }
-        if !warnings.isEmpty { section(.nightTextWarnings, warnings.count) { warnings } }
+        if !warnings.isEmpty {
+            section(.nightTextWarnings, warnings.count) { warningTexts.map { $0.map { words($0) } } ?? warnings }
+        }
         // Every line quotes input (paths, departments, reasons, seeds): no control character of it reaches the report raw.
         return out.map { ControlCharacters.escaped($0) }.joined(separator: "\n")
     }
@@ -445,20 +455,20 @@ public struct NightReport: Sendable, Hashable, Codable {
                         workingDaysOverdue: $0.assessment.workingDaysOverdue, progress: $0.progress)
                 }
                 .sorted { ($1.workingDaysOverdue, $0.raninsTaskId) < ($0.workingDaysOverdue, $1.raninsTaskId) }
-            report.warnings += deadlines.diagnostics.map(\.description)
+            report.warn(deadlines.diagnostics.map(\.text), english: deadlines.diagnostics.map(\.description))
             report.overdueUnknown = deadlines.unknownRounds.isEmpty ? nil : deadlines.unknownRounds.count
         } catch {
-            report.warnings.append("overdue rounds could not be computed: \(error)")
+            report.warn([Message(.nightOverdueUncomputed, ["reason": "\(error)"])])
         }
         report.overdue = report.overdueRounds.count
         do {
             if let targets = try DrawStore.targets(store: store, configuration: configuration) {
                 report.targets = targets
                 report.planTargets = targets.lines
-                report.warnings += targets.warnings
+                report.warn(targets.warningTexts)
             }
         } catch {
-            report.warnings.append("the plan's targets could not be measured: \(error)")
+            report.warn([Message(.nightTargetsUnmeasured, ["reason": "\(error)"])])
         }
         if failure != nil {
             report.exitCode = ExitStatus.failure.rawValue

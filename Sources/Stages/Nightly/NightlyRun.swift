@@ -209,8 +209,8 @@ public struct NightlyRun {
         logger.info("inbox", metadata: ["files": "\(files.count + misplaced.count)"])
         var left: [String] = []
         for file in misplaced {
-            let reason =
-                "a \(file.kind == .register ? "register" : "inspector register") must be in inbox/\(file.kind.folder)/<department>/: the folder names the department"
+            let reason = MessageCatalogue(configuration.ui.pageLanguage)(
+                file.kind == .register ? .nightMisplacedRegister : .nightMisplacedInspectors, ["folder": file.kind.folder])
             if let why = try take(file, store: store, runID: runID, importing: { _ in .rejected(reason) }) {
                 left.append("\(file.relativePath) (\(why))")
             }
@@ -335,7 +335,8 @@ public struct NightlyRun {
             // This very file, imported tonight by a run that was killed before journaling it.
             if let run: Int64 = row["run_id"], run == runID, name == "inbox/" + file.relativePath { return .imported(importID: id) }
             let at: String = row["imported_at"]
-            return .skipped("the same content was already imported (as \(name), \(at.prefix(10)))")
+            return .skipped(
+                MessageCatalogue(configuration.ui.pageLanguage)(.nightSkipAlreadyImported, ["name": name, "date": String(at.prefix(10))]))
         }
     }
 
@@ -351,6 +352,7 @@ public struct NightlyRun {
             }
         }
         // Why a file was rejected, as the night's report and pages show it: in the pages' language.
+        func say(_ key: MessageKey) -> String { MessageCatalogue(configuration.ui.pageLanguage)(key) }
         func firstError(_ diagnostics: [Diagnostic]) -> String {
             (diagnostics.first { $0.severity == .error } ?? diagnostics.first)?.rendered(in: configuration.ui.pageLanguage) ?? "rejected"
         }
@@ -369,8 +371,8 @@ public struct NightlyRun {
             night.planChanged()
             switch report.outcome {
             case nil: return .rejected(firstError(report.diagnostics))
-            case .unchanged: return .skipped("the plan is unchanged")
-            case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped("nothing stored")
+            case .unchanged: return .skipped(say(.nightSkipPlanUnchanged))
+            case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped(say(.nightSkipNothingStored))
             }
         case .register, .inspectors, .avoidance:
             let kind: SnapshotKind = file.kind == .register ? .register : file.kind == .inspectors ? .inspectors : .avoidance
@@ -392,11 +394,12 @@ public struct NightlyRun {
             let report = try importer.run(request)
             log(report.diagnostics)
             switch report.outcome {
-            case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped("nothing stored")
-            case .unchanged: return .skipped("the same content is already the latest import")
+            case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped(say(.nightSkipNothingStored))
+            case .unchanged: return .skipped(say(.nightSkipLatest))
             case .fileRejected, .refused: return .rejected(firstError(report.diagnostics))
-            case .changedWhileRead: return .left(report.diagnostics.first?.message ?? "changed while it was read")
-            case .dryRun: return .skipped("dry run")
+            case .changedWhileRead:
+                return .left(report.diagnostics.first?.rendered(in: configuration.ui.pageLanguage) ?? say(.nightChangedWhileRead))
+            case .dryRun: return .skipped(say(.nightSkipDryRun))
             }
         case .results:
             var request = ResultsImportRequest(
@@ -406,11 +409,12 @@ public struct NightlyRun {
             let report = try ResultsImporter(store: store, clock: clock).run(request)
             log(report.diagnostics)
             switch report.outcome {
-            case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped("nothing stored")
-            case .unchanged: return .skipped("the same content is already the latest results import")
+            case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped(say(.nightSkipNothingStored))
+            case .unchanged: return .skipped(say(.nightSkipLatestResults))
             case .fileRejected: return .rejected(firstError(report.diagnostics))
-            case .changedWhileRead: return .left(report.diagnostics.first?.message ?? "changed while it was read")
-            case .dryRun: return .skipped("dry run")
+            case .changedWhileRead:
+                return .left(report.diagnostics.first?.rendered(in: configuration.ui.pageLanguage) ?? say(.nightChangedWhileRead))
+            case .dryRun: return .skipped(say(.nightSkipDryRun))
             }
         case .seed:
             return try SeedIntake(night: night).take(file, digest: digest)

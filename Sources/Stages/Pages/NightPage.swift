@@ -394,7 +394,8 @@ struct NightPage {
             out.append(
                 PageLayout.section(id: "ignored", text(.ignoredTitle), [.el(.ul, report.ignored.map { .el(.li, [.el(.code, $0)]) })]))
         }
-        let warnings = report.warnings + data.problems
+        let words = MessageCatalogue(text.language)
+        let warnings = (report.warningTexts.map { $0.map { words($0) } } ?? report.warnings) + data.problems
         if !warnings.isEmpty {
             out.append(PageLayout.section(id: "warnings", text(.warningsTitle), [.el(.ul, warnings.map { .el(.li, $0) })]))
         }

@@ -10,7 +10,7 @@ public import Pipeline
 // with an error naming the file, and never falls back to the bundled table alone.
 
 /// An operator's plan-columns file that cannot be used.
-public struct PlanColumnsFileError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct PlanColumnsFileError: DiagnosticReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The file, as resolved from the configuration.
     public var file: String
     /// The 1-based line of a JSON syntax error, else nil.
@@ -18,12 +18,24 @@ public struct PlanColumnsFileError: ReportableError, Sendable, Hashable, CustomS
     /// The 1-based column of a JSON syntax error, else nil.
     public var column: Int?
     /// What is wrong and what to do.
-    public var message: String
+    public var text: Message
+
+    /// Creates an error.
+    public init(file: String, line: Int? = nil, column: Int? = nil, _ text: Message) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.text = text
+    }
+
+    /// ``text`` in English.
+    public var message: String { text.english }
+
+    /// The error as a diagnostic, in the language in force where it is printed.
+    public var diagnostic: Diagnostic { Diagnostic(.error, text, at: SourceLocation(file: file, line: line, column: column)) }
 
     /// `file[:line:column]: error: message`.
-    public var description: String {
-        Diagnostic(.error, verbatim: message, at: SourceLocation(file: file, line: line, column: column)).description
-    }
+    public var description: String { diagnostic.description }
 
     /// Bad configuration: exit 64.
     public var exitStatus: ExitStatus { .usage }
@@ -49,31 +61,26 @@ public enum PlanColumnsLoader {
     public static func load(path: String, over bundled: ColumnAliases) throws(PlanColumnsFileError) -> ColumnAliases {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw PlanColumnsFileError(
-                file: path,
-                message:
-                    "the plan columns file named by [plan] columns does not exist; fix the path (relative to the configuration file's folder) or set columns = \"\" to use the bundled headers only"
-            )
+            throw PlanColumnsFileError(file: path, Message(.planColumnsMissing))
         }
         guard !isDirectory.boolValue else {
-            throw PlanColumnsFileError(file: path, message: "the plan columns file named by [plan] columns is a folder, not a JSON file")
+            throw PlanColumnsFileError(file: path, Message(.planColumnsFolder))
         }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw PlanColumnsFileError(file: path, message: "cannot read the plan columns file: \(error.localizedDescription)")
+            throw PlanColumnsFileError(file: path, Message(.planColumnsUnreadable, ["reason": error.localizedDescription]))
         }
         let value: PayloadJSON
         do {
             value = try PayloadJSON.parse(data)
         } catch {
             let (line, column) = ScopeMapLoader.position(ofByte: error.offset, in: Array(data))
-            throw PlanColumnsFileError(file: path, line: line, column: column, message: "invalid JSON: \(error.message)")
+            throw PlanColumnsFileError(file: path, line: line, column: column, Message(.jsonInvalid, ["reason": error.message]))
         }
         guard case .object(let members) = value else {
-            throw PlanColumnsFileError(
-                file: path, message: "not a plan columns file: expected an object such as {\"name\": [\"任务名\"], \"scopes\": [\"检查对象\"]}")
+            throw PlanColumnsFileError(file: path, Message(.planColumnsNotObject))
         }
         var merged = bundled.aliases
         var owner: [String: String] = [:]
@@ -84,20 +91,19 @@ public enum PlanColumnsLoader {
         for (canonical, entry) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
             guard canonicalColumns.contains(canonical) else {
                 throw PlanColumnsFileError(
-                    file: path, message: "'\(canonical)' is not a plan column; the columns are \(canonicalColumns.joined(separator: ", "))")
+                    file: path, Message(.planColumnsUnknown, ["name": canonical, "list": canonicalColumns.joined(separator: ", ")]))
             }
             guard case .array(let items) = entry else {
-                throw PlanColumnsFileError(file: path, message: "'\(canonical)' must be a list of headers, such as [\"任务名\"]")
+                throw PlanColumnsFileError(file: path, Message(.planColumnsNotList, ["name": canonical]))
             }
             for item in items {
                 guard case .string(let header) = item, !header.trimmingWhitespace().isEmpty else {
-                    throw PlanColumnsFileError(file: path, message: "'\(canonical)' lists something that is not a header text")
+                    throw PlanColumnsFileError(file: path, Message(.planColumnsNotHeader, ["name": canonical]))
                 }
                 let key = ColumnAliases.normalize(header)
                 if let other = owner[key], other != canonical {
                     throw PlanColumnsFileError(
-                        file: path, message: "the header '\(header)' is given to '\(canonical)' but already belongs to '\(other)'; keep one"
-                    )
+                        file: path, Message(.planColumnsTaken, ["header": header, "name": canonical, "other": other]))
                 }
                 owner[key] = canonical
                 merged[canonical, default: []].append(header)

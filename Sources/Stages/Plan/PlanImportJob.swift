@@ -39,19 +39,19 @@ public struct PlanImportJob {
         var diagnostics = DiagnosticCollector()
         let plan: AnnualPlan
         let digest: FileDigest
-        func rejected(_ message: String, at location: SourceLocation) -> PlanImportReport {
-            diagnostics.emit(Diagnostic(.error, verbatim: message, at: location))
+        func rejected(_ error: any DiagnosticReportableError) -> PlanImportReport {
+            diagnostics.emit(error.diagnostic)
             return PlanImportReport(outcome: nil, diagnostics: diagnostics.diagnostics, status: .dataRejected, plan: nil)
         }
         do {
             digest = try known ?? FileDigest.of(path: source.path, displayName: source.displayName)
             plan = try (reader ?? PlanReader()).run(source, diagnostics: &diagnostics)
         } catch let error as PlanFileError {
-            return rejected(error.message, at: error.location)
+            return rejected(error)
         } catch let error as MalformedFileError {
-            return rejected(error.message, at: error.location)
+            return rejected(error)
         } catch let error as DecodingError {
-            return rejected(error.message, at: error.location)
+            return rejected(error)
         }
         do {
             let outcome = try store.importPlan(
@@ -60,7 +60,8 @@ public struct PlanImportJob {
                 outcome: outcome, diagnostics: diagnostics.diagnostics, status: diagnostics.hasErrors ? .dataRejected : .success, plan: plan
             )
         } catch let error as PlanMassRemovalError {
-            return rejected(error.message, at: SourceLocation(file: source.displayName))
+            diagnostics.emit(Diagnostic(.error, error.text, at: SourceLocation(file: source.displayName)))
+            return PlanImportReport(outcome: nil, diagnostics: diagnostics.diagnostics, status: .dataRejected, plan: nil)
         }
     }
 }

@@ -28,16 +28,29 @@ internal import TOMLKit
 // what to write instead. Like the scope map, a missing or bad file never falls back to nothing.
 
 /// A plan overrides file that cannot be used.
-public struct PlanOverridesFileError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct PlanOverridesFileError: DiagnosticReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The file, as resolved from the configuration.
     public var file: String
     /// The 1-based line, if known.
     public var line: Int?
     /// What is wrong and what to do.
-    public var message: String
+    public var text: Message
+
+    /// Creates an error.
+    public init(file: String, line: Int? = nil, _ text: Message) {
+        self.file = file
+        self.line = line
+        self.text = text
+    }
+
+    /// ``text`` in English.
+    public var message: String { text.english }
+
+    /// The error as a diagnostic, in the language in force where it is printed.
+    public var diagnostic: Diagnostic { Diagnostic(.error, text, at: SourceLocation(file: file, line: line)) }
 
     /// `file[:line]: error: message`.
-    public var description: String { Diagnostic(.error, verbatim: message, at: SourceLocation(file: file, line: line)).description }
+    public var description: String { diagnostic.description }
 
     /// Bad configuration: exit 64.
     public var exitStatus: ExitStatus { .usage }
@@ -61,14 +74,10 @@ public enum PlanOverridesLoader {
     public static func load(path: String) throws(PlanOverridesFileError) -> PlanOverrides {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw PlanOverridesFileError(
-                file: path,
-                message:
-                    "the plan overrides file named by [plan] overrides does not exist or is a folder; fix the path (relative to the configuration file's folder) or set overrides = \"\""
-            )
+            throw PlanOverridesFileError(file: path, Message(.overridesMissing))
         }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw PlanOverridesFileError(file: path, message: "cannot read the plan overrides file as UTF-8 text")
+            throw PlanOverridesFileError(file: path, Message(.overridesNotUTF8))
         }
         return try parse(text: text, file: path)
     }
@@ -80,45 +89,45 @@ public enum PlanOverridesLoader {
         do {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw PlanOverridesFileError(file: file, line: error.source.begin.line, message: "TOML syntax: \(error.description)")
+            throw PlanOverridesFileError(file: file, line: error.source.begin.line, Message(.tomlSyntax, ["reason": error.description]))
         } catch {
-            throw PlanOverridesFileError(file: file, message: "TOML syntax: \(error)")
+            throw PlanOverridesFileError(file: file, Message(.tomlSyntax, ["reason": "\(error)"]))
         }
         let lines = TOMLKeyLines(text: text)
-        func fail(_ key: ConfigKey, _ message: String) -> PlanOverridesFileError {
-            PlanOverridesFileError(file: file, line: lines.line(of: key), message: message)
+        func fail(_ key: ConfigKey, _ text: Message) -> PlanOverridesFileError {
+            PlanOverridesFileError(file: file, line: lines.line(of: key), text)
         }
         let top = ConfigKey.root
         for key in root.keys where !topKeys.contains(key) {
-            throw fail(top.appending(key), "unknown key '\(key)'; known top-level keys: \(topKeys.joined(separator: ", "))")
+            throw fail(top.appending(key), Message(.overridesUnknownTopKey, ["key": key, "list": topKeys.joined(separator: ", ")]))
         }
         var overrides = PlanOverrides(file: file)
         if let value = root["year"] {
             guard let year = value.int, (2000...2100).contains(year) else {
-                throw fail(top.appending("year"), "'year' must be a year such as 2024")
+                throw fail(top.appending("year"), Message(.overridesYear))
             }
             overrides.year = year
         }
         if let value = root["region"] {
             guard let region = value.string, region.utf8.count == 6, region.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                throw fail(top.appending("region"), "'region' must be a 6-digit region code in quotes, such as \"140981\"")
+                throw fail(top.appending("region"), Message(.overridesRegion))
             }
             overrides.region = region
         }
         overrides.planCode = try textValue(root, "plan_code", at: top, fail: fail)
         if let code = overrides.planCode, !PlatformIdentity.isValidCode(code) {
-            throw fail(top.appending("plan_code"), "'plan_code' must be 1 to 40 characters of 0-9, A-Z and a-z")
+            throw fail(top.appending("plan_code"), Message(.overridesCode, ["key": "plan_code"]))
         }
         overrides.planName = try textValue(root, "plan_name", at: top, fail: fail)
         overrides.initiator = try textValue(root, "initiator", at: top, fail: fail)
         guard let tasks = root["task"] else { return overrides }
-        guard let array = tasks.array else { throw fail(top.appending("task"), "'task' must be written as [[task]] blocks") }
+        guard let array = tasks.array else { throw fail(top.appending("task"), Message(.overridesTaskBlocks)) }
         for index in 0..<array.count {
             let key = top.appending("task").appending(index: index)
-            guard let table = array[index].table else { throw fail(key, "each [[task]] must be a table with a 'seq'") }
+            guard let table = array[index].table else { throw fail(key, Message(.overridesTaskTable)) }
             let decision = try task(table, at: key, line: lines.line(of: key), fail: fail)
             if overrides.tasks[decision.seq] != nil {
-                throw fail(key.appending("seq"), "task \(decision.seq) is decided twice; keep one [[task]] block for it")
+                throw fail(key.appending("seq"), Message(.overridesTaskTwice, ["seq": "\(decision.seq)"]))
             }
             overrides.tasks[decision.seq] = decision
         }
@@ -126,60 +135,60 @@ public enum PlanOverridesLoader {
     }
 
     private static func task(
-        _ table: TOMLTable, at key: ConfigKey, line: Int?, fail: (ConfigKey, String) -> PlanOverridesFileError
+        _ table: TOMLTable, at key: ConfigKey, line: Int?, fail: (ConfigKey, Message) -> PlanOverridesFileError
     ) throws(PlanOverridesFileError) -> PlanTaskOverride {
         for name in table.keys where !taskKeys.contains(name) {
-            throw fail(key.appending(name), "unknown key '\(name)' in [[task]]; known keys: \(taskKeys.joined(separator: ", "))")
+            throw fail(key.appending(name), Message(.overridesUnknownTaskKey, ["key": name, "list": taskKeys.joined(separator: ", ")]))
         }
         guard let seq = table["seq"]?.int, seq >= 1 else {
-            throw fail(key.appending("seq"), "each [[task]] needs seq = the plan's 序号 of the task, such as seq = 3")
+            throw fail(key.appending("seq"), Message(.overridesSeq))
         }
         var decision = PlanTaskOverride(seq: seq, line: line)
         func fraction(_ name: String) throws(PlanOverridesFileError) -> Double? {
             guard let value = table[name] else { return nil }
             guard let number = value.double ?? value.int.map(Double.init), number > 0, number <= 1 else {
-                throw fail(key.appending(name), "'\(name)' must be a fraction greater than 0 and at most 1, such as 0.05 for 5%")
+                throw fail(key.appending(name), Message(.overridesFraction, ["key": name]))
             }
             return number
         }
         func flag(_ name: String) throws(PlanOverridesFileError) -> Bool {
             guard let value = table[name] else { return false }
-            guard let flag = value.bool else { throw fail(key.appending(name), "'\(name)' must be true or false") }
+            guard let flag = value.bool else { throw fail(key.appending(name), Message(.overridesBool, ["key": name])) }
             return flag
         }
         if let min = try fraction("ratio") {
             let max = try fraction("ratio_max")
-            if let max, max < min { throw fail(key.appending("ratio_max"), "'ratio_max' must not be below 'ratio'") }
+            if let max, max < min { throw fail(key.appending("ratio_max"), Message(.overridesRatioMaxBelow)) }
             decision.ratio = RatioBound(min: min, max: max)
         } else if table["ratio_max"] != nil {
-            throw fail(key.appending("ratio_max"), "'ratio_max' needs a 'ratio' (the floor)")
+            throw fail(key.appending("ratio_max"), Message(.overridesRatioMaxAlone))
         }
         if let value = table["count"] {
             guard let count = value.int, count >= 1 else {
-                throw fail(key.appending("count"), "'count' must be a whole number of at least 1")
+                throw fail(key.appending("count"), Message(.overridesCount))
             }
             decision.count = TaskCount(value: count, indicative: try flag("count_indicative"))
         }
         if let value = table["class_ratios"] {
             guard let classes = value.table else {
                 throw fail(
-                    key.appending("class_ratios"), "'class_ratios' must be a table such as { A = 0.02, B = 0.05, C = 0.10, D = 0.20 }")
+                    key.appending("class_ratios"), Message(.overridesClassRatiosTable))
             }
             var ratios: [String: Double] = [:]
             for name in ["A", "B", "C", "D"] {
                 guard let v = classes[name], let number = v.double ?? v.int.map(Double.init), number >= 0, number <= 1 else {
-                    throw fail(key.appending("class_ratios"), "'class_ratios' must give A, B, C and D, each a fraction from 0 to 1")
+                    throw fail(key.appending("class_ratios"), Message(.overridesClassRatiosAll))
                 }
                 ratios[name] = number
             }
             if let extra = classes.keys.first(where: { !["A", "B", "C", "D"].contains($0) }) {
-                throw fail(key.appending("class_ratios"), "'class_ratios' has '\(extra)'; the classes are A, B, C and D")
+                throw fail(key.appending("class_ratios"), Message(.overridesClassRatiosExtra, ["extra": extra]))
             }
             decision.classRatios = ClassRatios(a: ratios["A"] ?? 0, b: ratios["B"] ?? 0, c: ratios["C"] ?? 0, d: ratios["D"] ?? 0)
         }
         if let value = table["frequency"] {
             guard let perYear = value.int, (1...366).contains(perYear) else {
-                throw fail(key.appending("frequency"), "'frequency' must be the number of rounds a year, from 1 to 366")
+                throw fail(key.appending("frequency"), Message(.overridesFrequency))
             }
             decision.frequency = InspectionFrequency(perYear: perYear, atLeast: try flag("frequency_at_least"), raw: "")
         }
@@ -187,7 +196,7 @@ public enum PlanOverridesLoader {
             guard let months = value.array, months.count == 2, let first = months[0].int, let last = months[1].int,
                 (1...12).contains(first), (1...12).contains(last), first <= last
             else {
-                throw fail(key.appending("window"), "'window' must be [first month, last month], such as [1, 11]")
+                throw fail(key.appending("window"), Message(.overridesWindow))
             }
             decision.window = TaskWindow(startMonth: first, endMonth: last, raw: "")
         }
@@ -196,37 +205,37 @@ public enum PlanOverridesLoader {
         decision.cooperators = try listValue(table, "cooperators", at: key, fail: fail)
         decision.taskCode = try textValue(table, "task_code", at: key, fail: fail)
         if let code = decision.taskCode, !PlatformIdentity.isValidCode(code) {
-            throw fail(key.appending("task_code"), "'task_code' must be 1 to 40 characters of 0-9, A-Z and a-z")
+            throw fail(key.appending("task_code"), Message(.overridesCode, ["key": "task_code"]))
         }
         decision.note = try textValue(table, "note", at: key, fail: fail)
         if decision.settles.isEmpty, decision.cooperators == nil, decision.taskCode == nil {
             throw fail(
-                key, "[[task]] seq = \(seq) decides nothing; give a ratio, count, class_ratios, frequency, window, scopes or initiator")
+                key, Message(.overridesDecidesNothing, ["seq": "\(seq)"]))
         }
         return decision
     }
 
     private static func textValue(
-        _ table: TOMLTable, _ name: String, at key: ConfigKey, fail: (ConfigKey, String) -> PlanOverridesFileError
+        _ table: TOMLTable, _ name: String, at key: ConfigKey, fail: (ConfigKey, Message) -> PlanOverridesFileError
     ) throws(PlanOverridesFileError) -> String? {
         guard let value = table[name] else { return nil }
         guard let text = value.string?.trimmingWhitespace(), !text.isEmpty else {
-            throw fail(key.appending(name), "'\(name)' must be a non-empty text in quotes")
+            throw fail(key.appending(name), Message(.overridesText, ["key": name]))
         }
         return text
     }
 
     private static func listValue(
-        _ table: TOMLTable, _ name: String, at key: ConfigKey, fail: (ConfigKey, String) -> PlanOverridesFileError
+        _ table: TOMLTable, _ name: String, at key: ConfigKey, fail: (ConfigKey, Message) -> PlanOverridesFileError
     ) throws(PlanOverridesFileError) -> [String]? {
         guard let value = table[name] else { return nil }
         guard let array = value.array, !array.isEmpty else {
-            throw fail(key.appending(name), "'\(name)' must be a list of texts, such as [\"…\"]")
+            throw fail(key.appending(name), Message(.overridesList, ["key": name]))
         }
         var out: [String] = []
         for index in 0..<array.count {
             guard let text = array[index].string?.trimmingWhitespace(), !text.isEmpty else {
-                throw fail(key.appending(name), "'\(name)' must be a list of non-empty texts")
+                throw fail(key.appending(name), Message(.overridesListEmpty, ["key": name]))
             }
             out.append(text)
         }

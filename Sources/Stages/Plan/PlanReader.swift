@@ -78,20 +78,26 @@ public struct PlanTable: Sendable, Hashable {
 }
 
 /// A plan file that cannot be used at all: no header, a repeated 序号, an unknown year or region.
-public struct PlanFileError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct PlanFileError: DiagnosticReportableError, Sendable, Hashable, CustomStringConvertible {
     /// Where.
     public var location: SourceLocation
     /// What happened and what to do.
-    public var message: String
+    public var text: Message
 
     /// Creates an error.
-    public init(location: SourceLocation, message: String) {
+    public init(location: SourceLocation, _ text: Message) {
         self.location = location
-        self.message = message
+        self.text = text
     }
 
+    /// ``text`` in English.
+    public var message: String { text.english }
+
+    /// `file:line: error: text`, in the language in force where it is printed.
+    public var diagnostic: Diagnostic { Diagnostic(.error, text, at: location) }
+
     /// `file:line: error: message`.
-    public var description: String { "\(location): error: \(message)" }
+    public var description: String { diagnostic.description }
 
     /// How a command that stops on this error ends.
     public var exitStatus: ExitStatus { .dataRejected }
@@ -156,32 +162,29 @@ public struct PlanReader: PipelineStage {
         guard let header = found else {
             throw PlanFileError(
                 location: SourceLocation(file: file, line: 1, sheet: rows.sheet),
-                message: titles.isEmpty
-                    ? "the plan file is empty"
-                    : "no header row: none of the first rows names two plan columns (such as 序号, 抽查任务名称, 抽查对象范围); add the plan's headers to a columns file named by [plan] columns in suiji.toml"
-            )
+                Message(titles.isEmpty ? .planFileEmpty : .planFileNoHeader))
         }
         let columns = header.columns
         for note in mapHeader(header.record, file: file, sheet: rows.sheet).notes { diagnostics.emit(note) }
-        func missing(_ message: String) -> PlanFileError {
-            PlanFileError(location: SourceLocation(file: file, line: header.record.line, sheet: rows.sheet), message: message)
+        func missing(_ text: Message) -> PlanFileError {
+            PlanFileError(location: SourceLocation(file: file, line: header.record.line, sheet: rows.sheet), text)
         }
         if columns["seq"] == nil {
-            throw missing("required column '序号' is missing (accepted headers: \(aliases.spellings(of: "seq").joined(separator: ", ")))")
+            throw missing(Message(.planFileNoSeq, ["list": aliases.spellings(of: "seq").joined(separator: ", ")]))
         }
         if columns["name"] == nil, columns["matters"] == nil, columns["scopes"] == nil {
-            throw missing("the plan names its tasks in no column: give '抽查任务名称', '抽查事项' or '抽查对象范围'")
+            throw missing(Message(.planFileNoNameColumn))
         }
         let (year, region) = try yearAndRegion(source, titles: titles, line: header.record.line, sheet: rows.sheet)
         let layout = PlanTableLayout(file: file, columns: columns, headers: header.headers, year: year, sheet: rows.sheet)
         if let overrides {
             if let y = overrides.year, y != year {
                 throw PlanOverridesFileError(
-                    file: overrides.file, message: "the overrides are for the \(y) plan, but this plan is for \(year)")
+                    file: overrides.file, Message(.planFileOverridesYear, ["other": "\(y)", "year": "\(year)"]))
             }
             if let r = overrides.region, r != region {
                 throw PlanOverridesFileError(
-                    file: overrides.file, message: "the overrides are for region \(r), but this plan is for \(region)")
+                    file: overrides.file, Message(.planFileOverridesRegion, ["other": r, "region": region]))
             }
         }
         var assembler = PlanRowAssembler(layout: layout, overrides: overrides)
@@ -193,11 +196,11 @@ public struct PlanReader: PipelineStage {
                 try assembler.add(PlanRow(cells: cells, line: record.line), diagnostics: &diagnostics)
             }
         } catch let error as PlanAssemblyError {
-            throw PlanFileError(location: error.location, message: error.message)
+            throw PlanFileError(location: error.location, Message(verbatim: error.message))
         }
         assembler.finish(diagnostics: &diagnostics)
         guard !assembler.tasks.isEmpty else {
-            throw missing("the plan has a header but no task rows; nothing is imported")
+            throw missing(Message(.planFileNoTasks))
         }
         return PlanTable(plan: AnnualPlan(year: year, region: region, tasks: assembler.tasks.sorted { $0.seq < $1.seq }), layout: layout)
     }
@@ -211,30 +214,24 @@ public struct PlanReader: PipelineStage {
         if let given = source.year, let titleYear, given != titleYear {
             throw PlanFileError(
                 location: location,
-                message:
-                    "the plan's title ('\(title ?? "")') is for \(titleYear), but --year says \(given); check the file, or pass --year \(titleYear)"
-            )
+                Message(.planFileTitleYearArgument, ["title": title ?? "", "titleYear": "\(titleYear)", "given": "\(given)"]))
         }
         if source.year == nil, let titleYear, let configured = source.configuredYear, configured != titleYear {
             throw PlanFileError(
                 location: location,
-                message:
-                    "the plan's title ('\(title ?? "")') is for \(titleYear), but suiji.toml sets year = \(configured); pass --year \(titleYear) to import it as the \(titleYear) plan"
-            )
+                Message(.planFileTitleYearConfigured, ["title": title ?? "", "titleYear": "\(titleYear)", "configured": "\(configured)"]))
         }
         guard let year = source.year ?? titleYear ?? source.configuredYear else {
             throw PlanFileError(
                 location: location,
-                message: "the plan's year cannot be known: its title names none; pass --year YYYY or set year in suiji.toml")
+                Message(.planFileNoYear))
         }
         guard (2000...2100).contains(year) else {
-            throw PlanFileError(location: location, message: "the plan's year \(year) is not between 2000 and 2100")
+            throw PlanFileError(location: location, Message(.planFileYearRange, ["year": "\(year)"]))
         }
         guard let region = source.region ?? source.configuredRegion else {
-            let of = place.map { " of \($0)" } ?? ""
             throw PlanFileError(
-                location: location,
-                message: "the plan's region cannot be known: pass --region CODE (the 6-digit region code\(of)) or set region in suiji.toml")
+                location: location, place.map { Message(.planFileNoRegionOf, ["place": $0]) } ?? Message(.planFileNoRegion))
         }
         return (year, region)
     }

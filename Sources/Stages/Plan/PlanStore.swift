@@ -42,9 +42,12 @@ public struct PlanMassRemovalError: ReportableError, Sendable, Hashable, CustomS
     public var region: String
 
     /// What happened and what to do.
-    public var message: String {
-        "the import would remove \(removed) of the \(stored) stored tasks of plan \(year) \(region) (more than 20%); nothing is changed. Check that the file is complete, or pass --allow-mass-removal if the plan really drops them"
+    public var text: Message {
+        Message(.planMassRemoval, ["removed": "\(removed)", "stored": "\(stored)", "year": "\(year)", "region": region])
     }
+
+    /// ``text`` in English.
+    public var message: String { text.english }
 
     /// `error: message`.
     public var description: String { "error: \(message)" }

@@ -8,7 +8,7 @@ public import Pipeline
 // draw over a map other than the one the operator configured would be silently wrong.
 
 /// A scope-map file that cannot be used: missing, unreadable, or not a valid scope map.
-public struct ScopeMapFileError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct ScopeMapFileError: DiagnosticReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The file, as resolved from the configuration.
     public var file: String
     /// The 1-based line of a JSON syntax error, else nil.
@@ -16,18 +16,21 @@ public struct ScopeMapFileError: ReportableError, Sendable, Hashable, CustomStri
     /// The 1-based column (in characters) of a JSON syntax error, else nil.
     public var column: Int?
     /// What is wrong and what to do.
-    public var message: String
+    public var text: Message
 
     /// Creates an error.
-    public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
+    public init(file: String, line: Int? = nil, column: Int? = nil, _ text: Message) {
         self.file = file
         self.line = line
         self.column = column
-        self.message = message
+        self.text = text
     }
 
+    /// ``text`` in English.
+    public var message: String { text.english }
+
     /// The error as a diagnostic.
-    public var diagnostic: Diagnostic { Diagnostic(.error, verbatim: message, at: SourceLocation(file: file, line: line, column: column)) }
+    public var diagnostic: Diagnostic { Diagnostic(.error, text, at: SourceLocation(file: file, line: line, column: column)) }
 
     /// `file[:line:column]: error: message`.
     public var description: String { diagnostic.description }
@@ -50,20 +53,16 @@ public enum ScopeMapLoader {
     public static func load(path: String) throws(ScopeMapFileError) -> ScopeMap {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ScopeMapFileError(
-                file: path,
-                message:
-                    "the scope map named by [draw] scope_map does not exist; fix the path (relative to the configuration file's folder) or set scope_map = \"\" to use the bundled map"
-            )
+            throw ScopeMapFileError(file: path, Message(.scopeMapMissing))
         }
         guard !isDirectory.boolValue else {
-            throw ScopeMapFileError(file: path, message: "the scope map named by [draw] scope_map is a folder, not a JSON file")
+            throw ScopeMapFileError(file: path, Message(.scopeMapFolder))
         }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ScopeMapFileError(file: path, message: "cannot read the scope map: \(error.localizedDescription)")
+            throw ScopeMapFileError(file: path, Message(.scopeMapUnreadable, ["reason": error.localizedDescription]))
         }
         // Foundation's decoder says only "not valid JSON"; the strict parser says what and where,
         // and also refuses duplicate keys, which the decoder would silently resolve.
@@ -71,14 +70,14 @@ public enum ScopeMapLoader {
             _ = try CanonicalJSON.parse(data)
         } catch {
             let (line, column) = position(ofByte: error.offset, in: Array(data))
-            throw ScopeMapFileError(file: path, line: line, column: column, message: "invalid JSON: \(error.message)")
+            throw ScopeMapFileError(file: path, line: line, column: column, Message(.jsonInvalid, ["reason": error.message]))
         }
         do {
             return try ScopeMap(jsonData: data)
         } catch let error as ScopeMapError {
-            throw ScopeMapFileError(file: path, message: "not a valid scope map: \(error.message)")
+            throw ScopeMapFileError(file: path, Message(.scopeMapInvalid, ["reason": error.message]))
         } catch {
-            throw ScopeMapFileError(file: path, message: "not a valid scope map: \(error)")
+            throw ScopeMapFileError(file: path, Message(.scopeMapInvalid, ["reason": "\(error)"]))
         }
     }
 

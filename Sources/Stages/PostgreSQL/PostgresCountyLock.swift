@@ -3,6 +3,7 @@
 // two counties write at once and a second writer of one county is refused as on SQLite (exit 75).
 
 internal import Foundation
+internal import Pipeline
 internal import PostgresNIO
 
 /// A county's session-level advisory lock (`pg_try_advisory_lock(namespace, region)`), held while
@@ -25,7 +26,7 @@ public final class PostgresCountyLock {
     /// The second key: the six-digit region code as a number.
     static func key(_ region: String) throws -> Int32 {
         guard PostgresSchema.countyRole(region) != nil, let key = Int32(region) else {
-            throw StoreError(path: region, message: "the region '\(region)' is not a six-digit region code")
+            throw StoreError(path: region, Message(.regionNotCode, ["region": region]))
         }
         return key
     }

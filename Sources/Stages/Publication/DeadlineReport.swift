@@ -109,7 +109,7 @@ public enum CalendarLoader {
         let bundled = try bundled()
         guard let operatorPath else { return bundled }
         guard FileManager.default.fileExists(atPath: operatorPath) else {
-            throw PublicationError("the calendar file \(operatorPath) named by the configuration does not exist")
+            throw PublicationError(Message(.publishCalendarMissing, ["path": operatorPath]))
         }
         return bundled.merging(try read(operatorPath, displayName: operatorPath))
     }
@@ -122,7 +122,7 @@ public enum CalendarLoader {
         do {
             return try WorkingDayCalendar(json: bytes)
         } catch {
-            throw PublicationError("\(displayName): \(error.description)")
+            throw PublicationError(Message(.publishAt, ["place": displayName, "reason": error.description]))
         }
     }
 }

@@ -37,12 +37,18 @@ public struct PlannedPublication: Sendable {
 }
 
 /// Why a publication stopped; nothing was published.
-public struct PublicationError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct PublicationError: LocalizedReportableError, Sendable, Hashable, CustomStringConvertible {
     /// What happened and what to do.
-    public var message: String
+    public var text: Message
 
     /// Creates an error.
-    public init(_ message: String) { self.message = message }
+    public init(_ text: Message) { self.text = text }
+
+    /// ``text`` in English.
+    public var message: String { text.english }
+
+    /// The text, rendered where it is printed.
+    public func message(in language: UILanguage) -> Message { text }
 
     /// `error: message`.
     public var description: String { "error: \(message)" }
@@ -187,14 +193,16 @@ public struct Publisher {
                         do {
                             bytes = Array(try publication.payload.xmlText().utf8)
                         } catch {
-                            throw PublicationError("\(publication.payload.task.raninsTaskId): \(String(describing: error))")
+                            throw PublicationError(
+                                Message(.publishAt, ["place": publication.payload.task.raninsTaskId, "reason": String(describing: error)]))
                         }
                         if let schema {
                             let problems = try XMLSchemaValidator.validate(bytes: bytes, displayName: name, against: schema)
                             if !problems.isEmpty {
                                 throw PublicationError(
-                                    "\(name) does not validate against gsxt-payload.xsd; nothing was published:\n"
-                                        + problems.map(\.description).joined(separator: "\n"))
+                                    Message(
+                                        .publishXSDInvalid,
+                                        ["file": name, "problems": problems.map { "\n" + $0.description }.joined()]))
                             }
                         }
                     }
@@ -297,15 +305,14 @@ public struct Publisher {
                 for result in try ResultsStore.currentResults(planID: stored.id, taskSeq: seq, round: roundNumber, db: db)
                 where !result.withdrawn {
                     guard let name = try ResultsStore.entityName(result.uscc, db: db) else {
-                        throw PublicationError(
-                            "\(result.uscc) has a result for \(label) but is in no register; import the register that lists it, then publish"
-                        )
+                        throw PublicationError(Message(.publishResultNoRegister, ["uscc": result.uscc, "label": label]))
                     }
                     let inspectedOn: CivilDate
                     do {
                         inspectedOn = try CivilDate(parsing: result.inspectedOn)
                     } catch {
-                        throw PublicationError("the stored result of \(result.uscc) for \(label) has an unreadable date: \(error)")
+                        throw PublicationError(
+                            Message(.publishResultBadDate, ["uscc": result.uscc, "label": label, "reason": "\(error)"]))
                     }
                     inspections.append(EntityInspection(uscc: result.uscc, name: name, inspectedOn: inspectedOn, codes: try result.codes()))
                 }
@@ -327,9 +334,9 @@ public struct Publisher {
                             year: plan.year, region: plan.region, taskSeq: seq, round: roundNumber, payload: payload, diff: diff,
                             roundEnd: end, planID: stored.id))
                 } catch let error as PublicationPayloadError {
-                    throw PublicationError("\(label): \(error.description)")
+                    throw PublicationError(Message(.publishAt, ["place": label, "reason": error.description]))
                 } catch let error as PublicationDiffError {
-                    throw PublicationError("\(label): \(error.description)")
+                    throw PublicationError(Message(.publishAt, ["place": label, "reason": error.description]))
                 }
             }
         }
@@ -352,7 +359,7 @@ public enum AtomicFileWriter {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw PublicationError("cannot create the output folder \(path): \(error.localizedDescription)")
+            throw PublicationError(Message(.publishCannotCreateFolder, ["path": path, "reason": error.localizedDescription]))
         }
     }
 
@@ -361,11 +368,13 @@ public enum AtomicFileWriter {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporary = TemporaryFile.path(for: path)
-        func failure(_ what: String) -> PublicationError {
-            PublicationError("cannot write \(path): \(what) failed: \(String(cString: strerror(errno)))")
+        func failure(_ step: MessageKey) -> PublicationError {
+            PublicationError(
+                Message(
+                    .publishWriteStepFailed, ["path": path, "reason": String(cString: strerror(errno))], parts: ["step": Message(step)]))
         }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure("creating the temporary file") }
+        guard fd >= 0 else { throw failure(.stepCreateTemporary) }
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { buffer in
@@ -373,7 +382,7 @@ public enum AtomicFileWriter {
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                let error = failure("writing")
+                let error = failure(.stepWrite)
                 close(fd)
                 unlink(temporary)
                 throw error
@@ -381,14 +390,14 @@ public enum AtomicFileWriter {
             written += count
         }
         guard fsync(fd) == 0 else {
-            let error = failure("fsync")
+            let error = failure(.stepFsync)
             close(fd)
             unlink(temporary)
             throw error
         }
         close(fd)
         guard rename(temporary, path) == 0 else {
-            let error = failure("rename")
+            let error = failure(.stepRename)
             unlink(temporary)
             throw error
         }

@@ -47,7 +47,7 @@ struct StoredResult {
         guard case let .array(items) = try PayloadJSON.parse(codesJSON.utf8) else { return [] }
         return try items.map { item in
             guard let code = item.stringValue, let result = Pipeline.ResultCode(rawValue: code) else {
-                throw StoreError(path: "results", message: "result \(id) has an unknown code in \(codesJSON)")
+                throw StoreError(path: "results", Message(.storeResultUnknownCode, ["id": "\(id)", "codes": codesJSON]))
             }
             return result
         }

@@ -2,7 +2,7 @@ internal import Foundation
 public import Pipeline
 
 /// Another process holds the store's lock.
-public struct RunLockHeld: ReportableError, Sendable, Hashable {
+public struct RunLockHeld: LocalizedReportableError, Sendable, Hashable {
     /// The lock file.
     public var path: String
     /// The holder's process id as it wrote it in the lock file, if it had written it yet.
@@ -21,11 +21,17 @@ public struct RunLockHeld: ReportableError, Sendable, Hashable {
     }
 
     /// `suiji import: another suiji run (pid N) holds the lock PATH; …`.
-    public var description: String {
-        let who = holder.map { "pid \($0)" } ?? "pid not yet written"
-        return "suiji \(requester): "
-            + "another suiji \(command ?? "run") (\(who)) holds the lock \(path); nothing was done. Wait for it to finish, or check that process"
+    public var description: String { MessageCatalogue(.en)(message(in: .en)) }
+
+    /// The text (it names the refused command, so it has no `error: ` before it).
+    public func message(in language: UILanguage) -> Message {
+        Message(
+            .runLockHeld, ["requester": requester, "command": command ?? "run", "path": path],
+            parts: ["pid": holder.map { Message(verbatim: "\($0)") } ?? Message(.storePidUnknown)])
     }
+
+    /// Printed as it is, without `error: `.
+    public var hasErrorPrefix: Bool { false }
 }
 
 /// An exclusive `flock(2)` on the store's lock file (`<store>.lock`), held for the life of the value.
@@ -91,14 +97,14 @@ public final class RunLock {
         try PostgresAddress.refuse(path, command: command, takingLockFile: true)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw StoreError(path: path, message: "cannot open the run lock file: \(String(cString: strerror(errno)))")
+            throw StoreError(path: path, Message(.storeLockFileOpen, ["reason": String(cString: strerror(errno))]))
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
             let (holder, holderCommand) = Self.holder(fd)
             close(fd)
             if code == EWOULDBLOCK { throw RunLockHeld(path: path, holder: holder, command: holderCommand, requester: command) }
-            throw StoreError(path: path, message: "cannot take the run lock: \(String(cString: strerror(code)))")
+            throw StoreError(path: path, Message(.storeLockTake, ["reason": String(cString: strerror(code))]))
         }
         let text = Array("\(getpid())\n\(command)\n".utf8)
         _ = ftruncate(fd, 0)

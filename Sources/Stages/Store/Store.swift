@@ -11,25 +11,31 @@ public enum StoreAccess: Sendable, Hashable {
 }
 
 /// A store problem: it cannot be opened, is locked, or a write failed.
-public struct StoreError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct StoreError: DiagnosticReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The store's path.
     public var path: String
     /// What happened and what to do.
-    public var message: String
+    public var text: Message
 
     /// Creates an error.
-    public init(path: String, message: String) {
+    public init(path: String, _ text: Message) {
         self.path = path
-        self.message = message
+        self.text = text
     }
 
+    /// ``text`` in English.
+    public var message: String { text.english }
+
+    /// `path: error: text`, in the language in force where it is printed.
+    public var diagnostic: Diagnostic { Diagnostic(.error, text, at: SourceLocation(file: path)) }
+
     /// `path: error: message`.
-    public var description: String { "\(path): error: \(message)" }
+    public var description: String { diagnostic.description }
 }
 
 /// The store is being written by another process: a read waited its busy timeout, or met the
 /// journal of an unfinished write that only a writer may roll back. Nothing was read or written.
-public struct StoreBusy: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct StoreBusy: DiagnosticReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The store's path.
     public var path: String
     /// Seconds waited, or nil when the store holds the journal of a write that did not finish.
@@ -45,15 +51,20 @@ public struct StoreBusy: ReportableError, Sendable, Hashable, CustomStringConver
     }
 
     /// `path: error: the store is being written by another suiji command …; nothing was read. …`.
-    public var description: String {
-        let who = holder.map { " (suiji \($0.command ?? "run"), pid \($0.pid.map(String.init) ?? "not yet written"))" } ?? ""
-        guard let waited else {
-            return "\(path): error: the store holds the journal of a write that did not finish\(who); nothing was read. "
-                + "The next suiji command that writes (an import, or the nightly `suiji run`) rolls it back; run this again after it"
-        }
-        let writer = holder == nil ? "another process" : "another suiji command"
-        return "\(path): error: the store is being written by \(writer)\(who) and stayed locked for \(Int(waited)) s; "
-            + "nothing was read or written. Run this again when that command has finished"
+    public var description: String { diagnostic.description }
+
+    /// The text, in the language in force where it is printed.
+    public var diagnostic: Diagnostic {
+        let who =
+            holder.map {
+                Message(
+                    .storeBusyWho, ["command": $0.command ?? "run"],
+                    parts: ["pid": $0.pid.map { Message(verbatim: "\($0)") } ?? Message(.storePidUnknown)])
+            } ?? Message(verbatim: "")
+        let text =
+            waited.map { Message(holder == nil ? .storeBusyOther : .storeBusySuiji, ["seconds": "\(Int($0))"], parts: ["who": who]) }
+            ?? Message(.storeBusyJournal, parts: ["who": who])
+        return Diagnostic(.error, text, at: SourceLocation(file: path))
     }
 
     /// A busy store ends a command with 75, as a held lock does.
@@ -151,10 +162,7 @@ public final class Store {
         guard !unknown.isEmpty else { return }
         throw StoreError(
             path: path,
-            message: """
-                the store was made by a newer suiji (it has migration\(unknown.count == 1 ? "" : "s") \(unknown.map { "'\($0)'" }.joined(separator: ", ")), \
-                which this one does not know); nothing was read or written. Use that newer suiji (or a later one) with this store
-                """)
+            Message(unknown.count == 1 ? .storeNewerOne : .storeNewer, ["list": unknown.map { "'\($0)'" }.joined(separator: ", ")]))
     }
 
     /// A database error at opening, as the command should report it.
@@ -167,7 +175,7 @@ public final class Store {
             // writer): only a connection that may write can roll it back.
             return StoreBusy(path: path, waited: nil, holder: RunLock.holder(ofStore: path))
         default:
-            return StoreError(path: path, message: "cannot open the store: \(error.message ?? error.description)")
+            return StoreError(path: path, Message(.storeCannotOpen, ["reason": error.message ?? error.description]))
         }
     }
 
@@ -187,10 +195,9 @@ public final class Store {
     }
 
     /// The refusal of an input file that is the store itself (see ``isStoreFile(_:)``), or nil.
-    public func refusalOfStoreFile(_ path: String) -> String? {
+    public func refusalOfStoreFile(_ path: String) -> Message? {
         guard isStoreFile(path) else { return nil }
-        return
-            "this file is the store itself (\(self.path)) or one of its journals; suiji never reads its own store as input. Nothing was done"
+        return Message(.inputIsStore, ["path": self.path])
     }
 
     /// An empty in-memory store, for tests.
@@ -204,7 +211,7 @@ public final class Store {
     /// Writes in one transaction: all of it lands, or none of it.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         guard access == .readWrite else {
-            throw StoreError(path: path, message: "the store was opened read-only (dry run); nothing may be written")
+            throw StoreError(path: path, Message(.storeReadOnly))
         }
         return try database.write(body)
     }
@@ -220,7 +227,7 @@ public final class Store {
     /// settings are the connection's and are restored before this returns, whatever happens.
     func writeBulk<T>(_ body: (Database) throws -> T) throws -> T {
         guard access == .readWrite else {
-            throw StoreError(path: path, message: "the store was opened read-only (dry run); nothing may be written")
+            throw StoreError(path: path, Message(.storeReadOnly))
         }
         return try database.writeWithoutTransaction { db in
             // The pragma is a no-op inside a transaction, so it is set before the transaction opens.
@@ -231,7 +238,7 @@ public final class Store {
                 result = try body(db)
                 return .commit
             }
-            guard let result else { throw StoreError(path: path, message: "the bulk write ended without a result") }
+            guard let result else { throw StoreError(path: path, Message(.storeBulkNoResult)) }
             return result
         }
     }

@@ -25,9 +25,10 @@ struct ControlCharactersTests {
         #expect(ControlCharacters.describe(("\u{0}", 3)) == "a control character, U+0000 (NUL), at character 3")
         #expect(ControlCharacters.name("\u{202E}") == "U+202E")
         #expect(ControlCharacters.name("\u{1B}") == "U+001B (ESC)")
+        let refusal = ControlCharacters.refusal(of: "原平\u{7}局", as: .wordDepartmentName)
         #expect(
-            ControlCharacters.refusal(of: "原平\u{7}局", as: "the department name")
-                == "the department name '原平\\u{7}局' holds a control character, U+0007 (BEL), at character 3; it is refused")
+            refusal?.english == "the department name '原平\\u{7}局' holds a control character, U+0007 (BEL), at character 3; it is refused")
+        #expect(refusal.map { MessageCatalogue(.zh)($0) } == "部门名称“原平\\u{7}局”含有控制字符 U+0007 (BEL)（第 3 个字符）；已拒收")
     }
 
     @Test func inputIsPrintedEscaped() {

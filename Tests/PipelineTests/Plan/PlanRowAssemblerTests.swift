@@ -149,7 +149,8 @@ struct PlanRowAssemblerTests {
         for (index, row) in [["1", "污染源监管", "重点排污单位", "重点源100%;一般源按1:10比例抽取", "", "2023年6-12月"], ["2", "", "乙", "", "", ""]]
             .enumerated()
         {
-            try assembler.add(PlanRow(cells: Dictionary(uniqueKeysWithValues: zip(columns, row)), line: index + 2), diagnostics: &diagnostics)
+            try assembler.add(
+                PlanRow(cells: Dictionary(uniqueKeysWithValues: zip(columns, row)), line: index + 2), diagnostics: &diagnostics)
         }
         assembler.finish(diagnostics: &diagnostics)
         #expect(

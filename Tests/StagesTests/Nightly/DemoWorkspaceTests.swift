@@ -16,7 +16,7 @@ import Testing
         let result = try DemoWorkspace(
             path: folder.path("county"), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         ).run()
-        guard result.status == .success else { throw StoreError(path: folder.path("county"), message: result.summary) }
+        guard result.status == .success else { throw StoreError(path: folder.path("county"), Message(verbatim: result.summary)) }
         return (folder, try Stages.Configuration.load(path: folder.path("county/suiji.toml")))
     }
 

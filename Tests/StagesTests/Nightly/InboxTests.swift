@@ -262,13 +262,14 @@ struct UnixSocket {
         let refused = report.files.filter { $0.outcome == "rejected" }.map { "\($0.path): \($0.reason ?? "")" }
         #expect(
             refused == [
-                "seeds/2024-G02-R1.txt: the seed '\\u{1B}[2J4471' holds a control character, U+001B (ESC); a seed is one line of printable characters",
-                "seeds/2024-G04-R1.txt: the seed '44\\u{0}71' holds a control character, U+0000 (NUL); a seed is one line of printable characters",
-                "seeds/2024-G05-R1.txt: the seed '44\u{200B}71' holds a character that is not printable, U+200B; a seed is one line of printable characters",
-                "seeds/2024-G06-R1.txt: the seed is 300 bytes long; a seed is one line of at most 256 bytes",
-                "seeds/2024-G07-R1.txt: the seed file is larger than 4096 bytes: it must hold one line, the public seed",
+                // In the pages' language (Chinese here).
+                "seeds/2024-G02-R1.txt: 种子“\\u{1B}[2J4471”含有控制字符 U+001B (ESC)；种子应为一行可打印字符",
+                "seeds/2024-G04-R1.txt: 种子“44\\u{0}71”含有控制字符 U+0000 (NUL)；种子应为一行可打印字符",
+                "seeds/2024-G05-R1.txt: 种子“44\u{200B}71”含有不可打印的字符 U+200B；种子应为一行可打印字符",
+                "seeds/2024-G06-R1.txt: 种子长 300 字节；种子应为一行，最多 256 字节",
+                "seeds/2024-G07-R1.txt: 种子文件大于 4096 字节：它必须只有一行，即公开种子",
             ])
-        #expect(report.text.contains("the seed '\\u{1B}[2J4471' holds a control character, U+001B (ESC)"))
+        #expect(report.text.contains("种子“\\u{1B}[2J4471”含有控制字符 U+001B (ESC)"))
         #expect(!report.text.unicodeScalars.contains { ControlCharacters.isControl($0) && $0 != "\n" })
     }
 }

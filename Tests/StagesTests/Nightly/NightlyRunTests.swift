@@ -125,15 +125,16 @@ import Testing
         let refused = first.files.filter { $0.outcome == "rejected" }.map { "\($0.path): \($0.reason ?? "")" }
         #expect(
             refused == [
-                "registers/loose.csv: a register must be in inbox/registers/<department>/: the folder names the department",
-                "seeds/2024-G02-R1.txt: 2024-G02 round 1 has no commitment yet: a seed must be chosen after its commitment is published (the run prepares commitments 14 days before a round starts)",
-                "seeds/2024-G02-R9.txt: draw group 2024-G02 has rounds 1…1; there is no round 9",
-                "seeds/2024-G02.txt: a seed file is named <group>-R<round>.txt, e.g. 2024-G02-R1.txt; '2024-G02.txt' is not",
-                "seeds/2024-G04-R1.txt: the seed file is empty: it must hold one line, the public seed",
-                "seeds/2024-G05-R1.txt: the seed file holds 2 lines: it must hold one line, the public seed",
-                "seeds/2024-G06-R1.txt: the seed file is not UTF-8 text",
-                "seeds/2024-G07-R1.txt: the seed '12|34' holds '|', which separates the parts of the seed string",
-                "seeds/2024-G99-R1.txt: the plan has no draw group 2024-G99 (see `suiji draw show`)",
+                // In the pages' language (Chinese here): the reasons go back to the department with the file.
+                "registers/loose.csv: 名录必须放在 inbox/registers/<部门>/ 中：文件夹名即部门名",
+                "seeds/2024-G02-R1.txt: 2024-G02 第 1 轮尚无承诺：种子必须在承诺公布之后选定（每晚运行在轮次开始前 14 天准备承诺）",
+                "seeds/2024-G02-R9.txt: 抽查组 2024-G02 的轮次为 1…1；没有第 9 轮",
+                "seeds/2024-G02.txt: 种子文件应命名为 <组>-R<轮次>.txt，如 2024-G02-R1.txt；“2024-G02.txt”不符合",
+                "seeds/2024-G04-R1.txt: 种子文件为空：它必须只有一行，即公开种子",
+                "seeds/2024-G05-R1.txt: 种子文件有 2 行：它必须只有一行，即公开种子",
+                "seeds/2024-G06-R1.txt: 种子文件不是 UTF-8 文本",
+                "seeds/2024-G07-R1.txt: 种子“12|34”含有“|”，它用于分隔种子字符串的各部分",
+                "seeds/2024-G99-R1.txt: 计划中没有抽查组 2024-G99（见 `suiji draw show`）",
             ])
         for path in ["rejects/2023-12-28/registers/loose.csv", "rejects/2023-12-28/seeds/2024-G02-R1.txt"] {
             #expect(FileManager.default.fileExists(atPath: folder.path(path)), "\(path)")
@@ -149,8 +150,7 @@ import Testing
         #expect(second.files.map(\.outcome) == ["imported", "rejected"])
         #expect(
             second.files.last?.reason
-                == "a seed ('20240102') was already received for the commitment \(g02.sha256.prefix(12))… of 2024-G02 round 1; one commitment takes one seed"
-        )
+                == "2024-G02 第 1 轮的承诺 \(g02.sha256.prefix(12))… 已收到一个种子（“20240102”）；一个承诺只接受一个种子")
         // 5% of A 1 · B 1 · C 1: exact shares 0.025, 0.05, 0.1 (Σ 0.175) → 1 object, to C's remainder.
         #expect(second.drawsMade.map { "\($0.group) \($0.round) \($0.seed) \($0.drawn)" } == ["2024-G02 1 20240102 1"])
         #expect(second.awaitingSeed.isEmpty)
@@ -161,8 +161,8 @@ import Testing
         let third = try Self.night(configuration, "2024-01-04")
         #expect(
             third.files.map { "\($0.outcome) \($0.reason ?? "")" } == [
-                "skipped 2024-G02 round 1 was already drawn with this seed (ledger #1)",
-                "rejected 2024-G02 round 1 was already drawn (ledger #1) with another seed; a re-draw is a decision for `suiji draw run --round 1 --reason TEXT`",
+                "skipped 2024-G02 第 1 轮已用此种子抽取（台账第 1 条）",
+                "rejected 2024-G02 第 1 轮已用另一个种子抽取（台账第 1 条）；是否重新抽取需要决定，请用 `suiji draw run --round 1 --reason 理由`",
             ])
         #expect(third.draws == 0)
     }
@@ -231,7 +231,7 @@ import Testing
         #expect(second.exitCode == 0)
         #expect(
             second.files.map { "\($0.outcome) \($0.reason ?? "") → \($0.movedTo)" } == [
-                "skipped the same content was already imported (as inbox/registers/原平市住房和城乡建设管理局/燃气.csv, 2023-12-28) → archive/2023-12-29/registers/原平市住房和城乡建设管理局/燃气-resent.csv"
+                "skipped 相同内容已导入过（文件 inbox/registers/原平市住房和城乡建设管理局/燃气.csv，2023-12-28） → archive/2023-12-29/registers/原平市住房和城乡建设管理局/燃气-resent.csv"
             ])
         #expect(second.commitmentsPrepared.isEmpty, "an unchanged store prepares nothing again")
         #expect(second.text.hasPrefix("suiji nightly run, 2023-12-29: exit 0, all went well\n"))

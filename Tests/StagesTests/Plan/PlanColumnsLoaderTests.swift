@@ -15,7 +15,7 @@ struct PlanColumnsLoaderTests {
         do {
             return try PlanColumnsLoader.load(path: path, over: bundled)
         } catch {
-            throw PlanColumnsFileError(file: "columns.json", line: error.line, column: error.column, message: error.message)
+            throw PlanColumnsFileError(file: "columns.json", line: error.line, column: error.column, error.text)
         }
     }
 

@@ -28,7 +28,9 @@ struct PublicationWorld {
         store = try Store(path: storePath)
         _ = try PlanImportJob(store: store, clock: clock).run(
             PlanSource(path: FixtureFiles.yuanpingPlan.path, year: 2024, region: "140981"))
-        guard let plan = try store.plan(year: 2024, region: "140981") else { throw StoreError(path: storePath, message: "no plan") }
+        guard let plan = try store.plan(year: 2024, region: "140981") else {
+            throw StoreError(path: storePath, Message(verbatim: "no plan"))
+        }
         self.plan = plan
         try register(Self.pools)
     }
