@@ -1526,4 +1526,90 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case seedOtherReceived = "seed.otherReceived"
     /// A seed published for an earlier commitment.
     case seedForEarlierCommitment = "seed.forEarlierCommitment"
+    /// A workbook with too many parts.
+    case xlsxTooManyParts = "xlsx.tooManyParts"
+    /// A workbook part with a refused name.
+    case xlsxBadPartName = "xlsx.badPartName"
+    /// A part name with a NUL byte.
+    case xlsxNameNUL = "xlsx.nameNUL"
+    /// A part name that is an absolute path.
+    case xlsxNameAbsolute = "xlsx.nameAbsolute"
+    /// A part name that names a drive.
+    case xlsxNameDrive = "xlsx.nameDrive"
+    /// A part name that climbs out of the package.
+    case xlsxNameClimbs = "xlsx.nameClimbs"
+    /// A part whose start cannot be found.
+    case xlsxPartNoStart = "xlsx.partNoStart"
+    /// A part beyond 4 GiB.
+    case xlsxPartZip64 = "xlsx.partZip64"
+    /// A part without its local header.
+    case xlsxPartNoLocalHeader = "xlsx.partNoLocalHeader"
+    /// A local header naming another part.
+    case xlsxPartOtherHeader = "xlsx.partOtherHeader"
+    /// A problem of one part of a workbook.
+    case xlsxPart = "xlsx.part"
+    /// A workbook that cannot be read.
+    case xlsxCannotRead = "xlsx.cannotRead"
+    /// A part declared larger than the limit.
+    case xlsxDeclaredTooLarge = "xlsx.declaredTooLarge"
+    /// A deflate stream longer than its entry.
+    case xlsxDeflateTruncated = "xlsx.deflateTruncated"
+    /// A file ending inside a part.
+    case xlsxFileEndsInPart = "xlsx.fileEndsInPart"
+    /// A part inflating beyond the limit.
+    case xlsxInflatesTooLarge = "xlsx.inflatesTooLarge"
+    /// A part with a zip bomb's compression ratio.
+    case xlsxRatio = "xlsx.ratio"
+    /// A part that cannot be decompressed.
+    case xlsxCannotInflate = "xlsx.cannotInflate"
+    /// A part of another size than the directory says.
+    case xlsxSizeMismatch = "xlsx.sizeMismatch"
+    /// A part whose CRC-32 does not match.
+    case xlsxCRC = "xlsx.crc"
+    /// Too many shared strings.
+    case xlsxTooManyStrings = "xlsx.tooManyStrings"
+    /// Too much shared-string text.
+    case xlsxStringsTooLarge = "xlsx.stringsTooLarge"
+    /// One shared string too long for a block.
+    case xlsxStringTooLong = "xlsx.stringTooLong"
+    /// Shared strings beyond 4 GiB.
+    case xlsxStrings4GiB = "xlsx.strings4GiB"
+    /// A shared string longer than a cell may be.
+    case xlsxStringCellLimit = "xlsx.stringCellLimit"
+    /// A cell longer than the limit.
+    case xlsxCellTooLarge = "xlsx.cellTooLarge"
+    /// A row given twice.
+    case xlsxRowTwice = "xlsx.rowTwice"
+    /// Rows out of order.
+    case xlsxRowOrder = "xlsx.rowOrder"
+    /// A row beyond Excel's last.
+    case xlsxRowBeyond = "xlsx.rowBeyond"
+    /// A cell given twice.
+    case xlsxCellTwice = "xlsx.cellTwice"
+    /// A cell beyond Excel's last column.
+    case xlsxCellBeyond = "xlsx.cellBeyond"
+    /// A cell reference that is not one.
+    case xlsxNotReference = "xlsx.notReference"
+    /// A row with a cell beyond Excel's last column.
+    case xlsxRowCellBeyond = "xlsx.rowCellBeyond"
+    /// A cell referring to a missing shared string.
+    case xlsxNoSuchString = "xlsx.noSuchString"
+    /// A row longer than the limit.
+    case xlsxRowTooLarge = "xlsx.rowTooLarge"
+    /// Too many merged ranges.
+    case xlsxTooManyMerges = "xlsx.tooManyMerges"
+    /// A part referring to an undeclared entity.
+    case xlsxEntity = "xlsx.entity"
+    /// A text longer than libxml2's limit.
+    case xlsxHugeText = "xlsx.hugeText"
+    /// A part that is not well-formed XML.
+    case xlsxNotWellFormed = "xlsx.notWellFormed"
+    /// libxml2 could not start on a part.
+    case xlsxParserStart = "xlsx.parserStart"
+    /// A part without an XML element.
+    case xlsxNoElement = "xlsx.noElement"
+    /// A part libxml2 refused with a status.
+    case xlsxLibxmlStatus = "xlsx.libxmlStatus"
+    /// A relationship pointing outside the package.
+    case xlsxRelationshipOutside = "xlsx.relationshipOutside"
 }

@@ -27,7 +27,7 @@ struct XLSXInflater: @unchecked Sendable {
     /// The most bytes the part may inflate to.
     let limit: Int
 
-    private func error(_ message: String) -> MalformedFileError { package.partError(part.name, message) }
+    private func error(_ text: Message) -> MalformedFileError { package.partError(part.name, text) }
 
     /// Inflates the whole part, handing each chunk to `consumer` (which may throw to stop); returns the bytes out.
     @discardableResult
@@ -35,9 +35,7 @@ struct XLSXInflater: @unchecked Sendable {
         let entry = part.entry
         let limits = package.limits
         if entry.uncompressedSize > UInt64(limit) {
-            throw error(
-                "the part says it inflates to \(entry.uncompressedSize) bytes, more than the limit of \(limit); the file is refused whole (a zip bomb, or far larger than any register)"
-            )
+            throw error(Message(.xlsxDeclaredTooLarge, ["size": "\(entry.uncompressedSize)", "limit": "\(limit)"]))
         }
         let file = try FileRange(path: package.path, displayName: package.displayName)
         let offset = try package.dataOffset(of: part, file: file)
@@ -48,25 +46,23 @@ struct XLSXInflater: @unchecked Sendable {
         // The entry's compressed bytes, exactly; asked for more, the stream outruns its entry.
         func read(_ size: Int) throws -> [UInt8] {
             guard position < compressedSize else {
-                throw error("its compressed data ends before its deflate stream does; the file is damaged or crafted, and is refused whole")
+                throw error(Message(.xlsxDeflateTruncated))
             }
             let count = min(size, compressedSize - position)
             let bytes = try file.read(at: offset + UInt64(position), count: count)
-            guard bytes.count == count else { throw error("the file ends inside this part; it is incomplete") }
+            guard bytes.count == count else { throw error(Message(.xlsxFileEndsInPart)) }
             position += count
             return bytes
         }
         func take(_ data: Data) throws {
             produced += data.count
             if produced > limit {
-                throw error(
-                    "the part inflates to more than \(limit) bytes, the limit; the file is refused whole (a zip bomb, or far larger than any register)"
-                )
+                throw error(Message(.xlsxInflatesTooLarge, ["limit": "\(limit)"]))
             }
             if produced > limits.ratioGrace, produced > limits.maxCompressionRatio * max(position, 1) {
                 throw error(
-                    "the part inflates more than \(limits.maxCompressionRatio) times its compressed size (\(produced) bytes out of \(position)); the file is refused whole as a zip bomb"
-                )
+                    Message(
+                        .xlsxRatio, ["ratio": "\(limits.maxCompressionRatio)", "produced": "\(produced)", "position": "\(position)"]))
             }
             try data.withUnsafeBytes { bytes in
                 crc = crc32_z(crc, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)
@@ -93,13 +89,13 @@ struct XLSXInflater: @unchecked Sendable {
         } catch let stop as XLSXReadingStopped {
             throw stop
         } catch {
-            throw self.error("it cannot be decompressed (\(error)); the file is damaged")
+            throw self.error(Message(.xlsxCannotInflate, ["reason": "\(error)"]))
         }
         guard produced == Int(clamping: entry.uncompressedSize) else {
-            throw error("the part inflates to \(produced) bytes, but the directory says \(entry.uncompressedSize); the file is damaged")
+            throw error(Message(.xlsxSizeMismatch, ["produced": "\(produced)", "size": "\(entry.uncompressedSize)"]))
         }
         guard UInt32(truncatingIfNeeded: crc) == entry.checksum else {
-            throw error("the part's CRC-32 does not match the directory; the file is damaged")
+            throw error(Message(.xlsxCRC))
         }
         return produced
     }

@@ -95,30 +95,29 @@ final class XLSXPackage {
         for entry in archive {
             count += 1
             guard count <= limits.maxEntries else {
-                throw error(
-                    "the workbook holds more than \(limits.maxEntries) parts, the limit; it is not a register exported from Excel or WPS")
+                throw error(Message(.xlsxTooManyParts, ["max": "\(limits.maxEntries)"]))
             }
             let name = entry.path
             if let problem = Self.problem(withName: name) {
-                throw error("the workbook holds a part named '\(name)', which \(problem); such a file is refused whole")
+                throw error(Message(.xlsxBadPartName, ["name": name], parts: ["problem": problem]))
             }
             if parts[name] == nil, entry.type == .file { parts[name] = XLSXPart(name: name, entry: entry) }
         }
     }
 
-    private func error(_ message: String) -> MalformedFileError {
-        MalformedFileError(location: SourceLocation(file: displayName), message: message)
+    private func error(_ text: Message) -> MalformedFileError {
+        MalformedFileError(location: SourceLocation(file: displayName), text)
     }
 
     /// Why an entry name is refused, or nil: path traversal, absolute paths, drive letters, NUL.
-    static func problem(withName name: String) -> String? {
-        if name.utf8.contains(0) { return "contains a NUL byte" }
-        if name.hasPrefix("/") || name.hasPrefix("\\") { return "is an absolute path" }
+    static func problem(withName name: String) -> Message? {
+        if name.utf8.contains(0) { return Message(.xlsxNameNUL) }
+        if name.hasPrefix("/") || name.hasPrefix("\\") { return Message(.xlsxNameAbsolute) }
         let bytes = Array(name.utf8)
         if bytes.count >= 2, bytes[1] == UInt8(ascii: ":"), (bytes[0] | 0x20) >= UInt8(ascii: "a"), (bytes[0] | 0x20) <= UInt8(ascii: "z") {
-            return "names a drive"
+            return Message(.xlsxNameDrive)
         }
-        if name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains("..") { return "climbs out of the package with '..'" }
+        if name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains("..") { return Message(.xlsxNameClimbs) }
         return nil
     }
 
@@ -138,30 +137,30 @@ final class XLSXPackage {
     func dataOffset(of part: XLSXPart, file: FileRange) throws -> UInt64 {
         let record = Mirror(reflecting: part.entry).descendant("centralDirectoryStructure", "relativeOffsetOfLocalHeader")
         guard let offset = record as? UInt32 else {
-            throw error("cannot find where the part \(part.name) starts (this build of ZIPFoundation keeps it elsewhere)")
+            throw error(Message(.xlsxPartNoStart, ["part": part.name]))
         }
         guard offset != UInt32.max else {
-            throw error("the part \(part.name) lies beyond the first 4 GiB of the file (ZIP64), which is not read")
+            throw error(Message(.xlsxPartZip64, ["part": part.name]))
         }
         let header = try file.read(at: UInt64(offset), count: 30)
         func number(_ at: Int, _ width: Int) -> Int {
             (0..<width).reduce(0) { $0 | Int(header[at + $1]) << (8 * $1) }
         }
         guard header.count == 30, number(0, 4) == 0x0403_4B50 else {
-            throw error("the part \(part.name) has no local header where the directory says; the file is damaged")
+            throw error(Message(.xlsxPartNoLocalHeader, ["part": part.name]))
         }
         let nameLength = number(26, 2)
         let extraLength = number(28, 2)
         let name = try file.read(at: UInt64(offset) + 30, count: nameLength)
         guard name.count == nameLength, name == Array(part.name.utf8) || String(decoding: name, as: UTF8.self) == part.name else {
-            throw error("the local header of \(part.name) names another part; the file is damaged")
+            throw error(Message(.xlsxPartOtherHeader, ["part": part.name]))
         }
         return UInt64(offset) + 30 + UInt64(nameLength) + UInt64(extraLength)
     }
 
     /// An error about a part, in the workbook's terms.
-    func partError(_ part: String, _ message: String) -> MalformedFileError {
-        MalformedFileError(location: SourceLocation(file: displayName), message: "\(part): \(message)")
+    func partError(_ part: String, _ text: Message) -> MalformedFileError {
+        MalformedFileError(location: SourceLocation(file: displayName), Message(.xlsxPart, ["part": part], parts: ["text": text]))
     }
 
     /// True if the file begins like a ZIP archive (a local header, or the end record of an empty one).
@@ -195,7 +194,7 @@ final class FileRange: @unchecked Sendable {
             if got < 0 {
                 if errno == EINTR { continue }
                 throw MalformedFileError(
-                    location: SourceLocation(file: displayName), message: "cannot read the file: \(String(cString: strerror(errno)))")
+                    location: SourceLocation(file: displayName), Message(.xlsxCannotRead, ["reason": String(cString: strerror(errno))]))
             }
             if got == 0 { break }
             done += got

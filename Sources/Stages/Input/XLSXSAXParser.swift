@@ -118,7 +118,7 @@ final class XLSXSAXParser {
         let created = withUnsafeMutablePointer(to: &sax) { handlerPointer in
             capture.run { xmlCreatePushParserCtxt(handlerPointer, Unmanaged.passUnretained(self).toOpaque(), nil, 0, part) }
         }
-        guard let created else { throw error("libxml2 could not start reading the part (out of memory?)") }
+        guard let created else { throw error(Message(.xlsxParserStart)) }
         context = created
         // No NOENT, DTDLOAD, DTDATTR or HUGE: entities stay unexpanded, nothing external is read.
         xmlCtxtUseOptions(created, Int32(XML_PARSE_NONET.rawValue))
@@ -175,14 +175,13 @@ final class XLSXSAXParser {
         guard let context else { return }
         let status = capture.run { xmlParseChunk(context, nil, 0, 1) }
         try check(status)
-        guard sawRoot else { throw error("the part holds no XML element; the workbook is damaged") }
+        guard sawRoot else { throw error(Message(.xlsxNoElement)) }
     }
 
     private func check(_ status: Int32) throws {
         if let failure { throw failure }
         if status != 0 {
-            let stop = error(
-                "not well-formed XML (libxml2 error \(status)); the workbook is damaged: open and save it again in Excel or WPS")
+            let stop = error(Message(.xlsxLibxmlStatus, ["status": "\(status)"]))
             failure = stop
             throw stop
         }
@@ -200,11 +199,6 @@ final class XLSXSAXParser {
         fail(error(message, line: context.map { Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer($0))) }))
     }
 
-    /// An error about this part, with the position in it when known.
-    func error(_ message: String, line: Int? = nil, column: Int? = nil) -> MalformedFileError {
-        error(Message(verbatim: message), line: line, column: column)
-    }
-
     /// An error about this part, with the position in it when known: a catalogue text.
     func error(_ text: Message, line: Int? = nil, column: Int? = nil) -> MalformedFileError {
         var place = part
@@ -218,14 +212,13 @@ final class XLSXSAXParser {
 
     private func received(_ error: LibXMLError) {
         guard failure == nil, !error.isWarning else { return }
-        let message: String
+        let message: Message
         if error.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue) || error.code == Int32(XML_WAR_UNDECLARED_ENTITY.rawValue) {
-            message =
-                "the part refers to the entity &\(error.str1 ?? "?");, which is not one of the five predefined ones; entities are refused for security"
+            message = Message(.xlsxEntity, ["name": error.str1 ?? "?"])
         } else if error.message.hasSuffix("huge text node") {
-            message = "a text is longer than 10000000 bytes, libxml2's limit for one text"
+            message = Message(.xlsxHugeText)
         } else {
-            message = "not well-formed XML (\(error.message)); the workbook is damaged: open and save it again in Excel or WPS"
+            message = Message(.xlsxNotWellFormed, ["reason": error.message])
         }
         fail(self.error(message, line: error.line, column: error.column))
     }

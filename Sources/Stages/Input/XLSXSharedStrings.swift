@@ -50,11 +50,8 @@ final class XLSXSharedStrings {
     }
 
     /// Adds a string (its raw text, escapes not yet decoded); the error if a limit is passed.
-    fileprivate func add(_ raw: [UInt8], limits: XLSXLimits) -> String? {
-        guard count < limits.maxSharedStrings else {
-            return
-                "the workbook has more than \(limits.maxSharedStrings) shared strings, the limit; the file is refused whole (split the register)"
-        }
+    fileprivate func add(_ raw: [UInt8], limits: XLSXLimits) -> Message? {
+        guard count < limits.maxSharedStrings else { return Message(.xlsxTooManyStrings, ["max": "\(limits.maxSharedStrings)"]) }
         let text = XLSXEscapes.decode(raw)
         var length: [UInt8] = []
         var rest = text.count
@@ -64,12 +61,11 @@ final class XLSXSharedStrings {
         } while rest > 0
         let size = length.count + text.count
         guard totalBytes + size <= limits.maxSharedStringBytes else {
-            return
-                "the shared strings hold more than \(limits.maxSharedStringBytes) bytes of text, the limit; the file is refused whole (split the register)"
+            return Message(.xlsxStringsTooLarge, ["max": "\(limits.maxSharedStringBytes)"])
         }
-        guard size <= Self.blockSize else { return "string \(count) is longer than \(Self.blockSize) bytes, the most one string may hold" }
+        guard size <= Self.blockSize else { return Message(.xlsxStringTooLong, ["index": "\(count)", "max": "\(Self.blockSize)"]) }
         if blocks.isEmpty || used + size > Self.blockSize {
-            guard blocks.count < 1024 else { return "the shared strings need more than 4 GiB; the file is refused whole" }
+            guard blocks.count < 1024 else { return Message(.xlsxStrings4GiB) }
             blocks.append(UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Self.blockSize))
             used = 0
         }
@@ -145,10 +141,10 @@ final class XLSXSharedStringsReader: XLSXSAXHandler {
         uniqueCount = parser.intern("uniqueCount")
     }
 
-    private func fail(_ message: String) {
+    private func fail(_ text: Message) {
         failed = true
         guard let parser else { return }
-        parser.fail(parser.error(message))
+        parser.fail(parser.error(text))
     }
 
     func start(_ name: XLSXSAXParser.Name, _ attributes: XLSXAttributes) {
@@ -178,7 +174,7 @@ final class XLSXSharedStringsReader: XLSXSAXHandler {
     func text(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard inText, !failed else { return }
         guard text.count + bytes.count <= limits.maxCellBytes else {
-            fail("string \(table.count) is longer than \(limits.maxCellBytes) bytes, the limit for one cell")
+            fail(Message(.xlsxStringCellLimit, ["index": "\(table.count)", "max": "\(limits.maxCellBytes)"]))
             return
         }
         text.append(contentsOf: bytes)

@@ -192,10 +192,9 @@ final class XLSXSheetParser: XLSXSAXHandler {
         return deliver(&batch)
     }
 
-    private func fail(row: Int, column: Int? = nil, _ message: String) {
+    private func fail(row: Int, column: Int? = nil, _ text: Message) {
         failed = true
-        parser?.fail(
-            MalformedFileError(location: SourceLocation(file: displayName, line: row, column: column, sheet: sheetName), message: message))
+        parser?.fail(MalformedFileError(location: SourceLocation(file: displayName, line: row, column: column, sheet: sheetName), text))
     }
 
     // MARK: SAX
@@ -247,7 +246,7 @@ final class XLSXSheetParser: XLSXSAXHandler {
     func text(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard inValue || inText, !failed else { return }
         guard text.count + bytes.count <= limits.maxCellBytes else {
-            fail(row: rowNumber, column: column, "the cell holds more than \(limits.maxCellBytes) bytes, the limit for one cell")
+            fail(row: rowNumber, column: column, Message(.xlsxCellTooLarge, ["max": "\(limits.maxCellBytes)"]))
             return
         }
         text.append(contentsOf: bytes)
@@ -262,12 +261,11 @@ final class XLSXSheetParser: XLSXSAXHandler {
             fail(
                 row: number,
                 number == lastRow
-                    ? "row \(number) is given twice; the file is damaged"
-                    : "row \(number) comes after row \(lastRow); rows must be in order (save the file again from Excel)")
+                    ? Message(.xlsxRowTwice, ["row": "\(number)"]) : Message(.xlsxRowOrder, ["row": "\(number)", "last": "\(lastRow)"]))
             return
         }
         guard number <= limits.maxRows else {
-            fail(row: number, "row \(number) is beyond row \(limits.maxRows), Excel's last; the sheet is refused")
+            fail(row: number, Message(.xlsxRowBeyond, ["row": "\(number)", "max": "\(limits.maxRows)"]))
             return
         }
         lastRow = number
@@ -286,7 +284,7 @@ final class XLSXSheetParser: XLSXSAXHandler {
         if !rowSorted {
             batch.cells[rowFirstCell...].sort { $0.column < $1.column }
             for index in (rowFirstCell + 1)..<batch.cells.count where batch.cells[index].column == batch.cells[index - 1].column {
-                fail(row: rowNumber, column: Int(batch.cells[index].column), "the cell is given twice; the file is damaged")
+                fail(row: rowNumber, column: Int(batch.cells[index].column), Message(.xlsxCellTwice))
                 return
             }
         }
@@ -304,8 +302,8 @@ final class XLSXSheetParser: XLSXSAXHandler {
                 fail(
                     row: rowNumber,
                     letters
-                        ? "cell '\(shown)' is beyond column \(SourceLocation.columnName(limits.maxColumns)), Excel's last; the sheet is refused"
-                        : "'\(shown)' is not a cell reference; the file is damaged")
+                        ? Message(.xlsxCellBeyond, ["cell": shown, "max": SourceLocation.columnName(limits.maxColumns)])
+                        : Message(.xlsxNotReference, ["cell": shown]))
                 return
             }
             column = parsed
@@ -314,8 +312,7 @@ final class XLSXSheetParser: XLSXSAXHandler {
             guard column <= limits.maxColumns else {
                 fail(
                     row: rowNumber,
-                    "the row has a cell beyond column \(SourceLocation.columnName(limits.maxColumns)) (column \(column)), Excel's last; the sheet is refused"
-                )
+                    Message(.xlsxRowCellBeyond, ["max": SourceLocation.columnName(limits.maxColumns), "column": "\(column)"]))
                 return
             }
         }
@@ -351,8 +348,7 @@ final class XLSXSheetParser: XLSXSAXHandler {
                 guard let index = text.withUnsafeBufferPointer({ XLSXNumbers.integer($0) }), let bytes = strings?.bytes(index) else {
                     fail(
                         row: rowNumber, column: column,
-                        "the cell refers to shared string \(String(decoding: text, as: UTF8.self)), which the workbook does not have (\(strings?.count ?? 0) strings); the file is damaged"
-                    )
+                        Message(.xlsxNoSuchString, ["index": String(decoding: text, as: UTF8.self), "count": "\(strings?.count ?? 0)"]))
                     return
                 }
                 batch.bytes.append(contentsOf: bytes)
@@ -381,7 +377,7 @@ final class XLSXSheetParser: XLSXSAXHandler {
         guard count > 0 || problem != 0 else { return }
         rowBytes += count
         guard rowBytes <= Self.maxRowBytes else {
-            fail(row: rowNumber, "the row holds more than \(Self.maxRowBytes) bytes of text, the limit for one row")
+            fail(row: rowNumber, Message(.xlsxRowTooLarge, ["max": "\(Self.maxRowBytes)"]))
             return
         }
         batch.cells.append(XLSXRowBatch.Cell(column: Int32(column), start: Int32(start), count: Int32(count), problem: problem))
@@ -398,7 +394,7 @@ final class XLSXSheetParser: XLSXSAXHandler {
         }
         guard merges.count < Self.maxMerges else {
             failed = true
-            parser?.fail(parser?.error("the sheet has more than \(Self.maxMerges) merged ranges, the limit") ?? XLSXReadingStopped())
+            parser?.fail(parser?.error(Message(.xlsxTooManyMerges, ["max": "\(Self.maxMerges)"])) ?? XLSXReadingStopped())
             return
         }
         if range.lastRow > range.firstRow || range.lastColumn > range.firstColumn { merges.append(range) }

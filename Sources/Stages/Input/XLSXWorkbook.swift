@@ -118,7 +118,7 @@ struct XLSXWorkbook {
                 let target = attributes["Target"]
             else { return }
             guard let part = resolve(target, from: directory) else {
-                throw package.partError(relsPart, "relationship \(id) points outside the package ('\(target)'); the file is refused whole")
+                throw package.partError(relsPart, Message(.xlsxRelationshipOutside, ["id": id, "target": target]))
             }
             found.append(Relationship(id: id, type: attributes["Type"] ?? "", part: part))
         }

@@ -229,6 +229,33 @@ struct XLSXHostileTests {
         }
     }
 
+    // The refusals are catalogue texts: said in Chinese where Chinese is in force.
+    @Test func refusalsInChinese() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        func chinese(_ path: String) -> String? {
+            do {
+                let stream = try XLSXTabularStream(
+                    path: path, displayName: "reg.xlsx", shape: try TabularShape.register(), limits: XLSXLimits())
+                _ = try readRows(stream)
+            } catch let error as MalformedFileError {
+                return error.diagnostic.rendered(in: .zh)
+            } catch {
+                return "\(error)"
+            }
+            return nil
+        }
+        let path = folder.path("reg.xlsx")
+        var book = TestWorkbook.excel([Self.header, Self.row])
+        book.extraParts = [("../evil.xml", Array("x".utf8))]
+        try book.write(to: path)
+        #expect(chinese(path) == "reg.xlsx: 错误：工作簿中有名为“../evil.xml”的部件，它用“..”跳出了文件包；这样的文件整体拒收")
+        book = TestWorkbook.excel([Self.header])
+        book.sheets[0].body = book.sheets[0].body.replacing("</sheetData>", with: "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData>")
+        try book.write(to: path)
+        #expect(chinese(path) == "reg.xlsx:Sheet1!1: 错误：第 1 行出现了两次；文件已损坏")
+    }
+
     @Test func entitiesAndDoctypesAreRefusedInEveryPart() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
