@@ -14,7 +14,7 @@ struct Suiji: ParsableCommand {
         subcommands: [
             PlanCommand.self, ImportCommand.self, InspectorsCommand.self, AvoidanceCommand.self, WatchlistCommand.self, MattersCommand.self,
             DrawCommand.self, ResultsCommand.self, PublishCommand.self, ReportCommand.self, RunCommand.self, ConfigCommand.self,
-            DemoCommand.self,
+            DemoCommand.self, StoreCommand.self,
         ]
     )
 

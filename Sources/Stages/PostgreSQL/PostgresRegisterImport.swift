@@ -1,8 +1,7 @@
 // Why this exists: the PostgreSQL side of the register import's seam (RegisterImportTransaction,
 // Stages/Import/RegisterImportStore.swift). The rows are the same and decided the same way; here
-// they are streamed into the server with COPY FROM (into a temporary table: PostgreSQL allows no
-// COPY into a table under row-level security) and moved into the county's lane (its region in every
-// row) in one transaction per file, while the county's advisory lock is held.
+// they are streamed with COPY FROM straight into the county's partition of `register_rows` (its
+// lane: PostgresSchema.swift), in one transaction per file, while the county's advisory lock is held.
 
 internal import Foundation
 internal import NIOCore
@@ -34,10 +33,35 @@ public struct PostgresRegisterImporter {
         let session = try PostgresSession.connect(address, applicationName: PostgresCountyLock.applicationName(command: "import"))
         defer { session.close() }
         let lock = try PostgresCountyLock.acquire(session, region: region, command: "import")
-        if try !PostgresSchema.isInstalled(session) { try PostgresSchema.install(session) }
+        try prepareLane(session, region: region)
         let report = try PostgresRegisterImporter(session: session, region: region, clock: clock).run(request)
         try lock.release()
         return report
+    }
+
+    /// Makes or upgrades the schema if it is missing or old, and the county's lane if it has none;
+    /// both are an administrator's steps, which a county's own role may not take: it is told so.
+    static func prepareLane(_ session: PostgresSession, region: String) throws {
+        let county = PostgresSchema.countyRole(region)
+        let pending = try PostgresSchema.pendingMigrations(session)
+        if !pending.isEmpty {
+            guard session.address.user != county else {
+                throw PostgresStoreError(
+                    address: session.address.description, sqlState: nil,
+                    message: "the store's schema is missing or was made by an older suiji, and a county's role may not make or upgrade it. "
+                        + "An administrator runs `suiji store add-county --store postgresql://ADMIN@HOST:PORT/DB --region \(region)` first")
+            }
+            try PostgresSchema.migrate(session)
+        }
+        if try !PostgresSchema.hasLane(session, region: region) {
+            guard session.address.user != county else {
+                throw PostgresStoreError(
+                    address: session.address.description, sqlState: nil,
+                    message: "county \(region) has no lane in this database yet. "
+                        + "An administrator runs `suiji store add-county --store postgresql://ADMIN@HOST:PORT/DB --region \(region)` first")
+            }
+            try PostgresSchema.addCounty(session, region: region)
+        }
     }
 
     /// Only a register, and not a dry run, is imported into PostgreSQL yet.
@@ -94,6 +118,8 @@ final class PostgresRegisterImport: RegisterImportTransaction {
     let session: PostgresSession
     let region: String
     private var departmentID: Int64 = 0
+    /// The id of the next row written.
+    private var nextRowID: Int64 = 1
     private var importID: Int64 = 0
     /// Rows closed by the file's changed rows: updated after the COPY (one statement on the connection at a time).
     private var closes: [Int64] = []
@@ -102,12 +128,22 @@ final class PostgresRegisterImport: RegisterImportTransaction {
     /// The columns the COPY fills, in the order of a line.
     static let columns = [
         "region", "department_id", "uscc", "name", "entity_type", "category", "registration_authority", "region_code", "address",
-        "legal_rep", "risk_class", "status", "last_inspected", "established", "phone", "row_hash", "valid_from_import",
+        "legal_rep", "risk_class", "status", "last_inspected", "established", "phone", "row_hash", "valid_from_import", "id",
     ]
 
     init(session: PostgresSession, region: String) {
         self.session = session
         self.region = region
+    }
+
+    /// The county's partition of `register_rows` (its name: six digits after a fixed prefix, nothing to quote).
+    var rows: String { PostgresSchema.partition(PostgresSchema.partitioned, region: region) }
+
+    /// Parameters for a query written with `$1`, `$2`….
+    static func bindings(_ values: any PostgresEncodable...) throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        for value in values { try bindings.append(value, context: .default) }
+        return bindings
     }
 
     func latestImport(scope: String) throws -> String? {
@@ -139,27 +175,28 @@ final class PostgresRegisterImport: RegisterImportTransaction {
     func withImportSettings(_ body: () throws -> Void) throws { try body() }
 
     func loadTable(departmentID: Int64, expectedRows: Int) throws -> USCCKeyTable {
-        let region = region
+        let rows = rows
         let count =
             try session.int64(
-                "SELECT COUNT(*) FROM register_rows WHERE region = \(region) AND department_id = \(departmentID) AND valid_to_import IS NULL"
+                PostgresQuery(
+                    unsafeSQL: "SELECT count(*) FROM \(rows) WHERE department_id = $1 AND valid_to_import IS NULL",
+                    binds: Self.bindings(departmentID))
             ) ?? 0
         let expected = max(Int(count), expectedRows)
         return try session.run { connection in
-            try await PostgresRegisterImport.loadRows(connection, region: region, departmentID: departmentID, expected: expected)
+            try await PostgresRegisterImport.loadRows(connection, table: rows, departmentID: departmentID, expected: expected)
         }
     }
 
     /// The current rows of a department, read into a key table.
     private static func loadRows(
-        _ connection: PostgresConnection, region: String, departmentID: Int64, expected: Int
+        _ connection: PostgresConnection, table name: String, departmentID: Int64, expected: Int
     ) async throws -> USCCKeyTable {
         var table = USCCKeyTable(expected: expected)
         let rows = try await connection.query(
-            """
-            SELECT id, uscc, row_hash FROM register_rows
-            WHERE region = \(region) AND department_id = \(departmentID) AND valid_to_import IS NULL ORDER BY id
-            """, logger: PostgresSession.logger)
+            PostgresQuery(
+                unsafeSQL: "SELECT id, uscc, row_hash FROM \(name) WHERE department_id = $1 AND valid_to_import IS NULL ORDER BY id",
+                binds: bindings(departmentID)), logger: PostgresSession.logger)
         for try await row in rows {
             let (id, uscc, hash) = try row.decode((Int64, String, Int64).self)
             guard let key = USCCKey(uscc) else { continue }
@@ -171,20 +208,18 @@ final class PostgresRegisterImport: RegisterImportTransaction {
     func prepareWrites(departmentID: Int64, importID: Int64) throws {
         self.departmentID = departmentID
         self.importID = importID
-        // PostgreSQL refuses COPY FROM into a table under row-level security for a role held to it
-        // (a county's): the rows are copied into a temporary table of this transaction, which has
-        // none, and moved into the county's lane by one INSERT … SELECT, which the policy checks.
-        try session.execute(
-            """
-            CREATE TEMPORARY TABLE register_rows_incoming ON COMMIT DROP AS
-            SELECT \(Self.columns.joined(separator: ", ")) FROM register_rows WITH NO DATA
-            """)
+        // The county's rows are numbered by the import (PostgresSchema.v2), after its highest; the
+        // county's lock, held by every writer, keeps them unique.
+        nextRowID = try session.int64(PostgresQuery(unsafeSQL: "SELECT coalesce(max(id), 0) + 1 FROM \(rows)")) ?? 1
+        // Straight into the county's partition, which only the county's role (or an administrator)
+        // may write and whose constraint takes rows of its region only (PostgresSchema.swift).
         let feed = CopyFeed()
         let connection = session.connection
+        let table = rows
         let done = PostgresSession.start {
             do {
                 try await connection.copyFrom(
-                    table: "register_rows_incoming", columns: PostgresRegisterImport.columns, logger: PostgresSession.logger
+                    table: table, columns: PostgresRegisterImport.columns, logger: PostgresSession.logger
                 ) { writer in
                     for try await buffer in feed.stream {
                         try await writer.write(buffer)
@@ -201,34 +236,46 @@ final class PostgresRegisterImport: RegisterImportTransaction {
 
     func write(_ batch: RegisterWriteBatch) throws {
         guard let copy else { return }
-        var buffer = ByteBufferAllocator().buffer(capacity: batch.bytes.count + batch.operations.count * 64)
         let prefix = Array("\(region)\t\(departmentID)\t".utf8)
-        let suffix = Array("\t\(importID)\n".utf8)
+        let suffix = Array("\t\(importID)\t".utf8)
         let width = RegisterWriteBatch.width
-        batch.bytes.withUnsafeBufferPointer { bytes in
-            var next = 0
-            for operation in batch.operations {
-                switch operation {
-                case .close(let rowID):
-                    closes.append(rowID)
-                case .insert(let hash):
-                    guard (next + 1) * width <= batch.values.count else { continue }
-                    buffer.writeBytes(prefix)
-                    for field in 0..<width {
-                        let (start, length) = batch.values[next * width + field]
-                        if length < 0 || Int(start) + Int(length) > bytes.count {
-                            buffer.writeStaticString("\\N")
-                        } else {
-                            Self.writeEscaped(UnsafeBufferPointer(rebasing: bytes[Int(start)..<(Int(start) + Int(length))]), to: &buffer)
+        // At most: every field's bytes escaped (two each) or `\N`, a tab after each, the fixed columns.
+        let capacity = 2 * batch.bytes.count + batch.operations.count * (prefix.count + suffix.count + 3 * width + 48)
+        var buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        var rowID = nextRowID
+        // Written through one pointer, not a ByteBuffer call per value: this is the import's hot loop.
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { out in
+            var line = CopyLine(out: out)
+            batch.bytes.withUnsafeBufferPointer { bytes in
+                var next = 0
+                for operation in batch.operations {
+                    switch operation {
+                    case .close(let rowID):
+                        closes.append(rowID)
+                    case .insert(let hash):
+                        guard (next + 1) * width <= batch.values.count else { continue }
+                        line.put(prefix)
+                        for field in 0..<width {
+                            let (start, length) = batch.values[next * width + field]
+                            if length < 0 || Int(start) + Int(length) > bytes.count {
+                                line.putNull()
+                            } else {
+                                line.putEscaped(UnsafeBufferPointer(rebasing: bytes[Int(start)..<(Int(start) + Int(length))]))
+                            }
+                            line.put(UInt8(ascii: "\t"))
                         }
-                        buffer.writeInteger(UInt8(ascii: "\t"))
+                        line.put(decimal: hash)
+                        line.put(suffix)
+                        line.put(decimal: rowID)
+                        line.put(UInt8(ascii: "\n"))
+                        rowID += 1
+                        next += 1
                     }
-                    buffer.writeString(String(hash))
-                    buffer.writeBytes(suffix)
-                    next += 1
                 }
             }
+            return line.count
         }
+        nextRowID = rowID
         guard buffer.readableBytes > 0 else { return }
         do {
             try copy.feed.send(buffer)
@@ -239,51 +286,19 @@ final class PostgresRegisterImport: RegisterImportTransaction {
         }
     }
 
-    /// A value in COPY's text format: backslash, tab, newline and carriage return escaped.
-    static func writeEscaped(_ value: UnsafeBufferPointer<UInt8>, to buffer: inout ByteBuffer) {
-        var start = 0
-        for (index, byte) in value.enumerated() {
-            let escape: UInt8
-            switch byte {
-            case UInt8(ascii: "\\"): escape = UInt8(ascii: "\\")
-            case UInt8(ascii: "\t"): escape = UInt8(ascii: "t")
-            case UInt8(ascii: "\n"): escape = UInt8(ascii: "n")
-            case UInt8(ascii: "\r"): escape = UInt8(ascii: "r")
-            default: continue
-            }
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(value)[start..<index]))
-            buffer.writeInteger(UInt8(ascii: "\\"))
-            buffer.writeInteger(escape)
-            start = index + 1
-        }
-        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(value)[start..<value.count]))
-    }
-
     func finishWrites(unsent: [Int64], newKeys: [USCCKey]) throws {
         if let copy {
             self.copy = nil
             copy.feed.finish(nil)
             try PostgresSession.value(of: copy.done, address: session.address)
-            let columns = Self.columns.joined(separator: ", ")
-            try session.execute("INSERT INTO register_rows (\(columns)) SELECT \(columns) FROM register_rows_incoming")
         }
         let closing = closes + unsent
         if !closing.isEmpty {
             try session.count(
-                "UPDATE register_rows SET valid_to_import = \(importID) WHERE region = \(region) AND id = ANY(\(closing))")
+                PostgresQuery(
+                    unsafeSQL: "UPDATE \(rows) SET valid_to_import = $1 WHERE id = ANY($2)", binds: Self.bindings(importID, closing)))
         }
-        if !newKeys.isEmpty {
-            var text = [UInt8](repeating: 0, count: 18)
-            let keys = newKeys.map { key in
-                text.withUnsafeMutableBufferPointer { key.write(to: $0) }
-                return String(decoding: text, as: UTF8.self)
-            }
-            try session.count(
-                """
-                INSERT INTO entities (region, uscc, first_seen_import)
-                SELECT \(region), key, \(importID) FROM unnest(\(keys)::text[]) AS key ON CONFLICT DO NOTHING
-                """)
-        }
+        // The new keys need no write: `entities` is derived from the rows (PostgresSchema.v2).
     }
 
     func abandonWrites(_ error: any Error) {
@@ -302,6 +317,92 @@ final class PostgresRegisterImport: RegisterImportTransaction {
                 removed = \(Int64(report.removed)), unchanged = \(Int64(report.unchanged)), summary_json = \(summary)
             WHERE region = \(region) AND id = \(importID)
             """)
+    }
+}
+
+/// Lines of COPY's text format written into memory the caller sized for them (``PostgresRegisterImport/write(_:)``).
+struct CopyLine {
+    /// Where the bytes go.
+    let out: UnsafeMutableRawBufferPointer
+    /// How many are written.
+    private(set) var count = 0
+
+    init(out: UnsafeMutableRawBufferPointer) { self.out = out }
+
+    /// One byte.
+    mutating func put(_ byte: UInt8) {
+        out[count] = byte
+        count += 1
+    }
+
+    /// Bytes as they are.
+    mutating func put(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { put(raw: $0) }
+    }
+
+    private mutating func put(raw bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, let target = out.baseAddress, bytes.count > 0 else { return }
+        (target + count).copyMemory(from: base, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    /// A NULL: `\N`.
+    mutating func putNull() {
+        put(UInt8(ascii: "\\"))
+        put(UInt8(ascii: "N"))
+    }
+
+    /// A value with backslash, tab, newline and carriage return escaped; copied whole when it has none.
+    mutating func putEscaped(_ value: UnsafeBufferPointer<UInt8>) {
+        if !Self.mayNeedEscaping(UnsafeRawBufferPointer(value)) {
+            put(raw: UnsafeRawBufferPointer(value))
+            return
+        }
+        for byte in value {
+            switch byte {
+            case UInt8(ascii: "\\"): put(UInt8(ascii: "\\")); put(UInt8(ascii: "\\"))
+            case UInt8(ascii: "\t"): put(UInt8(ascii: "\\")); put(UInt8(ascii: "t"))
+            case UInt8(ascii: "\n"): put(UInt8(ascii: "\\")); put(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): put(UInt8(ascii: "\\")); put(UInt8(ascii: "r"))
+            default: put(byte)
+            }
+        }
+    }
+
+    /// False when `bytes` has no backslash and no byte below 0x0E (tab, newline, carriage return are
+    /// among them): looked at eight bytes at a time, the usual case being a value with none.
+    static func mayNeedEscaping(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let backslash = word ^ (ones &* 0x5C)
+            // A zero byte in `backslash`, or a byte of `word` below 0x0E (exact for bytes below 0x80).
+            if (backslash &- ones) & ~backslash & highs != 0 || (word &- ones &* 0x0E) & ~word & highs != 0 { return true }
+            index += 8
+        }
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\\") || bytes[index] < 0x0E { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// A number in decimal digits.
+    mutating func put(decimal value: Int64) {
+        if value < 0 { put(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: room for the 20 digits of a UInt64
+        withUnsafeMutableBytes(of: &digits) { room in
+            var end = room.count
+            repeat {
+                end -= 1
+                room[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            put(raw: UnsafeRawBufferPointer(rebasing: room[end...]))
+        }
     }
 }
 

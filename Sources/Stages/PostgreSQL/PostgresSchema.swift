@@ -1,28 +1,41 @@
 // Why this exists: on PostgreSQL many counties share one database, each in its own lane. This file
-// is the schema of the tables the register import writes, with `region` in every key, and the
-// rule that keeps the lanes apart in the database itself: row-level security, enabled and forced,
-// with one role per county (`suiji_county_<region>`) that sees and changes only its region's rows.
+// is the schema of the tables the register import writes, with `region` in every key, its versioned
+// migrations (`schema_version`, as SQLite's store keeps its own), and the rules that keep the lanes
+// apart in the database itself: row-level security on every table, and for the two big tables one
+// partition per county that only the county's role (`suiji_county_<region>`) may touch, so that the
+// import can COPY straight into it.
 
 internal import Foundation
 internal import PostgresNIO
 
-/// The PostgreSQL schema of the register import's tables, and the counties' roles.
+/// The PostgreSQL schema of the register import's tables, its migrations, and the counties' lanes.
 ///
 /// The tables are those of the SQLite store's register import (StoreSchema.swift: `imports`,
-/// `departments`, `entities`, `register_rows`) with `region` first in every key: the same slowly
-/// changing history (`valid_from_import` / `valid_to_import`), keyed per county. Every table has
-/// row-level security enabled and forced, and one policy: a row is visible to, and may be written
-/// by, the role `suiji_county_<region>` only (``countyRole(_:)``). A superuser (the harness, an
+/// `departments`, `entities`, `register_rows`) with `region` in every key: the same slowly changing
+/// history (`valid_from_import` / `valid_to_import`), per county. Every table has row-level security
+/// enabled and forced, and one policy: through it a row is visible to, and may be written by, the
+/// role `suiji_county_<region>` only (``countyRole(_:)``). A superuser (the harness, an
 /// administrator) bypasses it; every other role, the tables' owner included, is held to it.
 ///
-/// `register_rows` and `entities` have no foreign keys, as SQLite's bulk path checks none
-/// (`Store.writeBulk`): their department and import are the rows the same transaction writes
-/// first. Measured on 200,000 rows (release build, `log_min_duration_statement`, the machine busy), the three
-/// per-row checks of `register_rows` and the one of `entities` took the moving INSERT from 1.9 s to
-/// 5.9 s and the entities' from 1.5 s to 2.7 s, the import from 4.6 s to 10.4 s.
+/// `register_rows` is partitioned by region, one partition per county (`register_rows_<region>`, its
+/// rows numbered within the county: `(region, id)` is the key),
+/// made with the county's lane (``addCounty(_:region:)``). PostgreSQL refuses COPY FROM into a
+/// table under row-level security, so a partition has none: its lane is kept by grants (only its
+/// county's role may read or write it; any other county's role is refused, `permission denied`)
+/// and by its partition constraint (a row of another region is refused, and no update may move a
+/// row out). Through the parent the policy holds, as for the other tables. `entities` is a view
+/// over `register_rows` (see ``v2``), read with the reader's own lane.
+///
+/// `register_rows` has no foreign keys, as SQLite's bulk path checks none (`Store.writeBulk`): its
+/// department and import are the rows the same transaction writes first. Measured on 200,000 rows
+/// (release build, `log_min_duration_statement`, the machine busy), the three per-row checks of
+/// `register_rows` and the one of `entities` took the moving INSERT from 1.9 s to 5.9 s and the
+/// entities' from 1.5 s to 2.7 s, the import from 4.6 s to 10.4 s.
 public enum PostgresSchema {
-    /// The tables, in the order they are made.
+    /// The tables of a county's lane, in the order they are made.
     public static let tables = ["departments", "imports", "entities", "register_rows"]
+    /// The table partitioned by county.
+    public static let partitioned = "register_rows"
 
     /// The county of the current role (`suiji_county_140981` → `140981`), or NULL for any other role.
     static let countyFunction = #"""
@@ -31,8 +44,18 @@ public enum PostgresSchema {
         $$
         """#
 
-    /// The statements that make the schema, each on its own (the extended protocol runs one at a time).
-    static let statements: [String] =
+    /// Row-level security on `table`, enabled and forced, with the county policy.
+    static func lanePolicy(_ table: String) -> [String] {
+        [
+            "ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY",
+            "ALTER TABLE \(table) FORCE ROW LEVEL SECURITY",
+            "DROP POLICY IF EXISTS county_lane ON \(table)",
+            "CREATE POLICY county_lane ON \(table) USING (region = suiji_county()) WITH CHECK (region = suiji_county())",
+        ]
+    }
+
+    /// The first slice's schema (shipped: never edited): the four tables, unpartitioned.
+    static let v1: [String] =
         [
             countyFunction,
             """
@@ -104,34 +127,164 @@ public enum PostgresSchema {
             // As in SQLite: the current snapshot of each department; (department, uscc) is unique among
             // current rows by the importer's key table.
             "CREATE INDEX IF NOT EXISTS register_rows_current ON register_rows (region, department_id) WHERE valid_to_import IS NULL",
-        ]
-        + tables.flatMap { table in
-            [
-                "ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY",
-                "ALTER TABLE \(table) FORCE ROW LEVEL SECURITY",
-                "DROP POLICY IF EXISTS county_lane ON \(table)",
-                "CREATE POLICY county_lane ON \(table) USING (region = suiji_county()) WITH CHECK (region = suiji_county())",
-            ]
-        }
+        ] + tables.flatMap(lanePolicy)
 
-    /// Makes the schema if it is missing (idempotent), in one transaction, one installer at a time.
-    public static func install(_ session: PostgresSession) throws {
+    /// `register_rows` partitioned by county, and `entities` derived from it. The first slice's
+    /// tables are renamed, the new ones made, and the rows moved into their counties' partitions by
+    /// ``migrate(_:)`` (which also makes a lane for every county with rows or with a role granted
+    /// the old tables); then the old tables go. Rows keep their ids.
+    ///
+    /// What the import pays for, measured (200,000 rows, server-side COPY of the import's lines into
+    /// one table, the fastest of 7 and the median, the machine busy with other builds): no index and
+    /// ids given 0.70 / 0.77 s; ids from a sequence (a default `nextval`) 0.72 / 0.93 s; and a BRIN
+    /// index on them 0.84 / 1.03 s; a btree primary key on `(region, id)` or on `id` costs about 0.5 s
+    /// more, the first slice's partial index on current rows as much again; the CSV into a plain
+    /// table of text columns 0.68 / 0.89 s. So a partition has no index: the import numbers its rows
+    /// itself (`id` is unique within its county: the next after the county's highest, under the
+    /// county's lock, which every writer holds), reads a department's current rows and closes rows by
+    /// scanning its county's partition, which holds that county's history only.
+    ///
+    /// `entities` (each USCC of a county, with the import that first wrote it) was a second table the
+    /// import filled, 200,000 keys for 1–1.8 s; it is exactly the smallest `valid_from_import` of the
+    /// county's rows per USCC (rows are never deleted, and a key is new to the county with its first
+    /// accepted row), so it is now a view over `register_rows`, read with the reader's own lane.
+    static let v2: [String] =
+        [
+            "ALTER TABLE register_rows RENAME TO register_rows_v1",
+            "ALTER INDEX register_rows_pkey RENAME TO register_rows_v1_pkey",
+            "ALTER INDEX register_rows_current RENAME TO register_rows_v1_current",
+            "ALTER TABLE entities RENAME TO entities_v1",
+            "ALTER INDEX entities_pkey RENAME TO entities_v1_pkey",
+            """
+            CREATE TABLE register_rows (
+                region                  text NOT NULL,
+                id                      bigint NOT NULL,
+                department_id           bigint NOT NULL,
+                uscc                    text NOT NULL,
+                name                    text NOT NULL,
+                entity_type             text NOT NULL,
+                category                text NOT NULL,
+                registration_authority  text,
+                region_code             text NOT NULL,
+                address                 text,
+                legal_rep               text,
+                risk_class              text CHECK (risk_class IN ('A', 'B', 'C', 'D')),
+                status                  text NOT NULL,
+                last_inspected          text,
+                established             text,
+                phone                   text,
+                row_hash                bigint NOT NULL,
+                valid_from_import       bigint NOT NULL,
+                valid_to_import         bigint
+            ) PARTITION BY LIST (region)
+            """,
+            """
+            CREATE VIEW entities WITH (security_invoker = true) AS
+            SELECT region, uscc, min(valid_from_import) AS first_seen_import FROM register_rows GROUP BY region, uscc
+            """,
+        ] + lanePolicy("register_rows")
+
+    /// The migrations, in order: identifier and statements. Only ever appended to.
+    static let migrations: [(identifier: String, statements: [String])] = [
+        ("v1: register import", v1),
+        ("v2: county partitions", v2),
+    ]
+
+    /// The table of the migrations applied (as SQLite's `grdb_migrations`).
+    static let versionTable = """
+        CREATE TABLE IF NOT EXISTS schema_version (
+            identifier  text PRIMARY KEY,
+            applied_at  timestamptz NOT NULL DEFAULT now()
+        )
+        """
+
+    /// The migrations applied to the database, in order; empty for a database without suiji's tables.
+    /// A database made by the first slice (the tables, no `schema_version`) has applied the first.
+    public static func appliedMigrations(_ session: PostgresSession) throws -> [String] {
+        if try exists(session, "schema_version") {
+            return try session.texts("SELECT identifier FROM schema_version ORDER BY identifier").compactMap { $0 }
+        }
+        return try exists(session, "register_rows") ? [migrations[0].identifier] : []
+    }
+
+    /// True when the relation `name` is in the database.
+    static func exists(_ session: PostgresSession, _ name: String) throws -> Bool {
+        (try session.texts("SELECT to_regclass(\(name))::text").first ?? nil) != nil
+    }
+
+    /// The migrations this suiji would run on the database (none: it is up to date).
+    public static func pendingMigrations(_ session: PostgresSession) throws -> [String] {
+        let applied = try appliedMigrations(session)
+        try refuseNewer(applied, address: session.address)
+        return migrations.map(\.identifier).filter { !applied.contains($0) }
+    }
+
+    /// A database with migrations this suiji does not know was made by a newer one: refused.
+    static func refuseNewer(_ applied: [String], address: PostgresAddress) throws {
+        let known = Set(migrations.map(\.identifier))
+        let unknown = applied.filter { !known.contains($0) }
+        guard unknown.isEmpty else {
+            throw PostgresStoreError(
+                address: address.description, sqlState: nil,
+                message: "the store was made by a newer suiji (it has migrations \(unknown.map { "'\($0)'" }.joined(separator: ", "))); "
+                    + "use that version or a newer one. Nothing was done")
+        }
+    }
+
+    /// Makes the schema, or upgrades one made by an older suiji, once: in one transaction, under a
+    /// database-wide advisory lock, so that two suijis starting at once upgrade it one after the other
+    /// (the second finds nothing to do). Returns the migrations it ran.
+    @discardableResult
+    public static func migrate(_ session: PostgresSession) throws -> [String] {
         try session.execute("BEGIN")
         do {
-            // Two installers at once would race on CREATE … IF NOT EXISTS: the second waits here.
             try session.execute("SELECT pg_advisory_xact_lock(\(PostgresCountyLock.namespace), 0)")
-            for statement in statements { try session.execute(statement) }
+            let applied = try appliedMigrations(session)
+            try refuseNewer(applied, address: session.address)
+            try session.execute(versionTable)
+            // A store of the first slice has applied the first migration without recording it.
+            for identifier in applied {
+                try session.count("INSERT INTO schema_version (identifier) VALUES (\(identifier)) ON CONFLICT DO NOTHING")
+            }
+            var ran: [String] = []
+            for (identifier, statements) in migrations where !applied.contains(identifier) {
+                for statement in statements { try session.execute(statement) }
+                if identifier == migrations[1].identifier { try movePartitionedRows(session) }
+                try session.count("INSERT INTO schema_version (identifier) VALUES (\(identifier)) ON CONFLICT DO NOTHING")
+                ran.append(identifier)
+            }
+            try session.execute("GRANT SELECT ON schema_version TO PUBLIC")
             try session.execute("COMMIT")
+            return ran
         } catch {
             try? session.execute("ROLLBACK")
             throw error
         }
     }
 
-    /// True when the register import's tables are there.
-    public static func isInstalled(_ session: PostgresSession) throws -> Bool {
-        try session.texts("SELECT to_regclass('register_rows')::text").first.map { $0 != nil } ?? false
+    /// The second migration's rows: a lane for every county the first slice's tables knew (a region
+    /// with rows, or a county role granted them), then the rows moved into their partitions.
+    private static func movePartitionedRows(_ session: PostgresSession) throws {
+        let regions = try session.texts(
+            """
+            SELECT region FROM register_rows_v1 UNION SELECT region FROM entities_v1
+            UNION SELECT region FROM departments UNION SELECT region FROM imports
+            UNION SELECT substr(rolname, 14) FROM pg_roles
+                WHERE rolname LIKE 'suiji\\_county\\_%' AND has_table_privilege(oid, 'register_rows_v1', 'INSERT')
+            ORDER BY 1
+            """
+        ).compactMap { $0 }
+        for region in regions { try addCountyInTransaction(session, region: region) }
+        try session.execute("INSERT INTO register_rows SELECT * FROM register_rows_v1")
+        // The view gives what the old table held (see ``v2``).
+        try session.execute("DROP TABLE register_rows_v1, entities_v1")
     }
+
+    /// True when the schema is up to date.
+    public static func isInstalled(_ session: PostgresSession) throws -> Bool { try pendingMigrations(session).isEmpty }
+
+    /// Makes the schema if it is missing or old (``migrate(_:)``); the first slice's name for it.
+    public static func install(_ session: PostgresSession) throws { try migrate(session) }
 
     /// The role of a county: `suiji_county_<region>`; nil for a region that is not six digits.
     public static func countyRole(_ region: String) -> String? {
@@ -139,13 +292,63 @@ public enum PostgresSchema {
         return "suiji_county_\(region)"
     }
 
-    /// Makes a county's login role if it is missing and grants it the tables (its policy does the
-    /// rest); an administrator's step, run by a role that may create roles.
-    public static func createCountyRole(_ session: PostgresSession, region: String) throws {
-        guard let role = countyRole(region) else {
-            throw PostgresStoreError(
-                address: session.address.description, sqlState: nil, message: "the region '\(region)' is not a six-digit region code")
+    /// The county's partition of a partitioned table: `register_rows_140981`.
+    static func partition(_ table: String, region: String) -> String { "\(table)_\(region)" }
+
+    /// True when the county has its lane (its partitions) in this database.
+    public static func hasLane(_ session: PostgresSession, region: String) throws -> Bool {
+        guard countyRole(region) != nil else { return false }
+        return try exists(session, partition(partitioned, region: region))
+    }
+
+    /// What ``addCounty(_:region:)`` did.
+    public struct LaneReport: Sendable, Hashable {
+        /// The migrations it ran first (the schema made or upgraded), in order.
+        public var migrations: [String]
+        /// True when the lane was new; false when the county had it already (nothing changed).
+        public var added: Bool
+        /// The county's role.
+        public var role: String
+        /// The county's partition of `register_rows`.
+        public var partition: String
+    }
+
+    /// Makes a county's lane if it is missing, in one transaction (the schema made or upgraded
+    /// first): its login role, its partition, and the grants (the tables through their policy, its
+    /// own partition, the row ids). An administrator's step, run by a role that may create roles
+    /// and tables; running it again changes nothing.
+    @discardableResult
+    public static func addCounty(_ session: PostgresSession, region: String) throws -> LaneReport {
+        guard let role = countyRole(region) else { throw notARegion(session, region) }
+        let migrations = try migrate(session)
+        try session.execute("BEGIN")
+        do {
+            try session.execute("SELECT pg_advisory_xact_lock(\(PostgresCountyLock.namespace), 0)")
+            let existed = try hasLane(session, region: region)
+            try addCountyInTransaction(session, region: region)
+            try session.execute("COMMIT")
+            return LaneReport(migrations: migrations, added: !existed, role: role, partition: partition(partitioned, region: region))
+        } catch {
+            try? session.execute("ROLLBACK")
+            throw error
         }
+    }
+
+    /// Connects to `address` (an administrator's role) and makes the county's lane: ``addCounty(_:region:)``.
+    public static func addCounty(to address: PostgresAddress, region: String) throws -> LaneReport {
+        let session = try PostgresSession.connect(address, applicationName: PostgresCountyLock.applicationName(command: "store add-county"))
+        defer { session.close() }
+        return try addCounty(session, region: region)
+    }
+
+    /// The first slice's name for ``addCounty(_:region:)``.
+    public static func createCountyRole(_ session: PostgresSession, region: String) throws {
+        try addCounty(session, region: region)
+    }
+
+    /// ``addCounty(_:region:)``'s statements, inside the caller's transaction.
+    static func addCountyInTransaction(_ session: PostgresSession, region: String) throws {
+        guard let role = countyRole(region) else { throw notARegion(session, region) }
         // The name is six digits after a fixed prefix: nothing to quote.
         try session.execute(
             """
@@ -154,6 +357,16 @@ public enum PostgresSchema {
             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
             END $$
             """)
-        try session.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON \(tables.joined(separator: ", ")) TO \(role)")
+        try session.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON departments, imports, register_rows TO \(role)")
+        try session.execute("GRANT SELECT ON entities TO \(role)")
+        let own = partition(partitioned, region: region)
+        try session.execute("CREATE TABLE IF NOT EXISTS \(own) PARTITION OF \(partitioned) FOR VALUES IN ('\(region)')")
+        try session.execute("REVOKE ALL ON \(own) FROM PUBLIC")
+        try session.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON \(own) TO \(role)")
+    }
+
+    private static func notARegion(_ session: PostgresSession, _ region: String) -> PostgresStoreError {
+        PostgresStoreError(
+            address: session.address.description, sqlState: nil, message: "the region '\(region)' is not a six-digit region code")
     }
 }

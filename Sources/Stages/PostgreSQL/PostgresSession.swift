@@ -5,6 +5,7 @@
 
 internal import Foundation
 internal import Logging
+internal import NIOCore
 public import Pipeline
 internal import PostgresNIO
 
@@ -137,6 +138,15 @@ public final class PostgresSession: @unchecked Sendable {
         try run { connection in
             for try await row in try await connection.query(query, logger: Self.logger) { return try row.decode(Int64?.self) }
             return nil
+        }
+    }
+
+    /// COPY FROM of `text` (COPY's text format) into `table`'s `columns`, in one piece.
+    func copy(_ text: String, into table: String, columns: [String]) throws {
+        try run { connection in
+            try await connection.copyFrom(table: table, columns: columns, logger: Self.logger) { writer in
+                try await writer.write(ByteBuffer(string: text))
+            }
         }
     }
 

@@ -54,6 +54,51 @@ import Testing
         #expect(try number(admin, "SELECT count(*) FROM imports") == 2)
     }
 
+    @Test func storeAddCountyMakesTheLaneInWhichTheCountysRoleImports() throws {
+        let server = try PostgresTestServer.get()
+        let address = try server.freshDatabase()
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let csv = folder.path("register.csv")
+        try RegisterFileWriter.write(RegisterGenerator(seed: 5, rows: 40, badRowRate: 0), layout: .csv, to: csv)
+        let county = server.address(database: address.database, user: "suiji_county_\(countyA)")
+        let importing = ["import", "--store", county.description, "--department", "原平市市场监督管理局", "register.csv"]
+        _ = try folder.write("suiji.toml", "region = \"\(countyA)\"\nyear = 2024\n")
+        // Before its lane, the county's role is told what to ask for.
+        let early = try Self.run(importing, in: folder)
+        #expect(early.status == 1)
+        #expect(
+            early.errors
+                == "\(county): error: county \(countyA) has no lane in this database yet. An administrator runs `suiji store add-county --store postgresql://ADMIN@HOST:PORT/DB --region \(countyA)` first\n"
+        )
+        let added = try Self.run(["store", "add-county", "--store", address.description, "--region", countyA], in: folder)
+        #expect(added.status == 0, "\(added.errors)")
+        #expect(added.output == "\(address): county \(countyA) added: role suiji_county_\(countyA), partition register_rows_\(countyA)\n")
+        // Again (the region from the configuration): nothing changes.
+        let again = try Self.run(["store", "add-county", "--store", address.description], in: folder)
+        #expect(again.status == 0, "\(again.errors)")
+        #expect(
+            again.output
+                == "\(address): county \(countyA) already has its lane (role suiji_county_\(countyA), partition register_rows_\(countyA)); nothing changed\n"
+        )
+        let imported = try Self.run(importing, in: folder)
+        #expect(imported.status == 0, "\(imported.errors)")
+        let admin = try session(address)
+        defer { admin.close() }
+        #expect(try number(admin, "SELECT count(*) FROM register_rows_\(countyA)") == 40)
+        // A SQLite store has no lanes: a setup error, nothing made.
+        let sqlite = try Self.run(["store", "add-county", "--store", "suiji.sqlite", "--region", countyA], in: folder)
+        #expect(sqlite.status == 78)
+        #expect(
+            sqlite.errors
+                == "suiji store add-county: error: suiji.sqlite: county lanes are for a PostgreSQL store (--store postgresql://user@host:port/db); a SQLite store holds one county and needs none. Nothing was done\n"
+        )
+        #expect(!FileManager.default.fileExists(atPath: folder.path("suiji.sqlite")))
+        let badRegion = try Self.run(["store", "add-county", "--store", address.description, "--region", "14098"], in: folder)
+        #expect(badRegion.status == 64)
+        #expect(badRegion.errors.contains("--region '14098' is not a six-digit region code"))
+    }
+
     @Test func anImportKilledInItsCOPYLeavesTheCountyBeforeAndTheNextOneAfter() throws {
         let address = try PostgresTestServer.get().freshDatabase()
         let folder = try TemporaryFolder()

@@ -93,6 +93,32 @@ import Testing
         #expect(rows.contains { $0[6] == "东街 \\N 号" })
     }
 
+    @Test func aCOPYLineEscapesBackslashTabNewlineAndReturnAtAnyPlaceAndCopiesTheRestAsIs() throws {
+        func escaped(_ value: [UInt8]) -> [UInt8] {
+            var room = [UInt8](repeating: 0, count: 2 * value.count + 1)
+            let count = room.withUnsafeMutableBytes { out in
+                var line = CopyLine(out: out)
+                value.withUnsafeBufferPointer { line.putEscaped($0) }
+                return line.count
+            }
+            return Array(room[..<count])
+        }
+        let text = Array("原平市ab12345".utf8) // 17 bytes: two words and one more
+        #expect(escaped(text) == text)
+        #expect(CopyLine.mayNeedEscaping(UnsafeRawBufferPointer(start: nil, count: 0)) == false)
+        for (special, written) in [(UInt8(ascii: "\\"), "\\\\"), (0x09, "\\t"), (0x0A, "\\n"), (0x0D, "\\r")] {
+            for place in 0...text.count {
+                var value = text
+                value.insert(special, at: place)
+                var expected = text
+                expected.insert(contentsOf: Array(written.utf8), at: place)
+                #expect(escaped(value) == expected, "\(special) at \(place)")
+            }
+        }
+        // Other control bytes are no escape for COPY: copied as they are.
+        #expect(escaped([0x41, 0x01, 0x1F, 0x42]) == [0x41, 0x01, 0x1F, 0x42])
+    }
+
     @Test func otherCommandsAndDryRunsAreNotYetAvailableOnPostgreSQL() throws {
         let store = "postgresql://suiji@127.0.0.1:5432/province"
         let refused = #expect(throws: NotYetOnPostgreSQL.self) { try PostgresAddress.refuse(store, command: "draw", takingLockFile: true) }
