@@ -220,6 +220,31 @@ struct LanguageTests {
         }
     }
 
+    // A command not yet on PostgreSQL, and `store add-county` on SQLite, in each language (no server is reached).
+    @Test func postgreSQLRefusalsInBothLanguages() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cases: [(arguments: [String], en: String, zh: String)] = [
+            (
+                ["report", "--store", "postgresql://u@localhost:5432/db"],
+                "suiji report: error: postgresql://u@localhost:5432/db: this command is not yet available on PostgreSQL; only `suiji import` of a register (not a dry run) is, with --store postgresql://user@host:port/db. Nothing was done. Use a SQLite store (--store FILE) for this command",
+                "suiji report：错误：postgresql://u@localhost:5432/db：此命令尚不能用于 PostgreSQL；目前只有名录的 `suiji import`（非试运行）可以，使用 --store postgresql://用户@主机:端口/数据库。未做任何操作。此命令请使用 SQLite 存储库（--store 文件）"
+            ),
+            (
+                ["store", "add-county", "--store", "s.sqlite", "--region", "140981"],
+                "suiji store add-county: error: s.sqlite: county lanes are for a PostgreSQL store (--store postgresql://user@host:port/db); a SQLite store holds one county and needs none. Nothing was done",
+                "suiji store add-county：错误：s.sqlite：县通道只用于 PostgreSQL 存储库（--store postgresql://用户@主机:端口/数据库）；SQLite 存储库只存一个县，不需要通道。未做任何操作"
+            ),
+        ]
+        for c in cases {
+            for (lang, expected) in [("en", c.en), ("zh", c.zh)] {
+                let r = try runSuiji(c.arguments + ["--lang", lang], in: folder)
+                #expect(r.status == 78, "\(c.arguments) \(lang)")
+                #expect(r.stderr == expected + "\n", "\(c.arguments) \(lang)")
+            }
+        }
+    }
+
     @Test func theDemoRefusesInChinese() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

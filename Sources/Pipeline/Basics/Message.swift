@@ -1612,4 +1612,36 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case xlsxLibxmlStatus = "xlsx.libxmlStatus"
     /// A relationship pointing outside the package.
     case xlsxRelationshipOutside = "xlsx.relationshipOutside"
+    /// `suiji store`'s abstract.
+    case helpStore = "help.store"
+    /// `suiji store add-county`'s abstract.
+    case helpStoreAddCounty = "help.storeAddCounty"
+    /// `suiji store add-county`'s discussion.
+    case helpStoreAddCountyDiscussion = "help.storeAddCountyDiscussion"
+    /// `add-county` without a county.
+    case usageGiveCounty = "usage.giveCounty"
+    /// A schema migration applied.
+    case storeMigrationApplied = "store.migrationApplied"
+    /// A county's lane added.
+    case storeCountyAdded = "store.countyAdded"
+    /// A county that already has its lane.
+    case storeCountyExists = "store.countyExists"
+    /// `add-county` given a store that is not PostgreSQL.
+    case storeNotPostgres = "store.notPostgres"
+    /// A postgresql:// store that does not parse.
+    case pgInvalidURL = "pg.invalidURL"
+    /// A command not yet available on PostgreSQL.
+    case pgNotYet = "pg.notYet"
+    /// A PostgreSQL store made by a newer suiji.
+    case pgNewer = "pg.newer"
+    /// A county's role meeting a missing or old schema.
+    case pgSchemaForCounty = "pg.schemaForCounty"
+    /// A county without its lane.
+    case pgNoLane = "pg.noLane"
+    /// A PostgreSQL store that cannot be reached.
+    case pgCannotReach = "pg.cannotReach"
+    /// An import row that was not added.
+    case pgRowNotAdded = "pg.rowNotAdded"
+    /// A COPY that ended early.
+    case pgCopyEnded = "pg.copyEnded"
 }

@@ -10,28 +10,24 @@ import Stages
 /// `suiji store`: the store itself (PostgreSQL: the counties' lanes).
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store", abstract: "The store itself: a PostgreSQL store's county lanes.", subcommands: [StoreAddCountyCommand.self])
+        commandName: "store", abstract: Language.catalogue(.helpStore), subcommands: [StoreAddCountyCommand.self])
 }
 
 /// `suiji store add-county --store postgresql://… --region CODE`: a county's lane in a PostgreSQL store.
 struct StoreAddCountyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add-county",
-        abstract: "Adds a county's lane to a PostgreSQL store: its role suiji_county_<region>, its partition, their grants.",
-        discussion: """
-            Run it as an administrator (a role that may create roles and tables), once per county; again, it changes \
-            nothing. It makes the store's schema if it is missing, or upgrades one made by an older suiji, first. The \
-            county's runs then connect as suiji_county_<region> and see and change only that county's rows.
-            """)
+        abstract: Language.catalogue(.helpStoreAddCounty),
+        discussion: Language.catalogue(.helpStoreAddCountyDiscussion))
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The county's six-digit region code (default: the configuration's region).")
+    @Option(help: ArgumentHelp(Language.catalogue(.optRegion2)))
     var region: String?
 
     func validate() throws {
         if let region, PostgresSchema.countyRole(region) == nil {
-            throw ValidationError("--region '\(region)' is not a six-digit region code")
+            throw ValidationError(Language.catalogue(.usageRegion, ["value": region]))
         }
     }
 
@@ -42,28 +38,30 @@ struct StoreAddCountyCommand: ParsableCommand {
             throw StoreNotPostgreSQL(store: store)
         }
         guard let region = region ?? (configuration.regionIsSet ? configuration.region : nil) else {
-            throw ValidationError("give the county: --region CODE, or region in the configuration")
+            throw ValidationError(Language.catalogue(.usageGiveCounty))
         }
         let report = try PostgresSchema.addCounty(to: address, region: region)
-        for migration in report.migrations { print("\(address): schema migration applied: \(migration)") }
-        if report.added {
-            print("\(address): county \(region) added: role \(report.role), partition \(report.partition)")
-        } else {
-            print("\(address): county \(region) already has its lane (role \(report.role), partition \(report.partition)); nothing changed")
+        let words = Language.catalogue
+        for migration in report.migrations {
+            print(words(.storeMigrationApplied, ["address": "\(address)", "migration": migration]))
         }
+        let values = ["address": "\(address)", "region": region, "role": report.role, "partition": report.partition]
+        print(words(report.added ? .storeCountyAdded : .storeCountyExists, values))
     }
 }
 
 /// `suiji store add-county` given a SQLite store, or a PostgreSQL URL that does not parse: a setup error (78).
-struct StoreNotPostgreSQL: ReportableError, CustomStringConvertible {
+struct StoreNotPostgreSQL: LocalizedReportableError, CustomStringConvertible {
     /// The store setting.
     var store: String
 
-    var description: String {
-        "suiji store add-county: error: \(PostgresAddress.isPostgres(store) ? "a postgresql:// store that is not a valid URL" : store): "
-            + "county lanes are for a PostgreSQL store (--store postgresql://user@host:port/db); a SQLite store holds one county "
-            + "and needs none. Nothing was done"
+    var description: String { message(in: .en).english }
+
+    func message(in language: UILanguage) -> Message {
+        Message(.storeNotPostgres, parts: ["store": PostgresAddress.isPostgres(store) ? Message(.pgInvalidURL) : Message(verbatim: store)])
     }
+
+    var hasErrorPrefix: Bool { false }
 
     var exitStatus: ExitStatus { .configuration }
 }

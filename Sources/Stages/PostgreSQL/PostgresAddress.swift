@@ -73,19 +73,24 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A command that does not run on a PostgreSQL store yet (only `suiji import` of a register does).
-public struct NotYetOnPostgreSQL: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct NotYetOnPostgreSQL: LocalizedReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The command refused.
     public var command: String
     /// The store setting as given (its password, if any, is not printed).
     public var store: String
 
     /// `suiji COMMAND: error: … not yet available on PostgreSQL …`.
-    public var description: String {
-        let shown = PostgresAddress.of(store)?.description ?? "a postgresql:// store that is not a valid URL"
-        return "suiji \(command): error: \(shown): this command is not yet available on PostgreSQL; "
-            + "only `suiji import` of a register (not a dry run) is, with --store postgresql://user@host:port/db. "
-            + "Nothing was done. Use a SQLite store (--store FILE) for this command"
+    public var description: String { message(in: .en).english }
+
+    /// The text (it names the refused command and says `error:` itself).
+    public func message(in language: UILanguage) -> Message {
+        Message(
+            .pgNotYet, ["command": command],
+            parts: ["store": PostgresAddress.of(store).map { Message(verbatim: $0.description) } ?? Message(.pgInvalidURL)])
     }
+
+    /// Printed as it is, without another `error: `.
+    public var hasErrorPrefix: Bool { false }
 
     /// A setup problem: 78.
     public var exitStatus: ExitStatus { .configuration }

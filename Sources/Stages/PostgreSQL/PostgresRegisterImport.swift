@@ -47,18 +47,13 @@ public struct PostgresRegisterImporter {
         if !pending.isEmpty {
             guard session.address.user != county else {
                 throw PostgresStoreError(
-                    address: session.address.description, sqlState: nil,
-                    message: "the store's schema is missing or was made by an older suiji, and a county's role may not make or upgrade it. "
-                        + "An administrator runs `suiji store add-county --store postgresql://ADMIN@HOST:PORT/DB --region \(region)` first")
+                    address: session.address.description, sqlState: nil, Message(.pgSchemaForCounty, ["region": region]))
             }
             try PostgresSchema.migrate(session)
         }
         if try !PostgresSchema.hasLane(session, region: region) {
             guard session.address.user != county else {
-                throw PostgresStoreError(
-                    address: session.address.description, sqlState: nil,
-                    message: "county \(region) has no lane in this database yet. "
-                        + "An administrator runs `suiji store add-county --store postgresql://ADMIN@HOST:PORT/DB --region \(region)` first")
+                throw PostgresStoreError(address: session.address.description, sqlState: nil, Message(.pgNoLane, ["region": region]))
             }
             try PostgresSchema.addCounty(session, region: region)
         }
@@ -167,7 +162,7 @@ final class PostgresRegisterImport: RegisterImportTransaction {
             RETURNING id
             """)
         guard let id else {
-            throw PostgresStoreError(address: session.address.description, sqlState: nil, message: "the import's row was not added")
+            throw PostgresStoreError(address: session.address.description, sqlState: nil, Message(.pgRowNotAdded))
         }
         return id
     }
@@ -282,7 +277,7 @@ final class PostgresRegisterImport: RegisterImportTransaction {
         } catch is CopyFeed.Stopped {
             // The server ended the COPY: its reason is the error.
             try PostgresSession.value(of: copy.done, address: session.address)
-            throw PostgresStoreError(address: session.address.description, sqlState: nil, message: "the COPY ended early")
+            throw PostgresStoreError(address: session.address.description, sqlState: nil, Message(.pgCopyEnded))
         }
     }
 

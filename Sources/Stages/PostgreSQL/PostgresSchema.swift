@@ -6,6 +6,7 @@
 // import can COPY straight into it.
 
 internal import Foundation
+internal import Pipeline
 internal import PostgresNIO
 
 /// The PostgreSQL schema of the register import's tables, its migrations, and the counties' lanes.
@@ -226,8 +227,7 @@ public enum PostgresSchema {
         guard unknown.isEmpty else {
             throw PostgresStoreError(
                 address: address.description, sqlState: nil,
-                message: "the store was made by a newer suiji (it has migrations \(unknown.map { "'\($0)'" }.joined(separator: ", "))); "
-                    + "use that version or a newer one. Nothing was done")
+                Message(.pgNewer, ["list": unknown.map { "'\($0)'" }.joined(separator: ", ")]))
         }
     }
 
@@ -366,7 +366,6 @@ public enum PostgresSchema {
     }
 
     private static func notARegion(_ session: PostgresSession, _ region: String) -> PostgresStoreError {
-        PostgresStoreError(
-            address: session.address.description, sqlState: nil, message: "the region '\(region)' is not a six-digit region code")
+        PostgresStoreError(address: session.address.description, sqlState: nil, Message(.regionNotCode, ["region": region]))
     }
 }

@@ -10,16 +10,29 @@ public import Pipeline
 internal import PostgresNIO
 
 /// A problem reported by the PostgreSQL server or the connection to it.
-public struct PostgresStoreError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+public struct PostgresStoreError: DiagnosticReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The store (no password).
     public var address: String
     /// The server's SQLSTATE (`42501` for a row-level security refusal), if the server answered.
     public var sqlState: String?
-    /// The server's message, or what went wrong with the connection.
-    public var message: String
+    /// The server's message (its own words, quoted as they are), or what went wrong with the connection.
+    public var text: Message
+
+    /// Creates an error.
+    public init(address: String, sqlState: String?, _ text: Message) {
+        self.address = address
+        self.sqlState = sqlState
+        self.text = text
+    }
+
+    /// ``text`` in English.
+    public var message: String { text.english }
+
+    /// `postgresql://…: error: text`, in the language in force where it is printed.
+    public var diagnostic: Diagnostic { Diagnostic(.error, text, at: SourceLocation(file: address)) }
 
     /// `postgresql://…: error: MESSAGE`.
-    public var description: String { "\(address): error: \(message)" }
+    public var description: String { diagnostic.description }
 
     /// A store failure: 1.
     public var exitStatus: ExitStatus { .failure }
@@ -93,10 +106,10 @@ public final class PostgresSession: @unchecked Sendable {
     /// The server's words for a failure, or the connection's.
     static func translate(_ error: PSQLError, address: PostgresAddress) -> PostgresStoreError {
         if let message = error.serverInfo?[.message] {
-            return PostgresStoreError(address: address.description, sqlState: error.serverInfo?[.sqlState], message: message)
+            return PostgresStoreError(address: address.description, sqlState: error.serverInfo?[.sqlState], Message(verbatim: message))
         }
         return PostgresStoreError(
-            address: address.description, sqlState: nil, message: "cannot reach the store: \(String(reflecting: error.code))")
+            address: address.description, sqlState: nil, Message(.pgCannotReach, ["reason": String(reflecting: error.code)]))
     }
 
     /// Runs `body` with the connection, blocking until it ends.

@@ -96,7 +96,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.path("suiji.sqlite")))
         let badRegion = try Self.run(["store", "add-county", "--store", address.description, "--region", "14098"], in: folder)
         #expect(badRegion.status == 64)
-        #expect(badRegion.errors.contains("--region '14098' is not a six-digit region code"))
+        #expect(badRegion.errors.contains("--region must be a 6-digit region code, got '14098'"))
     }
 
     @Test func anImportKilledInItsCOPYLeavesTheCountyBeforeAndTheNextOneAfter() throws {
