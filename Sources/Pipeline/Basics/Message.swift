@@ -1644,4 +1644,18 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case pgRowNotAdded = "pg.rowNotAdded"
     /// A COPY that ended early.
     case pgCopyEnded = "pg.copyEnded"
+    /// A problem at a place in a scope map.
+    case scopeMapAt = "scopeMap.at"
+    /// A scope map entry without a key.
+    case scopeMapMissingKey = "scopeMap.missingKey"
+    /// A scope map entry with an empty scope.
+    case scopeMapEmptyScope = "scopeMap.emptyScope"
+    /// A scope that lists no category.
+    case scopeMapNoCategory = "scopeMap.noCategory"
+    /// A scope listed twice.
+    case scopeMapScopeTwice = "scopeMap.scopeTwice"
+    /// An alias that is another entry's scope.
+    case scopeMapAliasIsScope = "scopeMap.aliasIsScope"
+    /// An alias claimed by two scopes.
+    case scopeMapAliasTwice = "scopeMap.aliasTwice"
 }

@@ -45,10 +45,13 @@ public struct ScopeMapEntry: Sendable, Hashable, Codable {
 /// Why a scope map was refused.
 public struct ScopeMapError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong, in words an operator can act on.
-    public var message: String
+    public var text: Message
 
     /// Creates an error.
-    public init(_ message: String) { self.message = message }
+    public init(_ text: Message) { self.text = text }
+
+    /// ``text`` in English.
+    public var message: String { text.english }
 
     /// `scope map: <message>`.
     public var description: String { "scope map: \(message)" }
@@ -100,13 +103,13 @@ public struct ScopeMap: Sendable, Hashable, Codable {
         do {
             self = try JSONDecoder().decode(ScopeMap.self, from: jsonData)
         } catch let DecodingError.dataCorrupted(context) {
-            throw ScopeMapError("\(Self.path(context.codingPath)): \(context.debugDescription)")
+            throw ScopeMapError(Message(.scopeMapAt, ["place": Self.path(context.codingPath), "reason": context.debugDescription]))
         } catch let DecodingError.keyNotFound(key, context) {
-            throw ScopeMapError("\(Self.path(context.codingPath)): missing key '\(key.stringValue)'")
+            throw ScopeMapError(Message(.scopeMapMissingKey, ["place": Self.path(context.codingPath), "key": key.stringValue]))
         } catch let DecodingError.typeMismatch(_, context) {
-            throw ScopeMapError("\(Self.path(context.codingPath)): \(context.debugDescription)")
+            throw ScopeMapError(Message(.scopeMapAt, ["place": Self.path(context.codingPath), "reason": context.debugDescription]))
         } catch let DecodingError.valueNotFound(_, context) {
-            throw ScopeMapError("\(Self.path(context.codingPath)): \(context.debugDescription)")
+            throw ScopeMapError(Message(.scopeMapAt, ["place": Self.path(context.codingPath), "reason": context.debugDescription]))
         }
     }
 
@@ -128,22 +131,23 @@ public struct ScopeMap: Sendable, Hashable, Codable {
         byAlias = [:]
         for (index, entry) in entries.enumerated() {
             let scope = PlanCellParser.clean(entry.scope)
-            guard !scope.isEmpty else { throw ScopeMapError("entry \(index + 1) has an empty scope") }
+            guard !scope.isEmpty else { throw ScopeMapError(Message(.scopeMapEmptyScope, ["entry": "\(index + 1)"])) }
             guard entry.categories.contains(where: { !PlanCellParser.clean($0).isEmpty }) else {
-                throw ScopeMapError("scope '\(scope)' lists no category")
+                throw ScopeMapError(Message(.scopeMapNoCategory, ["scope": scope]))
             }
             if let other = byScope[scope] {
-                throw ScopeMapError("scope '\(scope)' appears twice (entries \(other + 1) and \(index + 1))")
+                throw ScopeMapError(Message(.scopeMapScopeTwice, ["scope": scope, "first": "\(other + 1)", "second": "\(index + 1)"]))
             }
             byScope[scope] = index
         }
         for (index, entry) in entries.enumerated() {
             for alias in entry.aliases.map(PlanCellParser.clean) where !alias.isEmpty {
                 if let other = byScope[alias], other != index {
-                    throw ScopeMapError("alias '\(alias)' of '\(entry.scope)' is the scope of another entry")
+                    throw ScopeMapError(Message(.scopeMapAliasIsScope, ["alias": alias, "scope": entry.scope]))
                 }
                 if let other = byAlias[alias], other != index {
-                    throw ScopeMapError("alias '\(alias)' is claimed by '\(entries[other].scope)' and '\(entry.scope)'")
+                    throw ScopeMapError(
+                        Message(.scopeMapAliasTwice, ["alias": alias, "first": entries[other].scope, "second": entry.scope]))
                 }
                 byAlias[alias] = index
             }

@@ -75,7 +75,7 @@ public enum ScopeMapLoader {
         do {
             return try ScopeMap(jsonData: data)
         } catch let error as ScopeMapError {
-            throw ScopeMapFileError(file: path, Message(.scopeMapInvalid, ["reason": error.message]))
+            throw ScopeMapFileError(file: path, Message(.scopeMapInvalid, parts: ["reason": error.text]))
         } catch {
             throw ScopeMapFileError(file: path, Message(.scopeMapInvalid, ["reason": "\(error)"]))
         }
