@@ -132,7 +132,11 @@ public struct RowRejection: Sendable, Hashable, Error {
     /// control character is never stored. `fields` names the values in order.
     public static func controlCharacter(in values: [String?], fields: [String]) -> RowRejection? {
         for (index, value) in values.enumerated() {
-            guard let value, let found = ControlCharacters.first(in: value, allowingLayout: true) else { continue }
+            // The bytes first: walking every value by characters was most of the cost of a rejected
+            // row (callgrind: 47,000 instructions a register row), and almost no value holds one.
+            guard var value, value.withUTF8({ ControlCharacters.containsControlBesidesLayout(utf8: $0) }),
+                let found = ControlCharacters.first(in: value, allowingLayout: true)
+            else { continue }
             let text = Message(
                 .rowControlCharacter, ["name": ControlCharacters.name(found.scalar), "position": "\(found.position)"],
                 parts: ["field": index < fields.count ? Message(verbatim: fields[index]) : Message(.rowColumnNumber, ["n": "\(index + 1)"])]

@@ -146,6 +146,29 @@ public struct SnapshotDiff<Table: SnapshotKeyTable> {
     }
 }
 
+extension SnapshotDiff where Table == USCCKeyTable {
+    /// The slot and content hash of the store's current version with `key`, if the file has not
+    /// sent that key yet; nil otherwise (a new key, or a repeat). Looks only: nothing is recorded.
+    ///
+    /// The cheap test of a re-import: a row whose content hash equals the current version's is
+    /// unchanged (``acceptUnchanged(slot:line:)``) without being validated again, since the current
+    /// version holds values the validator accepted, and accepts again as they are.
+    @inlinable
+    public func unsentCurrent(_ key: USCCKey) -> (slot: Int, hash: Int64)? {
+        guard let slot = slots.find(key), slot < slots.loadedCount, slots.line(slot) == 0 else { return nil }
+        return (slot, slots.hash(slot))
+    }
+
+    /// Records an accepted row for a slot from ``unsentCurrent(_:)`` whose content hash agreed:
+    /// what ``accept(_:hash:line:)`` decides then (`.unchanged`).
+    @inlinable
+    public mutating func acceptUnchanged(slot: Int, line: Int) {
+        slots.setLine(Int32(clamping: line), at: slot)
+        tally.imported += 1
+        tally.unchanged += 1
+    }
+}
+
 /// A ``SnapshotKeyTable`` for any hashable key (inspector ids, avoidance pairs): a dictionary from key to slot.
 public struct SnapshotKeyDictionary<Key: Hashable>: SnapshotKeyTable {
     @usableFromInline var slots: [Key: Int] = [:]

@@ -164,6 +164,19 @@ public struct USCCKeyTable: SnapshotKeyTable {
         }
     }
 
+    /// The slot of `key`, or nil if the table does not hold it (nothing is added).
+    @inlinable
+    public func find(_ key: USCCKey) -> Int? {
+        var bucket = Self.mix(key) & mask
+        while true {
+            let entry = Int(buckets[bucket])
+            if entry == 0 { return nil }
+            let slot = entry - 1
+            if highs[slot] == key.high, lows[slot] == key.low { return slot }
+            bucket = (bucket + 1) & mask
+        }
+    }
+
     /// The slot of `key`, added (with line 0) if it is new.
     @inlinable
     public mutating func slot(for key: USCCKey) -> (slot: Int, inserted: Bool) {

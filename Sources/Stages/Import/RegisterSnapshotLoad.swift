@@ -47,7 +47,11 @@ final class RegisterRowProducer: @unchecked Sendable {
         self.report = report
         self.rejects = rejects
         self.pipe = pipe
+        skipsUnchanged = request.skipsUnchangedRows
     }
+
+    /// Whether rows equal to their current version take the shortcut (`unchanged`).
+    private let skipsUnchanged: Bool
 
     /// Row ids of the store's current rows the file did not send, in row order; set at the end.
     private(set) var unsent: [Int64] = []
@@ -119,6 +123,7 @@ final class RegisterRowProducer: @unchecked Sendable {
                 for index in 0..<values.count {
                     values[index] = columns[index].map { raw.field($0) } ?? empty
                 }
+                if unchanged(values, line: raw.line) { return }
                 let accepted = values.withUnsafeBufferPointer { screen.screen($0) }
                 guard let accepted, let key = USCCKey(utf8: values[RegisterField.uscc.index]) else {
                     try decide(csv.row(raw.record))
@@ -148,6 +153,7 @@ final class RegisterRowProducer: @unchecked Sendable {
                     guard cell.problem == 0 else { return try decide(xlsx.row(view)) }
                     values[fieldOfColumn[column]] = view.value(cell)
                 }
+                if unchanged(values, line: view.number) { return }
                 let accepted = values.withUnsafeBufferPointer { screen.screen($0) }
                 guard let accepted, let key = USCCKey(utf8: values[RegisterField.uscc.index]) else {
                     return try decide(xlsx.row(view))
@@ -160,6 +166,91 @@ final class RegisterRowProducer: @unchecked Sendable {
             }
         }
     }
+
+    // MARK: Unchanged rows
+
+    /// True if the row is the current version of an entity the file has not sent yet, with the
+    /// same content: recorded as unchanged, without the screen, the validator or a write.
+    ///
+    /// The re-import's shortcut (issue 20): most rows of a register are as they were. A current
+    /// version holds values the validator accepted, in stored form; the row's bytes, hashed as the
+    /// stored values are (risk class and dates put in stored form; anything else as written), match
+    /// its content hash only if the row holds those values, and the validator accepts them again
+    /// unchanged. Every other row (new, changed, repeated, or needing the validator) goes on to the screen.
+    @inline(__always)
+    private func unchanged(_ values: [UnsafeBufferPointer<UInt8>], line: Int) -> Bool {
+        guard skipsUnchanged, values.count == RegisterField.allCases.count, diff.table.loadedCount > 0,
+            let key = USCCKey(utf8: values[RegisterField.uscc.index]), let current = diff.unsentCurrent(key),
+            storedFormHash(values) == current.hash
+        else { return false }
+        diff.acceptUnchanged(slot: current.slot, line: line)
+        return true
+    }
+
+    /// The content hash of a row's values in stored form (as `accept` hashes them), or nil if a
+    /// risk class or date is in a form only the screen or validator reads.
+    private func storedFormHash(_ values: [UnsafeBufferPointer<UInt8>]) -> Int64? {
+        func optional(_ field: RegisterField) -> UnsafeBufferPointer<UInt8>? {
+            let value = values[field.index]
+            return value.isEmpty ? nil : value
+        }
+        var hasher = RowHasher()
+        hasher.add(utf8: values[RegisterField.name.index])
+        hasher.add(utf8: values[RegisterField.entityType.index])
+        hasher.add(utf8: values[RegisterField.category.index])
+        hasher.add(utf8: optional(.registrationAuthority))
+        hasher.add(utf8: values[RegisterField.regionCode.index])
+        hasher.add(utf8: optional(.address))
+        hasher.add(utf8: optional(.legalRep))
+        let risk = values[RegisterField.riskClass.index]
+        if risk.isEmpty {
+            hasher.add(utf8: nil)
+        } else if risk.count == 1, risk[0] >= 0x41, risk[0] <= 0x44 {
+            hasher.add(utf8: risk)
+        } else {
+            guard let known = Self.riskClassSpellings.first(where: { $0.spelling.elementsEqual(risk) }) else { return nil }
+            if let stored = known.stored { stored.withUnsafeBufferPointer { hasher.add(utf8: $0) } } else { hasher.add(utf8: nil) }
+        }
+        hasher.add(utf8: values[RegisterField.status.index])
+        guard Self.addStoredDate(values[RegisterField.lastInspected.index], to: &hasher),
+            Self.addStoredDate(values[RegisterField.established.index], to: &hasher)
+        else { return nil }
+        hasher.add(utf8: optional(.phone))
+        return hasher.value
+    }
+
+    /// Hashes a date as stored (YYYY-MM-DD, nil if empty): as written if it has that shape, else
+    /// as `DateText` reads it; false if it reads as no date (the validator warns about it).
+    @inline(__always)
+    private static func addStoredDate(_ value: UnsafeBufferPointer<UInt8>, to hasher: inout RowHasher) -> Bool {
+        if value.isEmpty {
+            hasher.add(utf8: nil)
+            return true
+        }
+        if value.count == 10, value[4] == 0x2D, value[7] == 0x2D {
+            hasher.add(utf8: value)
+            return true
+        }
+        guard let date = DateText.parse(utf8: value) else { return false }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { text in
+            text[0] = UInt8(0x30 + date.year / 1000 % 10)
+            text[1] = UInt8(0x30 + date.year / 100 % 10)
+            text[2] = UInt8(0x30 + date.year / 10 % 10)
+            text[3] = UInt8(0x30 + date.year % 10)
+            text[4] = 0x2D
+            text[5] = UInt8(0x30 + date.month / 10)
+            text[6] = UInt8(0x30 + date.month % 10)
+            text[7] = 0x2D
+            text[8] = UInt8(0x30 + date.day / 10)
+            text[9] = UInt8(0x30 + date.day % 10)
+            hasher.add(utf8: UnsafeBufferPointer(text))
+        }
+        return true
+    }
+
+    /// Risk-class spellings other than the letters, with their stored text (nil: unclassified).
+    private static let riskClassSpellings: [(spelling: [UInt8], stored: [UInt8]?)] =
+        RegisterRowValidator.riskClassNames.map { (Array($0.key.utf8), Array($0.value.rawValue.utf8)) } + [(Array("未分类".utf8), nil)]
 
     /// Hashes, diffs and writes a row the screen accepted; `row` makes its `TabularRow` if it is a repeat.
     private func accept(
@@ -260,6 +351,7 @@ final class RegisterRowProducer: @unchecked Sendable {
                     values.append(UnsafeBufferPointer(rebasing: all[start..<end]))
                     start = end
                 }
+                if unchanged(values, line: row.line) { return true }
                 guard let accepted = values.withUnsafeBufferPointer({ screen.screen($0) }),
                     let key = USCCKey(utf8: values[RegisterField.uscc.index])
                 else { return false }

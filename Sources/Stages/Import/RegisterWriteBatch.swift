@@ -123,10 +123,17 @@ final class RegisterWritePipe: Sendable {
 extension RegisterAdapter {
     /// The current rows of the department as a key table sized for them and the file's likely rows.
     func loadTable(_ db: Database, expectedRows: Int) throws -> USCCKeyTable {
+        // Sized from the department's last register import (the rows it imported are about its
+        // current rows; the table grows should there be more): counting them walked the index
+        // once more, 18% of the load's instructions (callgrind, 100,000 rows).
         let count =
             try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM register_rows WHERE department_id = ? AND valid_to_import IS NULL", arguments: [departmentID]
-            ) ?? 0
+                db,
+                sql: """
+                    SELECT rows_imported FROM imports WHERE kind = 'register' AND department_id = ? AND content_sha256 <> ''
+                    ORDER BY id DESC LIMIT 1
+                    """,
+                arguments: [departmentID]) ?? 0
         var table = USCCKeyTable(expected: max(count, expectedRows))
         let select = try RawStatement(
             db, "SELECT id, uscc, row_hash FROM register_rows WHERE department_id = ? AND valid_to_import IS NULL")

@@ -138,6 +138,10 @@ public struct DelimitedRecordParser: Sendable {
                     i += 1
                 } else {
                     recordLine = line
+                    if let next = try lineRecord(bytes, from: i, emit) {
+                        i = next
+                        continue
+                    }
                     state = .fieldStart
                 }
             case .fieldStart:
@@ -149,7 +153,7 @@ public struct DelimitedRecordParser: Sendable {
                     state = .unquoted // a delimiter or line end here ends an empty field
                 }
             case .unquoted:
-                var end = i
+                var end = Self.nextSpecial(in: bytes, from: i, delimiter: delimiter)
                 while end < n {
                     let b = bytes[end]
                     if b == delimiter || b == lf || b == cr { break }
@@ -190,6 +194,100 @@ public struct DelimitedRecordParser: Sendable {
         }
     }
 
+    /// A record that lies whole in `bytes` from `start` on one line, without a quote or CR, handed
+    /// to `emit` as a view of `bytes` itself (its fields one delimiter apart), with nothing copied;
+    /// returns the offset after its LF. Any other record: nil, and nothing has changed.
+    ///
+    /// Almost every line of a register is such a record. Taking them whole, the delimiters found
+    /// eight bytes a step, replaced the state machine's field-by-field copies (callgrind, 100,000
+    /// rows: the parser and its copies were a quarter of a re-import's instructions).
+    @inline(__always)
+    private mutating func lineRecord(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ emit: (RawDelimitedRecord) throws -> Void
+    ) rethrows -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        let n = bytes.count
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let delimiters = ones &* UInt64(delimiter), lineFeeds = ones &* 0x0A, returns = ones &* 0x0D, quotes = ones &* 0x22
+        fieldEnds.removeAll(keepingCapacity: true)
+        /// Handles a delimiter, LF, CR or quote at `k`: the offset after the record at its LF, -1 to give up, 0 to go on.
+        @inline(__always) func special(_ k: Int, _ emit: (RawDelimitedRecord) throws -> Void) rethrows -> Int {
+            let b = bytes[k]
+            if b == delimiter {
+                fieldEnds.append(k - start)
+                return 0
+            }
+            guard b == 0x0A else {
+                fieldEnds.removeAll(keepingCapacity: true)
+                return -1
+            }
+            fieldEnds.append(k - start)
+            line += 1
+            let record = UnsafeBufferPointer(rebasing: bytes[start..<k])
+            try fieldEnds.withUnsafeBufferPointer { ends in
+                try emit(RawDelimitedRecord(bytes: record, ends: ends, line: recordLine, gap: 1))
+            }
+            fieldEnds.removeAll(keepingCapacity: true)
+            return k + 1
+        }
+        var i = start
+        while i + 8 <= n {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            var found =
+                Self.matches(word, delimiters) | Self.matches(word, lineFeeds) | Self.matches(word, returns) | Self.matches(word, quotes)
+            while found != 0 {
+                let outcome = try special(i + found.trailingZeroBitCount >> 3, emit)
+                if outcome > 0 { return outcome }
+                if outcome < 0 { return nil }
+                found &= found &- 1
+            }
+            i += 8
+        }
+        while i < n {
+            let b = bytes[i]
+            if b == delimiter || b == 0x0A || b == 0x0D || b == 0x22 {
+                let outcome = try special(i, emit)
+                if outcome > 0 { return outcome }
+                if outcome < 0 { return nil }
+            }
+            i += 1
+        }
+        // The line goes on in the next chunk: the state machine takes it.
+        fieldEnds.removeAll(keepingCapacity: true)
+        return nil
+    }
+
+    /// The top bit of each byte of `word` that equals the byte repeated in `pattern`, exactly (no carry crosses bytes).
+    @inline(__always)
+    static func matches(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let x = word ^ pattern
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
+    /// The offset of the first word of eight bytes, from `start`, holding the delimiter, LF or CR
+    /// (or where fewer than eight bytes are left): the bytes before it end no field.
+    ///
+    /// Eight bytes a step: each byte of a word is compared exactly with the three (no carry crosses
+    /// bytes). Field text is mostly CJK, bytes of 0x80 and above, in long runs; scanning them a byte
+    /// at a time was the larger part of the parser's instructions (callgrind, 100,000 rows).
+    @inline(__always)
+    static func nextSpecial(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let raw = UnsafeRawPointer(base)
+        let n = bytes.count
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let delimiters = ones &* UInt64(delimiter), lineFeeds = ones &* 0x0A, returns = ones &* 0x0D
+        var i = start
+        while i + 8 <= n {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if Self.matches(word, delimiters) | Self.matches(word, lineFeeds) | Self.matches(word, returns) != 0 { return i }
+            i += 8
+        }
+        return i
+    }
+
     /// Ends the input, handing a last record without a line end to `emit` as a view.
     public mutating func finishRaw(_ emit: (RawDelimitedRecord) throws -> Void) throws {
         switch state {
@@ -207,15 +305,18 @@ public struct DelimitedRecordParser: Sendable {
 }
 
 /// One record of a delimited file as the parser holds it: the unquoted bytes of every field, back
-/// to back, and where each field ends. A view into the parser's buffers, valid only during the
-/// call that receives it; `record` copies it out as text.
+/// to back (or `gap` bytes apart: a line taken whole, its delimiters left between the fields), and
+/// where each field ends. A view into the parser's buffers or the decoded text, valid only during
+/// the call that receives it; `record` copies it out as text.
 public struct RawDelimitedRecord {
-    /// The fields' bytes, concatenated.
+    /// The fields' bytes, concatenated (`gap` bytes apart).
     public let bytes: UnsafeBufferPointer<UInt8>
     /// The end offset in `bytes` of each field.
     public let ends: UnsafeBufferPointer<Int>
     /// The physical line on which the record starts (1-based).
     public let line: Int
+    /// The bytes between one field's end and the next one's start: 0, or 1 (a delimiter).
+    var gap = 0
 
     /// The number of fields.
     public var count: Int { ends.count }
@@ -223,7 +324,7 @@ public struct RawDelimitedRecord {
     /// The bytes of field `index`; empty for an index past the last field.
     public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         guard index >= 0, index < ends.count else { return UnsafeBufferPointer(start: nil, count: 0) }
-        let start = index == 0 ? 0 : ends[index - 1]
+        let start = index == 0 ? 0 : ends[index - 1] + gap
         let end = ends[index]
         guard start <= end, end <= bytes.count else { return UnsafeBufferPointer(start: nil, count: 0) }
         return UnsafeBufferPointer(rebasing: bytes[start..<end])

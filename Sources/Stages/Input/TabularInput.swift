@@ -283,11 +283,14 @@ public final class DelimitedTabularStream: TabularStream {
     /// `DelimitedRecord.isBlank` on a view: an ASCII byte other than whitespace settles it at once.
     static func isBlank(_ raw: RawDelimitedRecord) -> Bool {
         var onlyASCII = true
-        for byte in raw.bytes {
-            switch byte {
-            case 0x09...0x0D, 0x20: continue
-            case 0x80...: onlyASCII = false
-            default: return false
+        // Field by field: a line taken whole has its delimiters between the fields.
+        for index in 0..<raw.count {
+            for byte in raw.field(index) {
+                switch byte {
+                case 0x09...0x0D, 0x20: continue
+                case 0x80...: onlyASCII = false
+                default: return false
+                }
             }
         }
         return onlyASCII || raw.record.isBlank
