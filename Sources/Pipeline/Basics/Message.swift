@@ -1658,4 +1658,40 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case scopeMapAliasIsScope = "scopeMap.aliasIsScope"
     /// An alias claimed by two scopes.
     case scopeMapAliasTwice = "scopeMap.aliasTwice"
+    /// A round whose population is empty.
+    case drawEmptyPopulation = "draw.emptyPopulation"
+    /// A round whose population is empty, prepared.
+    case drawEmptyNoCommitment = "draw.emptyNoCommitment"
+    /// A commitment the store no longer matches.
+    case drawStale = "draw.stale"
+    /// A department short of inspectors.
+    case drawShortfall = "draw.shortfall"
+    /// A commitment of the first format.
+    case drawDiffLegacy = "draw.diffLegacy"
+    /// Classes or watchlist changed.
+    case drawDiffClasses = "draw.diffClasses"
+    /// The population changed.
+    case drawDiffPopulation = "draw.diffPopulation"
+    /// Exclusions changed.
+    case drawDiffExclusions = "draw.diffExclusions"
+    /// Quotas changed.
+    case drawDiffQuotas = "draw.diffQuotas"
+    /// The plan's group changed.
+    case drawDiffGroup = "draw.diffGroup"
+    /// Inspector pools changed.
+    case drawDiffPools = "draw.diffPools"
+    /// The avoidance list changed.
+    case drawDiffAvoidance = "draw.diffAvoidance"
+    /// Matching settings changed.
+    case drawDiffMatching = "draw.diffMatching"
+    /// Round dates changed.
+    case drawDiffDates = "draw.diffDates"
+    /// The salt key changed.
+    case drawDiffSalt = "draw.diffSalt"
+    /// Inputs changed.
+    case drawDiffInputs = "draw.diffInputs"
+    /// A group round that failed, in a list.
+    case drawRoundFailed = "draw.roundFailed"
+    /// Group rounds not drawn by `draw run`.
+    case drawRunFailures = "draw.runFailures"
 }

@@ -29,7 +29,7 @@ struct DrawPrepareCommand: ParsableCommand {
                 }
             }
             for e in made.empty {
-                printError(Language.catalogue(.drawRoundNote, ["group": e.group, "round": "\(e.round)", "text": e.reason]))
+                printError(Language.catalogue(Message(.drawRoundNote, ["group": e.group, "round": "\(e.round)"], parts: ["text": e.text])))
             }
         }
     }

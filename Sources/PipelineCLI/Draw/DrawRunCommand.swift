@@ -35,7 +35,7 @@ struct DrawRunCommand: ParsableCommand {
                 plan: plan, planID: id, seed: seed, tasks: selection.selectedTasks, round: selection.round,
                 reason: reason, allowPartialTeams: allowPartialTeams)
             for e in outcome.empty {
-                printError(Language.catalogue(.drawRoundNote, ["group": e.group, "round": "\(e.round)", "text": e.reason]))
+                printError(Language.catalogue(Message(.drawRoundNote, ["group": e.group, "round": "\(e.round)"], parts: ["text": e.text])))
             }
             for d in outcome.done {
                 print(d.summary(in: Language.catalogue))

@@ -33,7 +33,7 @@ extension DrawStore {
                         continue
                     }
                     if current.commitment.population.isEmpty {
-                        empty.append(RoundOutcome(group: group.key, round: r, reason: "the population is empty: nothing to draw"))
+                        empty.append(RoundOutcome(group: group.key, round: r, Message(.drawEmptyPopulation)))
                         continue
                     }
                     if let earlier = drawn[r] {
@@ -78,8 +78,7 @@ extension DrawStore {
                 return .failure(
                     RoundOutcome(
                         group: t.group.key, round: t.round,
-                        reason: "the store no longer matches the commitment \(t.hash) (\(Self.difference(t.commitment, now.commitment))); "
-                            + "run `suiji draw prepare` again and publish the new commitment"))
+                        Message(.drawStale, ["hash": t.hash], parts: ["difference": Self.difference(t.commitment, now.commitment)])))
             }
             var effective = t.commitment
             var hash: String? = t.hash
@@ -93,7 +92,14 @@ extension DrawStore {
                 return .success((t, effective, bundle, selection))
             } catch let error as InspectorShortfallError {
                 return .failure(
-                    RoundOutcome(group: t.group.key, round: t.round, reason: "\(error.description) (or draw with --allow-partial-teams)"))
+                    RoundOutcome(
+                        group: t.group.key, round: t.round,
+                        Message(
+                            .drawShortfall,
+                            [
+                                "department": error.department, "shortfall": "\(error.shortfall)", "uscc": error.uscc,
+                                "needed": "\(error.needed)", "matched": "\(error.matched)",
+                            ])))
             }
         }
         let failed = outcomes.compactMap { if case .failure(let f) = $0 { f } else { nil } }
@@ -191,30 +197,38 @@ extension DrawStore {
     }
 
     /// What differs between a stored commitment and the store's data now, in a few words.
-    static func difference(_ old: DrawCommitment, _ new: DrawCommitment) -> String {
-        var parts: [String] = []
-        if old.isLegacy { parts.append("the commitment is of the first format, prepared before the current rules") }
+    static func difference(_ old: DrawCommitment, _ new: DrawCommitment) -> Message {
+        var parts: [Message] = []
+        if old.isLegacy { parts.append(Message(.drawDiffLegacy)) }
         if old.population != new.population {
             let a = Set(old.population.map(\.uscc)), b = Set(new.population.map(\.uscc))
             let changedClass = old.population.count == new.population.count && a == b
             parts.append(
                 changedClass
-                    ? "entity classes or watchlist changed"
-                    : "population \(old.population.count) → \(new.population.count) (+\(b.subtracting(a).count) −\(a.subtracting(b).count))"
-            )
+                    ? Message(.drawDiffClasses)
+                    : Message(
+                        .drawDiffPopulation,
+                        [
+                            "old": "\(old.population.count)", "new": "\(new.population.count)", "added": "\(b.subtracting(a).count)",
+                            "removed": "\(a.subtracting(b).count)",
+                        ]))
         }
-        if old.exclusions != new.exclusions { parts.append("exclusions \(old.exclusions.count) → \(new.exclusions.count)") }
-        if old.quotas != new.quotas || old.quotaRecords != new.quotaRecords || old.visits != new.visits { parts.append("quotas changed") }
+        if old.exclusions != new.exclusions {
+            parts.append(Message(.drawDiffExclusions, ["old": "\(old.exclusions.count)", "new": "\(new.exclusions.count)"]))
+        }
+        if old.quotas != new.quotas || old.quotaRecords != new.quotaRecords || old.visits != new.visits {
+            parts.append(Message(.drawDiffQuotas))
+        }
         if old.tasks != new.tasks || old.scopes != new.scopes || old.departments != new.departments {
-            parts.append("the plan's group changed")
+            parts.append(Message(.drawDiffGroup))
         }
-        if old.inspectors?.pools != new.inspectors?.pools { parts.append("inspector pools changed") }
-        if old.inspectors?.avoidance != new.inspectors?.avoidance { parts.append("avoidance list changed") }
+        if old.inspectors?.pools != new.inspectors?.pools { parts.append(Message(.drawDiffPools)) }
+        if old.inspectors?.avoidance != new.inspectors?.avoidance { parts.append(Message(.drawDiffAvoidance)) }
         if old.inspectors?.teamSizes != new.inspectors?.teamSizes || old.inspectors?.loadCap != new.inspectors?.loadCap {
-            parts.append("matching settings changed")
+            parts.append(Message(.drawDiffMatching))
         }
-        if old.roundStart != new.roundStart || old.roundEnd != new.roundEnd { parts.append("round dates changed") }
-        if !old.isLegacy && old.secret != new.secret && parts.isEmpty { parts.append("the salt key changed") }
-        return parts.isEmpty ? "inputs changed" : parts.joined(separator: "; ")
+        if old.roundStart != new.roundStart || old.roundEnd != new.roundEnd { parts.append(Message(.drawDiffDates)) }
+        if !old.isLegacy && old.secret != new.secret && parts.isEmpty { parts.append(Message(.drawDiffSalt)) }
+        return Message.list(parts) ?? Message(.drawDiffInputs)
     }
 }

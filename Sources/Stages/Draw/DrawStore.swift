@@ -83,17 +83,23 @@ public struct RoundOutcome: Error, Sendable, Hashable, CustomStringConvertible {
     /// The round.
     public var round: Int
     /// Why (for a failure: what happened and what to do).
-    public var reason: String
+    public var text: Message
 
     /// Creates an outcome.
-    public init(group: String, round: Int, reason: String) {
+    public init(group: String, round: Int, _ text: Message) {
         self.group = group
         self.round = round
-        self.reason = reason
+        self.text = text
     }
 
-    /// `2024-G12 round 1: reason`.
-    public var description: String { "\(group) round \(round): \(reason)" }
+    /// ``text`` in English.
+    public var reason: String { text.english }
+
+    /// `2024-G12 round 1: reason`, in English.
+    public var description: String { line.english }
+
+    /// `2024-G12 round 1: reason` as a catalogue text.
+    public var line: Message { Message(.drawRoundFailed, ["group": group, "round": "\(round)"], parts: ["reason": text]) }
 }
 
 /// What `prepare` did.
@@ -115,7 +121,7 @@ public struct RunOutcome: Sendable, Hashable {
 }
 
 /// Some groups of a `draw run` could not be drawn (the others were): exit 65, listing them.
-public struct DrawRunFailures: ReportableError, Sendable, Hashable {
+public struct DrawRunFailures: LocalizedReportableError, Sendable, Hashable {
     /// The groups and rounds that failed.
     public var failed: [RoundOutcome]
 
@@ -123,9 +129,13 @@ public struct DrawRunFailures: ReportableError, Sendable, Hashable {
     public init(failed: [RoundOutcome]) { self.failed = failed }
 
     /// One line per failed group and round.
-    public var description: String {
-        (["error: \(failed.count) group round(s) not drawn (nothing of them was recorded; the others were drawn):"]
-            + failed.map { "  \($0)" }).joined(separator: "\n")
+    public var description: String { "error: " + message(in: .en).english }
+
+    /// The heading and one indented line per failed group round.
+    public func message(in language: UILanguage) -> Message {
+        let words = MessageCatalogue(language)
+        let lines = [words(.drawRunFailures, ["count": "\(failed.count)"])] + failed.map { "  " + words($0.line) }
+        return Message(verbatim: lines.joined(separator: "\n"))
     }
 
     /// Input data (a stale commitment, a short inspector register) kept them from being drawn.
@@ -339,7 +349,7 @@ public struct DrawStore {
                 rules: rules, ledgerHead: ledgerHead, saltKey: key)
         }
         let empty = made.filter { $0.population.members.isEmpty }.map {
-            RoundOutcome(group: $0.group.key, round: $0.round.number, reason: "the population is empty: no commitment, nothing to draw")
+            RoundOutcome(group: $0.group.key, round: $0.round.number, Message(.drawEmptyNoCommitment))
         }
         let now = clock.now().storeTimestamp
         let stored = try store.write { db in

@@ -398,7 +398,9 @@ public struct NightlyRun {
             case .unchanged: return .skipped(say(.nightSkipLatest))
             case .fileRejected, .refused: return .rejected(firstError(report.diagnostics))
             case .changedWhileRead:
-                return .left(report.diagnostics.first?.rendered(in: configuration.ui.pageLanguage) ?? say(.nightChangedWhileRead))
+                return .left(
+                    report.diagnostics.first.map { MessageCatalogue(configuration.ui.pageLanguage)($0.text) } ?? say(.nightChangedWhileRead)
+                )
             case .dryRun: return .skipped(say(.nightSkipDryRun))
             }
         case .results:
@@ -413,7 +415,9 @@ public struct NightlyRun {
             case .unchanged: return .skipped(say(.nightSkipLatestResults))
             case .fileRejected: return .rejected(firstError(report.diagnostics))
             case .changedWhileRead:
-                return .left(report.diagnostics.first?.rendered(in: configuration.ui.pageLanguage) ?? say(.nightChangedWhileRead))
+                return .left(
+                    report.diagnostics.first.map { MessageCatalogue(configuration.ui.pageLanguage)($0.text) } ?? say(.nightChangedWhileRead)
+                )
             case .dryRun: return .skipped(say(.nightSkipDryRun))
             }
         case .seed:
@@ -476,13 +480,16 @@ public struct NightlyRun {
                 }
                 for f in outcome.failed {
                     logger.warning("draw blocked", metadata: ["group": "\(f.group)", "round": "\(f.round)", "reason": "\(f.reason)"])
-                    blocked.append(NightReport.BlockedDraw(group: f.group, round: f.round, reason: f.reason))
+                    blocked.append(
+                        NightReport.BlockedDraw(
+                            group: f.group, round: f.round, reason: MessageCatalogue(configuration.ui.pageLanguage)(f.text)))
                 }
                 checkpoint("drawn")
             } catch let error as DrawStoreError {
                 logger.warning("draw blocked", metadata: ["group": "\(group)", "round": "\(round)", "reason": "\(error.message)"])
                 let prefix = "\(group) round \(round): "
-                let reason = error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
+                let said = MessageCatalogue(configuration.ui.pageLanguage)(error.text)
+                let reason = said.hasPrefix(prefix) ? String(said.dropFirst(prefix.count)) : said
                 blocked.append(NightReport.BlockedDraw(group: group, round: round, reason: reason))
             }
         }

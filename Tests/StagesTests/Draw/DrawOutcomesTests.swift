@@ -56,7 +56,7 @@ struct DrawOutcomesTests {
         let outcome = try w.draw.prepare(plan: w.plan, planID: w.planID, tasks: [21, 12], round: nil)
         #expect(outcome.prepared.map(\.group.key) == ["2024-G12"])
         #expect(
-            outcome.empty == [RoundOutcome(group: "2024-G21", round: 1, reason: "the population is empty: no commitment, nothing to draw")])
+            outcome.empty == [RoundOutcome(group: "2024-G21", round: 1, Message(.drawEmptyNoCommitment))])
         #expect(try w.store.rowCount("draw_commitments") == 1)
         #expect(throws: DrawStoreError.self) {
             try w.draw.run(plan: w.plan, planID: w.planID, seed: "1", tasks: [21], round: nil, reason: nil)
@@ -83,7 +83,9 @@ struct DrawOutcomesTests {
         }
         let outcome = try w.draw.run(plan: w.plan, planID: w.planID, seed: "1", tasks: [21], round: nil, reason: nil)
         #expect(outcome.done.isEmpty && outcome.failed.isEmpty)
-        #expect(outcome.empty == [RoundOutcome(group: "2024-G21", round: 1, reason: "the population is empty: nothing to draw")])
+        #expect(outcome.empty == [RoundOutcome(group: "2024-G21", round: 1, Message(.drawEmptyPopulation))])
+        #expect(outcome.empty.map(\.description) == ["2024-G21 round 1: the population is empty: nothing to draw"])
+        #expect(outcome.empty.map { MessageCatalogue(.zh)($0.line) } == ["2024-G21 第 1 轮：抽查对象为空：没有可抽取的内容"])
         #expect(try w.store.rowCount("draw_ledger") == 0)
         #expect(try w.draw.summaries(plan: w.plan, planID: w.planID).rounds.first { $0.group == "2024-G21" }?.status == "empty")
     }

@@ -122,7 +122,8 @@ import Testing
         #expect(appended)
         #expect(
             first.ignored == [
-                "inbox/registers/甲/register.csv (the file changed while it was read (\(register.count) bytes before, \(register.count + more.count) read; it is still being written?); nothing was stored, and it stays where it is for the next run)"
+                // In the pages' language (Chinese here).
+                "inbox/registers/甲/register.csv (文件在读取期间发生变化（之前 \(register.count) 字节，读取了 \(register.count + more.count) 字节；还在写入吗？）；未保存任何内容，文件留在原处等下次运行)"
             ])
         #expect(FileManager.default.fileExists(atPath: path))
         let store = try Store(path: folder.path("suiji.sqlite"), access: .readOnly)
