@@ -1694,4 +1694,14 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case drawRoundFailed = "draw.roundFailed"
     /// Group rounds not drawn by `draw run`.
     case drawRunFailures = "draw.runFailures"
+    /// An inbox name holding a control character.
+    case inboxNameControl = "inbox.nameControl"
+    /// An inbox entry that is a symbolic link.
+    case inboxSymlink = "inbox.symlink"
+    /// An inbox entry of the wrong type.
+    case inboxWrongType = "inbox.wrongType"
+    /// An inbox entry that is not a regular file.
+    case inboxNotRegular = "inbox.notRegular"
+    /// The store itself in the inbox.
+    case inboxStoreItself = "inbox.storeItself"
 }

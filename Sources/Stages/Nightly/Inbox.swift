@@ -12,7 +12,7 @@
 // ending in ".part" or ".tmp" are files still being written by their sender: they are left alone.
 
 internal import Foundation
-internal import Pipeline
+public import Pipeline
 
 /// What an inbox file holds, in the order the run takes them.
 public enum InboxKind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -72,14 +72,16 @@ public struct Inbox: Sendable {
     /// every entry is examined with `lstat`, a link is listed and left where it is (never read,
     /// never moved), and an inbox file is opened with `O_NOFOLLOW` (see ``FileChunks``). Only
     /// regular files are taken: a FIFO, socket or device is listed and left alone too.
-    public func scan() -> (files: [InboxFile], misplaced: [InboxFile], ignored: [String]) {
+    /// The reasons are in the language of `words`.
+    public func scan(in words: MessageCatalogue = MessageCatalogue(.en)) -> (files: [InboxFile], misplaced: [InboxFile], ignored: [String])
+    {
         var files: [InboxFile] = []
         var misplaced: [InboxFile] = []
         var ignored: [String] = []
         let known = Set(InboxKind.allCases.map(\.folder))
         for name in Self.entries(root) where !Self.isPending(name) {
             if let reason = Self.notTaken(root + "/" + name, wanting: known.contains(name) ? .directory : nil) {
-                ignored.append(reason.isEmpty ? name : "\(name) (\(reason))")
+                ignored.append(reason.map { "\(name) (\(words($0)))" } ?? name)
             }
         }
         for kind in InboxKind.allCases {
@@ -93,7 +95,7 @@ public struct Inbox: Sendable {
                     for file in Self.entries(path) where !Self.isPending(file) {
                         let filePath = path + "/" + file
                         if let reason = Self.notTaken(filePath, wanting: .regular) {
-                            ignored.append("\(relative)/\(file) (\(reason))")
+                            ignored.append("\(relative)/\(file) (\(reason.map { words($0) } ?? ""))")
                         } else {
                             files.append(InboxFile(kind: kind, relativePath: relative + "/" + file, department: name, path: filePath))
                         }
@@ -102,7 +104,7 @@ public struct Inbox: Sendable {
                     if kind.perDepartment, type == .regular, ControlCharacters.first(in: name) == nil {
                         misplaced.append(InboxFile(kind: kind, relativePath: relative, department: nil, path: path))
                     } else {
-                        ignored.append("\(relative) (\(reason))")
+                        ignored.append("\(relative) (\(reason.map { words($0) } ?? ""))")
                     }
                 } else {
                     files.append(InboxFile(kind: kind, relativePath: relative, department: nil, path: path))
@@ -112,21 +114,21 @@ public struct Inbox: Sendable {
         return (files, misplaced, ignored)
     }
 
-    /// Why the run leaves `path` alone, or nil when it is what the run takes there (`wanting`;
-    /// nil: nothing is taken there, and the reason is empty for an ordinary file or folder).
-    static func notTaken(_ path: String, wanting: FileType?) -> String? {
+    /// Why the run leaves `path` alone (`.some(nil)`: an ordinary file or folder where nothing is
+    /// taken, listed by its path alone), or nil when it is what the run takes there (`wanting`).
+    static func notTaken(_ path: String, wanting: FileType?) -> Message?? {
         // A name the run would store (as a file name or a department) holds no control character.
         if let found = ControlCharacters.first(in: (path as NSString).lastPathComponent) {
-            return "the name holds \(ControlCharacters.describe(found)): rename it"
+            return .some(Message(.inboxNameControl, parts: ["found": ControlCharacters.describeText(found)]))
         }
         let type = FileType.of(path)
         if type == wanting { return nil }
         switch type {
-        case .symbolicLink: return "a symbolic link: not followed"
+        case .symbolicLink: return .some(Message(.inboxSymlink))
         case .regular, .directory:
-            guard let wanting else { return "" }
-            return "\(type.noun) where \(wanting.noun) was expected"
-        default: return "\(type.noun): only regular files are taken"
+            guard let wanting else { return .some(nil) }
+            return .some(Message(.inboxWrongType, parts: ["noun": type.nounText, "wanted": wanting.nounText]))
+        default: return .some(Message(.inboxNotRegular, parts: ["noun": type.nounText]))
         }
     }
 

@@ -200,12 +200,14 @@ public struct NightlyRun {
     /// Takes every file of the inbox in order; returns the paths left alone.
     func takeInbox(store: Store, runID: Int64, night: NightDraws) throws -> [String] {
         let inbox = Inbox(root: configuration.resolvedPath(\.paths.inbox))
-        var (files, misplaced, ignored) = inbox.scan()
+        var (files, misplaced, ignored) = inbox.scan(in: MessageCatalogue(configuration.ui.pageLanguage))
         // A link to the store (or its journal) is never opened: closing it would drop SQLite's locks.
         let storeFiles = Set((files + misplaced).filter { store.isStoreFile($0.path) }.map(\.relativePath))
         files.removeAll { storeFiles.contains($0.relativePath) }
         misplaced.removeAll { storeFiles.contains($0.relativePath) }
-        ignored += storeFiles.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { "\($0) (the store itself: never read as input)" }
+        ignored += storeFiles.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map {
+            "\($0) (\(MessageCatalogue(configuration.ui.pageLanguage)(.inboxStoreItself)))"
+        }
         logger.info("inbox", metadata: ["files": "\(files.count + misplaced.count)"])
         var left: [String] = []
         for file in misplaced {

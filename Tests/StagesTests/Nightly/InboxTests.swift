@@ -37,6 +37,12 @@ import Testing
         "avoidance/pipe.csv (a FIFO (named pipe): only regular files are taken)",
     ]
 
+    /// ``leftAlone`` as the night says it, in the pages' language (Chinese here).
+    static let leftAloneZh = [
+        "elsewhere (符号链接：不跟随)", "results (符号链接：不跟随)", "plan/folder (此处应为普通文件，却是文件夹)", "registers/乙 (符号链接：不跟随)",
+        "registers/甲/链接.csv (符号链接：不跟随)", "avoidance/a.csv (符号链接：不跟随)", "avoidance/pipe.csv (命名管道（FIFO）：只接收普通文件)",
+    ]
+
     @Test func theScanListsLinksFifosAndFoldersAndTakesOnlyRegularFiles() throws {
         let (folder, configuration, _) = try Self.hostileInbox()
         defer { folder.cleanup() }
@@ -52,7 +58,7 @@ import Testing
         let before = try FileManager.default.subpathsOfDirectory(atPath: outside).sorted()
         let bytes = try fileBytes(outside + "/department/登记表.csv")
         let report = try NightlyRunTests.night(configuration, "2023-12-01")
-        #expect(report.ignored == Self.leftAlone.map { "inbox/" + $0 })
+        #expect(report.ignored == Self.leftAloneZh.map { "inbox/" + $0 })
         #expect(report.files.map(\.path) == ["plan/yuanping-2024.tsv", "registers/甲/好.csv"])
         // The files the links point to are where they were, unread by any import; the links are in place.
         #expect(try FileManager.default.subpathsOfDirectory(atPath: outside).sorted() == before)
@@ -65,7 +71,7 @@ import Testing
         #expect(try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM departments ORDER BY name") } == ["甲"])
         #expect(
             report.text.contains(
-                "Not taken, left in place (7)\n" + Self.leftAlone.map { "  inbox/" + $0 }.joined(separator: "\n")))
+                "Not taken, left in place (7)\n" + Self.leftAloneZh.map { "  inbox/" + $0 }.joined(separator: "\n")))
     }
 
     @Test func aLinkPutInPlaceOfAFileAfterTheScanIsNotFollowed() throws {
@@ -236,15 +242,15 @@ struct UnixSocket {
         let report = try NightlyRunTests.night(configuration, "2023-12-01")
         #expect(
             report.ignored == [
-                "inbox/registers/原平\u{7}局 (the name holds a control character, U+0007 (BEL), at character 3: rename it)",
-                "inbox/registers/甲/r\u{1B}[2J.csv (the name holds a control character, U+001B (ESC), at character 2: rename it)",
+                "inbox/registers/原平\u{7}局 (名称中含有控制字符 U+0007 (BEL)（第 3 个字符）：请重命名)",
+                "inbox/registers/甲/r\u{1B}[2J.csv (名称中含有控制字符 U+001B (ESC)（第 2 个字符）：请重命名)",
             ])
         #expect(FileManager.default.fileExists(atPath: folder.path("inbox/registers/原平\u{7}局/r.csv")))
         #expect(FileManager.default.fileExists(atPath: folder.path("inbox/registers/甲/r\u{1B}[2J.csv")))
         #expect(
             report.text.contains(
-                "  inbox/registers/原平\\u{7}局 (the name holds a control character, U+0007 (BEL), at character 3: rename it)\n"
-                    + "  inbox/registers/甲/r\\u{1B}[2J.csv (the name holds a control character, U+001B (ESC), at character 2: rename it)"))
+                "  inbox/registers/原平\\u{7}局 (名称中含有控制字符 U+0007 (BEL)（第 3 个字符）：请重命名)\n"
+                    + "  inbox/registers/甲/r\\u{1B}[2J.csv (名称中含有控制字符 U+001B (ESC)（第 2 个字符）：请重命名)"))
         #expect(!report.text.unicodeScalars.contains { ControlCharacters.isControl($0) && $0 != "\n" })
         let store = try Store(path: folder.path("suiji.sqlite"), access: .readOnly)
         #expect(try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM departments") }.isEmpty)
