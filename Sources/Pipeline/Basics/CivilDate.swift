@@ -163,7 +163,10 @@ public struct CivilDateError: ReportableError, Sendable, Hashable, CustomStringC
     }
 
     /// `'2025-02-29' is not a date: no such day`.
-    public var description: String { "'\(text)' is not a date: \(reason)" }
+    public var description: String { message.english }
+
+    /// ``description`` as a catalogue text (the reason stays as the parser said it).
+    public var message: Message { Message(.dateInvalid, ["text": text, "reason": reason]) }
 }
 
 extension CivilDateError {

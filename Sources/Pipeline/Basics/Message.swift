@@ -1704,4 +1704,38 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case inboxNotRegular = "inbox.notRegular"
     /// The store itself in the inbox.
     case inboxStoreItself = "inbox.storeItself"
+    /// A publication id that cannot be formed.
+    case payloadIdentifier = "payload.identifier"
+    /// A required text of the payload that is empty.
+    case payloadMissingText = "payload.missingText"
+    /// An entity that cannot be published.
+    case payloadInvalidEntity = "payload.invalidEntity"
+    /// An entity with two results in a round.
+    case payloadDuplicateEntity = "payload.duplicateEntity"
+    /// An entity without a result for a matter.
+    case payloadNoResult = "payload.noResult"
+    /// A result for a matter the task does not have.
+    case payloadUnknownMatter = "payload.unknownMatter"
+    /// A character XML 1.0 cannot carry.
+    case payloadNotXML = "payload.notXML"
+    /// A record twice on one side of a diff.
+    case diffDuplicateRecord = "diff.duplicateRecord"
+    /// A ledger entry without content.
+    case diffLedgerMissing = "diff.ledgerMissing"
+    /// A ledger entry whose hash does not match.
+    case diffLedgerMismatch = "diff.ledgerMismatch"
+    /// A ledger entry that cannot be read.
+    case diffLedgerUnreadable = "diff.ledgerUnreadable"
+    /// A date outside the working-day calendar.
+    case calendarYearNotCovered = "calendar.yearNotCovered"
+    /// A calendar that covers no year.
+    case calendarNoYears = "calendar.noYears"
+    /// Malformed holidays data.
+    case calendarInvalid = "calendar.invalid"
+    /// Malformed holidays data at a path.
+    case calendarInvalidAt = "calendar.invalidAt"
+    /// A negative count of working days.
+    case calendarNegative = "calendar.negative"
+    /// A text that is not a date.
+    case dateInvalid = "date.invalid"
 }

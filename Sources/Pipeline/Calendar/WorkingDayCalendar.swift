@@ -241,17 +241,24 @@ public enum WorkingDayCalendarError: ReportableError, Sendable, Hashable, Custom
     /// A negative number of working days was asked for.
     case negativeCount(Int)
 
-    /// What went wrong and what to do about it.
-    public var description: String {
+    /// What went wrong and what to do about it, in English.
+    public var description: String { text.english }
+
+    /// What went wrong and what to do about it: a catalogue text.
+    public var text: Message {
         switch self {
         case let .yearNotCovered(date, covered):
-            let range = covered.isEmpty ? "no years" : covered.map(String.init).joined(separator: ", ")
-            return "\(date) is outside the working-day calendar (it covers \(range)); add the State Council's "
-                + "\(date.year) holiday notice to a holidays file (off days and 调休 working days)"
+            return Message(
+                .calendarYearNotCovered, ["date": "\(date)", "year": "\(date.year)"],
+                parts: [
+                    "range": covered.isEmpty
+                        ? Message(.calendarNoYears) : Message(verbatim: covered.map(String.init).joined(separator: ", "))
+                ])
         case let .invalidData(path, message):
-            return path.isEmpty ? "holidays data: \(message)" : "holidays data: \(path): \(message)"
+            return path.isEmpty
+                ? Message(.calendarInvalid, ["reason": message]) : Message(.calendarInvalidAt, ["path": path, "reason": message])
         case let .negativeCount(count):
-            return "cannot count \(count) working days: the count must not be negative"
+            return Message(.calendarNegative, ["count": "\(count)"])
         }
     }
 }

@@ -283,17 +283,16 @@ public enum PublicationDiffError: ReportableError, Sendable, Hashable, CustomStr
     /// A ledger entry's stored JSON cannot be read.
     case ledgerContentUnreadable(String, String)
 
-    /// What went wrong and what to do.
-    public var description: String {
+    /// What went wrong and what to do, in English.
+    public var description: String { text.english }
+
+    /// What went wrong and what to do: a catalogue text.
+    public var text: Message {
         switch self {
-        case let .duplicateRecord(id, side):
-            "record \(id) appears twice in the \(side); pass one entry per record key"
-        case let .ledgerContentMissing(id):
-            "the publication ledger's last entry for \(id) has no content or hash; the ledger is damaged"
-        case let .ledgerHashMismatch(id):
-            "the publication ledger's content for \(id) does not match its SHA-256; the ledger was altered or damaged, publication stopped"
-        case let .ledgerContentUnreadable(id, reason):
-            "the publication ledger's content for \(id) cannot be read (\(reason)); the ledger is damaged"
+        case let .duplicateRecord(id, side): Message(.diffDuplicateRecord, ["id": id, "side": side])
+        case let .ledgerContentMissing(id): Message(.diffLedgerMissing, ["id": id])
+        case let .ledgerHashMismatch(id): Message(.diffLedgerMismatch, ["id": id])
+        case let .ledgerContentUnreadable(id, reason): Message(.diffLedgerUnreadable, ["id": id, "reason": reason])
         }
     }
 }

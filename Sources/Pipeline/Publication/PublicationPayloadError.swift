@@ -15,23 +15,20 @@ public enum PublicationPayloadError: ReportableError, Sendable, Hashable, Custom
     /// A text holds a character that XML 1.0 cannot represent.
     case notRepresentableInXML(field: String, scalar: UInt32)
 
-    /// What went wrong and what to do.
-    public var description: String {
+    /// What went wrong and what to do, in English.
+    public var description: String { text.english }
+
+    /// What went wrong and what to do: a catalogue text.
+    public var text: Message {
         switch self {
-        case let .invalidIdentifierPart(message):
-            "cannot form a publication id: \(message)"
-        case let .missingText(field):
-            "\(field) is empty; the payload requires it"
-        case let .invalidEntity(uscc, reason):
-            "entity '\(uscc)' cannot be published: \(reason)"
-        case let .duplicateEntity(uscc):
-            "entity \(uscc) has two results in the same round; keep one (a correction supersedes, it does not add)"
-        case let .noResult(uscc, matter):
-            "entity \(uscc) has no result for matter '\(matter)'; enter at least one result code"
-        case let .unknownMatter(uscc, matter):
-            "entity \(uscc) has a result for '\(matter)', which is not a matter of the task"
+        case let .invalidIdentifierPart(message): Message(.payloadIdentifier, ["reason": message])
+        case let .missingText(field): Message(.payloadMissingText, ["field": field])
+        case let .invalidEntity(uscc, reason): Message(.payloadInvalidEntity, ["uscc": uscc, "reason": reason])
+        case let .duplicateEntity(uscc): Message(.payloadDuplicateEntity, ["uscc": uscc])
+        case let .noResult(uscc, matter): Message(.payloadNoResult, ["uscc": uscc, "matter": matter])
+        case let .unknownMatter(uscc, matter): Message(.payloadUnknownMatter, ["uscc": uscc, "matter": matter])
         case let .notRepresentableInXML(field, scalar):
-            "\(field) contains U+\(String(scalar, radix: 16, uppercase: true)), which XML 1.0 cannot carry; correct the source data"
+            Message(.payloadNotXML, ["field": field, "code": String(scalar, radix: 16, uppercase: true)])
         }
     }
 }

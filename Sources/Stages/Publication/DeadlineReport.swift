@@ -122,7 +122,7 @@ public enum CalendarLoader {
         do {
             return try WorkingDayCalendar(json: bytes)
         } catch {
-            throw PublicationError(Message(.publishAt, ["place": displayName, "reason": error.description]))
+            throw PublicationError(Message(.publishAt, ["place": displayName], parts: ["reason": publicationText(of: error)]))
         }
     }
 }
@@ -177,7 +177,8 @@ public struct DeadlineReporter {
                                         Diagnostic(
                                             .warning,
                                             Message(
-                                                .reportDueUnknown, ["id": "\(id)", "end": "\(end)", "reason": String(describing: error)])))
+                                                .reportDueUnknown, ["id": "\(id)", "end": "\(end)"],
+                                                parts: ["reason": publicationText(of: error)])))
                                 }
                                 continue
                             }

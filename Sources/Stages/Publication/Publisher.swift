@@ -54,6 +54,17 @@ public struct PublicationError: LocalizedReportableError, Sendable, Hashable, Cu
     public var description: String { "error: \(message)" }
 }
 
+/// An error of the publication's inputs (a payload, a diff, the calendar) as a catalogue text; any
+/// other error as its own words.
+func publicationText(of error: any Error) -> Message {
+    switch error {
+    case let error as PublicationPayloadError: error.text
+    case let error as PublicationDiffError: error.text
+    case let error as WorkingDayCalendarError: error.text
+    default: Message(verbatim: String(describing: error))
+    }
+}
+
 /// What `suiji publish` should do.
 public struct PublishRequest: Sendable, Hashable {
     /// The folder payload files are written to.
@@ -194,7 +205,9 @@ public struct Publisher {
                             bytes = Array(try publication.payload.xmlText().utf8)
                         } catch {
                             throw PublicationError(
-                                Message(.publishAt, ["place": publication.payload.task.raninsTaskId, "reason": String(describing: error)]))
+                                Message(
+                                    .publishAt, ["place": publication.payload.task.raninsTaskId],
+                                    parts: ["reason": publicationText(of: error)]))
                         }
                         if let schema {
                             let problems = try XMLSchemaValidator.validate(bytes: bytes, displayName: name, against: schema)
@@ -334,9 +347,9 @@ public struct Publisher {
                             year: plan.year, region: plan.region, taskSeq: seq, round: roundNumber, payload: payload, diff: diff,
                             roundEnd: end, planID: stored.id))
                 } catch let error as PublicationPayloadError {
-                    throw PublicationError(Message(.publishAt, ["place": label, "reason": error.description]))
+                    throw PublicationError(Message(.publishAt, ["place": label], parts: ["reason": error.text]))
                 } catch let error as PublicationDiffError {
-                    throw PublicationError(Message(.publishAt, ["place": label, "reason": error.description]))
+                    throw PublicationError(Message(.publishAt, ["place": label], parts: ["reason": error.text]))
                 }
             }
         }

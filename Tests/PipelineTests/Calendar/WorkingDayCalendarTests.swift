@@ -143,4 +143,20 @@ struct WorkingDayCalendarTests {
         let error = #expect(throws: WorkingDayCalendarError.self) { try WorkingDayCalendar(json: Data(json.utf8)) }
         #expect(error?.description == message)
     }
+
+    // The calendar's and the payload's errors are catalogue texts, said in Chinese where it is in force.
+    @Test func errorsInChinese() throws {
+        let zh = MessageCatalogue(.zh)
+        let date = try CivilDate(parsing: "2031-03-02")
+        #expect(
+            zh(WorkingDayCalendarError.yearNotCovered(date: date, coveredYears: [2024, 2025]).text)
+                == "2031-03-02 不在工作日历范围内（日历覆盖 2024, 2025）；请把国务院 2031 年的放假通知加入节假日文件（休息日和调休工作日）")
+        #expect(zh(WorkingDayCalendarError.negativeCount(-1).text) == "无法计算 -1 个工作日：数量不能为负")
+        #expect(
+            zh(PublicationPayloadError.noResult(uscc: "91140981MA0KDLXA0U", matter: "甲").text)
+                == "主体 91140981MA0KDLXA0U 没有抽查事项“甲”的结果；请至少填写一个结果代码")
+        #expect(
+            PublicationPayloadError.noResult(uscc: "91140981MA0KDLXA0U", matter: "甲").description
+                == "entity 91140981MA0KDLXA0U has no result for matter '甲'; enter at least one result code")
+    }
 }
