@@ -33,9 +33,6 @@ public enum ControlCharacters {
     }
 
     /// The words for a control character found at a position, e.g. `a control character, U+0000 (NUL), at character 5`.
-    public static func describe(_ found: (scalar: Unicode.Scalar, position: Int)) -> String { describeText(found).english }
-
-    /// ``describe(_:)`` as a catalogue text.
     public static func describeText(_ found: (scalar: Unicode.Scalar, position: Int)) -> Message {
         Message(.controlCharFound, ["name": name(found.scalar), "position": "\(found.position)"])
     }

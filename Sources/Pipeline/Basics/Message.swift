@@ -1738,4 +1738,10 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case calendarNegative = "calendar.negative"
     /// A text that is not a date.
     case dateInvalid = "date.invalid"
+    /// A line of a workbook part.
+    case xlsxPlaceLine = "xlsx.placeLine"
+    /// A line and column of a workbook part.
+    case xlsxPlaceLineColumn = "xlsx.placeLineColumn"
+    /// An import stopped on PostgreSQL, nothing stored.
+    case pgNothingStored = "pg.nothingStored"
 }

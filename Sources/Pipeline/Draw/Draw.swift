@@ -113,9 +113,6 @@ public enum Draw {
     /// it is published. Not printable: a control character (``ControlCharacters``), an invisible
     /// format character such as U+200B or U+FEFF, a private-use or unassigned code point. The
     /// seed is quoted in the reason with its control characters escaped.
-    public static func problem(withPublicSeed seed: String) -> String? { problemText(withPublicSeed: seed)?.english }
-
-    /// ``problem(withPublicSeed:)`` as a catalogue text.
     public static func problemText(withPublicSeed seed: String) -> Message? {
         if seed.isEmpty { return Message(.seedEmpty) }
         let shown = ControlCharacters.escaped(seed)

@@ -19,5 +19,8 @@ extension Configuration {
 
         /// The language of the pages: the configured one, else Chinese (the users are a county's civil servants).
         public var pageLanguage: UILanguage { language ?? .zh }
+
+        /// The catalogue in ``pageLanguage``: what the night writes for the county (run.txt, pages, file reasons).
+        public var pageWords: MessageCatalogue { MessageCatalogue(pageLanguage) }
     }
 }

@@ -59,7 +59,7 @@ struct SeedIntake {
     var configuration: Configuration { night.configuration }
 
     /// A reason in the pages' language (the night's file reasons are, see `NightlyRun`).
-    func say(_ text: Message) -> String { MessageCatalogue(configuration.ui.pageLanguage)(text) }
+    func say(_ text: Message) -> String { configuration.ui.pageWords(text) }
 
     /// Checks and stores one seed file (import row and seed row in one transaction).
     func take(_ file: InboxFile, digest: FileDigest) throws -> NightlyRun.Taken {

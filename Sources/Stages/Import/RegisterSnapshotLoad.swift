@@ -190,6 +190,28 @@ final class RegisterRowProducer: @unchecked Sendable {
     /// The content hash of a row's values in stored form (as `accept` hashes them), or nil if a
     /// risk class or date is in a form only the screen or validator reads.
     private func storedFormHash(_ values: [UnsafeBufferPointer<UInt8>]) -> Int64? {
+        Self.contentHash(values) { field, hasher in
+            let value = values[field.index]
+            guard field == .riskClass else { return Self.addStoredDate(value, to: &hasher) }
+            if value.isEmpty {
+                hasher.add(utf8: nil)
+            } else if value.count == 1, value[0] >= 0x41, value[0] <= 0x44 {
+                hasher.add(utf8: value)
+            } else {
+                guard let known = Self.riskClassSpellings.first(where: { $0.spelling.elementsEqual(value) }) else { return false }
+                if let stored = known.stored { stored.withUnsafeBufferPointer { hasher.add(utf8: $0) } } else { hasher.add(utf8: nil) }
+            }
+            return true
+        }
+    }
+
+    /// The content hash of a row: the one order of its fields, which the stored rows' hashes follow.
+    /// `stored` adds the risk class and the two dates in their stored form (false: it has none, and
+    /// the row has no hash).
+    @inline(__always)
+    private static func contentHash(
+        _ values: [UnsafeBufferPointer<UInt8>], stored: (RegisterField, inout RowHasher) -> Bool
+    ) -> Int64? {
         func optional(_ field: RegisterField) -> UnsafeBufferPointer<UInt8>? {
             let value = values[field.index]
             return value.isEmpty ? nil : value
@@ -202,19 +224,9 @@ final class RegisterRowProducer: @unchecked Sendable {
         hasher.add(utf8: values[RegisterField.regionCode.index])
         hasher.add(utf8: optional(.address))
         hasher.add(utf8: optional(.legalRep))
-        let risk = values[RegisterField.riskClass.index]
-        if risk.isEmpty {
-            hasher.add(utf8: nil)
-        } else if risk.count == 1, risk[0] >= 0x41, risk[0] <= 0x44 {
-            hasher.add(utf8: risk)
-        } else {
-            guard let known = Self.riskClassSpellings.first(where: { $0.spelling.elementsEqual(risk) }) else { return nil }
-            if let stored = known.stored { stored.withUnsafeBufferPointer { hasher.add(utf8: $0) } } else { hasher.add(utf8: nil) }
-        }
+        guard stored(.riskClass, &hasher) else { return nil }
         hasher.add(utf8: values[RegisterField.status.index])
-        guard Self.addStoredDate(values[RegisterField.lastInspected.index], to: &hasher),
-            Self.addStoredDate(values[RegisterField.established.index], to: &hasher)
-        else { return nil }
+        guard stored(.lastInspected, &hasher), stored(.established, &hasher) else { return nil }
         hasher.add(utf8: optional(.phone))
         return hasher.value
     }
@@ -272,20 +284,11 @@ final class RegisterRowProducer: @unchecked Sendable {
                 let lastInspected = date(accepted.lastInspected != nil, at: 0)
                 let established = date(accepted.established != nil, at: 10)
                 let riskClass: UnsafeBufferPointer<UInt8>? = accepted.riskClass == nil ? nil : risk
-                var hasher = RowHasher()
-                hasher.add(utf8: values[RegisterField.name.index])
-                hasher.add(utf8: values[RegisterField.entityType.index])
-                hasher.add(utf8: values[RegisterField.category.index])
-                hasher.add(utf8: optional(.registrationAuthority))
-                hasher.add(utf8: values[RegisterField.regionCode.index])
-                hasher.add(utf8: optional(.address))
-                hasher.add(utf8: optional(.legalRep))
-                hasher.add(utf8: riskClass)
-                hasher.add(utf8: values[RegisterField.status.index])
-                hasher.add(utf8: lastInspected)
-                hasher.add(utf8: established)
-                hasher.add(utf8: optional(.phone))
-                let hash = hasher.value
+                let hash =
+                    Self.contentHash(values) { field, hasher in
+                        hasher.add(utf8: field == .riskClass ? riskClass : field == .lastInspected ? lastInspected : established)
+                        return true
+                    } ?? 0
                 try diff(
                     key: key, hash: hash, line: line,
                     repeatOf: { first, firstRejected in

@@ -201,13 +201,17 @@ final class XLSXSAXParser {
 
     /// An error about this part, with the position in it when known: a catalogue text.
     func error(_ text: Message, line: Int? = nil, column: Int? = nil) -> MalformedFileError {
-        var place = part
+        var place = Message(verbatim: part)
         if let line, line > 0 {
-            place += ", line \(line)"
-            if let column, column > 0 { place += ", column \(column)" }
+            place =
+                if let column, column > 0 {
+                    Message(.xlsxPlaceLineColumn, ["part": part, "line": "\(line)", "column": "\(column)"])
+                } else {
+                    Message(.xlsxPlaceLine, ["part": part, "line": "\(line)"])
+                }
         }
         return MalformedFileError(
-            location: SourceLocation(file: displayName), Message(.xlsxPartText, ["place": place], parts: ["text": text]))
+            location: SourceLocation(file: displayName), Message(.xlsxPartText, parts: ["place": place, "text": text]))
     }
 
     private func received(_ error: LibXMLError) {

@@ -80,7 +80,7 @@ public struct Inbox: Sendable {
         var ignored: [String] = []
         let known = Set(InboxKind.allCases.map(\.folder))
         for name in Self.entries(root) where !Self.isPending(name) {
-            if let reason = Self.notTaken(root + "/" + name, wanting: known.contains(name) ? .directory : nil) {
+            if case .leave(let reason) = Self.verdict(root + "/" + name, wanting: known.contains(name) ? .directory : nil) {
                 ignored.append(reason.map { "\(name) (\(words($0)))" } ?? name)
             }
         }
@@ -94,13 +94,13 @@ public struct Inbox: Sendable {
                 if kind.perDepartment, type == .directory, ControlCharacters.first(in: name) == nil {
                     for file in Self.entries(path) where !Self.isPending(file) {
                         let filePath = path + "/" + file
-                        if let reason = Self.notTaken(filePath, wanting: .regular) {
+                        if case .leave(let reason) = Self.verdict(filePath, wanting: .regular) {
                             ignored.append("\(relative)/\(file) (\(reason.map { words($0) } ?? ""))")
                         } else {
                             files.append(InboxFile(kind: kind, relativePath: relative + "/" + file, department: name, path: filePath))
                         }
                     }
-                } else if let reason = Self.notTaken(path, wanting: kind.perDepartment ? .directory : .regular) {
+                } else if case .leave(let reason) = Self.verdict(path, wanting: kind.perDepartment ? .directory : .regular) {
                     if kind.perDepartment, type == .regular, ControlCharacters.first(in: name) == nil {
                         misplaced.append(InboxFile(kind: kind, relativePath: relative, department: nil, path: path))
                     } else {
@@ -114,21 +114,29 @@ public struct Inbox: Sendable {
         return (files, misplaced, ignored)
     }
 
-    /// Why the run leaves `path` alone (`.some(nil)`: an ordinary file or folder where nothing is
-    /// taken, listed by its path alone), or nil when it is what the run takes there (`wanting`).
-    static func notTaken(_ path: String, wanting: FileType?) -> Message?? {
+    /// What the run does with an inbox entry.
+    enum Verdict: Equatable {
+        /// It takes it (it is what `wanting` asks for there).
+        case take
+        /// It leaves it alone, saying why (nil: an ordinary file or folder where nothing is taken,
+        /// listed by its path alone).
+        case leave(Message?)
+    }
+
+    /// Whether the run takes `path`, where it wants a `wanting` (nil: nothing is taken there).
+    static func verdict(_ path: String, wanting: FileType?) -> Verdict {
         // A name the run would store (as a file name or a department) holds no control character.
         if let found = ControlCharacters.first(in: (path as NSString).lastPathComponent) {
-            return .some(Message(.inboxNameControl, parts: ["found": ControlCharacters.describeText(found)]))
+            return .leave(Message(.inboxNameControl, parts: ["found": ControlCharacters.describeText(found)]))
         }
         let type = FileType.of(path)
-        if type == wanting { return nil }
+        if type == wanting { return .take }
         switch type {
-        case .symbolicLink: return .some(Message(.inboxSymlink))
+        case .symbolicLink: return .leave(Message(.inboxSymlink))
         case .regular, .directory:
-            guard let wanting else { return .some(nil) }
-            return .some(Message(.inboxWrongType, parts: ["noun": type.nounText, "wanted": wanting.nounText]))
-        default: return .some(Message(.inboxNotRegular, parts: ["noun": type.nounText]))
+            guard let wanting else { return .leave(nil) }
+            return .leave(Message(.inboxWrongType, parts: ["noun": type.nounText, "wanted": wanting.nounText]))
+        default: return .leave(Message(.inboxNotRegular, parts: ["noun": type.nounText]))
         }
     }
 

@@ -185,7 +185,7 @@ public struct NightlyRun {
         let folder = paths.dated(\.paths.reports)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         // run.txt in the language of the pages: the configured one, else Chinese (the county's civil servants read it).
-        let words = MessageCatalogue(configuration.ui.pageLanguage)
+        let words = configuration.ui.pageWords
         for (name, text) in [("run.json", try report.json() + "\n"), ("run.txt", report.text(in: words))] {
             let path = folder + "/" + name
             let bytes = Array(text.utf8)
@@ -200,18 +200,18 @@ public struct NightlyRun {
     /// Takes every file of the inbox in order; returns the paths left alone.
     func takeInbox(store: Store, runID: Int64, night: NightDraws) throws -> [String] {
         let inbox = Inbox(root: configuration.resolvedPath(\.paths.inbox))
-        var (files, misplaced, ignored) = inbox.scan(in: MessageCatalogue(configuration.ui.pageLanguage))
+        var (files, misplaced, ignored) = inbox.scan(in: configuration.ui.pageWords)
         // A link to the store (or its journal) is never opened: closing it would drop SQLite's locks.
         let storeFiles = Set((files + misplaced).filter { store.isStoreFile($0.path) }.map(\.relativePath))
         files.removeAll { storeFiles.contains($0.relativePath) }
         misplaced.removeAll { storeFiles.contains($0.relativePath) }
         ignored += storeFiles.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map {
-            "\($0) (\(MessageCatalogue(configuration.ui.pageLanguage)(.inboxStoreItself)))"
+            "\($0) (\(configuration.ui.pageWords(.inboxStoreItself)))"
         }
         logger.info("inbox", metadata: ["files": "\(files.count + misplaced.count)"])
         var left: [String] = []
         for file in misplaced {
-            let reason = MessageCatalogue(configuration.ui.pageLanguage)(
+            let reason = configuration.ui.pageWords(
                 file.kind == .register ? .nightMisplacedRegister : .nightMisplacedInspectors, ["folder": file.kind.folder])
             if let why = try take(file, store: store, runID: runID, importing: { _ in .rejected(reason) }) {
                 left.append("\(file.relativePath) (\(why))")
@@ -338,7 +338,7 @@ public struct NightlyRun {
             if let run: Int64 = row["run_id"], run == runID, name == "inbox/" + file.relativePath { return .imported(importID: id) }
             let at: String = row["imported_at"]
             return .skipped(
-                MessageCatalogue(configuration.ui.pageLanguage)(.nightSkipAlreadyImported, ["name": name, "date": String(at.prefix(10))]))
+                configuration.ui.pageWords(.nightSkipAlreadyImported, ["name": name, "date": String(at.prefix(10))]))
         }
     }
 
@@ -354,7 +354,7 @@ public struct NightlyRun {
             }
         }
         // Why a file was rejected, as the night's report and pages show it: in the pages' language.
-        func say(_ key: MessageKey) -> String { MessageCatalogue(configuration.ui.pageLanguage)(key) }
+        func say(_ key: MessageKey) -> String { configuration.ui.pageWords(key) }
         func firstError(_ diagnostics: [Diagnostic]) -> String {
             (diagnostics.first { $0.severity == .error } ?? diagnostics.first)?.rendered(in: configuration.ui.pageLanguage) ?? "rejected"
         }
@@ -401,7 +401,7 @@ public struct NightlyRun {
             case .fileRejected, .refused: return .rejected(firstError(report.diagnostics))
             case .changedWhileRead:
                 return .left(
-                    report.diagnostics.first.map { MessageCatalogue(configuration.ui.pageLanguage)($0.text) } ?? say(.nightChangedWhileRead)
+                    report.diagnostics.first.map { configuration.ui.pageWords($0.text) } ?? say(.nightChangedWhileRead)
                 )
             case .dryRun: return .skipped(say(.nightSkipDryRun))
             }
@@ -418,7 +418,7 @@ public struct NightlyRun {
             case .fileRejected: return .rejected(firstError(report.diagnostics))
             case .changedWhileRead:
                 return .left(
-                    report.diagnostics.first.map { MessageCatalogue(configuration.ui.pageLanguage)($0.text) } ?? say(.nightChangedWhileRead)
+                    report.diagnostics.first.map { configuration.ui.pageWords($0.text) } ?? say(.nightChangedWhileRead)
                 )
             case .dryRun: return .skipped(say(.nightSkipDryRun))
             }
@@ -484,13 +484,13 @@ public struct NightlyRun {
                     logger.warning("draw blocked", metadata: ["group": "\(f.group)", "round": "\(f.round)", "reason": "\(f.reason)"])
                     blocked.append(
                         NightReport.BlockedDraw(
-                            group: f.group, round: f.round, reason: MessageCatalogue(configuration.ui.pageLanguage)(f.text)))
+                            group: f.group, round: f.round, reason: configuration.ui.pageWords(f.text)))
                 }
                 checkpoint("drawn")
             } catch let error as DrawStoreError {
                 logger.warning("draw blocked", metadata: ["group": "\(group)", "round": "\(round)", "reason": "\(error.message)"])
                 let prefix = "\(group) round \(round): "
-                let said = MessageCatalogue(configuration.ui.pageLanguage)(error.text)
+                let said = configuration.ui.pageWords(error.text)
                 let reason = said.hasPrefix(prefix) ? String(said.dropFirst(prefix.count)) : said
                 blocked.append(NightReport.BlockedDraw(group: group, round: round, reason: reason))
             }

@@ -162,7 +162,8 @@ final class PostgresRegisterImport: RegisterImportTransaction {
             RETURNING id
             """)
         guard let id else {
-            throw PostgresStoreError(address: session.address.description, sqlState: nil, Message(.pgRowNotAdded))
+            throw PostgresStoreError(
+                address: session.address.description, sqlState: nil, Message(.pgNothingStored, parts: ["text": Message(.pgRowNotAdded)]))
         }
         return id
     }
@@ -277,7 +278,8 @@ final class PostgresRegisterImport: RegisterImportTransaction {
         } catch is CopyFeed.Stopped {
             // The server ended the COPY: its reason is the error.
             try PostgresSession.value(of: copy.done, address: session.address)
-            throw PostgresStoreError(address: session.address.description, sqlState: nil, Message(.pgCopyEnded))
+            throw PostgresStoreError(
+                address: session.address.description, sqlState: nil, Message(.pgNothingStored, parts: ["text": Message(.pgCopyEnded)]))
         }
     }
 

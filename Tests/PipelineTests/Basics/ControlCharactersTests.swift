@@ -22,7 +22,7 @@ struct ControlCharactersTests {
         #expect(first("a\nb\u{1B}c", allowingLayout: true) == "27@4")
         #expect(first("a\nb") == "10@2")
         #expect(ControlCharacters.first(in: "a\tb\r\n", allowingLayout: true) == nil)
-        #expect(ControlCharacters.describe(("\u{0}", 3)) == "a control character, U+0000 (NUL), at character 3")
+        #expect(ControlCharacters.describeText(("\u{0}", 3)).english == "a control character, U+0000 (NUL), at character 3")
         #expect(ControlCharacters.name("\u{202E}") == "U+202E")
         #expect(ControlCharacters.name("\u{1B}") == "U+001B (ESC)")
         let refusal = ControlCharacters.refusal(of: "原平\u{7}局", as: .wordDepartmentName)
@@ -113,7 +113,7 @@ struct ControlCharactersTests {
             (" 12", "the seed ' 12' has outer spaces"),
         ] as [(String, String?)])
     func aSeedIsOneLineOfPrintableCharactersOfBoundedLength(_ seed: String, _ problem: String?) {
-        #expect(Draw.problem(withPublicSeed: seed) == problem)
-        #expect(Draw.problem(withPublicSeed: String(repeating: "7", count: 256)) == nil)
+        #expect(Draw.problemText(withPublicSeed: seed)?.english == problem)
+        #expect(Draw.problemText(withPublicSeed: String(repeating: "7", count: 256)) == nil)
     }
 }

@@ -254,6 +254,10 @@ struct XLSXHostileTests {
         book.sheets[0].body = book.sheets[0].body.replacing("</sheetData>", with: "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData>")
         try book.write(to: path)
         #expect(chinese(path) == "reg.xlsx:Sheet1!1: 错误：第 1 行出现了两次；文件已损坏")
+        book = TestWorkbook.excel([Self.header, Self.row])
+        book.extraParts = [("xl/sharedStrings.xml", Array("<?xml version=\"1.0\"?>\n<sst><si><t>&bad;</t></si></sst>".utf8))]
+        try book.write(to: path)
+        #expect(chinese(path) == "reg.xlsx: 错误：xl/sharedStrings.xml，第 2 行第 18 列：该部件引用了实体 &bad;，它不是五个预定义实体之一；出于安全考虑拒绝实体")
     }
 
     @Test func entitiesAndDoctypesAreRefusedInEveryPart() throws {
