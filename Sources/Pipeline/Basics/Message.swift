@@ -1744,4 +1744,12 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case xlsxPlaceLineColumn = "xlsx.placeLineColumn"
     /// An import stopped on PostgreSQL, nothing stored.
     case pgNothingStored = "pg.nothingStored"
+    /// The server asks for a password and none was given.
+    case pgNeedsPassword = "pg.needsPassword"
+    /// The server offers no TLS, which sslmode asks for.
+    case pgNoTLS = "pg.noTLS"
+    /// The TLS settings could not be made (a CA file that cannot be read).
+    case pgTLSSetup = "pg.tlsSetup"
+    /// The server's TLS certificate was not accepted.
+    case pgTLSRefused = "pg.tlsRefused"
 }

@@ -5,7 +5,8 @@
 internal import Foundation
 public import Pipeline
 
-/// A PostgreSQL store named by a URL: `postgresql://user[:password]@host[:port]/database`.
+/// A PostgreSQL store named by a URL: `postgresql://user[:password]@host[:port]/database`, with
+/// libpq's `?sslmode=disable|prefer|require|verify-ca|verify-full` and `&sslrootcert=FILE` (TLS).
 public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     /// The role to connect as.
     public var user: String
@@ -17,6 +18,10 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     public var port: Int
     /// The database.
     public var database: String
+    /// How the connection uses TLS (`sslmode`; libpq's default, `prefer`, when the URL gives none).
+    public var tlsMode: PostgresTLSMode = .prefer
+    /// The CA file that `verify-ca` and `verify-full` trust (`sslrootcert`), if the URL names one.
+    public var rootCertificate: String?
 
     /// The schemes that name a PostgreSQL store.
     static let schemes = ["postgresql:", "postgres:"]
@@ -36,7 +41,8 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     /// True when a store setting names PostgreSQL (even a malformed URL, or one resolved as a path).
     public static func isPostgres(_ store: String) -> Bool { schemes.contains { store.contains($0 + "/") } }
 
-    /// Parses a URL; nil when it is not one of `postgresql://user[:password]@host[:port]/database`.
+    /// Parses a URL; nil when it is not one of `postgresql://user[:password]@host[:port]/database`,
+    /// optionally with `?sslmode=MODE` and `&sslrootcert=FILE` and no other parameter.
     public init?(parsing text: String) {
         guard let components = URLComponents(string: text), let scheme = components.scheme,
             ["postgresql", "postgres"].contains(scheme), let host = components.host, !host.isEmpty,
@@ -49,10 +55,24 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
         self.host = host
         self.port = components.port ?? 5432
         self.database = database
+        for item in components.queryItems ?? [] {
+            switch (item.name, item.value) {
+            case ("sslmode", let value?):
+                guard let mode = PostgresTLSMode(rawValue: value) else { return nil }
+                tlsMode = mode
+            case ("sslrootcert", let value?) where !value.isEmpty: rootCertificate = value
+            default: return nil
+            }
+        }
     }
 
     /// Creates an address.
-    public init(user: String, password: String? = nil, host: String, port: Int, database: String) {
+    public init(
+        user: String, password: String? = nil, host: String, port: Int, database: String, tlsMode: PostgresTLSMode = .prefer,
+        rootCertificate: String? = nil
+    ) {
+        self.tlsMode = tlsMode
+        self.rootCertificate = rootCertificate
         self.user = user
         self.password = password
         self.host = host

@@ -6,6 +6,7 @@
 internal import Foundation
 internal import Logging
 internal import NIOCore
+internal import NIOSSL
 public import Pipeline
 internal import PostgresNIO
 
@@ -64,10 +65,26 @@ public final class PostgresSession: @unchecked Sendable {
     }
 
     /// Connects; `applicationName` is what the server shows for this connection (who holds a lock).
+    /// The password and TLS follow libpq's conventions (``PostgresConnectionSettings``).
     public static func connect(_ address: PostgresAddress, applicationName: String) throws -> PostgresSession {
+        try connect(address, applicationName: applicationName, settings: .current)
+    }
+
+    /// Connects with the password and TLS settings found in `settings`' environment.
+    static func connect(_ address: PostgresAddress, applicationName: String, settings: PostgresConnectionSettings) throws
+        -> PostgresSession
+    {
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            tls = try settings.tls(for: address)
+        } catch {
+            throw PostgresStoreError(
+                address: address.description, sqlState: nil,
+                Message(.pgTLSSetup, ["file": settings.rootCertificate(for: address) ?? "", "reason": String(describing: error)]))
+        }
         var configuration = PostgresConnection.Configuration(
-            host: address.host, port: address.port, username: address.user, password: address.password, database: address.database,
-            tls: .disable)
+            host: address.host, port: address.port, username: address.user, password: settings.password(for: address),
+            database: address.database, tls: tls)
         configuration.options.additionalStartupParameters = [("application_name", applicationName)]
         let connection = try wait(address) {
             try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
@@ -108,8 +125,23 @@ public final class PostgresSession: @unchecked Sendable {
         if let message = error.serverInfo?[.message] {
             return PostgresStoreError(address: address.description, sqlState: error.serverInfo?[.sqlState], Message(verbatim: message))
         }
-        return PostgresStoreError(
-            address: address.description, sqlState: nil, Message(.pgCannotReach, ["reason": String(reflecting: error.code)]))
+        switch error.code {
+        case .authMechanismRequiresPassword:
+            return PostgresStoreError(address: address.description, sqlState: nil, Message(.pgNeedsPassword, ["user": address.user]))
+        case .sslUnsupported:
+            return PostgresStoreError(address: address.description, sqlState: nil, Message(.pgNoTLS, ["mode": address.tlsMode.rawValue]))
+        case .connectionError where error.underlying is NIOSSLError:
+            let words = String(describing: error.underlying.map { $0 } ?? error)
+            let reason = words.range(of: #"OPENSSL_internal:[A-Z_]+"#, options: .regularExpression).map {
+                String(words[$0].dropFirst("OPENSSL_internal:".count))
+            }
+            return PostgresStoreError(
+                address: address.description, sqlState: nil,
+                Message(.pgTLSRefused, ["reason": reason ?? words, "mode": address.tlsMode.rawValue, "host": address.host]))
+        default:
+            let reason = error.underlying.map { "\(error.code): \($0)" } ?? String(reflecting: error.code)
+            return PostgresStoreError(address: address.description, sqlState: nil, Message(.pgCannotReach, ["reason": reason]))
+        }
     }
 
     /// Runs `body` with the connection, blocking until it ends.

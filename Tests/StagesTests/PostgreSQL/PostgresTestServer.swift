@@ -86,7 +86,17 @@ final class PostgresTestServer: Sendable {
             separator: "\n")
     }
 
-    private static func start() throws -> PostgresTestServer {
+    private static func start() throws -> PostgresTestServer { try start(options: "", prepare: { _ in }) }
+
+    /// Another private cluster, for the tests of how a connection is made (TLS, passwords):
+    /// `options` are added to the server's, and `prepare` may write into the data folder (its files
+    /// are then given to the cluster's owner) before the server starts. Stopped at exit, like the shared one.
+    static func startAnother(options: String, prepare: (_ data: String) throws -> Void) throws -> PostgresTestServer {
+        _ = try get() // installs the server's programs if need be
+        return try start(options: options, prepare: prepare)
+    }
+
+    private static func start(options extra: String, prepare: (_ data: String) throws -> Void) throws -> PostgresTestServer {
         if !FileManager.default.isExecutableFile(atPath: "\(binaries)/initdb") {
             try DebianPackages.install(["postgresql-15"], for: "the PostgreSQL tests")
         }
@@ -100,27 +110,34 @@ final class PostgresTestServer: Sendable {
         let initdb = runAsOwner(
             "initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], folder: folder)
         guard initdb == 0 else { throw PackageError("initdb failed (exit \(initdb)):\n\(logs(folder))") }
+        try prepare(data)
+        if getuid() == 0 {
+            let owned = try DebianPackages.run("/bin/chown", ["-R", "postgres:postgres", data], timeout: 30)
+            guard owned.status == 0 else { throw PackageError("chown postgres \(data) failed: \(owned.errors)") }
+        }
         let port = try freePort()
-        let options = "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
+        let options = "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60 \(extra)"
         let started = runAsOwner(
             "pg_ctl", ["-D", data, "-o", options, "-l", folder + "/server.log", "-w", "-t", "60", "start"], folder: folder)
         guard started == 0 else { throw PackageError("pg_ctl start failed (exit \(started)):\n\(logs(folder))") }
         let server = PostgresTestServer(folder: folder, port: port)
-        stopAtExit = (data, folder)
-        atexit { PostgresTestServer.stopNow() }
+        if stopAtExit.isEmpty { atexit { PostgresTestServer.stopNow() } }
+        stopAtExit.append((data, folder))
         watchForCrash(data: data, folder: folder)
         return server
     }
 
-    /// The cluster to stop when the process exits.
-    nonisolated(unsafe) private static var stopAtExit: (data: String, folder: String)?
+    /// The clusters to stop when the process exits (started one at a time, under `Result`'s or a test's own thread).
+    nonisolated(unsafe) private static var stopAtExit: [(data: String, folder: String)] = []
 
-    /// Stops the server at once and removes its folder (at exit).
+    /// Stops the servers at once and removes their folders (at exit).
     private static func stopNow() {
-        guard let (data, folder) = stopAtExit else { return }
-        stopAtExit = nil
-        _ = runAsOwner("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"], folder: folder)
-        try? FileManager.default.removeItem(atPath: folder)
+        let clusters = stopAtExit
+        stopAtExit = []
+        for (data, folder) in clusters {
+            _ = runAsOwner("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"], folder: folder)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
     }
 
     /// A watcher that stops the server should this process die without running its exit handlers
