@@ -1744,4 +1744,10 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case xlsxPlaceLineColumn = "xlsx.placeLineColumn"
     /// An import stopped on PostgreSQL, nothing stored.
     case pgNothingStored = "pg.nothingStored"
+    /// A stored value read back is not of the kind the stage expects.
+    case storeColumnType = "store.columnType"
+    /// An INSERT … RETURNING id gave no id.
+    case storeNoRowID = "store.noRowID"
+    /// A plan of another region given to a county's lane of a PostgreSQL store.
+    case planOtherLane = "plan.otherLane"
 }
