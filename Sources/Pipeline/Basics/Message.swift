@@ -1752,4 +1752,10 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case pgTLSSetup = "pg.tlsSetup"
     /// The server's TLS certificate was not accepted.
     case pgTLSRefused = "pg.tlsRefused"
+    /// A stored value read back is not of the kind the stage expects.
+    case storeColumnType = "store.columnType"
+    /// An INSERT … RETURNING id gave no id.
+    case storeNoRowID = "store.noRowID"
+    /// A plan of another region given to a county's lane of a PostgreSQL store.
+    case planOtherLane = "plan.otherLane"
 }

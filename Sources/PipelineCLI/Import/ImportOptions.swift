@@ -60,7 +60,12 @@ struct SnapshotOptions: ParsableArguments {
         let report: SnapshotImportReport
         if kind == .register, let address = PostgresAddress.of(storePath) {
             // A register into PostgreSQL (the county's lane: the configuration's region).
-            report = try PostgresRegisterImporter.importFile(request, into: address, region: configuration.region)
+            #if SUIJI_TESTING
+            let checkpoint = FaultInjection.fromEnvironment() // the kill tests' hook, debug builds only
+            #else
+            let checkpoint: (String) -> Void = { _ in }
+            #endif
+            report = try PostgresRegisterImporter.importFile(request, into: address, region: configuration.region, checkpoint: checkpoint)
         } else {
             let store = try openStore(
                 storePath, access: input.dryRun ? .readOnly : .readWrite, command: command, creating: kind == .register)

@@ -7,7 +7,8 @@ import Foundation
 /// Fault injection for the tests: `SUIJI_KILL_AT=point` or `point#n` sends this process SIGKILL the
 /// n-th time (default first) the run reaches that point; `SUIJI_STOP_AT` sends SIGSTOP instead (the
 /// lock test holds a run there). Unset, it does nothing. Points: locked, importing, file-imported,
-/// file-journaled, file-moved, prepared, drawn, published, report-written.
+/// file-journaled, file-moved, prepared, drawn, published, report-written; and `suiji import` into
+/// PostgreSQL's (`PostgresRegisterImporter.KillPoint`): pg-locked, pg-copying, pg-before-commit, pg-committed.
 enum FaultInjection {
     static func fromEnvironment() -> (String) -> Void {
         let environment = ProcessInfo.processInfo.environment

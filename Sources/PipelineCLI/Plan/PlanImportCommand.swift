@@ -18,7 +18,8 @@ struct PlanImportCommand: ParsableCommand {
     func run() throws {
         let configuration = try global.configuration()
         let reader = try PlanReader(configuration: configuration)
-        let store = try openStore(global.storePath(configuration), command: "plan import", creating: true)
+        let store = try openStageStore(
+            global.storePath(configuration), configuration: configuration, command: "plan import", creating: true)
         let report = try PlanImportJob(store: store, reader: reader, allowMassRemoval: allowMassRemoval).run(plan.source(configuration))
         for diagnostic in report.diagnostics { printError(diagnostic.rendered(in: Language.inForce)) }
         if let outcome = report.outcome { print(Language.catalogue(outcome.text)) }

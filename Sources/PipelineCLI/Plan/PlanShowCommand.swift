@@ -15,7 +15,8 @@ struct PlanShowCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try global.configuration()
-        let store = try openStore(global.storePath(configuration), access: .readOnly, command: "plan show")
+        let store = try openStageStore(
+            global.storePath(configuration), configuration: configuration, access: .readOnly, command: "plan show")
         let key = try store.planKey(year: planKey.year, region: planKey.region, configuration: configuration)
         guard let plan = try store.plan(year: key.year, region: key.region) else {
             throw PlanKeyError(year: key.year, region: key.region, matching: [])

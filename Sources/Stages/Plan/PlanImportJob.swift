@@ -14,8 +14,8 @@ public struct PlanImportReport: Sendable {
 
 /// Reads a plan file and stores it: the stage behind `suiji plan import`.
 public struct PlanImportJob {
-    /// The store to write to.
-    public let store: Store
+    /// The store to write to: SQLite, or a county's lane of PostgreSQL.
+    public let store: any StageStore
     /// The clock for timestamps.
     public let clock: Clock
     /// The reader (header aliases and overrides in force).
@@ -24,7 +24,7 @@ public struct PlanImportJob {
     public let allowMassRemoval: Bool
 
     /// Creates the job; the reader defaults to the bundled headers and no overrides.
-    public init(store: Store, clock: Clock = .system, reader: PlanReader? = nil, allowMassRemoval: Bool = false) {
+    public init(store: any StageStore, clock: Clock = .system, reader: PlanReader? = nil, allowMassRemoval: Bool = false) {
         self.store = store
         self.clock = clock
         self.reader = reader
@@ -60,6 +60,9 @@ public struct PlanImportJob {
                 outcome: outcome, diagnostics: diagnostics.diagnostics, status: diagnostics.hasErrors ? .dataRejected : .success, plan: plan
             )
         } catch let error as PlanMassRemovalError {
+            diagnostics.emit(Diagnostic(.error, error.text, at: SourceLocation(file: source.displayName)))
+            return PlanImportReport(outcome: nil, diagnostics: diagnostics.diagnostics, status: .dataRejected, plan: nil)
+        } catch let error as PlanLaneError {
             diagnostics.emit(Diagnostic(.error, error.text, at: SourceLocation(file: source.displayName)))
             return PlanImportReport(outcome: nil, diagnostics: diagnostics.diagnostics, status: .dataRejected, plan: nil)
         }

@@ -1,5 +1,4 @@
 public import Foundation
-internal import GRDB
 public import Pipeline
 
 /// What importing a plan did.
@@ -56,98 +55,29 @@ public struct PlanMassRemovalError: ReportableError, Sendable, Hashable, CustomS
     public var exitStatus: ExitStatus { .dataRejected }
 }
 
+/// A plan of another region given to a county's lane of a PostgreSQL store: refused before anything is written.
+public struct PlanLaneError: ReportableError, Sendable, Hashable, CustomStringConvertible {
+    /// The plan's region.
+    public var plan: String
+    /// The lane's county.
+    public var region: String
+
+    /// What happened and what to do.
+    public var text: Message { Message(.planOtherLane, ["plan": plan, "region": region]) }
+
+    /// ``text`` in English.
+    public var message: String { text.english }
+
+    /// `error: message`.
+    public var description: String { "error: \(message)" }
+
+    /// Rejected input: exit 65.
+    public var exitStatus: ExitStatus { .dataRejected }
+}
+
 extension Store {
     /// The largest share of the stored tasks an import may remove without `allowMassRemoval`.
     public static let massRemovalShare = 0.2
-
-    /// Stores a plan in one transaction, keeping earlier task versions; the same bytes read to the
-    /// same tasks is a no-op. An import that would remove more than a fifth of the stored tasks is
-    /// refused (``PlanMassRemovalError``) unless `allowMassRemoval`.
-    public func importPlan(
-        _ plan: AnnualPlan, fileName: String, digest: FileDigest, clock: Clock = .system, allowMassRemoval: Bool = false
-    ) throws -> PlanImportOutcome {
-        let scope = "plan:\(plan.year):\(plan.region)"
-        let hashes = Dictionary(try plan.tasks.map { ($0.seq, try Self.contentHash(of: $0)) }, uniquingKeysWith: { a, _ in a })
-        return try write { db in
-            var stored: [Int: String] = [:]
-            let existing = try Row.fetchOne(
-                db, sql: "SELECT id, content_sha256 FROM plans WHERE year = ? AND region = ?", arguments: [plan.year, plan.region])
-            if let existing {
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT seq, content_sha256 FROM plan_tasks WHERE plan_id = ? AND valid_to_import IS NULL",
-                    arguments: [existing["id"] as Int64])
-                {
-                    stored[row["seq"]] = row["content_sha256"]
-                }
-            }
-            // The same bytes are unchanged only if they still read to the same tasks: decisions in
-            // the overrides file (or a newer reader) change tasks without changing the plan file.
-            if let existing, (existing["content_sha256"] as String?) == digest.sha256, stored == hashes {
-                return .unchanged(year: plan.year, region: plan.region, sha256: digest.sha256)
-            }
-            let removing = stored.keys.filter { hashes[$0] == nil }.count
-            if !allowMassRemoval, !stored.isEmpty, Double(removing) > Self.massRemovalShare * Double(stored.count) {
-                throw PlanMassRemovalError(removed: removing, stored: stored.count, year: plan.year, region: plan.region)
-            }
-            let now = clock.now().storeTimestamp
-            try db.execute(
-                sql: """
-                    INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, rows_read, rows_imported, run_id)
-                    VALUES ('plan', ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [scope, fileName, digest.sha256, digest.byteCount, now, plan.tasks.count, plan.tasks.count, runID])
-            let importID = db.lastInsertedRowID
-            let planID: Int64
-            let first: Bool
-            if let id = try Int64.fetchOne(
-                db, sql: "SELECT id FROM plans WHERE year = ? AND region = ?", arguments: [plan.year, plan.region])
-            {
-                planID = id
-                first = false
-                try db.execute(
-                    sql: "UPDATE plans SET content_sha256 = ?, source_file = ?, current_import = ? WHERE id = ?",
-                    arguments: [digest.sha256, fileName, importID, planID])
-            } else {
-                try db.execute(
-                    sql: "INSERT INTO plans (year, region, content_sha256, source_file, current_import) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [plan.year, plan.region, digest.sha256, fileName, importID])
-                planID = db.lastInsertedRowID
-                first = true
-            }
-            var current: [Int: String] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT seq, content_sha256 FROM plan_tasks WHERE plan_id = ? AND valid_to_import IS NULL", arguments: [planID])
-            {
-                current[row["seq"]] = row["content_sha256"]
-            }
-            var added: [Int] = [], changed: [Int] = []
-            for task in plan.tasks {
-                let hash = try Self.contentHash(of: task)
-                if let old = current.removeValue(forKey: task.seq) {
-                    if old == hash { continue }
-                    changed.append(task.seq)
-                    try db.execute(
-                        sql: "UPDATE plan_tasks SET valid_to_import = ? WHERE plan_id = ? AND seq = ? AND valid_to_import IS NULL",
-                        arguments: [importID, planID, task.seq])
-                } else {
-                    added.append(task.seq)
-                }
-                try insert(task, planID: planID, hash: hash, importID: importID, db: db)
-            }
-            let removed = current.keys.sorted()
-            for seq in removed {
-                try db.execute(
-                    sql: "UPDATE plan_tasks SET valid_to_import = ? WHERE plan_id = ? AND seq = ? AND valid_to_import IS NULL",
-                    arguments: [importID, planID, seq])
-            }
-            try db.execute(
-                sql: "UPDATE imports SET added = ?, changed = ?, removed = ?, unchanged = ? WHERE id = ?",
-                arguments: [added.count, changed.count, removed.count, plan.tasks.count - added.count - changed.count, importID])
-            return .imported(
-                year: plan.year, region: plan.region, taskCount: plan.tasks.count, first: first,
-                added: first ? [] : added, changed: changed, removed: removed)
-        }
-    }
 
     /// The task's content for change detection: everything but the line it was read from.
     static func contentHash(of task: PlanTask) throws -> String {
@@ -156,27 +86,92 @@ extension Store {
         let data = try canonicalJSON(copy)
         return SHA256.hex(String(decoding: data, as: UTF8.self))
     }
+}
 
-    private func insert(_ task: PlanTask, planID: Int64, hash: String, importID: Int64, db: Database) throws {
-        func json(_ value: some Encodable) throws -> String { String(decoding: try canonicalJSON(value), as: UTF8.self) }
-        try db.execute(
-            sql: """
-                INSERT INTO plan_tasks (plan_id, seq, name, matters_json, scopes_json, ratio_min, ratio_max, ratio_count, ratio_raw,
-                    frequency_per_year, frequency_raw, window_start, window_end, window_raw, initiator, cooperators_json, mode,
-                    task_json, content_sha256, valid_from_import)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+// The plan stage's SQL, written once for both stores through the stages' seam (StageSQL.swift):
+// on PostgreSQL `plan_tasks.region` and `imports.region` default to the county of the session's
+// role and row-level security keeps every statement in the county's lane; `plans.region` is the
+// plan's own region, as on SQLite, which the lane's policy checks.
+extension StageStore {
+    /// Stores a plan in one transaction, keeping earlier task versions; the same bytes read to the
+    /// same tasks is a no-op. An import that would remove more than a fifth of the stored tasks is
+    /// refused (``PlanMassRemovalError``) unless `allowMassRemoval`.
+    public func importPlan(
+        _ plan: AnnualPlan, fileName: String, digest: FileDigest, clock: Clock = .system, allowMassRemoval: Bool = false
+    ) throws -> PlanImportOutcome {
+        let scope = "plan:\(plan.year):\(plan.region)"
+        let hashes = Dictionary(try plan.tasks.map { ($0.seq, try Store.contentHash(of: $0)) }, uniquingKeysWith: { a, _ in a })
+        if let lane, lane != plan.region { throw PlanLaneError(plan: plan.region, region: lane) }
+        let runID = runID
+        return try writing { sql in
+            var stored: [Int: String] = [:]
+            let existing = try sql.row("SELECT id, content_sha256 FROM plans WHERE year = ? AND region = ?", [plan.year, plan.region])
+            if let existing {
+                stored = try PlanRows.currentHashes(planID: existing.requiredInteger(0), in: sql)
+            }
+            // The same bytes are unchanged only if they still read to the same tasks: decisions in
+            // the overrides file (or a newer reader) change tasks without changing the plan file.
+            if let existing, try existing.text(1) == digest.sha256, stored == hashes {
+                return .unchanged(year: plan.year, region: plan.region, sha256: digest.sha256)
+            }
+            let removing = stored.keys.filter { hashes[$0] == nil }.count
+            if !allowMassRemoval, !stored.isEmpty, Double(removing) > Store.massRemovalShare * Double(stored.count) {
+                throw PlanMassRemovalError(removed: removing, stored: stored.count, year: plan.year, region: plan.region)
+            }
+            let now = clock.now().storeTimestamp
+            let importID = try PlanRows.newID(
+                """
+                INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, rows_read, rows_imported, run_id)
+                VALUES ('plan', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """,
-            arguments: [
-                planID, task.seq, task.name, try json(task.matters), try json(task.scopes), task.ratio.min, task.ratio.max,
-                task.ratio.count, task.ratio.raw, task.frequency.perYear, task.frequency.raw, task.window.startMonth,
-                task.window.endMonth, task.window.raw, task.initiator, try json(task.cooperators), task.mode,
-                try json(task), hash, importID,
-            ])
+                [scope, fileName, digest.sha256, digest.byteCount, now, plan.tasks.count, plan.tasks.count, runID], in: sql)
+            let planID: Int64
+            let first: Bool
+            if let id = try sql.integer("SELECT id FROM plans WHERE year = ? AND region = ?", [plan.year, plan.region]) {
+                planID = id
+                first = false
+                try sql.execute(
+                    "UPDATE plans SET content_sha256 = ?, source_file = ?, current_import = ? WHERE id = ?",
+                    [digest.sha256, fileName, importID, planID])
+            } else {
+                planID = try PlanRows.newID(
+                    "INSERT INTO plans (year, region, content_sha256, source_file, current_import) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    [plan.year, plan.region, digest.sha256, fileName, importID], in: sql)
+                first = true
+            }
+            var current = try PlanRows.currentHashes(planID: planID, in: sql)
+            var added: [Int] = [], changed: [Int] = []
+            for task in plan.tasks {
+                let hash = try Store.contentHash(of: task)
+                if let old = current.removeValue(forKey: task.seq) {
+                    if old == hash { continue }
+                    changed.append(task.seq)
+                    try sql.execute(
+                        "UPDATE plan_tasks SET valid_to_import = ? WHERE plan_id = ? AND seq = ? AND valid_to_import IS NULL",
+                        [importID, planID, task.seq])
+                } else {
+                    added.append(task.seq)
+                }
+                try PlanRows.insert(task, planID: planID, hash: hash, importID: importID, in: sql)
+            }
+            let removed = current.keys.sorted()
+            for seq in removed {
+                try sql.execute(
+                    "UPDATE plan_tasks SET valid_to_import = ? WHERE plan_id = ? AND seq = ? AND valid_to_import IS NULL",
+                    [importID, planID, seq])
+            }
+            try sql.execute(
+                "UPDATE imports SET added = ?, changed = ?, removed = ?, unchanged = ? WHERE id = ?",
+                [added.count, changed.count, removed.count, plan.tasks.count - added.count - changed.count, importID])
+            return .imported(
+                year: plan.year, region: plan.region, taskCount: plan.tasks.count, first: first,
+                added: first ? [] : added, changed: changed, removed: removed)
+        }
     }
 
     /// The current version of a plan, or nil if none is stored.
     public func plan(year: Int, region: String) throws -> AnnualPlan? {
-        try read { db in try ResultsStore.plan(year: year, region: region, db: db)?.plan }
+        try reading { sql in try PlanRows.plan(year: year, region: region, in: sql)?.plan }
     }
 
     /// The plan a command means: `year`/`region` as given, else as the configuration file sets them;
@@ -193,9 +188,69 @@ extension Store {
 
     /// The plans stored, as (year, region), newest year first.
     public func storedPlans() throws -> [(year: Int, region: String)] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT year, region FROM plans ORDER BY year DESC, region").map { ($0["year"], $0["region"]) }
+        try reading { sql in
+            try sql.rows("SELECT year, region FROM plans ORDER BY year DESC, region").map {
+                (Int(try $0.requiredInteger(0)), try $0.requiredText(1))
+            }
         }
+    }
+}
+
+/// The plan's rows, read and written through the stages' seam: one text of each statement for both stores.
+enum PlanRows {
+    /// The plan of a year and region with its id, or nil.
+    static func plan(year: Int, region: String, in sql: any StageSQL) throws -> StoredPlan? {
+        guard let id = try sql.integer("SELECT id FROM plans WHERE year = ? AND region = ?", [year, region]) else { return nil }
+        return StoredPlan(id: id, plan: try plan(id: id, year: year, region: region, in: sql))
+    }
+
+    /// Every stored plan, by year and region.
+    static func plans(in sql: any StageSQL) throws -> [StoredPlan] {
+        try sql.rows("SELECT id, year, region FROM plans ORDER BY year, region").map { row in
+            let id = try row.requiredInteger(0)
+            return StoredPlan(
+                id: id, plan: try plan(id: id, year: Int(try row.requiredInteger(1)), region: try row.requiredText(2), in: sql))
+        }
+    }
+
+    private static func plan(id: Int64, year: Int, region: String, in sql: any StageSQL) throws -> AnnualPlan {
+        let texts = try sql.texts("SELECT task_json FROM plan_tasks WHERE plan_id = ? AND valid_to_import IS NULL ORDER BY seq", [id])
+        let decoder = JSONDecoder()
+        return AnnualPlan(year: year, region: region, tasks: try texts.map { try decoder.decode(PlanTask.self, from: Data($0.utf8)) })
+    }
+
+    /// The content hash of each current task of a plan, by its number.
+    static func currentHashes(planID: Int64, in sql: any StageSQL) throws -> [Int: String] {
+        var hashes: [Int: String] = [:]
+        for row in try sql.rows("SELECT seq, content_sha256 FROM plan_tasks WHERE plan_id = ? AND valid_to_import IS NULL", [planID]) {
+            hashes[Int(try row.requiredInteger(0))] = try row.requiredText(1)
+        }
+        return hashes
+    }
+
+    /// The id an `INSERT … RETURNING id` gave its row.
+    static func newID(_ statement: String, _ values: [any SQLBindable], in sql: any StageSQL) throws -> Int64 {
+        guard let id = try sql.integer(statement, values) else {
+            throw StoreError(path: "plans", Message(.storeNoRowID, ["statement": String(statement.prefix(40))]))
+        }
+        return id
+    }
+
+    static func insert(_ task: PlanTask, planID: Int64, hash: String, importID: Int64, in sql: any StageSQL) throws {
+        func json(_ value: some Encodable) throws -> String { String(decoding: try canonicalJSON(value), as: UTF8.self) }
+        try sql.execute(
+            """
+            INSERT INTO plan_tasks (plan_id, seq, name, matters_json, scopes_json, ratio_min, ratio_max, ratio_count, ratio_raw,
+                frequency_per_year, frequency_raw, window_start, window_end, window_raw, initiator, cooperators_json, mode,
+                task_json, content_sha256, valid_from_import)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                planID, task.seq, task.name, try json(task.matters), try json(task.scopes), task.ratio.min, task.ratio.max,
+                task.ratio.count, task.ratio.raw, task.frequency.perYear, task.frequency.raw, task.window.startMonth,
+                task.window.endMonth, task.window.raw, task.initiator, try json(task.cooperators), task.mode,
+                try json(task), hash, importID,
+            ])
     }
 }
 

@@ -1,6 +1,7 @@
 // Why this exists: a store is a SQLite file or a PostgreSQL server. This file tells them apart
-// (`postgresql://user@host:port/db`) and holds the one rule for what PostgreSQL can do yet: only
-// `suiji import` of a register; every other command given such a store stops here (exit 78).
+// (`postgresql://user@host:port/db`) and holds the one rule for what PostgreSQL can do yet: `suiji
+// import` of a register, `suiji plan import` and `suiji plan show`; every other command given such a
+// store stops here (exit 78).
 
 internal import Foundation
 public import Pipeline
@@ -83,16 +84,22 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     /// The URL without its password: `postgresql://user@host:port/database`.
     public var description: String { "postgresql://\(user)@\(host):\(port)/\(database)" }
 
-    /// The one rule for commands on PostgreSQL: only `import` (a register, not a dry run) runs there
-    /// yet; any other command given a PostgreSQL store throws ``NotYetOnPostgreSQL`` (exit 78), and
-    /// so does any command about to take a SQLite lock file (`takingLockFile`) for one.
+    /// The commands that run on PostgreSQL yet: `import` (a register, not a dry run), `plan import`
+    /// and `plan show`.
+    public static let commandsOnPostgreSQL: Set<String> = ["import", "plan import", "plan show"]
+
+    /// The one rule for commands on PostgreSQL: only ``commandsOnPostgreSQL`` run there yet; any
+    /// other command given a PostgreSQL store throws ``NotYetOnPostgreSQL`` (exit 78), and so does
+    /// any command about to take a SQLite lock file (`takingLockFile`) for one.
     public static func refuse(_ store: String, command: String, takingLockFile: Bool = false) throws {
         guard isPostgres(store) else { return }
-        guard command == "import", !takingLockFile, of(store) != nil else { throw NotYetOnPostgreSQL(command: command, store: store) }
+        guard commandsOnPostgreSQL.contains(command), !takingLockFile, of(store) != nil else {
+            throw NotYetOnPostgreSQL(command: command, store: store)
+        }
     }
 }
 
-/// A command that does not run on a PostgreSQL store yet (only `suiji import` of a register does).
+/// A command that does not run on a PostgreSQL store yet (see ``PostgresAddress/commandsOnPostgreSQL``).
 public struct NotYetOnPostgreSQL: LocalizedReportableError, Sendable, Hashable, CustomStringConvertible {
     /// The command refused.
     public var command: String

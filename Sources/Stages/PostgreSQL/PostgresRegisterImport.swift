@@ -16,25 +16,43 @@ public struct PostgresRegisterImporter {
     public let region: String
     /// The clock for timestamps.
     public let clock: Clock
+    /// Called at each point the kill tests name (``KillPoint``); the testing build's fault injection
+    /// sends the process SIGKILL there. Does nothing by default.
+    public let checkpoint: (String) -> Void
+
+    /// The points at which ``checkpoint`` is called, in order.
+    public enum KillPoint {
+        /// The county's lock is held; nothing written yet.
+        public static let locked = "pg-locked"
+        /// A batch of rows was handed to the COPY (once per batch: `pg-copying#N` is the N-th).
+        public static let copying = "pg-copying"
+        /// Every row written and the file recorded; the transaction not yet committed.
+        public static let beforeCommit = "pg-before-commit"
+        /// The transaction committed; the lock not yet given back.
+        public static let committed = "pg-committed"
+    }
 
     /// Creates an importer.
-    public init(session: PostgresSession, region: String, clock: Clock = .system) {
+    public init(session: PostgresSession, region: String, clock: Clock = .system, checkpoint: @escaping (String) -> Void = { _ in }) {
         self.session = session
         self.region = region
         self.clock = clock
+        self.checkpoint = checkpoint
     }
 
     /// Connects, takes the county's lock (a second writer of the county: ``RunLockHeld``, exit 75),
     /// makes the schema if it is missing, imports the file, and lets go.
     public static func importFile(
-        _ request: SnapshotImportRequest, into address: PostgresAddress, region: String, clock: Clock = .system
+        _ request: SnapshotImportRequest, into address: PostgresAddress, region: String, clock: Clock = .system,
+        checkpoint: @escaping (String) -> Void = { _ in }
     ) throws -> SnapshotImportReport {
         try refuseUnavailable(request, store: address.description)
         let session = try PostgresSession.connect(address, applicationName: PostgresCountyLock.applicationName(command: "import"))
         defer { session.close() }
         let lock = try PostgresCountyLock.acquire(session, region: region, command: "import")
+        checkpoint(KillPoint.locked)
         try prepareLane(session, region: region)
-        let report = try PostgresRegisterImporter(session: session, region: region, clock: clock).run(request)
+        let report = try PostgresRegisterImporter(session: session, region: region, clock: clock, checkpoint: checkpoint).run(request)
         try lock.release()
         return report
     }
@@ -73,7 +91,7 @@ public struct PostgresRegisterImporter {
         let refusal = SnapshotImporter.inputRefusal(request.path, store: nil, followLinks: request.followsLinks)
         return try SnapshotImporter.importFile(request, refusal: refusal) { request, report in
             let byteCount = try request.digest?.byteCount ?? SnapshotImporter.fileSize(request.path, displayName: request.displayName)
-            let store = PostgresRegisterImport(session: session, region: region)
+            let store = PostgresRegisterImport(session: session, region: region, checkpoint: checkpoint)
             try session.execute("BEGIN")
             do {
                 // As on SQLite: only a file of the size of an import of its scope is hashed before it is read.
@@ -99,7 +117,9 @@ public struct PostgresRegisterImporter {
                     try SnapshotImporter.importRegister(
                         request, byteCount: byteCount, into: store, write: true, clock: clock, progress: nil, report: &report)
                 }
+                checkpoint(KillPoint.beforeCommit)
                 try session.execute("COMMIT")
+                checkpoint(KillPoint.committed)
             } catch {
                 try? session.execute("ROLLBACK")
                 throw error
@@ -119,6 +139,8 @@ final class PostgresRegisterImport: RegisterImportTransaction {
     /// Rows closed by the file's changed rows: updated after the COPY (one statement on the connection at a time).
     private var closes: [Int64] = []
     private var copy: (feed: CopyFeed, done: BlockingFuture<Void>)?
+    /// The kill tests' hook (``PostgresRegisterImporter/checkpoint``).
+    private let checkpoint: (String) -> Void
 
     /// The columns the COPY fills, in the order of a line.
     static let columns = [
@@ -126,9 +148,10 @@ final class PostgresRegisterImport: RegisterImportTransaction {
         "legal_rep", "risk_class", "status", "last_inspected", "established", "phone", "row_hash", "valid_from_import", "id",
     ]
 
-    init(session: PostgresSession, region: String) {
+    init(session: PostgresSession, region: String, checkpoint: @escaping (String) -> Void = { _ in }) {
         self.session = session
         self.region = region
+        self.checkpoint = checkpoint
     }
 
     /// The county's partition of `register_rows` (its name: six digits after a fixed prefix, nothing to quote).
@@ -275,6 +298,7 @@ final class PostgresRegisterImport: RegisterImportTransaction {
         guard buffer.readableBytes > 0 else { return }
         do {
             try copy.feed.send(buffer)
+            checkpoint(PostgresRegisterImporter.KillPoint.copying)
         } catch is CopyFeed.Stopped {
             // The server ended the COPY: its reason is the error.
             try PostgresSession.value(of: copy.done, address: session.address)

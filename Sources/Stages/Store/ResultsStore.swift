@@ -55,27 +55,13 @@ struct StoredResult {
 }
 
 enum ResultsStore {
-    /// The plan of a year and region with its id, or nil.
+    /// The plan of a year and region with its id, or nil (the plan stage's statements: ``PlanRows``).
     static func plan(year: Int, region: String, db: Database) throws -> StoredPlan? {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM plans WHERE year = ? AND region = ?", arguments: [year, region]) else {
-            return nil
-        }
-        return StoredPlan(id: id, plan: try plan(id: id, year: year, region: region, db: db))
+        try PlanRows.plan(year: year, region: region, in: GRDBStageSQL(db))
     }
 
     /// Every stored plan, by year and region.
-    static func plans(db: Database) throws -> [StoredPlan] {
-        try Row.fetchAll(db, sql: "SELECT id, year, region FROM plans ORDER BY year, region").map { row in
-            StoredPlan(id: row["id"], plan: try plan(id: row["id"], year: row["year"], region: row["region"], db: db))
-        }
-    }
-
-    private static func plan(id: Int64, year: Int, region: String, db: Database) throws -> AnnualPlan {
-        let texts = try String.fetchAll(
-            db, sql: "SELECT task_json FROM plan_tasks WHERE plan_id = ? AND valid_to_import IS NULL ORDER BY seq", arguments: [id])
-        let decoder = JSONDecoder()
-        return AnnualPlan(year: year, region: region, tasks: try texts.map { try decoder.decode(PlanTask.self, from: Data($0.utf8)) })
-    }
+    static func plans(db: Database) throws -> [StoredPlan] { try PlanRows.plans(in: GRDBStageSQL(db)) }
 
     /// What the draw ledger says was drawn for a plan, by `<group key>|<round>`.
     static func drawnRounds(planID: Int64, db: Database) throws -> [String: DrawnRound] {

@@ -1,6 +1,6 @@
 // Why this exists: the command line's side of the PostgreSQL slice. `suiji import --store
 // postgresql://…` (and `store = "postgresql://…"` in suiji.toml) imports a register into the
-// configuration's county lane; any other command given such a store exits 78 and does nothing.
+// configuration's county lane; a command not yet on PostgreSQL given such a store exits 78 and does nothing.
 
 import DevKit
 import Foundation
@@ -158,9 +158,9 @@ import Testing
         _ = try folder.write("inspectors.csv", "执法证号,姓名\n")
         let store = "postgresql://suiji@127.0.0.1:1/province"
         let expected =
-            "error: postgresql://suiji@127.0.0.1:1/province: this command is not yet available on PostgreSQL; only `suiji import` of a register (not a dry run) is, with --store postgresql://user@host:port/db. Nothing was done. Use a SQLite store (--store FILE) for this command"
+            "error: postgresql://suiji@127.0.0.1:1/province: this command is not yet available on PostgreSQL; only `suiji import` of a register (not a dry run), `suiji plan import` and `suiji plan show` are, with --store postgresql://user@host:port/db. Nothing was done. Use a SQLite store (--store FILE) for this command"
         for (arguments, command) in [
-            (["plan", "show", "--store", store], "plan show"),
+            (["report", "--store", store], "report"),
             (["inspectors", "import", "--department", "X", "--store", store, "inspectors.csv"], "inspectors import"),
             (["import", "--dry-run", "--department", "X", "--store", store, "inspectors.csv"], "import --dry-run"),
         ] {

@@ -11,7 +11,7 @@ import Testing
 @testable import Stages
 
 @Suite("PostgreSQL schema and lanes") struct PostgresSchemaTests {
-    static let identifiers = ["v1: register import", "v2: county partitions"]
+    static let identifiers = ["v1: register import", "v2: county partitions", "v3: plans"]
 
     @Test func aNewStoreHasEveryMigrationAndASecondMigrateDoesNothing() throws {
         let address = try PostgresTestServer.get().freshDatabase()
@@ -73,9 +73,9 @@ import Testing
         let rowsBefore = try admin.texts(PostgresQuery(unsafeSQL: rows))
         let entitiesBefore = try admin.texts(PostgresQuery(unsafeSQL: entities))
         #expect(try PostgresSchema.appliedMigrations(admin) == [Self.identifiers[0]])
-        #expect(try PostgresSchema.pendingMigrations(admin) == [Self.identifiers[1]])
+        #expect(try PostgresSchema.pendingMigrations(admin) == Array(Self.identifiers[1...]))
 
-        #expect(try PostgresSchema.migrate(admin) == [Self.identifiers[1]])
+        #expect(try PostgresSchema.migrate(admin) == Array(Self.identifiers[1...]))
         #expect(try admin.texts("SELECT identifier FROM schema_version ORDER BY identifier") == Self.identifiers)
         #expect(try PostgresSchema.migrate(admin) == [])
         #expect(try PostgresSchema.appliedMigrations(admin) == Self.identifiers)
