@@ -5,7 +5,7 @@
 // and nowhere else; a write holds the county's advisory lock, as the register import does.
 
 internal import Foundation
-public import Pipeline
+internal import Pipeline
 internal import PostgresNIO
 
 /// A county's lane of a PostgreSQL store, as the stages see a store: one transaction per call.

@@ -17,7 +17,7 @@
 
 internal import Foundation
 internal import GRDB
-public import Pipeline
+internal import Pipeline
 
 /// A value bound to a statement or read from a row: the four kinds both stores share.
 public enum SQLValue: Sendable, Hashable {
