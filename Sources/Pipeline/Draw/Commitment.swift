@@ -93,6 +93,23 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
         exclusions: [String], quotas: [RiskClass: Int], quotaRecords: [TaskQuotaRecord], visits: [RiskClass: Int],
         watchlist: WatchlistRule, ledgerHead: String, secret: String, inspectors: InspectorSetup? = nil
     ) {
+        self.init(
+            algorithm: algorithm, year: year, region: region, groupKey: groupKey, round: round, roundStart: roundStart, roundEnd: roundEnd,
+            tasks: tasks, departments: departments, scopes: scopes, population: population, populationInOrder: false,
+            exclusions: exclusions, quotas: quotas, quotaRecords: quotaRecords, visits: visits, watchlist: watchlist,
+            ledgerHead: ledgerHead, secret: secret, inspectors: inspectors)
+    }
+
+    /// The public initializer, told whether `population` is known to be in strictly increasing
+    /// byte order (a population of ASCII USCCs made by `DrawInputs.population`), so that it is
+    /// neither checked nor sorted again.
+    init(
+        algorithm: String = ConsistentSampler.algorithmVersion,
+        year: Int, region: String, groupKey: String, round: Int, roundStart: PlanDate, roundEnd: PlanDate,
+        tasks: [Int], departments: [String], scopes: [String], population: [PopulationMember], populationInOrder: Bool,
+        exclusions: [String], quotas: [RiskClass: Int], quotaRecords: [TaskQuotaRecord], visits: [RiskClass: Int],
+        watchlist: WatchlistRule, ledgerHead: String, secret: String, inspectors: InspectorSetup? = nil
+    ) {
         self.format = Self.currentFormat
         self.algorithm = algorithm
         self.year = year
@@ -104,7 +121,11 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
         self.tasks = tasks
         self.departments = departments
         self.scopes = scopes
-        self.population = population.sorted { $0.uscc.utf8.lexicographicallyPrecedes($1.uscc.utf8) }
+        // A population comes sorted (Population.swift): checked with plain byte comparisons, and
+        // then kept as it is instead of copied by a sort.
+        self.population =
+            populationInOrder || population.indices.dropFirst().allSatisfy({ !utf8Precedes(population[$0].uscc, population[$0 - 1].uscc) })
+            ? population : population.sorted { $0.uscc.utf8.lexicographicallyPrecedes($1.uscc.utf8) }
         self.exclusions = exclusions.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         self.quotas = Dictionary(uniqueKeysWithValues: RiskClass.allCases.map { ($0, quotas[$0] ?? 0) })
         self.quotaRecords = quotaRecords.sorted { $0.task < $1.task }
@@ -119,15 +140,33 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
     public var isLegacy: Bool { format == Self.legacyFormat }
 
     /// Members per class they are drawn in (every class present).
-    public var classCounts: [RiskClass: Int] {
-        var counts = Dictionary(uniqueKeysWithValues: RiskClass.allCases.map { ($0, 0) })
-        for m in population { counts[m.quotaClass, default: 0] += 1 }
-        return counts
+    public var classCounts: [RiskClass: Int] { memberCounts.perClass }
+
+    /// Members per class they are drawn in and members on the watchlist, in one pass (integers
+    /// per class, not a dictionary update per member).
+    var memberCounts: (perClass: [RiskClass: Int], watchlisted: Int) {
+        var counts = [Int](repeating: 0, count: 4)
+        var watched = 0
+        // Read in place (no copy of a member, so no reference counting of its USCC, which
+        // the other groups' threads share).
+        population.withUnsafeBufferPointer { members in
+            for i in members.indices {
+                switch members[i].quotaClass {
+                case .A: counts[0] += 1
+                case .B: counts[1] += 1
+                case .C: counts[2] += 1
+                case .D: counts[3] += 1
+                }
+                if !members[i].watch.isEmpty { watched += 1 }
+            }
+        }
+        return ([.A: counts[0], .B: counts[1], .C: counts[2], .D: counts[3]], watched)
     }
 
     /// USCCs drawn whatever their ticket (watchlisted under `always-include`).
     public var alwaysIncluded: Set<String> {
-        Set(population.filter { $0.isAlwaysIncluded(under: watchlist) }.map(\.uscc))
+        guard watchlist == .alwaysInclude else { return [] }
+        return Set(population.filter { $0.isAlwaysIncluded(under: watchlist) }.map(\.uscc))
     }
 
     // MARK: Salting
@@ -182,11 +221,12 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
     }
 
     private var ruleParts: [String: CanonicalJSON] {
+        let counts = memberCounts
         var o: [String: CanonicalJSON] = [
-            "classCounts": .classTable(classCounts),
+            "classCounts": .classTable(counts.perClass),
             "quotaRule": .object(["rule": .string(RiskQuotaPolicy.rule), "tasks": .array(quotaRecords.map(\.canonicalValue))]),
             "visits": .classTable(visits), "watchlist": .string(watchlist.rawValue),
-            "watchlisted": .integer(population.filter { !$0.watch.isEmpty }.count), "salting": .string(Self.saltingScheme),
+            "watchlisted": .integer(counts.watchlisted), "salting": .string(Self.saltingScheme),
         ]
         if let ledgerHead { o["ledgerHead"] = .string(ledgerHead) }
         return o
@@ -241,14 +281,16 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
         var record: [UInt8] = []
         stream.writeObject(o, splicing: "population") { stream in
             stream.bytes.append(UInt8(ascii: "["))
-            for (i, m) in population.enumerated() {
-                if i > 0 { stream.bytes.append(UInt8(ascii: ",")) }
-                stream.bytes.append(contentsOf: #"{"commitment":""#.utf8)
-                Self.appendMemberCommitment(m, saltState: saltState, record: &record, to: &stream.bytes)
-                stream.bytes.append(contentsOf: #"","uscc":"#.utf8)
-                CanonicalJSON.writeString(m.uscc, to: &stream.bytes)
-                stream.bytes.append(UInt8(ascii: "}"))
-                stream.flushIfFull()
+            population.withUnsafeBufferPointer { members in
+                for i in members.indices {
+                    if i > 0 { stream.bytes.append(UInt8(ascii: ",")) }
+                    stream.bytes.append(contentsOf: #"{"commitment":""#.utf8)
+                    Self.appendMemberCommitment(members[i], saltState: saltState, record: &record, to: &stream.bytes)
+                    stream.bytes.append(contentsOf: #"","uscc":"#.utf8)
+                    Self.appendString(members[i].uscc, to: &stream.bytes)
+                    stream.bytes.append(UInt8(ascii: "}"))
+                    stream.flushIfFull()
+                }
             }
             stream.bytes.append(UInt8(ascii: "]"))
         }
@@ -258,9 +300,7 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
     /// Appends `memberCommitment(m, secret:)` (64 hex digits) to `out`; `saltState` has absorbed
     /// `secret + "|"`, `record` is scratch space.
     static func appendMemberCommitment(_ m: PopulationMember, saltState: SHA256Hasher, record: inout [UInt8], to out: inout [UInt8]) {
-        var salt = saltState
-        salt.update(m.uscc)
-        let saltWords = salt.finalizeWords()
+        let saltWords = saltState.finalWords(appending: m.uscc)
         // canonical({"class", "uscc", "watch"}), keys in code point order.
         record.removeAll(keepingCapacity: true)
         appendHex(saltWords, to: &record)
@@ -271,7 +311,7 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
             record.append(contentsOf: "null".utf8)
         }
         record.append(contentsOf: #","uscc":"#.utf8)
-        CanonicalJSON.writeString(m.uscc, to: &record)
+        appendString(m.uscc, to: &record)
         record.append(contentsOf: #","watch":["#.utf8)
         for (k, reason) in m.watch.enumerated() {
             if k > 0 { record.append(UInt8(ascii: ",")) }
@@ -285,18 +325,35 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
 
     /// Appends the 64 lowercase hex digits of a digest given as four big-endian words.
     static func appendHex(_ words: (UInt64, UInt64, UInt64, UInt64), to out: inout [UInt8]) {
-        for w in [words.0, words.1, words.2, words.3] {
-            var shift: UInt64 = 60
-            while true {
-                out.append(hexDigits[Int(truncatingIfNeeded: (w >> shift) & 0xF)])
-                if shift == 0 { break }
-                shift -= 4
+        // Written into 64 bytes on the stack, then appended at once (not 64 appends).
+        var text = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &text) { t in
+            func put(_ w: UInt64, at start: Int) {
+                for j in 0..<16 {
+                    let d = UInt8(truncatingIfNeeded: (w >> UInt64(60 - 4 * j)) & 0xF)
+                    t[start + j] = d < 10 ? d &+ 0x30 : d &+ 0x57
+                }
             }
+            put(words.0, at: 0)
+            put(words.1, at: 16)
+            put(words.2, at: 32)
+            put(words.3, at: 48)
         }
+        withUnsafeBytes(of: &text) { out.append(contentsOf: $0) }
     }
 
-    /// ASCII codes of `0123456789abcdef`.
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// `CanonicalJSON.writeString`, the bytes of a text that needs no escape (a USCC) appended at once.
+    @inline(__always)
+    static func appendString(_ text: String, to out: inout [UInt8]) {
+        let plain = text.utf8.withContiguousStorageIfAvailable { b in
+            guard b.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) else { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: b)
+            out.append(UInt8(ascii: "\""))
+            return true
+        }
+        if plain != true { CanonicalJSON.writeString(text, to: &out) }
+    }
 
     /// The private form's compact canonical text: `privateValue.canonicalText`, written without
     /// building the population as a JSON tree.
@@ -327,26 +384,28 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
         let legacy = isLegacy
         stream.writeObject(o, splicing: "population") { stream in
             stream.bytes.append(UInt8(ascii: "["))
-            for (i, m) in population.enumerated() {
-                if i > 0 { stream.bytes.append(UInt8(ascii: ",")) }
-                stream.bytes.append(contentsOf: #"{"class":"#.utf8)
-                if let c = m.riskClass {
-                    CanonicalJSON.writeString(c.rawValue, to: &stream.bytes)
-                } else {
-                    stream.bytes.append(contentsOf: "null".utf8)
-                }
-                stream.bytes.append(contentsOf: #","uscc":"#.utf8)
-                CanonicalJSON.writeString(m.uscc, to: &stream.bytes)
-                if !legacy && !m.watch.isEmpty {
-                    stream.bytes.append(contentsOf: #","watch":["#.utf8)
-                    for (k, reason) in m.watch.enumerated() {
-                        if k > 0 { stream.bytes.append(UInt8(ascii: ",")) }
-                        CanonicalJSON.writeString(reason, to: &stream.bytes)
+            population.withUnsafeBufferPointer { members in
+                for i in members.indices {
+                    if i > 0 { stream.bytes.append(UInt8(ascii: ",")) }
+                    stream.bytes.append(contentsOf: #"{"class":"#.utf8)
+                    if let c = members[i].riskClass {
+                        Self.appendString(c.rawValue, to: &stream.bytes)
+                    } else {
+                        stream.bytes.append(contentsOf: "null".utf8)
                     }
-                    stream.bytes.append(UInt8(ascii: "]"))
+                    stream.bytes.append(contentsOf: #","uscc":"#.utf8)
+                    Self.appendString(members[i].uscc, to: &stream.bytes)
+                    if !legacy && !members[i].watch.isEmpty {
+                        stream.bytes.append(contentsOf: #","watch":["#.utf8)
+                        for (k, reason) in members[i].watch.enumerated() {
+                            if k > 0 { stream.bytes.append(UInt8(ascii: ",")) }
+                            CanonicalJSON.writeString(reason, to: &stream.bytes)
+                        }
+                        stream.bytes.append(UInt8(ascii: "]"))
+                    }
+                    stream.bytes.append(UInt8(ascii: "}"))
+                    stream.flushIfFull()
                 }
-                stream.bytes.append(UInt8(ascii: "}"))
-                stream.flushIfFull()
             }
             stream.bytes.append(UInt8(ascii: "]"))
         }

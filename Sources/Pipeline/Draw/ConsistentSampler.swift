@@ -103,6 +103,28 @@ public struct TicketNumber: Sendable, Hashable, Comparable, CustomStringConverti
     /// The full sort key: the fraction's decimal places d₁…d₉₅ in five 19-digit chunks.
     var fractionKey: [UInt64] { base1e19Chunks.map(Self.reverse19) }
 
+    /// The fraction's first nine decimal places d₁…d₉ as an integer below 10⁹ (`leadingDigits / 10¹⁰`),
+    /// from the hash words with multiplications only: n mod 10⁹ is the words' residues weighted by
+    /// 2⁶⁴ᵏ mod 10⁹ (each product below 10¹⁸, their sum below 2⁶⁴), then reversed. A candidate whose
+    /// nine places exceed another's cannot precede it, which settles most comparisons in a matching
+    /// without the 128-bit divisions of `init(words:)`.
+    @inline(__always)
+    static func leadingNineDigits(_ words: (UInt64, UInt64, UInt64, UInt64)) -> UInt64 {
+        let m: UInt64 = 1_000_000_000
+        // 2⁶⁴, 2¹²⁸ and 2¹⁹² mod 10⁹.
+        let r = ((words.0 % m) &* 34_512_896 &+ (words.1 % m) &* 768_211_456 &+ (words.2 % m) &* 709_551_616 &+ words.3 % m) % m
+        var x = r
+        var out: UInt64 = 0
+        for _ in 0..<9 {
+            out = out &* 10 &+ x % 10
+            x /= 10
+        }
+        return out
+    }
+
+    /// 10¹⁰: `leadingDigits / tenToTheTen` is `leadingNineDigits`.
+    static let tenToTheTen: UInt64 = 10_000_000_000
+
     /// The integer whose 19-digit zero-padded decimal text is that of `x` (< 10¹⁹) reversed.
     @inline(__always)
     static func reverse19(_ x: UInt64) -> UInt64 {
@@ -239,9 +261,7 @@ public struct ConsistentSampler: Sendable {
 
     /// The ticket of `id`: Python's `first_fraction(id, seed)`.
     public func ticket(for id: String) -> Ticket {
-        var hasher = midstate
-        hasher.update(id)
-        return Ticket(id: id, value: TicketNumber(words: hasher.finalizeWords()))
+        Ticket(id: id, value: TicketNumber(words: midstate.finalWords(appending: id)))
     }
 
     /// The hash state of every id that starts with `prefix`: the seed's midstate with `prefix`
@@ -274,21 +294,23 @@ public struct ConsistentSampler: Sendable {
 
     /// The sampling order of `ids` as indices into `ids`: `order(ids)` without building tickets.
     public func orderIndices(_ ids: [String]) -> [Int] {
-        var values: [TicketNumber] = []
-        values.reserveCapacity(ids.count)
+        // Sorted on the first nine decimal places (`TicketNumber.leadingNineDigits`: no 128-bit
+        // division per id); two ids agreeing on them are compared by their exact ticket numbers,
+        // made from the kept hash words, then by id.
+        var words: [(UInt64, UInt64, UInt64, UInt64)] = []
+        words.reserveCapacity(ids.count)
         var keys: [(key: UInt64, index: Int)] = []
         keys.reserveCapacity(ids.count)
         for (i, id) in ids.enumerated() {
-            var hasher = midstate
-            hasher.update(id)
-            let value = TicketNumber(words: hasher.finalizeWords())
-            values.append(value)
-            keys.append((value.leadingDigits, i))
+            let w = midstate.finalWords(appending: id)
+            words.append(w)
+            keys.append((TicketNumber.leadingNineDigits(w), i))
         }
-        values.withUnsafeBufferPointer { v in
+        words.withUnsafeBufferPointer { w in
             keys.sort { a, b in
                 if a.key != b.key { return a.key < b.key }
-                if v[a.index] != v[b.index] { return v[a.index] < v[b.index] }
+                let x = TicketNumber(words: w[a.index]), y = TicketNumber(words: w[b.index])
+                if x != y { return x < y }
                 return ids[a.index].utf8.lexicographicallyPrecedes(ids[b.index].utf8)
             }
         }
@@ -309,8 +331,66 @@ public struct TicketHasher: Sendable {
 
     /// The ticket number of the id `prefix + tail` (`tail` as UTF-8 bytes).
     public func ticket(appending tail: UnsafeRawBufferPointer) -> TicketNumber {
-        var hasher = state
-        hasher.update(tail)
-        return TicketNumber(words: hasher.finalizeWords())
+        TicketNumber(words: state.finalWords(appending: tail))
+    }
+
+    /// The hash of `prefix + tail` as four big-endian words (`TicketNumber(words:)` of them is
+    /// `ticket(appending:)`).
+    @inline(__always)
+    func words(appending tail: UnsafeRawBufferPointer) -> (UInt64, UInt64, UInt64, UInt64) {
+        state.finalWords(appending: tail)
+    }
+}
+
+extension SHA256Hasher {
+    /// `finalWords(appending:)` of the UTF-8 bytes of `text` (read in place when contiguous).
+    @inline(__always)
+    func finalWords(appending text: String) -> (UInt64, UInt64, UInt64, UInt64) {
+        if let words = text.utf8.withContiguousStorageIfAvailable({ finalWords(appending: UnsafeRawBufferPointer($0)) }) {
+            return words
+        }
+        var copy = text
+        return copy.withUTF8 { finalWords(appending: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `update(tail)` then `finalizeWords()`, on a copy: when the pending bytes, `tail` and the
+    /// padding fit one block (a ticket: a midstate and a USCC), that block is written once and
+    /// compressed, with no byte loops and no second copy of the hasher.
+    @inline(__always)
+    func finalWords(appending tail: UnsafeRawBufferPointer) -> (UInt64, UInt64, UInt64, UInt64) {
+        let used = blockCount
+        let n = tail.count
+        guard used &+ n <= 55, n > 0, let source = tail.baseAddress else {
+            var copy = self
+            copy.update(tail)
+            return copy.finalizeWords()
+        }
+        let bitLength = (totalLength &+ UInt64(n)) &* 8
+        var pad = SHA256Block()
+        let current = block
+        withUnsafeMutableBytes(of: &pad) { p in
+            guard let d = p.baseAddress else { return }
+            withUnsafeBytes(of: current) { c in
+                if let b = c.baseAddress, used > 0 { d.copyMemory(from: b, byteCount: used) }
+            }
+            (d + used).copyMemory(from: source, byteCount: n)
+            p[used &+ n] = 0x80
+            (d + 56).storeBytes(of: bitLength.bigEndian, as: UInt64.self)
+        }
+        var state = self.state
+        withUnsafeBytes(of: pad) { bytes in
+            guard let base = bytes.baseAddress else { return }
+            if usesHardware {
+                state.compressWithSHAExtensions(base, blocks: 1)
+            } else {
+                state.compress(bytes)
+            }
+        }
+        return (
+            UInt64(state.h0) << 32 | UInt64(state.h1),
+            UInt64(state.h2) << 32 | UInt64(state.h3),
+            UInt64(state.h4) << 32 | UInt64(state.h5),
+            UInt64(state.h6) << 32 | UInt64(state.h7)
+        )
     }
 }

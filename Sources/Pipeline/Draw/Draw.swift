@@ -160,7 +160,8 @@ public enum Draw {
             throw DrawError("group \(group.key) has rounds 1…\(group.schedule.rounds.count); there is no round \(round)")
         }
         let population = inputs.population(of: group, scopeMap: scopeMap, rules: rules.population)
-        let admitted = USCCMembership(population.members.map(\.uscc))
+        let usccs = population.members.map(\.uscc)
+        let admitted = inputs.asciiUSCCs ? USCCMembership(sortedASCII: usccs) : USCCMembership(usccs)
         let kept = exclusions.filter { admitted.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let quota = rules.quota.quota(of: group, population: population.perClass)
         let setup = InspectorSetup(
@@ -172,7 +173,8 @@ public enum Draw {
         var commitment = DrawCommitment(
             year: group.year, region: group.region, groupKey: group.key, round: drawRound.number, roundStart: drawRound.start,
             roundEnd: drawRound.end, tasks: group.taskSeqs, departments: group.departments, scopes: group.scopes,
-            population: population.members, exclusions: kept, quotas: quota.perClass, quotaRecords: records, visits: quota.visits,
+            population: population.members, populationInOrder: inputs.asciiUSCCs, exclusions: kept, quotas: quota.perClass,
+            quotaRecords: records, visits: quota.visits,
             watchlist: rules.population.watchlist, ledgerHead: ledgerHead, secret: "", inspectors: setup)
         commitment.secret = commitment.derivedSecret(key: saltKey)
         return PreparedDraw(
@@ -192,8 +194,8 @@ public enum Draw {
         let membership = USCCMembership(usccs)
         if membership.searchable {
             return selectByIndex(
-                population: population, membership: membership, exclusions: exclusions, quotas: quotas, include: include, visits: visits,
-                seedString: seedString)
+                population: population, usccs: usccs, membership: membership, exclusions: exclusions, quotas: quotas, include: include,
+                visits: visits, seedString: seedString)
         }
         let ordered = ConsistentSampler(seed: seedString).order(usccs)
         var classOf: [String: RiskClass] = [:]
@@ -243,10 +245,10 @@ public enum Draw {
     /// `select` for a population of ASCII USCCs in strictly increasing byte order (every
     /// population): the same selection, with members as indices instead of sets of USCCs.
     static func selectByIndex(
-        population: [PopulationMember], membership: USCCMembership, exclusions: Set<String>, quotas: [RiskClass: Int],
+        population: [PopulationMember], usccs: [String], membership: USCCMembership, exclusions: Set<String>, quotas: [RiskClass: Int],
         include: Set<String>, visits: [RiskClass: Int], seedString: String
     ) -> DrawSelection {
-        let ordered = ConsistentSampler(seed: seedString).orderIndices(population.map(\.uscc))
+        let ordered = ConsistentSampler(seed: seedString).orderIndices(usccs)
         var isIncluded = [Bool](repeating: false, count: population.count)
         var isExcluded = [Bool](repeating: false, count: population.count)
         for x in include { if let i = membership.index(of: x) { isIncluded[i] = true } }
@@ -255,8 +257,15 @@ public enum Draw {
         var included = [[Int]](repeating: [], count: RiskClass.allCases.count)
         var fresh = included
         var excluded = included
-        func slot(_ c: RiskClass) -> Int { RiskClass.allCases.firstIndex(of: c) ?? 0 }
-        let slotOf = population.map { slot($0.quotaClass) }
+        func slot(_ c: RiskClass) -> Int {
+            switch c {
+            case .A: 0
+            case .B: 1
+            case .C: 2
+            case .D: 3
+            }
+        }
+        let slotOf = population.withUnsafeBufferPointer { m in m.indices.map { slot(m[$0].quotaClass) } }
         for i in ordered {
             let c = slotOf[i]
             if isIncluded[i] {

@@ -277,20 +277,26 @@ public enum InspectorMatcher {
         var short: [ShortTeam] = []
         var team: [Int] = []
         var best: [(ticket: TicketNumber, member: Int)] = []
+        // Per department (in group order), its cap and pool, looked up once rather than per object.
+        let steps = zip(departments, sizes).filter { $0.1 > 0 }.map { d, size in (d, size, caps[d] ?? 0, poolOf[d] ?? Pool()) }
         for uscc in objects {
             team.removeAll(keepingCapacity: true)
             let avoid = avoided[uscc] ?? []
             var usccBytes = uscc
             try usccBytes.withUTF8 { tail in
-                for (d, size) in zip(departments, sizes) where size > 0 {
-                    let cap = caps[d] ?? 0
-                    let pool = poolOf[d] ?? Pool()
+                for (d, size, cap, pool) in steps {
                     // The `size` lowest tickets among the eligible, ascending (ties as `Ticket.<`).
+                    // Once `size` are held, a candidate whose first nine decimal places exceed the
+                    // last one's cannot enter: it is dropped on those (a few multiplications), and
+                    // only the rest get their exact ticket number.
                     best.removeAll(keepingCapacity: true)
+                    var worstNine = UInt64.max
                     for k in pool.members.indices {
                         let n = pool.members[k]
                         if loads[n] >= cap || team.contains(n) || avoid.contains(n) { continue }
-                        let ticket = pool.hashers[k].ticket(appending: UnsafeRawBufferPointer(tail))
+                        let words = pool.hashers[k].words(appending: UnsafeRawBufferPointer(tail))
+                        if best.count == size, TicketNumber.leadingNineDigits(words) > worstNine { continue }
+                        let ticket = TicketNumber(words: words)
                         if best.count == size, !precedes(ticket, ids[n], best[size - 1].ticket, ids[best[size - 1].member], uscc) {
                             continue
                         }
@@ -298,6 +304,7 @@ public enum InspectorMatcher {
                         while at > 0, precedes(ticket, ids[n], best[at - 1].ticket, ids[best[at - 1].member], uscc) { at -= 1 }
                         best.insert((ticket, n), at: at)
                         if best.count > size { best.removeLast() }
+                        if best.count == size { worstNine = best[size - 1].ticket.leadingDigits / TicketNumber.tenToTheTen }
                     }
                     var picked: [String] = []
                     picked.reserveCapacity(best.count)

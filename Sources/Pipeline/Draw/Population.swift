@@ -147,7 +147,19 @@ public struct Population: Sendable, Hashable, Codable {
     public var perClass: [RiskClass: Int] {
         var counts: [RiskClass: Int] = [:]
         for c in RiskClass.allCases { counts[c] = 0 }
-        for m in members { counts[m.quotaClass, default: 0] += 1 }
+        var perClass = [Int](repeating: 0, count: RiskClass.allCases.count)
+        // Read in place: no copy of a member (and of its shared USCC's reference count).
+        members.withUnsafeBufferPointer { m in
+            for i in m.indices {
+                switch m[i].quotaClass {
+                case .A: perClass[0] += 1
+                case .B: perClass[1] += 1
+                case .C: perClass[2] += 1
+                case .D: perClass[3] += 1
+                }
+            }
+        }
+        for (k, c) in [RiskClass.A, .B, .C, .D].enumerated() { counts[c] = perClass[k] }
         return counts
     }
 
@@ -192,6 +204,10 @@ public struct DrawInputs: Sendable {
     private let watchOf: [[String]?]
     /// Each row's USCC and merged class, aligned with `entities`.
     private let usccs: [String]
+    /// Each row's entity number (rows of one USCC share it; numbers rise along USCC order), when
+    /// the USCCs are ASCII: a group tells a duplicate row by comparing two integers, without
+    /// touching the shared USCC strings (whose reference counts two threads would fight over).
+    private let entityOf: [Int32]
     private let riskClasses: [RiskClass?]
     /// The distinct cleaned texts of categories, regions, statuses and departments (`texts[id]`),
     /// and each row's ids of them, aligned with `entities`: a group decides once per distinct text
@@ -227,7 +243,7 @@ public struct DrawInputs: Sendable {
         fileprivate var texts: [String] = []
         /// The id of a text as read, and of a cleaned text (keyed by bytes, which spares hashing
         /// the canonical form of Chinese text).
-        private var idOfRaw: [TextBytes: Int32] = [:]
+        private var idOfRaw = TextIDTable()
         private var idOfClean: [TextBytes: Int32] = [:]
 
         /// A builder for about `capacity` rows.
@@ -243,7 +259,7 @@ public struct DrawInputs: Sendable {
 
         /// The id of the cleaned form of `text` (each distinct text cleaned once).
         private mutating func id(_ text: String) -> Int32 {
-            if let known = idOfRaw[TextBytes(text)] { return known }
+            if let known = idOfRaw.id(of: text) { return known }
             let cleanText = DrawInputs.clean(text)
             let id: Int32
             if let known = idOfClean[TextBytes(cleanText)] {
@@ -253,7 +269,7 @@ public struct DrawInputs: Sendable {
                 texts.append(cleanText)
                 idOfClean[TextBytes(cleanText)] = id
             }
-            idOfRaw[TextBytes(text)] = id
+            idOfRaw.insert(text, id: id)
             return id
         }
 
@@ -273,10 +289,13 @@ public struct DrawInputs: Sendable {
 
     /// Inputs from the rows of `builder`: sorted by USCC (unless they are already, as the store's
     /// are), classes merged per USCC, rows indexed by category.
-    public init(_ builder: Builder, inspectors: [Inspector] = [], avoidance: [AvoidancePair] = [], watchlist: [String: [String]] = [:]) {
-        var b = builder
+    public init(
+        _ builder: consuming Builder, inspectors: [Inspector] = [], avoidance: [AvoidancePair] = [], watchlist: [String: [String]] = [:]
+    ) {
+        // Taken over, not copied: the columns are sorted and merged in place.
+        var b = consume builder
         let count = b.usccs.count
-        let ascii = b.usccs.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+        let ascii = b.usccs.allSatisfy(isASCII)
         // Index order is USCC order (code points = UTF-8 bytes), so that a group's population comes
         // out sorted from a sort of integer indices. The store loads rows sorted already.
         let sorted =
@@ -287,14 +306,17 @@ public struct DrawInputs: Sendable {
             // whole USCC only when they tie; a stable order, as the sort of the rows was.
             let usccs = b.usccs
             var keys: [(UInt64, UInt64, Int)] = usccs.indices.map { i in
-                var a: UInt64 = 0, c: UInt64 = 0, n = 0
-                for byte in usccs[i].utf8.prefix(16) {
-                    if n < 8 { a = a << 8 | UInt64(byte) } else { c = c << 8 | UInt64(byte) }
-                    n += 1
+                // The bytes read in place (not through the UTF-8 view's iterator).
+                TextIDTable.withBytes(usccs[i]) { bytes in
+                    var a: UInt64 = 0, c: UInt64 = 0, n = 0
+                    for byte in bytes.prefix(16) {
+                        if n < 8 { a = a << 8 | UInt64(byte) } else { c = c << 8 | UInt64(byte) }
+                        n += 1
+                    }
+                    if n < 8 { a <<= UInt64(8 * (8 - n)) }
+                    if n < 16 { c <<= UInt64(8 * (16 - max(n, 8))) }
+                    return (a, c, i)
                 }
-                if n < 8 { a <<= UInt64(8 * (8 - n)) }
-                if n < 16 { c <<= UInt64(8 * (16 - max(n, 8))) }
-                return (a, c, i)
             }
             keys.sort { x, y in
                 if x.0 != y.0 { return x.0 < y.0 }
@@ -320,12 +342,16 @@ public struct DrawInputs: Sendable {
             b.departmentStart = departmentStart
         }
         // Classes merged per entity: the highest risk of its rows.
+        var entityOf = [Int32](repeating: 0, count: ascii ? count : 0)
         if ascii {
             // Rows of one USCC are adjacent (byte order); equal USCCs are equal bytes.
             var start = 0
+            var entity: Int32 = 0
             while start < count {
                 var end = start + 1
                 while end < count, b.usccs[end] == b.usccs[start] { end += 1 }
+                for k in start..<end { entityOf[k] = entity }
+                entity += 1
                 var best: RiskClass?
                 for k in start..<end {
                     guard let c = b.riskClasses[k] else { continue }
@@ -368,6 +394,7 @@ public struct DrawInputs: Sendable {
         self.inspectors = inspectors
         self.avoidance = avoidance
         self.asciiUSCCs = ascii
+        self.entityOf = entityOf
         self.watchOf = watchlist.isEmpty ? [[String]?](repeating: nil, count: count) : b.usccs.map { watchlist[$0] }
         self.usccs = b.usccs
         self.watchlist = watchlist
@@ -408,9 +435,9 @@ public struct DrawInputs: Sendable {
         let inRegion = texts.map { $0 == group.region }
         let active = texts.map { rules.activeStatuses.contains($0) }
         let counted = texts.map { departments.contains($0) }
+        var lastAdmitted: Int32 = -1
         for i in indices {
-            let uscc = usccs[i]
-            let duplicate = asciiUSCCs ? (members.last.map { $0.uscc == uscc } ?? false) : seen.contains(uscc)
+            let duplicate = asciiUSCCs ? entityOf[i] == lastAdmitted : seen.contains(usccs[i])
             if duplicate {
                 counts[0] += 1
             } else if !inRegion[Int(regionOf[i])] {
@@ -420,9 +447,9 @@ public struct DrawInputs: Sendable {
             } else if !departmentIDs[Int(departmentStart[i])..<Int(departmentStart[i + 1])].contains(where: { counted[Int($0)] }) {
                 counts[3] += 1
             } else {
-                if !asciiUSCCs { seen.insert(uscc) }
+                if asciiUSCCs { lastAdmitted = entityOf[i] } else { seen.insert(usccs[i]) }
                 members.append(
-                    PopulationMember(uscc: uscc, riskClass: riskClasses[i], watch: watchOf[i] ?? [], rule: rules.watchlist))
+                    PopulationMember(uscc: usccs[i], riskClass: riskClasses[i], watch: watchOf[i] ?? [], rule: rules.watchlist))
             }
         }
         for (k, c) in PopulationRejection.allCases.enumerated() { rejected[c] = counts[k] }
@@ -438,10 +465,10 @@ struct USCCMembership {
 
     /// The membership of `usccs` (in any order).
     init(_ usccs: [String]) {
-        var ascending = usccs.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+        var ascending = usccs.allSatisfy(isASCII)
         if ascending {
             // ASCII: String's order is byte order, and much faster.
-            for i in usccs.indices.dropFirst() where !(usccs[i - 1] < usccs[i]) {
+            for i in usccs.indices.dropFirst() where !utf8Precedes(usccs[i - 1], usccs[i]) {
                 ascending = false
                 break
             }
@@ -450,18 +477,26 @@ struct USCCMembership {
         set = ascending ? [] : Set(usccs)
     }
 
+    /// The membership of a population drawn from inputs whose USCCs are all ASCII: its members
+    /// are then in strictly increasing byte order by construction (`DrawInputs.population`), so
+    /// they are not checked again.
+    init(sortedASCII usccs: [String]) {
+        sorted = usccs
+        set = []
+    }
+
     /// The index of `uscc` among the members when they are ASCII and sorted (nil when absent),
     /// or nil with `searchable` false.
     func index(of uscc: String) -> Int? {
         guard let sorted else { return nil }
         // A non-ASCII text may equal an ASCII one canonically (U+212A KELVIN SIGN and K).
-        guard uscc.utf8.allSatisfy({ $0 < 0x80 }) else { return sorted.firstIndex(of: uscc) }
+        guard isASCII(uscc) else { return sorted.firstIndex(of: uscc) }
         var low = 0, high = sorted.count
         while low < high {
             let mid = (low + high) / 2
-            if sorted[mid].utf8.lexicographicallyPrecedes(uscc.utf8) { low = mid + 1 } else { high = mid }
+            if utf8Precedes(sorted[mid], uscc) { low = mid + 1 } else { high = mid }
         }
-        return low < sorted.count && sorted[low].utf8.elementsEqual(uscc.utf8) ? low : nil
+        return low < sorted.count && !utf8Precedes(uscc, sorted[low]) ? low : nil
     }
 
     /// True when the members are ASCII and sorted, so that `index(of:)` answers.
@@ -473,6 +508,126 @@ struct USCCMembership {
     }
 }
 
+/// True when `a`'s UTF-8 bytes precede `b`'s (code point order), compared as two contiguous
+/// buffers rather than through `String.UTF8View`'s iterators.
+@inline(__always)
+func utf8Precedes(_ a: String, _ b: String) -> Bool {
+    let fast: Bool?? = a.utf8.withContiguousStorageIfAvailable { x in
+        b.utf8.withContiguousStorageIfAvailable { y in
+            let n = Swift.min(x.count, y.count)
+            var i = 0
+            while i < n {
+                if x[i] != y[i] { return x[i] < y[i] }
+                i += 1
+            }
+            return x.count < y.count
+        }
+    }
+    if case .some(.some(let answer)) = fast { return answer }
+    return a.utf8.lexicographicallyPrecedes(b.utf8)
+}
+
+/// True when every UTF-8 byte of `s` is ASCII (read as one contiguous buffer).
+@inline(__always)
+func isASCII(_ s: String) -> Bool {
+    s.utf8.withContiguousStorageIfAvailable { b in b.allSatisfy { $0 < 0x80 } } ?? s.utf8.allSatisfy { $0 < 0x80 }
+}
+
+/// Ids of texts by their UTF-8 bytes: open addressing on an FNV-1a hash of the bytes.
+///
+/// Hand-written because the index looks up four or five texts per register row (category, region,
+/// status, departments), five million look-ups for a million rows, among a few dozen distinct
+/// texts: through `[TextBytes: Int32]` each paid a SipHash of the bytes and a generic byte
+/// comparison, which made a quarter of the index's time (perf, `suiji-dev draw bench`, 300,000
+/// rows: 8% of the index's samples in `Hasher`, 13% in the comparison); here a look-up is one
+/// multiply per byte and a comparison of two contiguous buffers.
+struct TextIDTable: Sendable {
+    private var hashes: [UInt64] = Array(repeating: 0, count: 64)
+    private var texts: [String] = Array(repeating: "", count: 64)
+    /// The id in each slot, -1 when empty.
+    private var ids: [Int32] = Array(repeating: -1, count: 64)
+    private var count = 0
+
+    /// FNV-1a of `bytes`.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    /// True when two buffers hold the same bytes (compared eight at a time).
+    @inline(__always)
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        let raw = (UnsafeRawPointer(x), UnsafeRawPointer(y))
+        var i = 0
+        while i + 8 <= a.count {
+            if raw.0.loadUnaligned(fromByteOffset: i, as: UInt64.self) != raw.1.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        while i < a.count {
+            if x[i] != y[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// `body` of the UTF-8 bytes of `text`, read in place when contiguous.
+    @inline(__always)
+    static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = text.utf8.withContiguousStorageIfAvailable(body) { return r }
+        var copy = text
+        return copy.withUTF8(body)
+    }
+
+    /// The slot of `bytes` (hash `h`): where it is, or the empty slot where it would go.
+    private func slot(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int {
+        let mask = ids.count - 1
+        var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        while ids[i] >= 0 {
+            if hashes[i] == h,
+                Self.withBytes(texts[i], { other in Self.equal(other, bytes) })
+            {
+                return i
+            }
+            i = (i + 1) & mask
+        }
+        return i
+    }
+
+    /// The id of `text`, or nil.
+    func id(of text: String) -> Int32? {
+        Self.withBytes(text) { bytes in
+            let i = slot(bytes, hash: Self.hash(bytes))
+            return ids[i] >= 0 ? ids[i] : nil
+        }
+    }
+
+    /// Records `id` for `text` (not yet in the table).
+    mutating func insert(_ text: String, id: Int32) {
+        if 2 * (count + 1) > ids.count {
+            let old = zip(texts, ids).filter { $0.1 >= 0 }
+            hashes = Array(repeating: 0, count: 2 * ids.count)
+            texts = Array(repeating: "", count: 2 * ids.count)
+            ids = Array(repeating: -1, count: 2 * ids.count)
+            count = 0
+            for (t, k) in old { insert(t, id: k) }
+        }
+        let (i, h) = Self.withBytes(text) { bytes in
+            let h = Self.hash(bytes)
+            return (slot(bytes, hash: h), h)
+        }
+        hashes[i] = h
+        texts[i] = text
+        ids[i] = id
+        count += 1
+    }
+}
+
 /// A text hashed and compared by its UTF-8 bytes (not by its canonical form, as `String` is).
 struct TextBytes: Hashable {
     let text: String
@@ -480,8 +635,7 @@ struct TextBytes: Hashable {
     init(_ text: String) { self.text = text }
 
     static func == (lhs: TextBytes, rhs: TextBytes) -> Bool {
-        var l = lhs.text, r = rhs.text
-        return l.withUTF8 { a in r.withUTF8 { b in a.count == b.count && a.elementsEqual(b) } }
+        TextIDTable.withBytes(lhs.text) { a in TextIDTable.withBytes(rhs.text) { b in TextIDTable.equal(a, b) } }
     }
 
     func hash(into hasher: inout Hasher) {

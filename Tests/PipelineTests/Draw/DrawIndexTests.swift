@@ -184,4 +184,58 @@ import Testing
             #expect(commitment.derivedSecret(key: "k") == SHA256.hex("k|" + SHA256.hex(bare.privateValue.canonicalText)))
         }
     }
+
+    /// A hash finished in one written block (a ticket's) is the hash finished byte by byte, for
+    /// every length of pending bytes and tail, with the SHA extensions and without.
+    @Test(arguments: [true, false]) func oneBlockFinish(hardware: Bool) {
+        let text = Array(
+            ("0123456789abcdefghijklmnopqrstuvwxyz统一社会信用代码|\"ABCDEFGHIJKLMNOPQRSTUVWXYZ-" + "0123456789abcdefghijklmnopqrstuvwxyz").utf8)
+        for pending in [0, 1, 9, 10, 30, 54, 55, 56, 63, 64, 65, 100] {
+            var start = SHA256Hasher(hardware: hardware)
+            Array(text.prefix(pending)).withUnsafeBytes { start.update($0) }
+            for tailLength in 0...70 {
+                let tail = Array(text.dropFirst(pending % 7).prefix(tailLength))
+                var slow = start
+                tail.withUnsafeBytes { slow.update($0) }
+                let fast = tail.withUnsafeBytes { start.finalWords(appending: $0) }
+                let expected = slow.finalizeWords()
+                #expect(fast == expected, "pending \(pending), tail \(tailLength)")
+            }
+        }
+    }
+
+    /// The first nine decimal places from multiplications are those of the exact ticket number.
+    @Test func leadingNineDigits() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state ^ (state >> 29)
+        }
+        var cases: [(UInt64, UInt64, UInt64, UInt64)] = [(0, 0, 0, 0), (.max, .max, .max, .max), (0, 0, 0, 999_999_999), (1, 0, 0, 0)]
+        for _ in 0..<20_000 { cases.append((next(), next(), next(), next())) }
+        for w in cases {
+            #expect(TicketNumber.leadingNineDigits(w) == TicketNumber(words: w).leadingDigits / TicketNumber.tenToTheTen)
+        }
+    }
+
+    /// The order by index (sorted on nine places, ties by the exact ticket) is the order of tickets,
+    /// on enough ids that some agree on their first places.
+    @Test func orderIndicesAsOrder() {
+        let sampler = ConsistentSampler(seed: "20240101|2024-G02|1")
+        let ids = (0..<20_000).map { "91140981MA\(String(100_000 + $0))X" }
+        #expect(sampler.orderIndices(ids).map { ids[$0] } == sampler.order(ids).map(\.id))
+    }
+
+    /// A population out of order is sorted by the commitment; one in order is kept as it is.
+    @Test func commitmentSortsItsPopulation() throws {
+        let base = try DrawCommitmentTests.small()
+        let members = ["U3", "U1", "U2"].map { PopulationMember(uscc: $0, riskClass: .A) }
+        let commitment = DrawCommitment(
+            year: base.year, region: base.region, groupKey: base.groupKey, round: base.round, roundStart: base.roundStart,
+            roundEnd: base.roundEnd, tasks: base.tasks, departments: base.departments, scopes: base.scopes, population: members,
+            exclusions: [], quotas: base.quotas, quotaRecords: base.quotaRecords, visits: base.visits, watchlist: base.watchlist,
+            ledgerHead: DrawCommitment.emptyLedgerHead, secret: "s")
+        #expect(commitment.population.map(\.uscc) == ["U1", "U2", "U3"])
+        #expect(commitment.classCounts == [.A: 3, .B: 0, .C: 0, .D: 0])
+    }
 }
