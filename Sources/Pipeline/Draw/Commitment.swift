@@ -142,26 +142,8 @@ public struct DrawCommitment: Sendable, Hashable, Codable {
     /// Members per class they are drawn in (every class present).
     public var classCounts: [RiskClass: Int] { memberCounts.perClass }
 
-    /// Members per class they are drawn in and members on the watchlist, in one pass (integers
-    /// per class, not a dictionary update per member).
-    var memberCounts: (perClass: [RiskClass: Int], watchlisted: Int) {
-        var counts = [Int](repeating: 0, count: 4)
-        var watched = 0
-        // Read in place (no copy of a member, so no reference counting of its USCC, which
-        // the other groups' threads share).
-        population.withUnsafeBufferPointer { members in
-            for i in members.indices {
-                switch members[i].quotaClass {
-                case .A: counts[0] += 1
-                case .B: counts[1] += 1
-                case .C: counts[2] += 1
-                case .D: counts[3] += 1
-                }
-                if !members[i].watch.isEmpty { watched += 1 }
-            }
-        }
-        return ([.A: counts[0], .B: counts[1], .C: counts[2], .D: counts[3]], watched)
-    }
+    /// Members per class they are drawn in and members on the watchlist, in one pass.
+    var memberCounts: (perClass: [RiskClass: Int], watchlisted: Int) { PopulationMember.counts(of: population) }
 
     /// USCCs drawn whatever their ticket (watchlisted under `always-include`).
     public var alwaysIncluded: Set<String> {

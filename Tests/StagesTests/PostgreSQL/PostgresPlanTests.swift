@@ -186,11 +186,7 @@ import Testing
 
     @Test func aStoreOfTheSecondSliceIsUpgradedOnceAndItsCountiesGetThePlanTables() throws {
         let server = try PostgresTestServer.get()
-        let admin0 = try session(server.address(database: "postgres"))
-        let name = "suiji_test_\(UUID().uuidString.prefix(8).lowercased())"
-        try admin0.execute("CREATE DATABASE \(name)")
-        admin0.close()
-        let address = server.address(database: name)
+        let address = try server.emptyDatabase()
         let admin = try session(address)
         defer { admin.close() }
         // The second slice's schema, as its migrate made it, with county A's lane and one import of a register.

@@ -43,13 +43,18 @@ final class PostgresTestServer: Sendable {
         PostgresAddress(user: user ?? superuser, host: "127.0.0.1", port: port, database: database)
     }
 
-    /// A new empty database with the schema and the county roles of `regions`; its address as the superuser.
-    func freshDatabase(regions: [String] = []) throws -> PostgresAddress {
+    /// A new database without a schema; its address as the superuser.
+    func emptyDatabase() throws -> PostgresAddress {
         let name = "suiji_test_\(UUID().uuidString.prefix(8).lowercased())"
         let admin = try PostgresSession.connect(address(database: "postgres"), applicationName: "suiji tests")
         defer { admin.close() }
         try admin.execute("CREATE DATABASE \(name)")
-        let address = address(database: name)
+        return address(database: name)
+    }
+
+    /// A new empty database with the schema and the county roles of `regions`; its address as the superuser.
+    func freshDatabase(regions: [String] = []) throws -> PostgresAddress {
+        let address = try emptyDatabase()
         let session = try PostgresSession.connect(address, applicationName: "suiji tests")
         defer { session.close() }
         try PostgresSchema.install(session)
