@@ -80,6 +80,7 @@ import Testing
     /// The cluster of these tests: TLS on with a self-signed certificate for 127.0.0.1 and localhost;
     /// role `pw` must give its password (SCRAM); role `tlsonly` is refused without TLS.
     static let tlsServer: Result<(server: PostgresTestServer, certificate: String, otherCA: String), any Error> = Result {
+        _ = try PostgresTestServer.get() // installs postgresql-15 if need be, and with it openssl (ssl-cert's dependency)
         let keys = try TemporaryFolder().url.path // kept while the tests run: the CA files are named by path
         for name in ["server", "other"] {
             let made = try DebianPackages.run(
