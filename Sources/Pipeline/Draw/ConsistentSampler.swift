@@ -113,13 +113,7 @@ public struct TicketNumber: Sendable, Hashable, Comparable, CustomStringConverti
         let m: UInt64 = 1_000_000_000
         // 2⁶⁴, 2¹²⁸ and 2¹⁹² mod 10⁹.
         let r = ((words.0 % m) &* 34_512_896 &+ (words.1 % m) &* 768_211_456 &+ (words.2 % m) &* 709_551_616 &+ words.3 % m) % m
-        var x = r
-        var out: UInt64 = 0
-        for _ in 0..<9 {
-            out = out &* 10 &+ x % 10
-            x /= 10
-        }
-        return out
+        return reverseDigits(r, 9)
     }
 
     /// 10¹⁰: `leadingDigits / tenToTheTen` is `leadingNineDigits`.
@@ -127,10 +121,14 @@ public struct TicketNumber: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The integer whose 19-digit zero-padded decimal text is that of `x` (< 10¹⁹) reversed.
     @inline(__always)
-    static func reverse19(_ x: UInt64) -> UInt64 {
+    static func reverse19(_ x: UInt64) -> UInt64 { reverseDigits(x, 19) }
+
+    /// The integer whose `count`-digit zero-padded decimal text is that of `x` (< 10^count) reversed.
+    @inline(__always)
+    static func reverseDigits(_ x: UInt64, _ count: Int) -> UInt64 {
         var x = x
         var r: UInt64 = 0
-        for _ in 0..<19 {
+        for _ in 0..<count {
             r = r &* 10 &+ x % 10
             x /= 10
         }

@@ -51,30 +51,10 @@ public struct PostgresRegisterImporter {
         defer { session.close() }
         let lock = try PostgresCountyLock.acquire(session, region: region, command: "import")
         checkpoint(KillPoint.locked)
-        try prepareLane(session, region: region)
+        try PostgresSchema.prepareLane(session, region: region, writing: true)
         let report = try PostgresRegisterImporter(session: session, region: region, clock: clock, checkpoint: checkpoint).run(request)
         try lock.release()
         return report
-    }
-
-    /// Makes or upgrades the schema if it is missing or old, and the county's lane if it has none;
-    /// both are an administrator's steps, which a county's own role may not take: it is told so.
-    static func prepareLane(_ session: PostgresSession, region: String) throws {
-        let county = PostgresSchema.countyRole(region)
-        let pending = try PostgresSchema.pendingMigrations(session)
-        if !pending.isEmpty {
-            guard session.address.user != county else {
-                throw PostgresStoreError(
-                    address: session.address.description, sqlState: nil, Message(.pgSchemaForCounty, ["region": region]))
-            }
-            try PostgresSchema.migrate(session)
-        }
-        if try !PostgresSchema.hasLane(session, region: region) {
-            guard session.address.user != county else {
-                throw PostgresStoreError(address: session.address.description, sqlState: nil, Message(.pgNoLane, ["region": region]))
-            }
-            try PostgresSchema.addCounty(session, region: region)
-        }
     }
 
     /// Only a register, and not a dry run, is imported into PostgreSQL yet.

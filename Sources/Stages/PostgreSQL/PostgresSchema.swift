@@ -374,6 +374,27 @@ public enum PostgresSchema {
     /// The county's partition of a partitioned table: `register_rows_140981`.
     static func partition(_ table: String, region: String) -> String { "\(table)_\(region)" }
 
+    /// Finds the schema current and the county's lane made, or makes them: a writer whose role may
+    /// (an administrator's) makes or upgrades the schema and makes the lane; a county's own role, or a
+    /// reader, is told to ask an administrator for `suiji store add-county`. The one rule for every
+    /// command on PostgreSQL.
+    static func prepareLane(_ session: PostgresSession, region: String, writing: Bool) throws {
+        let mayMake = writing && session.address.user != countyRole(region)
+        if try !pendingMigrations(session).isEmpty {
+            guard mayMake else {
+                throw PostgresStoreError(
+                    address: session.address.description, sqlState: nil, Message(.pgSchemaForCounty, ["region": region]))
+            }
+            try migrate(session)
+        }
+        if try !hasLane(session, region: region) {
+            guard mayMake else {
+                throw PostgresStoreError(address: session.address.description, sqlState: nil, Message(.pgNoLane, ["region": region]))
+            }
+            try addCounty(session, region: region)
+        }
+    }
+
     /// True when the county has its lane (its partitions) in this database.
     public static func hasLane(_ session: PostgresSession, region: String) throws -> Bool {
         guard countyRole(region) != nil else { return false }

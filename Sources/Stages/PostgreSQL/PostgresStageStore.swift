@@ -39,18 +39,8 @@ public final class PostgresStageStore: StageStore {
         }
         let session = try PostgresSession.connect(address, applicationName: PostgresCountyLock.applicationName(command: command))
         do {
-            var lock: PostgresCountyLock?
-            if writing {
-                lock = try PostgresCountyLock.acquire(session, region: region, command: command)
-                try PostgresRegisterImporter.prepareLane(session, region: region)
-            } else {
-                guard try PostgresSchema.pendingMigrations(session).isEmpty else {
-                    throw PostgresStoreError(address: address.description, sqlState: nil, Message(.pgSchemaForCounty, ["region": region]))
-                }
-                guard try PostgresSchema.hasLane(session, region: region) else {
-                    throw PostgresStoreError(address: address.description, sqlState: nil, Message(.pgNoLane, ["region": region]))
-                }
-            }
+            let lock = writing ? try PostgresCountyLock.acquire(session, region: region, command: command) : nil
+            try PostgresSchema.prepareLane(session, region: region, writing: writing)
             // The lane: every statement as the county's role (a six-digit name: nothing to quote).
             if address.user != role { try session.execute("SET ROLE \(role)") }
             return PostgresStageStore(session: session, region: region, lock: lock)

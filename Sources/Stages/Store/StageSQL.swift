@@ -31,6 +31,18 @@ public enum SQLValue: Sendable, Hashable {
     case text(String)
 }
 
+extension SQLValue: CustomStringConvertible {
+    /// As SQL writes it: `NULL`, a number, or text in single quotes.
+    public var description: String {
+        switch self {
+        case .null: "NULL"
+        case let .integer(value): "\(value)"
+        case let .real(value): "\(value)"
+        case let .text(value): "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+        }
+    }
+}
+
 /// A Swift value that binds as one ``SQLValue``.
 public protocol SQLBindable {
     /// The value as it is bound.
@@ -106,7 +118,8 @@ public struct SQLRow: Sendable, Hashable {
     }
 
     private func mismatch(_ index: Int, _ expected: String) -> StoreError {
-        StoreError(path: "sql", Message(.storeColumnType, ["column": "\(index + 1)", "expected": expected, "row": "\(values)"]))
+        let row = "(" + values.map(\.description).joined(separator: ", ") + ")"
+        return StoreError(path: "sql", Message(.storeColumnType, ["column": "\(index + 1)", "expected": expected, "row": row]))
     }
 }
 
@@ -161,13 +174,16 @@ final class GRDBStageSQL: StageSQL {
         let arguments = StatementArguments(values.map(\.sqlValue.databaseValue))
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
             SQLRow(
-                row.databaseValues.map { value in
+                try row.databaseValues.enumerated().map { column, value in
                     switch value.storage {
                     case .null: .null
                     case let .int64(number): .integer(number)
                     case let .double(number): .real(number)
                     case let .string(text): .text(text)
-                    case let .blob(data): .text(String(decoding: data, as: UTF8.self))
+                    case .blob:
+                        // No stage stores bytes; text read from them would be a guess.
+                        throw StoreError(
+                            path: "sql", Message(.storeColumnType, ["column": "\(column + 1)", "expected": "text", "row": "(bytes)"]))
                     }
                 })
         }
