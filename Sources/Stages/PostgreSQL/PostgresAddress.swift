@@ -84,9 +84,19 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     /// The URL without its password: `postgresql://user@host:port/database`.
     public var description: String { "postgresql://\(user)@\(host):\(port)/\(database)" }
 
-    /// The commands that run on PostgreSQL yet: `import` (a register, not a dry run), `plan import`
-    /// and `plan show`.
-    public static let commandsOnPostgreSQL: Set<String> = ["import", "plan import", "plan show"]
+    /// The commands that run on PostgreSQL yet: `import` (a register, not a dry run), `plan import`,
+    /// `plan show` and the draw's commands that read or write a store.
+    public static let commandsOnPostgreSQL: Set<String> = [
+        "import", "plan import", "plan show",
+        "draw prepare",
+        "draw run",
+        "draw show",
+        "draw list",
+        "draw verify-ledger",
+        "draw export",
+        "draw quotas",
+        "draw coverage",
+    ]
 
     /// The one rule for commands on PostgreSQL: only ``commandsOnPostgreSQL`` run there yet; any
     /// other command given a PostgreSQL store throws ``NotYetOnPostgreSQL`` (exit 78), and so does

@@ -158,7 +158,7 @@ import Testing
         _ = try folder.write("inspectors.csv", "执法证号,姓名\n")
         let store = "postgresql://suiji@127.0.0.1:1/province"
         let expected =
-            "error: postgresql://suiji@127.0.0.1:1/province: this command is not yet available on PostgreSQL; only `suiji import` of a register (not a dry run), `suiji plan import` and `suiji plan show` are, with --store postgresql://user@host:port/db. Nothing was done. Use a SQLite store (--store FILE) for this command"
+            "error: postgresql://suiji@127.0.0.1:1/province: this command is not yet available on PostgreSQL; only `suiji import` of a register (not a dry run), `suiji plan import`, `suiji plan show` and the `suiji draw` commands are, with --store postgresql://user@host:port/db. Nothing was done. Use a SQLite store (--store FILE) for this command"
         for (arguments, command) in [
             (["report", "--store", store], "report"),
             (["inspectors", "import", "--department", "X", "--store", store, "inspectors.csv"], "inspectors import"),

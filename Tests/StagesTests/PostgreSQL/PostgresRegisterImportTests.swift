@@ -125,7 +125,7 @@ import Testing
         #expect(refused?.exitStatus == .configuration)
         #expect(
             refused?.description
-                == "suiji draw: error: postgresql://suiji@127.0.0.1:5432/province: this command is not yet available on PostgreSQL; only `suiji import` of a register (not a dry run), `suiji plan import` and `suiji plan show` are, with --store postgresql://user@host:port/db. Nothing was done. Use a SQLite store (--store FILE) for this command"
+                == "suiji draw: error: postgresql://suiji@127.0.0.1:5432/province: this command is not yet available on PostgreSQL; only `suiji import` of a register (not a dry run), `suiji plan import`, `suiji plan show` and the `suiji draw` commands are, with --store postgresql://user@host:port/db. Nothing was done. Use a SQLite store (--store FILE) for this command"
         )
         // Resolved against a folder as a file path would be, it is still PostgreSQL.
         #expect(throws: NotYetOnPostgreSQL.self) { try RunLock.acquire(path: RunLock.path(forStore: store), command: "run") }
