@@ -84,9 +84,16 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     /// The URL without its password: `postgresql://user@host:port/database`.
     public var description: String { "postgresql://\(user)@\(host):\(port)/\(database)" }
 
-    /// The commands that run on PostgreSQL yet: `import` (a register, not a dry run), `plan import`
-    /// and `plan show`.
-    public static let commandsOnPostgreSQL: Set<String> = ["import", "plan import", "plan show"]
+    /// The commands that run on PostgreSQL yet: `import` (a register, not a dry run), `plan import`,
+    /// `plan show`, the lists' imports (`inspectors`, `avoidance`, `watchlist`, `matters`) and `results import`.
+    public static let commandsOnPostgreSQL: Set<String> = [
+        "import", "plan import", "plan show",
+        "inspectors import",
+        "avoidance import",
+        "watchlist import",
+        "matters import",
+        "results import",
+    ]
 
     /// The one rule for commands on PostgreSQL: only ``commandsOnPostgreSQL`` run there yet; any
     /// other command given a PostgreSQL store throws ``NotYetOnPostgreSQL`` (exit 78), and so does
@@ -111,8 +118,9 @@ public struct NotYetOnPostgreSQL: LocalizedReportableError, Sendable, Hashable, 
 
     /// The text (it names the refused command and says `error:` itself).
     public func message(in language: UILanguage) -> Message {
-        Message(
-            .pgNotYet, ["command": command],
+        let commands = PostgresAddress.commandsOnPostgreSQL.sorted().map { "`suiji \($0)`" }
+        return Message(
+            .pgNotYet, ["command": command, "commands": commands.joined(separator: MessageCatalogue(language)(.wordListSeparator))],
             parts: ["store": PostgresAddress.of(store).map { Message(verbatim: $0.description) } ?? Message(.pgInvalidURL)])
     }
 
