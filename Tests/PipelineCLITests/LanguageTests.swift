@@ -227,8 +227,8 @@ struct LanguageTests {
         let cases: [(arguments: [String], en: String, zh: String)] = [
             (
                 ["report", "--store", "postgresql://u@localhost:5432/db"],
-                "suiji report: error: postgresql://u@localhost:5432/db: this command is not yet available on PostgreSQL; only `suiji import` of a register (not a dry run), `suiji plan import`, `suiji plan show` and the `suiji draw` commands are, with --store postgresql://user@host:port/db. Nothing was done. Use a SQLite store (--store FILE) for this command",
-                "suiji report：错误：postgresql://u@localhost:5432/db：此命令尚不能用于 PostgreSQL；目前只有名录的 `suiji import`（非试运行）、`suiji plan import`、`suiji plan show` 和 `suiji draw` 的各命令可以，使用 --store postgresql://用户@主机:端口/数据库。未做任何操作。此命令请使用 SQLite 存储库（--store 文件）"
+                "suiji report: error: postgresql://u@localhost:5432/db: this command is not yet available on PostgreSQL; those that are, with --store postgresql://user@host:port/db: `suiji avoidance import`, `suiji draw coverage`, `suiji draw export`, `suiji draw list`, `suiji draw prepare`, `suiji draw quotas`, `suiji draw run`, `suiji draw show`, `suiji draw verify-ledger`, `suiji import`, `suiji inspectors import`, `suiji matters import`, `suiji plan import`, `suiji plan show`, `suiji results import`, `suiji watchlist import` (`suiji import` of a register, not as a dry run). Nothing was done. Use a SQLite store (--store FILE) for this command",
+                "suiji report：错误：postgresql://u@localhost:5432/db：此命令尚不能用于 PostgreSQL；目前可以使用 --store postgresql://用户@主机:端口/数据库 的命令：`suiji avoidance import`，`suiji draw coverage`，`suiji draw export`，`suiji draw list`，`suiji draw prepare`，`suiji draw quotas`，`suiji draw run`，`suiji draw show`，`suiji draw verify-ledger`，`suiji import`，`suiji inspectors import`，`suiji matters import`，`suiji plan import`，`suiji plan show`，`suiji results import`，`suiji watchlist import`（`suiji import` 仅限名录，非试运行）。未做任何操作。此命令请使用 SQLite 存储库（--store 文件）"
             ),
             (
                 ["store", "add-county", "--store", "s.sqlite", "--region", "140981"],

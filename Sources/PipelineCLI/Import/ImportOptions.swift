@@ -66,6 +66,11 @@ struct SnapshotOptions: ParsableArguments {
             let checkpoint: (String) -> Void = { _ in }
             #endif
             report = try PostgresRegisterImporter.importFile(request, into: address, region: configuration.region, checkpoint: checkpoint)
+        } else if kind != .register {
+            // Inspectors and avoidance: through the stages' seam, into SQLite or a county's lane of PostgreSQL.
+            let store = try openStageStore(
+                storePath, configuration: configuration, access: input.dryRun ? .readOnly : .readWrite, command: command)
+            report = try store.importSnapshot(request)
         } else {
             let store = try openStore(
                 storePath, access: input.dryRun ? .readOnly : .readWrite, command: command, creating: kind == .register)

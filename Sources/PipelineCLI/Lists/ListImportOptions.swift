@@ -7,8 +7,9 @@ extension InputFileOptions {
     /// Runs a list import (watchlist or matter list) and prints diagnostics (stderr) and the summary (stdout).
     func runListImport(kind: ListKind, scope: String, global: GlobalOptions) throws {
         let configuration = try global.configuration()
-        let store = try openStore(
-            global.storePath(configuration), access: dryRun ? .readOnly : .readWrite, command: "\(kind.rawValue) import")
+        let store = try openStageStore(
+            global.storePath(configuration), configuration: configuration, access: dryRun ? .readOnly : .readWrite,
+            command: "\(kind.rawValue) import")
         var request = ListImportRequest(
             kind: kind, path: file, scope: scope, format: format, encoding: encoding, dryRun: dryRun,
             rejectsPath: rejectsPath(configuration))

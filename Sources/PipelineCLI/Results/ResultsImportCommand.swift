@@ -16,7 +16,9 @@ struct ResultsImportCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try global.configuration()
-        let store = try openStore(global.storePath(configuration), access: input.dryRun ? .readOnly : .readWrite, command: "results import")
+        let store = try openStageStore(
+            global.storePath(configuration), configuration: configuration, access: input.dryRun ? .readOnly : .readWrite,
+            command: "results import")
         let plan = try store.planKey(year: planKey.year, region: planKey.region, configuration: configuration)
         var request = ResultsImportRequest(
             path: input.file, year: plan.year, region: plan.region, format: input.format, encoding: input.encoding,

@@ -1,5 +1,4 @@
 internal import Foundation
-internal import GRDB
 public import Pipeline
 
 // `suiji watchlist import FILE --reason …` and `suiji matters import FILE --department …`: the two
@@ -13,6 +12,9 @@ public import Pipeline
 // - the rows of the scope missing from the new file have their current version closed, changed rows
 //   get a new version, nothing is deleted (valid_from_import / valid_to_import);
 // - the same file again for the same scope is a no-op that says so; `--dry-run` writes nothing.
+// The statements go through the stages' seam (StageSQL.swift): one text for SQLite and a county's
+// lane of PostgreSQL, where the tables' `region` defaults to the county and row-level security
+// keeps every statement in its lane.
 
 /// Which list a file is.
 public enum ListKind: String, Sendable, Hashable, CaseIterable {
@@ -37,6 +39,15 @@ public enum ListKind: String, Sendable, Hashable, CaseIterable {
 
     /// What its scope is called in messages.
     var scopeName: String { self == .watchlist ? "reason" : "department" }
+
+    /// The table of its rows.
+    var table: String { self == .watchlist ? "watchlist_entries" : "matter_list_items" }
+
+    /// The columns a new row names.
+    var columns: [String] {
+        self == .watchlist
+            ? ["reason", "uscc", "name", "detail", "valid_from_import"] : ["department", "matter", "position", "valid_from_import"]
+    }
 }
 
 /// One list import.
@@ -122,13 +133,13 @@ public struct ListImportReport: Sendable, Hashable {
 
 /// Imports watchlists and matter lists (rules at the top of ListImport.swift).
 public struct ListImporter {
-    /// The store.
-    public let store: Store
+    /// The store: SQLite, or a county's lane of PostgreSQL.
+    public let store: any StageStore
     /// The clock for timestamps.
     public let clock: Clock
 
     /// An importer.
-    public init(store: Store, clock: Clock = .system) {
+    public init(store: any StageStore, clock: Clock = .system) {
         self.store = store
         self.clock = clock
     }
@@ -206,42 +217,44 @@ public struct ListImporter {
             rejects = writer
         }
         let now = clock.now().storeTimestamp
-        let body = { (db: Database) throws -> Void in
-            let current = try Self.current(db, kind: request.kind, scope: request.scope)
+        let runID = store.runID
+        let body = { (sql: any StageSQL) throws -> Void in
+            let current = try Self.current(sql, kind: request.kind, scope: request.scope)
             var importID: Int64 = 0
             if !request.dryRun {
-                try db.execute(
-                    sql: """
-                        INSERT INTO list_imports (kind, scope, file_name, content_sha256, imported_at, rows_read, rows_imported, rows_rejected, run_id)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
+                importID = try PlanRows.newID(
+                    """
+                    INSERT INTO list_imports (kind, scope, file_name, content_sha256, imported_at, rows_read, rows_imported, rows_rejected, run_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                    """,
+                    [
                         request.kind.rawValue, request.scope, request.displayName, sha256, now, report.rowsRead, report.rowsImported,
-                        report.rowsRejected, store.runID,
-                    ])
-                importID = db.lastInsertedRowID
+                        report.rowsRejected, runID,
+                    ], in: sql)
             }
             // The one snapshot diff (Pipeline/Snapshots), over the payload's hash. A rejected row's key is
             // not sent: unlike a register's, its current version is removed.
             var diff = SnapshotDiff(
                 current: SnapshotKeyDictionary(
                     current: current.map { (key: $0.key, rowID: $0.value.id, hash: Self.hash($0.value.payload)) }))
+            var writes = SnapshotWrites(sql, table: request.kind.table, columns: request.kind.columns, importID: importID)
             for (position, key) in order.enumerated() {
                 guard let new = rows[key] else { continue }
                 let payload = request.kind == .matters ? [new.payload[0], String(position + 1)] : new.payload
                 switch diff.accept(key, hash: Self.hash(payload), line: max(1, new.line)) {
                 case .unchanged, .repeated: continue
                 case .change(let closing):
-                    if !request.dryRun { try Self.close(db, kind: request.kind, id: closing, by: importID) }
+                    if !request.dryRun { try writes.close(rowID: closing) }
                 case .add: break
                 }
                 if !request.dryRun {
-                    try Self.insert(db, kind: request.kind, scope: request.scope, key: key, payload: payload, importID: importID)
+                    try writes.insert(Self.values(request.kind, scope: request.scope, key: key, payload: payload, importID: importID))
                 }
             }
             let unsent = diff.unsent()
             if !request.dryRun {
-                for id in unsent { try Self.close(db, kind: request.kind, id: id, by: importID) }
+                for id in unsent { try writes.close(rowID: id) }
+                try writes.flush()
             }
             report.added = diff.counts.added
             report.changed = diff.counts.changed
@@ -250,7 +263,7 @@ public struct ListImporter {
             try rejects?.commit()
         }
         do {
-            if request.dryRun { try store.read(body) } else { try store.write(body) }
+            if request.dryRun { try store.reading(body) } else { try store.writing(body) }
         } catch {
             rejects?.discard()
             throw error
@@ -267,51 +280,39 @@ public struct ListImporter {
 
     /// True when the scope's latest import has this content.
     private func isLatest(_ request: ListImportRequest, sha256: String) throws -> Bool {
-        try store.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT content_sha256 FROM list_imports WHERE kind = ? AND scope = ? ORDER BY id DESC LIMIT 1",
-                arguments: [request.kind.rawValue, request.scope]) == sha256
+        try store.reading { sql in
+            try sql.row(
+                "SELECT content_sha256 FROM list_imports WHERE kind = ? AND scope = ? ORDER BY id DESC LIMIT 1",
+                [request.kind.rawValue, request.scope])?.text(0) == sha256
         }
     }
 
     /// The scope's current rows by key: their id and payload (watchlist: name, detail; matters: matter, position).
-    private static func current(_ db: Database, kind: ListKind, scope: String) throws -> [String: (id: Int64, payload: [String?])] {
+    private static func current(_ sql: any StageSQL, kind: ListKind, scope: String) throws -> [String: (id: Int64, payload: [String?])] {
         var out: [String: (id: Int64, payload: [String?])] = [:]
         switch kind {
         case .watchlist:
-            for row in try Row.fetchAll(
-                db, sql: "SELECT id, uscc, name, detail FROM watchlist_entries WHERE reason = ? AND valid_to_import IS NULL",
-                arguments: [scope])
+            for row in try sql.rows(
+                "SELECT id, uscc, name, detail FROM watchlist_entries WHERE reason = ? AND valid_to_import IS NULL", [scope])
             {
-                out[row[1]] = (row[0], [row[2], row[3]])
+                out[try row.requiredText(1)] = (try row.requiredInteger(0), [try row.text(2), try row.text(3)])
             }
         case .matters:
-            for row in try Row.fetchAll(
-                db, sql: "SELECT id, matter, position FROM matter_list_items WHERE department = ? AND valid_to_import IS NULL",
-                arguments: [scope])
+            for row in try sql.rows(
+                "SELECT id, matter, position FROM matter_list_items WHERE department = ? AND valid_to_import IS NULL", [scope])
             {
-                let matter: String = row[1]
-                out[PlanTargets.normalise(matter)] = (row[0], [matter, String(row[2] as Int)])
+                let matter = try row.requiredText(1)
+                out[PlanTargets.normalise(matter)] = (try row.requiredInteger(0), [matter, String(try row.requiredInteger(2))])
             }
         }
         return out
     }
 
-    private static func close(_ db: Database, kind: ListKind, id: Int64, by importID: Int64) throws {
-        let table = kind == .watchlist ? "watchlist_entries" : "matter_list_items"
-        try db.execute(sql: "UPDATE \(table) SET valid_to_import = ? WHERE id = ?", arguments: [importID, id])
-    }
-
-    private static func insert(_ db: Database, kind: ListKind, scope: String, key: String, payload: [String?], importID: Int64) throws {
+    /// A new current row's values, in the order of ``ListKind/columns``.
+    private static func values(_ kind: ListKind, scope: String, key: String, payload: [String?], importID: Int64) -> [any SQLBindable] {
         switch kind {
-        case .watchlist:
-            try db.execute(
-                sql: "INSERT INTO watchlist_entries (reason, uscc, name, detail, valid_from_import) VALUES (?, ?, ?, ?, ?)",
-                arguments: [scope, key, payload[0], payload[1], importID])
-        case .matters:
-            try db.execute(
-                sql: "INSERT INTO matter_list_items (department, matter, position, valid_from_import) VALUES (?, ?, ?, ?)",
-                arguments: [scope, payload[0], Int(payload[1] ?? "0") ?? 0, importID])
+        case .watchlist: [scope, key, payload[0], payload[1], importID]
+        case .matters: [scope, payload[0], Int(payload[1] ?? "0") ?? 0, importID]
         }
     }
 }

@@ -7,9 +7,11 @@
 //
 // History (type-2): a corrected result closes the current version (valid_to_import = this import)
 // and adds the new one; a withdrawal adds a version with `withdrawn = 1`. Nothing is deleted.
+//
+// The statements go through the stages' seam (StageSQL.swift): one text for SQLite and a county's
+// lane of PostgreSQL.
 
 internal import Foundation
-internal import GRDB
 public import Pipeline
 
 extension TabularShape {
@@ -172,13 +174,13 @@ public struct ResultsImportError: LocalizedReportableError, Sendable, Hashable, 
 
 /// Runs results imports against a store.
 public struct ResultsImporter {
-    /// The store.
-    public let store: Store
+    /// The store: SQLite, or a county's lane of PostgreSQL.
+    public let store: any StageStore
     /// The clock for timestamps.
     public let clock: Clock
 
     /// Creates an importer.
-    public init(store: Store, clock: Clock = .system) {
+    public init(store: any StageStore, clock: Clock = .system) {
         self.store = store
         self.clock = clock
     }
@@ -188,7 +190,7 @@ public struct ResultsImporter {
     public func run(_ request: ResultsImportRequest) throws -> ResultsImportReport {
         var report = ResultsImportReport(file: request.displayName, outcome: request.dryRun ? .dryRun : .imported)
         if let refusal = ControlCharacters.refusal(of: request.displayName, as: .wordFileName)
-            ?? SnapshotImporter.inputRefusal(request.path, store: store, followLinks: request.followsLinks)
+            ?? SnapshotImporter.inputRefusal(request.path, store: store as? Store, followLinks: request.followsLinks)
         {
             return Self.fileRejected(report, Diagnostic(.error, refusal, at: SourceLocation(file: request.displayName)))
         }
@@ -199,21 +201,21 @@ public struct ResultsImporter {
             let digest =
                 try request.digest ?? FileDigest.of(path: request.path, displayName: request.displayName, followLinks: request.followsLinks)
             report.sha256 = digest.sha256
-            let body = { (db: Database, write: Bool) throws in
-                guard let stored = try ResultsStore.plan(year: request.year, region: request.region, db: db) else {
+            let body = { (sql: any StageSQL, write: Bool) throws in
+                guard let stored = try PlanRows.plan(year: request.year, region: request.region, in: sql) else {
                     throw ResultsImportError(Message(.resultsNoPlan, ["year": "\(request.year)", "region": request.region]))
                 }
                 // A sheet named by hand may be another sheet of the same file: no same-file shortcut then.
-                if request.sheet == nil, try SnapshotImporter.isLatest(digest, scope: request.scopeKey, db: db) {
+                if request.sheet == nil, try SnapshotRows.isLatest(digest, scope: request.scopeKey, in: sql) {
                     report.outcome = .unchanged
                     return
                 }
-                try importRows(request, plan: stored, db: db, write: write, report: &report)
+                try importRows(request, plan: stored, sql: sql, write: write, report: &report)
             }
-            if request.dryRun || store.access == .readOnly {
-                try store.read { db in try body(db, false) }
+            if request.dryRun || (store as? Store)?.access == .readOnly {
+                try store.reading { sql in try body(sql, false) }
             } else {
-                try store.write { db in try body(db, true) }
+                try store.writing { sql in try body(sql, true) }
             }
         } catch {
             guard let failure = ReadFailure.diagnostic(error, file: request.displayName) else { throw error }
@@ -249,7 +251,7 @@ public struct ResultsImporter {
     }
 
     private func importRows(
-        _ request: ResultsImportRequest, plan stored: StoredPlan, db: Database, write: Bool, report: inout ResultsImportReport
+        _ request: ResultsImportRequest, plan stored: StoredPlan, sql: any StageSQL, write: Bool, report: inout ResultsImportReport
     ) throws {
         // One pass: the reader reads through `file`, which hashes every byte it reads.
         let file = try FileChunks(
@@ -257,20 +259,19 @@ public struct ResultsImporter {
             hashing: true)
         defer { file.close() }
         let stream = try Self.openStream(request, file: file)
-        var validator = ResultRowValidator(plan: stored.plan, drawn: try ResultsStore.drawnObjects(planID: stored.id, db: db))
+        var validator = ResultRowValidator(plan: stored.plan, drawn: try ResultsStore.drawnObjects(planID: stored.id, in: sql))
         var current: [String: StoredResult] = [:]
-        for result in try ResultsStore.currentResults(planID: stored.id, db: db) {
+        for result in try ResultsStore.currentResults(planID: stored.id, in: sql) {
             current["\(result.taskSeq)|\(result.round)|\(result.uscc)"] = result
         }
         var importID: Int64 = 0
         if write {
-            try db.execute(
-                sql: """
-                    INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
-                    VALUES ('results', ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [request.scopeKey, request.displayName, "", 0, clock.now().storeTimestamp, store.runID])
-            importID = db.lastInsertedRowID
+            importID = try PlanRows.newID(
+                """
+                INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
+                VALUES ('results', ?, ?, ?, ?, ?, ?) RETURNING id
+                """,
+                [request.scopeKey, request.displayName, "", 0, clock.now().storeTimestamp, store.runID], in: sql)
         }
         var rejects: RejectsWriter?
         if let path = request.rejectsPath, write {
@@ -332,14 +333,14 @@ public struct ResultsImporter {
                 }
                 report.withdrawn += 1
                 if write {
-                    try close(previous.id, importID: importID, db: db)
+                    try close(previous.id, importID: importID, sql: sql)
                     let hash = Self.rowHash(
                         inspectedOn: previous.inspectedOn, codesJSON: previous.codesJSON, method: previous.method,
                         followUp: previous.followUp, remarks: previous.remarks, withdrawn: true)
                     try insert(
                         planID: stored.id, record: record, inspectedOn: previous.inspectedOn, codesJSON: previous.codesJSON,
                         method: previous.method, followUp: previous.followUp, remarks: previous.remarks, withdrawn: true, hash: hash,
-                        importID: importID, db: db)
+                        importID: importID, sql: sql)
                 }
                 current[record.key]?.withdrawn = true
                 continue
@@ -359,10 +360,10 @@ public struct ResultsImporter {
             }
             if previous == nil { report.added += 1 } else { report.corrected += 1 }
             if write {
-                if let previous { try close(previous.id, importID: importID, db: db) }
+                if let previous { try close(previous.id, importID: importID, sql: sql) }
                 try insert(
                     planID: stored.id, record: record, inspectedOn: inspectedOn, codesJSON: codesJSON, method: record.method,
-                    followUp: record.followUp, remarks: record.remarks, withdrawn: false, hash: hash, importID: importID, db: db)
+                    followUp: record.followUp, remarks: record.remarks, withdrawn: false, hash: hash, importID: importID, sql: sql)
             }
             current[record.key] = StoredResult(
                 id: 0, taskSeq: record.taskSeq, round: record.round, uscc: record.uscc, inspectedOn: inspectedOn, codesJSON: codesJSON,
@@ -375,12 +376,12 @@ public struct ResultsImporter {
         if let expected = request.digest, expected != digest { throw FileChangedWhileRead(expected: expected, read: digest) }
         report.sha256 = digest.sha256
         if write {
-            try db.execute(
-                sql: """
-                    UPDATE imports SET content_sha256 = ?, byte_count = ?, rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?,
-                        changed = ?, removed = ?, unchanged = ? WHERE id = ?
-                    """,
-                arguments: [
+            try sql.execute(
+                """
+                UPDATE imports SET content_sha256 = ?, byte_count = ?, rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?,
+                    changed = ?, removed = ?, unchanged = ? WHERE id = ?
+                """,
+                [
                     digest.sha256, digest.byteCount, report.rowsRead, report.rowsImported, report.rowsRejected, report.added,
                     report.corrected, report.withdrawn, report.unchanged, importID,
                 ])
@@ -403,21 +404,21 @@ public struct ResultsImporter {
         return SHA256.hex(content.compactText)
     }
 
-    private func close(_ id: Int64, importID: Int64, db: Database) throws {
-        try db.execute(sql: "UPDATE results SET valid_to_import = ? WHERE id = ?", arguments: [importID, id])
+    private func close(_ id: Int64, importID: Int64, sql: any StageSQL) throws {
+        try sql.execute("UPDATE results SET valid_to_import = ? WHERE id = ?", [importID, id])
     }
 
     private func insert(
         planID: Int64, record: InspectionResult, inspectedOn: String, codesJSON: String, method: String?, followUp: String?,
-        remarks: String?, withdrawn: Bool, hash: String, importID: Int64, db: Database
+        remarks: String?, withdrawn: Bool, hash: String, importID: Int64, sql: any StageSQL
     ) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO results (plan_id, task_seq, round, uscc, inspected_on, codes_json, method, follow_up, remarks, withdrawn,
-                    row_hash, valid_from_import)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+        try sql.execute(
+            """
+            INSERT INTO results (plan_id, task_seq, round, uscc, inspected_on, codes_json, method, follow_up, remarks, withdrawn,
+                row_hash, valid_from_import)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
                 planID, record.taskSeq, record.round, record.uscc, inspectedOn, codesJSON, method, followUp, remarks,
                 withdrawn ? 1 : 0, hash, importID,
             ])

@@ -54,14 +54,19 @@ extension VersionCloser {
     }
 }
 
-/// How one kind of snapshot validates, keys, hashes and stores its rows.
-protocol SnapshotAdapter: SnapshotRowRules, VersionCloser {
+/// How one kind of snapshot validates, keys, hashes and stores its rows through the stages' seam
+/// (StageSQL.swift): the inspector registers and the avoidance list, on either store.
+protocol SnapshotAdapter: SnapshotRowRules {
+    /// The import that writes and closes versions.
+    var importID: Int64 { get }
+    /// The table of its rows.
+    var table: String { get }
+    /// The columns an insert names, in the order of ``values(of:hash:)``.
+    var columns: [String] { get }
     /// The current rows of the scope.
-    func loadCurrent(_ db: Database) throws -> SnapshotKeyDictionary<Key>
-    /// Prepares the write statements.
-    mutating func prepare(_ db: Database) throws
-    /// Inserts a new current version.
-    func insert(_ record: Record, hash: Int64) throws
+    func loadCurrent(_ sql: any StageSQL) throws -> SnapshotKeyDictionary<Key>
+    /// The values of a new current version, in the order of ``columns``.
+    func values(of record: Record, hash: Int64) -> [any SQLBindable]
 }
 
 /// Registers: keyed by USCC within a department; a new key also enters `entities`.
@@ -138,11 +143,11 @@ struct InspectorAdapter: SnapshotAdapter {
     let departmentID: Int64
     let importID: Int64
     var validator = InspectorRowValidator()
-    var insertRow: RawStatement?
-    var closeRow: RawStatement?
 
     var fields: [String] { InspectorField.allCases.map(\.rawValue) }
     var contextField: String { "inspector_id" }
+    var table: String { "inspector_rows" }
+    var columns: [String] { ["department_id", "inspector_id", "name", "status", "active", "areas", "row_hash", "valid_from_import"] }
 
     mutating func validate(_ values: [String?], line: Int, warnings: inout [RowWarning]) -> Result<InspectorRecord, RowRejection> {
         validator.validate(values, line: line)
@@ -168,38 +173,18 @@ struct InspectorAdapter: SnapshotAdapter {
             firstRejected: firstRejected)
     }
 
-    func loadCurrent(_ db: Database) throws -> SnapshotKeyDictionary<String> {
+    func loadCurrent(_ sql: any StageSQL) throws -> SnapshotKeyDictionary<String> {
         var current = SnapshotKeyDictionary<String>()
-        for row in try Row.fetchAll(
-            db, sql: "SELECT id, inspector_id, row_hash FROM inspector_rows WHERE department_id = ? AND valid_to_import IS NULL",
-            arguments: [departmentID])
+        for row in try sql.rows(
+            "SELECT id, inspector_id, row_hash FROM inspector_rows WHERE department_id = ? AND valid_to_import IS NULL", [departmentID])
         {
-            current.load(row["inspector_id"], rowID: row["id"], hash: row["row_hash"])
+            current.load(try row.requiredText(1), rowID: try row.requiredInteger(0), hash: try row.requiredInteger(2))
         }
         return current
     }
 
-    mutating func prepare(_ db: Database) throws {
-        insertRow = try RawStatement(
-            db,
-            """
-            INSERT INTO inspector_rows (department_id, inspector_id, name, status, active, areas, row_hash, valid_from_import)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-            """)
-        closeRow = try RawStatement(db, "UPDATE inspector_rows SET valid_to_import = ?1 WHERE id = ?2")
-    }
-
-    func insert(_ r: InspectorRecord, hash: Int64) throws {
-        guard let insertRow else { return }
-        insertRow.bind(departmentID, at: 1)
-        insertRow.bind(r.inspectorID, at: 2)
-        insertRow.bind(r.name, at: 3)
-        insertRow.bind(r.status, at: 4)
-        insertRow.bind(r.active ? 1 : 0, at: 5)
-        insertRow.bind(r.areas, at: 6)
-        insertRow.bind(hash, at: 7)
-        insertRow.bind(importID, at: 8)
-        try insertRow.run()
+    func values(of r: InspectorRecord, hash: Int64) -> [any SQLBindable] {
+        [departmentID, r.inspectorID, r.name, r.status, r.active ? 1 : 0, r.areas, hash, importID]
     }
 }
 
@@ -207,11 +192,11 @@ struct InspectorAdapter: SnapshotAdapter {
 struct AvoidanceAdapter: SnapshotAdapter {
     let importID: Int64
     var validator = AvoidanceRowValidator()
-    var insertRow: RawStatement?
-    var closeRow: RawStatement?
 
     var fields: [String] { AvoidanceField.allCases.map(\.rawValue) }
     var contextField: String { "uscc" }
+    var table: String { "avoidance_pairs" }
+    var columns: [String] { ["inspector_id", "uscc", "reason", "row_hash", "valid_from_import"] }
 
     mutating func validate(_ values: [String?], line: Int, warnings: inout [RowWarning]) -> Result<AvoidanceRecord, RowRejection> {
         validator.validate(values, line: line)
@@ -238,27 +223,69 @@ struct AvoidanceAdapter: SnapshotAdapter {
             firstRejected: firstRejected)
     }
 
-    func loadCurrent(_ db: Database) throws -> SnapshotKeyDictionary<String> {
+    func loadCurrent(_ sql: any StageSQL) throws -> SnapshotKeyDictionary<String> {
         var current = SnapshotKeyDictionary<String>()
-        for row in try Row.fetchAll(db, sql: "SELECT id, inspector_id, uscc, row_hash FROM avoidance_pairs WHERE valid_to_import IS NULL") {
-            current.load((row["inspector_id"] as String) + "|" + (row["uscc"] as String), rowID: row["id"], hash: row["row_hash"])
+        for row in try sql.rows("SELECT id, inspector_id, uscc, row_hash FROM avoidance_pairs WHERE valid_to_import IS NULL") {
+            current.load(
+                try row.requiredText(1) + "|" + row.requiredText(2), rowID: try row.requiredInteger(0), hash: try row.requiredInteger(3))
         }
         return current
     }
 
-    mutating func prepare(_ db: Database) throws {
-        insertRow = try RawStatement(
-            db, "INSERT INTO avoidance_pairs (inspector_id, uscc, reason, row_hash, valid_from_import) VALUES (?1, ?2, ?3, ?4, ?5)")
-        closeRow = try RawStatement(db, "UPDATE avoidance_pairs SET valid_to_import = ?1 WHERE id = ?2")
+    func values(of r: AvoidanceRecord, hash: Int64) -> [any SQLBindable] { [r.inspectorID, r.uscc, r.reason, hash, importID] }
+}
+
+/// A snapshot's writes through the seam, a few hundred values a statement (one round trip each on
+/// PostgreSQL instead of one a row). The closes pending are written before any insert, so a changed
+/// key's current version is closed before its new one is added; inserts keep the file's order.
+struct SnapshotWrites {
+    /// Values a statement: far below SQLite's and PostgreSQL's limits on parameters.
+    static let valuesPerStatement = 800
+
+    let sql: any StageSQL
+    let table: String
+    let columns: [String]
+    let importID: Int64
+    private var closing: [Int64] = []
+    private var inserting: [[any SQLBindable]] = []
+
+    init(_ sql: any StageSQL, table: String, columns: [String], importID: Int64) {
+        self.sql = sql
+        self.table = table
+        self.columns = columns
+        self.importID = importID
     }
 
-    func insert(_ r: AvoidanceRecord, hash: Int64) throws {
-        guard let insertRow else { return }
-        insertRow.bind(r.inspectorID, at: 1)
-        insertRow.bind(r.uscc, at: 2)
-        insertRow.bind(r.reason, at: 3)
-        insertRow.bind(hash, at: 4)
-        insertRow.bind(importID, at: 5)
-        try insertRow.run()
+    /// Closes a current version: it stays in its table, valid until this import.
+    mutating func close(rowID: Int64) throws {
+        closing.append(rowID)
+        if closing.count >= Self.valuesPerStatement { try flushCloses() }
+    }
+
+    /// Adds a new current version.
+    mutating func insert(_ values: [any SQLBindable]) throws {
+        inserting.append(values)
+        if inserting.count * columns.count >= Self.valuesPerStatement { try flush() }
+    }
+
+    /// Writes what is pending: the closes, then the inserts.
+    mutating func flush() throws {
+        try flushCloses()
+        guard !inserting.isEmpty else { return }
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        try sql.execute(
+            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                + Array(repeating: row, count: inserting.count).joined(separator: ", "),
+            inserting.flatMap { $0 })
+        inserting.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func flushCloses() throws {
+        guard !closing.isEmpty else { return }
+        try sql.execute(
+            "UPDATE \(table) SET valid_to_import = ? WHERE id IN (" + Array(repeating: "?", count: closing.count).joined(separator: ", ")
+                + ")",
+            [importID] + closing.map { $0 as any SQLBindable })
+        closing.removeAll(keepingCapacity: true)
     }
 }

@@ -38,7 +38,9 @@ public struct SnapshotImporter {
     /// Imports one file. File-level problems come back as a report with outcome `.fileRejected`;
     /// only store failures throw.
     public func run(_ request: SnapshotImportRequest) throws -> SnapshotImportReport {
-        try Self.importFile(request, refusal: Self.inputRefusal(request.path, store: store, followLinks: request.followsLinks)) {
+        // Inspectors and avoidance go through the stages' seam, the same statements on either store.
+        guard request.kind == .register else { return try store.importSnapshot(request, clock: clock, progress: progress) }
+        return try Self.importFile(request, refusal: Self.inputRefusal(request.path, store: store, followLinks: request.followsLinks)) {
             request, report in try importChecked(request, report: &report)
         }
     }
@@ -101,8 +103,8 @@ public struct SnapshotImporter {
         return report
     }
 
-    /// The SQLite store's part of ``run(_:)``: the same-file check, then the rows in one transaction
-    /// (or read only, in a dry run).
+    /// The SQLite store's part of ``run(_:)`` for a register: the same-file check, then the rows in
+    /// one transaction (or read only, in a dry run).
     private func importChecked(_ request: SnapshotImportRequest, report: inout SnapshotImportReport) throws {
         do {
             // The content hash decides whether the file is already the latest import. Only a
@@ -134,7 +136,7 @@ public struct SnapshotImporter {
             } else {
                 // A register's rows and entities reference the department and import rows this
                 // transaction writes first: the bulk path skips SQLite's per-row foreign-key checks.
-                let body = { (db: Database) throws in
+                try store.writeBulk { db in
                     // A sheet named by hand may be another sheet of the same file: no same-file shortcut then.
                     if let known, request.sheet == nil, try Self.isLatest(known, scope: request.scopeKey, db: db) {
                         report.outcome = .unchanged
@@ -142,7 +144,6 @@ public struct SnapshotImporter {
                     }
                     try importRows(request, byteCount: byteCount, db: db, write: true, report: &report)
                 }
-                if request.kind == .register { try store.writeBulk(body) } else { try store.write(body) }
             }
         }
     }
@@ -191,54 +192,8 @@ public struct SnapshotImporter {
     private func importRows(
         _ request: SnapshotImportRequest, byteCount: Int, db: Database, write: Bool, report: inout SnapshotImportReport
     ) throws {
-        if request.kind == .register {
-            let store = SQLiteRegisterImport(db, runID: store.runID)
-            return try Self.importRegister(
-                request, byteCount: byteCount, into: store, write: write, clock: clock, progress: progress, report: &report)
-        }
-        let (file, stream) = try Self.openReading(request)
-        defer { file.close() }
-        var departmentID: Int64?
-        if let department = request.department {
-            departmentID = try Int64.fetchOne(db, sql: "SELECT id FROM departments WHERE name = ?", arguments: [department])
-            if departmentID == nil, write {
-                try db.execute(sql: "INSERT INTO departments (name) VALUES (?)", arguments: [department])
-                departmentID = db.lastInsertedRowID
-            }
-        }
-        var importID: Int64 = 0
-        if write {
-            try db.execute(
-                sql: """
-                    INSERT INTO imports (kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    request.kind.rawValue, departmentID, request.scopeKey, request.displayName, "", byteCount, clock.now().storeTimestamp,
-                    store.runID,
-                ])
-            importID = db.lastInsertedRowID
-        }
-        switch request.kind {
-        case .register:
-            return // imported above, through the seam
-        case .inspectors:
-            var adapter = InspectorAdapter(departmentID: departmentID ?? 0, importID: importID)
-            try run(&adapter, stream: stream, request: request, db: db, write: write, report: &report)
-        case .avoidance:
-            var adapter = AvoidanceAdapter(importID: importID)
-            try run(&adapter, stream: stream, request: request, db: db, write: write, report: &report)
-        }
-        // The reader is done with the file (a register's reader thread has ended): the digest of
-        // every byte read, with the rest of the file read first should the reader have stopped early.
-        let digest = try file.digest()
-        if let expected = request.digest, expected != digest {
-            throw FileChangedWhileRead(expected: expected, read: digest)
-        }
-        report.sha256 = digest.sha256
-        if write {
-            try Self.recordFile(db, importID: importID, digest: digest, report: report, summary: Self.summaryJSON(report))
-        }
+        let store = SQLiteRegisterImport(db, runID: store.runID)
+        try Self.importRegister(request, byteCount: byteCount, into: store, write: write, clock: clock, progress: progress, report: &report)
     }
 
     /// The counts stored with an import, as canonical JSON.
@@ -332,13 +287,6 @@ public struct SnapshotImporter {
         }
     }
 
-    private func run<Adapter: SnapshotAdapter>(
-        _ adapter: inout Adapter, stream: any TabularStream, request: SnapshotImportRequest, db: Database, write: Bool,
-        report: inout SnapshotImportReport
-    ) throws {
-        try Self.withImportCache(db) { try runRows(&adapter, stream: stream, request: request, db: db, write: write, report: &report) }
-    }
-
     /// Runs `body` with SQLite's larger import page cache, restoring the connection's own afterwards.
     static func withImportCache(_ db: Database, _ body: () throws -> Void) throws {
         let previousCacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
@@ -347,65 +295,8 @@ public struct SnapshotImporter {
         try body()
     }
 
-    private func runRows<Adapter: SnapshotAdapter>(
-        _ adapter: inout Adapter, stream: any TabularStream, request: SnapshotImportRequest, db: Database, write: Bool,
-        report: inout SnapshotImportReport
-    ) throws {
-        var diff = SnapshotDiff(current: try adapter.loadCurrent(db))
-        report.previousCount = diff.counts.previous
-        if write { try adapter.prepare(db) }
-        var rejects: RejectsWriter?
-        // A dry run writes nothing anywhere, not even the rejects file it was given.
-        if let path = request.rejectsPath, write {
-            rejects = try RejectsWriter(
-                path: path, header: stream.rejectsHeader + RejectsWriter.columns(request.language), sheet: stream.sheet)
-        }
-        defer { if rejects?.isOpen == true { rejects?.discard() } }
-        var lastProgress = 0
-        while let row = try stream.next() {
-            report.rowsRead += 1
-            if let progress, stream.bytesRead - lastProgress >= 1 << 22 {
-                lastProgress = stream.bytesRead
-                progress(lastProgress)
-            }
-            var warnings: [RowWarning] = []
-            switch adapter.outcome(of: row, warnings: &warnings) {
-            case .failure(let rejection):
-                Self.reject(row, rejection, adapter: adapter, request: request, sheet: stream.sheet, rejects: &rejects, report: &report)
-                if let key = adapter.rawKey(row.values) { diff.reject(key, line: row.line) }
-            case .success(let record):
-                let hash = adapter.hash(of: record)
-                let decision = diff.accept(adapter.key(of: record), hash: hash, line: row.line)
-                if case .repeated(let first, let firstRejected) = decision {
-                    let rejection = adapter.repeatRejection(record, firstLine: first, firstRejected: firstRejected)
-                    Self.reject(row, rejection, adapter: adapter, request: request, sheet: stream.sheet, rejects: &rejects, report: &report)
-                    continue
-                }
-                Self.warn(row, warnings, adapter: adapter, request: request, sheet: stream.sheet, report: &report)
-                guard write else { continue }
-                switch decision {
-                case .add: try adapter.insert(record, hash: hash)
-                case .change(let closing):
-                    try adapter.close(rowID: closing)
-                    try adapter.insert(record, hash: hash)
-                case .unchanged, .repeated: break
-                }
-            }
-        }
-        try stream.finish()
-        report.diagnostics.append(contentsOf: stream.warnings)
-        report.diagnostics.sort { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) }
-        // In row order, so that the updates walk the table once.
-        let closing = diff.unsent()
-        report.count(diff.counts)
-        if write {
-            for rowID in closing { try adapter.close(rowID: rowID) }
-        }
-        try Self.conclude(request: request, rejects: &rejects, report: &report)
-    }
-
     /// The end of every snapshot import: the removal limit, then the rejects file put in place.
-    private static func conclude(request: SnapshotImportRequest, rejects: inout RejectsWriter?, report: inout SnapshotImportReport) throws {
+    static func conclude(request: SnapshotImportRequest, rejects: inout RejectsWriter?, report: inout SnapshotImportReport) throws {
         if report.previousCount > 0, !request.allowMassRemoval,
             Double(report.removed) > Self.massRemovalLimit * Double(report.previousCount)
         {

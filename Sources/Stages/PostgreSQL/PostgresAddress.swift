@@ -85,9 +85,15 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "postgresql://\(user)@\(host):\(port)/\(database)" }
 
     /// The commands that run on PostgreSQL yet: `import` (a register, not a dry run), `plan import`,
-    /// `plan show` and the draw's commands that read or write a store.
+    /// `plan show`, the lists' imports (`inspectors`, `avoidance`, `watchlist`, `matters`), `results import`
+    /// and the draw's commands that read or write a store.
     public static let commandsOnPostgreSQL: Set<String> = [
         "import", "plan import", "plan show",
+        "inspectors import",
+        "avoidance import",
+        "watchlist import",
+        "matters import",
+        "results import",
         "draw prepare",
         "draw run",
         "draw show",
@@ -121,8 +127,9 @@ public struct NotYetOnPostgreSQL: LocalizedReportableError, Sendable, Hashable, 
 
     /// The text (it names the refused command and says `error:` itself).
     public func message(in language: UILanguage) -> Message {
-        Message(
-            .pgNotYet, ["command": command],
+        let commands = PostgresAddress.commandsOnPostgreSQL.sorted().map { "`suiji \($0)`" }
+        return Message(
+            .pgNotYet, ["command": command, "commands": commands.joined(separator: MessageCatalogue(language)(.wordListSeparator))],
             parts: ["store": PostgresAddress.of(store).map { Message(verbatim: $0.description) } ?? Message(.pgInvalidURL)])
     }
 

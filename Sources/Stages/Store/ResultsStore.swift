@@ -104,29 +104,56 @@ enum ResultsStore {
         return total
     }
 
-    /// The drawn objects table the results validator needs.
-    static func drawnObjects(planID: Int64, db: Database) throws -> DrawnObjects {
-        DrawnObjects(byGroupRound: try drawnRounds(planID: planID, db: db).mapValues(\.objects))
+    /// The drawn objects table the results validator needs: every object any ledger entry of a
+    /// group's round drew (a round with an entry that drew none is there, empty), through the
+    /// stages' seam in one statement.
+    static func drawnObjects(planID: Int64, in sql: any StageSQL) throws -> DrawnObjects {
+        var drawn: [String: Set<String>] = [:]
+        for row in try sql.rows(
+            """
+            SELECT l.group_key, l.round, s.uscc FROM draw_ledger l LEFT JOIN draw_selections s ON s.ledger_seq = l.seq
+            WHERE l.plan_id = ?
+            """, [planID])
+        {
+            let key = DrawnObjects.key(group: try row.requiredText(0), round: Int(try row.requiredInteger(1)))
+            if let uscc = try row.text(2) {
+                drawn[key, default: []].insert(uscc)
+            } else if drawn[key] == nil {
+                drawn[key] = []
+            }
+        }
+        return DrawnObjects(byGroupRound: drawn)
     }
 
-    /// The current results of a plan, optionally of one task round.
-    static func currentResults(planID: Int64, taskSeq: Int? = nil, round: Int? = nil, db: Database) throws -> [StoredResult] {
-        var sql = """
+    /// The drawn objects table, on SQLite's connection.
+    static func drawnObjects(planID: Int64, db: Database) throws -> DrawnObjects {
+        try drawnObjects(planID: planID, in: GRDBStageSQL(db))
+    }
+
+    /// The current results of a plan, optionally of one task round, through the stages' seam.
+    static func currentResults(planID: Int64, taskSeq: Int? = nil, round: Int? = nil, in sql: any StageSQL) throws -> [StoredResult] {
+        var statement = """
             SELECT id, task_seq, round, uscc, inspected_on, codes_json, method, follow_up, remarks, withdrawn, row_hash
             FROM results WHERE plan_id = ? AND valid_to_import IS NULL
             """
-        var arguments: StatementArguments = [planID]
+        var values: [any SQLBindable] = [planID]
         if let taskSeq, let round {
-            sql += " AND task_seq = ? AND round = ?"
-            arguments += [taskSeq, round]
+            statement += " AND task_seq = ? AND round = ?"
+            values += [taskSeq, round]
         }
-        sql += " ORDER BY task_seq, round, uscc"
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        statement += " ORDER BY task_seq, round, uscc"
+        return try sql.rows(statement, values).map { row in
             StoredResult(
-                id: row["id"], taskSeq: row["task_seq"], round: row["round"], uscc: row["uscc"], inspectedOn: row["inspected_on"],
-                codesJSON: row["codes_json"], method: row["method"], followUp: row["follow_up"], remarks: row["remarks"],
-                withdrawn: (row["withdrawn"] as Int) != 0, rowHash: row["row_hash"])
+                id: try row.requiredInteger(0), taskSeq: Int(try row.requiredInteger(1)), round: Int(try row.requiredInteger(2)),
+                uscc: try row.requiredText(3), inspectedOn: try row.requiredText(4), codesJSON: try row.requiredText(5),
+                method: try row.text(6), followUp: try row.text(7), remarks: try row.text(8), withdrawn: try row.requiredInteger(9) != 0,
+                rowHash: try row.requiredText(10))
         }
+    }
+
+    /// The current results of a plan, optionally of one task round, on SQLite's connection.
+    static func currentResults(planID: Int64, taskSeq: Int? = nil, round: Int? = nil, db: Database) throws -> [StoredResult] {
+        try currentResults(planID: planID, taskSeq: taskSeq, round: round, in: GRDBStageSQL(db))
     }
 
     /// The registered name of an entity: its current register row in any department, else its latest one.
