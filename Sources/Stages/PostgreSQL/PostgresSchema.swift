@@ -251,6 +251,7 @@ public enum PostgresSchema {
         ("v1: register import", v1),
         ("v2: county partitions", v2),
         ("v3: plans", v3),
+        ("v4: every stage", v4), // PostgresStageTables.swift
     ]
 
     /// The table of the migrations applied (as SQLite's `grdb_migrations`).
@@ -312,7 +313,8 @@ public enum PostgresSchema {
             for (identifier, statements) in migrations where !applied.contains(identifier) {
                 for statement in statements { try session.execute(statement) }
                 if identifier == migrations[1].identifier { try movePartitionedRows(session) }
-                if identifier == migrations[2].identifier { try grantPlanTables(session) }
+                if identifier == migrations[2].identifier { try grantToEveryCounty(session, planTables) }
+                if identifier == migrations[3].identifier { try grantToEveryCounty(session, stageTables) }
                 try session.count("INSERT INTO schema_version (identifier) VALUES (\(identifier)) ON CONFLICT DO NOTHING")
                 ran.append(identifier)
             }
@@ -343,8 +345,8 @@ public enum PostgresSchema {
         try session.execute("DROP TABLE register_rows_v1, entities_v1")
     }
 
-    /// The third migration's grants: the plan tables to the role of every county with a lane.
-    private static func grantPlanTables(_ session: PostgresSession) throws {
+    /// A migration's grants: its new tables to the role of every county with a lane.
+    private static func grantToEveryCounty(_ session: PostgresSession, _ tables: [String]) throws {
         // Names of suiji's own constants: nothing to quote.
         let regions = try session.texts(
             PostgresQuery(
@@ -355,7 +357,7 @@ public enum PostgresSchema {
         ).compactMap { $0 }
         for region in regions {
             guard let role = countyRole(region) else { continue }
-            try session.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON \(planTables.joined(separator: ", ")) TO \(role)")
+            try session.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON \(tables.joined(separator: ", ")) TO \(role)")
         }
     }
 
@@ -459,10 +461,10 @@ public enum PostgresSchema {
             """)
         try session.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON departments, imports, register_rows TO \(role)")
         try session.execute("GRANT SELECT ON entities TO \(role)")
-        // The plan tables, once the third migration has made them (a lane made while upgrading
-        // through the second gets them from the third).
-        if try exists(session, planTables[0]) {
-            try session.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON \(planTables.joined(separator: ", ")) TO \(role)")
+        // The plan tables and every stage's, once the third and fourth migrations have made them (a
+        // lane made while upgrading through the second gets them from those migrations).
+        for tables in [planTables, stageTables] where try exists(session, tables[0]) {
+            try session.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON \(tables.joined(separator: ", ")) TO \(role)")
         }
         let own = partition(partitioned, region: region)
         try session.execute("CREATE TABLE IF NOT EXISTS \(own) PARTITION OF \(partitioned) FOR VALUES IN ('\(region)')")

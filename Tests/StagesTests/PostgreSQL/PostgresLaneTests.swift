@@ -19,14 +19,24 @@ import Testing
             SELECT relname::text FROM pg_class
             WHERE relkind IN ('r', 'p') AND relrowsecurity AND relforcerowsecurity AND relnamespace = 'public'::regnamespace ORDER BY relname
             """)
-        #expect(secured == ["departments", "imports", "plan_tasks", "plans", "register_rows"])
+        #expect(
+            secured == [
+                "avoidance_pairs", "departments", "draw_commitments", "draw_keys", "draw_ledger", "draw_seeds",
+                "draw_selections", "imports", "inspector_assignments", "inspector_rows", "list_imports", "matter_list_items",
+                "night_fingerprints", "plan_tasks", "plans", "publication_ledger", "register_rows", "results", "run_files",
+                "runs", "uscc_overrides", "watchlist_entries",
+            ])
         // With the view derived from register_rows (read with the reader's lane) and the migrations' table.
         let relations = try admin.texts(
             "SELECT table_name || ' ' || table_type FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name")
         #expect(
             relations == [
-                "departments BASE TABLE", "entities VIEW", "imports BASE TABLE", "plan_tasks BASE TABLE", "plans BASE TABLE",
-                "register_rows BASE TABLE", "schema_version BASE TABLE",
+                "avoidance_pairs BASE TABLE", "departments BASE TABLE", "draw_commitments BASE TABLE", "draw_keys BASE TABLE",
+                "draw_ledger BASE TABLE", "draw_seeds BASE TABLE", "draw_selections BASE TABLE", "entities VIEW",
+                "imports BASE TABLE", "inspector_assignments BASE TABLE", "inspector_rows BASE TABLE", "list_imports BASE TABLE",
+                "matter_list_items BASE TABLE", "night_fingerprints BASE TABLE", "plan_tasks BASE TABLE", "plans BASE TABLE",
+                "publication_ledger BASE TABLE", "register_rows BASE TABLE", "results BASE TABLE", "run_files BASE TABLE",
+                "runs BASE TABLE", "schema_version BASE TABLE", "uscc_overrides BASE TABLE", "watchlist_entries BASE TABLE",
             ])
         #expect(
             try admin.texts("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'entities'") == ["security_invoker=true"]
@@ -38,7 +48,13 @@ import Testing
                 ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
             WHERE i.indisprimary AND a.attname = 'region' AND c.relnamespace = 'public'::regnamespace ORDER BY c.relname
             """)
-        #expect(keys == ["departments", "imports", "plan_tasks", "plans"])
+        #expect(
+            keys == [
+                "avoidance_pairs", "departments", "draw_commitments", "draw_keys", "draw_ledger", "draw_seeds",
+                "draw_selections", "imports", "inspector_assignments", "inspector_rows", "list_imports", "matter_list_items",
+                "night_fingerprints", "plan_tasks", "plans", "publication_ledger", "results", "run_files", "runs",
+                "uscc_overrides", "watchlist_entries",
+            ])
         #expect(try admin.texts("SELECT pg_get_partkeydef('register_rows'::regclass)") == ["LIST (region)"])
     }
 

@@ -11,7 +11,7 @@ import Testing
 @testable import Stages
 
 @Suite("PostgreSQL schema and lanes") struct PostgresSchemaTests {
-    static let identifiers = ["v1: register import", "v2: county partitions", "v3: plans"]
+    static let identifiers = ["v1: register import", "v2: county partitions", "v3: plans", "v4: every stage"]
 
     @Test func aNewStoreHasEveryMigrationAndASecondMigrateDoesNothing() throws {
         let address = try PostgresTestServer.get().freshDatabase()
@@ -155,5 +155,112 @@ import Testing
             noSchema?.message
                 == "the store's schema is missing or was made by an older suiji, and a county's role may not make or upgrade it. An administrator runs `suiji store add-county --store postgresql://ADMIN@HOST:PORT/DB --region \(countyB)` first"
         )
+    }
+}
+
+@Suite("PostgreSQL: every stage's tables (migration v4)") struct PostgresStageTablesTests {
+    @Test func everyTableOfALaneIsUnderItsCountysPolicyAndGrantedToEachCounty() throws {
+        let address = try PostgresTestServer.get().freshDatabase()
+        let admin = try session(address)
+        defer { admin.close() }
+        try PostgresSchema.addCounty(admin, region: countyA)
+        let tables = PostgresSchema.laneTables + [PostgresSchema.partitioned]
+        #expect(tables.count == 22)
+        for table in tables {
+            // The one policy (PostgresLaneTests checks that it is enabled and forced): the county's rows.
+            #expect(
+                try admin.texts(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            SELECT p.polname || ' ' || pg_get_expr(p.polqual, p.polrelid) || ' ' || pg_get_expr(p.polwithcheck, p.polrelid)
+                            FROM pg_class c JOIN pg_policy p ON p.polrelid = c.oid WHERE c.relname = $1
+                            """, binds: bindings(table)))
+                    == ["county_lane (region = suiji_county()) (region = suiji_county())"], "\(table)")
+            #expect(
+                try admin.texts(
+                    PostgresQuery(
+                        unsafeSQL: "SELECT has_table_privilege($1, $2, 'SELECT, INSERT, UPDATE, DELETE')::text",
+                        binds: bindings("suiji_county_\(countyA)", table))) == ["true"], "\(table)")
+        }
+        // Every key of every stage's table leads with the region, so two counties' rows never meet.
+        let keys = try admin.texts(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT c.relname || ' ' || pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+                    WHERE c.relname = ANY($1) AND pg_get_indexdef(i.indexrelid) NOT LIKE '%(region, %'
+                    """,
+                binds: {
+                    var b = PostgresBindings(); b.append(PostgresSchema.stageTables); return b
+                }()))
+        #expect(keys == [])
+    }
+
+    @Test func aCountysRoleReadsAndWritesOnlyItsOwnRowsOfEveryStagesTables() throws {
+        let address = try PostgresTestServer.get().freshDatabase()
+        let admin = try session(address)
+        defer { admin.close() }
+        try PostgresSchema.addCounty(admin, region: countyA)
+        try PostgresSchema.addCounty(admin, region: countyB)
+        let a = try session(address, as: "suiji_county_\(countyA)")
+        defer { a.close() }
+        let b = try session(address, as: "suiji_county_\(countyB)")
+        defer { b.close() }
+        // The same night and the same draw key in both counties: the region is in every key.
+        for county in [a, b] {
+            try county.execute("INSERT INTO runs (run_date, started_at) VALUES ('2024-03-01', '2024-03-01T01:00:00Z')")
+            try county.execute("INSERT INTO draw_keys (id, salt_key, created_at) VALUES (1, 'k', '2024-03-01T01:00:00Z')")
+        }
+        #expect(try a.texts("SELECT region || ' ' || run_date FROM runs") == ["\(countyA) 2024-03-01"])
+        #expect(try b.texts("SELECT region || ' ' || salt_key FROM draw_keys") == ["\(countyB) k"])
+        #expect(try number(admin, "SELECT count(*) FROM runs") == 2)
+        // B can neither see A's night nor change it, nor write a row in A's name.
+        #expect(try number(b, "SELECT count(*) FROM runs WHERE region = '\(countyA)'") == 0)
+        #expect(
+            try number(b, "WITH u AS (UPDATE runs SET exit_code = 1 WHERE region = '\(countyA)' RETURNING 1) SELECT count(*) FROM u") == 0)
+        let foreign = #expect(throws: PostgresStoreError.self) {
+            try b.execute("INSERT INTO uscc_overrides (region, uscc, reason, created_at) VALUES ('\(countyA)', 'X', 'r', 't')")
+        }
+        #expect(foreign?.sqlState == "42501")
+        #expect(try number(admin, "SELECT count(*) FROM runs WHERE exit_code IS NOT NULL") == 0)
+    }
+
+    @Test func theLedgersAreAppendOnlyAsOnSQLite() throws {
+        let address = try PostgresTestServer.get().freshDatabase()
+        let admin = try session(address)
+        defer { admin.close() }
+        try PostgresSchema.addCounty(admin, region: countyA)
+        let a = try session(address, as: "suiji_county_\(countyA)")
+        defer { a.close() }
+        try a.execute(
+            """
+            INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at)
+            VALUES ('plan', 'plan:2024:\(countyA)', 'plan.tsv', 'h', 1, 't')
+            """)
+        try a.execute(
+            "INSERT INTO plans (year, content_sha256, source_file, current_import, region) VALUES (2024, 'h', 'plan.tsv', 1, '\(countyA)')")
+        try a.execute(
+            """
+            INSERT INTO publication_ledger (record_key, plan_id, task_seq, round, uscc, action, published_at)
+            VALUES ('k', 1, 1, 1, 'u', 'add', 't')
+            """)
+        try a.execute(
+            """
+            INSERT INTO draw_commitments (plan_id, group_key, round, commitment_sha256, canonical_json, algorithm_version, prepared_at,
+                prepared_seq) VALUES (1, 'g', 1, 'c', '{}', 'v', 't', 1)
+            """)
+        try a.execute(
+            """
+            INSERT INTO draw_ledger (seq, kind, plan_id, group_key, round, commitment_sha256, seed, result_json, created_at, prev_sha256,
+                entry_sha256) VALUES (1, 'draw', 1, 'g', 1, 'c', 's', '{}', 't', '', 'e')
+            """)
+        let ledgers = [("publication_ledger", "the publication ledger is append-only"), ("draw_ledger", "the draw ledger is append-only")]
+        for (table, words) in ledgers {
+            for change in ["UPDATE \(table) SET plan_id = 1", "DELETE FROM \(table)"] {
+                let refused = #expect(throws: PostgresStoreError.self) { try a.execute(change) }
+                #expect(refused?.message == words, "\(change)")
+            }
+        }
+        #expect(try number(a, "SELECT count(*) FROM publication_ledger WHERE uscc = 'u'") == 1)
+        #expect(try number(a, "SELECT count(*) FROM draw_ledger WHERE seed = 's'") == 1)
     }
 }
