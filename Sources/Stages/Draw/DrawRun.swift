@@ -175,22 +175,25 @@ extension DrawStore {
                 let sampler = ConsistentSampler(seed: bundle.seedString)
                 var classOf: [String: RiskClass?] = [:]
                 for m in effective.population { classOf[m.uscc] = m.riskClass }
-                for (position, uscc) in selection.order.enumerated() {
-                    try sql.execute(
-                        "INSERT INTO draw_selections (ledger_seq, position, uscc, risk_class, ticket) VALUES (?, ?, ?, ?, ?)",
-                        [entry.seq, position + 1, uscc, (classOf[uscc] ?? nil)?.rawValue, sampler.ticket(for: uscc).text])
-                }
+                // A few statements for a draw's rows, not one per row (a round trip each on PostgreSQL).
+                try sql.insert(
+                    into: "draw_selections", columns: ["ledger_seq", "position", "uscc", "risk_class", "ticket"],
+                    rows: selection.order.enumerated().map { position, uscc in
+                        [entry.seq, position + 1, uscc, (classOf[uscc] ?? nil)?.rawValue, sampler.ticket(for: uscc).text]
+                    })
+                var assignments: [[any SQLBindable]] = []
                 for a in bundle.assignments ?? [] {
                     let dept = try departmentID(a.department)
                     for (slot, id) in a.inspectorIds.enumerated() {
-                        try sql.execute(
-                            "INSERT INTO inspector_assignments (ledger_seq, uscc, department_id, inspector_id, slot, ticket) VALUES (?, ?, ?, ?, ?, ?)",
-                            [
-                                entry.seq, a.uscc, dept, id, slot + 1,
-                                sampler.ticket(for: InspectorMatcher.ticketId(inspectorId: id, uscc: a.uscc)).text,
-                            ])
+                        assignments.append([
+                            entry.seq, a.uscc, dept, id, slot + 1,
+                            sampler.ticket(for: InspectorMatcher.ticketId(inspectorId: id, uscc: a.uscc)).text,
+                        ])
                     }
                 }
+                try sql.insert(
+                    into: "inspector_assignments", columns: ["ledger_seq", "uscc", "department_id", "inspector_id", "slot", "ticket"],
+                    rows: assignments)
                 done.append(CompletedDraw(entry: entry, bundle: bundle))
             }
             return done
