@@ -6,7 +6,6 @@
 // second run of a finished night reproduces the same report.
 
 internal import Foundation
-internal import GRDB
 public import Pipeline
 
 /// What one night did, for people (``text``) and machines (``json()``).
@@ -313,7 +312,7 @@ public struct NightReport: Sendable, Hashable, Codable {
 
     /// The night's report from the store.
     static func build(
-        store: Store, runID: Int64, date: CivilDate, configuration: Configuration, blocked: [BlockedDraw],
+        store: any StageStore, runID: Int64, date: CivilDate, configuration: Configuration, blocked: [BlockedDraw],
         ignored: [String], failure: (stage: RunStage, message: String)?
     ) throws -> NightReport {
         var report = NightReport.failedToStart(date: date, message: "")

@@ -27,7 +27,7 @@ struct NightPageData: Sendable {
     var problems: [String] = []
 
     /// Gathers the page's figures; `store` is nil when the night could not open it.
-    static func gather(report: NightReport, store: Store?, configuration: Configuration) -> NightPageData {
+    static func gather(report: NightReport, store: (any StageStore)?, configuration: Configuration) -> NightPageData {
         var data = NightPageData(report: report)
         let date = (try? CivilDate(parsing: report.date))
         let paths = date.map { NightPaths(configuration: configuration, date: $0) }

@@ -23,8 +23,8 @@ enum PublicPages {
     /// changed); returns the paths written, and warnings (a draw whose public bundle cannot be made:
     /// its page says so, the rest is written). Writes nothing when the store holds no plan.
     @discardableResult
-    static func write(store: Store, to folder: String) throws -> (written: [String], warnings: [Diagnostic]) {
-        let plans = try store.read { db in try PublicRound.gather(db) }
+    static func write(store: any StageStore, to folder: String) throws -> (written: [String], warnings: [Diagnostic]) {
+        let plans = try store.reading { sql in try PublicRound.gather(sql) }
         guard !plans.isEmpty else { return ([], []) }
         let text = try PageText.bundled(language)
         let stylesheet = try PageLayout.stylesheet()

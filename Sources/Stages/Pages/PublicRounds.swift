@@ -9,7 +9,6 @@
 // legal representative: the businesses are read as USCC and name only.
 
 internal import Foundation
-internal import GRDB
 internal import Pipeline
 
 /// One business of a published round.
@@ -91,50 +90,49 @@ struct PublicPlan: Sendable, Hashable {
 
 extension PublicRound {
     /// Every stored plan's rounds, newest plan first. Read in one transaction.
-    static func gather(_ db: Database) throws -> [PublicPlan] {
-        let (planned, _) = try Publisher.plan(db: db)
+    static func gather(_ sql: any StageSQL) throws -> [PublicPlan] {
+        let (planned, _) = try Publisher.plan(sql)
         var plans: [PublicPlan] = []
-        for stored in try ResultsStore.plans(db: db).reversed() {
+        for stored in try ResultsStore.plans(in: sql).reversed() {
             let plan = stored.plan
             var payloads: [String: PublicationPayload] = [:]
             for p in planned where p.planID == stored.id { payloads["\(p.taskSeq)|\(p.round)"] = p.payload }
             var published: [String: PublicationDates] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT l.task_seq, l.round, MIN(COALESCE(r.run_date, substr(l.published_at, 1, 10))) AS first,
-                           MAX(COALESCE(r.run_date, substr(l.published_at, 1, 10))) AS last
-                    FROM publication_ledger l LEFT JOIN runs r ON r.id = l.run_id WHERE l.plan_id = ? GROUP BY l.task_seq, l.round
-                    """, arguments: [stored.id])
+            for row in try sql.rows(
+                """
+                SELECT l.task_seq, l.round, MIN(COALESCE(r.run_date, substr(l.published_at, 1, 10))) AS first,
+                       MAX(COALESCE(r.run_date, substr(l.published_at, 1, 10))) AS last
+                FROM publication_ledger l LEFT JOIN runs r ON r.id = l.run_id WHERE l.plan_id = ? GROUP BY l.task_seq, l.round
+                """, [stored.id])
             {
-                published["\(row["task_seq"] as Int)|\(row["round"] as Int)"] = PublicationDates(first: row["first"], last: row["last"])
+                published["\(try row.requiredInteger(0))|\(try row.requiredInteger(1))"] = PublicationDates(
+                    first: try row.requiredText(2), last: try row.requiredText(3))
             }
             let groups = DrawGroups.form(plan)
             var groupOfTask: [Int: String] = [:]
             for group in groups { for seq in group.taskSeqs { groupOfTask[seq] = group.key } }
             var draws: [String: PublicDraw] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT l.seq, l.group_key, l.round, l.commitment_sha256, l.seed,
+            for row in try sql.rows(
+                """
+                SELECT l.seq, l.group_key, l.round, l.commitment_sha256, l.seed,
                            COALESCE(lr.run_date, substr(l.created_at, 1, 10)) AS drawn_on,
                            (SELECT COALESCE(cr.run_date, substr(c.prepared_at, 1, 10)) FROM draw_commitments c
                               LEFT JOIN runs cr ON cr.id = c.run_id WHERE c.commitment_sha256 = l.commitment_sha256) AS committed_on,
                            (SELECT COALESCE(sr.run_date, substr(s.received_at, 1, 10)) FROM draw_seeds s LEFT JOIN imports i ON i.id = s.import_id
                               LEFT JOIN runs sr ON sr.id = i.run_id WHERE s.group_key = l.group_key AND s.round = l.round AND s.seed = l.seed
                               ORDER BY s.id LIMIT 1) AS seeded_on
-                    FROM draw_ledger l LEFT JOIN runs lr ON lr.id = l.run_id WHERE l.plan_id = ? ORDER BY l.seq
-                    """, arguments: [stored.id])
+                FROM draw_ledger l LEFT JOIN runs lr ON lr.id = l.run_id WHERE l.plan_id = ? ORDER BY l.seq
+                """, [stored.id])
             {
-                let seq: Int = row["seq"]
+                let seq = try row.requiredInteger(0)
+                let (group, round) = (try row.requiredText(1), Int(try row.requiredInteger(2)))
                 // The latest entry of a group round is the current draw (a redraw replaces it).
-                draws[DrawnRounds.key(row["group_key"], row["round"])] = PublicDraw(
-                    group: row["group_key"], round: row["round"], commitment: row["commitment_sha256"],
-                    commitmentDate: row["committed_on"] ?? "", seed: row["seed"], seedDate: row["seeded_on"],
-                    drawDate: row["drawn_on"] ?? "",
-                    ledgerSeq: seq,
-                    drawn: try String.fetchAll(
-                        db, sql: "SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", arguments: [seq]))
+                draws[DrawnRounds.key(group, round)] = PublicDraw(
+                    group: group, round: round, commitment: try row.requiredText(3),
+                    commitmentDate: try row.text(6) ?? "", seed: try row.requiredText(4), seedDate: try row.text(7),
+                    drawDate: try row.text(5) ?? "",
+                    ledgerSeq: Int(seq),
+                    drawn: try sql.texts("SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", [seq]))
             }
             var rounds: [PublicRound] = []
             for task in plan.tasks {
@@ -160,7 +158,7 @@ extension PublicRound {
                     entry.draw = group.flatMap { draws[DrawnRounds.key($0, round.number)] }
                     if entry.draw == nil, let group {
                         entry.pendingCommitment = try DrawStore.currentCommitmentHash(
-                            db, planID: stored.id, group: group, round: round.number)
+                            sql, planID: stored.id, group: group, round: round.number)
                     }
                     if let dates = published[key] {
                         entry.published = dates
@@ -169,7 +167,7 @@ extension PublicRound {
                         var seen: Set<String> = []
                         for uscc in (entry.draw?.drawn ?? []) + (payloads[key]?.records.map(\.uscc) ?? []) where seen.insert(uscc).inserted
                         {
-                            let name = try records[uscc]?.name ?? ResultsStore.entityName(uscc, db: db) ?? ""
+                            let name = try records[uscc]?.name ?? ResultsStore.entityName(uscc, in: sql) ?? ""
                             entry.businesses.append(PublicBusiness(uscc: uscc, name: name, record: records[uscc]))
                         }
                     }

@@ -127,7 +127,7 @@ struct ReportsIndexPage {
 /// Writes the night's pages: `reports/<date>/index.html` and `reports/index.html`.
 enum ReportPages {
     /// Writes both pages (each only if its bytes changed). `store` is nil when the night could not open it.
-    static func write(report: NightReport, store: Store?, configuration: Configuration) throws {
+    static func write(report: NightReport, store: (any StageStore)?, configuration: Configuration) throws {
         let text = try PageText.bundled(configuration.ui.pageLanguage)
         let data = NightPageData.gather(report: report, store: store, configuration: configuration)
         let reports = configuration.resolvedPath(\.paths.reports)

@@ -23,6 +23,9 @@ public final class PostgresStageStore: StageStore {
     /// The county.
     public var lane: String? { region }
 
+    /// Opened by a reader: without the county's lock, so it does not write.
+    public var isReadOnly: Bool { lock == nil }
+
     private init(session: PostgresSession, region: String, lock: PostgresCountyLock?) {
         self.session = session
         self.region = region

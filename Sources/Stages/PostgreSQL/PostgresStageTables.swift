@@ -15,7 +15,8 @@
 //   printed entries count from 1 in each county, with no gap a rolled-back transaction would leave;
 // - `INTEGER` is `bigint`, `REAL` is `double precision`, `TEXT` is `text`; the columns SQLite's
 //   later migrations added (`run_id`, `commitment_sha256`) are in the table from the start;
-// - SQLite's append-only triggers are PostgreSQL triggers with the same message.
+// - SQLite's append-only triggers are PostgreSQL triggers with the same message; the one SQLite
+//   function a stage's statement uses that PostgreSQL lacks (`json_array_length(text, path)`) is made.
 
 extension PostgresSchema {
     /// The tables of migration v4, in the order they are made (a table after those it refers to).
@@ -44,6 +45,14 @@ extension PostgresSchema {
     /// Migration v4: the tables of every stage besides the registers and the plan.
     static let v4: [String] =
         [
+            // SQLite's `json_array_length(text, '$.key')`, for the one form the stages use (the
+            // number of members a stored commitment lists: ResultsStore.swift), so that their
+            // statement is one text on both stores.
+            """
+            CREATE OR REPLACE FUNCTION json_array_length(document text, path text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$
+                SELECT json_array_length(document::json #> string_to_array(substr(path, 3), '.'))
+            $$
+            """,
             // The night (NightlyRun.swift): one row per night, and the files it took.
             """
             CREATE TABLE runs (

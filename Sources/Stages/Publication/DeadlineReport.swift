@@ -6,7 +6,6 @@
 // file (configuration key `calendar`) laid over it, year by year.
 
 internal import Foundation
-internal import GRDB
 public import Pipeline
 
 /// One round in the deadline report.
@@ -129,21 +128,21 @@ public enum CalendarLoader {
 
 /// Builds the deadline report: the stage behind `suiji report`.
 public struct DeadlineReporter {
-    /// The store (read only).
-    public let store: Store
+    /// The store (read only): SQLite, or a county's lane of PostgreSQL.
+    public let store: any StageStore
     /// The working-day calendar.
     public let calendar: WorkingDayCalendar
 
     /// Creates a reporter.
-    public init(store: Store, calendar: WorkingDayCalendar) {
+    public init(store: any StageStore, calendar: WorkingDayCalendar) {
         self.store = store
         self.calendar = calendar
     }
 
     /// The rounds overdue or due soon on `today`.
     public func run(today: CivilDate) throws -> DeadlineReport {
-        try store.read { db in
-            let (planned, _) = try Publisher.plan(db: db)
+        try store.reading { sql in
+            let (planned, _) = try Publisher.plan(sql)
             var pending: [String: Int] = [:]
             for publication in planned {
                 pending[publication.payload.task.raninsTaskId] =
@@ -152,11 +151,11 @@ public struct DeadlineReporter {
             var rounds: [RoundDeadline] = []
             var diagnostics: [Diagnostic] = []
             var unknown: [String] = []
-            for stored in try ResultsStore.plans(db: db) {
+            for stored in try ResultsStore.plans(in: sql) {
                 let plan = stored.plan
-                let drawnRounds = try ResultsStore.drawnRounds(planID: stored.id, db: db)
+                let drawnRounds = try ResultsStore.drawnRounds(planID: stored.id, in: sql)
                 var results: [String: Set<String>] = [:]
-                for result in try ResultsStore.currentResults(planID: stored.id, db: db) {
+                for result in try ResultsStore.currentResults(planID: stored.id, in: sql) {
                     results["\(result.taskSeq)|\(result.round)", default: []].insert(result.uscc)
                 }
                 for group in DrawGroups.form(plan) {

@@ -13,7 +13,6 @@
 // A dry run opens the store read-only (a copy in memory) and touches no file.
 
 internal import Foundation
-internal import GRDB
 public import Pipeline
 
 /// One task round as a publication would produce it, with its difference from the ledger.
@@ -166,13 +165,13 @@ public struct PublishReport: Sendable, Codable {
 
 /// Publishes payloads: the stage behind `suiji publish`.
 public struct Publisher {
-    /// The store.
-    public let store: Store
+    /// The store: SQLite, or a county's lane of PostgreSQL.
+    public let store: any StageStore
     /// The clock for ledger timestamps.
     public let clock: Clock
 
     /// Creates a publisher.
-    public init(store: Store, clock: Clock = .system) {
+    public init(store: any StageStore, clock: Clock = .system) {
         self.store = store
         self.clock = clock
     }
@@ -180,15 +179,16 @@ public struct Publisher {
     /// Plans and (unless a dry run) publishes. Throws `PublicationError` when a payload cannot be
     /// built or fails the schema; nothing is published then.
     public func run(_ request: PublishRequest) throws -> PublishReport {
-        if request.dryRun || store.access == .readOnly {
-            return try store.read { db in
-                let (planned, diagnostics) = try Self.plan(db: db)
+        if request.dryRun || store.isReadOnly {
+            return try store.reading { sql in
+                let (planned, diagnostics) = try Self.plan(sql)
                 return Self.report(planned, files: [:], dryRun: true, diagnostics: diagnostics)
             }
         }
         let schema = request.formats.contains(.xml) ? try XMLSchema.bundledPayload() : nil
-        var report = try store.write { db in
-            let (planned, diagnostics) = try Self.plan(db: db)
+        let runID = store.runID
+        var report = try store.writing { sql in
+            let (planned, diagnostics) = try Self.plan(sql)
             let changed = planned.filter { !$0.diff.isEmpty }
             // Render and validate everything before the first file is written.
             var rendered: [(name: String, bytes: [UInt8])] = []
@@ -231,32 +231,34 @@ public struct Publisher {
                         file.bytes, to: URL(fileURLWithPath: request.outDirectory).appendingPathComponent(file.name).path)
                 }
             }
+            // The ledger's new entries with a few statements (each a round trip on PostgreSQL), in
+            // the order they were always appended: per round, additions, changes, withdrawals.
             let now = clock.now().storeTimestamp
+            var entries: [[any SQLBindable]] = []
             for publication in changed {
                 let records = Dictionary(uniqueKeysWithValues: publication.payload.ledgerRecords.map { ($0.id, $0) })
                 let fileName = request.formats.first.map { publication.payload.fileStem + "." + $0.rawValue }
-                func append(_ id: String, uscc: String, action: PublicationAction, record: LedgerRecord?) throws {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO publication_ledger (record_key, plan_id, task_seq, round, uscc, action, content_sha256,
-                                payload_json, file_name, published_at, run_id)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            id, publication.planID, publication.taskSeq, publication.round, uscc, action.rawValue,
-                            record?.sha256, record?.json, fileName, now, store.runID,
-                        ])
+                func append(_ id: String, uscc: String, action: PublicationAction, record: LedgerRecord?) {
+                    entries.append([
+                        id, publication.planID, publication.taskSeq, publication.round, uscc, action.rawValue, record?.sha256,
+                        record?.json, fileName, now, runID,
+                    ])
                 }
                 for addition in publication.diff.added {
-                    try append(addition.id, uscc: addition.uscc, action: .add, record: records[addition.id])
+                    append(addition.id, uscc: addition.uscc, action: .add, record: records[addition.id])
                 }
-                for change in publication.diff.changed {
-                    try append(change.id, uscc: change.uscc, action: .change, record: records[change.id])
-                }
+                for change in publication.diff.changed { append(change.id, uscc: change.uscc, action: .change, record: records[change.id]) }
                 for withdrawal in publication.diff.withdrawn {
-                    try append(withdrawal.id, uscc: withdrawal.uscc, action: .withdraw, record: nil)
+                    append(withdrawal.id, uscc: withdrawal.uscc, action: .withdraw, record: nil)
                 }
             }
+            try sql.insert(
+                into: "publication_ledger",
+                columns: [
+                    "record_key", "plan_id", "task_seq", "round", "uscc", "action", "content_sha256", "payload_json", "file_name",
+                    "published_at", "run_id",
+                ],
+                rows: entries)
             return Self.report(planned, files: filesByRound, dryRun: false, diagnostics: diagnostics)
         }
         // The public pages from what is now committed: every run rebuilds them whole, so a run killed
@@ -294,15 +296,15 @@ public struct Publisher {
     }
 
     /// Every task round with results or ledger entries, with its payload and diff.
-    static func plan(db: Database) throws -> ([PlannedPublication], [Diagnostic]) {
+    static func plan(_ sql: any StageSQL) throws -> ([PlannedPublication], [Diagnostic]) {
         var planned: [PlannedPublication] = []
         var diagnostics: [Diagnostic] = []
-        for stored in try ResultsStore.plans(db: db) {
+        for stored in try ResultsStore.plans(in: sql) {
             let plan = stored.plan
-            let drawn = try ResultsStore.drawnRounds(planID: stored.id, db: db)
+            let drawn = try ResultsStore.drawnRounds(planID: stored.id, in: sql)
             var groupOfTask: [Int: String] = [:]
             for group in DrawGroups.form(plan) { for seq in group.taskSeqs { groupOfTask[seq] = group.key } }
-            for (seq, roundNumber) in try ResultsStore.taskRounds(planID: stored.id, db: db) {
+            for (seq, roundNumber) in try ResultsStore.taskRounds(planID: stored.id, in: sql) {
                 let labelText = Message(
                     .publishRoundLabel, ["seq": "\(seq)", "round": "\(roundNumber)", "year": "\(plan.year)", "region": plan.region])
                 let label = MessageCatalogue(.en)(labelText)
@@ -315,9 +317,9 @@ public struct Publisher {
                 }
                 let draw = groupOfTask[seq].flatMap { drawn[DrawnObjects.key(group: $0, round: roundNumber)] }
                 var inspections: [EntityInspection] = []
-                for result in try ResultsStore.currentResults(planID: stored.id, taskSeq: seq, round: roundNumber, db: db)
+                for result in try ResultsStore.currentResults(planID: stored.id, taskSeq: seq, round: roundNumber, in: sql)
                 where !result.withdrawn {
-                    guard let name = try ResultsStore.entityName(result.uscc, db: db) else {
+                    guard let name = try ResultsStore.entityName(result.uscc, in: sql) else {
                         throw PublicationError(Message(.publishResultNoRegister, ["uscc": result.uscc, "label": label]))
                     }
                     let inspectedOn: CivilDate
@@ -336,11 +338,11 @@ public struct Publisher {
                 let publicationRound = PublicationRound(
                     round: roundNumber, start: start, end: end, populationCount: draw?.populationCount ?? drawnCount,
                     drawnCount: drawnCount,
-                    drawLedgerHead: try DrawStore.ledgerHead(db))
+                    drawLedgerHead: try DrawStore.ledgerHead(sql))
                 do {
                     let payload = try PublicationPayload(
                         plan: plan, task: task, round: publicationRound, planName: planName(plan), inspections: inspections)
-                    let published = try ResultsStore.publishedStates(planID: stored.id, taskSeq: seq, round: roundNumber, db: db)
+                    let published = try ResultsStore.publishedStates(planID: stored.id, taskSeq: seq, round: roundNumber, in: sql)
                     let diff = try PublicationDiff(proposed: payload.ledgerRecords, published: published)
                     planned.append(
                         PlannedPublication(

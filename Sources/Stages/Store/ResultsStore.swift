@@ -7,7 +7,6 @@
 // the population of a round come from its latest entry.
 
 internal import Foundation
-internal import GRDB
 internal import Pipeline
 
 /// A stored plan with its row id.
@@ -55,36 +54,31 @@ struct StoredResult {
 }
 
 enum ResultsStore {
-    /// The plan of a year and region with its id, or nil (the plan stage's statements: ``PlanRows``).
-    static func plan(year: Int, region: String, db: Database) throws -> StoredPlan? {
-        try PlanRows.plan(year: year, region: region, in: GRDBStageSQL(db))
-    }
-
     /// Every stored plan, by year and region.
-    static func plans(db: Database) throws -> [StoredPlan] { try PlanRows.plans(in: GRDBStageSQL(db)) }
+    static func plans(in sql: any StageSQL) throws -> [StoredPlan] { try PlanRows.plans(in: sql) }
 
     /// What the draw ledger says was drawn for a plan, by `<group key>|<round>`.
-    static func drawnRounds(planID: Int64, db: Database) throws -> [String: DrawnRound] {
+    static func drawnRounds(planID: Int64, in sql: any StageSQL) throws -> [String: DrawnRound] {
         var rounds: [String: DrawnRound] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT l.seq, l.group_key, l.round, l.result_json,
-                       json_array_length(c.canonical_json, '$.population') AS committed_population FROM draw_ledger l
-                LEFT JOIN draw_commitments c ON c.commitment_sha256 = l.commitment_sha256
-                WHERE l.plan_id = ? ORDER BY l.seq
-                """, arguments: [planID])
+        // `json_array_length(text, path)` is SQLite's; PostgreSQL's store has the same function for
+        // the one path used here (PostgresStageTables.swift).
+        for row in try sql.rows(
+            """
+            SELECT l.seq, l.group_key, l.round, l.result_json,
+                   json_array_length(c.canonical_json, '$.population') AS committed_population FROM draw_ledger l
+            LEFT JOIN draw_commitments c ON c.commitment_sha256 = l.commitment_sha256
+            WHERE l.plan_id = ? ORDER BY l.seq
+            """, [planID])
         {
-            let key = DrawnObjects.key(group: row["group_key"], round: row["round"])
-            let seq: Int64 = row["seq"]
-            let selected = try String.fetchAll(
-                db, sql: "SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", arguments: [seq])
+            let key = DrawnObjects.key(group: try row.requiredText(1), round: Int(try row.requiredInteger(2)))
+            let selected = try sql.texts(
+                "SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", [try row.requiredInteger(0)])
             var entry = rounds[key] ?? DrawnRound(objects: [], drawnCount: 0, populationCount: nil)
             entry.objects.formUnion(selected)
             entry.drawnCount = selected.count
-            // The population a draw was made from is the committed one (counted by SQLite, the
+            // The population a draw was made from is the committed one (counted by the store, the
             // commitment is not decoded); a ledger row without a stored commitment may carry it.
-            entry.populationCount = row["committed_population"] as Int? ?? populationCount(in: row["result_json"])
+            entry.populationCount = try row.integer(4).map(Int.init) ?? populationCount(in: try row.text(3))
             rounds[key] = entry
         }
         return rounds
@@ -125,11 +119,6 @@ enum ResultsStore {
         return DrawnObjects(byGroupRound: drawn)
     }
 
-    /// The drawn objects table, on SQLite's connection.
-    static func drawnObjects(planID: Int64, db: Database) throws -> DrawnObjects {
-        try drawnObjects(planID: planID, in: GRDBStageSQL(db))
-    }
-
     /// The current results of a plan, optionally of one task round, through the stages' seam.
     static func currentResults(planID: Int64, taskSeq: Int? = nil, round: Int? = nil, in sql: any StageSQL) throws -> [StoredResult] {
         var statement = """
@@ -152,46 +141,39 @@ enum ResultsStore {
     }
 
     /// The current results of a plan, optionally of one task round, on SQLite's connection.
-    static func currentResults(planID: Int64, taskSeq: Int? = nil, round: Int? = nil, db: Database) throws -> [StoredResult] {
-        try currentResults(planID: planID, taskSeq: taskSeq, round: round, in: GRDBStageSQL(db))
-    }
-
     /// The registered name of an entity: its current register row in any department, else its latest one.
-    static func entityName(_ uscc: String, db: Database) throws -> String? {
-        try String.fetchOne(
-            db, sql: "SELECT name FROM register_rows WHERE uscc = ? ORDER BY valid_to_import IS NULL DESC, id DESC LIMIT 1",
-            arguments: [uscc])
+    static func entityName(_ uscc: String, in sql: any StageSQL) throws -> String? {
+        try sql.row(
+            """
+            SELECT name FROM register_rows WHERE uscc = ?
+            ORDER BY CASE WHEN valid_to_import IS NULL THEN 1 ELSE 0 END DESC, id DESC LIMIT 1
+            """, [uscc])?.text(0)
     }
 
     /// The task rounds of a plan that have results (in any version) or publication ledger entries.
-    static func taskRounds(planID: Int64, db: Database) throws -> [(taskSeq: Int, round: Int)] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT task_seq, round FROM results WHERE plan_id = ?1
-                UNION SELECT task_seq, round FROM publication_ledger WHERE plan_id = ?1
-                ORDER BY task_seq, round
-                """,
-            arguments: [planID]
-        ).map { ($0["task_seq"], $0["round"]) }
+    static func taskRounds(planID: Int64, in sql: any StageSQL) throws -> [(taskSeq: Int, round: Int)] {
+        try sql.rows(
+            """
+            SELECT task_seq, round FROM results WHERE plan_id = ?
+            UNION SELECT task_seq, round FROM publication_ledger WHERE plan_id = ?
+            ORDER BY task_seq, round
+            """, [planID, planID]
+        ).map { (Int(try $0.requiredInteger(0)), Int(try $0.requiredInteger(1))) }
     }
 
-    /// The last publication ledger entry of every record of one task round.
-    static func publishedStates(planID: Int64, taskSeq: Int, round: Int, db: Database) throws -> [PublishedRecordState] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT record_key, uscc, action, content_sha256, payload_json FROM publication_ledger p
-                WHERE plan_id = ? AND task_seq = ? AND round = ?
-                  AND id = (SELECT MAX(id) FROM publication_ledger q WHERE q.record_key = p.record_key)
-                ORDER BY record_key
-                """,
-            arguments: [planID, taskSeq, round]
+    /// The last publication ledger entry of every record of one task round, by record key (its bytes).
+    static func publishedStates(planID: Int64, taskSeq: Int, round: Int, in sql: any StageSQL) throws -> [PublishedRecordState] {
+        try sql.rows(
+            """
+            SELECT record_key, uscc, action, content_sha256, payload_json FROM publication_ledger p
+            WHERE plan_id = ? AND task_seq = ? AND round = ?
+              AND id = (SELECT MAX(id) FROM publication_ledger q WHERE q.record_key = p.record_key)
+            """, [planID, taskSeq, round]
         ).map { row in
-            let action = PublicationAction(rawValue: row["action"]) ?? .withdraw
-            return PublishedRecordState(
-                recordID: row["record_key"], uscc: row["uscc"], action: action, contentSHA256: row["content_sha256"],
-                payloadJSON: row["payload_json"])
-        }
+            PublishedRecordState(
+                recordID: try row.requiredText(0), uscc: try row.requiredText(1),
+                action: PublicationAction(rawValue: try row.requiredText(2)) ?? .withdraw, contentSHA256: try row.text(3),
+                payloadJSON: try row.text(4))
+        }.sorted { $0.recordID.utf8.lexicographicallyPrecedes($1.recordID.utf8) }
     }
 }

@@ -162,6 +162,8 @@ public protocol StageStore: AnyObject {
     var runID: Int64? { get }
     /// The county whose lane this is (PostgreSQL), or nil for a store of its own (SQLite).
     var lane: String? { get }
+    /// True when the store was opened for reading only (a dry run, a report): ``writing(_:)`` would fail.
+    var isReadOnly: Bool { get }
 }
 
 /// The SQLite side of the seam: statements on a GRDB connection, as the stages have always run them.
@@ -205,6 +207,9 @@ extension SQLValue {
 extension Store: StageStore {
     /// A SQLite store is one county's own: no lane.
     public var lane: String? { nil }
+
+    /// Opened with `.readOnly` access.
+    public var isReadOnly: Bool { access == .readOnly }
 
     /// ``read(_:)`` through the seam.
     public func reading<T>(_ body: (any StageSQL) throws -> T) throws -> T { try read { db in try body(GRDBStageSQL(db)) } }

@@ -59,9 +59,9 @@ func forbiddenValues(store path: String) throws -> [(what: String, value: String
 /// business name, and the plan's task names, matters and departments; longest first.
 func publicTexts(store path: String) throws -> [String] {
     let store = try Store(path: path, access: .readOnly)
-    let texts = try store.read { db in
-        var texts = Set(try String.fetchAll(db, sql: "SELECT DISTINCT name FROM register_rows"))
-        for stored in try ResultsStore.plans(db: db) {
+    let texts = try store.reading { sql in
+        var texts = Set(try sql.texts("SELECT DISTINCT name FROM register_rows"))
+        for stored in try ResultsStore.plans(in: sql) {
             texts.insert(Publisher.planName(stored.plan))
             for task in stored.plan.tasks {
                 texts.formUnion([task.name, task.initiator] + task.cooperators + task.matters)
