@@ -22,7 +22,8 @@ struct PublishCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try global.configuration()
-        let store = try openStore(global.storePath(configuration), access: dryRun ? .readOnly : .readWrite, command: "publish")
+        let store = try openStageStore(
+            global.storePath(configuration), configuration: configuration, access: dryRun ? .readOnly : .readWrite, command: "publish")
         let request = PublishRequest(
             outDirectory: out ?? configuration.resolvedPath(\.paths.outbox), formats: configuration.publish.formats, dryRun: dryRun)
         let report = try Publisher(store: store).run(request)

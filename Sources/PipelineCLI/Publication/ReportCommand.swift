@@ -19,7 +19,7 @@ struct ReportCommand: ParsableCommand {
         let configuration = try global.configuration()
         let day = try today.day()
         let calendar = try CalendarLoader.load(operatorPath: configuration.resolvedCalendarPath)
-        let store = try openStore(global.storePath(configuration), access: .readOnly, command: "report")
+        let store = try openStageStore(global.storePath(configuration), configuration: configuration, access: .readOnly, command: "report")
         var report = try DeadlineReporter(store: store, calendar: calendar).run(today: day)
         report.targets = try DrawStore.targets(store: store, configuration: configuration)
         for diagnostic in report.diagnostics { printError(diagnostic.rendered(in: Language.inForce)) }

@@ -102,6 +102,8 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
         "draw export",
         "draw quotas",
         "draw coverage",
+        "publish",
+        "report",
     ]
 
     /// The one rule for commands on PostgreSQL: only ``commandsOnPostgreSQL`` run there yet; any
