@@ -25,7 +25,17 @@ struct DrawBenchCommand: ParsableCommand {
     @Option(help: "Cooperating departments per matching group (besides the initiator).")
     var cooperators = 1
 
+    @Option(help: "Instead: time loading the draw's inputs from a SQLite store of this many generated register rows.")
+    var storeRows: Int?
+
     func run() throws {
+        if let storeRows {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("suiji-bench-\(UUID().uuidString.prefix(8))").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            print(try DrawBenchmark.loadInputs(rows: storeRows, folder: folder))
+            return
+        }
         var diagnostics = DiagnosticCollector()
         let plan = try PlanReader().run(
             PlanSource(path: FixtureFiles.yuanpingPlan.path, year: 2024, region: "140981"), diagnostics: &diagnostics)

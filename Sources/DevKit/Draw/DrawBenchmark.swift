@@ -150,3 +150,61 @@ public enum DrawBenchmark {
             matchSeconds: matchSeconds, phases: phases)
     }
 }
+
+/// Timings of loading the draw's inputs from a SQLite store (issue 19's seam, issue 20's hot path).
+public struct DrawInputsLoadReport: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Current register rows in the store.
+    public var rows: Int
+    /// Importing the generated register (not part of the load).
+    public var importSeconds: Double
+    /// The draw's load (`drawInputs()`): SQLite's fast path, GRDB's cursor straight into the inputs' columns; best of the runs.
+    public var fastPathSeconds: Double
+    /// The same inputs read through the stages' seam (rows of values first, as PostgreSQL's are); best of the runs.
+    public var seamSeconds: Double
+    /// Runs of each.
+    public var runs: Int
+
+    /// A readable summary.
+    public var description: String {
+        func s(_ x: Double) -> String { String(format: "%.3f s", x) }
+        return """
+            draw inputs from SQLite: \(rows) current register rows (import \(s(importSeconds)) not counted), best of \(runs): \
+            drawInputs() \(s(fastPathSeconds)), through the seam \(s(seamSeconds)) (\(String(format: "%.2f", seamSeconds / max(fastPathSeconds, 1e-9)))x)
+            """
+    }
+}
+
+extension DrawBenchmark {
+    /// Imports a generated register of `rows` rows into a new SQLite store in `folder` and times
+    /// loading the draw's inputs from it, by the draw's own path and through the seam; both must
+    /// give the same inputs.
+    public static func loadInputs(rows: Int, folder: String, runs: Int = 3) throws -> DrawInputsLoadReport {
+        func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let value = try body()
+            return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let register = folder + "/register.csv"
+        try RegisterFileWriter.write(
+            RegisterGenerator(options: RegisterGenerator.Options(seed: 7, rows: rows, badRowRate: 0)), layout: .csv, to: register)
+        let store = try Store(path: folder + "/suiji.sqlite")
+        let (_, importSeconds) = try time {
+            try SnapshotImporter(store: store).run(
+                SnapshotImportRequest(kind: .register, path: register, department: RegisterGenerator.defaultDepartmentName))
+        }
+        var fast = Double.infinity, seam = Double.infinity
+        for _ in 0..<max(1, runs) {
+            let (a, t1) = try time { try store.drawInputs() }
+            let (b, t2) = try time { try DrawInputRows.read(store) }
+            guard a.entities == b.entities, a.inspectors == b.inspectors, a.watchlist == b.watchlist else { throw BenchmarkMismatch() }
+            fast = min(fast, t1)
+            seam = min(seam, t2)
+        }
+        return DrawInputsLoadReport(rows: rows, importSeconds: importSeconds, fastPathSeconds: fast, seamSeconds: seam, runs: max(1, runs))
+    }
+}
+
+/// The two ways of loading the draw's inputs gave different inputs.
+struct BenchmarkMismatch: Error, CustomStringConvertible {
+    var description: String { "the draw's inputs read through the seam differ from drawInputs()'s" }
+}

@@ -18,7 +18,7 @@ struct DrawCoverageCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        try withDrawStore(global, access: .readOnly) { draw, configuration in
+        try withDrawStore(global, access: .readOnly, command: "draw coverage") { draw, configuration in
             let (plan, _) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
             let report = try draw.coverage(plan: plan, scopeMapSource: ScopeMapLoader.source(configuration))
             print(json ? try report.json() : report.text(in: Language.catalogue))

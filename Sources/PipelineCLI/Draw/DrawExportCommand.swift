@@ -26,7 +26,7 @@ struct DrawExportCommand: ParsableCommand {
     var isPublic = false
 
     func run() throws {
-        try withDrawStore(global, access: .readOnly) { draw, configuration in
+        try withDrawStore(global, access: .readOnly, command: "draw export") { draw, configuration in
             let (_, id) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
             let (bundle, entry) = try draw.bundle(planID: id, group: group, round: round)
             let text: String

@@ -28,7 +28,7 @@ struct DrawListCommand: ParsableCommand {
     }
 
     func run() throws {
-        try withDrawStore(global, access: .readOnly) { draw, configuration in
+        try withDrawStore(global, access: .readOnly, command: "draw list") { draw, configuration in
             let (plan, id) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
             let calendar = try CalendarLoader.load(operatorPath: configuration.resolvedCalendarPath)
             let sheets = try DrawTaskSheets.build(draw: draw, plan: plan, planID: id, group: group, round: round, calendar: calendar)

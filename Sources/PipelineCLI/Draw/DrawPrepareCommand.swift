@@ -16,7 +16,7 @@ struct DrawPrepareCommand: ParsableCommand {
     var allowPartialTeams = false
 
     func run() throws {
-        try withDrawStore(global, access: .readWrite) { draw, configuration in
+        try withDrawStore(global, access: .readWrite, command: "draw prepare") { draw, configuration in
             let (plan, id) = try draw.plan(year: selection.year, region: selection.region, configuration: configuration)
             for line in DrawGroups.awaitingReview(plan) { printError(Language.catalogue(.notePrefix) + line) }
             let made = try draw.prepare(

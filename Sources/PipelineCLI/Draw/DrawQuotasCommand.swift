@@ -18,7 +18,7 @@ struct DrawQuotasCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        try withDrawStore(global, access: .readOnly) { draw, configuration in
+        try withDrawStore(global, access: .readOnly, command: "draw quotas") { draw, configuration in
             let (plan, _) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
             let audit = try draw.quotaAudit(plan: plan)
             if json {

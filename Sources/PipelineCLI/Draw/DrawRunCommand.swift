@@ -28,7 +28,7 @@ struct DrawRunCommand: ParsableCommand {
     }
 
     func run() throws {
-        try withDrawStore(global, access: .readWrite) { draw, configuration in
+        try withDrawStore(global, access: .readWrite, command: "draw run") { draw, configuration in
             let (plan, id) = try draw.plan(year: selection.year, region: selection.region, configuration: configuration)
             for line in DrawGroups.awaitingReview(plan) { printError(Language.catalogue(.notePrefix) + line) }
             let outcome = try draw.run(

@@ -26,9 +26,22 @@ struct DrawSelection: ParsableArguments {
     var selectedTasks: [Int]? { tasks.isEmpty ? nil : tasks }
 }
 
-/// Opens the store (taking its lock for a write) and the draw store over it, and runs `body`.
-func withDrawStore<T>(_ global: GlobalOptions, access: StoreAccess, _ body: (DrawStore, Configuration) throws -> T) throws -> T {
+/// Opens the store (taking its lock for a write: SQLite's lock file, or the county's advisory lock
+/// on PostgreSQL) and the draw store over it, and runs `body`. `command` is the draw command's name
+/// for the one rule of commands on PostgreSQL (``PostgresAddress/commandsOnPostgreSQL``); SQLite's
+/// lock names its holder `draw`, as it always has. Timestamps from the clock `SUIJI_NOW` may pin
+/// (``Clock/fromEnvironment(_:)``), as the nightly run's.
+func withDrawStore<T>(
+    _ global: GlobalOptions, access: StoreAccess, command: String, _ body: (DrawStore, Configuration) throws -> T
+) throws -> T {
     let configuration = try global.configuration()
-    let store = try openStore(global.storePath(configuration), access: access, command: "draw")
-    return try body(try DrawStore(store: store, configuration: configuration), configuration)
+    let path = global.storePath(configuration)
+    let store: any StageStore
+    if PostgresAddress.isPostgres(path) {
+        store = try openStageStore(path, configuration: configuration, access: access, command: command)
+    } else {
+        store = try openStore(path, access: access, command: "draw")
+    }
+    defer { (store as? PostgresStageStore)?.close() }
+    return try body(try DrawStore(store: store, configuration: configuration, clock: .fromEnvironment()), configuration)
 }

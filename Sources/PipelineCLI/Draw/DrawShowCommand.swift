@@ -19,7 +19,7 @@ struct DrawShowCommand: ParsableCommand {
     var assignments = false
 
     func run() throws {
-        try withDrawStore(global, access: .readOnly) { draw, configuration in
+        try withDrawStore(global, access: .readOnly, command: "draw show") { draw, configuration in
             let (plan, id) = try draw.plan(year: planKey.year, region: planKey.region, configuration: configuration)
             if assignments {
                 let list = try draw.assignments(plan: plan, planID: id)

@@ -21,7 +21,9 @@ struct DrawVerifyLedgerCommand: ParsableCommand {
     }
 
     func run() throws {
-        let result = try withDrawStore(global, access: .readOnly) { draw, _ in try draw.store.verifyLedger(anchor: anchor) }
+        let result = try withDrawStore(global, access: .readOnly, command: "draw verify-ledger") { draw, _ in
+            try draw.store.verifyLedger(anchor: anchor)
+        }
         if result.isValid {
             print(
                 Language.catalogue(.ledgerOK, ["count": "\(result.entries)", "head": result.head])

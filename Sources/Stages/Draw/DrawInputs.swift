@@ -55,45 +55,102 @@ extension QuotaRules {
     }
 }
 
-extension Store {
+extension StageStore {
     /// The current registers, inspectors, avoidance list and watchlist.
+    ///
+    /// The population (a million rows in issue 20's county) is the draw's one large read: on SQLite
+    /// it streams through GRDB's cursor into the inputs' columns (``Store/sqliteDrawInputs()``), a row
+    /// costing its USCC and a few integers; through the seam every row would be a row of values
+    /// first. On PostgreSQL it is read through the seam (a county: ~35,000 rows).
     public func drawInputs() throws -> DrawInputs {
+        if let sqlite = self as? Store { return try sqlite.sqliteDrawInputs() }
+        return try DrawInputRows.read(self)
+    }
+}
+
+extension Store {
+    /// ``StageStore/drawInputs()`` on SQLite: the population streamed through GRDB's cursor.
+    package func sqliteDrawInputs() throws -> DrawInputs {
         try read { db in
             // Row by row into the inputs' columns: a row costs its USCC and a few integers.
             var rows = DrawInputs.Builder(
                 capacity: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM register_rows WHERE valid_to_import IS NULL") ?? 0)
-            let cursor = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT r.uscc, r.category, r.region_code, r.status, r.risk_class, d.name
-                    FROM register_rows r JOIN departments d ON d.id = r.department_id
-                    WHERE r.valid_to_import IS NULL ORDER BY r.uscc, d.name
-                    """)
+            let cursor = try Row.fetchCursor(db, sql: DrawInputRows.population + " ORDER BY r.uscc, d.name")
             while let row = try cursor.next() {
                 rows.append(
                     uscc: row[0], category: row[1], region: row[2], status: row[3],
                     riskClass: (row[4] as String?).flatMap(RiskClass.init(rawValue:)), departments: [row[5]])
             }
-            var inspectors: [Inspector] = []
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT i.inspector_id, i.name, i.active, d.name FROM inspector_rows i JOIN departments d ON d.id = i.department_id
-                    WHERE i.valid_to_import IS NULL ORDER BY d.name, i.inspector_id
-                    """)
-            {
-                inspectors.append(Inspector(id: row[0], name: row[1], department: row[3], active: (row[2] as Int) == 1))
-            }
-            let avoidance = try Row.fetchAll(db, sql: "SELECT inspector_id, uscc FROM avoidance_pairs WHERE valid_to_import IS NULL")
-                .map { AvoidancePair(inspectorId: $0[0], uscc: $0[1]) }
-            var watchlist: [String: [String]] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT uscc, reason FROM watchlist_entries WHERE valid_to_import IS NULL ORDER BY uscc, reason")
-            {
-                watchlist[row[0], default: []].append(row[1])
-            }
-            return DrawInputs(rows, inspectors: inspectors, avoidance: avoidance, watchlist: watchlist)
+            return try DrawInputRows.rest(rows, GRDBStageSQL(db))
         }
+    }
+}
+
+/// The draw inputs' statements, one text for both stores.
+package enum DrawInputRows {
+    /// The inputs read through the seam: PostgreSQL's path (and SQLite's, to measure its fast path against).
+    package static func read(_ store: any StageStore) throws -> DrawInputs {
+        try store.reading { sql in
+            var rows = DrawInputs.Builder(
+                capacity: Int(try sql.integer("SELECT COUNT(*) FROM register_rows WHERE valid_to_import IS NULL") ?? 0))
+            // Sorted here, by bytes as SQLite's ORDER BY sorts them: the database's collation may sort otherwise.
+            var read: [(uscc: String, department: String, row: SQLRow)] = []
+            for row in try sql.rows(population) {
+                read.append((try row.requiredText(0), try row.requiredText(5), row))
+            }
+            read.sort { a, b in
+                a.uscc != b.uscc
+                    ? a.uscc.utf8.lexicographicallyPrecedes(b.uscc.utf8) : a.department.utf8.lexicographicallyPrecedes(b.department.utf8)
+            }
+            for (uscc, department, row) in read {
+                rows.append(
+                    uscc: uscc, category: try row.requiredText(1), region: try row.requiredText(2), status: try row.requiredText(3),
+                    riskClass: try row.text(4).flatMap(RiskClass.init(rawValue:)), departments: [department])
+            }
+            return try rest(rows, sql)
+        }
+    }
+
+    /// Every current register row with its department.
+    static let population = """
+        SELECT r.uscc, r.category, r.region_code, r.status, r.risk_class, d.name
+        FROM register_rows r JOIN departments d ON d.id = r.department_id
+        WHERE r.valid_to_import IS NULL
+        """
+
+    /// The inputs of `rows` with the current inspectors, avoidance pairs and watchlist.
+    static func rest(_ rows: consuming DrawInputs.Builder, _ sql: any StageSQL) throws -> DrawInputs {
+        func bytes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+        var inspectors: [(department: String, inspector: Inspector)] = []
+        for row in try sql.rows(
+            """
+            SELECT i.inspector_id, i.name, CASE WHEN i.active = 1 THEN 1 ELSE 0 END, d.name
+            FROM inspector_rows i JOIN departments d ON d.id = i.department_id
+            WHERE i.valid_to_import IS NULL
+            """)
+        {
+            let department = try row.requiredText(3)
+            inspectors.append(
+                (
+                    department,
+                    Inspector(
+                        id: try row.requiredText(0), name: try row.requiredText(1), department: department,
+                        active: try row.requiredInteger(2) == 1)
+                ))
+        }
+        // By department and 执法证号, in bytes (what SQLite's ORDER BY gave; a database's collation may differ).
+        inspectors.sort { a, b in
+            a.department != b.department ? bytes(a.department, b.department) : bytes(a.inspector.id, b.inspector.id)
+        }
+        let avoidance = try sql.rows("SELECT inspector_id, uscc FROM avoidance_pairs WHERE valid_to_import IS NULL").map {
+            AvoidancePair(inspectorId: try $0.requiredText(0), uscc: try $0.requiredText(1))
+        }
+        var watchlist: [String: [String]] = [:]
+        for row in try sql.rows("SELECT uscc, reason FROM watchlist_entries WHERE valid_to_import IS NULL") {
+            watchlist[try row.requiredText(0), default: []].append(try row.requiredText(1))
+        }
+        for key in watchlist.keys { watchlist[key]?.sort(by: bytes) }
+        return DrawInputs(rows, inspectors: inspectors.map(\.inspector), avoidance: avoidance, watchlist: watchlist)
     }
 }
 

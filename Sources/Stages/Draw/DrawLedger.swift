@@ -1,5 +1,4 @@
 internal import Foundation
-internal import GRDB
 public import Pipeline
 
 // The draw ledger (table draw_ledger): append-only (triggers refuse UPDATE and DELETE) and
@@ -137,19 +136,51 @@ public struct LedgerEntry: Sendable, Hashable {
         try JSONDecoder().decode(LedgerResult.self, from: Data(resultJSON.utf8))
     }
 
-    init(row: Row) {
-        seq = row["seq"]
-        kind = row["kind"]
-        planID = row["plan_id"]
-        group = row["group_key"]
-        round = row["round"]
-        commitment = row["commitment_sha256"]
-        seed = row["seed"]
-        reason = row["reason"]
-        resultJSON = row["result_json"]
-        createdAt = row["created_at"]
-        prev = row["prev_sha256"]
-        hash = row["entry_sha256"]
+    /// The columns ``init(row:)`` reads, in its order.
+    static let columns =
+        "seq, kind, plan_id, group_key, round, commitment_sha256, seed, reason, result_json, created_at, prev_sha256, entry_sha256"
+
+    /// An entry from a row of ``columns``.
+    init(row: SQLRow) throws {
+        seq = Int(try row.requiredInteger(0))
+        kind = try row.requiredText(1)
+        planID = try row.requiredInteger(2)
+        group = try row.requiredText(3)
+        round = Int(try row.requiredInteger(4))
+        commitment = try row.requiredText(5)
+        seed = try row.requiredText(6)
+        reason = try row.text(7)
+        resultJSON = try row.requiredText(8)
+        createdAt = try row.requiredText(9)
+        prev = try row.requiredText(10)
+        hash = try row.requiredText(11)
+    }
+
+    /// Every entry of the ledger (or of one plan), in order.
+    static func all(_ sql: any StageSQL, planID: Int64? = nil) throws -> [LedgerEntry] {
+        let rows =
+            try planID.map { try sql.rows("SELECT \(columns) FROM draw_ledger WHERE plan_id = ? ORDER BY seq", [$0]) }
+            ?? sql.rows("SELECT \(columns) FROM draw_ledger ORDER BY seq")
+        return try rows.map(LedgerEntry.init(row:))
+    }
+
+    /// Appends an entry after the current head; returns it with its seq and hash.
+    static func append(
+        _ sql: any StageSQL, runID: Int64?, kind: String, planID: Int64, group: String, round: Int, commitment: String,
+        seed: String, reason: String?, result: String, createdAt: String
+    ) throws -> LedgerEntry {
+        let head = try sql.row("SELECT seq, entry_sha256 FROM draw_ledger ORDER BY seq DESC LIMIT 1")
+        let seq = Int(try head?.integer(0) ?? 0) + 1
+        let prev = try head?.text(1) ?? LedgerEntry.genesis
+        let entry = LedgerEntry(
+            seq: seq, kind: kind, planID: planID, group: group, round: round, commitment: commitment, seed: seed,
+            reason: reason, resultJSON: result, createdAt: createdAt, prev: prev)
+        try sql.execute(
+            """
+            INSERT INTO draw_ledger (seq, kind, plan_id, group_key, round, commitment_sha256, seed, reason, result_json, created_at, prev_sha256, entry_sha256, run_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [seq, kind, planID, group, round, commitment, seed, reason, result, createdAt, prev, entry.hash, runID])
+        return entry
     }
 
     init(
@@ -190,38 +221,14 @@ public struct LedgerVerification: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-extension Store {
-    /// Every ledger entry, in order.
-    func ledgerEntries(_ db: Database) throws -> [LedgerEntry] {
-        try Row.fetchAll(db, sql: "SELECT * FROM draw_ledger ORDER BY seq").map(LedgerEntry.init(row:))
-    }
-
-    /// Appends an entry after the current head; returns it with its seq and hash.
-    func appendLedgerEntry(
-        _ db: Database, kind: String, planID: Int64, group: String, round: Int, commitment: String,
-        seed: String, reason: String?, result: String, createdAt: String
-    ) throws -> LedgerEntry {
-        let head = try Row.fetchOne(db, sql: "SELECT seq, entry_sha256 FROM draw_ledger ORDER BY seq DESC LIMIT 1")
-        let seq = (head?["seq"] as Int? ?? 0) + 1
-        let prev = head?["entry_sha256"] as String? ?? LedgerEntry.genesis
-        let entry = LedgerEntry(
-            seq: seq, kind: kind, planID: planID, group: group, round: round, commitment: commitment, seed: seed,
-            reason: reason, resultJSON: result, createdAt: createdAt, prev: prev)
-        try db.execute(
-            sql: """
-                INSERT INTO draw_ledger (seq, kind, plan_id, group_key, round, commitment_sha256, seed, reason, result_json, created_at, prev_sha256, entry_sha256, run_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [seq, kind, planID, group, round, commitment, seed, reason, result, createdAt, prev, entry.hash, runID])
-        return entry
-    }
-
+extension StageStore {
     /// Recomputes the whole ledger: links, hashes, commitments, draws, visits, joint visits,
     /// selections and assignments; the heads named by commitments; and, with `anchor`, that the
     /// chain still holds the entry of that hash (a head published elsewhere).
     public func verifyLedger(anchor: String? = nil) throws -> LedgerVerification {
-        try read { db in
+        try reading { sql in
             var problems: [String] = []
-            let entries = try ledgerEntries(db)
+            let entries = try LedgerEntry.all(sql)
             var prev = LedgerEntry.genesis
             var expectedSeq = 1
             var current: [String: JointVisitDraw] = [:]
@@ -235,10 +242,10 @@ extension Store {
                     problems.append("\(at): its content hashes to \(computed), but it records \(entry.hash): the row was edited")
                 }
                 prev = entry.hash
-                problems += try checkEntry(entry, at: at, db: db)
+                problems += try checkEntry(entry, at: at, sql: sql)
                 // Joint visits, replayed over the draws current before this entry (same plan).
                 let key = "\(entry.planID)|" + DrawnRounds.key(entry.group, entry.round)
-                if let drawn = try DrawnRounds.drawnRound(db, entry: entry) {
+                if let drawn = try DrawnRounds.drawnRound(sql, entry: entry) {
                     if let recorded = (try? entry.result())?.jointVisits {
                         let earlier = current.filter { $0.key != key && $0.key.hasPrefix("\(entry.planID)|") }.map(\.value)
                         let expected = JointVisits.records(for: drawn, earlier: earlier)
@@ -250,14 +257,14 @@ extension Store {
                 }
             }
             let hashes = Set(entries.map(\.hash)).union([LedgerEntry.genesis])
-            for row in try Row.fetchAll(db, sql: "SELECT group_key, round, canonical_json FROM draw_commitments ORDER BY id") {
-                let text: String = row[2]
+            for row in try sql.rows("SELECT group_key, round, canonical_json FROM draw_commitments ORDER BY id") {
+                let text = try row.requiredText(2)
                 guard let commitment = try? JSONDecoder().decode(DrawCommitment.self, from: Data(text.utf8)),
                     let head = commitment.ledgerHead
                 else { continue }
                 if !hashes.contains(head) {
                     problems.append(
-                        "the commitment of \(row[0] as String) round \(row[1] as Int) names ledger head \(head), which is not in the ledger: entries were deleted"
+                        "the commitment of \(try row.requiredText(0)) round \(try row.requiredInteger(1)) names ledger head \(head), which is not in the ledger: entries were deleted"
                     )
                 }
             }
@@ -270,11 +277,9 @@ extension Store {
         }
     }
 
-    private func checkEntry(_ entry: LedgerEntry, at: String, db: Database) throws -> [String] {
+    private func checkEntry(_ entry: LedgerEntry, at: String, sql: any StageSQL) throws -> [String] {
         var problems: [String] = []
-        guard
-            let text = try String.fetchOne(
-                db, sql: "SELECT canonical_json FROM draw_commitments WHERE commitment_sha256 = ?", arguments: [entry.commitment])
+        guard let text = try sql.row("SELECT canonical_json FROM draw_commitments WHERE commitment_sha256 = ?", [entry.commitment])?.text(0)
         else {
             return ["\(at): its commitment \(entry.commitment) is missing from draw_commitments"]
         }
@@ -309,8 +314,7 @@ extension Store {
             problems.append("\(at): redoing the draw fails: \(error)")
         }
         // Selections and assignments rows against the recorded result.
-        let selections = try String.fetchAll(
-            db, sql: "SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", arguments: [entry.seq])
+        let selections = try sql.texts("SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", [entry.seq])
         if selections != result.order {
             problems.append(
                 "\(at): draw_selections differ from the recorded order (\(selections.count) rows, \(result.order.count) recorded)")
@@ -319,13 +323,12 @@ extension Store {
         for a in result.assignments ?? [] {
             for id in a.inspectorIds { recorded.append("\(a.uscc)|\(a.department)|\(id)") }
         }
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT a.uscc, d.name, a.inspector_id FROM inspector_assignments a JOIN departments d ON d.id = a.department_id
-                WHERE a.ledger_seq = ?
-                """, arguments: [entry.seq]
-        ).map { "\($0[0] as String)|\($0[1] as String)|\($0[2] as String)" }
+        let rows = try sql.rows(
+            """
+            SELECT a.uscc, d.name, a.inspector_id FROM inspector_assignments a JOIN departments d ON d.id = a.department_id
+            WHERE a.ledger_seq = ?
+            """, [entry.seq]
+        ).map { "\(try $0.requiredText(0))|\(try $0.requiredText(1))|\(try $0.requiredText(2))" }
         if rows.sorted() != recorded.sorted() { problems.append("\(at): inspector_assignments differ from the recorded teams") }
         return problems
     }

@@ -1,5 +1,4 @@
 import Foundation
-internal import GRDB
 public import Pipeline
 
 // `suiji draw run` over the store (the protocol at the top of DrawStore.swift): each group and round
@@ -20,13 +19,13 @@ extension DrawStore {
         var targets: [Target] = []
         var empty: [RoundOutcome] = []
         var prepared: [String: [Int: LedgerEntry]] = [:]
-        try store.read { db in
-            prepared = try currentEntries(db, planID: planID)
+        try store.reading { sql in
+            prepared = try currentEntries(sql, planID: planID)
             for group in groups {
                 let drawn = prepared[group.key] ?? [:]
                 let rounds: [Int] = round.map { [$0] } ?? group.schedule.rounds.map(\.number).filter { drawn[$0] == nil }
                 for r in rounds {
-                    guard let current = try currentCommitment(db, planID: planID, group: group.key, round: r) else {
+                    guard let current = try currentCommitment(sql, planID: planID, group: group.key, round: r) else {
                         if round != nil {
                             throw DrawStoreError(.failure, Message(.drawNotPrepared, ["group": group.key, "round": "\(r)"]))
                         }
@@ -61,8 +60,8 @@ extension DrawStore {
         // Recompute every commitment from the store: the frozen inputs must still hold.
         let inputs = try inputs ?? store.drawInputs()
         var excluded: [Set<String>] = []
-        try store.read { db in
-            for t in targets { excluded.append(try exclusions(db, entries: prepared[t.group.key] ?? [:], before: t.round)) }
+        try store.reading { sql in
+            for t in targets { excluded.append(try exclusions(sql, entries: prepared[t.group.key] ?? [:], before: t.round)) }
         }
         let (scopeMap, rules, key) = (try self.scopeMap(), self.rules, try saltKey(create: false))
         let (jobs, excludedSets) = (targets, excluded)
@@ -120,36 +119,39 @@ extension DrawStore {
         plan: AnnualPlan, planID: Int64, seed: String, reason: String?
     ) throws -> [CompletedDraw] {
         let now = clock.now().storeTimestamp
-        return try store.write { db in
+        let runID = store.runID
+        return try store.writing { sql in
             var done: [CompletedDraw] = []
             var departmentIDs: [String: Int64] = [:]
             func departmentID(_ name: String) throws -> Int64 {
                 if let id = departmentIDs[name] { return id }
-                if let id = try Int64.fetchOne(db, sql: "SELECT id FROM departments WHERE name = ?", arguments: [name]) {
+                if let id = try sql.integer("SELECT id FROM departments WHERE name = ?", [name]) {
                     departmentIDs[name] = id
                     return id
                 }
-                try db.execute(sql: "INSERT INTO departments (name) VALUES (?)", arguments: [name])
-                departmentIDs[name] = db.lastInsertedRowID
-                return db.lastInsertedRowID
+                guard let id = try sql.integer("INSERT INTO departments (name) VALUES (?) RETURNING id", [name]) else {
+                    throw StoreError(path: "departments", Message(.storeNoRowID, ["statement": "INSERT INTO departments (name)"]))
+                }
+                departmentIDs[name] = id
+                return id
             }
-            var current = jointVisits ? try DrawnRounds.current(db, planID: planID) : [:]
+            var current = jointVisits ? try DrawnRounds.current(sql, planID: planID) : [:]
             for (publishedHash, redraw, effective, bundle, selection) in draws {
                 var published: String?
                 if bundle.commitmentHash != publishedHash {
                     published = publishedHash
-                    let seq = (try Int.fetchOne(db, sql: "SELECT MAX(prepared_seq) FROM draw_commitments") ?? 0) + 1
-                    try db.execute(
-                        sql: """
-                            INSERT OR IGNORE INTO draw_commitments (plan_id, group_key, round, commitment_sha256, canonical_json, algorithm_version, prepared_at, prepared_seq, derived_from, run_id)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
+                    let seq = (try sql.integer("SELECT MAX(prepared_seq) FROM draw_commitments") ?? 0) + 1
+                    try sql.execute(
+                        """
+                        INSERT INTO draw_commitments (plan_id, group_key, round, commitment_sha256, canonical_json, algorithm_version, prepared_at, prepared_seq, derived_from, run_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                        """,
+                        [
                             planID, effective.groupKey, effective.round, bundle.commitmentHash, effective.privateCanonicalText,
-                            effective.algorithm, now, seq, publishedHash, store.runID,
+                            effective.algorithm, now, seq, publishedHash, runID,
                         ])
                 }
-                let nextSeq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM draw_ledger") ?? 0) + 1
+                let nextSeq = Int(try sql.integer("SELECT MAX(seq) FROM draw_ledger") ?? 0) + 1
                 let drawn = JointVisitDraw(
                     ledgerSeq: nextSeq, group: effective.groupKey, round: effective.round, departments: effective.departments,
                     start: effective.roundStart, end: effective.roundEnd, objects: selection.order)
@@ -163,33 +165,35 @@ extension DrawStore {
                     seedString: bundle.seedString, sample: bundle.sample, order: selection.order,
                     assignments: bundle.assignments, shortTeams: bundle.shortTeams, publishedCommitment: published,
                     visits: effective.isLegacy ? nil : selection.visit, jointVisits: joint)
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO draw_seeds (group_key, round, seed, received_at) VALUES (?, ?, ?, ?)",
-                    arguments: [effective.groupKey, effective.round, seed, now])
-                let entry = try store.appendLedgerEntry(
-                    db, kind: redraw ? "redraw" : "draw", planID: planID, group: effective.groupKey, round: effective.round,
+                try sql.execute(
+                    "INSERT INTO draw_seeds (group_key, round, seed, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    [effective.groupKey, effective.round, seed, now])
+                let entry = try LedgerEntry.append(
+                    sql, runID: runID, kind: redraw ? "redraw" : "draw", planID: planID, group: effective.groupKey, round: effective.round,
                     commitment: bundle.commitmentHash, seed: seed, reason: redraw ? reason : nil,
                     result: result.canonicalValue.canonicalText, createdAt: now)
                 let sampler = ConsistentSampler(seed: bundle.seedString)
                 var classOf: [String: RiskClass?] = [:]
                 for m in effective.population { classOf[m.uscc] = m.riskClass }
-                for (position, uscc) in selection.order.enumerated() {
-                    try db.execute(
-                        sql: "INSERT INTO draw_selections (ledger_seq, position, uscc, risk_class, ticket) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [entry.seq, position + 1, uscc, (classOf[uscc] ?? nil)?.rawValue, sampler.ticket(for: uscc).text])
-                }
+                // A few statements for a draw's rows, not one per row (a round trip each on PostgreSQL).
+                try sql.insert(
+                    into: "draw_selections", columns: ["ledger_seq", "position", "uscc", "risk_class", "ticket"],
+                    rows: selection.order.enumerated().map { position, uscc in
+                        [entry.seq, position + 1, uscc, (classOf[uscc] ?? nil)?.rawValue, sampler.ticket(for: uscc).text]
+                    })
+                var assignments: [[any SQLBindable]] = []
                 for a in bundle.assignments ?? [] {
                     let dept = try departmentID(a.department)
                     for (slot, id) in a.inspectorIds.enumerated() {
-                        try db.execute(
-                            sql:
-                                "INSERT INTO inspector_assignments (ledger_seq, uscc, department_id, inspector_id, slot, ticket) VALUES (?, ?, ?, ?, ?, ?)",
-                            arguments: [
-                                entry.seq, a.uscc, dept, id, slot + 1,
-                                sampler.ticket(for: InspectorMatcher.ticketId(inspectorId: id, uscc: a.uscc)).text,
-                            ])
+                        assignments.append([
+                            entry.seq, a.uscc, dept, id, slot + 1,
+                            sampler.ticket(for: InspectorMatcher.ticketId(inspectorId: id, uscc: a.uscc)).text,
+                        ])
                     }
                 }
+                try sql.insert(
+                    into: "inspector_assignments", columns: ["ledger_seq", "uscc", "department_id", "inspector_id", "slot", "ticket"],
+                    rows: assignments)
                 done.append(CompletedDraw(entry: entry, bundle: bundle))
             }
             return done

@@ -1,5 +1,4 @@
 internal import Foundation
-internal import GRDB
 
 // The draw's tables beyond v1 and v2 (migration "v3: draw keys, watchlist, matter lists"):
 // - `draw_keys`: the one key commitments' salting secrets are derived from (Commitment.swift),
@@ -68,10 +67,10 @@ extension StoreSchema {
         """
 
     /// The store's salt key, made (with `random`) and kept on first use.
-    static func saltKey(_ db: Database, now: String, random: () -> String) throws -> String {
-        if let key = try String.fetchOne(db, sql: "SELECT salt_key FROM draw_keys WHERE id = 1") { return key }
+    static func saltKey(_ sql: any StageSQL, now: String, random: () -> String) throws -> String {
+        if let key = try sql.row("SELECT salt_key FROM draw_keys WHERE id = 1")?.text(0) { return key }
         let key = random()
-        try db.execute(sql: "INSERT INTO draw_keys (id, salt_key, created_at) VALUES (1, ?, ?)", arguments: [key, now])
+        try sql.execute("INSERT INTO draw_keys (id, salt_key, created_at) VALUES (1, ?, ?)", [key, now])
         return key
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-internal import GRDB
 public import Pipeline
 
 // What the draw commands show from the store: the bundles of a draw (auditor and public), the
@@ -10,7 +9,7 @@ extension DrawStore {
     /// The plan's targets for the plan the configuration names (its year and region; without them, the
     /// only plan stored), or nil when the store holds no such plan or cannot tell which. What
     /// `suiji report` and the nightly report show.
-    public static func targets(store: Store, configuration: Configuration) throws -> PlanTargets? {
+    public static func targets(store: any StageStore, configuration: Configuration) throws -> PlanTargets? {
         let draws = try DrawStore(store: store, configuration: configuration)
         let key: (year: Int, region: String)
         do { key = try store.planKey(year: nil, region: nil, configuration: configuration) } catch is PlanKeyError { return nil }
@@ -30,13 +29,13 @@ extension DrawStore {
 
     /// The auditor bundle of the current draw of a group and round, from the recorded result.
     public func bundle(planID: Int64, group: String, round: Int) throws -> (bundle: DrawBundle, entry: LedgerEntry) {
-        try store.read { db in
-            guard let entry = try currentEntries(db, planID: planID)[group]?[round] else {
+        try store.reading { sql in
+            guard let entry = try currentEntries(sql, planID: planID)[group]?[round] else {
                 throw DrawStoreError(.failure, Message(.drawNotDrawnNothingToExport, ["group": group, "round": "\(round)"]))
             }
             guard
-                let text = try String.fetchOne(
-                    db, sql: "SELECT canonical_json FROM draw_commitments WHERE commitment_sha256 = ?", arguments: [entry.commitment])
+                let text = try sql.row("SELECT canonical_json FROM draw_commitments WHERE commitment_sha256 = ?", [entry.commitment])?.text(
+                    0)
             else {
                 throw DrawStoreError(
                     .failure, Message(.drawLedgerCommitmentMissing, ["seq": "\(entry.seq)", "hash": entry.commitment]))
@@ -59,27 +58,24 @@ extension DrawStore {
 
     /// The plan's targets measured over the current draws (PlanTargets.swift).
     public func targets(plan: AnnualPlan, planID: Int64) throws -> PlanTargets {
-        try store.read { db in
-            let entries = try currentEntries(db, planID: planID)
+        try store.reading { sql in
+            let entries = try currentEntries(sql, planID: planID)
             var drawnTasks: Set<Int> = []
             var drawn = 0
             var classified = 0
             let groups = Dictionary(DrawGroups.form(plan).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             for (key, byRound) in entries {
                 for entry in byRound.values {
-                    let row = try Row.fetchOne(
-                        db, sql: "SELECT COUNT(*), COUNT(risk_class) FROM draw_selections WHERE ledger_seq = ?", arguments: [entry.seq])
-                    let (n, k) = ((row?[0] as Int?) ?? 0, (row?[1] as Int?) ?? 0)
+                    let row = try sql.row("SELECT COUNT(*), COUNT(risk_class) FROM draw_selections WHERE ledger_seq = ?", [entry.seq])
+                    let (n, k) = (Int(try row?.integer(0) ?? 0), Int(try row?.integer(1) ?? 0))
                     drawn += n
                     classified += k
                     if n > 0 { drawnTasks.formUnion(groups[key]?.taskSeqs ?? []) }
                 }
             }
             var lists: [String: [String]] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT department, matter FROM matter_list_items WHERE valid_to_import IS NULL ORDER BY department, position")
-            {
-                lists[row[0], default: []].append(row[1])
+            for row in try sql.rows("SELECT department, matter FROM matter_list_items WHERE valid_to_import IS NULL ORDER BY position") {
+                lists[try row.requiredText(0), default: []].append(try row.requiredText(1))
             }
             return PlanTargets.measure(
                 plan: plan, drawnTasks: drawnTasks, drawnObjects: drawn, classifiedObjects: classified, matterLists: lists)
@@ -91,22 +87,23 @@ extension DrawStore {
     public func summaries(plan: AnnualPlan, planID: Int64) throws -> DrawOverview {
         let groups = DrawGroups.form(plan)
         let targets = try targets(plan: plan, planID: planID)
-        return try store.read { db in
-            let entries = try currentEntries(db, planID: planID)
+        let postgres = store.lane != nil
+        return try store.reading { sql in
+            let entries = try currentEntries(sql, planID: planID)
             var rounds: [DrawOverview.RoundSummary] = []
             var coveredTasks: Set<Int> = []
             for group in groups {
                 for round in group.schedule.rounds {
                     let entry = entries[group.key]?[round.number]
-                    let committedHash = try Self.currentCommitmentHash(db, planID: planID, group: group.key, round: round.number)
+                    let committedHash = try Self.currentCommitmentHash(sql, planID: planID, group: group.key, round: round.number)
                     // One decode per round: the drawn commitment if drawn, else the current one.
                     let shownHash = entry?.commitment ?? committedHash
-                    // An undrawn round needs only the commitment's counts: read by SQLite, the
+                    // An undrawn round needs only the commitment's counts: read by the database, the
                     // population not decoded (a commitment of the first format is decoded).
-                    let counts = entry == nil ? shownHash.flatMap { try? Self.storedCounts(db, hash: $0) } : nil
+                    let counts = entry == nil ? shownHash.flatMap { try? Self.storedCounts(sql, hash: $0, postgres: postgres) } : nil
                     let commitment =
                         counts != nil
-                        ? nil : shownHash.flatMap { try? storedCommitment(db, hash: $0, group: group.key, round: round.number) }
+                        ? nil : shownHash.flatMap { try? storedCommitment(sql, hash: $0, group: group.key, round: round.number) }
                     var summary = DrawOverview.RoundSummary(
                         group: group.key, round: round.number, start: round.start.description, end: round.end.description,
                         tasks: group.taskSeqs, matters: group.tasks.flatMap(\.matters))
@@ -156,26 +153,32 @@ extension DrawStore {
         }
     }
 
-    /// The counts a summary shows of a stored commitment of the current format, read with SQLite's
-    /// JSON functions (the population is not decoded); nil for a commitment of the first format
-    /// or one without them.
-    static func storedCounts(_ db: Database, hash: String) throws -> (
+    /// The counts a summary shows of a stored commitment of the current format, read with the
+    /// database's JSON functions (the population is not decoded); nil for a commitment of the first
+    /// format or one without them. The two dialects' JSON functions differ: the one statement that
+    /// is written twice.
+    static func storedCounts(_ sql: any StageSQL, hash: String, postgres: Bool) throws -> (
         members: Int, classCounts: [RiskClass: Int], quotas: [RiskClass: Int], visits: [RiskClass: Int], watchlisted: Int
     )? {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT json_extract(canonical_json, '$.format'), json_array_length(canonical_json, '$.population'),
-                           json_extract(canonical_json, '$.classCounts'), json_extract(canonical_json, '$.quotas'),
-                           json_extract(canonical_json, '$.visits'), json_extract(canonical_json, '$.watchlisted')
-                    FROM draw_commitments WHERE commitment_sha256 = ?
-                    """, arguments: [hash])
+        let statement =
+            postgres
+            ? """
+            SELECT j->>'format', CASE WHEN jsonb_typeof(j->'population') = 'array' THEN jsonb_array_length(j->'population') END,
+                   j->>'classCounts', j->>'quotas', j->>'visits',
+                   CASE WHEN jsonb_typeof(j->'watchlisted') = 'number' THEN (j->>'watchlisted')::bigint END
+            FROM (SELECT canonical_json::jsonb AS j FROM draw_commitments WHERE commitment_sha256 = ?) c
+            """
+            : """
+            SELECT json_extract(canonical_json, '$.format'), json_array_length(canonical_json, '$.population'),
+                   json_extract(canonical_json, '$.classCounts'), json_extract(canonical_json, '$.quotas'),
+                   json_extract(canonical_json, '$.visits'), json_extract(canonical_json, '$.watchlisted')
+            FROM draw_commitments WHERE commitment_sha256 = ?
+            """
+        guard let row = try sql.row(statement, [hash]) else { return nil }
+        guard try row.text(0) == DrawCommitment.currentFormat, let members = try row.integer(1), let watchlisted = try row.integer(5),
+            let classCounts = try table(row.text(2)), let quotas = try table(row.text(3)), let visits = try table(row.text(4))
         else { return nil }
-        guard (row[0] as String?) == DrawCommitment.currentFormat, let members = row[1] as Int?, let watchlisted = row[5] as Int?,
-            let classCounts = try table(row[2]), let quotas = try table(row[3]), let visits = try table(row[4])
-        else { return nil }
-        return (members, classCounts, quotas, visits, watchlisted)
+        return (Int(members), classCounts, quotas, visits, Int(watchlisted))
     }
 
     /// A class table (`{"A": n, …}`) of JSON text.
@@ -193,9 +196,9 @@ extension DrawStore {
     /// Every drawn object of the current draws with its inspectors, its visit and its joint visit.
     public func assignments(plan: AnnualPlan, planID: Int64) throws -> [ObjectAssignment] {
         let groups = Dictionary(DrawGroups.form(plan).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        return try store.read { db in
+        return try store.reading { sql in
             var out: [ObjectAssignment] = []
-            let entries = try currentEntries(db, planID: planID)
+            let entries = try currentEntries(sql, planID: planID)
             var results: [Int: LedgerResult] = [:]
             var teams: [Int: [String: [ObjectAssignment.Member]]] = [:]
             var entryOf: [Int: LedgerEntry] = [:]
@@ -214,7 +217,7 @@ extension DrawStore {
             // Joint visits (一业一查) among the current draws, by entity and ledger entry.
             var jointOf: [String: ObjectAssignment.JointVisitView] = [:]
             if jointVisits {
-                for visit in JointVisits.visits(of: Array(try DrawnRounds.current(db, planID: planID).values)) {
+                for visit in JointVisits.visits(of: Array(try DrawnRounds.current(sql, planID: planID).values)) {
                     // One team: per department, the inspectors of the first draw of the visit that has it.
                     var team: [ObjectAssignment.Member] = []
                     var matters: [String] = []
@@ -252,7 +255,7 @@ extension DrawStore {
                     let dates = groups[key]?.schedule.round(round)
                     let visits =
                         (result.visits ?? [:]).isEmpty
-                        ? [:] : ((try? storedCommitment(db, hash: entry.commitment, group: key, round: round))?.visits ?? [:])
+                        ? [:] : ((try? storedCommitment(sql, hash: entry.commitment, group: key, round: round))?.visits ?? [:])
                     for uscc in result.order {
                         var visit: Message?
                         if let k = result.visits?[uscc], let dates, let c = classOf[uscc].flatMap(RiskClass.init(rawValue:)) {
@@ -272,7 +275,7 @@ extension DrawStore {
                     }
                 }
             }
-            return try Self.named(out, db)
+            return try Self.named(out, sql)
         }
     }
 }
@@ -281,29 +284,35 @@ extension DrawStore {
     /// The assignments with the names a person reads: each business's name from its register (a current
     /// row first, else its latest) and each inspector's from the department's inspector register (the
     /// same). One pass over each table, whatever the number of objects.
-    static func named(_ assignments: [ObjectAssignment], _ db: Database) throws -> [ObjectAssignment] {
-        let wanted = Set(assignments.map(\.uscc))
+    static func named(_ assignments: [ObjectAssignment], _ sql: any StageSQL) throws -> [ObjectAssignment] {
         var entityName: [String: (current: Bool, id: Int64, name: String)] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT uscc, name, valid_to_import IS NULL AS current, id FROM register_rows")
-        while let row = try rows.next() {
-            let uscc: String = row["uscc"]
-            guard wanted.contains(uscc) else { continue }
-            let current: Bool = row["current"]
-            let id: Int64 = row["id"]
-            if let seen = entityName[uscc], seen.current && !current || seen.current == current && seen.id > id { continue }
-            entityName[uscc] = (current, id, row["name"])
+        // One pass over the registers, returning only the rows of the draws' objects (the table has
+        // no index by USCC: a statement per few hundred USCCs would be a pass each).
+        let wanted = Set(assignments.map(\.uscc))
+        let seqs = Set(assignments.map(\.ledgerSeq)).sorted()
+        if !seqs.isEmpty {
+            for row in try sql.rows(
+                """
+                SELECT uscc, name, CASE WHEN valid_to_import IS NULL THEN 1 ELSE 0 END, id FROM register_rows
+                WHERE uscc IN (SELECT uscc FROM draw_selections WHERE ledger_seq IN (\(Array(repeating: "?", count: seqs.count).joined(separator: ", "))))
+                """, seqs)
+            {
+                let uscc = try row.requiredText(0)
+                guard wanted.contains(uscc) else { continue }
+                let current = try row.requiredInteger(2) == 1
+                let id = try row.requiredInteger(3)
+                if let seen = entityName[uscc], seen.current && !current || seen.current == current && seen.id > id { continue }
+                entityName[uscc] = (current, id, try row.requiredText(1))
+            }
         }
         var inspectorName: [String: String] = [:]
-        let inspectors = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT d.name AS department, i.inspector_id, i.name FROM inspector_rows i JOIN departments d ON d.id = i.department_id
-                ORDER BY i.valid_to_import IS NULL, i.id
-                """)
-        while let row = try inspectors.next() {
-            let department: String = row["department"]
-            let id: String = row["inspector_id"]
-            inspectorName["\(department)|\(id)"] = row["name"]
+        for row in try sql.rows(
+            """
+            SELECT d.name, i.inspector_id, i.name FROM inspector_rows i JOIN departments d ON d.id = i.department_id
+            ORDER BY CASE WHEN i.valid_to_import IS NULL THEN 1 ELSE 0 END, i.id
+            """)
+        {
+            inspectorName["\(try row.requiredText(0))|\(try row.requiredText(1))"] = try row.requiredText(2)
         }
         func name(_ members: [ObjectAssignment.Member]) -> [ObjectAssignment.Member] {
             members.map { member in

@@ -144,8 +144,8 @@ public struct DrawRunFailures: LocalizedReportableError, Sendable, Hashable {
 
 /// The draw commands over a store.
 public struct DrawStore {
-    /// The store.
-    public let store: Store
+    /// The store: SQLite, or a county's lane of PostgreSQL (the draw's SQL goes through the stages' seam, StageSQL.swift).
+    public let store: any StageStore
     /// The rules from the configuration.
     public let rules: DrawRules
     /// The clock for timestamps.
@@ -162,7 +162,7 @@ public struct DrawStore {
     /// bundled one), read when a command first needs it: reading the ledger, exporting or showing
     /// draws never does, so a broken map file does not stop them.
     public init(
-        store: Store, configuration: Configuration = .defaults, scopeMap: ScopeMap? = nil, clock: Clock = .system,
+        store: any StageStore, configuration: Configuration = .defaults, scopeMap: ScopeMap? = nil, clock: Clock = .system,
         randomKey: @escaping @Sendable () -> String = DrawStore.randomSaltKey
     ) throws {
         self.store = store
@@ -193,7 +193,7 @@ public struct DrawStore {
 
     /// The stored plan for exactly `year`/`region`, or nil if none is stored (other failures throw).
     func storedPlan(year: Int, region: String) throws -> (plan: AnnualPlan, id: Int64)? {
-        try store.read { db in try ResultsStore.plan(year: year, region: region, db: db) }.map { ($0.plan, $0.id) }
+        try store.reading { sql in try PlanRows.plan(year: year, region: region, in: sql) }.map { ($0.plan, $0.id) }
     }
 
     /// The groups holding any of `tasks` (all groups when nil).
@@ -223,37 +223,44 @@ public struct DrawStore {
     // MARK: Ledger state and keys
 
     /// The current (latest) ledger entry per group and round of a plan.
-    func currentEntries(_ db: Database, planID: Int64) throws -> [String: [Int: LedgerEntry]] {
+    func currentEntries(_ sql: any StageSQL, planID: Int64) throws -> [String: [Int: LedgerEntry]] {
         var out: [String: [Int: LedgerEntry]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM draw_ledger WHERE plan_id = ? ORDER BY seq", arguments: [planID]) {
-            let e = LedgerEntry(row: row)
+        for e in try LedgerEntry.all(sql, planID: planID) {
             out[e.group, default: [:]][e.round] = e
         }
         return out
     }
 
+    /// ``currentEntries(_:planID:)`` on SQLite's connection (for the night, which holds one).
+    func currentEntries(_ db: Database, planID: Int64) throws -> [String: [Int: LedgerEntry]] {
+        try currentEntries(GRDBStageSQL(db), planID: planID)
+    }
+
     /// The USCCs drawn in rounds before `round` of a group (current entries).
-    func exclusions(_ db: Database, entries: [Int: LedgerEntry], before round: Int) throws -> Set<String> {
+    func exclusions(_ sql: any StageSQL, entries: [Int: LedgerEntry], before round: Int) throws -> Set<String> {
         var out: Set<String> = []
         for (r, e) in entries where r < round {
-            out.formUnion(try String.fetchAll(db, sql: "SELECT uscc FROM draw_selections WHERE ledger_seq = ?", arguments: [e.seq]))
+            out.formUnion(try sql.texts("SELECT uscc FROM draw_selections WHERE ledger_seq = ?", [e.seq]))
         }
         return out
     }
 
     /// The hash of the ledger's last entry, or 64 zeros for an empty ledger.
-    static func ledgerHead(_ db: Database) throws -> String {
-        try String.fetchOne(db, sql: "SELECT entry_sha256 FROM draw_ledger ORDER BY seq DESC LIMIT 1") ?? LedgerEntry.genesis
+    static func ledgerHead(_ sql: any StageSQL) throws -> String {
+        try sql.row("SELECT entry_sha256 FROM draw_ledger ORDER BY seq DESC LIMIT 1")?.text(0) ?? LedgerEntry.genesis
     }
+
+    /// ``ledgerHead(_:)`` on SQLite's connection (for the publication, which holds one).
+    static func ledgerHead(_ db: Database) throws -> String { try ledgerHead(GRDBStageSQL(db)) }
 
     /// The key commitments' secrets derive from: `[draw] salt_key`, else the store's (made on first
     /// use when `create`; empty when there is none yet and `create` is false).
     func saltKey(create: Bool) throws -> String {
         if !configuredSaltKey.isEmpty { return configuredSaltKey }
-        if let key = try store.read({ db in try String.fetchOne(db, sql: "SELECT salt_key FROM draw_keys WHERE id = 1") }) { return key }
+        if let key = try store.reading({ sql in try sql.row("SELECT salt_key FROM draw_keys WHERE id = 1")?.text(0) }) { return key }
         guard create else { return "" }
         let now = clock.now().storeTimestamp
-        return try store.write { db in try StoreSchema.saltKey(db, now: now, random: randomKey) }
+        return try store.writing { sql in try StoreSchema.saltKey(sql, now: now, random: randomKey) }
     }
 
     /// The rules with the partial-team switch of one command (or of one stored commitment).
@@ -299,9 +306,9 @@ public struct DrawStore {
         var jobs: [(group: DrawGroup, round: Int, exclusions: Set<String>)] = []
         var earlierDraws: [[Int]] = []
         var head = LedgerEntry.genesis
-        try store.read { db in
-            let entries = try currentEntries(db, planID: planID)
-            head = try Self.ledgerHead(db)
+        try store.reading { sql in
+            let entries = try currentEntries(sql, planID: planID)
+            head = try Self.ledgerHead(sql)
             for group in groups {
                 let drawn = entries[group.key] ?? [:]
                 let target: Int
@@ -325,7 +332,7 @@ public struct DrawStore {
                     throw DrawStoreError(
                         .failure, Message(.drawLaterRoundDrawn, ["group": group.key, "later": "\(later)", "round": "\(target)"]))
                 }
-                jobs.append((group, target, try exclusions(db, entries: drawn, before: target)))
+                jobs.append((group, target, try exclusions(sql, entries: drawn, before: target)))
                 earlierDraws.append(drawn.filter { $0.key < target }.map(\.value.seq).sorted())
             }
         }
@@ -352,40 +359,42 @@ public struct DrawStore {
             RoundOutcome(group: $0.group.key, round: $0.round.number, Message(.drawEmptyNoCommitment))
         }
         let now = clock.now().storeTimestamp
-        let stored = try store.write { db in
-            var seq = (try Int.fetchOne(db, sql: "SELECT MAX(prepared_seq) FROM draw_commitments") ?? 0)
+        let runID = store.runID
+        let stored = try store.writing { sql in
+            var seq = Int(try sql.integer("SELECT MAX(prepared_seq) FROM draw_commitments") ?? 0)
             var stored: [PreparedDraw] = []
             for p in made where !p.population.members.isEmpty {
-                if keepCurrent, try isCurrent(p, db: db, planID: planID) { continue }
+                if keepCurrent, try isCurrent(p, sql: sql, planID: planID) { continue }
                 stored.append(p)
                 seq += 1
-                if try Int64.fetchOne(db, sql: "SELECT id FROM draw_commitments WHERE commitment_sha256 = ?", arguments: [p.hash]) != nil {
-                    try db.execute(
-                        sql: "UPDATE draw_commitments SET prepared_seq = ?, prepared_at = ? WHERE commitment_sha256 = ?",
-                        arguments: [seq, now, p.hash])
+                if try sql.row("SELECT id FROM draw_commitments WHERE commitment_sha256 = ?", [p.hash]) != nil {
+                    try sql.execute(
+                        "UPDATE draw_commitments SET prepared_seq = ?, prepared_at = ? WHERE commitment_sha256 = ?", [seq, now, p.hash])
                 } else {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO draw_commitments (plan_id, group_key, round, commitment_sha256, canonical_json, algorithm_version, prepared_at, prepared_seq, run_id)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
+                    try sql.execute(
+                        """
+                        INSERT INTO draw_commitments (plan_id, group_key, round, commitment_sha256, canonical_json, algorithm_version, prepared_at, prepared_seq, run_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        [
                             planID, p.group.key, p.round.number, p.hash, p.commitment.privateCanonicalText, p.commitment.algorithm,
-                            now, seq, store.runID,
+                            now, seq, runID,
                         ])
                 }
             }
-            try fingerprint?.write(db, planID: planID)
+            try fingerprint?.write(sql, planID: planID)
             return stored
         }
         return PrepareOutcome(prepared: stored, empty: empty)
     }
 
     /// True when the group and round's current commitment is `p` but for the ledger head.
-    private func isCurrent(_ p: PreparedDraw, db: Database, planID: Int64) throws -> Bool {
-        guard let hash = try Self.currentCommitmentHash(db, planID: planID, group: p.group.key, round: p.round.number) else { return false }
+    private func isCurrent(_ p: PreparedDraw, sql: any StageSQL, planID: Int64) throws -> Bool {
+        guard let hash = try Self.currentCommitmentHash(sql, planID: planID, group: p.group.key, round: p.round.number) else {
+            return false
+        }
         if hash == p.hash { return true }
-        let stored = try storedCommitment(db, hash: hash, group: p.group.key, round: p.round.number)
+        let stored = try storedCommitment(sql, hash: hash, group: p.group.key, round: p.round.number)
         guard !stored.isLegacy, let head = stored.ledgerHead else { return false }
         return p.commitment.withLedgerHead(head).hash == hash
     }
@@ -394,25 +403,30 @@ public struct DrawStore {
 
     /// The hash of the stored commitment `run` draws for a group and round: the latest prepared, not
     /// derived (of any plan when `planID` is nil). Reads only the hash, never the commitment's JSON.
+    static func currentCommitmentHash(_ sql: any StageSQL, planID: Int64?, group: String, round: Int) throws -> String? {
+        try sql.row(
+            """
+            SELECT commitment_sha256 FROM draw_commitments
+            WHERE plan_id = COALESCE(?, plan_id) AND group_key = ? AND round = ? AND derived_from IS NULL ORDER BY prepared_seq DESC LIMIT 1
+            """, [planID, group, round])?.text(0)
+    }
+
+    /// ``currentCommitmentHash(_:planID:group:round:)`` on SQLite's connection (for the night and the pages, which hold one).
     static func currentCommitmentHash(_ db: Database, planID: Int64?, group: String, round: Int) throws -> String? {
-        try String.fetchOne(
-            db,
-            sql: """
-                SELECT commitment_sha256 FROM draw_commitments
-                WHERE plan_id = COALESCE(?, plan_id) AND group_key = ? AND round = ? AND derived_from IS NULL ORDER BY prepared_seq DESC LIMIT 1
-                """, arguments: [planID, group, round])
+        try currentCommitmentHash(GRDBStageSQL(db), planID: planID, group: group, round: round)
     }
 
     /// The stored commitment `run` draws for a group and round, decoded.
-    func currentCommitment(_ db: Database, planID: Int64, group: String, round: Int) throws -> (hash: String, commitment: DrawCommitment)? {
-        guard let hash = try Self.currentCommitmentHash(db, planID: planID, group: group, round: round) else { return nil }
-        return (hash, try storedCommitment(db, hash: hash, group: group, round: round))
+    func currentCommitment(_ sql: any StageSQL, planID: Int64, group: String, round: Int) throws -> (
+        hash: String, commitment: DrawCommitment
+    )? {
+        guard let hash = try Self.currentCommitmentHash(sql, planID: planID, group: group, round: round) else { return nil }
+        return (hash, try storedCommitment(sql, hash: hash, group: group, round: round))
     }
 
     /// A stored commitment by its hash, decoded.
-    func storedCommitment(_ db: Database, hash: String, group: String, round: Int) throws -> DrawCommitment {
-        let text =
-            try String.fetchOne(db, sql: "SELECT canonical_json FROM draw_commitments WHERE commitment_sha256 = ?", arguments: [hash]) ?? ""
+    func storedCommitment(_ sql: any StageSQL, hash: String, group: String, round: Int) throws -> DrawCommitment {
+        let text = try sql.row("SELECT canonical_json FROM draw_commitments WHERE commitment_sha256 = ?", [hash])?.text(0) ?? ""
         do {
             return try JSONDecoder().decode(DrawCommitment.self, from: Data(text.utf8))
         } catch {

@@ -9,7 +9,6 @@
 // object drawn for a group whose tasks it initiates or cooperates in, with its own inspectors.
 
 internal import Foundation
-internal import GRDB
 public import Pipeline
 
 /// One drawn object on a department's task sheet.
@@ -63,8 +62,8 @@ public enum DrawTaskSheets {
         let assignments = try draw.assignments(plan: plan, planID: planID).filter {
             (group == nil || $0.group == group) && (round == nil || $0.round == round)
         }
-        let (entities, inspectors) = try draw.store.read { db in
-            (try entityNames(db, usccs: Set(assignments.map(\.uscc))), try inspectorNames(db))
+        let (entities, inspectors) = try draw.store.reading { sql in
+            (try entityNames(sql, usccs: Set(assignments.map(\.uscc))), try inspectorNames(sql))
         }
         var order: [String] = []
         var sheets: [String: [TaskSheetRow]] = [:]
@@ -115,39 +114,43 @@ public enum DrawTaskSheets {
     }
 
     /// Name and address of each object, from a current register row (the first department's, by name, that has one).
-    private static func entityNames(_ db: Database, usccs: Set<String>) throws -> [String: (name: String, address: String)] {
+    private static func entityNames(_ sql: any StageSQL, usccs: Set<String>) throws -> [String: (name: String, address: String)] {
         var found: [String: (name: String, address: String)] = [:]
         let all = usccs.sorted()
         var start = 0
         while start < all.count {
             let part = Array(all[start..<min(start + 500, all.count)])
             start += part.count
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT r.uscc, r.name, r.address FROM register_rows r JOIN departments d ON d.id = r.department_id
-                    WHERE r.valid_to_import IS NULL AND r.uscc IN (\(Array(repeating: "?", count: part.count).joined(separator: ", ")))
-                    ORDER BY d.name, r.id
-                    """, arguments: StatementArguments(part))
-            while let row = try rows.next() {
-                let uscc: String = row["uscc"]
-                if found[uscc] == nil { found[uscc] = (row["name"], row["address"] ?? "") }
+            var rows: [(department: String, id: Int64, row: SQLRow)] = []
+            for row in try sql.rows(
+                """
+                SELECT r.uscc, r.name, r.address, d.name, r.id FROM register_rows r JOIN departments d ON d.id = r.department_id
+                WHERE r.valid_to_import IS NULL AND r.uscc IN (\(Array(repeating: "?", count: part.count).joined(separator: ", ")))
+                """, part)
+            {
+                rows.append((try row.requiredText(3), try row.requiredInteger(4), row))
+            }
+            // By department name in bytes (as SQLite's ORDER BY; a database's collation may differ), then row.
+            rows.sort { a, b in a.department != b.department ? a.department.utf8.lexicographicallyPrecedes(b.department.utf8) : a.id < b.id
+            }
+            for (_, _, row) in rows {
+                let uscc = try row.requiredText(0)
+                if found[uscc] == nil { found[uscc] = (try row.requiredText(1), try row.text(2) ?? "") }
             }
         }
         return found
     }
 
     /// Each current inspector's name, by `department|执法证号`.
-    private static func inspectorNames(_ db: Database) throws -> [String: String] {
+    private static func inspectorNames(_ sql: any StageSQL) throws -> [String: String] {
         var names: [String: String] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT d.name AS department, i.inspector_id, i.name FROM inspector_rows i JOIN departments d ON d.id = i.department_id
-                WHERE i.valid_to_import IS NULL
-                """)
+        for row in try sql.rows(
+            """
+            SELECT d.name, i.inspector_id, i.name FROM inspector_rows i JOIN departments d ON d.id = i.department_id
+            WHERE i.valid_to_import IS NULL
+            """)
         {
-            names["\(row["department"] as String)|\(row["inspector_id"] as String)"] = row["name"]
+            names["\(try row.requiredText(0))|\(try row.requiredText(1))"] = try row.requiredText(2)
         }
         return names
     }

@@ -1,5 +1,4 @@
 internal import Foundation
-internal import GRDB
 public import Pipeline
 
 // The current draws of a plan as joint visits (一业一查, Pipeline's JointVisits.swift) see them:
@@ -18,28 +17,25 @@ enum DrawnRounds {
     }
 
     /// The drawn round of one ledger entry.
-    static func drawnRound(_ db: Database, entry: LedgerEntry) throws -> JointVisitDraw? {
+    static func drawnRound(_ sql: any StageSQL, entry: LedgerEntry) throws -> JointVisitDraw? {
         guard
-            let text = try String.fetchOne(
-                db, sql: "SELECT canonical_json FROM draw_commitments WHERE commitment_sha256 = ?", arguments: [entry.commitment]),
+            let text = try sql.row("SELECT canonical_json FROM draw_commitments WHERE commitment_sha256 = ?", [entry.commitment])?.text(0),
             let header = try? JSONDecoder().decode(Header.self, from: Data(text.utf8))
         else { return nil }
-        let objects = try String.fetchAll(
-            db, sql: "SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", arguments: [entry.seq])
+        let objects = try sql.texts("SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", [entry.seq])
         return JointVisitDraw(
             ledgerSeq: entry.seq, group: entry.group, round: entry.round, departments: header.departments, start: header.roundStart,
             end: header.roundEnd, objects: objects)
     }
 
     /// Every current draw of a plan, by `group|round`.
-    static func current(_ db: Database, planID: Int64) throws -> [String: JointVisitDraw] {
+    static func current(_ sql: any StageSQL, planID: Int64) throws -> [String: JointVisitDraw] {
         var latest: [String: LedgerEntry] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM draw_ledger WHERE plan_id = ? ORDER BY seq", arguments: [planID]) {
-            let e = LedgerEntry(row: row)
+        for e in try LedgerEntry.all(sql, planID: planID) {
             latest[key(e.group, e.round)] = e
         }
         var out: [String: JointVisitDraw] = [:]
-        for (k, e) in latest { out[k] = try drawnRound(db, entry: e) }
+        for (k, e) in latest { out[k] = try drawnRound(sql, entry: e) }
         return out
     }
 }

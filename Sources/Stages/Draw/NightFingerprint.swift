@@ -1,5 +1,4 @@
 internal import Foundation
-internal import GRDB
 internal import Pipeline
 
 // The night's fingerprints (issue 20): a night with nothing to do recognises it without recomputing
@@ -67,23 +66,23 @@ struct NightFingerprint {
     /// The rounds, without their current commitment.
     var rounds: [NightFingerprintRound]
 
-    /// Each round's fingerprint with the current commitments as `db` holds them.
-    func values(_ db: Database, planID: Int64) throws -> [(group: String, round: Int, sha256: String)] {
+    /// Each round's fingerprint with the current commitments as `sql` reads them.
+    func values(_ sql: any StageSQL, planID: Int64) throws -> [(group: String, round: Int, sha256: String)] {
         try rounds.map { round in
             var round = round
-            round.commitment = try DrawStore.currentCommitmentHash(db, planID: planID, group: round.group.key, round: round.round)
+            round.commitment = try DrawStore.currentCommitmentHash(sql, planID: planID, group: round.group.key, round: round.round)
             let bytes = shared + [0x0A] + (try CanonicalJSON(encoding: round).canonicalBytes)
             return (round.group.key, round.round, SHA256.hexString(SHA256.digest(bytes)))
         }
     }
 
     /// True when every round's stored fingerprint is its fingerprint now.
-    func matches(_ store: Store, planID: Int64) throws -> Bool {
-        try store.read { db in
-            for value in try values(db, planID: planID) {
-                let stored = try String.fetchOne(
-                    db, sql: "SELECT sha256 FROM night_fingerprints WHERE plan_id = ? AND group_key = ? AND round = ?",
-                    arguments: [planID, value.group, value.round])
+    func matches(_ store: any StageStore, planID: Int64) throws -> Bool {
+        try store.reading { sql in
+            for value in try values(sql, planID: planID) {
+                let stored = try sql.row(
+                    "SELECT sha256 FROM night_fingerprints WHERE plan_id = ? AND group_key = ? AND round = ?",
+                    [planID, value.group, value.round])?.text(0)
                 guard stored == value.sha256 else { return false }
             }
             return true
@@ -92,13 +91,19 @@ struct NightFingerprint {
 
     /// Stores every round's fingerprint (inside the transaction of the commitments they describe,
     /// after them); the same values again write nothing.
-    func write(_ db: Database, planID: Int64) throws {
-        for value in try values(db, planID: planID) {
-            try db.execute(
-                sql: """
-                    INSERT INTO night_fingerprints (plan_id, group_key, round, sha256) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (plan_id, group_key, round) DO UPDATE SET sha256 = excluded.sha256 WHERE sha256 != excluded.sha256
-                    """, arguments: [planID, value.group, value.round, value.sha256])
+    func write(_ sql: any StageSQL, planID: Int64) throws {
+        for value in try values(sql, planID: planID) {
+            // Update, else insert, rather than an upsert: PostgreSQL's key adds `region`, which the
+            // stages' statements never name, so no conflict target fits both stores.
+            try sql.execute(
+                """
+                UPDATE night_fingerprints SET sha256 = ? WHERE plan_id = ? AND group_key = ? AND round = ? AND sha256 != ?
+                """, [value.sha256, planID, value.group, value.round, value.sha256])
+            try sql.execute(
+                """
+                INSERT INTO night_fingerprints (plan_id, group_key, round, sha256) SELECT ?, ?, ?, ?
+                WHERE NOT EXISTS (SELECT 1 FROM night_fingerprints WHERE plan_id = ? AND group_key = ? AND round = ?)
+                """, [planID, value.group, value.round, value.sha256, planID, value.group, value.round])
         }
     }
 }
@@ -111,12 +116,14 @@ extension DrawStore {
     ) throws -> NightFingerprint {
         var unordered = rules
         unordered.population.activeStatuses = []
-        let shared = try store.read { db in
-            func rows(_ sql: String) throws -> [[String]] {
-                try Row.fetchAll(db, sql: sql).map { row in row.databaseValues.map(\.description) }
+        // The migrations' table: SQLite's (GRDB's), or PostgreSQL's (PostgresSchema.swift).
+        let migrations = store.lane == nil ? "grdb_migrations" : "schema_version"
+        let shared = try store.reading { sql in
+            func rows(_ statement: String) throws -> [[String]] {
+                try sql.rows(statement).map { row in row.values.map(\.fingerprintText) }
             }
             return NightFingerprintShared(
-                migrations: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"), planID: planID,
+                migrations: try sql.texts("SELECT identifier FROM \(migrations) ORDER BY identifier"), planID: planID,
                 plan: plan, rules: unordered,
                 activeStatuses: rules.population.activeStatuses.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) },
                 scopeMap: scopeMap, saltKey: SHA256.hex(saltKey),
@@ -126,5 +133,18 @@ extension DrawStore {
         return NightFingerprint(
             shared: try CanonicalJSON(encoding: shared).canonicalBytes,
             rounds: rounds.map { NightFingerprintRound(group: $0.group, round: $0.round, earlierDraws: $0.earlierDraws, commitment: nil) })
+    }
+}
+
+extension SQLValue {
+    /// The value as the night's fingerprint has always written it (GRDB's `DatabaseValue.description`):
+    /// text in double quotes with `"` and `\\` escaped, numbers as they print, NULL.
+    fileprivate var fingerprintText: String {
+        switch self {
+        case .null: "NULL"
+        case let .integer(value): "\(value)"
+        case let .real(value): "\(value)"
+        case let .text(value): String(reflecting: value)
+        }
     }
 }

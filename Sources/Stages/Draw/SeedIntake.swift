@@ -109,8 +109,9 @@ struct SeedIntake {
                     Message(
                         .seedNoRound, ["group": target.group, "count": "\(group.schedule.rounds.count)", "round": "\(target.round)"])))
         }
-        return try store.write { db in
-            if let entry = try draws.currentEntries(db, planID: planID)[target.group]?[target.round] {
+        let runID = store.runID
+        return try store.writing { sql in
+            if let entry = try draws.currentEntries(sql, planID: planID)[target.group]?[target.round] {
                 if entry.seed == seed {
                     return .skipped(
                         say(Message(.seedAlreadyDrawnSame, ["group": target.group, "round": "\(target.round)", "seq": "\(entry.seq)"])))
@@ -118,19 +119,18 @@ struct SeedIntake {
                 return .rejected(
                     say(Message(.seedAlreadyDrawnOther, ["group": target.group, "round": "\(target.round)", "seq": "\(entry.seq)"])))
             }
-            guard let current = try DrawStore.currentCommitmentHash(db, planID: planID, group: target.group, round: target.round) else {
+            guard let current = try DrawStore.currentCommitmentHash(sql, planID: planID, group: target.group, round: target.round) else {
                 return .rejected(
                     say(
                         Message(
                             .seedNoCommitment,
                             ["group": target.group, "round": "\(target.round)", "days": "\(configuration.draw.leadDays)"])))
             }
-            let earlier = try Row.fetchAll(
-                db, sql: "SELECT seed, commitment_sha256 FROM draw_seeds WHERE group_key = ? AND round = ?",
-                arguments: [target.group, target.round])
+            let earlier = try sql.rows(
+                "SELECT seed, commitment_sha256 FROM draw_seeds WHERE group_key = ? AND round = ?", [target.group, target.round])
             for row in earlier {
-                let earlierSeed: String = row["seed"]
-                let commitment: String? = row["commitment_sha256"]
+                let earlierSeed = try row.requiredText(0)
+                let commitment = try row.text(1)
                 if commitment == current {
                     if earlierSeed == seed {
                         return .skipped(say(Message(.seedAlreadyReceived, ["commitment": String(current.prefix(12))])))
@@ -153,39 +153,41 @@ struct SeedIntake {
                 }
             }
             let now = night.clock.now().storeTimestamp
-            try db.execute(
-                sql: """
-                    INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
-                    VALUES ('seed', ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    "seed:\(target.group):\(target.round)", "inbox/" + file.relativePath, digest.sha256, digest.byteCount, now, store.runID,
-                ])
-            let importID = db.lastInsertedRowID
-            try db.execute(
-                sql: """
-                    INSERT INTO draw_seeds (group_key, round, seed, import_id, received_at, commitment_sha256) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [target.group, target.round, seed, importID, now, current])
+            let importID = try PlanRows.newID(
+                """
+                INSERT INTO imports (kind, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
+                VALUES ('seed', ?, ?, ?, ?, ?, ?) RETURNING id
+                """,
+                [
+                    "seed:\(target.group):\(target.round)", "inbox/" + file.relativePath, digest.sha256, digest.byteCount, now, runID,
+                ], in: sql)
+            try sql.execute(
+                """
+                INSERT INTO draw_seeds (group_key, round, seed, import_id, received_at, commitment_sha256) VALUES (?, ?, ?, ?, ?, ?)
+                """, [target.group, target.round, seed, importID, now, current])
             return .imported(importID: importID)
         }
     }
 
     /// Undrawn rounds whose current commitment has a seed, in group and round order.
-    static func ready(_ db: Database, planID: Int64, draws: DrawStore) throws -> [(group: String, round: Int, seed: String)] {
-        let drawn = try draws.currentEntries(db, planID: planID)
+    static func ready(_ sql: any StageSQL, planID: Int64, draws: DrawStore) throws -> [(group: String, round: Int, seed: String)] {
+        let drawn = try draws.currentEntries(sql, planID: planID)
         var out: [(String, Int, String)] = []
-        for row in try Row.fetchAll(
-            db,
-            sql:
-                "SELECT group_key, round, seed, commitment_sha256 FROM draw_seeds WHERE commitment_sha256 IS NOT NULL ORDER BY group_key, round"
+        for row in try sql.rows(
+            "SELECT group_key, round, seed, commitment_sha256 FROM draw_seeds WHERE commitment_sha256 IS NOT NULL ORDER BY group_key, round"
         ) {
-            let group: String = row["group_key"]
-            let round: Int = row["round"]
+            let group = try row.requiredText(0)
+            let round = Int(try row.requiredInteger(1))
             guard drawn[group]?[round] == nil,
-                try DrawStore.currentCommitmentHash(db, planID: planID, group: group, round: round) == row["commitment_sha256"] as String?
+                try DrawStore.currentCommitmentHash(sql, planID: planID, group: group, round: round) == row.text(3)
             else { continue }
-            out.append((group, round, row["seed"]))
+            out.append((group, round, try row.requiredText(2)))
         }
         return out
+    }
+
+    /// ``ready(_:planID:draws:)`` on SQLite's connection (for the night, which holds one).
+    static func ready(_ db: Database, planID: Int64, draws: DrawStore) throws -> [(group: String, round: Int, seed: String)] {
+        try ready(GRDBStageSQL(db), planID: planID, draws: draws)
     }
 }

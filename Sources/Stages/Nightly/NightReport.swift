@@ -303,6 +303,14 @@ public struct NightReport: Sendable, Hashable, Codable {
 
     // MARK: Building
 
+    /// Group rounds in the order the report lists them: group keys by their bytes, then rounds.
+    static func groupRoundOrder(_ a: (group: String, round: Int), _ b: (group: String, round: Int)) -> Bool {
+        a.group != b.group ? a.group.utf8.lexicographicallyPrecedes(b.group.utf8) : a.round < b.round
+    }
+
+    /// Commitments in the order the report lists them (``groupRoundOrder(_:_:)``).
+    static func groupRoundOrder(_ a: Commitment, _ b: Commitment) -> Bool { groupRoundOrder((a.group, a.round), (b.group, b.round)) }
+
     /// The night's report from the store.
     static func build(
         store: Store, runID: Int64, date: CivilDate, configuration: Configuration, blocked: [BlockedDraw],
@@ -313,18 +321,17 @@ public struct NightReport: Sendable, Hashable, Codable {
         report.failure = failure?.message
         report.ignored = ignored
         let paths = NightPaths(configuration: configuration, date: date)
-        try store.read { db in
+        try store.reading { sql in
             let rank = Dictionary(uniqueKeysWithValues: InboxKind.allCases.enumerated().map { ($1.rawValue, $0) })
             var files: [File] = []
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT f.inbox_path, f.kind, f.department, f.outcome, f.reason, f.archived_to, i.rows_imported, i.rows_rejected
-                    FROM run_files f LEFT JOIN imports i ON i.id = f.import_id WHERE f.run_id = ?
-                    """, arguments: [runID])
+            for row in try sql.rows(
+                """
+                SELECT f.inbox_path, f.kind, f.department, f.outcome, f.reason, f.archived_to, i.rows_imported, i.rows_rejected
+                FROM run_files f LEFT JOIN imports i ON i.id = f.import_id WHERE f.run_id = ?
+                """, [runID])
             {
-                let path: String = row["inbox_path"]
-                let rejected = row["rows_rejected"] as Int? ?? 0
+                let path = try row.requiredText(0)
+                let rejected = Int(try row.integer(7) ?? 0)
                 var rejectsFile: String?
                 if rejected > 0 {
                     let candidates = [paths.rejectsFile(of: path, workbook: true), paths.rejectsFile(of: path)]
@@ -334,9 +341,9 @@ public struct NightReport: Sendable, Hashable, Codable {
                 }
                 files.append(
                     File(
-                        path: path, kind: row["kind"], department: row["department"], outcome: row["outcome"],
-                        rowsImported: row["rows_imported"] as Int? ?? 0, rowsRejected: rejected, rejectsFile: rejectsFile,
-                        reason: row["reason"], movedTo: row["archived_to"]))
+                        path: path, kind: try row.requiredText(1), department: try row.text(2), outcome: try row.requiredText(3),
+                        rowsImported: Int(try row.integer(6) ?? 0), rowsRejected: rejected, rejectsFile: rejectsFile,
+                        reason: try row.text(4), movedTo: try row.requiredText(5)))
             }
             files.sort { a, b in
                 let (ra, rb) = (rank[a.kind] ?? 99, rank[b.kind] ?? 99)
@@ -358,84 +365,82 @@ public struct NightReport: Sendable, Hashable, Codable {
             }
             report.departments = departments.values.sorted { $0.department.utf8.lexicographicallyPrecedes($1.department.utf8) }
 
-            report.commitmentsPrepared = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT group_key, round, commitment_sha256 FROM draw_commitments
-                    WHERE run_id = ? AND derived_from IS NULL ORDER BY group_key, round
-                    """, arguments: [runID]
-            ).map { Commitment(group: $0["group_key"], round: $0["round"], sha256: $0["commitment_sha256"], prepared: date.description) }
-            report.awaitingSeed = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.group_key, c.round, c.commitment_sha256, c.prepared_at, r.run_date FROM draw_commitments c
-                    LEFT JOIN runs r ON r.id = c.run_id
-                    WHERE c.derived_from IS NULL
-                      AND c.prepared_seq = (SELECT MAX(d.prepared_seq) FROM draw_commitments d
-                                            WHERE d.plan_id = c.plan_id AND d.group_key = c.group_key AND d.round = c.round AND d.derived_from IS NULL)
-                      AND NOT EXISTS (SELECT 1 FROM draw_ledger l WHERE l.plan_id = c.plan_id AND l.group_key = c.group_key AND l.round = c.round)
-                      AND NOT EXISTS (SELECT 1 FROM draw_seeds s WHERE s.group_key = c.group_key AND s.round = c.round
-                                      AND s.commitment_sha256 = c.commitment_sha256)
-                    ORDER BY c.group_key, c.round
-                    """
+            // Group keys ordered by their bytes here, not by the store's collation (PostgreSQL's may be a locale's).
+            report.commitmentsPrepared = try sql.rows(
+                "SELECT group_key, round, commitment_sha256 FROM draw_commitments WHERE run_id = ? AND derived_from IS NULL", [runID]
+            ).map {
+                Commitment(
+                    group: try $0.requiredText(0), round: Int(try $0.requiredInteger(1)), sha256: try $0.requiredText(2),
+                    prepared: date.description)
+            }.sorted(by: Self.groupRoundOrder)
+            report.awaitingSeed = try sql.rows(
+                """
+                SELECT c.group_key, c.round, c.commitment_sha256, c.prepared_at, r.run_date FROM draw_commitments c
+                LEFT JOIN runs r ON r.id = c.run_id
+                WHERE c.derived_from IS NULL
+                  AND c.prepared_seq = (SELECT MAX(d.prepared_seq) FROM draw_commitments d
+                                        WHERE d.plan_id = c.plan_id AND d.group_key = c.group_key AND d.round = c.round AND d.derived_from IS NULL)
+                  AND NOT EXISTS (SELECT 1 FROM draw_ledger l WHERE l.plan_id = c.plan_id AND l.group_key = c.group_key AND l.round = c.round)
+                  AND NOT EXISTS (SELECT 1 FROM draw_seeds s WHERE s.group_key = c.group_key AND s.round = c.round
+                                  AND s.commitment_sha256 = c.commitment_sha256)
+                """
             ).map { row in
                 Commitment(
-                    group: row["group_key"], round: row["round"], sha256: row["commitment_sha256"],
-                    prepared: row["run_date"] as String? ?? String((row["prepared_at"] as String? ?? "").prefix(10)))
-            }
+                    group: try row.requiredText(0), round: Int(try row.requiredInteger(1)), sha256: try row.requiredText(2),
+                    prepared: try row.text(4) ?? String((try row.text(3) ?? "").prefix(10)))
+            }.sorted(by: Self.groupRoundOrder)
             report.commitmentsAwaitingSeed = report.awaitingSeed.count
 
-            report.drawsMade = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT l.seq, l.group_key, l.round, l.seed, (SELECT COUNT(*) FROM draw_selections s WHERE s.ledger_seq = l.seq) AS drawn
-                    FROM draw_ledger l WHERE l.run_id = ? ORDER BY l.seq
-                    """, arguments: [runID]
-            ).map { DrawMade(group: $0["group_key"], round: $0["round"], seed: $0["seed"], drawn: $0["drawn"], ledgerSeq: $0["seq"]) }
+            report.drawsMade = try sql.rows(
+                """
+                SELECT l.seq, l.group_key, l.round, l.seed, (SELECT COUNT(*) FROM draw_selections s WHERE s.ledger_seq = l.seq) AS drawn
+                FROM draw_ledger l WHERE l.run_id = ? ORDER BY l.seq
+                """, [runID]
+            ).map {
+                DrawMade(
+                    group: try $0.requiredText(1), round: Int(try $0.requiredInteger(2)), seed: try $0.requiredText(3),
+                    drawn: Int(try $0.requiredInteger(4)), ledgerSeq: Int(try $0.requiredInteger(0)))
+            }
             report.draws = report.drawsMade.count
 
             // Seeds taken tonight whose commitment was prepared again before they could be used.
             var blockedDraws = blocked
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT s.group_key, s.round, s.seed, s.commitment_sha256 FROM draw_seeds s JOIN imports i ON i.id = s.import_id
-                    WHERE i.run_id = ? ORDER BY s.group_key, s.round
-                    """, arguments: [runID])
+            for row in try sql.rows(
+                """
+                SELECT s.group_key, s.round, s.seed, s.commitment_sha256 FROM draw_seeds s JOIN imports i ON i.id = s.import_id
+                WHERE i.run_id = ? ORDER BY s.id
+                """, [runID])
             {
-                let (group, round): (String, Int) = (row["group_key"], row["round"])
-                let drawn =
-                    try Bool.fetchOne(
-                        db, sql: "SELECT EXISTS (SELECT 1 FROM draw_ledger WHERE group_key = ? AND round = ?)", arguments: [group, round])
-                    ?? false
-                let current = try DrawStore.currentCommitmentHash(db, planID: nil, group: group, round: round)
-                let used: String? = row["commitment_sha256"]
+                let (group, round) = (try row.requiredText(0), Int(try row.requiredInteger(1)))
+                let drawn = try sql.integer("SELECT COUNT(*) FROM draw_ledger WHERE group_key = ? AND round = ?", [group, round]) ?? 0 > 0
+                let current = try DrawStore.currentCommitmentHash(sql, planID: nil, group: group, round: round)
+                let used = try row.text(3)
                 if !drawn, let current, current != used, !blockedDraws.contains(where: { $0.group == group && $0.round == round }) {
                     blockedDraws.append(
                         BlockedDraw(
                             group: group, round: round,
                             reason:
-                                "the store changed after commitment \(used?.prefix(12) ?? "")… so it was prepared again as \(current.prefix(12))…; seed '\(row["seed"] as String? ?? "")' is spent: publish a new seed for the new commitment"
+                                "the store changed after commitment \(used?.prefix(12) ?? "")… so it was prepared again as \(current.prefix(12))…; seed '\(try row.text(2) ?? "")' is spent: publish a new seed for the new commitment"
                         ))
                 }
             }
-            report.blockedDraws = blockedDraws.sorted { ($0.group, $0.round) < ($1.group, $1.round) }
+            report.blockedDraws = blockedDraws.sorted { Self.groupRoundOrder(($0.group, $0.round), ($1.group, $1.round)) }
 
             var published: [String: Publication] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT p.region, p.year, l.task_seq, l.round, l.action, COUNT(*) AS n FROM publication_ledger l JOIN plans p ON p.id = l.plan_id
-                    WHERE l.run_id = ? GROUP BY p.region, p.year, l.task_seq, l.round, l.action
-                    """, arguments: [runID])
+            for row in try sql.rows(
+                """
+                SELECT p.region, p.year, l.task_seq, l.round, l.action, COUNT(*) AS n FROM publication_ledger l JOIN plans p ON p.id = l.plan_id
+                WHERE l.run_id = ? GROUP BY p.region, p.year, l.task_seq, l.round, l.action
+                """, [runID])
             {
                 guard
                     let id = try? PublicationIdentifier.task(
-                        region: row["region"], year: row["year"], taskSeq: row["task_seq"], round: row["round"])
+                        region: try row.requiredText(0), year: Int(try row.requiredInteger(1)), taskSeq: Int(try row.requiredInteger(2)),
+                        round: Int(try row.requiredInteger(3)))
                 else { continue }
                 var p = published[id] ?? Publication(raninsTaskId: id, added: 0, changed: 0, withdrawn: 0)
-                let n: Int = row["n"]
-                switch row["action"] as String? {
+                let n = Int(try row.requiredInteger(5))
+                switch try row.text(4) {
                 case "add": p.added += n
                 case "change": p.changed += n
                 default: p.withdrawn += n

@@ -155,12 +155,15 @@ public struct NightlyRun {
     /// The night's `runs` row, created on its first run (a later run of the same night reuses it).
     func openNight(_ store: Store) throws -> Int64 {
         let date = today.description
-        if let id = try store.read({ db in try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE run_date = ?", arguments: [date]) }) {
+        if let id = try store.reading({ sql in try sql.integer("SELECT id FROM runs WHERE run_date = ?", [date]) }) {
             return id
         }
-        return try store.write { db in
-            try db.execute(sql: "INSERT INTO runs (run_date, started_at) VALUES (?, ?)", arguments: [date, clock.now().storeTimestamp])
-            return db.lastInsertedRowID
+        return try store.writing { sql in
+            guard
+                let id = try sql.integer(
+                    "INSERT INTO runs (run_date, started_at) VALUES (?, ?) RETURNING id", [date, clock.now().storeTimestamp])
+            else { throw StoreError(path: "runs", Message(.storeNoRowID, ["statement": "INSERT INTO runs"])) }
+            return id
         }
     }
 
@@ -168,14 +171,12 @@ public struct NightlyRun {
     /// of a night that changed nothing writes nothing).
     func finishNight(store: Store, runID: Int64, report: NightReport) throws {
         let json = try report.json()
-        let stored = try store.read { db in
-            try String.fetchOne(db, sql: "SELECT report_json FROM runs WHERE id = ?", arguments: [runID])
-        }
+        let stored = try store.reading { sql in try sql.row("SELECT report_json FROM runs WHERE id = ?", [runID])?.text(0) }
         guard stored != json else { return }
-        try store.write { db in
-            try db.execute(
-                sql: "UPDATE runs SET finished_at = ?, exit_code = ?, failed_stage = ?, report_json = ? WHERE id = ?",
-                arguments: [clock.now().storeTimestamp, report.exitCode, report.failedStage?.rawValue, json, runID])
+        try store.writing { sql in
+            try sql.execute(
+                "UPDATE runs SET finished_at = ?, exit_code = ?, failed_stage = ?, report_json = ? WHERE id = ?",
+                [clock.now().storeTimestamp, Int(report.exitCode), report.failedStage?.rawValue, json, runID])
         }
     }
 
@@ -253,10 +254,10 @@ public struct NightlyRun {
             logger.warning("cannot read an inbox file; left in place", metadata: ["file": "\(file.relativePath)", "error": "\(error)"])
             return (error as? MalformedFileError)?.message ?? "cannot be read"
         }
-        let journaled = try store.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT archived_to FROM run_files WHERE run_id = ? AND inbox_path = ? AND content_sha256 = ?",
-                arguments: [runID, file.relativePath, digest.sha256])
+        let journaled = try store.reading { sql in
+            try sql.row(
+                "SELECT archived_to FROM run_files WHERE run_id = ? AND inbox_path = ? AND content_sha256 = ?",
+                [runID, file.relativePath, digest.sha256])?.text(0)
         }
         if let journaled {
             try FilePlacement.move(file.path, to: paths.absolute(journaled))
@@ -279,7 +280,7 @@ public struct NightlyRun {
         case .imported, .skipped, .left: folder = paths.dated(\.paths.archive)
         }
         let destination = FilePlacement.destination(folder: folder, relativePath: file.relativePath, sha256: digest.sha256)
-        try store.write { db in
+        try store.writing { sql in
             var importID: Int64?
             var reason: String?
             let name: String
@@ -288,12 +289,12 @@ public struct NightlyRun {
             case let .skipped(why): (name, reason) = ("skipped", why)
             case let .rejected(why), let .left(why): (name, reason) = ("rejected", why)
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO run_files (run_id, inbox_path, content_sha256, kind, department, outcome, import_id, reason, archived_to)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+            try sql.execute(
+                """
+                INSERT INTO run_files (run_id, inbox_path, content_sha256, kind, department, outcome, import_id, reason, archived_to)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
                     runID, file.relativePath, digest.sha256, file.kind.rawValue, file.department, name, importID, reason,
                     paths.relative(destination),
                 ])
@@ -324,19 +325,17 @@ public struct NightlyRun {
     /// The same content imported before in the same scope: tonight (a killed attempt) or earlier.
     func earlierImport(of file: InboxFile, digest: FileDigest, store: Store, runID: Int64) throws -> Taken? {
         guard let scope = scopeKey(of: file) else { return nil }
-        return try store.read { db in
+        return try store.reading { sql in
             guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT id, run_id, file_name, imported_at FROM imports WHERE scope_key = ? AND content_sha256 = ? ORDER BY id LIMIT 1
-                        """, arguments: [scope, digest.sha256])
+                let row = try sql.row(
+                    "SELECT id, run_id, file_name, imported_at FROM imports WHERE scope_key = ? AND content_sha256 = ? ORDER BY id LIMIT 1",
+                    [scope, digest.sha256])
             else { return nil }
-            let id: Int64 = row["id"]
-            let name: String = row["file_name"]
+            let id = try row.requiredInteger(0)
+            let name = try row.requiredText(2)
             // This very file, imported tonight by a run that was killed before journaling it.
-            if let run: Int64 = row["run_id"], run == runID, name == "inbox/" + file.relativePath { return .imported(importID: id) }
-            let at: String = row["imported_at"]
+            if let run = try row.integer(1), run == runID, name == "inbox/" + file.relativePath { return .imported(importID: id) }
+            let at = try row.requiredText(3)
             return .skipped(
                 configuration.ui.pageWords(.nightSkipAlreadyImported, ["name": name, "date": String(at.prefix(10))]))
         }
@@ -347,10 +346,9 @@ public struct NightlyRun {
         let display = "inbox/" + file.relativePath
         let rejects = paths.rejectsFile(of: file.relativePath, workbook: InputSniffer.isWorkbook(path: file.path))
         func importID() throws -> Int64? {
-            try store.read { db in
-                try Int64.fetchOne(
-                    db, sql: "SELECT id FROM imports WHERE run_id = ? AND content_sha256 = ? ORDER BY id DESC LIMIT 1",
-                    arguments: [store.runID, digest.sha256])
+            try store.reading { sql in
+                try sql.integer(
+                    "SELECT id FROM imports WHERE run_id = ? AND content_sha256 = ? ORDER BY id DESC LIMIT 1", [store.runID, digest.sha256])
             }
         }
         // Why a file was rejected, as the night's report and pages show it: in the pages' language.

@@ -141,25 +141,22 @@ extension StageStore {
             }
             var current = try PlanRows.currentHashes(planID: planID, in: sql)
             var added: [Int] = [], changed: [Int] = []
+            var inserting: [(task: PlanTask, hash: String)] = []
             for task in plan.tasks {
                 let hash = try Store.contentHash(of: task)
                 if let old = current.removeValue(forKey: task.seq) {
                     if old == hash { continue }
                     changed.append(task.seq)
-                    try sql.execute(
-                        "UPDATE plan_tasks SET valid_to_import = ? WHERE plan_id = ? AND seq = ? AND valid_to_import IS NULL",
-                        [importID, planID, task.seq])
                 } else {
                     added.append(task.seq)
                 }
-                try PlanRows.insert(task, planID: planID, hash: hash, importID: importID, in: sql)
+                inserting.append((task, hash))
             }
             let removed = current.keys.sorted()
-            for seq in removed {
-                try sql.execute(
-                    "UPDATE plan_tasks SET valid_to_import = ? WHERE plan_id = ? AND seq = ? AND valid_to_import IS NULL",
-                    [importID, planID, seq])
-            }
+            // A few statements, not one per task (each is a round trip on PostgreSQL): the versions
+            // replaced or removed are closed first, so that a task's new version is its only current one.
+            try PlanRows.close(seqs: changed + removed, planID: planID, importID: importID, in: sql)
+            try PlanRows.insert(inserting, planID: planID, importID: importID, in: sql)
             try sql.execute(
                 "UPDATE imports SET added = ?, changed = ?, removed = ?, unchanged = ? WHERE id = ?",
                 [added.count, changed.count, removed.count, plan.tasks.count - added.count - changed.count, importID])
@@ -236,21 +233,33 @@ enum PlanRows {
         return id
     }
 
-    static func insert(_ task: PlanTask, planID: Int64, hash: String, importID: Int64, in sql: any StageSQL) throws {
-        func json(_ value: some Encodable) throws -> String { String(decoding: try canonicalJSON(value), as: UTF8.self) }
+    /// Closes the current versions of tasks `seqs` of a plan with import `importID`, in one statement.
+    static func close(seqs: [Int], planID: Int64, importID: Int64, in sql: any StageSQL) throws {
+        guard !seqs.isEmpty else { return }
         try sql.execute(
-            """
-            INSERT INTO plan_tasks (plan_id, seq, name, matters_json, scopes_json, ratio_min, ratio_max, ratio_count, ratio_raw,
-                frequency_per_year, frequency_raw, window_start, window_end, window_raw, initiator, cooperators_json, mode,
-                task_json, content_sha256, valid_from_import)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                planID, task.seq, task.name, try json(task.matters), try json(task.scopes), task.ratio.min, task.ratio.max,
-                task.ratio.count, task.ratio.raw, task.frequency.perYear, task.frequency.raw, task.window.startMonth,
-                task.window.endMonth, task.window.raw, task.initiator, try json(task.cooperators), task.mode,
-                try json(task), hash, importID,
-            ])
+            "UPDATE plan_tasks SET valid_to_import = ? WHERE plan_id = ? AND valid_to_import IS NULL AND seq IN ("
+                + Array(repeating: "?", count: seqs.count).joined(separator: ", ") + ")",
+            [importID, planID] + seqs)
+    }
+
+    /// Stores new versions of tasks, each with its content hash, valid from import `importID`.
+    static func insert(_ tasks: [(task: PlanTask, hash: String)], planID: Int64, importID: Int64, in sql: any StageSQL) throws {
+        func json(_ value: some Encodable) throws -> String { String(decoding: try canonicalJSON(value), as: UTF8.self) }
+        try sql.insert(
+            into: "plan_tasks",
+            columns: [
+                "plan_id", "seq", "name", "matters_json", "scopes_json", "ratio_min", "ratio_max", "ratio_count", "ratio_raw",
+                "frequency_per_year", "frequency_raw", "window_start", "window_end", "window_raw", "initiator", "cooperators_json",
+                "mode", "task_json", "content_sha256", "valid_from_import",
+            ],
+            rows: try tasks.map { task, hash in
+                [
+                    planID, task.seq, task.name, try json(task.matters), try json(task.scopes), task.ratio.min, task.ratio.max,
+                    task.ratio.count, task.ratio.raw, task.frequency.perYear, task.frequency.raw, task.window.startMonth,
+                    task.window.endMonth, task.window.raw, task.initiator, try json(task.cooperators), task.mode,
+                    try json(task), hash, importID,
+                ]
+            })
     }
 }
 

@@ -85,7 +85,8 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "postgresql://\(user)@\(host):\(port)/\(database)" }
 
     /// The commands that run on PostgreSQL yet: `import` (a register, not a dry run), `plan import`,
-    /// `plan show`, the lists' imports (`inspectors`, `avoidance`, `watchlist`, `matters`) and `results import`.
+    /// `plan show`, the lists' imports (`inspectors`, `avoidance`, `watchlist`, `matters`), `results import`
+    /// and the draw's commands that read or write a store.
     public static let commandsOnPostgreSQL: Set<String> = [
         "import", "plan import", "plan show",
         "inspectors import",
@@ -93,6 +94,14 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
         "watchlist import",
         "matters import",
         "results import",
+        "draw prepare",
+        "draw run",
+        "draw show",
+        "draw list",
+        "draw verify-ledger",
+        "draw export",
+        "draw quotas",
+        "draw coverage",
     ]
 
     /// The one rule for commands on PostgreSQL: only ``commandsOnPostgreSQL`` run there yet; any

@@ -212,3 +212,33 @@ extension Store: StageStore {
     /// ``write(_:)`` through the seam.
     public func writing<T>(_ body: (any StageSQL) throws -> T) throws -> T { try write { db in try body(GRDBStageSQL(db)) } }
 }
+
+extension StageSQL {
+    /// The most values one statement of ``insert(into:columns:rows:)`` binds: below SQLite's limit
+    /// (32,766 since 3.32) and PostgreSQL's (65,535).
+    static var valuesPerStatement: Int { 30_000 }
+
+    /// Inserts `rows` into `table` with as few statements as the values allow (one round trip each
+    /// on PostgreSQL, instead of one per row): `INSERT INTO table (columns) VALUES (?, …), (?, …)…`.
+    /// Each row has a value per column, in order; the rows land in their order.
+    public func insert(into table: String, columns: [String], rows: [[any SQLBindable]]) throws {
+        guard !columns.isEmpty else { return }
+        let perStatement = max(1, Self.valuesPerStatement / columns.count)
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(rows.count, start + perStatement)]
+            var values: [any SQLBindable] = []
+            values.reserveCapacity(chunk.count * columns.count)
+            for row in chunk {
+                precondition(row.count == columns.count, "a row of \(row.count) values for \(columns.count) columns")
+                values += row
+            }
+            try execute(
+                "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                    + Array(repeating: tuple, count: chunk.count).joined(separator: ", "),
+                values)
+            start += chunk.count
+        }
+    }
+}

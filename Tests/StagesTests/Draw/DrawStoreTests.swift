@@ -387,7 +387,7 @@ struct DrawStoreTests {
         var checked = 0
         for round in overview.rounds where round.status == "prepared" {
             let stored = try #require(
-                try w.store.read { db in try w.draw.currentCommitment(db, planID: w.planID, group: round.group, round: round.round) })
+                try w.store.reading { sql in try w.draw.currentCommitment(sql, planID: w.planID, group: round.group, round: round.round) })
             let c = stored.commitment
             var population: [String: Int] = [:]
             for m in c.population { population[m.quotaClass.rawValue, default: 0] += 1 }

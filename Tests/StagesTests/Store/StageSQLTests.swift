@@ -37,4 +37,17 @@ import Testing
                 存储库可能被 suiji 以外的程序改动过，否则属于缺陷，请连同存储库一并报告
                 """)
     }
+
+    @Test func rowsAreInsertedInOrderWithAsFewStatementsAsTheValuesAllow() throws {
+        let store = try Store.inMemory()
+        // 20,001 rows of two values: 15,000 rows a statement, so two statements, the second with one row.
+        let rows: [[any SQLBindable]] = (0...20_000).map { [$0, $0 % 3 == 0 ? String?.none : "行\($0)"] }
+        let read = try store.writing { sql in
+            try sql.execute("CREATE TEMP TABLE t (k INTEGER, v TEXT)")
+            try sql.insert(into: "t", columns: ["k", "v"], rows: rows)
+            try sql.insert(into: "t", columns: ["k", "v"], rows: [])
+            return try sql.rows("SELECT count(*), sum(k), count(v), min(rowid = k + 1), max(rowid = k + 1) FROM t")
+        }
+        #expect(read == [SQLRow([.integer(20_001), .integer(200_010_000), .integer(13_334), .integer(1), .integer(1)])])
+    }
 }
