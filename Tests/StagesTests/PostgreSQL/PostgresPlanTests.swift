@@ -157,10 +157,13 @@ import Testing
         #expect(try number(role, "SELECT count(*) FROM plan_tasks") == 42)
         #expect(try number(role, "SELECT count(*) FROM plan_tasks WHERE region = '\(countyB)'") == 0)
         #expect(try number(role, "SELECT count(*) FROM imports WHERE region = '\(countyB)'") == 0)
-        #expect(try role.texts("UPDATE plan_tasks SET name = 'x' WHERE region = '\(countyB)' RETURNING id::text") == [])
-        #expect(try role.texts("UPDATE plans SET source_file = 'x' WHERE region = '\(countyB)' RETURNING id::text") == [])
-        #expect(try role.texts("DELETE FROM plan_tasks WHERE region = '\(countyB)' RETURNING id::text") == [])
-        #expect(try role.texts("DELETE FROM plans WHERE region = '\(countyB)' RETURNING id::text") == [])
+        // The region bound as a value (a quoted `'\(…)'` here would be the text '$1', and match nothing anywhere):
+        // the administrator finds B's rows with the very statement A's role finds none with.
+        #expect(try admin.texts("SELECT count(*)::text FROM plan_tasks WHERE region = \(countyB)") != ["0"])
+        #expect(try role.texts("UPDATE plan_tasks SET name = 'x' WHERE region = \(countyB) RETURNING id::text") == [])
+        #expect(try role.texts("UPDATE plans SET source_file = 'x' WHERE region = \(countyB) RETURNING id::text") == [])
+        #expect(try role.texts("DELETE FROM plan_tasks WHERE region = \(countyB) RETURNING id::text") == [])
+        #expect(try role.texts("DELETE FROM plans WHERE region = \(countyB) RETURNING id::text") == [])
         let writes = [
             "INSERT INTO plans (region, year, content_sha256, source_file, current_import) VALUES ('\(countyB)', 2025, 'x', 'x', 1)",
             """
