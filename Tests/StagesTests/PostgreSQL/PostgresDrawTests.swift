@@ -253,28 +253,34 @@ private func unsafeTexts(_ session: PostgresSession, _ sql: String) throws -> [S
         }
     }
 
-    @Test func drawCommandsPrintTheSameBytesOnBothStores() throws {
+    /// The suiji binary run in a folder, at the draw tests' fixed time: exit status, standard output and standard error.
+    typealias Runner = ([String]) throws -> (status: Int32, output: String, errors: String)
+
+    /// A workspace whose SQLite store and county A's lane of a fresh database hold the same plan,
+    /// register, inspectors and avoidance pairs, with its `suiji.toml` (the fixed salt key), county
+    /// A's URL, and a runner of the suiji binary in its folder.
+    static func commandWorkspace() throws -> (workspace: DrawWorkspace, address: PostgresAddress, county: String, suiji: Runner) {
         let server = try PostgresTestServer.get()
         let address = try server.freshDatabase(regions: [countyA])
         let w = try DrawWorkspace()
-        defer { w.folder.cleanup() }
         let folder = w.folder
         _ = try folder.write(
-            "suiji.toml",
-            "region = \"\(countyA)\"\nyear = 2024\n\n[draw]\nsalt_key = \"\(DrawWorkspace.saltKey)\"\n")
-        let lane = try Self.county(
-            address, countyA, plan: w.plan, register: w.folder.path("samr.csv"), lists: w.store)
+            "suiji.toml", "region = \"\(countyA)\"\nyear = 2024\n\n[draw]\nsalt_key = \"\(DrawWorkspace.saltKey)\"\n")
+        let lane = try Self.county(address, countyA, plan: w.plan, register: folder.path("samr.csv"), lists: w.store)
         lane.close()
-        let county = server.address(database: address.database, user: "suiji_county_\(countyA)")
-            .description
-        let environment = ["LANG": "C.UTF-8", "SUIJI_NOW": "2024-04-25T02:00:00Z"]
-        func suiji(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let county = server.address(database: address.database, user: "suiji_county_\(countyA)").description
+        let suiji: Runner = { arguments in
             try DebianPackages.run(
-                "/bin/sh",
-                ["-c", "cd \"$0\" && exec \"$@\"", folder.url.path, try PostgresImportCommandTests.suiji()]
-                    + arguments,
-                environment: environment, timeout: 300)
+                "/bin/sh", ["-c", "cd \"$0\" && exec \"$@\"", folder.url.path, try PostgresImportCommandTests.suiji()] + arguments,
+                environment: ["LANG": "C.UTF-8", "SUIJI_NOW": "2024-04-25T02:00:00Z"], timeout: 300)
         }
+        return (w, address, county, suiji)
+    }
+
+    @Test func drawCommandsPrintTheSameBytesOnBothStores() throws {
+        let (w, address, county, suiji) = try Self.commandWorkspace()
+        defer { w.folder.cleanup() }
+        let folder = w.folder
         let commands = [
             ["draw", "prepare"], ["draw", "run", "--seed", "20240501"], ["draw", "show"],
             ["draw", "show", "--json"],

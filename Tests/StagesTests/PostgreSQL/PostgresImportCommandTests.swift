@@ -160,8 +160,7 @@ import Testing
         let expected =
             "error: postgresql://suiji@127.0.0.1:1/province: this command is not yet available on PostgreSQL; those that are, with --store postgresql://user@host:port/db: `suiji avoidance import`, `suiji draw coverage`, `suiji draw export`, `suiji draw list`, `suiji draw prepare`, `suiji draw quotas`, `suiji draw run`, `suiji draw show`, `suiji draw verify-ledger`, `suiji import`, `suiji inspectors import`, `suiji matters import`, `suiji plan import`, `suiji plan show`, `suiji publish`, `suiji report`, `suiji results import`, `suiji watchlist import` (`suiji import` of a register, not as a dry run). Nothing was done. Use a SQLite store (--store FILE) for this command"
         for (arguments, command) in [
-            (["run", "--store", store], "run"),
-            (["import", "--dry-run", "--department", "X", "--store", store, "inspectors.csv"], "import --dry-run"),
+            (["import", "--dry-run", "--department", "X", "--store", store, "inspectors.csv"], "import --dry-run")
         ] {
             let result = try Self.run(arguments, in: folder)
             #expect(result.status == 78, "\(command): \(result.errors)")

@@ -22,21 +22,9 @@ extension FileManager {
 
 @Suite("Publication on PostgreSQL") struct PostgresPublishTests {
     @Test func publishAndReportGiveTheSameBytesOnBothStores() throws {
-        let server = try PostgresTestServer.get()
-        let address = try server.freshDatabase(regions: [countyA])
-        let w = try DrawWorkspace()
+        let (w, _, county, suiji) = try PostgresDrawTests.commandWorkspace()
         defer { w.folder.cleanup() }
         let folder = w.folder
-        _ = try folder.write(
-            "suiji.toml", "region = \"\(countyA)\"\nyear = 2024\n\n[draw]\nsalt_key = \"\(DrawWorkspace.saltKey)\"\n")
-        let lane = try PostgresDrawTests.county(address, countyA, plan: w.plan, register: folder.path("samr.csv"), lists: w.store)
-        lane.close()
-        let county = server.address(database: address.database, user: "suiji_county_\(countyA)").description
-        func suiji(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-            try DebianPackages.run(
-                "/bin/sh", ["-c", "cd \"$0\" && exec \"$@\"", folder.url.path, try PostgresImportCommandTests.suiji()] + arguments,
-                environment: ["LANG": "C.UTF-8", "SUIJI_NOW": "2024-04-25T02:00:00Z"], timeout: 300)
-        }
         // Task 12's first round, as the seed plan schedules it: its results are dated on its first day.
         let task = try #require(w.plan.tasks.first { $0.seq == 12 })
         let round = try #require(RoundSchedule(task: task, year: 2024).round(1)?.start.civilDate)

@@ -99,10 +99,7 @@ import Testing
                 (report.summary + "\n" + report.diagnostics.map(\.description).joined(separator: "\n") + "\n\(report.status)")
                     .replacingOccurrences(of: folder.url.path, with: "FOLDER"))
         }
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.url.path).filter({ $0.hasSuffix(".rejects.csv") }).sorted() {
-            out.append(name + "\n" + String(decoding: try fileBytes(folder.path(name)), as: UTF8.self))
-        }
-        return out
+        return out + (try rejectsFiles(in: folder))
     }
 
     @Test func theSameFilesGiveTheSameReportsStoredRowsAndRejectsOnBothStores() throws {

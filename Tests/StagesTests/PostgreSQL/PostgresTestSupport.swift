@@ -43,3 +43,10 @@ func bindings(_ values: String...) throws -> PostgresBindings {
 func number(_ session: PostgresSession, _ sql: String) throws -> Int64 {
     try session.int64(PostgresQuery(unsafeSQL: sql)) ?? -1
 }
+
+/// Each rejects file of `folder` (`*.rejects.csv`), by name: its name, a line break and its text.
+func rejectsFiles(in folder: TemporaryFolder) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: folder.url.path).filter { $0.hasSuffix(".rejects.csv") }.sorted().map {
+        $0 + "\n" + String(decoding: try fileBytes(folder.path($0)), as: UTF8.self)
+    }
+}
