@@ -172,18 +172,23 @@ struct SeedIntake {
     /// Undrawn rounds whose current commitment has a seed, in group and round order.
     static func ready(_ sql: any StageSQL, planID: Int64, draws: DrawStore) throws -> [(group: String, round: Int, seed: String)] {
         let drawn = try draws.currentEntries(sql, planID: planID)
-        var out: [(String, Int, String)] = []
-        for row in try sql.rows(
-            "SELECT group_key, round, seed, commitment_sha256 FROM draw_seeds WHERE commitment_sha256 IS NOT NULL ORDER BY group_key, round"
-        ) {
+        var out: [(group: String, round: Int, seed: String, id: Int64)] = []
+        for row in try sql.rows("SELECT group_key, round, seed, commitment_sha256, id FROM draw_seeds WHERE commitment_sha256 IS NOT NULL")
+        {
             let group = try row.requiredText(0)
             let round = Int(try row.requiredInteger(1))
             guard drawn[group]?[round] == nil,
                 try DrawStore.currentCommitmentHash(sql, planID: planID, group: group, round: round) == row.text(3)
             else { continue }
-            out.append((group, round, try row.requiredText(2)))
+            out.append((group, round, try row.requiredText(2), try row.requiredInteger(4)))
         }
-        return out
+        // Group keys by their bytes (as SQLite orders them; a database's collation may not), then
+        // rounds, then the order the seeds arrived in.
+        out.sort { a, b in
+            if a.group != b.group { return a.group.utf8.lexicographicallyPrecedes(b.group.utf8) }
+            return a.round != b.round ? a.round < b.round : a.id < b.id
+        }
+        return out.map { ($0.group, $0.round, $0.seed) }
     }
 
     /// ``ready(_:planID:draws:)`` on SQLite's connection (for the night, which holds one).

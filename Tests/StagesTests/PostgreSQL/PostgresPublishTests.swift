@@ -2,7 +2,8 @@
 // Issue 19 promises the same answers on both stores; this test takes one county through its whole
 // path up to publication (a real draw, results of what it drew, a dry run, the publication, the
 // deadline report, a second publication with nothing new) with the suiji binary on SQLite and on a
-// county's lane of the private PostgreSQL cluster, and holds every output and payload byte to byte.
+// county's lane of the private PostgreSQL cluster, and holds every output and payload byte to byte,
+// in a database whose collation is not SQLite's byte order.
 
 import DevKit
 import Fixtures
@@ -22,7 +23,14 @@ extension FileManager {
 
 @Suite("Publication on PostgreSQL") struct PostgresPublishTests {
     @Test func publishAndReportGiveTheSameBytesOnBothStores() throws {
-        let (w, _, county, suiji) = try PostgresDrawTests.commandWorkspace()
+        // A database that sorts text as Chinese does (ICU `zh`: CJK before Latin, `a` before `B`), not by
+        // bytes as SQLite: wherever its order reached an output, the bytes would differ.
+        let (w, address, county, suiji) = try PostgresDrawTests.commandWorkspace(icuLocale: "zh")
+        let admin = try session(address)
+        #expect(
+            try admin.texts("SELECT string_agg(x, ' ' ORDER BY x) FROM (VALUES ('B'), ('a'), ('原平市公安局'), ('2024G11'), ('2024-G12')) v(x)")
+                == ["2024-G12 2024G11 原平市公安局 a B"])
+        admin.close()
         defer { w.folder.cleanup() }
         let folder = w.folder
         // Task 12's first round, as the seed plan schedules it: its results are dated on its first day.

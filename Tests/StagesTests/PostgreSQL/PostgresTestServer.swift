@@ -44,17 +44,21 @@ final class PostgresTestServer: Sendable {
     }
 
     /// A new database without a schema; its address as the superuser.
-    func emptyDatabase() throws -> PostgresAddress {
+    /// With `icuLocale` (such as `zh`), the database sorts text by that ICU collation, as a
+    /// province's database made for Chinese would, instead of by bytes.
+    func emptyDatabase(icuLocale: String? = nil) throws -> PostgresAddress {
         let name = "suiji_test_\(UUID().uuidString.prefix(8).lowercased())"
         let admin = try PostgresSession.connect(address(database: "postgres"), applicationName: "suiji tests")
         defer { admin.close() }
-        try admin.execute("CREATE DATABASE \(name)")
+        // The locale is a test's constant: nothing to quote.
+        try admin.execute(
+            "CREATE DATABASE \(name)" + (icuLocale.map { " TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '\($0)' LOCALE 'C'" } ?? ""))
         return address(database: name)
     }
 
     /// A new empty database with the schema and the county roles of `regions`; its address as the superuser.
-    func freshDatabase(regions: [String] = []) throws -> PostgresAddress {
-        let address = try emptyDatabase()
+    func freshDatabase(regions: [String] = [], icuLocale: String? = nil) throws -> PostgresAddress {
+        let address = try emptyDatabase(icuLocale: icuLocale)
         let session = try PostgresSession.connect(address, applicationName: "suiji tests")
         defer { session.close() }
         try PostgresSchema.install(session)
