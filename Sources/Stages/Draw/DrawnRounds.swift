@@ -6,8 +6,8 @@ public import Pipeline
 
 /// The current draws of a plan, for joint visits.
 enum DrawnRounds {
-    /// `group|round`.
-    static func key(_ group: String, _ round: Int) -> String { "\(group)|\(round)" }
+    /// `group|round`: the results' key of a group round (``DrawnObjects/key(group:round:)``).
+    static func key(_ group: String, _ round: Int) -> String { DrawnObjects.key(group: group, round: round) }
 
     /// The parts of a stored commitment joint visits need (the rest of its JSON is skipped).
     private struct Header: Decodable {

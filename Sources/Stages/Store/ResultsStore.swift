@@ -59,29 +59,47 @@ enum ResultsStore {
 
     /// What the draw ledger says was drawn for a plan, by `<group key>|<round>`.
     static func drawnRounds(planID: Int64, in sql: any StageSQL) throws -> [String: DrawnRound] {
-        var rounds: [String: DrawnRound] = [:]
-        // `json_array_length(text, path)` is SQLite's; PostgreSQL's store has the same function for
-        // the one path used here (PostgresStageTables.swift).
+        // The population each entry drew from is the committed one (counted by the store, the
+        // commitment is not decoded; `json_array_length(text, path)` is SQLite's, and PostgreSQL's
+        // store has it for this path: PostgresStageTables.swift); a ledger row without a stored
+        // commitment may carry it in its `result_json`.
+        var populations: [Int64: Int] = [:]
         for row in try sql.rows(
             """
-            SELECT l.seq, l.group_key, l.round, l.result_json,
-                   json_array_length(c.canonical_json, '$.population') AS committed_population FROM draw_ledger l
-            LEFT JOIN draw_commitments c ON c.commitment_sha256 = l.commitment_sha256
-            WHERE l.plan_id = ? ORDER BY l.seq
+            SELECT l.seq, l.result_json, json_array_length(c.canonical_json, '$.population') FROM draw_ledger l
+            LEFT JOIN draw_commitments c ON c.commitment_sha256 = l.commitment_sha256 WHERE l.plan_id = ?
             """, [planID])
         {
-            let key = DrawnObjects.key(group: try row.requiredText(1), round: Int(try row.requiredInteger(2)))
-            let selected = try sql.texts(
-                "SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", [try row.requiredInteger(0)])
-            var entry = rounds[key] ?? DrawnRound(objects: [], drawnCount: 0, populationCount: nil)
-            entry.objects.formUnion(selected)
-            entry.drawnCount = selected.count
-            // The population a draw was made from is the committed one (counted by the store, the
-            // commitment is not decoded); a ledger row without a stored commitment may carry it.
-            entry.populationCount = try row.integer(4).map(Int.init) ?? populationCount(in: try row.text(3))
-            rounds[key] = entry
+            populations[try row.requiredInteger(0)] = try row.integer(2).map(Int.init) ?? populationCount(in: try row.text(1))
+        }
+        var rounds: [String: DrawnRound] = [:]
+        for entry in try ledgerDraws(planID: planID, in: sql) {
+            var round = rounds[entry.key] ?? DrawnRound(objects: [], drawnCount: 0, populationCount: nil)
+            round.objects.formUnion(entry.objects)
+            round.drawnCount = entry.objects.count
+            round.populationCount = populations[entry.seq]
+            rounds[entry.key] = round
         }
         return rounds
+    }
+
+    /// Each ledger entry of a plan, in ledger order, with its `<group key>|<round>` and the objects
+    /// it drew in sampling order: one statement, the one reading of what the ledger drew.
+    private static func ledgerDraws(planID: Int64, in sql: any StageSQL) throws -> [(seq: Int64, key: String, objects: [String])] {
+        var entries: [(seq: Int64, key: String, objects: [String])] = []
+        for row in try sql.rows(
+            """
+            SELECT l.seq, l.group_key, l.round, s.uscc FROM draw_ledger l LEFT JOIN draw_selections s ON s.ledger_seq = l.seq
+            WHERE l.plan_id = ? ORDER BY l.seq, s.position
+            """, [planID])
+        {
+            let seq = try row.requiredInteger(0)
+            if entries.last?.seq != seq {
+                entries.append((seq, DrawnObjects.key(group: try row.requiredText(1), round: Int(try row.requiredInteger(2))), []))
+            }
+            if let uscc = try row.text(3) { entries[entries.count - 1].objects.append(uscc) }
+        }
+        return entries
     }
 
     /// The population in a ledger entry's `result_json`: the sum of `perClass[].population` (the
@@ -99,23 +117,10 @@ enum ResultsStore {
     }
 
     /// The drawn objects table the results validator needs: every object any ledger entry of a
-    /// group's round drew (a round with an entry that drew none is there, empty), through the
-    /// stages' seam in one statement.
+    /// group's round drew (a round with an entry that drew none is there, empty).
     static func drawnObjects(planID: Int64, in sql: any StageSQL) throws -> DrawnObjects {
         var drawn: [String: Set<String>] = [:]
-        for row in try sql.rows(
-            """
-            SELECT l.group_key, l.round, s.uscc FROM draw_ledger l LEFT JOIN draw_selections s ON s.ledger_seq = l.seq
-            WHERE l.plan_id = ?
-            """, [planID])
-        {
-            let key = DrawnObjects.key(group: try row.requiredText(0), round: Int(try row.requiredInteger(1)))
-            if let uscc = try row.text(2) {
-                drawn[key, default: []].insert(uscc)
-            } else if drawn[key] == nil {
-                drawn[key] = []
-            }
-        }
+        for entry in try ledgerDraws(planID: planID, in: sql) { drawn[entry.key, default: []].formUnion(entry.objects) }
         return DrawnObjects(byGroupRound: drawn)
     }
 
