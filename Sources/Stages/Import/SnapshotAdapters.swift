@@ -236,7 +236,8 @@ struct AvoidanceAdapter: SnapshotAdapter {
 }
 
 /// A snapshot's writes through the seam, a few hundred values a statement (one round trip each on
-/// PostgreSQL instead of one a row). The closes pending are written before any insert, so a changed
+/// PostgreSQL instead of one a row; the inserts through ``StageSQL/insert(into:columns:rows:)``), held
+/// back no further so that a large list streams. The closes pending are written before any insert, so a changed
 /// key's current version is closed before its new one is added; inserts keep the file's order.
 struct SnapshotWrites {
     /// Values a statement: far below SQLite's and PostgreSQL's limits on parameters.
@@ -271,12 +272,7 @@ struct SnapshotWrites {
     /// Writes what is pending: the closes, then the inserts.
     mutating func flush() throws {
         try flushCloses()
-        guard !inserting.isEmpty else { return }
-        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-        try sql.execute(
-            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-                + Array(repeating: row, count: inserting.count).joined(separator: ", "),
-            inserting.flatMap { $0 })
+        try sql.insert(into: table, columns: columns, rows: inserting)
         inserting.removeAll(keepingCapacity: true)
     }
 

@@ -126,7 +126,7 @@ public struct SnapshotImporter {
             if request.dryRun || store.access == .readOnly {
                 try store.read { db in
                     // A sheet named by hand may be another sheet of the same file: no same-file shortcut then.
-                    if let known, request.sheet == nil, try Self.isLatest(known, scope: request.scopeKey, db: db) {
+                    if let known, request.sheet == nil, try SnapshotRows.isLatest(known, scope: request.scopeKey, in: GRDBStageSQL(db)) {
                         report.outcome = .unchanged
                         return
                     }
@@ -138,7 +138,7 @@ public struct SnapshotImporter {
                 // transaction writes first: the bulk path skips SQLite's per-row foreign-key checks.
                 try store.writeBulk { db in
                     // A sheet named by hand may be another sheet of the same file: no same-file shortcut then.
-                    if let known, request.sheet == nil, try Self.isLatest(known, scope: request.scopeKey, db: db) {
+                    if let known, request.sheet == nil, try SnapshotRows.isLatest(known, scope: request.scopeKey, in: GRDBStageSQL(db)) {
                         report.outcome = .unchanged
                         return
                     }
@@ -178,13 +178,6 @@ public struct SnapshotImporter {
                 location: SourceLocation(file: displayName), message: "cannot open the file: \(String(cString: strerror(errno)))")
         }
         return Int(info.st_size)
-    }
-
-    /// True if the latest import of the scope has this content.
-    static func isLatest(_ digest: FileDigest, scope: String, db: Database) throws -> Bool {
-        let latest = try String.fetchOne(
-            db, sql: "SELECT content_sha256 FROM imports WHERE scope_key = ? ORDER BY id DESC LIMIT 1", arguments: [scope])
-        return latest == digest.sha256
     }
 
     // MARK: The import proper
