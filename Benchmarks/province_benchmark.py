@@ -4,12 +4,13 @@ table in the same run:
 
   * (default) one county's register import into PostgreSQL, RUNS times;
   * `--province`: a province of ENTITIES generated entities in COUNTIES counties (issue 19: 3,500,000 in
-    100), one register file per county, and every county's first night as far as it runs on PostgreSQL
-    yet: `suiji plan import` of the annual plan and `suiji import` of its register, as the county's own
-    role, PARALLEL counties at a time (issue 19: two); then `psql \\copy` of the same files, as many at a
-    time. Prints the province's wall time, the per-county times (median, slowest) and the ratio of the
-    registers' import time to `\\copy`'s. The drawing night is not measured: the draw does not run on
-    PostgreSQL yet.
+    100), one register file per county, each county in its own workspace on one database, as its own
+    role, PARALLEL counties at a time (issue 19: two): every county's first night (`suiji run` on
+    2023-12-28: the annual plan, its register, the demo county's inspector registers and avoidance list,
+    the commitments of the rounds within the lead time), then every county's drawing night (`suiji run`
+    on 2024-01-03: four public seeds, four draws, publication, report); then `psql \\copy` of the same
+    registers, as many at a time. Prints the wall times, the per-county times (median, slowest) and a
+    whole first night against `\\copy` of its register alone.
 
 It starts a private PostgreSQL 15 cluster (initdb and pg_ctl as the `postgres` user in a temporary
 folder, a free port on 127.0.0.1; stopped and removed at the end), generates a seeded register of N
@@ -22,9 +23,7 @@ rows with `suiji-dev generate register`, and times, each RUNS times (median repo
   * `psql -c "\\copy plain FROM file CSV HEADER"` of the same CSV into a plain table of text columns
     (no key, no security, no validation): the loading floor.
 
-Prints both and the ratio (issue 19's goal: import <= 1.3 x \\copy). Not yet measured, because those
-stages do not run on PostgreSQL yet: the rest of a county's first night (inspectors, avoidance, the
-draw's preparation) and the drawing night (goal for the province's nightly: < 2 min).
+Prints both and the ratio (issue 19's goal: import <= 1.3 x \\copy).
 
     python3 Benchmarks/province_benchmark.py [--rows 100000] [--runs 3] [--suiji PATH] [--suiji-dev PATH]
     python3 Benchmarks/province_benchmark.py --province [--entities 3500000] [--counties 100] [--parallel 2]
@@ -85,29 +84,52 @@ def province(args, suiji, suiji_dev, folder, port, psql):
     database = "province"
     subprocess.run(psql + ["-d", "postgres", "-c", f"CREATE DATABASE {database}"], check=True)
     admin = f"postgresql://postgres@127.0.0.1:{port}/{database}"
-    # The counties' lanes, an administrator's step (not timed); each county's configuration.
+    # The counties' lanes, an administrator's step (not timed).
     start = time.monotonic()
     for region in regions:
         subprocess.run([suiji, "store", "add-county", "--store", admin, "--region", region], cwd=folder, check=True,
                        stdout=subprocess.DEVNULL)
-        with open(os.path.join(folder, f"{region}.toml"), "w") as f:
-            f.write(f'region = "{region}"\nyear = 2024\nstore = "postgresql://suiji_county_{region}@127.0.0.1:{port}/{database}"\n')
     print(f"lanes made in {time.monotonic() - start:.0f} s (not timed)", flush=True)
 
-    def night(region):
-        config = f"{region}.toml"
-        plan_s, code = timed([suiji, "plan", "import", "--config", config, plan], cwd=folder)
-        if code != 0:
-            raise SystemExit(f"suiji plan import exited {code} for {region}")
-        import_s, code = timed([suiji, "import", "--config", config, "--department", DEPARTMENT, files[region]], cwd=folder)
+    # Each county's workspace: its settings and the first night's inbox (the plan, its register, the demo
+    # county's inspector registers and avoidance list); the drawing night brings four public seeds.
+    fixtures = os.path.join(ROOT, "Fixtures", "demo")
+    for region in regions:
+        ws = os.path.join(folder, region)
+        shutil.copytree(os.path.join(fixtures, "night-1", "inbox", "inspectors"), os.path.join(ws, "inbox", "inspectors"))
+        shutil.copytree(os.path.join(fixtures, "night-1", "inbox", "avoidance"), os.path.join(ws, "inbox", "avoidance"))
+        os.makedirs(os.path.join(ws, "inbox", "plan"))
+        shutil.copy(plan, os.path.join(ws, "inbox", "plan"))
+        os.makedirs(os.path.join(ws, "inbox", "registers", DEPARTMENT))
+        os.link(files[region], os.path.join(ws, "inbox", "registers", DEPARTMENT, "register.csv"))
+        with open(os.path.join(ws, "suiji.toml"), "w") as f:
+            f.write(f'region = "{region}"\nyear = 2024\n'
+                    f'store = "postgresql://suiji_county_{region}@127.0.0.1:{port}/{database}"\n'
+                    '[draw]\nlead_days = 14\n')
+
+    def run(region, date):
+        seconds, code = timed([suiji, "run", "--config", os.path.join(folder, region, "suiji.toml"), "--today", date,
+                               "--quiet"], cwd=os.path.join(folder, region))
         if code not in (0, 65):
-            raise SystemExit(f"suiji import exited {code} for {region}")
-        return plan_s, import_s
+            raise SystemExit(f"suiji run exited {code} for {region} on {date}: see {folder}/{region}/reports/{date}/run.txt")
+        return seconds
+
+    def first(region):
+        return run(region, "2023-12-28")
+
+    def drawing(region):
+        seeds = os.path.join(folder, region, "inbox", "seeds")
+        shutil.copytree(os.path.join(fixtures, "night-2", "inbox", "seeds"), seeds)
+        return run(region, "2024-01-03")
 
     start = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(args.parallel) as pool:
-        nights = list(pool.map(night, regions))
-    wall = time.monotonic() - start
+        firsts = list(pool.map(first, regions))
+    first_wall = time.monotonic() - start
+    start = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(args.parallel) as pool:
+        drawings = list(pool.map(drawing, regions))
+    drawing_wall = time.monotonic() - start
     with open(files[regions[0]], encoding="utf-8") as f:
         columns = f.readline().count(",") + 1
     subprocess.run(psql + ["-d", database, "-c", f"CREATE TABLE plain ({', '.join(f'c{i} text' for i in range(columns))})"],
@@ -124,26 +146,27 @@ def province(args, suiji, suiji_dev, folder, port, psql):
     with concurrent.futures.ThreadPoolExecutor(args.parallel) as pool:
         copies = list(pool.map(copy, regions))
     copy_wall = time.monotonic() - start
-    rows = subprocess.run(psql + ["-d", database, "-t", "-A", "-c",
-                                  "SELECT (SELECT count(*) FROM register_rows) || ' ' || (SELECT count(*) FROM plan_tasks)"],
-                          check=True, capture_output=True, text=True).stdout.split()
-    plans, imports = [n[0] for n in nights], [n[1] for n in nights]
-    county = [p + i for p, i in nights]
+    counts = subprocess.run(psql + ["-d", database, "-t", "-A", "-c",
+                                    "SELECT (SELECT count(*) FROM register_rows) || ' ' || (SELECT count(*) FROM plan_tasks) || ' '"
+                                    " || (SELECT count(*) FROM draw_commitments) || ' ' || (SELECT count(*) FROM draw_ledger) || ' '"
+                                    " || (SELECT count(*) FROM draw_selections) || ' ' || (SELECT count(*) FROM runs)"],
+                            check=True, capture_output=True, text=True).stdout.split()
+    rows, tasks, commitments, draws, selections, runs = (int(n) for n in counts)
     print()
     print(f"| measure ({args.counties} counties, {args.parallel} at a time) | seconds |")
     print("| --- | --- |")
-    print(f"| the province's first night (plan + register of every county), wall | {wall:.1f} |")
-    print(f"| per county (plan + register): median / slowest | {statistics.median(county):.2f} / {max(county):.2f} |")
-    print(f"| per county, plan import: median / slowest | {statistics.median(plans):.2f} / {max(plans):.2f} |")
-    print(f"| per county, register import: median / slowest | {statistics.median(imports):.2f} / {max(imports):.2f} |")
-    print(f"| psql \\copy of the same files into a plain table, wall | {copy_wall:.1f} |")
+    print(f"| every county's first night (plan, register, inspectors, avoidance, commitments), wall | {first_wall:.1f} |")
+    print(f"| every county's drawing night (four seeds, four draws, publication, report), wall | {drawing_wall:.1f} |")
+    print(f"| the province's two nights, wall | {first_wall + drawing_wall:.1f} |")
+    print(f"| per county, first night: median / slowest | {statistics.median(firsts):.2f} / {max(firsts):.2f} |")
+    print(f"| per county, drawing night: median / slowest | {statistics.median(drawings):.2f} / {max(drawings):.2f} |")
+    print(f"| psql \\copy of the same registers into a plain table, wall | {copy_wall:.1f} |")
     print(f"| psql \\copy per file: median / slowest | {statistics.median(copies):.2f} / {max(copies):.2f} |")
-    print(f"\nregister rows stored: {int(rows[0]):,}; plan tasks stored: {int(rows[1]):,}")
-    print(f"rows per second of one process: {per_county * args.counties / sum(imports):,.0f} (suiji import), "
-          f"{per_county * args.counties / sum(copies):,.0f} (\\copy)")
-    print(f"ratio register imports / \\copy (summed per-file times): {sum(imports) / sum(copies):.2f} (goal <= 1.3)")
-    print(f"the first night's wall time: {wall:.1f} s (goal for the whole nightly: < 120 s); "
-          "not measured: the drawing night (the draw does not run on PostgreSQL yet)")
+    print(f"\nstored: {rows:,} register rows, {tasks:,} plan tasks, {commitments:,} commitments, {draws:,} draws "
+          f"({selections:,} objects drawn), {runs:,} nights")
+    print(f"a whole first night against \\copy of its register alone (summed per county): {sum(firsts) / sum(copies):.2f}")
+    print(f"the drawing night, wall: {drawing_wall:.1f} s (goal for the province's nightly: < 120 s)")
+    return first_wall, drawing_wall
 
 
 def built(product, given):
@@ -161,7 +184,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--suiji", help="the suiji binary (default: this package's release build)")
     parser.add_argument("--suiji-dev", help="the suiji-dev binary (default: this package's release build)")
-    parser.add_argument("--province", action="store_true", help="the province: every county's first night, two at a time")
+    parser.add_argument("--province", action="store_true", help="the province: every county's first and drawing nights, two at a time")
     parser.add_argument("--entities", type=int, default=3_500_000, help="--province: entities in the province")
     parser.add_argument("--counties", type=int, default=100, help="--province: counties")
     parser.add_argument("--parallel", type=int, default=2, help="--province: counties at a time")
@@ -229,7 +252,6 @@ def main():
         print(f"| suiji import into PostgreSQL (county role, COPY into its partition) | {suiji_s:.2f} | {args.rows / suiji_s:,.0f} |")
         print(f"| psql \\copy into a plain table | {copy_s:.2f} | {args.rows / copy_s:,.0f} |")
         print(f"\nratio import / \\copy: {suiji_s / copy_s:.2f} (goal <= 1.3)")
-        print("not measured yet: the province's nightly (needs `suiji run` on PostgreSQL)")
     finally:
         subprocess.run(as_owner([BIN + "/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"]),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -64,6 +64,8 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case setupSeveralPlans = "setup.severalPlans"
     /// The demo folder was not made by suiji.
     case setupDemoFolderRefused = "setup.demoFolderRefused"
+    /// The demo was given a PostgreSQL database that already holds the demo county's rows.
+    case setupDemoLaneNotEmpty = "setup.demoLaneNotEmpty"
     /// What was given when looking for a plan, in parentheses.
     case setupPlanGiven = "setup.planGiven"
     /// A year given when looking for a plan.
@@ -600,6 +602,8 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case optReason2 = "opt.reason2"
     /// Help of an option: The workspace folder to create: a new or empty folder, or on
     case optWorkspace = "opt.workspace"
+    /// Help of an option: where the demo's nights keep what they take in (SQLite, or a PostgreSQL database).
+    case optDemoStore = "opt.demoStore"
     /// Help of an option: Log level of the runs' log lines on standard error (default:
     case optLogLevel = "opt.logLevel"
     /// Help of an option: The configuration file (default: ./suiji.toml if present).
@@ -668,6 +672,8 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case usageAnchor = "usage.anchor"
     /// `--seed` not acceptable.
     case usageSeed = "usage.seed"
+    /// `suiji demo --store` given something other than a PostgreSQL URL.
+    case usageDemoStore = "usage.demoStore"
     /// Both `--quiet` and `--log-level`.
     case usageQuietOrLogLevel = "usage.quietOrLogLevel"
     /// No `--department` for a CSV or XLSX register.

@@ -12,8 +12,15 @@ struct DemoCommand: ParsableCommand {
     @Option(help: ArgumentHelp(Language.catalogue(.optWorkspace)))
     var workspace = "demo-workspace"
 
+    @Option(help: ArgumentHelp(Language.catalogue(.optDemoStore)))
+    var store: String?
+
     @Option(help: ArgumentHelp(Language.catalogue(.optLogLevel)))
     var logLevel: Configuration.LogLevel = .warning
+
+    func validate() throws {
+        if let store, !PostgresAddress.isPostgres(store) { throw ValidationError(Language.catalogue(.usageDemoStore)) }
+    }
 
     func run() throws {
         let level = Logger.Level(rawValue: logLevel.rawValue) ?? .warning
@@ -22,7 +29,7 @@ struct DemoCommand: ParsableCommand {
         let invoked = CommandLine.arguments.first ?? "suiji"
         let fromCheckout = invoked.hasPrefix(".build/") || invoked.contains("/.build/")
         let command = fromCheckout ? "swift run suiji" : invoked.contains("/") ? invoked : "suiji"
-        let result = try DemoWorkspace(path: workspace, logger: logger, command: command, language: Language.inForce).run()
+        let result = try DemoWorkspace(path: workspace, logger: logger, command: command, language: Language.inForce, store: store).run()
         print(result.summary)
         try finish(with: result.status)
     }

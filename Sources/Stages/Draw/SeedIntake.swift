@@ -55,7 +55,7 @@ struct SeedIntake {
 
     /// What the night's draw stages share (the draw store and the plan).
     let night: NightDraws
-    var store: Store { night.store }
+    var store: any StageStore { night.store }
     var configuration: Configuration { night.configuration }
 
     /// A reason in the pages' language (the night's file reasons are, see `NightlyRun`).

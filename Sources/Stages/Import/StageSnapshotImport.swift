@@ -10,18 +10,25 @@ public import Pipeline
 extension StageStore {
     /// Imports an inspector register or the avoidance list in one transaction (read only in a dry
     /// run, or on a SQLite store opened read-only). File-level problems come back as a report with
-    /// outcome `.fileRejected`; only store failures throw. A register is SQLite's own path
-    /// (``SnapshotImporter``) and is refused here on any other store.
+    /// outcome `.fileRejected`; only store failures throw. A register takes its store's own path:
+    /// ``SnapshotImporter`` on SQLite, ``PostgresRegisterImporter`` (COPY, one transaction, `checkpoint`
+    /// at its kill points) in a county's lane opened for writing.
     public func importSnapshot(
-        _ request: SnapshotImportRequest, clock: Clock = .system, progress: ((Int) -> Void)? = nil
+        _ request: SnapshotImportRequest, clock: Clock = .system, progress: ((Int) -> Void)? = nil,
+        checkpoint: @escaping (String) -> Void = { _ in }
     ) throws -> SnapshotImportReport {
         let sqlite = self as? Store
         if request.kind == .register {
-            guard let sqlite else {
-                // A register goes into PostgreSQL by COPY (PostgresRegisterImporter), not through this seam.
-                throw NotYetOnPostgreSQL(command: "import", store: (self as? PostgresStageStore)?.session.address.description ?? "")
+            // A register takes each store's measured path: SQLite's raw statements, PostgreSQL's COPY.
+            if let sqlite { return try SnapshotImporter(store: sqlite, clock: clock, progress: progress).run(request) }
+            guard let lane = self as? PostgresStageStore, !lane.isReadOnly else {
+                throw NotYetOnPostgreSQL(
+                    command: "import --dry-run", store: (self as? PostgresStageStore)?.session.address.description ?? "")
             }
-            return try SnapshotImporter(store: sqlite, clock: clock, progress: progress).run(request)
+            var importer = PostgresRegisterImporter(session: lane.session, region: lane.region, clock: clock, checkpoint: checkpoint)
+            importer.runID = runID
+            importer.progress = progress
+            return try importer.run(request)
         }
         let readOnly = request.dryRun || sqlite?.access == .readOnly
         let refusal = SnapshotImporter.inputRefusal(request.path, store: sqlite, followLinks: request.followsLinks)

@@ -32,12 +32,17 @@ public struct DemoWorkspace {
     /// The language of the nights' summary lines.
     public let language: UILanguage
 
+    /// The store the nights run on: nil for the workspace's own SQLite file, else a `postgresql://`
+    /// URL whose lane of the demo county holds no rows yet (the workspace's `suiji.toml` names it).
+    public let store: String?
+
     /// Creates the demo.
-    public init(path: String, logger: Logger, command: String = "suiji", language: UILanguage = .en) {
+    public init(path: String, logger: Logger, command: String = "suiji", language: UILanguage = .en, store: String? = nil) {
         self.path = path
         self.logger = logger
         self.command = command
         self.language = language
+        self.store = store
     }
 
     /// One night of the demo.
@@ -74,6 +79,11 @@ public struct DemoWorkspace {
     public func run() throws -> DemoResult {
         let manager = FileManager.default
         let root = URL(fileURLWithPath: path).standardizedFileURL
+        var settings = try EmbeddedResources.text(named: "demo/suiji.toml")
+        if let store {
+            try Self.refuseUsedLane(store, settings: settings)
+            settings = try Self.naming(store, in: settings)
+        }
         if manager.fileExists(atPath: root.path) {
             let entries = (try? manager.contentsOfDirectory(atPath: root.path)) ?? []
             guard entries.isEmpty || entries.contains(Self.markerName) else {
@@ -84,7 +94,7 @@ public struct DemoWorkspace {
         try manager.createDirectory(at: root, withIntermediateDirectories: true)
         try Data("made by `suiji demo`; the next `suiji demo` here empties this folder\n".utf8)
             .write(to: root.appendingPathComponent(Self.markerName))
-        try Self.write("demo/suiji.toml", to: root.appendingPathComponent("suiji.toml"))
+        try Data(settings.utf8).write(to: root.appendingPathComponent("suiji.toml"))
         try Self.write("plans/yuanping-2024.tsv", to: root.appendingPathComponent("inbox/plan/yuanping-2024.tsv"))
         let configuration = try Configuration.load(path: root.appendingPathComponent("suiji.toml").path)
 
@@ -112,6 +122,32 @@ public struct DemoWorkspace {
             lines.append(words(.demoAnotherNight, ["command": "\(command) run --config \(root.path)/suiji.toml --today YYYY-MM-DD"]))
         }
         return DemoResult(summary: lines.joined(separator: "\n"), reports: reports, status: status)
+    }
+
+    /// The demo's settings with `store = "…"` naming `store` instead of the workspace's SQLite file.
+    static func naming(_ store: String, in settings: String) throws -> String {
+        let line = #"store = "suiji.sqlite""#
+        guard settings.contains(line) else {
+            // The demo's own embedded data: a developer's mistake, said in English.
+            throw StoreError(path: "demo/suiji.toml", Message(verbatim: "expected the line \(line)"))
+        }
+        let quoted = store.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return settings.replacingOccurrences(of: line, with: "store = \"\(quoted)\"")
+    }
+
+    /// Refuses (exit 78, nothing touched) a store in which the demo county already has rows: the demo
+    /// starts from nothing, and its nights must not mix with a county's data, nor a second demo with
+    /// the first. A PostgreSQL store's lane is made here if it is missing (as any writer makes it).
+    static func refuseUsedLane(_ store: String, settings: String) throws {
+        let region = try Configuration.load(text: settings, displayName: "demo/suiji.toml").region
+        try PostgresAddress.refuse(store, command: "demo")
+        guard let address = PostgresAddress.of(store) else { return }
+        let lane = try PostgresStageStore.open(address, region: region, command: "demo", writing: true)
+        defer { lane.close() }
+        let rows = try lane.reading { sql in
+            try sql.integer("SELECT (SELECT count(*) FROM imports) + (SELECT count(*) FROM runs) + (SELECT count(*) FROM plans)")
+        }
+        if rows != 0 { throw DemoStoreRefused(store: address.description, region: region) }
     }
 
     /// Writes every file of the night's `inbox/` to the same place under `inbox` (folders created).
@@ -143,6 +179,26 @@ public struct DemoWorkspaceRefused: LocalizedReportableError, Sendable, Hashable
 
     /// What happened and what to do.
     public var message: Message { Message(.setupDemoFolderRefused, ["path": path, "marker": DemoWorkspace.markerName]) }
+
+    /// `error: ` and the English text.
+    public var description: String { "error: " + MessageCatalogue(.en)(message) }
+
+    /// A setup error.
+    public var exitStatus: ExitStatus { .configuration }
+}
+
+/// `suiji demo --store` was given a database that already holds the demo county's rows: nothing was touched (exit 78).
+public struct DemoStoreRefused: LocalizedReportableError, Sendable, Hashable {
+    /// The store (without a password).
+    public var store: String
+    /// The demo county.
+    public var region: String
+
+    /// The text (the same in every language: its values are an address and a code).
+    public func message(in language: UILanguage) -> Message { message }
+
+    /// What happened and what to do.
+    public var message: Message { Message(.setupDemoLaneNotEmpty, ["store": store, "region": region]) }
 
     /// `error: ` and the English text.
     public var description: String { "error: " + MessageCatalogue(.en)(message) }

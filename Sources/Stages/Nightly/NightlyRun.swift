@@ -1,6 +1,10 @@
 // `suiji run`: the nightly job. Lock, inbox, prepare, draw, publish, report; see README "The nightly run".
 //
-// Crash safety. Every write is one SQLite transaction that carries the night's `run_id`, and every
+// The store: SQLite (the lock is the store's lock file) or a county's lane of PostgreSQL (the lock is
+// the county's advisory lock, held by the night's one connection); the stages see either through the
+// seam (StageSQL.swift), so what follows holds for both.
+//
+// Crash safety. Every write is one transaction that carries the night's `run_id`, and every
 // step is decided from the store and the folders as they are, never from memory of an earlier
 // attempt. So a run killed at any moment and run again finds each file either still in the inbox
 // (its import committed or not: the content hash tells) or already moved, each commitment, draw and
@@ -68,26 +72,39 @@ public struct NightlyRun {
     /// every other problem ends up in the report as the failed stage.
     public func run() throws -> NightReport {
         try checkSetup()
-        let storePath = configuration.resolvedPath(\.store)
-        try FileManager.default.createDirectory(
-            atPath: (storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let lock = try RunLock.acquire(path: RunLock.path(forStore: storePath))
-        defer { withExtendedLifetime(lock) {} }
-        logger.info("run started", metadata: ["date": "\(today)", "workspace": "\(configuration.baseDirectory)", "pid": "\(getpid())"])
-        checkpoint("locked")
-
-        let store: Store
+        let store: any StageStore
         let runID: Int64
-        do {
-            store = try Store(path: storePath)
-            runID = try openNight(store)
-            store.runID = runID
-        } catch {
-            logger.error("cannot open the store", metadata: ["error": "\(error)"])
-            let report = NightReport.failedToStart(date: today, message: String(describing: error))
-            try writeReportFiles(report, store: nil)
-            return report
+        // The lock: the store's lock file on SQLite, the county's advisory lock on PostgreSQL (taken as
+        // its lane is opened). Another run holding it throws ``RunLockHeld`` (exit 75); nothing was done.
+        var lock: RunLock?
+        defer { withExtendedLifetime(lock) {} }
+        var lane: PostgresStageStore?
+        defer { lane?.close() }
+        if let address = PostgresAddress.of(configuration.store) {
+            let opened: PostgresStageStore
+            do {
+                opened = try PostgresStageStore.open(address, region: configuration.region, command: "run", writing: true)
+            } catch let held as RunLockHeld {
+                throw held
+            } catch {
+                return try failedToStart(error)
+            }
+            lane = opened
+            store = opened
+            logger.info("run started", metadata: ["date": "\(today)", "workspace": "\(configuration.baseDirectory)", "pid": "\(getpid())"])
+            checkpoint("locked")
+        } else {
+            try PostgresAddress.refuse(configuration.store, command: "run", takingLockFile: true)
+            let storePath = configuration.resolvedPath(\.store)
+            try FileManager.default.createDirectory(
+                atPath: (storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            lock = try RunLock.acquire(path: RunLock.path(forStore: storePath))
+            logger.info("run started", metadata: ["date": "\(today)", "workspace": "\(configuration.baseDirectory)", "pid": "\(getpid())"])
+            checkpoint("locked")
+            do { store = try Store(path: storePath) } catch { return try failedToStart(error) }
         }
+        do { runID = try openNight(store) } catch { return try failedToStart(error) }
+        store.runID = runID
 
         // Debris of a run killed while writing (the lock says no other run is writing now): every
         // folder a night writes whole files into (the reports folder whole: its index page is there).
@@ -140,6 +157,14 @@ public struct NightlyRun {
         return report
     }
 
+    /// The report of a night whose store could not be opened: written, and returned.
+    func failedToStart(_ error: any Error) throws -> NightReport {
+        logger.error("cannot open the store", metadata: ["error": "\(error)"])
+        let report = NightReport.failedToStart(date: today, message: String(describing: error))
+        try writeReportFiles(report, store: nil)
+        return report
+    }
+
     /// Stops the night before it does anything (setup error, exit 78) when the inbox folder it reads
     /// is not there: a night that found "0 files" in a folder that does not exist would look well.
     public func checkSetup() throws {
@@ -153,7 +178,7 @@ public struct NightlyRun {
     // MARK: The night's row
 
     /// The night's `runs` row, created on its first run (a later run of the same night reuses it).
-    func openNight(_ store: Store) throws -> Int64 {
+    func openNight(_ store: any StageStore) throws -> Int64 {
         let date = today.description
         if let id = try store.reading({ sql in try sql.integer("SELECT id FROM runs WHERE run_date = ?", [date]) }) {
             return id
@@ -169,7 +194,7 @@ public struct NightlyRun {
 
     /// Records the outcome on the night's row, unless it is already recorded exactly so (a second run
     /// of a night that changed nothing writes nothing).
-    func finishNight(store: Store, runID: Int64, report: NightReport) throws {
+    func finishNight(store: any StageStore, runID: Int64, report: NightReport) throws {
         let json = try report.json()
         let stored = try store.reading { sql in try sql.row("SELECT report_json FROM runs WHERE id = ?", [runID])?.text(0) }
         guard stored != json else { return }
@@ -182,7 +207,7 @@ public struct NightlyRun {
 
     /// Writes `reports/<date>/run.json`, `run.txt` and the pages (`index.html` there and in `reports/`)
     /// atomically (same bytes again: untouched).
-    func writeReportFiles(_ report: NightReport, store: Store?) throws {
+    func writeReportFiles(_ report: NightReport, store: (any StageStore)?) throws {
         let folder = paths.dated(\.paths.reports)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         // run.txt in the language of the pages: the configured one, else Chinese (the county's civil servants read it).
@@ -199,11 +224,11 @@ public struct NightlyRun {
     // MARK: Inbox
 
     /// Takes every file of the inbox in order; returns the paths left alone.
-    func takeInbox(store: Store, runID: Int64, night: NightDraws) throws -> [String] {
+    func takeInbox(store: any StageStore, runID: Int64, night: NightDraws) throws -> [String] {
         let inbox = Inbox(root: configuration.resolvedPath(\.paths.inbox))
         var (files, misplaced, ignored) = inbox.scan(in: configuration.ui.pageWords)
         // A link to the store (or its journal) is never opened: closing it would drop SQLite's locks.
-        let storeFiles = Set((files + misplaced).filter { store.isStoreFile($0.path) }.map(\.relativePath))
+        let storeFiles = Set((files + misplaced).filter { (store as? Store)?.isStoreFile($0.path) ?? false }.map(\.relativePath))
         files.removeAll { storeFiles.contains($0.relativePath) }
         misplaced.removeAll { storeFiles.contains($0.relativePath) }
         ignored += storeFiles.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map {
@@ -244,7 +269,7 @@ public struct NightlyRun {
 
     /// One file: journal look-up, import, journal, move. Returns why the file was left in the
     /// inbox, or nil when it was taken.
-    func take(_ file: InboxFile, store: Store, runID: Int64, importing: (FileDigest) throws -> Taken) throws -> String? {
+    func take(_ file: InboxFile, store: any StageStore, runID: Int64, importing: (FileDigest) throws -> Taken) throws -> String? {
         let digest: FileDigest
         do {
             // Never through a symbolic link: one put in place of the file since the scan is refused.
@@ -323,7 +348,7 @@ public struct NightlyRun {
     }
 
     /// The same content imported before in the same scope: tonight (a killed attempt) or earlier.
-    func earlierImport(of file: InboxFile, digest: FileDigest, store: Store, runID: Int64) throws -> Taken? {
+    func earlierImport(of file: InboxFile, digest: FileDigest, store: any StageStore, runID: Int64) throws -> Taken? {
         guard let scope = scopeKey(of: file) else { return nil }
         return try store.reading { sql in
             guard
@@ -342,7 +367,7 @@ public struct NightlyRun {
     }
 
     /// Imports one file through the stage for its kind.
-    func importFile(_ file: InboxFile, digest: FileDigest, store: Store, night: NightDraws) throws -> Taken {
+    func importFile(_ file: InboxFile, digest: FileDigest, store: any StageStore, night: NightDraws) throws -> Taken {
         let display = "inbox/" + file.relativePath
         let rejects = paths.rejectsFile(of: file.relativePath, workbook: InputSniffer.isWorkbook(path: file.path))
         func importID() throws -> Int64? {
@@ -377,9 +402,8 @@ public struct NightlyRun {
         case .register, .inspectors, .avoidance:
             let kind: SnapshotKind = file.kind == .register ? .register : file.kind == .inspectors ? .inspectors : .avoidance
             let size = max(digest.byteCount, 1)
-            var importer = SnapshotImporter(store: store, clock: clock)
             var lastShown = 0
-            importer.progress = { bytes in
+            let shown: (Int) -> Void = { bytes in
                 checkpoint("importing")
                 let percent = min(100, bytes * 100 / size)
                 if percent >= lastShown + 5 {
@@ -391,7 +415,7 @@ public struct NightlyRun {
                 kind: kind, path: file.path, displayName: display, department: file.department,
                 rejectsPath: rejects, digest: digest, followsLinks: false)
             request.language = configuration.ui.pageLanguage // the rejects file goes back to the department, as the pages do
-            let report = try importer.run(request)
+            let report = try store.importSnapshot(request, clock: clock, progress: shown, checkpoint: checkpoint)
             log(report.diagnostics)
             switch report.outcome {
             case .imported: return try importID().map { .imported(importID: $0) } ?? .skipped(say(.nightSkipNothingStored))
@@ -436,7 +460,7 @@ public struct NightlyRun {
         }
         let horizon = today.daysSince1970 + configuration.draw.leadDays
         let draws = try night.draws()
-        let drawn = try night.store.read { db in try draws.currentEntries(db, planID: planID) }
+        let drawn = try night.store.reading { sql in try draws.currentEntries(sql, planID: planID) }
         var tasks: [Int] = []
         for group in DrawGroups.form(plan) {
             let done = drawn[group.key] ?? [:]
@@ -466,7 +490,7 @@ public struct NightlyRun {
     func draw(_ night: NightDraws) throws -> [NightReport.BlockedDraw] {
         guard let (plan, planID) = try night.plan() else { return [] }
         let draws = try night.draws()
-        let ready = try night.store.read { db in try SeedIntake.ready(db, planID: planID, draws: draws) }
+        let ready = try night.store.reading { sql in try SeedIntake.ready(sql, planID: planID, draws: draws) }
         let groups = Dictionary(uniqueKeysWithValues: DrawGroups.form(plan).map { ($0.key, $0) })
         var blocked: [NightReport.BlockedDraw] = []
         let inputs = ready.isEmpty ? nil : try night.inputs()
@@ -498,7 +522,7 @@ public struct NightlyRun {
     }
 
     /// Publishes what is ready, as `suiji publish` does.
-    func publish(store: Store) throws {
+    func publish(store: any StageStore) throws {
         let report = try Publisher(store: store, clock: clock).run(
             PublishRequest(outDirectory: configuration.resolvedPath(\.paths.outbox), formats: configuration.publish.formats))
         for d in report.diagnostics { logger.warning("\(d.description)") }
@@ -540,7 +564,7 @@ struct NightPaths {
 /// after the inbox stage nothing the run does changes them).
 final class NightDraws {
     /// The store.
-    let store: Store
+    let store: any StageStore
     /// The configuration.
     let configuration: Configuration
     /// Timestamps.
@@ -549,7 +573,7 @@ final class NightDraws {
     private var madePlan: (plan: AnnualPlan, id: Int64)??
     private var madeInputs: DrawInputs?
 
-    init(store: Store, configuration: Configuration, clock: Clock) {
+    init(store: any StageStore, configuration: Configuration, clock: Clock) {
         self.store = store
         self.configuration = configuration
         self.clock = clock

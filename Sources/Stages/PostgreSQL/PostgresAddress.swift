@@ -86,8 +86,9 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The commands that run on PostgreSQL yet: `import` (a register, not a dry run), `plan import`,
     /// `plan show`, the lists' imports (`inspectors`, `avoidance`, `watchlist`, `matters`), `results import`
-    /// and the draw's commands that read or write a store.
+    /// the draw's commands that read or write a store, `publish`, `report`, and the night (`run`, `demo`).
     public static let commandsOnPostgreSQL: Set<String> = [
+        "run", "demo",
         "import", "plan import", "plan show",
         "inspectors import",
         "avoidance import",

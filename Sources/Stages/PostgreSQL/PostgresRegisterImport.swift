@@ -19,6 +19,10 @@ public struct PostgresRegisterImporter {
     /// Called at each point the kill tests name (``KillPoint``); the testing build's fault injection
     /// sends the process SIGKILL there. Does nothing by default.
     public let checkpoint: (String) -> Void
+    /// The night (`runs.id`) the import is recorded under, or nil for an import run by hand.
+    public var runID: Int64?
+    /// Called now and then with bytes read, for a progress line.
+    public var progress: ((Int) -> Void)?
 
     /// The points at which ``checkpoint`` is called, in order.
     public enum KillPoint {
@@ -71,7 +75,7 @@ public struct PostgresRegisterImporter {
         let refusal = SnapshotImporter.inputRefusal(request.path, store: nil, followLinks: request.followsLinks)
         return try SnapshotImporter.importFile(request, refusal: refusal) { request, report in
             let byteCount = try request.digest?.byteCount ?? SnapshotImporter.fileSize(request.path, displayName: request.displayName)
-            let store = PostgresRegisterImport(session: session, region: region, checkpoint: checkpoint)
+            let store = PostgresRegisterImport(session: session, region: region, runID: runID, checkpoint: checkpoint)
             try session.execute("BEGIN")
             do {
                 // As on SQLite: only a file of the size of an import of its scope is hashed before it is read.
@@ -95,7 +99,7 @@ public struct PostgresRegisterImporter {
                     report.outcome = .unchanged
                 } else {
                     try SnapshotImporter.importRegister(
-                        request, byteCount: byteCount, into: store, write: true, clock: clock, progress: nil, report: &report)
+                        request, byteCount: byteCount, into: store, write: true, clock: clock, progress: progress, report: &report)
                 }
                 checkpoint(KillPoint.beforeCommit)
                 try session.execute("COMMIT")
@@ -116,6 +120,8 @@ final class PostgresRegisterImport: RegisterImportTransaction {
     /// The id of the next row written.
     private var nextRowID: Int64 = 1
     private var importID: Int64 = 0
+    /// The night the import is recorded under (`imports.run_id`), or nil.
+    private let runID: Int64?
     /// Rows closed by the file's changed rows: updated after the COPY (one statement on the connection at a time).
     private var closes: [Int64] = []
     private var copy: (feed: CopyFeed, done: BlockingFuture<Void>)?
@@ -128,9 +134,10 @@ final class PostgresRegisterImport: RegisterImportTransaction {
         "legal_rep", "risk_class", "status", "last_inspected", "established", "phone", "row_hash", "valid_from_import", "id",
     ]
 
-    init(session: PostgresSession, region: String, checkpoint: @escaping (String) -> Void = { _ in }) {
+    init(session: PostgresSession, region: String, runID: Int64? = nil, checkpoint: @escaping (String) -> Void = { _ in }) {
         self.session = session
         self.region = region
+        self.runID = runID
         self.checkpoint = checkpoint
     }
 
@@ -159,9 +166,9 @@ final class PostgresRegisterImport: RegisterImportTransaction {
     func beginImport(_ request: SnapshotImportRequest, departmentID: Int64?, byteCount: Int, importedAt: String) throws -> Int64 {
         let id = try session.int64(
             """
-            INSERT INTO imports (region, kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at)
+            INSERT INTO imports (region, kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
             VALUES (\(region), \(request.kind.rawValue), \(departmentID), \(request.scopeKey), \(request.displayName), '', \(Int64(byteCount)),
-                \(importedAt))
+                \(importedAt), \(runID))
             RETURNING id
             """)
         guard let id else {

@@ -17,8 +17,8 @@ public final class PostgresStageStore: StageStore {
     private let lock: PostgresCountyLock?
     private var closed = false
 
-    /// No nightly run writes to PostgreSQL yet.
-    public var runID: Int64? { nil }
+    /// The night (`runs.id` in the county's lane) on whose behalf this store writes, set by `suiji run`.
+    public var runID: Int64?
 
     /// The county.
     public var lane: String? { region }

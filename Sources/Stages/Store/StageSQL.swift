@@ -158,8 +158,8 @@ public protocol StageStore: AnyObject {
     func reading<T>(_ body: (any StageSQL) throws -> T) throws -> T
     /// Writes in one transaction: all of it lands, or none of it.
     func writing<T>(_ body: (any StageSQL) throws -> T) throws -> T
-    /// The night on whose behalf this store writes (SQLite's `runs.id`), or nil.
-    var runID: Int64? { get }
+    /// The night (`runs.id`) on whose behalf this store writes, set by `suiji run`; nil for commands run by hand.
+    var runID: Int64? { get set }
     /// The county whose lane this is (PostgreSQL), or nil for a store of its own (SQLite).
     var lane: String? { get }
     /// True when the store was opened for reading only (a dry run, a report): ``writing(_:)`` would fail.

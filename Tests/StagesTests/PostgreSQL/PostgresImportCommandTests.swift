@@ -158,7 +158,7 @@ import Testing
         _ = try folder.write("inspectors.csv", "执法证号,姓名\n")
         let store = "postgresql://suiji@127.0.0.1:1/province"
         let expected =
-            "error: postgresql://suiji@127.0.0.1:1/province: this command is not yet available on PostgreSQL; those that are, with --store postgresql://user@host:port/db: `suiji avoidance import`, `suiji draw coverage`, `suiji draw export`, `suiji draw list`, `suiji draw prepare`, `suiji draw quotas`, `suiji draw run`, `suiji draw show`, `suiji draw verify-ledger`, `suiji import`, `suiji inspectors import`, `suiji matters import`, `suiji plan import`, `suiji plan show`, `suiji publish`, `suiji report`, `suiji results import`, `suiji watchlist import` (`suiji import` of a register, not as a dry run). Nothing was done. Use a SQLite store (--store FILE) for this command"
+            "error: postgresql://suiji@127.0.0.1:1/province: this command is not yet available on PostgreSQL; those that are, with --store postgresql://user@host:port/db: `suiji avoidance import`, `suiji demo`, `suiji draw coverage`, `suiji draw export`, `suiji draw list`, `suiji draw prepare`, `suiji draw quotas`, `suiji draw run`, `suiji draw show`, `suiji draw verify-ledger`, `suiji import`, `suiji inspectors import`, `suiji matters import`, `suiji plan import`, `suiji plan show`, `suiji publish`, `suiji report`, `suiji results import`, `suiji run`, `suiji watchlist import` (`suiji import` of a register, not as a dry run). Nothing was done. Use a SQLite store (--store FILE) for this command"
         for (arguments, command) in [
             (["import", "--dry-run", "--department", "X", "--store", store, "inspectors.csv"], "import --dry-run")
         ] {

@@ -125,7 +125,7 @@ import Testing
         #expect(refused?.exitStatus == .configuration)
         #expect(
             refused?.description
-                == "suiji draw: error: postgresql://suiji@127.0.0.1:5432/province: this command is not yet available on PostgreSQL; those that are, with --store postgresql://user@host:port/db: `suiji avoidance import`, `suiji draw coverage`, `suiji draw export`, `suiji draw list`, `suiji draw prepare`, `suiji draw quotas`, `suiji draw run`, `suiji draw show`, `suiji draw verify-ledger`, `suiji import`, `suiji inspectors import`, `suiji matters import`, `suiji plan import`, `suiji plan show`, `suiji publish`, `suiji report`, `suiji results import`, `suiji watchlist import` (`suiji import` of a register, not as a dry run). Nothing was done. Use a SQLite store (--store FILE) for this command"
+                == "suiji draw: error: postgresql://suiji@127.0.0.1:5432/province: this command is not yet available on PostgreSQL; those that are, with --store postgresql://user@host:port/db: `suiji avoidance import`, `suiji demo`, `suiji draw coverage`, `suiji draw export`, `suiji draw list`, `suiji draw prepare`, `suiji draw quotas`, `suiji draw run`, `suiji draw show`, `suiji draw verify-ledger`, `suiji import`, `suiji inspectors import`, `suiji matters import`, `suiji plan import`, `suiji plan show`, `suiji publish`, `suiji report`, `suiji results import`, `suiji run`, `suiji watchlist import` (`suiji import` of a register, not as a dry run). Nothing was done. Use a SQLite store (--store FILE) for this command"
         )
         // Resolved against a folder as a file path would be, it is still PostgreSQL.
         #expect(throws: NotYetOnPostgreSQL.self) { try RunLock.acquire(path: RunLock.path(forStore: store), command: "run") }
