@@ -73,7 +73,8 @@ def province(args, suiji, suiji_dev, folder, port, psql):
     def generate(item):
         index, region = item
         subprocess.run([suiji_dev, "generate", "register", "--rows", str(per_county), "--seed", str(20240101 + index),
-                        "--bad-rate", "0", "--layout", "csv", "--out", files[region]], check=True, stdout=subprocess.DEVNULL)
+                        "--bad-rate", "0", "--layout", "csv", "--region", region, "--region", "140900",
+                        "--out", files[region]], check=True, stdout=subprocess.DEVNULL)
 
     start = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(args.parallel) as pool:

@@ -30,6 +30,9 @@ struct GenerateRegister: ParsableCommand {
     @Option(help: "The department named in the file.")
     var department: String = RegisterGenerator.defaultDepartmentName
 
+    @Option(name: .customLong("region"), help: "A region code of the rows (repeat it; the first is the home region; default: 原平市's and its neighbours').")
+    var regions: [String] = []
+
     @Option(help: "The output file.")
     var out: String
 
@@ -39,6 +42,7 @@ struct GenerateRegister: ParsableCommand {
     func run() throws {
         var options = RegisterGenerator.Options(seed: seed, rows: rows, badRowRate: badRate)
         options.departmentName = department
+        if !regions.isEmpty { options.regionCodes = regions }
         let generator = RegisterGenerator(options: options)
         let entries = try RegisterFileWriter.write(generator, layout: layout, to: out, sidecarPath: sidecar ?? out + ".bad.json")
         print("wrote \(rows) rows to \(out) (\(entries.count) bad rows listed in \(sidecar ?? out + ".bad.json"))")
