@@ -30,6 +30,7 @@ Prints both and the ratio (issue 19's goal: import <= 1.3 x \\copy).
 """
 import argparse
 import concurrent.futures
+import json
 import os
 import shutil
 import socket
@@ -165,6 +166,13 @@ def province(args, suiji, suiji_dev, folder, port, psql):
     print(f"| psql \\copy per file: median / slowest | {statistics.median(copies):.2f} / {max(copies):.2f} |")
     print(f"\nstored: {rows:,} register rows, {tasks:,} plan tasks, {commitments:,} commitments, {draws:,} draws "
           f"({selections:,} objects drawn), {runs:,} nights")
+    blocked = {}
+    for region in regions:
+        with open(os.path.join(folder, region, "reports", "2024-01-03", "run.json"), encoding="utf-8") as f:
+            for draw in json.load(f).get("blockedDraws", []):
+                blocked.setdefault(draw.get("reason", "?"), []).append(f"{region} {draw.get('group')} R{draw.get('round')}")
+    for reason, where in sorted(blocked.items()):
+        print(f"blocked: {len(where)} draws ({', '.join(where[:4])}{', …' if len(where) > 4 else ''}): {reason}")
     print(f"a whole first night against \\copy of its register alone (summed per county): {sum(firsts) / sum(copies):.2f}")
     print(f"the drawing night, wall: {drawing_wall:.1f} s (goal for the province's nightly: < 120 s)")
     return first_wall, drawing_wall

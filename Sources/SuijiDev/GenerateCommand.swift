@@ -30,7 +30,9 @@ struct GenerateRegister: ParsableCommand {
     @Option(help: "The department named in the file.")
     var department: String = RegisterGenerator.defaultDepartmentName
 
-    @Option(name: .customLong("region"), help: "A region code of the rows (repeat it; the first is the home region; default: 原平市's and its neighbours').")
+    @Option(
+        name: .customLong("region"),
+        help: "A region code of the rows (repeat it; the first is the home region; default: 原平市's and its neighbours').")
     var regions: [String] = []
 
     @Option(help: "The output file.")

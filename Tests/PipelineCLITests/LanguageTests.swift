@@ -220,15 +220,15 @@ struct LanguageTests {
         }
     }
 
-    // A command not yet on PostgreSQL, and `store add-county` on SQLite, in each language (no server is reached).
+    // A PostgreSQL store that is not a usable URL, and `store add-county` on SQLite, in each language (no server is reached).
     @Test func postgreSQLRefusalsInBothLanguages() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let cases: [(arguments: [String], en: String, zh: String)] = [
             (
-                ["import", "--dry-run", "--department", "X", "--store", "postgresql://u@localhost:5432/db", "r.csv"],
-                "suiji import --dry-run: error: postgresql://u@localhost:5432/db: this command is not yet available on PostgreSQL; those that are, with --store postgresql://user@host:port/db: `suiji avoidance import`, `suiji demo`, `suiji draw coverage`, `suiji draw export`, `suiji draw list`, `suiji draw prepare`, `suiji draw quotas`, `suiji draw run`, `suiji draw show`, `suiji draw verify-ledger`, `suiji import`, `suiji inspectors import`, `suiji matters import`, `suiji plan import`, `suiji plan show`, `suiji publish`, `suiji report`, `suiji results import`, `suiji run`, `suiji watchlist import` (`suiji import` of a register, not as a dry run). Nothing was done. Use a SQLite store (--store FILE) for this command",
-                "suiji import --dry-run：错误：postgresql://u@localhost:5432/db：此命令尚不能用于 PostgreSQL；目前可以使用 --store postgresql://用户@主机:端口/数据库 的命令：`suiji avoidance import`，`suiji demo`，`suiji draw coverage`，`suiji draw export`，`suiji draw list`，`suiji draw prepare`，`suiji draw quotas`，`suiji draw run`，`suiji draw show`，`suiji draw verify-ledger`，`suiji import`，`suiji inspectors import`，`suiji matters import`，`suiji plan import`，`suiji plan show`，`suiji publish`，`suiji report`，`suiji results import`，`suiji run`，`suiji watchlist import`（`suiji import` 仅限名录，非试运行）。未做任何操作。此命令请使用 SQLite 存储库（--store 文件）"
+                ["import", "--dry-run", "--department", "X", "--store", "postgresql://localhost:5432/db", "r.csv"],
+                "suiji import: error: the store names PostgreSQL but is not a URL suiji can use: expected postgresql://user@host:port/database, optionally with ?sslmode=disable|prefer|require|verify-ca|verify-full and &sslrootcert=FILE. Nothing was done",
+                "suiji import：错误：存储库设置指向 PostgreSQL，但不是可用的地址：应为 postgresql://用户@主机:端口/数据库，可加 ?sslmode=disable|prefer|require|verify-ca|verify-full 和 &sslrootcert=文件。未做任何操作"
             ),
             (
                 ["store", "add-county", "--store", "s.sqlite", "--region", "140981"],

@@ -1636,6 +1636,8 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case storeNotPostgres = "store.notPostgres"
     /// A postgresql:// store that does not parse.
     case pgInvalidURL = "pg.invalidURL"
+    /// A store setting that names PostgreSQL but is not a URL suiji can use.
+    case pgInvalidStore = "pg.invalidStore"
     /// A command not yet available on PostgreSQL.
     case pgNotYet = "pg.notYet"
     /// A PostgreSQL store made by a newer suiji.

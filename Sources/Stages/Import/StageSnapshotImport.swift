@@ -12,7 +12,7 @@ extension StageStore {
     /// run, or on a SQLite store opened read-only). File-level problems come back as a report with
     /// outcome `.fileRejected`; only store failures throw. A register takes its store's own path:
     /// ``SnapshotImporter`` on SQLite, ``PostgresRegisterImporter`` (COPY, one transaction, `checkpoint`
-    /// at its kill points) in a county's lane opened for writing.
+    /// at its kill points) in a county's lane (a dry run, or a lane opened for reading: one read-only snapshot).
     public func importSnapshot(
         _ request: SnapshotImportRequest, clock: Clock = .system, progress: ((Int) -> Void)? = nil,
         checkpoint: @escaping (String) -> Void = { _ in }
@@ -21,13 +21,13 @@ extension StageStore {
         if request.kind == .register {
             // A register takes each store's measured path: SQLite's raw statements, PostgreSQL's COPY.
             if let sqlite { return try SnapshotImporter(store: sqlite, clock: clock, progress: progress).run(request) }
-            guard let lane = self as? PostgresStageStore, !lane.isReadOnly else {
-                throw NotYetOnPostgreSQL(
-                    command: "import --dry-run", store: (self as? PostgresStageStore)?.session.address.description ?? "")
-            }
+            // The seam's two stores: SQLite above, a county's lane of PostgreSQL here.
+            guard let lane = self as? PostgresStageStore else { throw NotYetOnPostgreSQL(command: "import", store: "") }
             var importer = PostgresRegisterImporter(session: lane.session, region: lane.region, clock: clock, checkpoint: checkpoint)
             importer.runID = runID
             importer.progress = progress
+            var request = request
+            request.dryRun = request.dryRun || lane.isReadOnly // as on a SQLite store opened read-only
             return try importer.run(request)
         }
         let readOnly = request.dryRun || sqlite?.access == .readOnly

@@ -1,7 +1,7 @@
 // Why this exists: a store is a SQLite file or a PostgreSQL server. This file tells them apart
-// (`postgresql://user@host:port/db`) and holds the one rule for what PostgreSQL can do yet: `suiji
-// import` of a register, `suiji plan import` and `suiji plan show`; every other command given such a
-// store stops here (exit 78).
+// (`postgresql://user@host:port/db`) and holds the one rule for what PostgreSQL can do yet
+// (`commandsOnPostgreSQL`: every command that opens a store, now); any other command given such a
+// store, any path to a SQLite lock file reached with one, and a malformed URL stop here (exit 78).
 
 internal import Foundation
 public import Pipeline
@@ -84,7 +84,7 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     /// The URL without its password: `postgresql://user@host:port/database`.
     public var description: String { "postgresql://\(user)@\(host):\(port)/\(database)" }
 
-    /// The commands that run on PostgreSQL yet: `import` (a register, not a dry run), `plan import`,
+    /// The commands that run on PostgreSQL yet: `import` (a register, its dry run too), `plan import`,
     /// `plan show`, the lists' imports (`inspectors`, `avoidance`, `watchlist`, `matters`), `results import`
     /// the draw's commands that read or write a store, `publish`, `report`, and the night (`run`, `demo`).
     public static let commandsOnPostgreSQL: Set<String> = [
@@ -109,10 +109,12 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The one rule for commands on PostgreSQL: only ``commandsOnPostgreSQL`` run there yet; any
     /// other command given a PostgreSQL store throws ``NotYetOnPostgreSQL`` (exit 78), and so does
-    /// any command about to take a SQLite lock file (`takingLockFile`) for one.
+    /// any command about to take a SQLite lock file (`takingLockFile`) for one. A store that names
+    /// PostgreSQL but is not a URL suiji can use throws ``InvalidPostgresStore`` (exit 78) for any command.
     public static func refuse(_ store: String, command: String, takingLockFile: Bool = false) throws {
         guard isPostgres(store) else { return }
-        guard commandsOnPostgreSQL.contains(command), !takingLockFile, of(store) != nil else {
+        guard of(store) != nil else { throw InvalidPostgresStore(command: command) }
+        guard commandsOnPostgreSQL.contains(command), !takingLockFile else {
             throw NotYetOnPostgreSQL(command: command, store: store)
         }
     }
@@ -135,6 +137,25 @@ public struct NotYetOnPostgreSQL: LocalizedReportableError, Sendable, Hashable, 
             .pgNotYet, ["command": command, "commands": commands.joined(separator: MessageCatalogue(language)(.wordListSeparator))],
             parts: ["store": PostgresAddress.of(store).map { Message(verbatim: $0.description) } ?? Message(.pgInvalidURL)])
     }
+
+    /// Printed as it is, without another `error: `.
+    public var hasErrorPrefix: Bool { false }
+
+    /// A setup problem: 78.
+    public var exitStatus: ExitStatus { .configuration }
+}
+
+/// A store setting that names PostgreSQL (`postgresql://…`) but is not a URL suiji can use (exit 78).
+/// Its text is not repeated: a malformed URL may hold a password.
+public struct InvalidPostgresStore: LocalizedReportableError, Sendable, Hashable, CustomStringConvertible {
+    /// The command refused.
+    public var command: String
+
+    /// `suiji COMMAND: error: …` in English.
+    public var description: String { message(in: .en).english }
+
+    /// The text (it names the refused command and says `error:` itself).
+    public func message(in language: UILanguage) -> Message { Message(.pgInvalidStore, ["command": command]) }
 
     /// Printed as it is, without another `error: `.
     public var hasErrorPrefix: Bool { false }

@@ -45,7 +45,8 @@ public struct PostgresRegisterImporter {
     }
 
     /// Connects, takes the county's lock (a second writer of the county: ``RunLockHeld``, exit 75),
-    /// makes the schema if it is missing, imports the file, and lets go.
+    /// makes the schema if it is missing, imports the file, and lets go. A dry run takes no lock and
+    /// makes nothing: it reads one snapshot of the county's lane.
     public static func importFile(
         _ request: SnapshotImportRequest, into address: PostgresAddress, region: String, clock: Clock = .system,
         checkpoint: @escaping (String) -> Void = { _ in }
@@ -53,30 +54,30 @@ public struct PostgresRegisterImporter {
         try refuseUnavailable(request, store: address.description)
         let session = try PostgresSession.connect(address, applicationName: PostgresCountyLock.applicationName(command: "import"))
         defer { session.close() }
-        let lock = try PostgresCountyLock.acquire(session, region: region, command: "import")
+        let lock = request.dryRun ? nil : try PostgresCountyLock.acquire(session, region: region, command: "import")
         checkpoint(KillPoint.locked)
-        try PostgresSchema.prepareLane(session, region: region, writing: true)
+        try PostgresSchema.prepareLane(session, region: region, writing: !request.dryRun)
         let report = try PostgresRegisterImporter(session: session, region: region, clock: clock, checkpoint: checkpoint).run(request)
-        try lock.release()
+        try lock?.release()
         return report
     }
 
-    /// Only a register, and not a dry run, is imported into PostgreSQL yet.
+    /// Only a register is imported by COPY (the lists go through the stages' seam, StageSnapshotImport.swift).
     static func refuseUnavailable(_ request: SnapshotImportRequest, store: String) throws {
-        guard request.kind == .register, !request.dryRun else {
-            throw NotYetOnPostgreSQL(
-                command: request.kind == .register ? "import --dry-run" : "\(request.kind.rawValue) import", store: store)
-        }
+        guard request.kind == .register else { throw NotYetOnPostgreSQL(command: "\(request.kind.rawValue) import", store: store) }
     }
 
-    /// Imports one register file in one transaction. File-level problems come back as a report, as on SQLite.
+    /// Imports one register file in one transaction, or, in a dry run, reads it against one read-only
+    /// snapshot of the lane and writes nothing (not even the rejects file), as on SQLite. File-level
+    /// problems come back as a report, as on SQLite.
     public func run(_ request: SnapshotImportRequest) throws -> SnapshotImportReport {
         try Self.refuseUnavailable(request, store: session.address.description)
         let refusal = SnapshotImporter.inputRefusal(request.path, store: nil, followLinks: request.followsLinks)
         return try SnapshotImporter.importFile(request, refusal: refusal) { request, report in
             let byteCount = try request.digest?.byteCount ?? SnapshotImporter.fileSize(request.path, displayName: request.displayName)
             let store = PostgresRegisterImport(session: session, region: region, runID: runID, checkpoint: checkpoint)
-            try session.execute("BEGIN")
+            let write = !request.dryRun
+            try session.execute(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             do {
                 // As on SQLite: only a file of the size of an import of its scope is hashed before it is read.
                 let sameSize =
@@ -98,12 +99,13 @@ public struct PostgresRegisterImporter {
                     report.sha256 = latest
                     report.outcome = .unchanged
                 } else {
+                    if !write { report.outcome = .dryRun }
                     try SnapshotImporter.importRegister(
-                        request, byteCount: byteCount, into: store, write: true, clock: clock, progress: progress, report: &report)
+                        request, byteCount: byteCount, into: store, write: write, clock: clock, progress: progress, report: &report)
                 }
-                checkpoint(KillPoint.beforeCommit)
+                if write { checkpoint(KillPoint.beforeCommit) }
                 try session.execute("COMMIT")
-                checkpoint(KillPoint.committed)
+                if write { checkpoint(KillPoint.committed) }
             } catch {
                 try? session.execute("ROLLBACK")
                 throw error

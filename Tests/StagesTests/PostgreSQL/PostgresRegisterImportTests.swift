@@ -35,12 +35,18 @@ import Testing
         let sqlite = try Store(path: folder.path("suiji.sqlite"))
         let postgres = try session(address)
         defer { postgres.close() }
-        for (file, step) in [(v1, "v1"), (v2, "v2"), (v2, "again")] {
+        // A dry run of v2 first: the same report on both stores, nothing written (not even its rejects file).
+        var afterV1: [[String]] = []
+        for (file, step) in [(v1, "v1"), (v2, "dry run"), (v2, "v2"), (v2, "again")] {
             let sqliteRejects = folder.path("sqlite/\(step).rejects.csv")
             let postgresRejects = folder.path("postgres/\(step).rejects.csv")
-            let onSQLite = try importFile(sqlite, file, rejects: sqliteRejects)
-            let onPostgres = try PostgresRegisterImporter.importFile(
-                registerRequest(file, rejects: postgresRejects), into: address, region: countyA, clock: testClock)
+            let onSQLite = try importFile(sqlite, file, dryRun: step == "dry run", rejects: sqliteRejects)
+            var request = registerRequest(file, rejects: postgresRejects)
+            request.dryRun = step == "dry run"
+            // A dry run takes no lock: it runs while a writer of the county holds it.
+            let holder = request.dryRun ? try PostgresStageStore.open(address, region: countyA, command: "run", writing: true) : nil
+            let onPostgres = try PostgresRegisterImporter.importFile(request, into: address, region: countyA, clock: testClock)
+            holder?.close()
             #expect(Self.comparable(onPostgres) == Self.comparable(onSQLite), "\(step)")
             #expect(Self.comparable(onPostgres).summary == Self.comparable(onSQLite).summary, "\(step)")
             #expect(try currentRegister(postgres, region: countyA) == currentRegister(sqlite), "\(step)")
@@ -52,6 +58,13 @@ import Testing
                 #expect(onPostgres.outcome == .imported)
                 #expect(onPostgres.added == onPostgres.rowsImported)
                 #expect(rejectsOnSQLite != nil)
+                afterV1 = try currentRegister(postgres, region: countyA)
+            case "dry run":
+                #expect(onPostgres.outcome == .dryRun)
+                #expect((onPostgres.changed, onPostgres.removed) == (8, 9))
+                #expect(rejectsOnPostgres == nil)
+                #expect(try currentRegister(postgres, region: countyA) == afterV1)
+                #expect(try number(postgres, "SELECT count(*) FROM imports") == 1)
             case "v2":
                 #expect((onPostgres.changed, onPostgres.removed) == (8, 9)) // of the 10 and 10, the rows the generator spoiled are rejected
             default:
@@ -119,13 +132,13 @@ import Testing
         #expect(escaped([0x41, 0x01, 0x1F, 0x42]) == [0x41, 0x01, 0x1F, 0x42])
     }
 
-    @Test func otherCommandsAndDryRunsAreNotYetAvailableOnPostgreSQL() throws {
+    @Test func aCommandNotInTheListAndAMalformedURLAreRefused() throws {
         let store = "postgresql://suiji@127.0.0.1:5432/province"
         let refused = #expect(throws: NotYetOnPostgreSQL.self) { try PostgresAddress.refuse(store, command: "draw", takingLockFile: true) }
         #expect(refused?.exitStatus == .configuration)
         #expect(
             refused?.description
-                == "suiji draw: error: postgresql://suiji@127.0.0.1:5432/province: this command is not yet available on PostgreSQL; those that are, with --store postgresql://user@host:port/db: `suiji avoidance import`, `suiji demo`, `suiji draw coverage`, `suiji draw export`, `suiji draw list`, `suiji draw prepare`, `suiji draw quotas`, `suiji draw run`, `suiji draw show`, `suiji draw verify-ledger`, `suiji import`, `suiji inspectors import`, `suiji matters import`, `suiji plan import`, `suiji plan show`, `suiji publish`, `suiji report`, `suiji results import`, `suiji run`, `suiji watchlist import` (`suiji import` of a register, not as a dry run). Nothing was done. Use a SQLite store (--store FILE) for this command"
+                == "suiji draw: error: postgresql://suiji@127.0.0.1:5432/province: this command is not yet available on PostgreSQL; those that are, with --store postgresql://user@host:port/db: `suiji avoidance import`, `suiji demo`, `suiji draw coverage`, `suiji draw export`, `suiji draw list`, `suiji draw prepare`, `suiji draw quotas`, `suiji draw run`, `suiji draw show`, `suiji draw verify-ledger`, `suiji import`, `suiji inspectors import`, `suiji matters import`, `suiji plan import`, `suiji plan show`, `suiji publish`, `suiji report`, `suiji results import`, `suiji run`, `suiji watchlist import`. Nothing was done. Use a SQLite store (--store FILE) for this command"
         )
         // Resolved against a folder as a file path would be, it is still PostgreSQL.
         #expect(throws: NotYetOnPostgreSQL.self) { try RunLock.acquire(path: RunLock.path(forStore: store), command: "run") }
@@ -137,12 +150,16 @@ import Testing
             try PostgresAddress.refuse(store, command: command)
         }
         try PostgresAddress.refuse("suiji.sqlite", command: "draw", takingLockFile: true)
-        var request = registerRequest("register.csv")
-        request.dryRun = true
-        let dryRun = #expect(throws: NotYetOnPostgreSQL.self) {
-            try PostgresRegisterImporter.importFile(request, into: #require(PostgresAddress.of(store)), region: countyA)
+        // A URL without a role is none suiji can use, for any command; its text is not repeated (it may hold a password).
+        for command in ["import", "run", "draw"] {
+            let malformed = #expect(throws: InvalidPostgresStore.self) {
+                try PostgresAddress.refuse("postgresql://:secret@127.0.0.1/province", command: command)
+            }
+            #expect(
+                malformed?.description
+                    == "suiji \(command): error: the store names PostgreSQL but is not a URL suiji can use: expected postgresql://user@host:port/database, optionally with ?sslmode=disable|prefer|require|verify-ca|verify-full and &sslrootcert=FILE. Nothing was done"
+            )
         }
-        #expect(dryRun?.command == "import --dry-run")
     }
 
     @Test func addressesParse() throws {
