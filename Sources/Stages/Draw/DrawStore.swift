@@ -1,5 +1,4 @@
 import Foundation
-internal import GRDB
 public import Pipeline
 
 // The fairness protocol over the store (issues 4, 5 and 15). The rules are Pipeline's (`Draw.prepare`
@@ -231,11 +230,6 @@ public struct DrawStore {
         return out
     }
 
-    /// ``currentEntries(_:planID:)`` on SQLite's connection (for the night, which holds one).
-    func currentEntries(_ db: Database, planID: Int64) throws -> [String: [Int: LedgerEntry]] {
-        try currentEntries(GRDBStageSQL(db), planID: planID)
-    }
-
     /// The USCCs drawn in rounds before `round` of a group (current entries).
     func exclusions(_ sql: any StageSQL, entries: [Int: LedgerEntry], before round: Int) throws -> Set<String> {
         var out: Set<String> = []
@@ -249,9 +243,6 @@ public struct DrawStore {
     static func ledgerHead(_ sql: any StageSQL) throws -> String {
         try sql.row("SELECT entry_sha256 FROM draw_ledger ORDER BY seq DESC LIMIT 1")?.text(0) ?? LedgerEntry.genesis
     }
-
-    /// ``ledgerHead(_:)`` on SQLite's connection (for the publication, which holds one).
-    static func ledgerHead(_ db: Database) throws -> String { try ledgerHead(GRDBStageSQL(db)) }
 
     /// The key commitments' secrets derive from: `[draw] salt_key`, else the store's (made on first
     /// use when `create`; empty when there is none yet and `create` is false).
@@ -409,11 +400,6 @@ public struct DrawStore {
             SELECT commitment_sha256 FROM draw_commitments
             WHERE plan_id = COALESCE(?, plan_id) AND group_key = ? AND round = ? AND derived_from IS NULL ORDER BY prepared_seq DESC LIMIT 1
             """, [planID, group, round])?.text(0)
-    }
-
-    /// ``currentCommitmentHash(_:planID:group:round:)`` on SQLite's connection (for the night and the pages, which hold one).
-    static func currentCommitmentHash(_ db: Database, planID: Int64?, group: String, round: Int) throws -> String? {
-        try currentCommitmentHash(GRDBStageSQL(db), planID: planID, group: group, round: round)
     }
 
     /// The stored commitment `run` draws for a group and round, decoded.

@@ -9,7 +9,6 @@
 // commitment is prepared again) needs a new seed for the new commitment.
 
 internal import Foundation
-internal import GRDB
 internal import Pipeline
 
 /// The group and round a seed file names.
@@ -189,10 +188,5 @@ struct SeedIntake {
             return a.round != b.round ? a.round < b.round : a.id < b.id
         }
         return out.map { ($0.group, $0.round, $0.seed) }
-    }
-
-    /// ``ready(_:planID:draws:)`` on SQLite's connection (for the night, which holds one).
-    static func ready(_ db: Database, planID: Int64, draws: DrawStore) throws -> [(group: String, round: Int, seed: String)] {
-        try ready(GRDBStageSQL(db), planID: planID, draws: draws)
     }
 }

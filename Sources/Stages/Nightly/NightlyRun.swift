@@ -17,7 +17,6 @@
 // (one transaction), then move it to archive/<date>/ or rejects/<date>/.
 
 internal import Foundation
-internal import GRDB
 public import Logging
 public import Pipeline
 

@@ -61,7 +61,7 @@ struct PublishTests {
         let world = try world()
         defer { world.cleanup() }
         _ = try world.publish()
-        let head = try world.store.read { db in try DrawStore.ledgerHead(db) }
+        let head = try world.store.reading { sql in try DrawStore.ledgerHead(sql) }
         #expect(head.utf8.count == 64)
         let json = String(decoding: try fileBytes(world.outbox + "/payload-1409812024P017R01.json"), as: UTF8.self)
         #expect(json.contains("\"drawLedgerHead\": \"\(head)\""))
