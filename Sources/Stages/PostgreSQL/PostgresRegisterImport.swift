@@ -44,22 +44,19 @@ public struct PostgresRegisterImporter {
         self.checkpoint = checkpoint
     }
 
-    /// Connects, takes the county's lock (a second writer of the county: ``RunLockHeld``, exit 75),
-    /// makes the schema if it is missing, imports the file, and lets go. A dry run takes no lock and
-    /// makes nothing: it reads one snapshot of the county's lane.
+    /// Opens the county's lane as any writer does (``PostgresStageStore/open(_:region:command:writing:)``:
+    /// the county's lock, exit 75 when another writer holds it; the schema and lane made if missing and
+    /// the role may), imports the file, and lets go. A dry run takes no lock and makes nothing: it reads
+    /// one snapshot of the county's lane.
     public static func importFile(
         _ request: SnapshotImportRequest, into address: PostgresAddress, region: String, clock: Clock = .system,
         checkpoint: @escaping (String) -> Void = { _ in }
     ) throws -> SnapshotImportReport {
         try refuseUnavailable(request, store: address.description)
-        let session = try PostgresSession.connect(address, applicationName: PostgresCountyLock.applicationName(command: "import"))
-        defer { session.close() }
-        let lock = request.dryRun ? nil : try PostgresCountyLock.acquire(session, region: region, command: "import")
+        let lane = try PostgresStageStore.open(address, region: region, command: "import", writing: !request.dryRun)
+        defer { lane.close() }
         checkpoint(KillPoint.locked)
-        try PostgresSchema.prepareLane(session, region: region, writing: !request.dryRun)
-        let report = try PostgresRegisterImporter(session: session, region: region, clock: clock, checkpoint: checkpoint).run(request)
-        try lock?.release()
-        return report
+        return try lane.importSnapshot(request, clock: clock, checkpoint: checkpoint)
     }
 
     /// Only a register is imported by COPY (the lists go through the stages' seam, StageSnapshotImport.swift).
