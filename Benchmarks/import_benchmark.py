@@ -169,11 +169,12 @@ def main():
             versus = f" {cpu_median[label][key] / cpu_median[first][key]:12.3f}" if len(binaries) > 1 else ""
             print(f"{key + ' (CPU s)':34} {cpu_median[label][key]:9.2f}{versus}   " + " ".join(f"{v:.2f}" for v in cpu[label][key]))
         m = median[label]
+        # Issue 20's goals (the earlier 0.8, 2.0 and 1.0 were met and tightened).
         goals = [
-            ("CSV import / sqlite3 .import", m["suiji_csv"] / floor["sqlite_import"], 0.8),
-            ("XML import / xmllint --stream", m["suiji_xml"] / floor["xmllint"], 2.0),
+            ("CSV import / sqlite3 .import", m["suiji_csv"] / floor["sqlite_import"], 0.60),
+            ("XML import / xmllint --stream", m["suiji_xml"] / floor["xmllint"], 1.5),
             ("GB18030 import / UTF-8 import", m["suiji_gb18030"] / m["suiji_csv"], 1.35),
-            ("1% re-import / sqlite3 .import", m["reimport_1pct"] / floor["sqlite_import"], 1.0),
+            ("1% re-import / sqlite3 .import", m["reimport_1pct"] / floor["sqlite_import"], 0.40),
         ]
         print(f"{'goal':34} {'ratio':>9} {'limit':>6}")
         for name, ratio, limit in goals:
