@@ -1648,8 +1648,6 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case pgNoLane = "pg.noLane"
     /// A PostgreSQL store that cannot be reached.
     case pgCannotReach = "pg.cannotReach"
-    /// An import row that was not added.
-    case pgRowNotAdded = "pg.rowNotAdded"
     /// A COPY that ended early.
     case pgCopyEnded = "pg.copyEnded"
     /// A problem at a place in a scope map.

@@ -12,12 +12,11 @@ internal import Pipeline
 /// new rows in batches, the closes and new entities at the end, and the file recorded. The caller
 /// opens the transaction (begin) and commits it, or rolls it back when anything here throws.
 protocol RegisterImportTransaction: AnyObject {
-    /// The content hash of the latest import of `scope`, or nil.
-    func latestImport(scope: String) throws -> String?
-    /// The department's id; with `creating`, a department not yet known is added.
-    func department(named name: String, creating: Bool) throws -> Int64?
-    /// Adds the import's row (its counts and hash are recorded by ``recordFile``) and returns its id.
-    func beginImport(_ request: SnapshotImportRequest, departmentID: Int64?, byteCount: Int, importedAt: String) throws -> Int64
+    /// The transaction's statements through the stages' seam: the import's own row, its department and
+    /// its record are written there (``SnapshotRows``), one text for both stores.
+    var sql: any StageSQL { get }
+    /// The night the import is recorded under (`imports.run_id`), or nil.
+    var runID: Int64? { get }
     /// Runs the import's rows with the store's import settings.
     func withImportSettings(_ body: () throws -> Void) throws
     /// The department's current rows: key, row id and content hash.
@@ -30,15 +29,13 @@ protocol RegisterImportTransaction: AnyObject {
     func finishWrites(unsent: [Int64], newKeys: [USCCKey]) throws
     /// The writes stop here because of `error` (the transaction is rolled back after).
     func abandonWrites(_ error: any Error)
-    /// Records the bytes read and the counts on the import's row.
-    func recordFile(importID: Int64, digest: FileDigest, report: SnapshotImportReport, summary: String) throws
 }
 
 /// The SQLite side of the seam: the statements the register import has always run, on the
 /// connection of the store's write transaction (`Store.writeBulk`), or of its read in a dry run.
 final class SQLiteRegisterImport: RegisterImportTransaction {
     private let db: Database
-    private let runID: Int64?
+    let runID: Int64?
     private var adapter: RegisterAdapter?
 
     init(_ db: Database, runID: Int64?) {
@@ -46,26 +43,7 @@ final class SQLiteRegisterImport: RegisterImportTransaction {
         self.runID = runID
     }
 
-    func latestImport(scope: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT content_sha256 FROM imports WHERE scope_key = ? ORDER BY id DESC LIMIT 1", arguments: [scope])
-    }
-
-    func department(named name: String, creating: Bool) throws -> Int64? {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM departments WHERE name = ?", arguments: [name]) { return id }
-        guard creating else { return nil }
-        try db.execute(sql: "INSERT INTO departments (name) VALUES (?)", arguments: [name])
-        return db.lastInsertedRowID
-    }
-
-    func beginImport(_ request: SnapshotImportRequest, departmentID: Int64?, byteCount: Int, importedAt: String) throws -> Int64 {
-        try db.execute(
-            sql: """
-                INSERT INTO imports (kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [request.kind.rawValue, departmentID, request.scopeKey, request.displayName, "", byteCount, importedAt, runID])
-        return db.lastInsertedRowID
-    }
+    var sql: any StageSQL { GRDBStageSQL(db) }
 
     func withImportSettings(_ body: () throws -> Void) throws { try SnapshotImporter.withImportCache(db, body) }
 
@@ -89,8 +67,4 @@ final class SQLiteRegisterImport: RegisterImportTransaction {
     }
 
     func abandonWrites(_ error: any Error) {}
-
-    func recordFile(importID: Int64, digest: FileDigest, report: SnapshotImportReport, summary: String) throws {
-        try SnapshotImporter.recordFile(db, importID: importID, digest: digest, report: report, summary: summary)
-    }
 }

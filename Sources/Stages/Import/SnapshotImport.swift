@@ -113,11 +113,7 @@ public struct SnapshotImporter {
             let byteCount = try request.digest?.byteCount ?? Self.fileSize(request.path, displayName: request.displayName)
             let sameSize =
                 try request.digest != nil
-                || store.read { db in
-                    try Bool.fetchOne(
-                        db, sql: "SELECT EXISTS (SELECT 1 FROM imports WHERE scope_key = ? AND byte_count = ?)",
-                        arguments: [request.scopeKey, byteCount])
-                } ?? false
+                || store.read { db in try SnapshotRows.hasImport(scope: request.scopeKey, byteCount: byteCount, in: GRDBStageSQL(db)) }
             let known =
                 sameSize
                 ? try request.digest
@@ -194,19 +190,6 @@ public struct SnapshotImporter {
         String(decoding: try canonicalJSON(ImportCounts(report)), as: UTF8.self)
     }
 
-    /// Records the bytes read and the counts on an import's row.
-    static func recordFile(_ db: Database, importID: Int64, digest: FileDigest, report: SnapshotImportReport, summary: String) throws {
-        try db.execute(
-            sql: """
-                UPDATE imports SET content_sha256 = ?, byte_count = ?, rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?,
-                    changed = ?, removed = ?, unchanged = ?, summary_json = ? WHERE id = ?
-                """,
-            arguments: [
-                digest.sha256, digest.byteCount, report.rowsRead, report.rowsImported, report.rowsRejected, report.added,
-                report.changed, report.removed, report.unchanged, summary, importID,
-            ])
-    }
-
     /// A register, through the seam (``RegisterImportTransaction``): the department and the import's
     /// row, the rows read on a thread of their own while this thread writes, the file recorded.
     static func importRegister(
@@ -216,11 +199,14 @@ public struct SnapshotImporter {
         let (file, stream) = try Self.openReading(request)
         defer { file.close() }
         var departmentID: Int64?
-        if let department = request.department { departmentID = try store.department(named: department, creating: write) }
+        if let department = request.department {
+            departmentID = try SnapshotRows.department(named: department, creating: write, in: store.sql)
+        }
         var importID: Int64 = 0
         if write {
-            importID = try store.beginImport(
-                request, departmentID: departmentID, byteCount: byteCount, importedAt: clock.now().storeTimestamp)
+            importID = try SnapshotRows.beginImport(
+                request, departmentID: departmentID, byteCount: byteCount, importedAt: clock.now().storeTimestamp, runID: store.runID,
+                in: store.sql)
         }
         let adapter = RegisterAdapter(departmentID: departmentID ?? 0, importID: importID)
         try store.withImportSettings {
@@ -235,7 +221,7 @@ public struct SnapshotImporter {
             throw FileChangedWhileRead(expected: expected, read: digest)
         }
         report.sha256 = digest.sha256
-        if write { try store.recordFile(importID: importID, digest: digest, report: report, summary: Self.summaryJSON(report)) }
+        if write { try SnapshotRows.recordFile(importID: importID, digest: digest, report: report, in: store.sql) }
     }
 
     /// The shape of a kind of snapshot.

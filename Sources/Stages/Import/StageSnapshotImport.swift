@@ -40,10 +40,7 @@ extension StageStore {
             let byteCount = try request.digest?.byteCount ?? SnapshotImporter.fileSize(request.path, displayName: request.displayName)
             let sameSize =
                 try request.digest != nil
-                || reading { sql in
-                    try sql.row("SELECT 1 FROM imports WHERE scope_key = ? AND byte_count = ? LIMIT 1", [request.scopeKey, byteCount])
-                        != nil
-                }
+                || reading { sql in try SnapshotRows.hasImport(scope: request.scopeKey, byteCount: byteCount, in: sql) }
             let known =
                 sameSize
                 ? try request.digest
@@ -65,8 +62,41 @@ extension StageStore {
     }
 }
 
-/// A snapshot's rows through the stages' seam: one text of each statement for both stores.
+/// A snapshot's rows through the stages' seam: one text of each statement for both stores. The
+/// import's own row (its department, its start, its record) is written here for the registers too,
+/// whose rows take each store's measured path (``RegisterImportTransaction``).
 enum SnapshotRows {
+    /// True when an import of the scope has this size: only such a file can be its latest import, so
+    /// only then is a file hashed before it is read.
+    static func hasImport(scope: String, byteCount: Int, in sql: any StageSQL) throws -> Bool {
+        try sql.row("SELECT 1 FROM imports WHERE scope_key = ? AND byte_count = ? LIMIT 1", [scope, byteCount]) != nil
+    }
+
+    /// Adds an import's row (its hash and counts come with ``recordFile(importID:digest:report:in:)``); its id.
+    static func beginImport(
+        _ request: SnapshotImportRequest, departmentID: Int64?, byteCount: Int, importedAt: String, runID: Int64?, in sql: any StageSQL
+    ) throws -> Int64 {
+        try PlanRows.newID(
+            """
+            INSERT INTO imports (kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """,
+            [request.kind.rawValue, departmentID, request.scopeKey, request.displayName, "", byteCount, importedAt, runID], in: sql)
+    }
+
+    /// Records the bytes read and the counts on an import's row.
+    static func recordFile(importID: Int64, digest: FileDigest, report: SnapshotImportReport, in sql: any StageSQL) throws {
+        try sql.execute(
+            """
+            UPDATE imports SET content_sha256 = ?, byte_count = ?, rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?,
+                changed = ?, removed = ?, unchanged = ?, summary_json = ? WHERE id = ?
+            """,
+            [
+                digest.sha256, digest.byteCount, report.rowsRead, report.rowsImported, report.rowsRejected, report.added,
+                report.changed, report.removed, report.unchanged, try SnapshotImporter.summaryJSON(report), importID,
+            ])
+    }
+
     /// True if the latest import of the scope has this content.
     static func isLatest(_ digest: FileDigest, scope: String, in sql: any StageSQL) throws -> Bool {
         let latest = try sql.row("SELECT content_sha256 FROM imports WHERE scope_key = ? ORDER BY id DESC LIMIT 1", [scope])
@@ -90,15 +120,8 @@ enum SnapshotRows {
         if let department = request.department { departmentID = try Self.department(named: department, creating: write, in: sql) }
         var importID: Int64 = 0
         if write {
-            importID = try PlanRows.newID(
-                """
-                INSERT INTO imports (kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                """,
-                [
-                    request.kind.rawValue, departmentID, request.scopeKey, request.displayName, "", byteCount, clock.now().storeTimestamp,
-                    runID,
-                ], in: sql)
+            importID = try beginImport(
+                request, departmentID: departmentID, byteCount: byteCount, importedAt: clock.now().storeTimestamp, runID: runID, in: sql)
         }
         switch request.kind {
         case .register:
@@ -117,17 +140,7 @@ enum SnapshotRows {
             throw FileChangedWhileRead(expected: expected, read: digest)
         }
         report.sha256 = digest.sha256
-        if write {
-            try sql.execute(
-                """
-                UPDATE imports SET content_sha256 = ?, byte_count = ?, rows_read = ?, rows_imported = ?, rows_rejected = ?, added = ?,
-                    changed = ?, removed = ?, unchanged = ?, summary_json = ? WHERE id = ?
-                """,
-                [
-                    digest.sha256, digest.byteCount, report.rowsRead, report.rowsImported, report.rowsRejected, report.added,
-                    report.changed, report.removed, report.unchanged, try SnapshotImporter.summaryJSON(report), importID,
-                ])
-        }
+        if write { try recordFile(importID: importID, digest: digest, report: report, in: sql) }
     }
 
     private static func runRows<Adapter: SnapshotAdapter>(

@@ -78,22 +78,14 @@ public struct PostgresRegisterImporter {
             do {
                 // As on SQLite: only a file of the size of an import of its scope is hashed before it is read.
                 let sameSize =
-                    try request.digest != nil
-                    || session.texts(
-                        """
-                        SELECT 'yes' FROM imports WHERE region = \(region) AND scope_key = \(request.scopeKey)
-                            AND byte_count = \(Int64(byteCount)) LIMIT 1
-                        """
-                    ).count == 1
-                let latest = sameSize ? try store.latestImport(scope: request.scopeKey) : nil
+                    try request.digest != nil || SnapshotRows.hasImport(scope: request.scopeKey, byteCount: byteCount, in: store.sql)
+                let known =
+                    sameSize
+                    ? try request.digest
+                        ?? FileDigest.of(path: request.path, displayName: request.displayName, followLinks: request.followsLinks) : nil
+                report.sha256 = known?.sha256
                 // A sheet named by hand may be another sheet of the same file: no same-file shortcut then.
-                if let latest, request.sheet == nil,
-                    try
-                        (request.digest
-                        ?? FileDigest.of(path: request.path, displayName: request.displayName, followLinks: request.followsLinks)).sha256
-                        == latest
-                {
-                    report.sha256 = latest
+                if let known, request.sheet == nil, try SnapshotRows.isLatest(known, scope: request.scopeKey, in: store.sql) {
                     report.outcome = .unchanged
                 } else {
                     if !write { report.outcome = .dryRun }
@@ -120,7 +112,7 @@ final class PostgresRegisterImport: RegisterImportTransaction {
     private var nextRowID: Int64 = 1
     private var importID: Int64 = 0
     /// The night the import is recorded under (`imports.run_id`), or nil.
-    private let runID: Int64?
+    let runID: Int64?
     /// Rows closed by the file's changed rows: updated after the COPY (one statement on the connection at a time).
     private var closes: [Int64] = []
     private var copy: (feed: CopyFeed, done: BlockingFuture<Void>)?
@@ -150,32 +142,8 @@ final class PostgresRegisterImport: RegisterImportTransaction {
         return bindings
     }
 
-    func latestImport(scope: String) throws -> String? {
-        try session.texts(
-            "SELECT content_sha256 FROM imports WHERE region = \(region) AND scope_key = \(scope) ORDER BY id DESC LIMIT 1"
-        ).first ?? nil
-    }
-
-    func department(named name: String, creating: Bool) throws -> Int64? {
-        if let id = try session.int64("SELECT id FROM departments WHERE region = \(region) AND name = \(name)") { return id }
-        guard creating else { return nil }
-        return try session.int64("INSERT INTO departments (region, name) VALUES (\(region), \(name)) RETURNING id")
-    }
-
-    func beginImport(_ request: SnapshotImportRequest, departmentID: Int64?, byteCount: Int, importedAt: String) throws -> Int64 {
-        let id = try session.int64(
-            """
-            INSERT INTO imports (region, kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at, run_id)
-            VALUES (\(region), \(request.kind.rawValue), \(departmentID), \(request.scopeKey), \(request.displayName), '', \(Int64(byteCount)),
-                \(importedAt), \(runID))
-            RETURNING id
-            """)
-        guard let id else {
-            throw PostgresStoreError(
-                address: session.address.description, sqlState: nil, Message(.pgNothingStored, parts: ["text": Message(.pgRowNotAdded)]))
-        }
-        return id
-    }
+    /// The transaction's statements through the seam, in the county's lane (the session acts as its role).
+    var sql: any StageSQL { PostgresStageSQL(session) }
 
     func withImportSettings(_ body: () throws -> Void) throws { try body() }
 
@@ -313,17 +281,6 @@ final class PostgresRegisterImport: RegisterImportTransaction {
         self.copy = nil
         copy.feed.finish(error)
         _ = try? copy.done.value()
-    }
-
-    func recordFile(importID: Int64, digest: FileDigest, report: SnapshotImportReport, summary: String) throws {
-        try session.count(
-            """
-            UPDATE imports SET content_sha256 = \(digest.sha256), byte_count = \(Int64(digest.byteCount)),
-                rows_read = \(Int64(report.rowsRead)), rows_imported = \(Int64(report.rowsImported)),
-                rows_rejected = \(Int64(report.rowsRejected)), added = \(Int64(report.added)), changed = \(Int64(report.changed)),
-                removed = \(Int64(report.removed)), unchanged = \(Int64(report.unchanged)), summary_json = \(summary)
-            WHERE region = \(region) AND id = \(importID)
-            """)
     }
 }
 
