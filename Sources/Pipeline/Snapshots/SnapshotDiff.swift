@@ -147,26 +147,32 @@ public struct SnapshotDiff<Table: SnapshotKeyTable> {
 }
 
 extension SnapshotDiff where Table == USCCKeyTable {
-    /// The slot and content hash of the store's current version with `key`, if the file has not
-    /// sent that key yet; nil otherwise (a new key, or a repeat). Looks only: nothing is recorded.
+    /// The cheap test of a re-import, in one step: if the store holds a current version with `key`
+    /// that the file has not sent yet, and `sameContent` says the row's content hash equals that
+    /// version's, records the row as unchanged (what ``accept(_:hash:line:)`` decides then) and
+    /// returns true. Otherwise records nothing and returns false (a new key, a repeat, or a change:
+    /// the row goes the full way). `sameContent` is called only for a current version, so a caller
+    /// hashes only rows that may match.
     ///
-    /// The cheap test of a re-import: a row whose content hash equals the current version's is
-    /// unchanged (``acceptUnchanged(slot:line:)``) without being validated again, since the current
+    /// A row whose content hash equals the current version's needs no validation, since the current
     /// version holds values the validator accepted, and accepts again as they are.
+    ///
+    /// `guess` is the slot looked at first (see ``USCCKeyTable/find(_:guess:)``); it is set to the
+    /// slot after the current version found, since a register comes in about the order it was stored.
+    /// Mutating, so that a diff held by a class is used in place rather than copied for every row.
     @inlinable
-    public func unsentCurrent(_ key: USCCKey) -> (slot: Int, hash: Int64)? {
-        guard let slot = slots.find(key), slot < slots.loadedCount, slots.line(slot) == 0 else { return nil }
-        return (slot, slots.hash(slot))
-    }
-
-    /// Records an accepted row for a slot from ``unsentCurrent(_:)`` whose content hash agreed:
-    /// what ``accept(_:hash:line:)`` decides then (`.unchanged`).
-    @inlinable
-    public mutating func acceptUnchanged(slot: Int, line: Int) {
+    public mutating func acceptIfUnchanged(_ key: USCCKey, line: Int, guess: inout Int, sameContent: (Int64) -> Bool) -> Bool {
+        guard let slot = slots.find(key, guess: guess), slot < slots.loadedCount, slots.line(slot) == 0 else { return false }
+        guess = slot + 1
+        guard sameContent(slots.hash(slot)) else { return false }
         slots.setLine(Int32(clamping: line), at: slot)
         tally.imported += 1
         tally.unchanged += 1
+        return true
     }
+
+    /// Slots holding the store's current versions (the table's `loadedCount`, read without copying the table).
+    @inlinable public var loadedCount: Int { slots.loadedCount }
 }
 
 /// A ``SnapshotKeyTable`` for any hashable key (inspector ids, avoidance pairs): a dictionary from key to slot.

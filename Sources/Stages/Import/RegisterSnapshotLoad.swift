@@ -48,7 +48,11 @@ final class RegisterRowProducer: @unchecked Sendable {
         self.rejects = rejects
         self.pipe = pipe
         skipsUnchanged = request.skipsUnchangedRows
+        hasCurrentRows = table.loadedCount > 0
     }
+
+    /// Whether the store held current rows of the department (else no row can be unchanged).
+    private let hasCurrentRows: Bool
 
     /// Whether rows equal to their current version take the shortcut (`unchanged`).
     private let skipsUnchanged: Bool
@@ -179,13 +183,14 @@ final class RegisterRowProducer: @unchecked Sendable {
     /// unchanged. Every other row (new, changed, repeated, or needing the validator) goes on to the screen.
     @inline(__always)
     private func unchanged(_ values: [UnsafeBufferPointer<UInt8>], line: Int) -> Bool {
-        guard skipsUnchanged, values.count == RegisterField.allCases.count, diff.table.loadedCount > 0,
-            let key = USCCKey(utf8: values[RegisterField.uscc.index]), let current = diff.unsentCurrent(key),
-            storedFormHash(values) == current.hash
+        guard skipsUnchanged, hasCurrentRows, values.count == RegisterField.allCases.count,
+            let key = USCCKey(utf8: values[RegisterField.uscc.index])
         else { return false }
-        diff.acceptUnchanged(slot: current.slot, line: line)
-        return true
+        return diff.acceptIfUnchanged(key, line: line, guess: &nextSlot) { storedFormHash(values) == $0 }
     }
+
+    /// The slot after the last current version `unchanged` found: where the next row's key usually is.
+    @exclusivity(unchecked) private var nextSlot = 0
 
     /// The content hash of a row's values in stored form (as `accept` hashes them), or nil if a
     /// risk class or date is in a form only the screen or validator reads.
