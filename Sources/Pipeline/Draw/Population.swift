@@ -206,7 +206,8 @@ public struct DrawInputs: Sendable {
     public private(set) var watchlist: [String: [String]]
     /// True when every USCC is ASCII, so that equal USCCs are equal bytes (the index's fast paths).
     let asciiUSCCs: Bool
-    /// Each row's watchlist reasons (nil when none), aligned with `entities`.
+    /// Each row's watchlist reasons (nil when none), aligned with `entities`; empty when the
+    /// watchlist is (a row of nils was 8 MB of the drawing night's peak at a million rows).
     private let watchOf: [[String]?]
     /// Each row's USCC and merged class, aligned with `entities`.
     private let usccs: [String]
@@ -377,7 +378,14 @@ public struct DrawInputs: Sendable {
         }
         // Rows per category, as a dictionary of the cleaned texts (two texts that Swift holds
         // equal share one entry, their rows in row order).
-        var rowsOfText = [[Int]](repeating: [], count: b.texts.count)
+        // Each list sized first: grown by appends, they held up to twice their rows.
+        var sizes = [Int](repeating: 0, count: b.texts.count)
+        for id in b.categoryOf { sizes[Int(id)] += 1 }
+        var rowsOfText = sizes.map { size -> [Int] in
+            var rows: [Int] = []
+            rows.reserveCapacity(size)
+            return rows
+        }
         for (k, id) in b.categoryOf.enumerated() { rowsOfText[Int(id)].append(k) }
         var byCategory: [String: [Int]] = [:]
         for (id, rows) in rowsOfText.enumerated() where !rows.isEmpty {
@@ -400,7 +408,7 @@ public struct DrawInputs: Sendable {
         self.avoidance = avoidance
         self.asciiUSCCs = ascii
         self.entityStarts = entityStarts
-        self.watchOf = watchlist.isEmpty ? [[String]?](repeating: nil, count: count) : b.usccs.map { watchlist[$0] }
+        self.watchOf = watchlist.isEmpty ? [] : b.usccs.map { watchlist[$0] }
         self.usccs = b.usccs
         self.watchlist = watchlist
     }
@@ -463,7 +471,9 @@ public struct DrawInputs: Sendable {
             } else {
                 if asciiUSCCs { lastAdmitted = i } else { seen.insert(usccs[i]) }
                 members.append(
-                    PopulationMember(uscc: usccs[i], riskClass: riskClasses[i], watch: watchOf[i] ?? [], rule: rules.watchlist))
+                    PopulationMember(
+                        uscc: usccs[i], riskClass: riskClasses[i], watch: (watchOf.isEmpty ? nil : watchOf[i]) ?? [], rule: rules.watchlist)
+                )
             }
         }
         for (k, c) in PopulationRejection.allCases.enumerated() { rejected[c] = counts[k] }

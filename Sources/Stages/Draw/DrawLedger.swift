@@ -156,8 +156,18 @@ public struct LedgerEntry: Sendable, Hashable {
         hash = try row.requiredText(11)
     }
 
+    /// ``columns`` with the result left out (an empty text in its place).
+    static let columnsWithoutResult =
+        "seq, kind, plan_id, group_key, round, commitment_sha256, seed, reason, '' AS result_json, created_at, prev_sha256, entry_sha256"
+
     /// Every entry of the ledger (or of one plan), in order.
-    static func all(_ sql: any StageSQL, planID: Int64? = nil) throws -> [LedgerEntry] {
+    ///
+    /// `results` false: each entry's `resultJSON` is left empty, for callers that need only which
+    /// rounds are drawn, with what seed and where in the chain. A night's draws read the ledger
+    /// this way: the results (a draw's sample and teams, a few hundred KB each over a million
+    /// entities) held twice during a draw were 17 MB of the drawing night's peak (heaptrack).
+    static func all(_ sql: any StageSQL, planID: Int64? = nil, results: Bool = true) throws -> [LedgerEntry] {
+        let columns = results ? columns : columnsWithoutResult
         let rows =
             try planID.map { try sql.rows("SELECT \(columns) FROM draw_ledger WHERE plan_id = ? ORDER BY seq", [$0]) }
             ?? sql.rows("SELECT \(columns) FROM draw_ledger ORDER BY seq")

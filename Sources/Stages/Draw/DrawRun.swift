@@ -20,7 +20,7 @@ extension DrawStore {
         var empty: [RoundOutcome] = []
         var prepared: [String: [Int: LedgerEntry]] = [:]
         try store.reading { sql in
-            prepared = try currentEntries(sql, planID: planID)
+            prepared = try currentEntries(sql, planID: planID, results: false)
             for group in groups {
                 let drawn = prepared[group.key] ?? [:]
                 let rounds: [Int] = round.map { [$0] } ?? group.schedule.rounds.map(\.number).filter { drawn[$0] == nil }

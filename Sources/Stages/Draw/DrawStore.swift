@@ -221,10 +221,11 @@ public struct DrawStore {
 
     // MARK: Ledger state and keys
 
-    /// The current (latest) ledger entry per group and round of a plan.
-    func currentEntries(_ sql: any StageSQL, planID: Int64) throws -> [String: [Int: LedgerEntry]] {
+    /// The current (latest) ledger entry per group and round of a plan; `results` false: without
+    /// their results (see ``LedgerEntry/all(_:planID:results:)``).
+    func currentEntries(_ sql: any StageSQL, planID: Int64, results: Bool = true) throws -> [String: [Int: LedgerEntry]] {
         var out: [String: [Int: LedgerEntry]] = [:]
-        for e in try LedgerEntry.all(sql, planID: planID) {
+        for e in try LedgerEntry.all(sql, planID: planID, results: results) {
             out[e.group, default: [:]][e.round] = e
         }
         return out
@@ -298,7 +299,7 @@ public struct DrawStore {
         var earlierDraws: [[Int]] = []
         var head = LedgerEntry.genesis
         try store.reading { sql in
-            let entries = try currentEntries(sql, planID: planID)
+            let entries = try currentEntries(sql, planID: planID, results: false)
             head = try Self.ledgerHead(sql)
             for group in groups {
                 let drawn = entries[group.key] ?? [:]

@@ -31,7 +31,7 @@ enum DrawnRounds {
     /// Every current draw of a plan, by `group|round`.
     static func current(_ sql: any StageSQL, planID: Int64) throws -> [String: JointVisitDraw] {
         var latest: [String: LedgerEntry] = [:]
-        for e in try LedgerEntry.all(sql, planID: planID) {
+        for e in try LedgerEntry.all(sql, planID: planID, results: false) {
             latest[key(e.group, e.round)] = e
         }
         var out: [String: JointVisitDraw] = [:]

@@ -110,7 +110,7 @@ struct SeedIntake {
         }
         let runID = store.runID
         return try store.writing { sql in
-            if let entry = try draws.currentEntries(sql, planID: planID)[target.group]?[target.round] {
+            if let entry = try draws.currentEntries(sql, planID: planID, results: false)[target.group]?[target.round] {
                 if entry.seed == seed {
                     return .skipped(
                         say(Message(.seedAlreadyDrawnSame, ["group": target.group, "round": "\(target.round)", "seq": "\(entry.seq)"])))
@@ -170,7 +170,7 @@ struct SeedIntake {
 
     /// Undrawn rounds whose current commitment has a seed, in group and round order.
     static func ready(_ sql: any StageSQL, planID: Int64, draws: DrawStore) throws -> [(group: String, round: Int, seed: String)] {
-        let drawn = try draws.currentEntries(sql, planID: planID)
+        let drawn = try draws.currentEntries(sql, planID: planID, results: false)
         var out: [(group: String, round: Int, seed: String, id: Int64)] = []
         for row in try sql.rows("SELECT group_key, round, seed, commitment_sha256, id FROM draw_seeds WHERE commitment_sha256 IS NOT NULL")
         {

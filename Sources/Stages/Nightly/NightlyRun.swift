@@ -459,7 +459,7 @@ public struct NightlyRun {
         }
         let horizon = today.daysSince1970 + configuration.draw.leadDays
         let draws = try night.draws()
-        let drawn = try night.store.reading { sql in try draws.currentEntries(sql, planID: planID) }
+        let drawn = try night.store.reading { sql in try draws.currentEntries(sql, planID: planID, results: false) }
         var tasks: [Int] = []
         for group in DrawGroups.form(plan) {
             let done = drawn[group.key] ?? [:]
