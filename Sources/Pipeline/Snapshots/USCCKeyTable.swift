@@ -171,6 +171,23 @@ public struct USCCKeyTable: SnapshotKeyTable {
         }
     }
 
+    /// Adds current rows of the store a batch at a time (a few dozen; as ``load(_:rowID:hash:)``
+    /// each, in order): the buckets the batch's keys start at are read first, one after the other,
+    /// so that their cache misses overlap instead of coming one per key.
+    public mutating func load(batch keys: [USCCKey], rowIDs: [Int64], hashes: [Int64]) {
+        var touched: UInt64 = 0
+        buckets.withUnsafeBufferPointer { buckets in
+            for key in keys { touched |= buckets[Self.mix(key) & mask] }
+        }
+        loadedTouch = touched
+        for index in keys.indices where index < rowIDs.count && index < hashes.count {
+            load(keys[index], rowID: rowIDs[index], hash: hashes[index])
+        }
+    }
+
+    /// What a batch's reads of the buckets saw, kept so that the reads are made.
+    @usableFromInline var loadedTouch: UInt64 = 0
+
     /// The slot of `key`, or nil if the table does not hold it (nothing is added).
     @inlinable
     public func find(_ key: USCCKey) -> Int? {

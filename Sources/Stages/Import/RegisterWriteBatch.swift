@@ -120,7 +120,32 @@ final class RegisterWritePipe: Sendable {
 
 // MARK: - The store's side
 
+/// A store's current rows on their way into the key table, a batch at a time (``USCCKeyTable/load(batch:rowIDs:hashes:)``).
+struct KeyTableBatch {
+    private var keys: [USCCKey] = [], rowIDs: [Int64] = [], hashes: [Int64] = []
+    private static let size = 64
+
+    /// Adds a row, loading the batch into `table` when it is full.
+    mutating func add(_ key: USCCKey, rowID: Int64, hash: Int64, to table: inout USCCKeyTable) {
+        keys.append(key)
+        rowIDs.append(rowID)
+        hashes.append(hash)
+        if keys.count == Self.size { flush(to: &table) }
+    }
+
+    /// Loads the rows added since the last batch; call after the last row.
+    mutating func flush(to table: inout USCCKeyTable) {
+        table.load(batch: keys, rowIDs: rowIDs, hashes: hashes)
+        keys.removeAll(keepingCapacity: true)
+        rowIDs.removeAll(keepingCapacity: true)
+        hashes.removeAll(keepingCapacity: true)
+    }
+}
+
 extension RegisterAdapter {
+    /// A department's current rows for the key table: read from the covering index of migration v5 alone.
+    static let currentRowsSQL = "SELECT id, uscc, row_hash FROM register_rows WHERE department_id = ? AND valid_to_import IS NULL"
+
     /// The current rows of the department as a key table sized for them and the file's likely rows.
     func loadTable(_ db: Database, expectedRows: Int) throws -> USCCKeyTable {
         // Sized from the department's last register import (the rows it imported are about its
@@ -135,13 +160,14 @@ extension RegisterAdapter {
                     """,
                 arguments: [departmentID]) ?? 0
         var table = USCCKeyTable(expected: max(count, expectedRows))
-        let select = try RawStatement(
-            db, "SELECT id, uscc, row_hash FROM register_rows WHERE department_id = ? AND valid_to_import IS NULL")
+        let select = try RawStatement(db, Self.currentRowsSQL)
         select.bind(departmentID, at: 1)
+        var batch = KeyTableBatch()
         while try select.step() {
             guard let key = select.withText(1, { USCCKey(utf8: $0) }) else { continue }
-            table.load(key, rowID: select.int64(0), hash: select.int64(2))
+            batch.add(key, rowID: select.int64(0), hash: select.int64(2), to: &table)
         }
+        batch.flush(to: &table)
         return table
     }
 

@@ -166,6 +166,7 @@ final class PostgresRegisterImport: RegisterImportTransaction {
         _ connection: PostgresConnection, table name: String, departmentID: Int64, expected: Int
     ) async throws -> USCCKeyTable {
         var table = USCCKeyTable(expected: expected)
+        var batch = KeyTableBatch()
         let rows = try await connection.query(
             PostgresQuery(
                 unsafeSQL: "SELECT id, uscc, row_hash FROM \(name) WHERE department_id = $1 AND valid_to_import IS NULL ORDER BY id",
@@ -173,8 +174,9 @@ final class PostgresRegisterImport: RegisterImportTransaction {
         for try await row in rows {
             let (id, uscc, hash) = try row.decode((Int64, String, Int64).self)
             guard let key = USCCKey(uscc) else { continue }
-            table.load(key, rowID: id, hash: hash)
+            batch.add(key, rowID: id, hash: hash, to: &table)
         }
+        batch.flush(to: &table)
         return table
     }
 
