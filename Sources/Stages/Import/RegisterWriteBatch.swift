@@ -143,9 +143,6 @@ struct KeyTableBatch {
 }
 
 extension RegisterAdapter {
-    /// A department's current rows for the key table: read from the covering index of migration v5 alone.
-    static let currentRowsSQL = "SELECT id, uscc, row_hash FROM register_rows WHERE department_id = ? AND valid_to_import IS NULL"
-
     /// The current rows of the department as a key table sized for them and the file's likely rows.
     func loadTable(_ db: Database, expectedRows: Int) throws -> USCCKeyTable {
         // Sized from the department's last register import (the rows it imported are about its
@@ -160,7 +157,8 @@ extension RegisterAdapter {
                     """,
                 arguments: [departmentID]) ?? 0
         var table = USCCKeyTable(expected: max(count, expectedRows))
-        let select = try RawStatement(db, Self.currentRowsSQL)
+        let select = try RawStatement(
+            db, "SELECT id, uscc, row_hash FROM register_rows WHERE department_id = ? AND valid_to_import IS NULL")
         select.bind(departmentID, at: 1)
         var batch = KeyTableBatch()
         while try select.step() {

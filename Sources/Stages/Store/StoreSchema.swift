@@ -16,9 +16,6 @@ enum StoreSchema {
         migrator.registerMigration("v4: night fingerprints") { db in
             try db.execute(sql: v4) // Stages/Draw/DrawSchema.swift
         }
-        migrator.registerMigration("v5: the current register's index covers the import's key table") { db in
-            try db.execute(sql: v5)
-        }
         return migrator
     }
 
@@ -279,18 +276,6 @@ enum StoreSchema {
     /// The nightly run (`suiji run`): one `runs` row per night, and what each night did. Everything a
     /// run writes carries its night's `run_id` in the same transaction as the write, so the night's
     /// report is a query, and a killed run that is run again reports the same night.
-    /// A register import reads its department's current rows (`id, uscc, row_hash`) into the key
-    /// table. Through v1's index on the department alone, every row was a seek into the table and a
-    /// read of its whole record: half the time of loading a million rows (0.32 s of SQLite for
-    /// 1,000,000 rows against 0.16 s from this index, which covers the query). The index stays in
-    /// row order, so a first import still appends to it; `valid_to_import` is in it only so that
-    /// SQLite sees the query covered (it is NULL in every entry).
-    static let v5 = """
-        DROP INDEX register_rows_current;
-        CREATE INDEX register_rows_current ON register_rows(department_id, id, uscc, row_hash, valid_to_import)
-            WHERE valid_to_import IS NULL;
-        """
-
     static let v2 = """
         CREATE UNIQUE INDEX runs_by_date ON runs(run_date);
         ALTER TABLE imports ADD COLUMN run_id INTEGER REFERENCES runs(id);

@@ -22,7 +22,6 @@ struct PlanStoreTests {
         #expect(
             try store.appliedMigrations() == [
                 "v1: the whole mission", "v2: nightly runs", "v3: draw keys, watchlist, matter lists", "v4: night fingerprints",
-                "v5: the current register's index covers the import's key table",
             ])
     }
 

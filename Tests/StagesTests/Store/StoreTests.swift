@@ -94,52 +94,6 @@ import Testing
 
 /// A store made by a newer suiji is refused, and not written (issue 12).
 @Suite("Newer store") struct NewerStoreTests {
-    /// Migration v5: a store made before it keeps its rows, and an import's load of the current
-    /// register is answered from the index alone, without a seek into the table per row.
-    @Test func aV4StoreMigratesAndTheImportsLoadReadsTheCoveringIndex() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.path("suiji.sqlite")
-        let queue = try DatabaseQueue(path: path)
-        try StoreSchema.migrator().migrate(queue, upTo: "v4: night fingerprints")
-        try queue.write { db in
-            try db.execute(sql: "INSERT INTO departments (id, name) VALUES (1, '原平市市场监督管理局')")
-            for id in 1...2 {
-                try db.execute(
-                    sql: """
-                        INSERT INTO imports (id, kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at)
-                        VALUES (?, 'register', 1, 'register:1', 'r.csv', 'x', 1, '2024-01-01T00:00:00Z')
-                        """, arguments: [id])
-            }
-            for (id, uscc, hash, to) in [
-                (1, "91140981MA0000001X", 11, 2 as Int?), (2, "91140981MA0000002X", 22, nil), (3, "91140981MA0000001X", 33, nil),
-            ] {
-                try db.execute(
-                    sql: """
-                        INSERT INTO register_rows (id, department_id, uscc, name, entity_type, category, region_code, status, row_hash, valid_from_import, valid_to_import)
-                        VALUES (?, 1, ?, 'n', '企业', 'c', '140981', '存续', ?, 1, ?)
-                        """, arguments: [id, uscc, hash, to])
-            }
-        }
-        try queue.close()
-        let store = try Store(path: path)
-        defer { try? store.close() }
-        #expect(try store.appliedMigrations().last == "v5: the current register's index covers the import's key table")
-        try store.read { db in
-            let rows = try Row.fetchAll(db, sql: RegisterAdapter.currentRowsSQL, arguments: [1]).map { row -> String in
-                let id: Int64 = row[0]
-                let uscc: String = row[1]
-                let hash: Int64 = row[2]
-                return "\(id) \(uscc) \(hash)"
-            }
-            #expect(rows == ["2 91140981MA0000002X 22", "3 91140981MA0000001X 33"])
-            let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + RegisterAdapter.currentRowsSQL, arguments: [1]).map {
-                $0["detail"] as String?
-            }
-            #expect(plan == ["SEARCH register_rows USING COVERING INDEX register_rows_current (department_id=?)"])
-        }
-    }
-
     @Test func aStoreWithAMigrationThisSuijiDoesNotKnowIsRefusedAndNotWritten() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
