@@ -170,9 +170,6 @@ extension SnapshotDiff where Table == USCCKeyTable {
         tally.unchanged += 1
         return true
     }
-
-    /// Slots holding the store's current versions (the table's `loadedCount`, read without copying the table).
-    @inlinable public var loadedCount: Int { slots.loadedCount }
 }
 
 /// A ``SnapshotKeyTable`` for any hashable key (inspector ids, avoidance pairs): a dictionary from key to slot.

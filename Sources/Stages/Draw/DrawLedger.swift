@@ -157,8 +157,7 @@ public struct LedgerEntry: Sendable, Hashable {
     }
 
     /// ``columns`` with the result left out (an empty text in its place).
-    static let columnsWithoutResult =
-        "seq, kind, plan_id, group_key, round, commitment_sha256, seed, reason, '' AS result_json, created_at, prev_sha256, entry_sha256"
+    static let columnsWithoutResult = columns.replacingOccurrences(of: "result_json,", with: "'' AS result_json,")
 
     /// Every entry of the ledger (or of one plan), in order.
     ///

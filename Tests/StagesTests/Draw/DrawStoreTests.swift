@@ -223,6 +223,28 @@ struct DrawStoreTests {
         #expect(try w.store.verifyLedger().isValid)
     }
 
+    /// The night reads the ledger without its results: the same entries, in the same order, with only
+    /// the result left empty.
+    @Test func theLedgerReadWithoutResultsIsTheLedgerLessItsResults() throws {
+        let w = try DrawWorkspace()
+        defer { w.folder.cleanup() }
+        _ = try w.prepare()
+        _ = try w.run("11")
+        _ = try w.run("12", round: 1, reason: "the ceremony's dice were not witnessed")
+        try w.store.read { db in
+            let sql = GRDBStageSQL(db)
+            let full = try LedgerEntry.all(sql, planID: w.planID)
+            #expect(full.count == 2 && full.allSatisfy { !$0.resultJSON.isEmpty })
+            let bare = try LedgerEntry.all(sql, planID: w.planID, results: false)
+            #expect(bare.map(\.resultJSON) == ["", ""])
+            #expect(bare.map(\.hash) == full.map(\.hash))
+            var emptied = full
+            for index in emptied.indices { emptied[index].resultJSON = "" }
+            #expect(bare == emptied)
+            #expect(try w.draw.currentEntries(sql, planID: w.planID, results: false)["2024-G12"]?[1] == emptied.last)
+        }
+    }
+
     @Test func aShortfallRecordsNothingUnlessPartialTeamsAreAllowed() throws {
         let w = try DrawWorkspace(policeInspectors: 1)
         defer { w.folder.cleanup() }
