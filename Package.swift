@@ -17,7 +17,7 @@ let stagesRooms = [
     "Configuration", "Draw", "Import", "Input", "Nightly", "Output", "Pages", "Plan", "PostgreSQL", "Publication", "Store", "Threads",
 ]
 /// The rooms of `DevKit`, the development tools that `suiji` does not link.
-let devKitRooms = ["Draw", "Generation"]
+let devKitRooms = ["Draw", "Generation", "Scratch"]
 
 /// The rooms' README files, which are documentation, not sources.
 func roomNotes(_ rooms: [String]) -> [String] { rooms.map { "\($0)/README.md" } }

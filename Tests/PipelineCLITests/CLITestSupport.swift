@@ -1,3 +1,4 @@
+import DevKit
 import Foundation
 import GRDB
 
@@ -68,12 +69,8 @@ func runSuiji(
         killedBySignal: process.terminationReason == .uncaughtSignal)
 }
 
-/// A fresh temporary folder.
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("suiji-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+/// A fresh temporary folder, removed with the others when the test process exits.
+func temporaryFolder() throws -> URL { try ScratchFolder.make("cli") }
 
 /// A store's content as text: each object's SQL, then each table's rows in storage order, one line a
 /// row (what `sqlite3 .dump` shows, read through GRDB so that no shell is needed).

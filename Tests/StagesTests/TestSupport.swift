@@ -1,15 +1,15 @@
+import DevKit
 import Foundation
 import Pipeline
 
 @testable import Stages
 
-/// A fresh temporary folder, removed by the caller with `cleanup()`.
+/// A fresh temporary folder, removed by the caller with `cleanup()` or else when the test process exits.
 struct TemporaryFolder {
     let url: URL
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("suiji-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        url = try ScratchFolder.make("tests")
     }
 
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }

@@ -1,3 +1,4 @@
+import DevKit
 import Foundation
 import Pipeline
 import Testing
@@ -7,10 +8,10 @@ import Testing
 @Suite("plan columns loader")
 struct PlanColumnsLoaderTests {
     static func load(_ json: String) throws(PlanColumnsFileError) -> ColumnAliases {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cols-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Without a scratch folder the file below cannot be written, and the load's error says so.
+        let folder = (try? ScratchFolder.make("cols")) ?? FileManager.default.temporaryDirectory
         let path = folder.appendingPathComponent("columns.json").path
-        FileManager.default.createFile(atPath: path, contents: Data(json.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(json.utf8))
         let bundled = (try? ColumnAliases.bundled("plan-columns")) ?? ColumnAliases(aliases: [:])
         do {
             return try PlanColumnsLoader.load(path: path, over: bundled)
