@@ -3,17 +3,17 @@ internal import Pipeline
 
 /// Hands libxml2 the document from a chunk source in pieces that end where they must, guarding the prolog.
 ///
-/// xmlTextReader hands the parser what it reads in blocks of 512 bytes, one `xmlParseChunk` call
-/// per block, and asks for more only when it has no finished node left; when a block holds a
-/// well-formedness error, it stops there and never returns the nodes that block had already built.
-/// So a piece is at most 511 bytes (one block), and it ends just after the markup that completes a
-/// record, or that makes a node the record reader may refuse available (`XMLMarkupScanner` says
-/// where): the records before an error are returned first, and errors come in document order.
-/// Pieces do not depend on how the source chunks the file (see ``read(into:capacity:)``). Every
-/// byte goes through the markup scanner (lines, markup, depth) and, until the root element begins,
-/// the prolog guard.
+/// `XMLNodeStream` parses one piece at a time (one `xmlParseChunk` call) and hands out its nodes
+/// before it asks for the next; when a piece holds a well-formedness error, the nodes that piece
+/// had already given are not handed out. So a piece is at most 511 bytes (the block `xmlTextReader`
+/// parsed at a time, which this stream used before and whose results the tests keep), and it ends
+/// just after the markup that completes a record, or that makes a node the record reader may
+/// refuse available (`XMLMarkupScanner` says where): the records before an error are returned
+/// first, and errors come in document order. Pieces do not depend on how the source chunks the
+/// file (see ``read(into:capacity:)``). Every byte goes through the markup scanner (lines, markup,
+/// depth) and, until the root element begins, the prolog guard.
 final class XMLByteFeeder {
-    /// The largest piece: under xmlTextReader's 512-byte parsing block.
+    /// The largest piece (see above).
     static let largestPiece = 511
 
     private let source: XMLRecordReader.ChunkSource

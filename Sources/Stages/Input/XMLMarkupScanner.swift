@@ -7,7 +7,7 @@
 // empty-element tags, whose quoted attribute values may hold `>`; comments, processing
 // instructions and CDATA sections, which may hold `<` and `>`), counts line feeds as libxml2 does,
 // and tracks element depth. It queues one `XMLMarkup` per markup item, in document order, with the
-// line of its `<`; `XMLNodeStream` takes them off the queue as `xmlTextReaderRead` reports the
+// line of its `<`; `XMLNodeStream` takes them off the queue as libxml2's SAX2 callbacks report the
 // matching nodes. It also tells the feeder where a piece must end (see `XMLByteFeeder`).
 //
 // Why our own scanner and not libxml2's line numbers (evaluated, libxml2 2.9.14, a 70,350-line
@@ -23,8 +23,8 @@
 //   parsed): 47,296 of the 49,092 elements are wrong.
 // So the scanner stays for lines, and because the same scan decides where pieces end, libxml2
 // gives it nothing to shrink. It must never disagree with libxml2: `XMLNodeStream` takes one
-// markup per node and checks it (kind, and for elements, comments and instructions libxml2's own
-// line when below 65535, which must fall between the markup's `<` and `>` lines); a disagreement
+// markup per node and checks it (kind, and for elements, comments and instructions the parser's
+// line when it reports them, which must fall between the markup's `<` and `>` lines); a disagreement
 // stops the read with `XMLLineTrackingError`, never a silent skip. `XMLMarkupScannerDifferentialTests`
 // compare the two over generated and mutated documents, and Benchmarks/Fuzz/XMLMarkupScanner is a
 // libFuzzer target doing the same on any input; its libxml2-lines/evaluate.sh reproduces the counts above.
@@ -33,7 +33,7 @@ public import Pipeline
 
 /// One piece of markup the scanner found: its kind and its lines.
 struct XMLMarkup: Equatable, Sendable {
-    /// What the markup is; each kind is one node of `xmlTextReader`'s (a run of adjacent CDATA sections is one).
+    /// What the markup is; each kind is one node of the stream's (a run of adjacent CDATA sections is one).
     enum Kind: UInt8, Sendable {
         /// `<name …>`: an ELEMENT node.
         case start
@@ -71,7 +71,7 @@ struct XMLMarkup: Equatable, Sendable {
 ///
 /// A piece must end (`scan` stops) just after the markup that completes a record (`</…>` back to
 /// depth 1, `<…/>` at depth 1), and just after markup that makes a node the record reader may
-/// refuse available to `xmlTextReader`: the root's start tag; a start tag at depth 1 that is not a
+/// refuse available to the parser: the root's start tag; a start tag at depth 1 that is not a
 /// plain record start tag; a field start tag with attributes; an element nested in a field; the
 /// markup after text or CDATA directly inside the root or a record; the markup after a field text
 /// that may be over the byte limit; a field end past the field limit. The markup after such a text
@@ -330,9 +330,10 @@ final class XMLMarkupScanner {
 
     /// Whether the piece must end before the end tag whose `</` was just read.
     ///
-    /// When xmlTextReader stands on an element that has at most one text inside, has already been
-    /// closed and has nothing after it yet, it reads one more piece before it hands out the
-    /// element's end. So when a piece must end after an end tag (a record's, or a field's past the
+    /// When xmlTextReader (which `XMLNodeStream` used until stop 29) stood on an element that has at
+    /// most one text inside, had already been closed and had nothing after it yet, it read one more
+    /// piece before it handed out the element's end; the cut stays, so that pieces, and with them
+    /// libxml2's error wordings, are what they were. So when a piece must end after an end tag (a record's, or a field's past the
     /// field limit) and the element's start tag is in the same piece with no markup between them,
     /// the piece ends before the end tag too, and the reader hands out the element while it is open.
     @inline(__always)

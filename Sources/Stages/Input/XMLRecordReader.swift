@@ -1,7 +1,7 @@
 // The streaming XML record reader: `<registry …><entity …>…</entity>…</registry>` one record at a time.
 //
-// Built on libxml2's streaming `xmlTextReader` (a pull parser that frees each node once it has been
-// passed, so memory stays flat), fed through `xmlReaderForIO` from a chunk source.
+// Built on libxml2's SAX2 push parser (`XMLNodeStream`: no tree is built, so memory stays flat; the
+// parser's events are handed out as nodes, one piece of the file at a time), fed from a chunk source.
 //
 // Line numbers. A node's own line is a 16-bit field that saturates at 65535 (a county register passes
 // that line long before its last entity), and the parser's line counter is where the parser has got
@@ -9,13 +9,14 @@
 // (`XMLMarkupScanner`): every byte handed to libxml2 goes through it first, and it queues each piece
 // of markup (start, end and empty-element tags, comments, processing instructions, CDATA sections) in
 // document order with the line of its `<`, counting line feeds as libxml2 does. `XMLNodeStream`
-// takes that queue in step with the nodes `xmlTextReaderRead` reports, so an element is on the line
+// takes that queue in step with the events libxml2 reports, so an element is on the line
 // of its `<`, also when the tag is spread over several lines and past line 65535; a text ends where
 // the markup after it begins. libxml2's own errors and schema diagnostics keep the parser's line and
 // column, which are exact at the time it reports them.
 //
-// Feeding. `XMLByteFeeder` hands libxml2 pieces of up to 511 bytes (xmlTextReader parses in 512-byte
-// blocks and, when a block holds an error, drops the nodes it had built from it). A piece ends just
+// Feeding. `XMLByteFeeder` hands libxml2 pieces of up to 511 bytes (when a piece holds an error, the
+// nodes it had given are dropped; the size is that of the `xmlTextReader` block used until stop 29,
+// whose results, error wordings included, the tests keep). A piece ends just
 // after a record's end, and around the markup that makes a node the record reader refuses available,
 // so the records before an error are returned first and the reader's own errors and libxml2's come in
 // document order, however the source chunks the file; the scanner says where (see its comment).
@@ -28,10 +29,9 @@
 // predefined ones is an undeclared-entity error. The reader also refuses DOCTYPE and entity nodes
 // itself, should one ever get past the guard, and the parser runs with `XML_PARSE_NONET` and no other
 // security-relevant option: no entity substitution, no DTD loading, no DTD default attributes, no
-// `XML_PARSE_HUGE`. (`XML_PARSE_NOBLANKS` and `XML_PARSE_COMPACT` only save work: the whitespace
-// between elements is never made into nodes, which is about a quarter of a register's nodes, and
-// short texts are kept inside their node. Whitespace is never data here: a field's text is trimmed,
-// and text outside a field is an error only when it is not whitespace.)
+// `XML_PARSE_HUGE`. (The whitespace between elements comes out as text, as libxml2 reports it.
+// Whitespace is never data here: a field's text is trimmed, and text outside a field is an error
+// only when it is not whitespace.)
 
 internal import CLibXML2
 internal import Foundation
@@ -111,8 +111,8 @@ public struct XMLReaderLimits: Sendable, Hashable {
 /// maps aliases and reports unknown names); an element nested inside a field, an unexpected element
 /// among the records, or text outside a field is a file-level error.
 ///
-/// Security: libxml2's `xmlTextReader` runs with `XML_PARSE_NONET` (no entity substitution,
-/// DTD loading, DTD default attributes or `XML_PARSE_HUGE`; `NOBLANKS` and `COMPACT` only save work). Any DOCTYPE is refused before libxml2
+/// Security: libxml2's push parser runs with `XML_PARSE_NONET` (no entity substitution,
+/// DTD loading, DTD default attributes or `XML_PARSE_HUGE`). Any DOCTYPE is refused before libxml2
 /// reads it, since a DOCTYPE is where entities are declared (XXE, billion laughs); a reference to
 /// an entity other than `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` is refused; nothing outside the
 /// file is read. Only ASCII-compatible encodings are read: UTF-8, or GB18030 (GBK, GB2312) named by
@@ -374,6 +374,17 @@ final class XMLTextBuffer {
 
     /// Empties the buffer, keeping its memory.
     func removeAll() { count = 0 }
+
+    /// Keeps the first `kept` bytes only.
+    func truncate(to kept: Int) { count = min(count, max(0, kept)) }
+
+    /// Removes the first `dropped` bytes, moving the rest to the front.
+    func removeFirst(_ dropped: Int) {
+        guard dropped > 0 else { return }
+        let kept = count - dropped
+        if kept > 0 { storage.update(from: storage + dropped, count: kept) }
+        count = kept
+    }
 
     /// Appends bytes.
     func append(contentsOf more: UnsafeBufferPointer<UInt8>) {

@@ -1,4 +1,4 @@
-// Fuzzes the XML register reader (XMLRecordReader over libxml2's xmlTextReader, with the prolog
+// Fuzzes the XML register reader (XMLRecordReader over libxml2's SAX2 push parser, with the prolog
 // guard that refuses a DOCTYPE, and the markup scanner that gives every field its line).
 // Invariants: no crash or hang; the same records, diagnostics and error whether the document comes
 // whole or in pieces of 1-8 bytes; record lines never go back; diagnostics in document order; at
