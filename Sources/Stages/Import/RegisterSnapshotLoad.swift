@@ -101,8 +101,18 @@ final class RegisterRowProducer: @unchecked Sendable {
             try readCSV(csv)
         } else if let xlsx = stream as? XLSXTabularStream {
             try readXLSX(xlsx)
+        } else if let xml = stream as? XMLTabularStream {
+            try readXML(xml)
         } else {
-            while let row = try stream.next() { try handle(row) }
+            // Any other stream: every row through the full validator (the three above are all there is).
+            while let row = try stream.next() {
+                report.rowsRead += 1
+                try decide(row)
+                if let batch, batch.isFull {
+                    batch.bytesRead = stream.bytesRead
+                    try flush()
+                }
+            }
         }
         try stream.finish()
         report.diagnostics.append(contentsOf: stream.warnings)
@@ -167,6 +177,26 @@ final class RegisterRowProducer: @unchecked Sendable {
             if let batch, batch.isFull {
                 batch.bytesRead = stream.bytesRead
                 try flush()
+            }
+        }
+    }
+
+    // MARK: XML from bytes
+
+    private func readXML(_ xml: XMLTabularStream) throws {
+        var more = true
+        while more {
+            more = try xml.readChunk { line, values, problem, row in
+                report.rowsRead += 1
+                guard !problem, values.count == RegisterField.allCases.count else { return try decide(row()) }
+                if unchanged(values, line: line) { return }
+                let accepted = values.withUnsafeBufferPointer { screen.screen($0) }
+                guard let accepted, let key = USCCKey(utf8: values[RegisterField.uscc.index]) else { return try decide(row()) }
+                try accept(values, accepted, key: key, line: line) { row() }
+                if let batch, batch.isFull {
+                    batch.bytesRead = stream.bytesRead
+                    try flush()
+                }
             }
         }
     }
@@ -336,45 +366,6 @@ final class RegisterRowProducer: @unchecked Sendable {
     }
 
     // MARK: Rows as text
-
-    /// The values of a text row as bytes, back to back (one buffer, reused).
-    @exclusivity(unchecked) private var rowBytes: [UInt8] = []
-    @exclusivity(unchecked) private var rowEnds: [Int] = []
-
-    private func handle(_ row: TabularRow) throws {
-        report.rowsRead += 1
-        if row.problem == nil, row.values.count == RegisterField.allCases.count {
-            rowBytes.removeAll(keepingCapacity: true)
-            rowEnds.removeAll(keepingCapacity: true)
-            for value in row.values {
-                if let value { rowBytes.append(contentsOf: value.utf8) }
-                rowEnds.append(rowBytes.count)
-            }
-            let screened: Bool = try rowBytes.withUnsafeBufferPointer { all in
-                var start = 0
-                var values: [UnsafeBufferPointer<UInt8>] = []
-                values.reserveCapacity(rowEnds.count)
-                for end in rowEnds {
-                    guard start <= end, end <= all.count else { return false }
-                    values.append(UnsafeBufferPointer(rebasing: all[start..<end]))
-                    start = end
-                }
-                if unchanged(values, line: row.line) { return true }
-                guard let accepted = values.withUnsafeBufferPointer({ screen.screen($0) }),
-                    let key = USCCKey(utf8: values[RegisterField.uscc.index])
-                else { return false }
-                try accept(values, accepted, key: key, line: row.line) { row }
-                return true
-            }
-            if !screened { try decide(row) }
-        } else {
-            try decide(row)
-        }
-        if let batch, batch.isFull {
-            batch.bytesRead = stream.bytesRead
-            try flush()
-        }
-    }
 
     /// The importer's decision for a row through the full validator (as `SnapshotImporter.run`).
     private func decide(_ row: TabularRow) throws {

@@ -126,4 +126,46 @@ struct ReimportShortcutTests {
         #expect(shortcut.diagnostics.contains { $0.message.contains("repeats the row on line") })
         #expect(shortcut.diagnostics.contains { $0.severity == .warning })
     }
+
+    /// XML registers are read from the bytes the reading thread leaves (no String per value): an
+    /// XML re-import, with bad rows, gives the store and report of the full path, fed one byte at a
+    /// time and whole, and the current register and counts of the same re-import from CSV.
+    @Test(arguments: [1, 256 * 1024])
+    func anXMLReimportLeavesTheStoreAndReportOfTheFullPathAndOfCSV(chunkSize: Int) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let v1 = RegisterGenerator(seed: 41, rows: 400, badRowRate: 0.02), v2 = RegisterGenerator(seed: 41, rows: 460, badRowRate: 0.02)
+        for (generator, name) in [(v1, "v1"), (v2, "v2")] {
+            try RegisterFileWriter.write(generator, layout: .xml, to: folder.path(name + ".xml"))
+            try RegisterFileWriter.write(generator, layout: .csv, to: folder.path(name + ".csv"))
+        }
+        func reimport(_ suffix: String, shortcut: Bool, chunkSize: Int) throws -> (SnapshotImportReport, Store) {
+            let store = try Store.inMemory()
+            try importFile(store, folder.path("v1" + suffix))
+            var request = SnapshotImportRequest(
+                kind: .register, path: folder.path("v2" + suffix), displayName: "v2" + suffix, department: "原平市市场监督管理局",
+                chunkSize: chunkSize)
+            request.skipsUnchangedRows = shortcut
+            var report = try SnapshotImporter(store: store, clock: testClock).run(request)
+            report.elapsed = 0
+            return (report, store)
+        }
+        let (shortcut, shortcutStore) = try reimport(".xml", shortcut: true, chunkSize: chunkSize)
+        let (full, fullStore) = try reimport(".xml", shortcut: false, chunkSize: chunkSize)
+        let (csv, csvStore) = try reimport(".csv", shortcut: true, chunkSize: 256 * 1024)
+        func counts(_ report: SnapshotImportReport) -> [Int] {
+            [
+                report.rowsRead, report.rowsImported, report.rowsRejected, report.added, report.changed, report.removed, report.unchanged,
+                report.retained, report.previousCount,
+            ]
+        }
+        #expect(shortcut.diagnostics == full.diagnostics)
+        #expect(shortcut.sha256 == full.sha256)
+        #expect(try Self.dump(shortcutStore) == Self.dump(fullStore))
+        #expect(counts(shortcut) == counts(full))
+        #expect(counts(shortcut) == counts(csv))
+        #expect(try Self.current(shortcutStore) == Self.current(csvStore))
+        // Read, imported, rejected, added, changed, removed, unchanged, retained, before.
+        #expect(counts(shortcut) == [460, 325, 135, 125, 4, 20, 196, 60, 280])
+    }
 }
