@@ -70,91 +70,75 @@ public final class XMLTabularStream: TabularStream {
 
     /// The next record as a row.
     public func next() throws -> TabularRow? {
-        while true {
-            if nextItem == batch.items.count {
-                if let ending {
-                    try ending.get()
-                    return nil
-                }
-                batch = pump.take()
-                nextItem = 0
-                continue
-            }
-            let item = batch.items[nextItem]
-            nextItem += 1
-            if !item.warnings.isEmpty { warnings.append(contentsOf: item.warnings) }
-            bytesRead = item.bytesRead
-            switch item.outcome {
-            case .row(let line, let problem, let first):
-                let row = batch.row(line: line, problem: problem, first: first, width: shape.fields.count)
-                rows += 1
-                for (index, column) in row.columns.enumerated() where column != nil && index < seenFields.count {
-                    seenFields[index] = true
-                }
-                return row
-            case .end:
-                ending = .success(())
-                return nil
-            case .failure(let error, let last):
-                if last { ending = .failure(error) }
-                throw error
-            }
+        guard let (line, problem, first) = try nextRowItem() else { return nil }
+        let row = batch.row(line: line, problem: problem, first: first, width: shape.fields.count)
+        for (index, column) in row.columns.enumerated() where column != nil && index < seenFields.count {
+            seenFields[index] = true
         }
+        return row
     }
 
     /// The values of the row being handed to `readChunk`'s body (reused).
     @exclusivity(unchecked) private var rowValues: [UnsafeBufferPointer<UInt8>] = []
 
-    /// Hands the rows of the next batch to `body`, each with its line, its values' bytes by
-    /// canonical field (absent fields empty; valid only during the call), whether it has a problem,
-    /// and a maker of the `TabularRow` that `next()` would give for it; false at the end.
+    /// Hands the rows of the current batch (the next one if it is used up) to `body`, each with its
+    /// line, its values' bytes by canonical field (absent fields empty; valid only during the call),
+    /// whether it has a problem, and a maker of the `TabularRow` that `next()` would give for it;
+    /// false at the end.
     ///
     /// The import's path (as CSV's and XLSX's `readChunk`): the values are read where the reading
     /// thread left them, without a String per value. Errors, warnings and ``bytesRead`` are as `next()` has them.
     func readChunk(
         _ body: (_ line: Int, _ values: [UnsafeBufferPointer<UInt8>], _ problem: Bool, _ row: () -> TabularRow) throws -> Void
     ) throws -> Bool {
-        if nextItem == batch.items.count {
+        let width = shape.fields.count
+        let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        if rowValues.count != width { rowValues = Array(repeating: empty, count: width) }
+        repeat {
+            guard let (line, problem, first) = try nextRowItem() else { return false }
+            try batch.bytes.withUnsafeBufferPointer { bytes in
+                for index in 0..<width {
+                    let span = batch.spans[first + index]
+                    let start = Int(span.start), end = Int(span.start) + Int(span.count)
+                    guard span.column != 0, end <= bytes.count else {
+                        rowValues[index] = empty
+                        continue
+                    }
+                    if index < seenFields.count { seenFields[index] = true }
+                    rowValues[index] = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                }
+                try body(line, rowValues, problem != nil) { batch.row(line: line, problem: problem, first: first, width: width) }
+            }
+        } while nextItem < batch.items.count
+        return true
+    }
+
+    /// The next item that is a row: its line, problem and first span; nil at the end. Takes the next
+    /// batch when this one is used up, keeps each item's warnings and byte count, and throws an item's error.
+    private func nextRowItem() throws -> (line: Int, problem: Message?, first: Int)? {
+        while nextItem == batch.items.count {
             if let ending {
                 try ending.get()
-                return false
+                return nil
             }
             batch = pump.take()
             nextItem = 0
         }
-        let width = shape.fields.count
-        let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-        if rowValues.count != width { rowValues = Array(repeating: empty, count: width) }
-        while nextItem < batch.items.count {
-            let item = batch.items[nextItem]
-            nextItem += 1
-            if !item.warnings.isEmpty { warnings.append(contentsOf: item.warnings) }
-            bytesRead = item.bytesRead
-            switch item.outcome {
-            case .row(let line, let problem, let first):
-                rows += 1
-                try batch.bytes.withUnsafeBufferPointer { bytes in
-                    for index in 0..<width {
-                        let span = batch.spans[first + index]
-                        let start = Int(span.start), end = Int(span.start) + Int(span.count)
-                        guard span.column != 0, end <= bytes.count else {
-                            rowValues[index] = empty
-                            continue
-                        }
-                        if index < seenFields.count { seenFields[index] = true }
-                        rowValues[index] = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                    }
-                    try body(line, rowValues, problem != nil) { batch.row(line: line, problem: problem, first: first, width: width) }
-                }
-            case .end:
-                ending = .success(())
-                return false
-            case .failure(let error, let last):
-                if last { ending = .failure(error) }
-                throw error
-            }
+        let item = batch.items[nextItem]
+        nextItem += 1
+        if !item.warnings.isEmpty { warnings.append(contentsOf: item.warnings) }
+        bytesRead = item.bytesRead
+        switch item.outcome {
+        case .row(let line, let problem, let first):
+            rows += 1
+            return (line, problem, first)
+        case .end:
+            ending = .success(())
+            return nil
+        case .failure(let error, let last):
+            if last { ending = .failure(error) }
+            throw error
         }
-        return true
     }
 
     /// A required field that no record carried is a file-level error (the XML form of a missing column).
