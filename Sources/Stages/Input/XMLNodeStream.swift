@@ -13,8 +13,10 @@
 //
 // What the reader did that the callbacks now do:
 // - whitespace between elements: the reader dropped it (`XML_PARSE_NOBLANKS`, a heuristic that
-//   needs the tree); now every text is handed out, and the record reader ignores whitespace outside
-//   a field as it always did (a field's value is trimmed);
+//   needs the tree); now whitespace-only text directly inside the root or a record is not queued
+//   (the record reader always ignored it), and a field's whitespace is handed out (its value is trimmed);
+// - attribute values: without entity substitution libxml2 hands an `&` over as `&#38;`, which the
+//   stream decodes (the reader's attribute nodes held it decoded);
 // - adjacent CDATA sections, and a CDATA section in several callbacks, are one text;
 // - an empty-element tag is a start and an end to SAX; libxml2 says which (`/` after the start
 //   tag) and the scanner must agree, and the end is not handed out;
