@@ -306,7 +306,7 @@ final class XMLNodeStream {
         } else if count == 0 {
             terminating = true
             status = xmlParseChunk(context, nil, 0, 1)
-            if !stopped { flushText() }
+            if !stopped, libxmlFailure == nil { flushText() }
             documentEnded = true
         } else {
             if let failure = feeder.failure { throw failure }
@@ -357,7 +357,9 @@ final class XMLNodeStream {
     private static func with(_ context: UnsafeMutableRawPointer?, _ body: (XMLNodeStream) -> Void) {
         guard let context else { return }
         Unmanaged<XMLNodeStream>.fromOpaque(context)._withUnsafeGuaranteedRef { stream in
-            guard !stream.stopped else { return }
+            // After libxml2's own error it may still report what it was reading (an unfinished start
+            // tag or CDATA section); its error is what stops the read, and this piece's nodes are dropped.
+            guard !stream.stopped, stream.libxmlFailure == nil else { return }
             body(stream)
         }
     }
@@ -377,9 +379,13 @@ final class XMLNodeStream {
         _ localName: UnsafePointer<xmlChar>?, _ prefix: UnsafePointer<xmlChar>?, _ count: Int,
         _ values: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
+        // libxml2 calls back at the end of the start tag, before its `>` or `/>`. Anything else there
+        // (a byte no attribute may start with, or the end of the input) and libxml2 reports the tag
+        // as broken right after this call: the event is left for that error.
+        guard let cursor = context?.pointee.input?.pointee.cur else { return }
+        let isEmpty = cursor[0] == UInt8(ascii: "/") && cursor[1] == UInt8(ascii: ">")
+        guard isEmpty || cursor[0] == UInt8(ascii: ">") else { return }
         flushText()
-        // libxml2 calls back at the end of the start tag, before its `>` or `/>`.
-        let isEmpty = context?.pointee.input?.pointee.cur?.pointee == UInt8(ascii: "/")
         guard let markup = take(isEmpty ? .emptyElement : .start) else { return }
         let name = XMLName(pointer: qualified(localName, prefix))
         var index = -1
