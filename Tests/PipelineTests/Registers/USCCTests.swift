@@ -165,8 +165,8 @@ struct USCCTests {
         }
     }
 
-    @Test func validatesManyCodesQuickly() throws {
-        // 200,000 distinct valid codes; generous bound for a debug build on a shared machine.
+    /// 200,000 distinct valid codes all validate (their speed is measured by Benchmarks/, not here).
+    @Test func validatesManyDistinctCodes() throws {
         var codes: [String] = []
         codes.reserveCapacity(200_000)
         for index in 0..<200_000 {
@@ -175,14 +175,11 @@ struct USCCTests {
             let organization = try #require(USCC.organizationCode(body: body))
             codes.append(try #require(USCC.make(department: "9", type: "1", region: "140981", organization: organization)).text)
         }
-        let clock = ContinuousClock()
         var valid = 0
-        let elapsed = clock.measure {
-            for code in codes {
-                if case .success = USCC.validate(code) { valid += 1 }
-            }
+        for code in codes {
+            if case .success = USCC.validate(code) { valid += 1 }
         }
+        #expect(Set(codes).count == codes.count)
         #expect(valid == codes.count)
-        #expect(elapsed < .seconds(10))
     }
 }

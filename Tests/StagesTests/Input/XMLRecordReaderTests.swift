@@ -4,10 +4,6 @@ import Testing
 
 @testable import Stages
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Everything a reader produced for one document: its records, then the error that stopped it.
 struct XMLReadOutcome: Equatable, CustomStringConvertible {
     var records: [XMLRecord]
@@ -74,19 +70,6 @@ func readXMLEveryWay(
     #expect(sevens == whole, "7-byte chunks differ from the whole document", sourceLocation: sourceLocation)
     #expect(single == whole, "one byte at a time differs from the whole document", sourceLocation: sourceLocation)
     return whole
-}
-
-#if canImport(Glibc)
-private let rusageSelf = __rusage_who_t(RUSAGE_SELF.rawValue)
-#else
-private let rusageSelf = RUSAGE_SELF
-#endif
-
-/// The peak resident memory of this process so far, in kilobytes (bytes on macOS).
-func peakMemoryKilobytes() -> Int {
-    var usage = rusage()
-    getrusage(rusageSelf, &usage)
-    return usage.ru_maxrss
 }
 
 @Suite("XMLRecordReader")
@@ -429,7 +412,9 @@ struct XMLRecordReaderTests {
         #expect(system.error?.hasPrefix("reg.xml:1:1: error: the file has a document type declaration") == true)
     }
 
-    @Test func billionLaughsIsRefusedQuicklyInBoundedMemory() {
+    /// The entities are never expanded: the reader refuses the declaration at its first byte and
+    /// reads no record (not a timed test: time and memory goals live in Benchmarks/).
+    @Test func billionLaughsIsRefusedBeforeAnyEntityIsExpanded() {
         var text = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
         text += " <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
         for level in 2...9 {
@@ -437,16 +422,11 @@ struct XMLRecordReaderTests {
             text += " <!ENTITY lol\(level) \"\(String(repeating: previous, count: 10))\">\n"
         }
         text += "]>\n<registry><entity><name>&lol9;</name></entity></registry>\n"
-        let before = peakMemoryKilobytes()
-        let clock = ContinuousClock()
-        var outcome: XMLReadOutcome?
-        let elapsed = clock.measure { outcome = readXMLEveryWay(text) }
-        #expect(outcome?.records == [])
+        let outcome = readXMLEveryWay(text)
+        #expect(outcome.records == [])
         #expect(
-            outcome?.error?.hasPrefix("reg.xml:2:1: error: the file has a document type declaration (<!DOCTYPE …>), which is refused")
+            outcome.error?.hasPrefix("reg.xml:2:1: error: the file has a document type declaration (<!DOCTYPE …>), which is refused")
                 == true)
-        #expect(elapsed < .seconds(2))
-        #expect(peakMemoryKilobytes() - before < 50 * 1024)
     }
 
     @Test func entityReferencesBeyondThePredefinedFiveAreRefused() {
