@@ -147,6 +147,16 @@ public struct SnapshotDiff<Table: SnapshotKeyTable> {
 }
 
 extension SnapshotDiff where Table == USCCKeyTable {
+    /// Adds current versions of the store, in row order, to a diff that has begun: the table is
+    /// loaded while the file is read. Only before the diff has added any key of the file (so that
+    /// the store's versions keep the first slots): a caller decides a row only once its key is
+    /// in the table or every current version is.
+    @inlinable
+    public mutating func loadCurrent(keys: [USCCKey], rowIDs: [Int64], hashes: [Int64]) {
+        slots.load(batch: keys, rowIDs: rowIDs, hashes: hashes)
+        tally.previous = slots.loadedCount
+    }
+
     /// The cheap test of a re-import, in one step: if the store holds a current version with `key`
     /// that the file has not sent yet, and `sameContent` says the row's content hash equals that
     /// version's, records the row as unchanged (what ``accept(_:hash:line:)`` decides then) and

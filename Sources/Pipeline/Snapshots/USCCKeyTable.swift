@@ -171,17 +171,23 @@ public struct USCCKeyTable: SnapshotKeyTable {
         }
     }
 
-    /// Adds current rows of the store a batch at a time (a few dozen; as ``load(_:rowID:hash:)``
-    /// each, in order): the buckets the batch's keys start at are read first, one after the other,
-    /// so that their cache misses overlap instead of coming one per key.
+    /// Adds current rows of the store a batch at a time (as ``load(_:rowID:hash:)`` each, in
+    /// order), 64 keys at a time: the buckets those keys start at are read first, one after the
+    /// other, so that their cache misses overlap instead of coming one per key.
     public mutating func load(batch keys: [USCCKey], rowIDs: [Int64], hashes: [Int64]) {
-        var touched: UInt64 = 0
-        buckets.withUnsafeBufferPointer { buckets in
-            for key in keys { touched |= buckets[Self.mix(key) & mask] }
-        }
-        loadedTouch = touched
-        for index in keys.indices where index < rowIDs.count && index < hashes.count {
-            load(keys[index], rowID: rowIDs[index], hash: hashes[index])
+        let count = min(keys.count, rowIDs.count, hashes.count)
+        var start = 0
+        while start < count {
+            let end = min(start + 64, count)
+            var touched: UInt64 = 0
+            buckets.withUnsafeBufferPointer { buckets in
+                for index in start..<end { touched |= buckets[Self.mix(keys[index]) & mask] }
+            }
+            loadedTouch = touched
+            for index in start..<end {
+                load(keys[index], rowID: rowIDs[index], hash: hashes[index])
+            }
+            start = end
         }
     }
 

@@ -19,8 +19,11 @@ protocol RegisterImportTransaction: AnyObject {
     var runID: Int64? { get }
     /// Runs the import's rows with the store's import settings.
     func withImportSettings(_ body: () throws -> Void) throws
-    /// The department's current rows: key, row id and content hash.
-    func loadTable(departmentID: Int64, expectedRows: Int) throws -> USCCKeyTable
+    /// About how many current rows the department has (to size the key table).
+    func currentRowsExpected(departmentID: Int64) throws -> Int
+    /// Sends the department's current rows (key, row id, content hash) to `feed` in row order; the
+    /// caller finishes the feed. Runs on the store's thread while the file is read.
+    func loadCurrentRows(departmentID: Int64, into feed: CurrentRowsFeed) throws
     /// Gets ready to write the rows of an import.
     func prepareWrites(departmentID: Int64, importID: Int64) throws
     /// Writes a batch: new versions in their order, closes of changed rows.
@@ -47,8 +50,12 @@ final class SQLiteRegisterImport: RegisterImportTransaction {
 
     func withImportSettings(_ body: () throws -> Void) throws { try SnapshotImporter.withImportCache(db, body) }
 
-    func loadTable(departmentID: Int64, expectedRows: Int) throws -> USCCKeyTable {
-        try RegisterAdapter(departmentID: departmentID, importID: 0).loadTable(db, expectedRows: expectedRows)
+    func currentRowsExpected(departmentID: Int64) throws -> Int {
+        try RegisterAdapter(departmentID: departmentID, importID: 0).currentRowsExpected(db)
+    }
+
+    func loadCurrentRows(departmentID: Int64, into feed: CurrentRowsFeed) throws {
+        try RegisterAdapter(departmentID: departmentID, importID: 0).loadCurrentRows(db, into: feed)
     }
 
     func prepareWrites(departmentID: Int64, importID: Int64) throws {

@@ -306,9 +306,10 @@ public struct SnapshotImporter {
         // in the shared strings): the table is sized once, without a doubled peak.
         let format = request.format ?? InputFormat.guess(path: request.path)
         let bytesPerRow = format == .xml ? 600 : format == .xlsx ? 80 : 200
-        let table = try store.loadTable(departmentID: adapter.departmentID, expectedRows: byteCount / bytesPerRow)
-        report.previousCount = table.loadedCount
-        if write { try store.prepareWrites(departmentID: adapter.departmentID, importID: adapter.importID) }
+        let expected = try store.currentRowsExpected(departmentID: adapter.departmentID)
+        let table = USCCKeyTable(expected: max(expected, byteCount / bytesPerRow))
+        // The store's current rows reach the table while the file is read (`CurrentRowsFeed`).
+        let feed = CurrentRowsFeed()
         var rejects: RejectsWriter?
         // A dry run writes nothing anywhere, not even the rejects file it was given.
         if let path = request.rejectsPath, write {
@@ -317,7 +318,7 @@ public struct SnapshotImporter {
         }
         let pipe = write ? RegisterWritePipe() : nil
         let producer = RegisterRowProducer(
-            stream: stream, request: request, adapter: adapter, table: table, report: report, rejects: rejects, pipe: pipe)
+            stream: stream, request: request, adapter: adapter, table: table, feed: feed, report: report, rejects: rejects, pipe: pipe)
         rejects = nil // the producer owns it now
         if let pipe {
             let thread = Thread { producer.run() }
@@ -325,6 +326,15 @@ public struct SnapshotImporter {
             thread.start()
             var lastProgress = 0
             do {
+                do {
+                    try store.loadCurrentRows(departmentID: adapter.departmentID, into: feed)
+                    feed.finish()
+                } catch {
+                    feed.finish(throwing: error)
+                    throw error
+                }
+                // After the load: PostgreSQL's writes hold the connection in a COPY.
+                try store.prepareWrites(departmentID: adapter.departmentID, importID: adapter.importID)
                 while let batch = try pipe.take() {
                     try store.write(batch)
                     if let progress, batch.bytesRead - lastProgress >= 1 << 22 {
@@ -341,6 +351,15 @@ public struct SnapshotImporter {
                 throw error
             }
         } else {
+            // A dry run reads on this thread: the whole table first.
+            do {
+                try store.loadCurrentRows(departmentID: adapter.departmentID, into: feed)
+                feed.finish()
+            } catch {
+                feed.finish(throwing: error)
+                if producer.rejects?.isOpen == true { producer.rejects?.discard() }
+                throw error
+            }
             try producer.runHere()
         }
         report = producer.report

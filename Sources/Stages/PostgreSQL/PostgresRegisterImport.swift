@@ -147,25 +147,27 @@ final class PostgresRegisterImport: RegisterImportTransaction {
 
     func withImportSettings(_ body: () throws -> Void) throws { try body() }
 
-    func loadTable(departmentID: Int64, expectedRows: Int) throws -> USCCKeyTable {
-        let rows = rows
+    func currentRowsExpected(departmentID: Int64) throws -> Int {
         let count =
             try session.int64(
                 PostgresQuery(
                     unsafeSQL: "SELECT count(*) FROM \(rows) WHERE department_id = $1 AND valid_to_import IS NULL",
                     binds: Self.bindings(departmentID))
             ) ?? 0
-        let expected = max(Int(count), expectedRows)
-        return try session.run { connection in
-            try await PostgresRegisterImport.loadRows(connection, table: rows, departmentID: departmentID, expected: expected)
+        return Int(count)
+    }
+
+    func loadCurrentRows(departmentID: Int64, into feed: CurrentRowsFeed) throws {
+        let rows = rows
+        try session.run { connection in
+            try await PostgresRegisterImport.loadRows(connection, table: rows, departmentID: departmentID, into: feed)
         }
     }
 
-    /// The current rows of a department, read into a key table.
+    /// The current rows of a department, sent to `feed` in row order.
     private static func loadRows(
-        _ connection: PostgresConnection, table name: String, departmentID: Int64, expected: Int
-    ) async throws -> USCCKeyTable {
-        var table = USCCKeyTable(expected: expected)
+        _ connection: PostgresConnection, table name: String, departmentID: Int64, into feed: CurrentRowsFeed
+    ) async throws {
         var batch = KeyTableBatch()
         let rows = try await connection.query(
             PostgresQuery(
@@ -174,10 +176,9 @@ final class PostgresRegisterImport: RegisterImportTransaction {
         for try await row in rows {
             let (id, uscc, hash) = try row.decode((Int64, String, Int64).self)
             guard let key = USCCKey(uscc) else { continue }
-            batch.add(key, rowID: id, hash: hash, to: &table)
+            batch.add(key, rowID: id, hash: hash, to: feed)
         }
-        batch.flush(to: &table)
-        return table
+        batch.flush(to: feed)
     }
 
     func prepareWrites(departmentID: Int64, importID: Int64) throws {

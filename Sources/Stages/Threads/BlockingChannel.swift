@@ -40,10 +40,10 @@ final class BlockingChannel<Element>: @unchecked Sendable {
     private var failure: (any Error)?
     private var cancelled = false
 
-    /// A channel holding at most `capacity` elements (at least 1).
+    /// A channel holding at most `capacity` elements (at least 1; `Int.max`: a producer that never waits).
     init(capacity: Int) {
         self.capacity = max(1, capacity)
-        queue.reserveCapacity(self.capacity)
+        queue.reserveCapacity(min(self.capacity, 64))
     }
 
     /// Queues `element`, waiting while the channel is full; false (and not queued) once the
@@ -83,6 +83,24 @@ final class BlockingChannel<Element>: @unchecked Sendable {
         }
         if let failure { throw failure }
         return nil
+    }
+
+    /// Every element waiting, in order (none if none is), and whether the producer has finished
+    /// (after them); with `waiting`, waits until there is an element or the producer has finished.
+    ///
+    /// - Throws: the error the producer finished with, once every element before it was received.
+    func receiveAll(waiting: Bool) throws -> (elements: [Element], finished: Bool) {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting && queue.isEmpty && !finished { condition.wait() }
+        guard queue.isEmpty else {
+            var elements: [Element] = []
+            swap(&elements, &queue)
+            condition.broadcast()
+            return (elements, finished)
+        }
+        if finished, let failure { throw failure }
+        return ([], finished)
     }
 
     /// The consumer gives up: elements waiting are dropped, and `send` returns false from now on.

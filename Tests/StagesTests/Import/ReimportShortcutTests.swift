@@ -168,4 +168,192 @@ struct ReimportShortcutTests {
         // Read, imported, rejected, added, changed, removed, unchanged, retained, before.
         #expect(counts(shortcut) == [460, 325, 135, 125, 4, 20, 196, 60, 280])
     }
+
+    /// The store's current rows reach the key table while the file is read (`CurrentRowsFeed`):
+    /// however their arrival interleaves with the reading, the import decides the same. The file
+    /// has bad rows, new rows, repeats, and on line 2 a current entity's row made bad whose good
+    /// row comes in its place and again at the end. It comes in the stored order (the reading
+    /// follows the load) and in the reverse (every key is needed before it is loaded). The rows
+    /// arrive as the store loads them, one at a time with pauses, or all only after a pause. Each
+    /// way leaves the same store, report and diagnostics, and those of a dry run, which loads the
+    /// whole table before it reads.
+    @Test(arguments: [1, 256 * 1024])
+    func theDecisionsDoNotDependOnWhenTheCurrentRowsArrive(chunkSize: Int) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let first = folder.path("v1.csv")
+        try RegisterFileWriter.write(RegisterGenerator(seed: 51, rows: 600, badRowRate: 0.004), layout: .csv, to: first)
+        let newRows = folder.path("new.csv")
+        try RegisterFileWriter.write(RegisterGenerator(seed: 52, rows: 60, badRowRate: 0.02), layout: .csv, to: newRows)
+        var lines = Self.nextVersion(
+            of: try String(contentsOfFile: first, encoding: .utf8), newRows: try String(contentsOfFile: newRows, encoding: .utf8)
+        ).split(separator: "\n").map(String.init)
+        let header = lines.removeFirst()
+        // A row from the middle of the file whose key no other row has, made bad (an unknown risk class).
+        let keys: [String] = lines.map { String($0.prefix { $0 != "," }) }
+        func usable(_ index: Int) -> Bool {
+            let fields = lines[index].split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == 13, !lines[index].contains("\"") else { return false }
+            return keys.filter { $0 == keys[index] }.count == 1
+        }
+        let middle = try #require((lines.count / 2..<lines.count).first(where: usable))
+        let goodRow = lines[middle]
+        var badFields = goodRow.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        badFields[8] = "E"
+        let uscc = badFields[0]
+        func counts(_ report: SnapshotImportReport) -> [Int] {
+            [
+                report.rowsRead, report.rowsImported, report.rowsRejected, report.added, report.changed, report.removed, report.unchanged,
+                report.retained, report.previousCount,
+            ]
+        }
+        // Read, imported, rejected, added, changed, removed, unchanged, retained, before, by order
+        // (reversed, the two lines of a name with a line break come apart: fewer, other rows).
+        let expected = [
+            [619, 571, 48, 45, 103, 43, 423, 1, 570], [615, 566, 49, 40, 105, 43, 421, 1, 570],
+        ]
+        for (order, body) in [lines, lines.reversed()].enumerated() {
+            let second = try folder.write(
+                "v2-\(order).csv", ([header, badFields.joined(separator: ",")] + body + [goodRow]).joined(separator: "\n") + "\n")
+            var runs: [(report: SnapshotImportReport, dump: [String])] = []
+            for pace in [PacedRegisterImport.Pace.asLoaded, .oneAtATime, .allAfterAPause] {
+                let store = try Store.inMemory()
+                try importFile(store, first)
+                var report = SnapshotImportReport(kind: .register, file: "v2.csv", department: "原平市市场监督管理局", outcome: .imported)
+                let request = SnapshotImportRequest(
+                    kind: .register, path: second, displayName: "v2.csv", department: "原平市市场监督管理局", chunkSize: chunkSize)
+                let size = try #require(try FileManager.default.attributesOfItem(atPath: second)[.size] as? Int)
+                try store.writeBulk { db in
+                    try SnapshotImporter.importRegister(
+                        request, byteCount: size, into: PacedRegisterImport(SQLiteRegisterImport(db, runID: nil), pace: pace), write: true,
+                        clock: testClock, progress: nil, report: &report)
+                }
+                runs.append((report, try Self.dump(store)))
+            }
+            let store = try Store.inMemory()
+            try importFile(store, first)
+            let dryRun = try SnapshotImporter(store: store, clock: testClock).run(
+                SnapshotImportRequest(
+                    kind: .register, path: second, displayName: "v2.csv", department: "原平市市场监督管理局", dryRun: true,
+                    chunkSize: chunkSize))
+            for run in runs.dropFirst() {
+                #expect(run.dump == runs[0].dump, "order \(order)")
+                #expect(run.report.diagnostics == runs[0].report.diagnostics, "order \(order)")
+                #expect(counts(run.report) == counts(runs[0].report), "order \(order)")
+            }
+            #expect(counts(runs[0].report) == counts(dryRun), "order \(order)")
+            #expect(runs[0].report.diagnostics == dryRun.diagnostics, "order \(order)")
+            // The one row retained is the entity whose row on line 2 was rejected.
+            #expect(counts(runs[0].report) == expected[order], "order \(order)")
+            // That row's key counts as sent: its good row in its place, and again at the end, repeat it.
+            // Physical lines, as the reader numbers them (a name's line break may be CR LF, one Character).
+            let written = try String(contentsOfFile: second, encoding: .utf8).utf8.split(separator: 0x0A, omittingEmptySubsequences: false)
+            let lastLine = written.count - 1
+            let placeLine = try #require(written.firstIndex { $0.elementsEqual(goodRow.utf8) }) + 1
+            let repeatText =
+                "USCC \(uscc) repeats the row on line 2, which was itself rejected; correct that row and send the file again [uscc=\(uscc)]"
+            let mentions = runs[0].report.diagnostics.map(\.description).filter { $0.contains(uscc) }
+            #expect(
+                mentions == [
+                    "v2.csv:2:9: error: risk_class 'E' is not A, B, C, D, 低风险, 一般风险, 较高风险, 高风险 or empty [uscc=\(uscc)]",
+                    "v2.csv:\(placeLine):1: error: " + repeatText, "v2.csv:\(lastLine):1: error: " + repeatText,
+                ], "order \(order)")
+        }
+    }
+}
+
+extension ReimportShortcutTests {
+    /// A load of the current rows that fails while the file is read fails the import: the error
+    /// is the load's, the reading thread ends, and the store is as it was.
+    @Test func aLoadThatFailsFailsTheImportAndWritesNothing() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let first = folder.path("v1.csv")
+        try RegisterFileWriter.write(RegisterGenerator(seed: 61, rows: 300, badRowRate: 0), layout: .csv, to: first)
+        let second = folder.path("v2.csv")
+        try RegisterFileWriter.write(RegisterGenerator(seed: 62, rows: 300, badRowRate: 0.01), layout: .csv, to: second)
+        let store = try Store.inMemory()
+        try importFile(store, first)
+        let before = try Self.dump(store)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: second)[.size] as? Int)
+        let request = SnapshotImportRequest(
+            kind: .register, path: second, displayName: "v2.csv", department: "原平市市场监督管理局", rejectsPath: folder.path("rejects.csv"))
+        #expect(throws: PacedRegisterImport.LoadFailed()) {
+            try store.writeBulk { db in
+                var report = SnapshotImportReport(kind: .register, file: "v2.csv", department: "原平市市场监督管理局", outcome: .imported)
+                try SnapshotImporter.importRegister(
+                    request, byteCount: size, into: PacedRegisterImport(SQLiteRegisterImport(db, runID: nil), pace: .failing), write: true,
+                    clock: testClock, progress: nil, report: &report)
+            }
+        }
+        #expect(try Self.dump(store) == before)
+        #expect(!FileManager.default.fileExists(atPath: folder.path("rejects.csv")))
+    }
+}
+
+/// The SQLite seam with the store's current rows handed to the import at a pace the test sets.
+final class PacedRegisterImport: RegisterImportTransaction {
+    /// How the current rows reach the import.
+    enum Pace {
+        /// As the store loads them.
+        case asLoaded
+        /// One row at a time, a pause after each.
+        case oneAtATime
+        /// All of them, after a pause long enough for the reading to wait for them.
+        case allAfterAPause
+        /// Ten rows, then the load fails (``LoadFailed``).
+        case failing
+    }
+
+    /// The error of a load that fails.
+    struct LoadFailed: Error, Equatable {}
+
+    private let inner: SQLiteRegisterImport
+    private let pace: Pace
+
+    init(_ inner: SQLiteRegisterImport, pace: Pace) {
+        self.inner = inner
+        self.pace = pace
+    }
+
+    var sql: any StageSQL { inner.sql }
+    var runID: Int64? { inner.runID }
+    func withImportSettings(_ body: () throws -> Void) throws { try inner.withImportSettings(body) }
+    func currentRowsExpected(departmentID: Int64) throws -> Int { try inner.currentRowsExpected(departmentID: departmentID) }
+    func prepareWrites(departmentID: Int64, importID: Int64) throws {
+        try inner.prepareWrites(departmentID: departmentID, importID: importID)
+    }
+    func write(_ batch: RegisterWriteBatch) throws { try inner.write(batch) }
+    func finishWrites(unsent: [Int64], newKeys: [USCCKey]) throws { try inner.finishWrites(unsent: unsent, newKeys: newKeys) }
+    func abandonWrites(_ error: any Error) { inner.abandonWrites(error) }
+
+    func loadCurrentRows(departmentID: Int64, into feed: CurrentRowsFeed) throws {
+        guard pace != .asLoaded else { return try inner.loadCurrentRows(departmentID: departmentID, into: feed) }
+        let loaded = CurrentRowsFeed()
+        try inner.loadCurrentRows(departmentID: departmentID, into: loaded)
+        loaded.finish()
+        let batches = try loaded.receive(waiting: true).batches
+        if pace == .failing {
+            var some = KeyTableBatch()
+            for index in 0..<min(10, batches.first?.keys.count ?? 0) {
+                some.add(batches[0].keys[index], rowID: batches[0].rowIDs[index], hash: batches[0].hashes[index], to: feed)
+            }
+            some.flush(to: feed)
+            usleep(50_000)
+            throw LoadFailed()
+        }
+        if pace == .allAfterAPause {
+            usleep(300_000)
+            for batch in batches { feed.send(batch) }
+            return
+        }
+        for batch in batches {
+            for index in batch.keys.indices {
+                var one = KeyTableBatch()
+                one.add(batch.keys[index], rowID: batch.rowIDs[index], hash: batch.hashes[index], to: feed)
+                one.flush(to: feed)
+                usleep(200)
+            }
+        }
+    }
 }

@@ -60,6 +60,40 @@ struct BlockingChannelTests {
         #expect(!channel.send(1))
         #expect(try channel.receive() == nil)
     }
+
+    /// `receiveAll` takes everything waiting at once, says when the producer has finished, waits
+    /// only when asked, and throws the producer's error after its elements; a channel of `Int.max`
+    /// never makes its producer wait.
+    @Test func receiveAllTakesWhatIsWaitingAndTheEnd() throws {
+        let channel = BlockingChannel<Int>(capacity: Int.max)
+        let nothing = try channel.receiveAll(waiting: false)
+        #expect(nothing.elements == [] && !nothing.finished)
+        for value in 0..<5_000 { #expect(channel.send(value)) }
+        let first = try channel.receiveAll(waiting: false)
+        #expect(first.elements == Array(0..<5_000) && !first.finished)
+        let producer = BlockingFuture<Bool>.detached(name: "producer") {
+            let sent = channel.send(5_000)
+            channel.finish()
+            return sent
+        }
+        var received: [Int] = []
+        var finished = false
+        while !finished {
+            let (elements, done) = try channel.receiveAll(waiting: true)
+            received += elements
+            finished = done
+        }
+        #expect(received == [5_000])
+        #expect(try producer.value())
+        #expect(try channel.receiveAll(waiting: true).finished)
+
+        let failing = BlockingChannel<Int>(capacity: Int.max)
+        #expect(failing.send(1))
+        failing.finish(throwing: ProducerFailed(code: 3))
+        let last = try failing.receiveAll(waiting: true)
+        #expect(last.elements == [1] && last.finished)
+        #expect(throws: ProducerFailed(code: 3)) { try failing.receiveAll(waiting: false) }
+    }
 }
 
 @Suite("BlockingFuture")
