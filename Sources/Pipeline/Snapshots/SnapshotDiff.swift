@@ -100,13 +100,20 @@ public struct SnapshotDiff<Table: SnapshotKeyTable> {
     /// An accepted row with this key and content hash, on `line` of the file.
     @inlinable
     public mutating func accept(_ key: Table.Key, hash: Int64, line: Int) -> SnapshotDecision {
+        accept(key, line: line) { hash }
+    }
+
+    /// The same, with the content hash asked for only when it decides (the key has a current
+    /// version the file has not sent yet): a new key's row is hashed later, where it is written.
+    @inlinable
+    public mutating func accept(_ key: Table.Key, line: Int, hash: () -> Int64) -> SnapshotDecision {
         let (slot, inserted) = slots.slot(for: key)
         if !inserted {
             let seen = slots.line(slot)
             if seen != 0 { return .repeated(firstLine: Int(seen.magnitude), firstRejected: seen < 0) }
             slots.setLine(Int32(clamping: line), at: slot)
             tally.imported += 1
-            if slots.hash(slot) == hash {
+            if slots.hash(slot) == hash() {
                 tally.unchanged += 1
                 return .unchanged
             }

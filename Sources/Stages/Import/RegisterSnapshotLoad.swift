@@ -275,7 +275,7 @@ final class RegisterRowProducer: @unchecked Sendable {
     /// CSV rows waiting for their hashes.
     private let held = HeldRows()
     /// The held rows' stored forms, as hashed.
-    private let heldEncoded = HeldRows.Encoded()
+    private let heldEncoded = EncodedRows()
 
     /// Hashes the held rows' stored forms side by side, then reads each in order with its hash.
     private func releaseHeld(_ csv: DelimitedTabularStream, columns: [Int?]) throws {
@@ -508,32 +508,31 @@ final class RegisterRowProducer: @unchecked Sendable {
                 let lastInspected = date(accepted.lastInspected != nil, at: 0)
                 let established = date(accepted.established != nil, at: 10)
                 let riskClass: UnsafeBufferPointer<UInt8>? = accepted.riskClass == nil ? nil : risk
-                let hash =
-                    Self.contentHash(values) { field, hasher in
-                        hasher.add(utf8: field == .riskClass ? riskClass : field == .lastInspected ? lastInspected : established)
-                        return true
-                    } ?? 0
+                func stored(_ field: RegisterField) -> UnsafeBufferPointer<UInt8>? {
+                    field == .riskClass ? riskClass : field == .lastInspected ? lastInspected : established
+                }
                 try diff(
-                    key: key, hash: hash, line: line,
+                    key: key, line: line,
+                    hash: {
+                        Self.contentHash(values) { field, hasher in
+                            hasher.add(utf8: stored(field))
+                            return true
+                        } ?? 0
+                    },
                     repeatOf: { first, firstRejected in
                         let uscc = String(decoding: values[RegisterField.uscc.index], as: UTF8.self)
                         return (row(), RegisterRowValidator.repeatRejection(uscc, firstLine: first, firstRejected: firstRejected))
                     }
-                ) { batch in
+                ) { batch, hash in
+                    // The values in the content hash's order, after the USCC: the insert's hash,
+                    // if not computed yet, is computed from them on the store's thread.
                     batch.append(values[RegisterField.uscc.index])
-                    batch.append(values[RegisterField.name.index])
-                    batch.append(values[RegisterField.entityType.index])
-                    batch.append(values[RegisterField.category.index])
-                    batch.append(optional(.registrationAuthority))
-                    batch.append(values[RegisterField.regionCode.index])
-                    batch.append(optional(.address))
-                    batch.append(optional(.legalRep))
-                    batch.append(riskClass)
-                    batch.append(values[RegisterField.status.index])
-                    batch.append(lastInspected)
-                    batch.append(established)
-                    batch.append(optional(.phone))
-                    batch.operations.append(.insert(hash: hash))
+                    var sink = batch
+                    _ = Self.addContent(values, to: &sink) { field, sink in
+                        sink.add(utf8: stored(field))
+                        return true
+                    }
+                    if let hash { batch.operations.append(.insert(hash: hash)) } else { batch.appendHashLater() }
                 }
             }
         }
@@ -571,34 +570,41 @@ final class RegisterRowProducer: @unchecked Sendable {
                 SnapshotImporter.warn(row, warnings, adapter: adapter, request: request, sheet: stream.sheet, report: &report)
             }
             try diff(
-                key: adapter.key(of: record), hash: hash, line: row.line,
+                key: adapter.key(of: record), line: row.line, hash: { hash },
                 repeatOf: { first, firstRejected in
                     (row, adapter.repeatRejection(record, firstLine: first, firstRejected: firstRejected))
                 },
-                insert: { batch in batch.appendInsert(record, hash: hash) }
+                insert: { batch, _ in batch.appendInsert(record, hash: hash) }
             )
         }
     }
 
     // MARK: The diff
 
-    /// Compares an accepted row with the store's current version and queues what changes.
+    /// Compares an accepted row with the store's current version and queues what changes. `hash`
+    /// is asked for only if the row has a current version; `insert` is given it if it was.
     private func diff(
-        key: USCCKey, hash: Int64, line: Int, repeatOf: (_ firstLine: Int, _ firstRejected: Bool) -> (TabularRow, RowRejection),
-        insert: (RegisterWriteBatch) -> Void
+        key: USCCKey, line: Int, hash: () -> Int64, repeatOf: (_ firstLine: Int, _ firstRejected: Bool) -> (TabularRow, RowRejection),
+        insert: (RegisterWriteBatch, Int64?) -> Void
     ) throws {
         try resolve(key)
-        switch diff.accept(key, hash: hash, line: line) {
+        var computed: Int64?
+        let decision = diff.accept(key, line: line) {
+            let value = hash()
+            computed = value
+            return value
+        }
+        switch decision {
         case .repeated(let first, let firstRejected):
             let (row, rejection) = repeatOf(first, firstRejected)
             reject(row, rejection)
         case .add:
-            if pipe != nil { insert(currentBatch()) }
+            if pipe != nil { insert(currentBatch(), computed) }
         case .change(let closing):
             if pipe != nil {
                 let batch = currentBatch()
                 batch.operations.append(.close(rowID: closing))
-                insert(batch)
+                insert(batch, computed)
             }
         case .unchanged: break
         }
@@ -623,7 +629,7 @@ final class RegisterRowProducer: @unchecked Sendable {
     }
 }
 
-// MARK: - Held CSV rows
+// MARK: - Rows hashed four side by side
 
 /// Adds a row's values, one after another, as `RowHasher` does (``RowHasher/add(utf8:)``).
 protocol RowValueSink {
@@ -670,50 +676,51 @@ final class HeldRows {
         record.gap = row.gap
         return record
     }
+}
 
-    /// The bytes rows feed a `RowHasher`, row after row (``RowHasher/encode(_:into:)``).
-    final class Encoded: RowValueSink {
-        @exclusivity(unchecked) private var bytes = GrowingBuffer<UInt8>()
-        @exclusivity(unchecked) private var starts: (Int, Int, Int, Int) = (0, 0, 0, 0)
-        @exclusivity(unchecked) private var rows = 0
+/// The bytes up to four rows feed a `RowHasher`, row after row (``RowHasher/encode(_:into:)``),
+/// and their hashes side by side.
+final class EncodedRows: RowValueSink {
+    @exclusivity(unchecked) private var bytes = GrowingBuffer<UInt8>()
+    @exclusivity(unchecked) private var starts: (Int, Int, Int, Int) = (0, 0, 0, 0)
+    @exclusivity(unchecked) private var rows = 0
 
-        /// Starts the next row (at most four).
-        func startRow() {
-            switch rows {
-            case 0: starts.0 = bytes.count
-            case 1: starts.1 = bytes.count
-            case 2: starts.2 = bytes.count
-            default: starts.3 = bytes.count
-            }
-            rows += 1
+    /// Starts the next row (at most four).
+    func startRow() {
+        switch rows {
+        case 0: starts.0 = bytes.count
+        case 1: starts.1 = bytes.count
+        case 2: starts.2 = bytes.count
+        default: starts.3 = bytes.count
         }
+        rows += 1
+    }
 
-        /// Adds a value of the current row.
-        @inline(__always)
-        func add(utf8 value: UnsafeBufferPointer<UInt8>?) {
-            guard let value else { return bytes.append(RowHasher.absent) }
-            bytes.append(value)
-            bytes.append(RowHasher.end)
-        }
+    /// Adds a value of the current row.
+    @inline(__always)
+    func add(utf8 value: UnsafeBufferPointer<UInt8>?) {
+        guard let value else { return bytes.append(RowHasher.absent) }
+        bytes.append(value)
+        bytes.append(RowHasher.end)
+    }
 
-        /// The hashes of the four rows, side by side (a row not started: the hash of nothing).
-        func hashes() -> (Int64, Int64, Int64, Int64) {
-            func row(_ index: Int, _ start: Int, _ next: Int) -> UnsafeBufferPointer<UInt8> {
-                guard index < rows else { return UnsafeBufferPointer(start: nil, count: 0) }
-                let end = index + 1 < rows ? next : bytes.count
-                return bytes.span(from: start, count: end - start)
-            }
-            return RowHasher.values(
-                encoded: (
-                    row(0, starts.0, starts.1), row(1, starts.1, starts.2), row(2, starts.2, starts.3), row(3, starts.3, bytes.count)
-                ))
+    /// The hashes of the four rows, side by side (a row not started: the hash of nothing).
+    func hashes() -> (Int64, Int64, Int64, Int64) {
+        func row(_ index: Int, _ start: Int, _ next: Int) -> UnsafeBufferPointer<UInt8> {
+            guard index < rows else { return UnsafeBufferPointer(start: nil, count: 0) }
+            let end = index + 1 < rows ? next : bytes.count
+            return bytes.span(from: start, count: end - start)
         }
+        return RowHasher.values(
+            encoded: (
+                row(0, starts.0, starts.1), row(1, starts.1, starts.2), row(2, starts.2, starts.3), row(3, starts.3, bytes.count)
+            ))
+    }
 
-        /// Forgets every row.
-        func removeAll() {
-            bytes.removeAll()
-            rows = 0
-        }
+    /// Forgets every row.
+    func removeAll() {
+        bytes.removeAll()
+        rows = 0
     }
 }
 

@@ -336,6 +336,7 @@ public struct SnapshotImporter {
                 // After the load: PostgreSQL's writes hold the connection in a COPY.
                 try store.prepareWrites(departmentID: adapter.departmentID, importID: adapter.importID)
                 while let batch = try pipe.take() {
+                    batch.hashPending()
                     try store.write(batch)
                     if let progress, batch.bytesRead - lastProgress >= 1 << 22 {
                         lastProgress = batch.bytesRead

@@ -263,6 +263,42 @@ struct ReimportShortcutTests {
 }
 
 extension ReimportShortcutTests {
+    /// A first import hashes new rows on the store's thread, four side by side, from the values it
+    /// writes (`RegisterWriteBatch.hashPending`): every stored row's hash is the content hash of
+    /// its stored values, as the full validator's path computes it (`RegisterAdapter.hash(of:)`).
+    @Test(arguments: [1, 256 * 1024])
+    func eachStoredRowsHashIsTheContentHashOfItsValues(chunkSize: Int) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path("v1.csv")
+        try RegisterFileWriter.write(RegisterGenerator(seed: 71, rows: 701, badRowRate: 0.003), layout: .csv, to: path)
+        let store = try Store.inMemory()
+        let report = try SnapshotImporter(store: store, clock: testClock).run(
+            SnapshotImportRequest(kind: .register, path: path, displayName: "v1.csv", department: "原平市市场监督管理局", chunkSize: chunkSize))
+        #expect(report.added == 671)
+        let rows = try store.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT uscc, name, entity_type, category, registration_authority, region_code, address, legal_rep, risk_class,
+                        status, last_inspected, established, phone, row_hash FROM register_rows ORDER BY id
+                    """)
+        }
+        #expect(rows.count == 671)
+        let adapter = RegisterAdapter(departmentID: 1, importID: 1)
+        var differing = 0
+        for row in rows {
+            let record = EntityRecord(
+                uscc: row["uscc"], name: row["name"], entityType: row["entity_type"], category: row["category"],
+                registrationAuthority: row["registration_authority"], regionCode: row["region_code"], address: row["address"],
+                legalRep: row["legal_rep"], riskClass: (row["risk_class"] as String?).flatMap(RiskClass.init(rawValue:)),
+                status: row["status"],
+                lastInspected: row["last_inspected"], established: row["established"], phone: row["phone"])
+            if adapter.hash(of: record) != row["row_hash"] { differing += 1 }
+        }
+        #expect(differing == 0)
+    }
+
     /// A load of the current rows that fails while the file is read fails the import: the error
     /// is the load's, the reading thread ends, and the store is as it was.
     @Test func aLoadThatFailsFailsTheImportAndWritesNothing() throws {
