@@ -22,6 +22,13 @@ struct TemporaryFolder {
 
     func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
 
+    /// Writes a generated register as CSV; its path.
+    func register(_ name: String, _ generator: RegisterGenerator) throws -> String {
+        let path = path(name)
+        try RegisterFileWriter.write(generator, layout: .csv, to: path)
+        return path
+    }
+
     func cleanup() { try? FileManager.default.removeItem(at: url) }
 }
 

@@ -23,6 +23,25 @@ struct ReimportShortcutTests {
         }
     }
 
+    /// A report's counts: read, imported, rejected, added, changed, removed, unchanged, retained, before.
+    static func counts(_ report: SnapshotImportReport) -> [Int] {
+        [
+            report.rowsRead, report.rowsImported, report.rowsRejected, report.added, report.changed, report.removed, report.unchanged,
+            report.retained, report.previousCount,
+        ]
+    }
+
+    /// A first register (`v1.csv`) and the text of its next version with new rows (``nextVersion(of:newRows:)``).
+    static func versions(in folder: TemporaryFolder, first: RegisterGenerator, new: RegisterGenerator) throws -> (
+        first: String, next: String
+    ) {
+        let path = try folder.register("v1.csv", first)
+        let newRows = try folder.register("new.csv", new)
+        let next = Self.nextVersion(
+            of: try String(contentsOfFile: path, encoding: .utf8), newRows: try String(contentsOfFile: newRows, encoding: .utf8))
+        return (path, next)
+    }
+
     /// The current register with each row's content hash.
     static func current(_ store: Store) throws -> [String] {
         try store.read { db in
@@ -79,14 +98,10 @@ struct ReimportShortcutTests {
     func theShortcutLeavesTheStoreAndReportOfTheFullPath(chunkSize: Int) throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
-        let first = folder.path("v1.csv")
-        try RegisterFileWriter.write(RegisterGenerator(seed: 31, rows: 1_500, badRowRate: 0.01), layout: .csv, to: first)
-        let newRows = folder.path("new.csv")
-        try RegisterFileWriter.write(RegisterGenerator(seed: 32, rows: 60, badRowRate: 0), layout: .csv, to: newRows)
-        let second = try folder.write(
-            "v2.csv",
-            Self.nextVersion(
-                of: try String(contentsOfFile: first, encoding: .utf8), newRows: try String(contentsOfFile: newRows, encoding: .utf8)))
+        let (first, next) = try Self.versions(
+            in: folder, first: RegisterGenerator(seed: 31, rows: 1_500, badRowRate: 0.01),
+            new: RegisterGenerator(seed: 32, rows: 60, badRowRate: 0))
+        let second = try folder.write("v2.csv", next)
 
         var reports: [SnapshotImportReport] = []
         var dumps: [[String]] = []
@@ -109,13 +124,7 @@ struct ReimportShortcutTests {
         }
         let (shortcut, full) = (reports[0], reports[1])
         #expect(shortcut.diagnostics == full.diagnostics)
-        func counts(_ report: SnapshotImportReport) -> [Int] {
-            [
-                report.rowsRead, report.rowsImported, report.rowsRejected, report.added, report.changed, report.removed, report.unchanged,
-                report.retained, report.previousCount,
-            ]
-        }
-        #expect(counts(shortcut) == counts(full))
+        #expect(Self.counts(shortcut) == Self.counts(full))
         #expect(shortcut.sha256 == full.sha256)
         #expect(dumps[0] == dumps[1])
         // The file exercises every kind of decision.
@@ -153,20 +162,14 @@ struct ReimportShortcutTests {
         let (shortcut, shortcutStore) = try reimport(".xml", shortcut: true, chunkSize: chunkSize)
         let (full, fullStore) = try reimport(".xml", shortcut: false, chunkSize: chunkSize)
         let (csv, csvStore) = try reimport(".csv", shortcut: true, chunkSize: 256 * 1024)
-        func counts(_ report: SnapshotImportReport) -> [Int] {
-            [
-                report.rowsRead, report.rowsImported, report.rowsRejected, report.added, report.changed, report.removed, report.unchanged,
-                report.retained, report.previousCount,
-            ]
-        }
         #expect(shortcut.diagnostics == full.diagnostics)
         #expect(shortcut.sha256 == full.sha256)
         #expect(try Self.dump(shortcutStore) == Self.dump(fullStore))
-        #expect(counts(shortcut) == counts(full))
-        #expect(counts(shortcut) == counts(csv))
+        #expect(Self.counts(shortcut) == Self.counts(full))
+        #expect(Self.counts(shortcut) == Self.counts(csv))
         #expect(try Self.current(shortcutStore) == Self.current(csvStore))
         // Read, imported, rejected, added, changed, removed, unchanged, retained, before.
-        #expect(counts(shortcut) == [460, 325, 135, 125, 4, 20, 196, 60, 280])
+        #expect(Self.counts(shortcut) == [460, 325, 135, 125, 4, 20, 196, 60, 280])
     }
 
     /// The store's current rows reach the key table while the file is read (`CurrentRowsFeed`):
@@ -181,13 +184,10 @@ struct ReimportShortcutTests {
     func theDecisionsDoNotDependOnWhenTheCurrentRowsArrive(chunkSize: Int) throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
-        let first = folder.path("v1.csv")
-        try RegisterFileWriter.write(RegisterGenerator(seed: 51, rows: 600, badRowRate: 0.004), layout: .csv, to: first)
-        let newRows = folder.path("new.csv")
-        try RegisterFileWriter.write(RegisterGenerator(seed: 52, rows: 60, badRowRate: 0.02), layout: .csv, to: newRows)
-        var lines = Self.nextVersion(
-            of: try String(contentsOfFile: first, encoding: .utf8), newRows: try String(contentsOfFile: newRows, encoding: .utf8)
-        ).split(separator: "\n").map(String.init)
+        let (first, next) = try Self.versions(
+            in: folder, first: RegisterGenerator(seed: 51, rows: 600, badRowRate: 0.004),
+            new: RegisterGenerator(seed: 52, rows: 60, badRowRate: 0.02))
+        var lines = next.split(separator: "\n").map(String.init)
         let header = lines.removeFirst()
         // A row from the middle of the file whose key no other row has, made bad (an unknown risk class).
         let keys: [String] = lines.map { String($0.prefix { $0 != "," }) }
@@ -201,12 +201,6 @@ struct ReimportShortcutTests {
         var badFields = goodRow.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         badFields[8] = "E"
         let uscc = badFields[0]
-        func counts(_ report: SnapshotImportReport) -> [Int] {
-            [
-                report.rowsRead, report.rowsImported, report.rowsRejected, report.added, report.changed, report.removed, report.unchanged,
-                report.retained, report.previousCount,
-            ]
-        }
         // Read, imported, rejected, added, changed, removed, unchanged, retained, before, by order
         // (reversed, the two lines of a name with a line break come apart: fewer, other rows).
         let expected = [
@@ -239,12 +233,12 @@ struct ReimportShortcutTests {
             for run in runs.dropFirst() {
                 #expect(run.dump == runs[0].dump, "order \(order)")
                 #expect(run.report.diagnostics == runs[0].report.diagnostics, "order \(order)")
-                #expect(counts(run.report) == counts(runs[0].report), "order \(order)")
+                #expect(Self.counts(run.report) == Self.counts(runs[0].report), "order \(order)")
             }
-            #expect(counts(runs[0].report) == counts(dryRun), "order \(order)")
+            #expect(Self.counts(runs[0].report) == Self.counts(dryRun), "order \(order)")
             #expect(runs[0].report.diagnostics == dryRun.diagnostics, "order \(order)")
             // The one row retained is the entity whose row on line 2 was rejected.
-            #expect(counts(runs[0].report) == expected[order], "order \(order)")
+            #expect(Self.counts(runs[0].report) == expected[order], "order \(order)")
             // That row's key counts as sent: its good row in its place, and again at the end, repeat it.
             // Physical lines, as the reader numbers them (a name's line break may be CR LF, one Character).
             let written = try String(contentsOfFile: second, encoding: .utf8).utf8.split(separator: 0x0A, omittingEmptySubsequences: false)
@@ -270,8 +264,7 @@ extension ReimportShortcutTests {
     func eachStoredRowsHashIsTheContentHashOfItsValues(chunkSize: Int) throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
-        let path = folder.path("v1.csv")
-        try RegisterFileWriter.write(RegisterGenerator(seed: 71, rows: 701, badRowRate: 0.003), layout: .csv, to: path)
+        let path = try folder.register("v1.csv", RegisterGenerator(seed: 71, rows: 701, badRowRate: 0.003))
         let store = try Store.inMemory()
         let report = try SnapshotImporter(store: store, clock: testClock).run(
             SnapshotImportRequest(kind: .register, path: path, displayName: "v1.csv", department: "原平市市场监督管理局", chunkSize: chunkSize))
@@ -304,10 +297,8 @@ extension ReimportShortcutTests {
     @Test func aLoadThatFailsFailsTheImportAndWritesNothing() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
-        let first = folder.path("v1.csv")
-        try RegisterFileWriter.write(RegisterGenerator(seed: 61, rows: 300, badRowRate: 0), layout: .csv, to: first)
-        let second = folder.path("v2.csv")
-        try RegisterFileWriter.write(RegisterGenerator(seed: 62, rows: 300, badRowRate: 0.01), layout: .csv, to: second)
+        let first = try folder.register("v1.csv", RegisterGenerator(seed: 61, rows: 300, badRowRate: 0))
+        let second = try folder.register("v2.csv", RegisterGenerator(seed: 62, rows: 300, badRowRate: 0.01))
         let store = try Store.inMemory()
         try importFile(store, first)
         let before = try Self.dump(store)
