@@ -103,17 +103,6 @@ public struct RowHasher {
         if a.count > shorter { x = rest } else { y = rest }
     }
 
-    /// Appends the bytes a hasher is fed for `value` (see ``values(encoded:)``).
-    @inlinable @inline(__always)
-    public static func encode(_ value: UnsafeBufferPointer<UInt8>?, into bytes: inout [UInt8]) {
-        guard let value else {
-            bytes.append(absent)
-            return
-        }
-        bytes.append(contentsOf: value)
-        bytes.append(end)
-    }
-
     /// The hash of the values added.
     @inlinable public var value: Int64 { Int64(bitPattern: state) }
 }

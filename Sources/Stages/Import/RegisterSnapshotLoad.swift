@@ -127,7 +127,7 @@ final class RegisterRowProducer: @unchecked Sendable {
             }
         }
         // Every current row the file did not send is removed: the whole table first.
-        while loading { try receiveLoaded(waiting: true) }
+        try finishLoading()
         try stream.finish()
         report.diagnostics.append(contentsOf: stream.warnings)
         report.diagnostics.sort { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) }
@@ -173,6 +173,11 @@ final class RegisterRowProducer: @unchecked Sendable {
         }
     }
 
+    /// Waits until the whole table has come (and the pending rejects are marked).
+    private func finishLoading() throws {
+        while loading { try receiveLoaded(waiting: true) }
+    }
+
     /// Takes in what has come, between chunks, so that little waits in the feed.
     @inline(__always)
     private func keepLoading() throws {
@@ -185,9 +190,7 @@ final class RegisterRowProducer: @unchecked Sendable {
     private func resolve(_ key: USCCKey) throws {
         guard loading else { return }
         // A row with the key of a pending reject comes after it: the reject is marked first.
-        if !pendingKeys.isEmpty, pendingKeys.contains(key) {
-            while loading { try receiveLoaded(waiting: true) }
-        }
+        if !pendingKeys.isEmpty, pendingKeys.contains(key) { try finishLoading() }
         while loading, diff.table.find(key, guess: nextSlot) == nil { try receiveLoaded(waiting: true) }
     }
 
@@ -213,18 +216,18 @@ final class RegisterRowProducer: @unchecked Sendable {
             do {
                 more = try csv.readChunk { raw in
                     guard holds, raw.count == width else {
-                        try releaseHeld(csv, columns: columns)
+                        try releaseHeld(csv, columns: columns, width: width)
                         return try readCSVRow(raw, csv, columns: columns, width: width, storedFormHash: nil)
                     }
                     held.add(raw)
-                    if held.count == HeldRows.capacity { try releaseHeld(csv, columns: columns) }
+                    if held.count == HeldRows.capacity { try releaseHeld(csv, columns: columns, width: width) }
                 }
             } catch {
                 // The rows read before the error are decided first, as they came.
-                try releaseHeld(csv, columns: columns)
+                try releaseHeld(csv, columns: columns, width: width)
                 throw error
             }
-            try releaseHeld(csv, columns: columns)
+            try releaseHeld(csv, columns: columns, width: width)
             if let batch, batch.isFull { try flush() }
             try keepLoading()
         }
@@ -278,36 +281,24 @@ final class RegisterRowProducer: @unchecked Sendable {
     private let heldEncoded = EncodedRows()
 
     /// Hashes the held rows' stored forms side by side, then reads each in order with its hash.
-    private func releaseHeld(_ csv: DelimitedTabularStream, columns: [Int?]) throws {
+    private func releaseHeld(_ csv: DelimitedTabularStream, columns: [Int?], width: Int) throws {
         guard held.count > 0 else { return }
         defer {
             held.removeAll()
             heldEncoded.removeAll()
         }
-        var hashable: (Bool, Bool, Bool, Bool) = (false, false, false, false)
+        // Bit `number` set: that row has a stored form (a risk class and dates the shortcut reads).
+        var hashable: UInt8 = 0
         for number in 0..<held.count {
             Self.fill(&csvValues, from: held.record(number), columns: columns)
             heldEncoded.startRow()
             var sink = heldEncoded
-            let ok = Self.addStoredForm(csvValues, to: &sink)
-            switch number {
-            case 0: hashable.0 = ok
-            case 1: hashable.1 = ok
-            case 2: hashable.2 = ok
-            default: hashable.3 = ok
-            }
+            if Self.addStoredForm(csvValues, to: &sink) { hashable |= 1 << number }
         }
         let hashes = heldEncoded.hashes()
         for number in 0..<held.count {
-            let hash: Int64? =
-                switch number {
-                case 0: hashable.0 ? hashes.0 : nil
-                case 1: hashable.1 ? hashes.1 : nil
-                case 2: hashable.2 ? hashes.2 : nil
-                default: hashable.3 ? hashes.3 : nil
-                }
-            let raw = held.record(number)
-            try readCSVRow(raw, csv, columns: columns, width: raw.count, storedFormHash: .some(hash))
+            let hash = hashable & (1 << number) != 0 ? hashes[number] : nil
+            try readCSVRow(held.record(number), csv, columns: columns, width: width, storedFormHash: .some(hash))
         }
     }
 
@@ -678,8 +669,8 @@ final class HeldRows {
     }
 }
 
-/// The bytes up to four rows feed a `RowHasher`, row after row (``RowHasher/encode(_:into:)``),
-/// and their hashes side by side.
+/// The bytes up to four rows feed a `RowHasher`, row after row (each value, then
+/// ``RowHasher/end``; ``RowHasher/absent`` for an absent value), and their hashes side by side.
 final class EncodedRows: RowValueSink {
     @exclusivity(unchecked) private var bytes = GrowingBuffer<UInt8>()
     @exclusivity(unchecked) private var starts: (Int, Int, Int, Int) = (0, 0, 0, 0)
@@ -705,16 +696,32 @@ final class EncodedRows: RowValueSink {
     }
 
     /// The hashes of the four rows, side by side (a row not started: the hash of nothing).
-    func hashes() -> (Int64, Int64, Int64, Int64) {
+    func hashes() -> RowHashes {
         func row(_ index: Int, _ start: Int, _ next: Int) -> UnsafeBufferPointer<UInt8> {
             guard index < rows else { return UnsafeBufferPointer(start: nil, count: 0) }
             let end = index + 1 < rows ? next : bytes.count
             return bytes.span(from: start, count: end - start)
         }
-        return RowHasher.values(
-            encoded: (
-                row(0, starts.0, starts.1), row(1, starts.1, starts.2), row(2, starts.2, starts.3), row(3, starts.3, bytes.count)
-            ))
+        return RowHashes(
+            values: RowHasher.values(
+                encoded: (
+                    row(0, starts.0, starts.1), row(1, starts.1, starts.2), row(2, starts.2, starts.3), row(3, starts.3, bytes.count)
+                )))
+    }
+
+    /// The four hashes ``hashes()`` gives, by row number.
+    struct RowHashes {
+        let values: (Int64, Int64, Int64, Int64)
+
+        /// The hash of row `number` (0 to 3).
+        subscript(number: Int) -> Int64 {
+            switch number {
+            case 0: values.0
+            case 1: values.1
+            case 2: values.2
+            default: values.3
+            }
+        }
     }
 
     /// Forgets every row.

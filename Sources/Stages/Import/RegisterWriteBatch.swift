@@ -82,14 +82,7 @@ final class RegisterWriteBatch: RowValueSink {
                     }
                     let hashes = encoded.hashes()
                     for index in first..<last {
-                        let hash =
-                            switch index - first {
-                            case 0: hashes.0
-                            case 1: hashes.1
-                            case 2: hashes.2
-                            default: hashes.3
-                            }
-                        operations[hashLater[index].operation] = .insert(hash: hash)
+                        operations[hashLater[index].operation] = .insert(hash: hashes[index - first])
                     }
                     encoded.removeAll()
                     first = last
@@ -184,7 +177,8 @@ final class RegisterWritePipe: Sendable {
 
 // MARK: - The store's side
 
-/// A store's current rows on their way into the key table, a batch at a time (``USCCKeyTable/load(batch:rowIDs:hashes:)``).
+/// A store's current rows on their way to the key table through a ``CurrentRowsFeed``, a batch at a
+/// time (the producer loads each with ``SnapshotDiff/loadCurrent(keys:rowIDs:hashes:)``).
 struct KeyTableBatch {
     /// The keys, row ids and content hashes of the rows, in row order.
     private(set) var keys: [USCCKey] = [], rowIDs: [Int64] = [], hashes: [Int64] = []
@@ -230,6 +224,9 @@ final class CurrentRowsFeed: Sendable {
     /// waits for a batch or the end. Throws the load's error.
     func receive(waiting: Bool) throws -> (batches: [KeyTableBatch], loaded: Bool) {
         let (batches, finished) = try channel.receiveAll(waiting: waiting)
+        // The channel gives a failed load's error after its batches: a load that ended is asked
+        // once more, so that a failure is never taken for the end.
+        if finished, !batches.isEmpty { _ = try channel.receiveAll(waiting: false) }
         return (batches, finished)
     }
 }

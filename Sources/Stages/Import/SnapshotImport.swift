@@ -310,6 +310,16 @@ public struct SnapshotImporter {
         let table = USCCKeyTable(expected: max(expected, byteCount / bytesPerRow))
         // The store's current rows reach the table while the file is read (`CurrentRowsFeed`).
         let feed = CurrentRowsFeed()
+        /// Loads the current rows into the feed and finishes it, with the load's error if any.
+        func loadCurrentRows() throws {
+            do {
+                try store.loadCurrentRows(departmentID: adapter.departmentID, into: feed)
+                feed.finish()
+            } catch {
+                feed.finish(throwing: error)
+                throw error
+            }
+        }
         var rejects: RejectsWriter?
         // A dry run writes nothing anywhere, not even the rejects file it was given.
         if let path = request.rejectsPath, write {
@@ -326,13 +336,7 @@ public struct SnapshotImporter {
             thread.start()
             var lastProgress = 0
             do {
-                do {
-                    try store.loadCurrentRows(departmentID: adapter.departmentID, into: feed)
-                    feed.finish()
-                } catch {
-                    feed.finish(throwing: error)
-                    throw error
-                }
+                try loadCurrentRows()
                 // After the load: PostgreSQL's writes hold the connection in a COPY.
                 try store.prepareWrites(departmentID: adapter.departmentID, importID: adapter.importID)
                 while let batch = try pipe.take() {
@@ -353,14 +357,8 @@ public struct SnapshotImporter {
             }
         } else {
             // A dry run reads on this thread: the whole table first.
-            do {
-                try store.loadCurrentRows(departmentID: adapter.departmentID, into: feed)
-                feed.finish()
-            } catch {
-                feed.finish(throwing: error)
-                if producer.rejects?.isOpen == true { producer.rejects?.discard() }
-                throw error
-            }
+            // (A dry run has no rejects file to discard.)
+            try loadCurrentRows()
             try producer.runHere()
         }
         report = producer.report

@@ -1,6 +1,12 @@
 import Pipeline
 import Testing
 
+/// The bytes `RowHasher.values(encoded:)` takes for values, as its documentation gives them: each
+/// present value's bytes then `RowHasher.end`, `RowHasher.absent` for an absent one.
+private func encoded(_ values: [[UInt8]?]) -> [UInt8] {
+    values.flatMap { $0.map { $0 + [RowHasher.end] } ?? [RowHasher.absent] }
+}
+
 @Suite("RowHasher")
 struct RowHasherTests {
     /// Four rows hashed side by side give what four hashers fed the same values give, whatever the
@@ -30,21 +36,11 @@ struct RowHasherTests {
                 }
                 return hasher.value
             }
-            let encoded = rows.map { values -> [UInt8] in
-                var bytes: [UInt8] = []
-                for value in values {
-                    if let value {
-                        value.withUnsafeBufferPointer { RowHasher.encode($0, into: &bytes) }
-                    } else {
-                        RowHasher.encode(nil, into: &bytes)
-                    }
-                }
-                return bytes
-            }
-            let hashes = encoded[0].withUnsafeBufferPointer { a in
-                encoded[1].withUnsafeBufferPointer { b in
-                    encoded[2].withUnsafeBufferPointer { c in
-                        encoded[3].withUnsafeBufferPointer { d in RowHasher.values(encoded: (a, b, c, d)) }
+            let fed = rows.map(encoded)
+            let hashes = fed[0].withUnsafeBufferPointer { a in
+                fed[1].withUnsafeBufferPointer { b in
+                    fed[2].withUnsafeBufferPointer { c in
+                        fed[3].withUnsafeBufferPointer { d in RowHasher.values(encoded: (a, b, c, d)) }
                     }
                 }
             }
@@ -61,10 +57,7 @@ struct RowHasherTests {
         hasher.add("太原市")
         hasher.add(nil)
         hasher.add("A")
-        var bytes: [UInt8] = []
-        Array("太原市".utf8).withUnsafeBufferPointer { RowHasher.encode($0, into: &bytes) }
-        RowHasher.encode(nil, into: &bytes)
-        Array("A".utf8).withUnsafeBufferPointer { RowHasher.encode($0, into: &bytes) }
+        let bytes = encoded([Array("太原市".utf8), nil, Array("A".utf8)])
         #expect(bytes == Array("太原市".utf8) + [0x1F, 0x1E, 0x41, 0x1F])
         // FNV-1a 64 of those bytes, worked out apart from this code.
         #expect(hasher.value == -4_649_951_638_533_565_502)
