@@ -60,11 +60,13 @@ public struct MessageCatalogue: Sendable {
     public static func fill(_ text: String, _ values: [String: String]) -> String {
         var out = ""
         var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+        // The braces are found by their bytes (ASCII, so the indices fall on characters): a search by
+        // characters was most of rendering an import's thousands of diagnostics.
+        while let open = rest.utf8.firstIndex(of: UInt8(ascii: "{")), let close = rest.utf8[open...].firstIndex(of: UInt8(ascii: "}")) {
             out += rest[..<open]
-            let slot = rest[rest.index(after: open)..<close]
+            let slot = rest[rest.utf8.index(after: open)..<close]
             out += render(slot, values) ?? String(rest[open...close])
-            rest = rest[rest.index(after: close)...]
+            rest = rest[rest.utf8.index(after: close)...]
         }
         return out + rest
     }

@@ -78,11 +78,13 @@ struct SnapshotOptions: ParsableArguments {
         }
         let limit = input.dryRun ? 20 : Int.max
         var shown = 0
+        var lines: [String] = []
         for diagnostic in report.diagnostics {
             if diagnostic.severity == .error { shown += 1 }
             if shown > limit { continue }
-            printError(diagnostic.rendered(in: Language.inForce))
+            lines.append(diagnostic.rendered(in: Language.inForce))
         }
+        printErrors(lines)
         if shown > limit { printError(Language.catalogue(.importMoreRejected, ["count": "\(shown - limit)"])) }
         print(report.summary(in: Language.catalogue))
         guard input.dryRun, report.outcome == .dryRun else { return try finish(with: report.status) }

@@ -116,6 +116,21 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((ControlCharacters.escaped(text, keepingLines: true) + "\n").utf8))
 }
 
+/// Writes lines to standard error as ``printError(_:)`` does, gathered into writes of about 64 KiB:
+/// an import's diagnostics report is thousands of lines, and a write each cost a system call each.
+func printErrors(_ lines: some Sequence<String>) {
+    var pending = ""
+    for text in lines {
+        pending += ControlCharacters.escaped(text, keepingLines: true)
+        pending += "\n"
+        if pending.utf8.count >= 65_536 {
+            FileHandle.standardError.write(Data(pending.utf8))
+            pending = ""
+        }
+    }
+    if !pending.isEmpty { FileHandle.standardError.write(Data(pending.utf8)) }
+}
+
 /// Ends the command with a suiji exit status (0 returns normally).
 func finish(with status: ExitStatus) throws {
     if status != .success { throw ExitCode(status.rawValue) }

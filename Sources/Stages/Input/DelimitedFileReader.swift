@@ -9,16 +9,38 @@ internal import Glibc
 ///
 /// Bytes are read in chunks, decoded to UTF-8 (GB18030 through iconv) and parsed; `next()`
 /// hands out one record at a time. The delimiter is given, or sniffed from the first line.
+///
+/// The chunks are read and decoded on a thread of the reader's own (``DecodingWork``), up to
+/// ``groupsAhead`` groups of chunks ahead of the parsing, which stays on the caller's thread. Each chunk
+/// reaches the parser as the source cut it (a test's one byte at a time stays one byte at a
+/// time), and an error of the source or the decoder reaches the caller after the records of
+/// every chunk before the one it came from, as when one thread read, decoded and parsed. Why: a register import's reading thread is its
+/// bound, and the reading and decoding (UTF-8 validation, or iconv for GB18030, and the line
+/// count) were about a fifth of it, while the second core waited idle in a re-import.
 public final class DelimitedFileReader {
     /// The source of raw bytes: returns the next chunk, or nil at the end.
     public typealias ChunkSource = FileChunks.Source
 
-    private let source: ChunkSource
+    /// The most groups of decoded chunks waiting for the parser (a group: one 256 KiB chunk of
+    /// a file, or as many small chunks as make ``DecodingWork/groupBytes``).
+    static let groupsAhead = 8
+
+    /// A group is sent once its chunks came from this many bytes of the file: a file's 256 KiB
+    /// chunk goes alone, while a source of one byte at a time (tests) is not handed over byte by
+    /// byte (a hand-over each made the reader tests take twice as long, waking the other thread).
+    static let groupBytes = 64 * 1024
+
     private let displayName: String
-    // The decoder and parser are mutated for every chunk and record, and only ever by the one
-    // thread that reads the file, never re-entrantly: the runtime's exclusivity check on each
-    // access (a measurable share of a million-row read) is off for them.
-    @exclusivity(unchecked) private var decoder: TextDecoder
+    /// Until the first read: what the decoding thread will run. Then nil.
+    private var work: DecodingWork?
+    /// The decoding thread's chunks, once it started.
+    private var channel: BlockingChannel<[DecodedChunk]>?
+    /// Chunks taken from the channel and not parsed yet.
+    private var received: [DecodedChunk] = []
+    private var receivedIndex = 0
+    // The parser is mutated for every chunk and record, and only ever by the one thread that
+    // reads the file, never re-entrantly: the runtime's exclusivity check on each access (a
+    // measurable share of a million-row read) is off for it.
     @exclusivity(unchecked) private var parser: DelimitedRecordParser?
     private var delimiter: UInt8?
     private var undecided: [UInt8] = []
@@ -31,15 +53,15 @@ public final class DelimitedFileReader {
     /// Bytes of the file read so far (for progress).
     public private(set) var bytesRead = 0
 
-    /// The encoding detected or forced, once known.
-    public var encoding: TextEncoding? { decoder.encoding }
+    /// The encoding detected or forced, once known (as of the chunks parsed so far).
+    public private(set) var encoding: TextEncoding?
 
-    /// Reads from a source of chunks; tests use it to feed one byte at a time.
+    /// Reads from a source of chunks; tests use it to feed one byte at a time. `chunks` is called
+    /// on the reader's decoding thread, one call at a time, from the first read on.
     public init(chunks: @escaping ChunkSource, displayName: String, delimiter: UInt8? = nil, encoding: EncodingChoice = .auto) {
-        self.source = chunks
         self.displayName = displayName
         self.delimiter = delimiter
-        self.decoder = TextDecoder(choice: encoding, displayName: displayName)
+        self.work = DecodingWork(source: chunks, decoder: TextDecoder(choice: encoding, displayName: displayName))
         if let delimiter { parser = DelimitedRecordParser(delimiter: delimiter, displayName: displayName) }
     }
 
@@ -62,7 +84,14 @@ public final class DelimitedFileReader {
         self.init(chunks: file.next, displayName: displayName ?? path, delimiter: chosen, encoding: encoding)
     }
 
-    deinit { closeFile?() }
+    deinit {
+        // The decoding thread stops at its next chunk, and is gone before the file closes.
+        if let channel {
+            channel.cancel()
+            channel.waitUntilFinished()
+        }
+        closeFile?()
+    }
 
     /// The next record, or nil at the end of the file. Throws on a malformed file.
     public func next() throws -> DelimitedRecord? {
@@ -93,17 +122,44 @@ public final class DelimitedFileReader {
     }
 
     private func fill(_ emit: (RawDelimitedRecord) throws -> Void) throws {
-        decoded.removeAll(keepingCapacity: true)
-        if let chunk = try source() {
-            bytesRead += chunk.count
-            try chunk.withUnsafeBytes { try decoder.decode($0, into: &decoded) }
-            try parse(atEnd: false, emit)
-        } else {
-            try decoder.finish(into: &decoded)
-            try parse(atEnd: true, emit)
+        let chunk = try nextDecoded()
+        bytesRead += chunk.fileBytes
+        encoding = chunk.encoding ?? encoding
+        decoded = chunk.bytes
+        try parse(atEnd: chunk.isLast, emit)
+        if chunk.isLast {
             try parser?.finishRaw(emit)
             finished = true
         }
+    }
+
+    /// The next decoded chunk, waiting for the decoding thread (started at the first call) if
+    /// it must; rethrows the source's or the decoder's error once every chunk before it was taken.
+    private func nextDecoded() throws -> DecodedChunk {
+        if receivedIndex == received.count {
+            let channel = self.channel ?? startDecoding()
+            received = try channel.receiveAll(waiting: true).elements.flatMap { $0 }
+            receivedIndex = 0
+            // The thread always ends with the last chunk or an error: an empty end is a
+            // cancelled thread, which only this reader's deinit does.
+            guard !received.isEmpty else { return DecodedChunk(bytes: [], fileBytes: 0, isLast: true, encoding: nil) }
+        }
+        defer { receivedIndex += 1 }
+        var chunk = DecodedChunk(bytes: [], fileBytes: 0, isLast: false, encoding: nil)
+        swap(&chunk, &received[receivedIndex])
+        return chunk
+    }
+
+    private func startDecoding() -> BlockingChannel<[DecodedChunk]> {
+        let made = BlockingChannel<[DecodedChunk]>(capacity: Self.groupsAhead)
+        channel = made
+        if let work {
+            self.work = nil
+            _ = BlockingFuture<Void>.detached(name: "suiji decoding") { work.run(into: made) }
+        } else {
+            made.finish()
+        }
+        return made
     }
 
     private func parse(atEnd: Bool, _ emit: (RawDelimitedRecord) throws -> Void) throws {
@@ -121,5 +177,58 @@ public final class DelimitedFileReader {
             undecided = []
         }
         try decoded.withUnsafeBytes { raw in try self.parser?.consumeRaw(raw, emit) }
+    }
+}
+
+/// A chunk of the file as UTF-8, decoded on the reader's decoding thread.
+private struct DecodedChunk {
+    /// The chunk's bytes as validated UTF-8 (none while the encoding is being sniffed).
+    var bytes: [UInt8]
+    /// How many bytes of the file the chunk came from.
+    var fileBytes: Int
+    /// The decoder's end: what it held back, after the file's last chunk.
+    var isLast: Bool
+    /// The encoding, once the decoder has decided it.
+    var encoding: TextEncoding?
+}
+
+/// What the decoding thread runs: reads the source's chunks, decodes each and sends them on in
+/// groups. The source and the decoder are touched by that thread alone once it started (hence
+/// unchecked).
+private final class DecodingWork: @unchecked Sendable {
+    private let source: DelimitedFileReader.ChunkSource
+    private var decoder: TextDecoder
+
+    init(source: @escaping DelimitedFileReader.ChunkSource, decoder: TextDecoder) {
+        self.source = source
+        self.decoder = decoder
+    }
+
+    /// Sends every chunk decoded, then the decoder's end, and finishes the channel; after an
+    /// error, the chunks decoded before it and then the error. Stops at once when the reader cancels.
+    func run(into channel: BlockingChannel<[DecodedChunk]>) {
+        var group: [DecodedChunk] = []
+        var groupFileBytes = 0
+        func sendGroup() -> Bool {
+            defer { (group, groupFileBytes) = ([], 0) }
+            return group.isEmpty || channel.send(group)
+        }
+        do {
+            while let chunk = try source() {
+                var bytes: [UInt8] = []
+                try chunk.withUnsafeBytes { try decoder.decode($0, into: &bytes) }
+                group.append(DecodedChunk(bytes: bytes, fileBytes: chunk.count, isLast: false, encoding: decoder.encoding))
+                groupFileBytes += chunk.count
+                if groupFileBytes >= DelimitedFileReader.groupBytes { guard sendGroup() else { return channel.finish() } }
+            }
+            var bytes: [UInt8] = []
+            try decoder.finish(into: &bytes)
+            group.append(DecodedChunk(bytes: bytes, fileBytes: 0, isLast: true, encoding: decoder.encoding))
+            _ = sendGroup()
+            channel.finish()
+        } catch {
+            _ = sendGroup()
+            channel.finish(throwing: error)
+        }
     }
 }

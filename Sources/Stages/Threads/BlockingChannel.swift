@@ -1,6 +1,7 @@
 // The one way work is handed between threads: a bounded blocking channel and a future.
 //
-// The XML reading thread hands row batches to the import (`XMLRowPump`), the draw runs its groups
+// A CSV or TSV file's chunks are read and decoded on a thread of its own (`DelimitedFileReader`),
+// the XML reading thread hands row batches to the import (`XMLRowPump`), the draw runs its groups
 // on every core (`ParallelMap`), the register import hands write batches from its reading thread to
 // the store's (`RegisterWritePipe`), and a workbook's sheet is inflated (`XLSXInflater.parse`) and
 // parsed (`XLSXRowPump`) on threads of their own. They all block a thread until the other side is

@@ -41,6 +41,26 @@ struct ControlCharactersTests {
         #expect(diagnostic.description == "a\\u{7}.csv:2:3: error: name 'x\\u{1B}[31m' is bad [uscc=\\u{0}]")
     }
 
+    /// The escape first screens the bytes (lead bytes 0xC2 and 0xE2 send text on to the scalars):
+    /// every control character, and every neighbour of a range that shares its lead byte, whole and
+    /// amid Chinese, comes out as the scalar rule says.
+    @Test func theEscapesByteScreenLetsNoControlCharacterThrough() {
+        let controls: [UInt32] = [
+            0x00, 0x09, 0x0A, 0x0D, 0x1F, 0x7F, 0x80, 0x9F, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A, 0x202E, 0x2066, 0x2069,
+        ]
+        let neighbours: [UInt32] = [
+            0x20, 0x7E, 0xA0, 0xBF, 0x2000, 0x200D, 0x2010, 0x2014, 0x2027, 0x202F, 0x2030, 0x2065, 0x206A, 0x20AC, 0x2FFF,
+        ]
+        for value in controls + neighbours {
+            let scalar = Unicode.Scalar(value) ?? " "
+            let text = "原平\(Character(scalar))市"
+            let written = "\\u{\(String(value, radix: 16, uppercase: true))}"
+            #expect(ControlCharacters.escaped(text) == (controls.contains(value) ? "原平\(written)市" : text), "\(value)")
+            let kept = value == 0x0A || value == 0x09 || !controls.contains(value)
+            #expect(ControlCharacters.escaped(text, keepingLines: true) == (kept ? text : "原平\(written)市"), "\(value)")
+        }
+    }
+
     @Test(arguments: [
         ("\u{0}", true), ("\u{1B}", true), ("\u{7F}", true), ("\u{85}", true), ("\u{9F}", true), ("\u{2028}", true), ("\u{2029}", true),
         ("\u{200E}", true), ("\u{200F}", true), ("\u{202A}", true), ("\u{202E}", true), ("\u{2066}", true), ("\u{2069}", true),

@@ -25,6 +25,8 @@ struct MessageCatalogueTests {
         #expect(MessageCatalogue.fill("{year} 年", ["year": "2024"]) == "2024 年")
         #expect(MessageCatalogue.fill("{a} and {b}", ["a": "{b}", "b": "x"]) == "{b} and x")
         #expect(MessageCatalogue.fill("{missing}", [:]) == "{missing}")
+        // Braces are found by their bytes, among characters of several bytes and an unclosed brace.
+        #expect(MessageCatalogue.fill("“{name}”含有{#n}处；{未闭合", ["name": "原平{x}", "n": "12345"]) == "“原平{x}”含有12,345处；{未闭合")
         #expect(MessageCatalogue.slots(in: "{#a} {b|x|y} {c}") == ["a", "b", "c"])
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Pipeline
 import Testing
 
@@ -165,5 +166,84 @@ struct TextDecoderTests {
         let reader = DelimitedFileReader(chunks: chunks([0xFF, 0xFE, 0x41, 0x00], size: 1), displayName: "u16.csv", delimiter: 0x2C)
         let error = #expect(throws: DecodingError.self) { try readAll(reader) }
         #expect(error?.message == "the file is UTF-16, which is not supported; save it as UTF-8 or GB18030")
+    }
+}
+
+/// The reader's decoding thread: chunks read and decoded ahead of the parser, errors in their place.
+@Suite("DelimitedFileReader, decoding thread")
+struct DelimitedFileReaderDecodingTests {
+    /// Every record of the reader until it throws, and what it threw.
+    static func recordsThenError(_ reader: DelimitedFileReader) -> (records: Int, error: (any Error)?) {
+        var records = 0
+        do {
+            while try reader.next() != nil { records += 1 }
+            return (records, nil)
+        } catch {
+            return (records, error)
+        }
+    }
+
+    /// Calls of a source made on the decoding thread, counted where the test thread can look.
+    final class Calls: @unchecked Sendable {
+        private let lock = NSLock()
+        private var calls = 0
+        func add() -> Int {
+            lock.withLock {
+                calls += 1; return calls
+            }
+        }
+        var count: Int { lock.withLock { calls } }
+    }
+
+    /// A bad byte after 20,000 good lines (several groups of chunks): the records of every chunk
+    /// before the one holding it come out, then the error naming it, as when one thread read,
+    /// decoded and parsed (a chunk that fails to decode is not parsed).
+    @Test(arguments: [(1, 20_001), (4096, 19_570), (65_536, 14_564)])
+    func theRecordsOfTheChunksBeforeABadByteComeFirst(size: Int, expected: Int) {
+        var bytes = Array("a,b\n".utf8) + Array(String(repeating: "1,原平\n", count: 20_000).utf8)
+        bytes += [0xE4, 0x41, 0x0A] + Array("2,3\n".utf8)
+        let reader = DelimitedFileReader(chunks: chunks(bytes, size: size), displayName: "bad.csv", delimiter: 0x2C, encoding: .utf8)
+        let (records, error) = Self.recordsThenError(reader)
+        #expect(records == expected)
+        #expect(
+            (error as? DecodingError)?.description
+                == "bad.csv:20002: error: byte 0x41 at offset 180005 is not valid UTF-8; if the file is GB18030, pass --encoding gb18030")
+    }
+
+    /// A source that fails on its third chunk: the records of the two before come out, then its
+    /// error. (Together they pass the 64 KiB the decoder holds back to look for a byte-order mark.)
+    @Test func aReadErrorComesAfterTheRecordsReadBeforeIt() {
+        let pieces = [
+            Array(("a,b\n" + String(repeating: "1,2\n", count: 10_000) + "5,").utf8),
+            Array(("6\n" + String(repeating: "3,4\n", count: 10_000)).utf8),
+        ]
+        let calls = Calls()
+        let source: DelimitedFileReader.ChunkSource = {
+            let call = calls.add()
+            guard call <= pieces.count else {
+                throw MalformedFileError(location: SourceLocation(file: "r.csv"), message: "read failed: Input/output error")
+            }
+            return pieces[call - 1]
+        }
+        let reader = DelimitedFileReader(chunks: source, displayName: "r.csv", delimiter: 0x2C)
+        let (records, error) = Self.recordsThenError(reader)
+        #expect(records == 20_002)
+        #expect((error as? MalformedFileError)?.description == "r.csv: error: read failed: Input/output error")
+        #expect(calls.count == 3)
+    }
+
+    /// A reader let go after one record stops its thread: the source was read at most one group
+    /// ahead of each of the `groupsAhead` places (taken, waiting) and one in hand, never again after.
+    @Test func aReaderLetGoEarlyStopsReadingTheSource() throws {
+        let chunk = Array(String(repeating: "1,2\n", count: DelimitedFileReader.groupBytes / 4).utf8)
+        let calls = Calls()
+        var reader: DelimitedFileReader? = DelimitedFileReader(
+            chunks: { calls.add() <= 1_000 ? chunk : nil }, displayName: "big.csv", delimiter: 0x2C)
+        #expect(try reader?.next() == DelimitedRecord(fields: ["1", "2"], line: 1))
+        reader = nil
+        let afterwards = calls.count
+        #expect(afterwards <= 2 * DelimitedFileReader.groupsAhead + 1)
+        Thread.sleep(forTimeInterval: 0.05)
+        #expect(calls.count == afterwards)
     }
 }
