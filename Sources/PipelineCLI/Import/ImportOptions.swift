@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Stages
 
 /// The file options of every import: the file, its format and encoding, dry run and rejects.
@@ -78,13 +79,13 @@ struct SnapshotOptions: ParsableArguments {
         }
         let limit = input.dryRun ? 20 : Int.max
         var shown = 0
-        var lines: [String] = []
+        var printed: [Diagnostic] = []
         for diagnostic in report.diagnostics {
             if diagnostic.severity == .error { shown += 1 }
             if shown > limit { continue }
-            lines.append(diagnostic.rendered(in: Language.inForce))
+            printed.append(diagnostic)
         }
-        printErrors(lines)
+        printErrors(try renderedOnEveryCore(printed))
         if shown > limit { printError(Language.catalogue(.importMoreRejected, ["count": "\(shown - limit)"])) }
         print(report.summary(in: Language.catalogue))
         guard input.dryRun, report.outcome == .dryRun else { return try finish(with: report.status) }
