@@ -23,7 +23,7 @@ public final class DelimitedFileReader {
 
     /// The most groups of decoded chunks waiting for the parser (a group: one 256 KiB chunk of
     /// a file, or as many small chunks as make ``DecodingWork/groupBytes``).
-    static let groupsAhead = 8
+    static let groupsAhead = 4
 
     /// A group is sent once its chunks came from this many bytes of the file: a file's 256 KiB
     /// chunk goes alone, while a source of one byte at a time (tests) is not handed over byte by
