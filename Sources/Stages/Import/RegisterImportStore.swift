@@ -5,6 +5,7 @@
 
 internal import Foundation
 internal import GRDB
+internal import GRDBSQLite
 internal import Pipeline
 
 /// What a register import needs of a store inside its one transaction: the previous import of the
@@ -36,14 +37,32 @@ protocol RegisterImportTransaction: AnyObject {
 
 /// The SQLite side of the seam: the statements the register import has always run, on the
 /// connection of the store's write transaction (`Store.writeBulk`), or of its read in a dry run.
+///
+/// While the file is read, the store file is synced every ``syncInterval`` bytes of it, so that
+/// the commit finds little left to put on disk. This changes nothing of what a crash leaves:
+/// SQLite writes a page into the store file during a transaction only once its journal is synced
+/// (and it syncs through the same call, the VFS's `xSync`, at the commit). A failed sync stops
+/// the import (a later sync could report success for pages the failed one lost). Measured on a
+/// 1% re-import of a million rows: the commit's sync of the store file took 18 ms instead of
+/// 74 ms (`strace -r`), and the import 0.84 s instead of 0.88 (medians of seven alternating runs);
+/// the first import was not slower.
 final class SQLiteRegisterImport: RegisterImportTransaction {
+    /// The file bytes read between two syncs of the store file.
+    static let syncInterval = 32 << 20
+
     private let db: Database
     let runID: Int64?
     private var adapter: RegisterAdapter?
+    private let syncEvery: Int
+    private var syncedAt = 0
+    /// How many times the store file was synced while the file was read.
+    private(set) var syncs = 0
 
-    init(_ db: Database, runID: Int64?) {
+    /// The import's statements on `db`; `syncEvery` bytes of the file between syncs of the store file.
+    init(_ db: Database, runID: Int64?, syncEvery: Int = SQLiteRegisterImport.syncInterval) {
         self.db = db
         self.runID = runID
+        self.syncEvery = max(1, syncEvery)
     }
 
     var sql: any StageSQL { GRDBStageSQL(db) }
@@ -64,7 +83,28 @@ final class SQLiteRegisterImport: RegisterImportTransaction {
         self.adapter = adapter
     }
 
-    func write(_ batch: RegisterWriteBatch) throws { try adapter?.write(batch) }
+    func write(_ batch: RegisterWriteBatch) throws {
+        try adapter?.write(batch)
+        if batch.bytesRead - syncedAt >= syncEvery {
+            syncedAt = batch.bytesRead
+            try syncStoreFile()
+        }
+    }
+
+    /// Puts what SQLite has written into the store file so far on disk, through SQLite's own file
+    /// (`SQLITE_FCNTL_FILE_POINTER`; an in-memory store has nothing to sync).
+    private func syncStoreFile() throws {
+        guard let connection = db.sqliteConnection else { return }
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        guard sqlite3_file_control(connection, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK, let file,
+            let sync = file.pointee.pMethods?.pointee.xSync
+        else { return }
+        let code = sync(file, SQLITE_SYNC_NORMAL)
+        guard code == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "the store file could not be synced during the import")
+        }
+        syncs += 1
+    }
 
     func finishWrites(unsent: [Int64], newKeys: [USCCKey]) throws {
         guard let adapter else { return }

@@ -11,18 +11,21 @@ internal import Glibc
 /// hands out one record at a time. The delimiter is given, or sniffed from the first line.
 ///
 /// The chunks are read and decoded on a thread of the reader's own (``DecodingWork``), up to
-/// ``groupsAhead`` groups of chunks ahead of the parsing, which stays on the caller's thread. Each chunk
-/// reaches the parser as the source cut it (a test's one byte at a time stays one byte at a
-/// time), and an error of the source or the decoder reaches the caller after the records of
-/// every chunk before the one it came from, as when one thread read, decoded and parsed. Why: a register import's reading thread is its
-/// bound, and the reading and decoding (UTF-8 validation, or iconv for GB18030, and the line
-/// count) were about a fifth of it, while the second core waited idle in a re-import.
+/// ``groupsAhead`` groups of chunks ahead of the parsing, which stays on the caller's thread.
+/// Each chunk reaches the parser as the source cut it (a test's one byte at a time stays one byte
+/// at a time). An error of the source or the decoder reaches the caller after the records of
+/// every chunk before the one it came from, as when one thread read, decoded and parsed.
+///
+/// Why a thread: a register import's reading thread is its bound, and reading and decoding
+/// (UTF-8 validation or GB18030 through iconv, and counting lines) were about a fifth of it,
+/// while the second core waited idle in a re-import. A 1% re-import of a million rows went from
+/// 0.90 to 0.81 s, a GB18030 import from 2.0–2.4 to 1.8 s (medians of alternating runs).
 public final class DelimitedFileReader {
     /// The source of raw bytes: returns the next chunk, or nil at the end.
     public typealias ChunkSource = FileChunks.Source
 
     /// The most groups of decoded chunks waiting for the parser (a group: one 256 KiB chunk of
-    /// a file, or as many small chunks as make ``DecodingWork/groupBytes``).
+    /// a file, or as many small chunks as make ``groupBytes``).
     static let groupsAhead = 4
 
     /// A group is sent once its chunks came from this many bytes of the file: a file's 256 KiB
