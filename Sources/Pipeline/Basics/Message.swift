@@ -1114,6 +1114,8 @@ public enum MessageKey: String, Sendable, Hashable, CaseIterable {
     case storeReadOnly = "store.readOnly"
     /// A bulk write that ended without a result.
     case storeBulkNoResult = "store.bulkNoResult"
+    /// The store file could not be synced to disk during an import (rolled back).
+    case storeSyncFailed = "store.syncFailed"
     /// A store made by a newer suiji.
     case storeNewer = "store.newer"
     /// The run lock file cannot be opened.

@@ -112,9 +112,7 @@ func openStore(_ path: String, access: StoreAccess = .readWrite, command: String
 
 /// Writes a line to standard error, any control character it quotes from the input escaped
 /// (``ControlCharacters/escaped(_:keepingLines:)``).
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((ControlCharacters.escaped(text, keepingLines: true) + "\n").utf8))
-}
+func printError(_ text: String) { printErrors(CollectionOfOne(text)) }
 
 /// `diagnostics` rendered in the language in force, in slices of a thousand on every core: an
 /// import's report can be thousands of lines, and 16,000 took about 40 ms on one core.
@@ -129,8 +127,9 @@ func renderedOnEveryCore(_ diagnostics: [Diagnostic]) throws -> [String] {
     return parts.flatMap { $0 }
 }
 
-/// Writes lines to standard error as ``printError(_:)`` does, gathered into writes of about 64 KiB:
-/// an import's diagnostics report is thousands of lines, and a write each cost a system call each.
+/// Writes lines to standard error, each with any control character it quotes from the input escaped
+/// (``ControlCharacters/escaped(_:keepingLines:)``), gathered into writes of about 64 KiB: an
+/// import's diagnostics report is thousands of lines, and a write each cost a system call each.
 func printErrors(_ lines: some Sequence<String>) {
     var pending = ""
     for text in lines {

@@ -101,7 +101,8 @@ final class SQLiteRegisterImport: RegisterImportTransaction {
         else { return }
         let code = sync(file, SQLITE_SYNC_NORMAL)
         guard code == SQLITE_OK else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "the store file could not be synced during the import")
+            let path = sqlite3_db_filename(connection, "main").map { String(cString: $0) } ?? ""
+            throw StoreError(path: path, Message(.storeSyncFailed, ["reason": String(cString: sqlite3_errstr(code))]))
         }
         syncs += 1
     }

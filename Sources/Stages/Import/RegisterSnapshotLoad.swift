@@ -411,17 +411,6 @@ final class RegisterRowProducer: @unchecked Sendable {
         }
     }
 
-    /// The content hash of a row: the one order of its fields, which the stored rows' hashes follow.
-    /// `stored` adds the risk class and the two dates in their stored form (false: it has none, and
-    /// the row has no hash).
-    @inline(__always)
-    private static func contentHash(
-        _ values: [UnsafeBufferPointer<UInt8>], stored: (RegisterField, inout RowHasher) -> Bool
-    ) -> Int64? {
-        var hasher = RowHasher()
-        return addContent(values, to: &hasher, stored: stored) ? hasher.value : nil
-    }
-
     /// Adds a row's values to `sink` in the one order of the content hash; `stored` adds the risk
     /// class and the two dates (false: it has none, and the rest is not added).
     @inline(__always)
@@ -499,16 +488,19 @@ final class RegisterRowProducer: @unchecked Sendable {
                 let lastInspected = date(accepted.lastInspected != nil, at: 0)
                 let established = date(accepted.established != nil, at: 10)
                 let riskClass: UnsafeBufferPointer<UInt8>? = accepted.riskClass == nil ? nil : risk
-                func stored(_ field: RegisterField) -> UnsafeBufferPointer<UInt8>? {
-                    field == .riskClass ? riskClass : field == .lastInspected ? lastInspected : established
+                /// The row's values after the USCC, in the content hash's one order (which the stored rows' hashes follow).
+                func addValues<Sink: RowValueSink>(to sink: inout Sink) {
+                    _ = Self.addContent(values, to: &sink) { field, sink in
+                        sink.add(utf8: field == .riskClass ? riskClass : field == .lastInspected ? lastInspected : established)
+                        return true
+                    }
                 }
                 try diff(
                     key: key, line: line,
                     hash: {
-                        Self.contentHash(values) { field, hasher in
-                            hasher.add(utf8: stored(field))
-                            return true
-                        } ?? 0
+                        var hasher = RowHasher()
+                        addValues(to: &hasher)
+                        return hasher.value
                     },
                     repeatOf: { first, firstRejected in
                         let uscc = String(decoding: values[RegisterField.uscc.index], as: UTF8.self)
@@ -519,10 +511,7 @@ final class RegisterRowProducer: @unchecked Sendable {
                     // if not computed yet, is computed from them on the store's thread.
                     batch.append(values[RegisterField.uscc.index])
                     var sink = batch
-                    _ = Self.addContent(values, to: &sink) { field, sink in
-                        sink.add(utf8: stored(field))
-                        return true
-                    }
+                    addValues(to: &sink)
                     if let hash { batch.operations.append(.insert(hash: hash)) } else { batch.appendHashLater() }
                 }
             }

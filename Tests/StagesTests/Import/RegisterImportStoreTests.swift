@@ -11,17 +11,15 @@ import Testing
 struct RegisterImportStoreTests {
     /// Imports `path` into `store` through the SQLite side, syncing the store file every
     /// `syncEvery` bytes of the file read; the report and how many times it synced.
-    static func importRegister(_ path: String, into store: Store, syncEvery: Int) throws -> (report: SnapshotImportReport, syncs: Int) {
-        let name = URL(fileURLWithPath: path).lastPathComponent
-        var report = SnapshotImportReport(kind: .register, file: name, department: "原平市市场监督管理局", outcome: .imported)
-        let request = SnapshotImportRequest(kind: .register, path: path, displayName: name, department: "原平市市场监督管理局", chunkSize: 4096)
-        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    static func importSyncing(_ path: String, into store: Store, syncEvery: Int) throws -> (report: SnapshotImportReport, syncs: Int) {
+        let request = SnapshotImportRequest(
+            kind: .register, path: path, displayName: URL(fileURLWithPath: path).lastPathComponent, department: "原平市市场监督管理局",
+            chunkSize: 4096)
         var syncs = 0
-        try store.writeBulk { db in
-            let transaction = SQLiteRegisterImport(db, runID: nil, syncEvery: syncEvery)
-            try SnapshotImporter.importRegister(
-                request, byteCount: size, into: transaction, write: true, clock: testClock, progress: nil, report: &report)
-            syncs = transaction.syncs
+        let report = try importRegister(request, into: store) {
+            SQLiteRegisterImport($0, runID: nil, syncEvery: syncEvery)
+        } inspect: {
+            syncs = $0.syncs
         }
         return (report, syncs)
     }
@@ -39,7 +37,7 @@ struct RegisterImportStoreTests {
         var runs: [(dump: [String], counts: [[Int]], syncs: [Int])] = []
         for syncEvery in [1, SQLiteRegisterImport.syncInterval] {
             let store = try Store(path: folder.path("store-\(syncEvery).sqlite"))
-            let imports = try [first, second].map { try Self.importRegister($0, into: store, syncEvery: syncEvery) }
+            let imports = try [first, second].map { try Self.importSyncing($0, into: store, syncEvery: syncEvery) }
             #expect(try store.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") } == ["ok"])
             runs.append(
                 (try ReimportShortcutTests.dump(store), imports.map { ReimportShortcutTests.counts($0.report) }, imports.map(\.syncs)))

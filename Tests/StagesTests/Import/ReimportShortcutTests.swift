@@ -213,14 +213,10 @@ struct ReimportShortcutTests {
             for pace in [PacedRegisterImport.Pace.asLoaded, .oneAtATime, .allAfterAPause] {
                 let store = try Store.inMemory()
                 try importFile(store, first)
-                var report = SnapshotImportReport(kind: .register, file: "v2.csv", department: "原平市市场监督管理局", outcome: .imported)
                 let request = SnapshotImportRequest(
                     kind: .register, path: second, displayName: "v2.csv", department: "原平市市场监督管理局", chunkSize: chunkSize)
-                let size = try #require(try FileManager.default.attributesOfItem(atPath: second)[.size] as? Int)
-                try store.writeBulk { db in
-                    try SnapshotImporter.importRegister(
-                        request, byteCount: size, into: PacedRegisterImport(SQLiteRegisterImport(db, runID: nil), pace: pace), write: true,
-                        clock: testClock, progress: nil, report: &report)
+                let report = try importRegister(request, into: store) {
+                    PacedRegisterImport(SQLiteRegisterImport($0, runID: nil), pace: pace)
                 }
                 runs.append((report, try Self.dump(store)))
             }
@@ -302,16 +298,10 @@ extension ReimportShortcutTests {
         let store = try Store.inMemory()
         try importFile(store, first)
         let before = try Self.dump(store)
-        let size = try #require(try FileManager.default.attributesOfItem(atPath: second)[.size] as? Int)
         let request = SnapshotImportRequest(
             kind: .register, path: second, displayName: "v2.csv", department: "原平市市场监督管理局", rejectsPath: folder.path("rejects.csv"))
         #expect(throws: PacedRegisterImport.LoadFailed()) {
-            try store.writeBulk { db in
-                var report = SnapshotImportReport(kind: .register, file: "v2.csv", department: "原平市市场监督管理局", outcome: .imported)
-                try SnapshotImporter.importRegister(
-                    request, byteCount: size, into: PacedRegisterImport(SQLiteRegisterImport(db, runID: nil), pace: .failing), write: true,
-                    clock: testClock, progress: nil, report: &report)
-            }
+            try importRegister(request, into: store) { PacedRegisterImport(SQLiteRegisterImport($0, runID: nil), pace: .failing) }
         }
         #expect(try Self.dump(store) == before)
         #expect(!FileManager.default.fileExists(atPath: folder.path("rejects.csv")))

@@ -37,6 +37,25 @@ func importFile(
             dryRun: dryRun, rejectsPath: rejects, allowMassRemoval: allowMassRemoval, chunkSize: chunkSize))
 }
 
+/// Imports a register in one bulk write through the register import's seam, on the transaction
+/// `make` builds on the store's connection (the SQLite side, paced or syncing as a test needs);
+/// `inspect` sees it after the import. The report.
+@discardableResult
+func importRegister<Transaction: RegisterImportTransaction>(
+    _ request: SnapshotImportRequest, into store: Store, through make: (Database) -> Transaction,
+    inspect: (Transaction) -> Void = { _ in }
+) throws -> SnapshotImportReport {
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: request.path)[.size] as? Int)
+    var report = SnapshotImportReport(kind: request.kind, file: request.displayName, department: request.department, outcome: .imported)
+    try store.writeBulk { db in
+        let transaction = make(db)
+        try SnapshotImporter.importRegister(
+            request, byteCount: size, into: transaction, write: true, clock: testClock, progress: nil, report: &report)
+        inspect(transaction)
+    }
+    return report
+}
+
 @Suite("Register import") struct SnapshotImportTests {
     static let generator = RegisterGenerator(seed: 7, rows: 1_600, badRowRate: 0.01)
 
