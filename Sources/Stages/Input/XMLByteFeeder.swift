@@ -12,20 +12,41 @@ internal import Pipeline
 /// first, and errors come in document order. Pieces do not depend on how the source chunks the
 /// file (see ``read(into:capacity:)``). Every byte goes through the markup scanner (lines, markup,
 /// depth) and, until the root element begins, the prolog guard.
+///
+/// The source is read and the pieces are scanned on a thread of the feeder's own (``XMLScanWork``),
+/// up to ``blocksAhead`` blocks of pieces ahead of libxml2; each piece comes with the markup the
+/// scanner found in it and the scanner's line after it, which ``markup`` holds for the node stream
+/// once the piece is handed to libxml2, as when one thread scanned and parsed. Why a thread: the
+/// thread that parses is an XML import's bound, and reading and scanning were about an eighth of
+/// it (`perf`, 1,000,000 records), while the other core had time to spare. The import took
+/// 3.76–3.77 s instead of 3.91–4.16 (three runs each; with 4 blocks ahead, 3.83–3.97).
 final class XMLByteFeeder {
     /// The largest piece (see above).
     static let largestPiece = 511
+    /// The most blocks of scanned pieces waiting for libxml2 (a block: pieces of ``blockBytes``).
+    static let blocksAhead = 16
+    /// A block is sent once its pieces hold this many bytes (or at the end of the document).
+    static let blockBytes = 64 * 1024
 
-    private let source: XMLRecordReader.ChunkSource
     private let displayName: String
 
-    // Touched for every piece and (the scanner) every node, from one thread, by accesses that never
+    // Touched for every piece and (the markup) every node, from one thread, by accesses that never
     // overlap: no runtime exclusivity checks.
-    @exclusivity(unchecked) private var chunk: [UInt8] = []
-    @exclusivity(unchecked) private var offset = 0
+    /// Until the first read: what the scanning thread will run. Then nil.
+    @exclusivity(unchecked) private var work: XMLScanWork?
+    /// The scanning thread's blocks, once it started.
+    @exclusivity(unchecked) private var channel: BlockingChannel<XMLScannedBlock>?
+    /// Blocks received and not handed out yet, from `blockIndex` on; in the current one, the next
+    /// piece is `pieceIndex`, starting at `byteOffset`, its markup at `markupOffset`.
+    @exclusivity(unchecked) private var blocks: [XMLScannedBlock] = []
+    @exclusivity(unchecked) private var blockIndex = 0
+    @exclusivity(unchecked) private var pieceIndex = 0
+    @exclusivity(unchecked) private var byteOffset = 0
+    @exclusivity(unchecked) private var markupOffset = 0
     @exclusivity(unchecked) private var prologGuard: XMLPrologGuard? = XMLPrologGuard()
-    /// Markup, lines and depth of everything handed to libxml2 so far.
-    let scanner: XMLMarkupScanner
+    /// Markup of every piece handed to libxml2 so far and not taken yet, and the scanner's line after
+    /// the last of those pieces.
+    let markup = XMLMarkupQueue()
     /// True once the source has said the document is over (and libxml2 has been told).
     @exclusivity(unchecked) private(set) var reachedEnd = false
     /// What stopped the input: the source's own error, or a refusal by the prolog guard.
@@ -38,79 +59,117 @@ final class XMLByteFeeder {
     @exclusivity(unchecked) private(set) var bytesHanded = 0
     @exclusivity(unchecked) private var stopped = false
 
-    /// Feeds from `source`; `refusals` are the record reader's (nil when only validating).
+    /// Feeds from `source`; `refusals` are the record reader's (nil when only validating). `source`
+    /// is called on the feeder's scanning thread, one call at a time, from the first read on.
     init(source: @escaping XMLRecordReader.ChunkSource, displayName: String, refusals: XMLMarkupScanner.Refusals?) {
-        self.source = source
         self.displayName = displayName
-        self.scanner = XMLMarkupScanner(refusals: refusals)
+        self.work = XMLScanWork(source: source, scanner: XMLMarkupScanner(refusals: refusals))
+    }
+
+    deinit {
+        // The scanning thread stops at its next block, and is gone when this returns. (A file
+        // closed before, by an owner's deinit, only ends its source: `FileChunks` reads nothing after.)
+        stopScanning()
     }
 
     /// Hands libxml2 nothing more: the read has failed, and the rest of the file is not worth reading.
-    func stop() { stopped = true }
+    func stop() {
+        stopped = true
+        stopScanning()
+    }
 
-    /// True once the source has returned nil (its last bytes may still be in ``chunk``).
-    @exclusivity(unchecked) private var sourceEnded = false
-    /// The source's own error, raised once the bytes read before it have been handed out.
-    @exclusivity(unchecked) private var sourceFailure: (any Error)?
+    private func stopScanning() {
+        work = nil
+        if let channel {
+            channel.cancel()
+            channel.waitUntilFinished()
+        }
+    }
 
     /// libxml2's read callback: copies the next piece into `buffer`; 0 at the end, -1 to stop.
     ///
-    /// Source chunks are joined until a whole piece is there (or the source has ended), so the
-    /// pieces libxml2 sees do not depend on how the source chunks the file: libxml2 words some
-    /// errors differently when the same bytes arrive cut elsewhere (a broken UTF-8 sequence, or a
-    /// `<` alone, found by the fuzzer, Benchmarks/Fuzz), and where it stops a text that is too long
-    /// depends on where its pieces end.
+    /// The scanning thread joins source chunks until a whole piece is there (or the source has
+    /// ended), so the pieces libxml2 sees do not depend on how the source chunks the file: libxml2
+    /// words some errors differently when the same bytes arrive cut elsewhere (a broken UTF-8
+    /// sequence, or a `<` alone, found by the fuzzer, Benchmarks/Fuzz), and where it stops a text
+    /// that is too long depends on where its pieces end. `capacity` is at least ``largestPiece``.
     func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int32 {
         guard !failed, !stopped else { return -1 }
-        while chunk.count - offset < Self.largestPiece, !sourceEnded {
+        if blockIndex == blocks.count || pieceIndex == blocks[blockIndex].pieces.count {
             do {
-                guard let next = try source() else {
-                    sourceEnded = true
-                    break
+                guard try receiveBlocks() else {
+                    reachedEnd = true
+                    return 0
                 }
-                if offset > 0 {
-                    chunk.removeFirst(offset)
-                    offset = 0
-                }
-                if chunk.isEmpty { chunk = next } else { chunk.append(contentsOf: next) }
             } catch {
-                // The bytes already read go to libxml2 first: the records they hold come before the error.
-                sourceFailure = error
-                sourceEnded = true
+                // The source's own error, once the bytes read before it have been handed out.
+                failure = error
+                return -1
             }
         }
-        if offset >= chunk.count, let sourceFailure {
-            failure = sourceFailure
-            return -1
+        let piece = blocks[blockIndex].pieces[pieceIndex]
+        let start = byteOffset
+        let count = min(piece.end - start, max(0, capacity))
+        blocks[blockIndex].bytes.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress, count > 0 else { return }
+            UnsafeMutableRawPointer(buffer).copyMemory(from: base + start, byteCount: count)
         }
-        if offset >= chunk.count {
+        // The piece's markup is there for the node stream as libxml2 gets its first bytes.
+        let block = blocks[blockIndex]
+        while markupOffset < piece.markupEnd {
+            markup.enqueue(block.markup[markupOffset])
+            markupOffset += 1
+        }
+        markup.line = piece.line
+        byteOffset += count
+        if byteOffset == piece.end { pieceIndex += 1 }
+        // The scanner stopped without a byte (the document cannot go on): libxml2 is told it ended.
+        if count == 0 {
             reachedEnd = true
-            chunk = []
-            offset = 0
             return 0
         }
-        let start = offset
-        let available = min(capacity, Self.largestPiece, chunk.count - start)
-        let count: Int = chunk.withUnsafeBufferPointer { whole in
-            guard let base = whole.baseAddress, available > 0 else { return 0 }
-            let piece = base + start
-            let count = scanner.scan(piece, count: available).scanned
-            UnsafeMutableRawPointer(buffer).copyMemory(from: piece, byteCount: count)
-            return count
-        }
-        if prologGuard != nil, let refusal = guardProlog(start..<(start + count)) {
+        if prologGuard != nil, let refusal = guardProlog(block.bytes, start..<(start + count)) {
             failure = refusal
             return -1
         }
-        offset += count
         bytesHanded += count
         return Int32(count)
     }
 
-    /// Runs the prolog guard over bytes of the current chunk until it passes; the refusal, if any.
-    private func guardProlog(_ range: Range<Int>) -> RegisterFileError? {
+    /// Makes the next block with a piece current; false once the document has ended. Throws the
+    /// source's error after every piece read before it.
+    private func receiveBlocks() throws -> Bool {
+        let channel = self.channel ?? startScanning()
+        while true {
+            if blockIndex < blocks.count, pieceIndex < blocks[blockIndex].pieces.count { return true }
+            if blockIndex + 1 < blocks.count {
+                blockIndex += 1
+            } else {
+                let received = try channel.receiveAll(waiting: true)
+                guard !received.elements.isEmpty else { return false }
+                blocks = received.elements
+                blockIndex = 0
+            }
+            (pieceIndex, byteOffset, markupOffset) = (0, 0, 0)
+        }
+    }
+
+    private func startScanning() -> BlockingChannel<XMLScannedBlock> {
+        let made = BlockingChannel<XMLScannedBlock>(capacity: Self.blocksAhead)
+        channel = made
+        if let work {
+            self.work = nil
+            _ = BlockingFuture<Void>.detached(name: "suiji XML scanning") { work.run(into: made) }
+        } else {
+            made.finish()
+        }
+        return made
+    }
+
+    /// Runs the prolog guard over bytes of a piece until it passes; the refusal, if any.
+    private func guardProlog(_ bytes: [UInt8], _ range: Range<Int>) -> RegisterFileError? {
         for index in range {
-            switch prologGuard?.inspect(chunk[index]) {
+            switch prologGuard?.inspect(bytes[index]) {
             case .refused(let line, let column, let message)?:
                 return RegisterFileError(location: SourceLocation(file: displayName, line: line, column: column), message)
             case .passed?:
@@ -121,5 +180,76 @@ final class XMLByteFeeder {
             }
         }
         return nil
+    }
+}
+
+/// Pieces of the document as the scanner cut them, with what it found in each.
+struct XMLScannedBlock {
+    /// The pieces' bytes, back to back.
+    var bytes: [UInt8] = []
+    /// Per piece: its end in `bytes`, the end of its markup in `markup`, the scanner's line after it.
+    var pieces: [(end: Int, markupEnd: Int, line: Int)] = []
+    /// The markup the scanner found in the pieces, in document order.
+    var markup: [XMLMarkup] = []
+}
+
+/// What the feeder's scanning thread runs: reads the source, cuts it into pieces through the markup
+/// scanner and sends them on in blocks. The source and the scanner are touched by that thread alone
+/// once it started (hence unchecked).
+final class XMLScanWork: @unchecked Sendable {
+    private let source: XMLRecordReader.ChunkSource
+    private let scanner: XMLMarkupScanner
+
+    init(source: @escaping XMLRecordReader.ChunkSource, scanner: XMLMarkupScanner) {
+        self.source = source
+        self.scanner = scanner
+    }
+
+    /// Sends every piece of the document, then finishes the channel; after the source's error, the
+    /// pieces of the bytes read before it and then the error. Stops at once when the feeder cancels.
+    func run(into channel: BlockingChannel<XMLScannedBlock>) {
+        var chunk: [UInt8] = []
+        var offset = 0
+        var sourceEnded = false
+        var sourceFailure: (any Error)?
+        var block = XMLScannedBlock()
+        while true {
+            while chunk.count - offset < XMLByteFeeder.largestPiece, !sourceEnded {
+                do {
+                    guard let next = try source() else {
+                        sourceEnded = true
+                        break
+                    }
+                    if offset > 0 {
+                        chunk.removeFirst(offset)
+                        offset = 0
+                    }
+                    if chunk.isEmpty { chunk = next } else { chunk.append(contentsOf: next) }
+                } catch {
+                    // The bytes already read go to libxml2 first: the records they hold come before the error.
+                    sourceFailure = error
+                    sourceEnded = true
+                }
+            }
+            guard offset < chunk.count else { break }
+            let available = min(XMLByteFeeder.largestPiece, chunk.count - offset)
+            let count: Int = chunk.withUnsafeBufferPointer { whole in
+                guard let base = whole.baseAddress else { return 0 }
+                let count = scanner.scan(base + offset, count: available).scanned
+                block.bytes.append(contentsOf: UnsafeBufferPointer(start: base + offset, count: count))
+                return count
+            }
+            while let item = scanner.take() { block.markup.append(item) }
+            block.pieces.append((block.bytes.count, block.markup.count, scanner.line))
+            offset += count
+            // A piece without a byte ends the document for libxml2; nothing after it is read.
+            if count == 0 { break }
+            if block.bytes.count >= XMLByteFeeder.blockBytes {
+                guard channel.send(block) else { return channel.finish() }
+                block = XMLScannedBlock()
+            }
+        }
+        if !block.pieces.isEmpty, !channel.send(block) { return channel.finish() }
+        channel.finish(throwing: sourceFailure)
     }
 }

@@ -152,12 +152,8 @@ final class XMLMarkupScanner {
     @exclusivity(unchecked) private var doubleByte = false
     @exclusivity(unchecked) private var trailByte = false
 
-    /// Markup found and not yet taken: a ring of `capacity` (a power of two) slots, `queued` of them
-    /// in use from `head` on, oldest first.
-    @exclusivity(unchecked) private var queue: UnsafeMutablePointer<XMLMarkup>
-    @exclusivity(unchecked) private var capacity = 64
-    @exclusivity(unchecked) private var head = 0
-    @exclusivity(unchecked) private var queued = 0
+    /// Markup found and not yet taken (the feeder moves it on after each piece).
+    let found = XMLMarkupQueue()
 
     /// Creates a scanner at the start of a document; `refusals` nil ends pieces at record ends only.
     init(refusals: Refusals? = nil) {
@@ -165,62 +161,22 @@ final class XMLMarkupScanner {
         fieldBytesThreshold = refusals.map { $0.maxFieldBytes / 2 } ?? Int.max
         maxFields = refusals?.maxFieldsPerRecord ?? Int.max
         refuses = refusals != nil
-        queue = .allocate(capacity: capacity)
     }
-
-    deinit { queue.deallocate() }
 
     private let refuses: Bool
 
-    /// The most markup kept waiting; the reader takes markup as fast as libxml2 parses it, so only a
-    /// reader that stopped taking it could reach this, and the oldest is dropped then.
-    static let mostQueued = 1 << 20
-
     /// Markup waiting to be taken.
-    var pending: Int { queued }
+    var pending: Int { found.pending }
 
     /// The oldest markup not yet taken, if any.
-    var next: XMLMarkup? { queued > 0 ? queue[head] : nil }
+    var next: XMLMarkup? { found.next }
 
     /// Takes the oldest markup off the queue.
     @discardableResult
-    func take() -> XMLMarkup? {
-        guard queued > 0 else { return nil }
-        let item = queue[head]
-        head = (head + 1) & (capacity - 1)
-        queued -= 1
-        return item
-    }
+    func take() -> XMLMarkup? { found.take() }
 
-    private func enqueue(_ item: XMLMarkup) {
-        if queued == capacity {
-            if capacity >= Self.mostQueued {
-                take()
-            } else {
-                let larger = UnsafeMutablePointer<XMLMarkup>.allocate(capacity: capacity * 2)
-                for index in 0..<queued { (larger + index).initialize(to: queue[(head + index) & (capacity - 1)]) }
-                queue.deallocate()
-                queue = larger
-                head = 0
-                capacity *= 2
-            }
-        }
-        (queue + ((head + queued) & (capacity - 1))).initialize(to: item)
-        queued += 1
-    }
-
-    /// Takes a run of adjacent CDATA sections (libxml2's one CDATA node) whose first is the oldest
-    /// markup; the run's first and last sections, or nil if the oldest markup is no CDATA section.
-    func takeCDATA() -> (first: XMLMarkup, last: XMLMarkup)? {
-        guard let first = next, first.kind == .cdata else { return nil }
-        take()
-        var last = first
-        while let item = next, item.kind == .cdata, item.followsCDATA {
-            last = item
-            take()
-        }
-        return (first, last)
-    }
+    @inline(__always)
+    private func enqueue(_ item: XMLMarkup) { found.enqueue(item) }
 
     /// Scans up to `count` bytes from `bytes`, stopping just after markup a piece must end with.
     ///
@@ -678,4 +634,73 @@ public struct XMLLineTrackingError: ReportableError, Sendable, Hashable, CustomS
 
     /// A software fault: the command fails.
     public var exitStatus: ExitStatus { .failure }
+}
+
+/// Markup in document order, oldest first: what the scanner found, and what the node stream has
+/// not matched to libxml2's nodes yet (``XMLByteFeeder/markup``).
+final class XMLMarkupQueue {
+    // A ring of `capacity` (a power of two) slots, `queued` of them in use from `head` on. Touched
+    // by one thread at a time, never re-entrantly: no runtime exclusivity checks.
+    @exclusivity(unchecked) private var queue: UnsafeMutablePointer<XMLMarkup>
+    @exclusivity(unchecked) private var capacity = 64
+    @exclusivity(unchecked) private var head = 0
+    @exclusivity(unchecked) private var queued = 0
+    /// The scanner's line (1 plus the line feeds) after the bytes whose markup has been queued.
+    @exclusivity(unchecked) var line = 1
+
+    /// An empty queue.
+    init() { queue = .allocate(capacity: capacity) }
+
+    deinit { queue.deallocate() }
+
+    /// The most markup kept waiting; the reader takes markup as fast as libxml2 parses it, so only a
+    /// reader that stopped taking it could reach this, and the oldest is dropped then.
+    static let mostQueued = 1 << 20
+
+    /// Markup waiting to be taken.
+    var pending: Int { queued }
+
+    /// The oldest markup not yet taken, if any.
+    var next: XMLMarkup? { queued > 0 ? queue[head] : nil }
+
+    /// Takes the oldest markup off the queue.
+    @discardableResult
+    func take() -> XMLMarkup? {
+        guard queued > 0 else { return nil }
+        let item = queue[head]
+        head = (head + 1) & (capacity - 1)
+        queued -= 1
+        return item
+    }
+
+    /// Adds markup after the newest.
+    func enqueue(_ item: XMLMarkup) {
+        if queued == capacity {
+            if capacity >= Self.mostQueued {
+                take()
+            } else {
+                let larger = UnsafeMutablePointer<XMLMarkup>.allocate(capacity: capacity * 2)
+                for index in 0..<queued { (larger + index).initialize(to: queue[(head + index) & (capacity - 1)]) }
+                queue.deallocate()
+                queue = larger
+                head = 0
+                capacity *= 2
+            }
+        }
+        (queue + ((head + queued) & (capacity - 1))).initialize(to: item)
+        queued += 1
+    }
+
+    /// Takes a run of adjacent CDATA sections (libxml2's one CDATA node) whose first is the oldest
+    /// markup; the run's first and last sections, or nil if the oldest markup is no CDATA section.
+    func takeCDATA() -> (first: XMLMarkup, last: XMLMarkup)? {
+        guard let first = next, first.kind == .cdata else { return nil }
+        take()
+        var last = first
+        while let item = next, item.kind == .cdata, item.followsCDATA {
+            last = item
+            take()
+        }
+        return (first, last)
+    }
 }
