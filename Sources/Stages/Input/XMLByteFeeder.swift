@@ -19,12 +19,15 @@ internal import Pipeline
 /// once the piece is handed to libxml2, as when one thread scanned and parsed. Why a thread: the
 /// thread that parses is an XML import's bound, and reading and scanning were about an eighth of
 /// it (`perf`, 1,000,000 records), while the other core had time to spare. The import took
-/// 3.76–3.77 s instead of 3.91–4.16 (three runs each; with 4 blocks ahead, 3.83–3.97).
+/// 3.83–3.97 s instead of 3.91–4.16 (three runs each; rows then went over 64 a batch, see
+/// `XMLRowPump`). 16 blocks ahead were no faster within the noise (3.28–3.69 s against 3.47–3.56
+/// with 4, rows 512 a batch), and the nightly run's peak RSS was 194–198 MB against 189–190.
 final class XMLByteFeeder {
     /// The largest piece (see above).
     static let largestPiece = 511
-    /// The most blocks of scanned pieces waiting for libxml2 (a block: pieces of ``blockBytes``).
-    static let blocksAhead = 16
+    /// The most blocks of scanned pieces waiting for libxml2 (a block: pieces of ``blockBytes``,
+    /// with their markup: about 150 KiB).
+    static let blocksAhead = 4
     /// A block is sent once its pieces hold this many bytes (or at the end of the document).
     static let blockBytes = 64 * 1024
 
