@@ -20,14 +20,14 @@ internal import Pipeline
 /// thread that parses is an XML import's bound, and reading and scanning were about an eighth of
 /// it (`perf`, 1,000,000 records), while the other core had time to spare. The import took
 /// 3.83–3.97 s instead of 3.91–4.16 (three runs each; rows then went over 64 a batch, see
-/// `XMLRowPump`). 16 blocks ahead were no faster within the noise (3.28–3.69 s against 3.47–3.56
-/// with 4, rows 512 a batch), and the nightly run's peak RSS was 194–198 MB against 189–190.
+/// `XMLRowPump`). With 512 rows a batch, 16 blocks ahead against 8 and 4: 3.46–3.86 s, 3.75–3.87,
+/// 3.92–4.03 (four alternating runs each); an import's peak RSS 125 MB, 122, 119.
 final class XMLByteFeeder {
     /// The largest piece (see above).
     static let largestPiece = 511
     /// The most blocks of scanned pieces waiting for libxml2 (a block: pieces of ``blockBytes``,
     /// with their markup: about 150 KiB).
-    static let blocksAhead = 4
+    static let blocksAhead = 16
     /// A block is sent once its pieces hold this many bytes (or at the end of the document).
     static let blockBytes = 64 * 1024
 
@@ -117,10 +117,10 @@ final class XMLByteFeeder {
             guard let base = bytes.baseAddress, count > 0 else { return }
             UnsafeMutableRawPointer(buffer).copyMemory(from: base + start, byteCount: count)
         }
-        // The piece's markup is there for the node stream as libxml2 gets its first bytes.
-        let block = blocks[blockIndex]
+        // The piece's markup is there for the node stream as libxml2 gets its first bytes. (The
+        // block is read in place: a copy of it retained and released its three arrays a piece.)
         while markupOffset < piece.markupEnd {
-            markup.enqueue(block.markup[markupOffset])
+            markup.enqueue(blocks[blockIndex].markup[markupOffset])
             markupOffset += 1
         }
         markup.line = piece.line
@@ -131,7 +131,7 @@ final class XMLByteFeeder {
             reachedEnd = true
             return 0
         }
-        if prologGuard != nil, let refusal = guardProlog(block.bytes, start..<(start + count)) {
+        if prologGuard != nil, let refusal = guardProlog(blocks[blockIndex].bytes, start..<(start + count)) {
             failure = refusal
             return -1
         }

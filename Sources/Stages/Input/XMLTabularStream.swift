@@ -224,12 +224,17 @@ final class XMLRowMaker {
         var position = 0
         if !unplaced.isEmpty { unplaced.removeAll(keepingCapacity: true) }
         var line: Int?
+        // The last layout as it was (it changes only after the record) and whether every field so
+        // far was where it says, held here: read through `self` for every field, they were retained
+        // and released each time.
+        let layout = lastLayout
+        var placing = true
         do {
             try batch.spans.withUnsafeMutableBufferPointer { spans in
                 line = try reader.nextRecord { field in
                     defer { position += 1 }
-                    if unplaced.isEmpty, position < lastLayout.count, lastLayout[position].name == field.name {
-                        guard let index = lastLayout[position].index, index < width else { return }
+                    if placing, position < layout.count, layout[position].name == field.name {
+                        guard let index = layout[position].index, index < width else { return }
                         if spans[first + index].column != 0 {
                             problem =
                                 problem
@@ -242,6 +247,7 @@ final class XMLRowMaker {
                             column: Int32(truncatingIfNeeded: position + 1))
                         batch.bytes.append(contentsOf: field.value)
                     } else {
+                        placing = false
                         unplaced.append((position, field.name, field.line, Array(field.value)))
                     }
                 }
