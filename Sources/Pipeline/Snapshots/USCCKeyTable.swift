@@ -63,13 +63,12 @@ public struct USCCKey: Hashable, Sendable {
 
     /// Writes the code's 18 bytes to the start of `buffer` (which holds at least 18).
     public func write(to buffer: UnsafeMutableBufferPointer<UInt8>) {
-        var index = 0
-        for part in [high, low] {
-            for shift in stride(from: 48, through: 0, by: -6) where index < buffer.count {
-                let code = UInt8((part >> UInt64(shift)) & 63)
-                buffer[index] = code < 10 ? 0x30 + code : 0x41 + code - 10
-                index += 1
-            }
+        // Nine characters from each half, without an array of the halves (an allocation a key: a
+        // thirteenth of the time the import's end spent adding a million new entities).
+        for index in 0..<min(18, buffer.count) {
+            let part = index < 9 ? high : low
+            let code = UInt8(truncatingIfNeeded: (part >> UInt64(48 - 6 * (index % 9))) & 63)
+            buffer[index] = code < 10 ? 0x30 + code : 0x41 + code - 10
         }
     }
 
@@ -273,6 +272,7 @@ public struct USCCKeyTable: SnapshotKeyTable {
     /// The keys first seen in the file on an accepted row, in USCC order; frees the table.
     public mutating func takeNewKeys() -> [USCCKey] {
         var fresh: [USCCKey] = []
+        fresh.reserveCapacity(count - loadedCount)
         for slot in loadedCount..<count where lines[slot] > 0 { fresh.append(key(slot)) }
         self = USCCKeyTable(expected: 0)
         USCCKey.sort(&fresh)
