@@ -292,7 +292,7 @@ final class RegisterRowProducer: @unchecked Sendable {
         for number in 0..<held.count {
             Self.fill(&csvValues, from: held.record(number), columns: columns)
             heldEncoded.startRow()
-            var sink = UnretainedSink(heldEncoded)
+            var sink = heldEncoded
             if Self.addStoredForm(csvValues, to: &sink) { hashable |= 1 << number }
         }
         let hashes = heldEncoded.hashes()
@@ -510,7 +510,7 @@ final class RegisterRowProducer: @unchecked Sendable {
                     // The values in the content hash's order, after the USCC: the insert's hash,
                     // if not computed yet, is computed from them on the store's thread.
                     batch.append(values[RegisterField.uscc.index])
-                    var sink = UnretainedSink(batch)
+                    var sink = batch
                     addValues(to: &sink)
                     if let hash { batch.operations.append(.insert(hash: hash)) } else { batch.appendHashLater() }
                 }
@@ -618,28 +618,6 @@ protocol RowValueSink {
 }
 
 extension RowHasher: RowValueSink {}
-
-/// A sink object passed as a ``RowValueSink`` without a reference to it of its own: a copy of the
-/// object's reference into an `inout` sink was a retain and a release a row (the release was 3% of
-/// a CSV import's reading thread, `perf`). The caller holds the object for as long as this lives.
-struct UnretainedSink<Sink: RowValueObjectSink>: RowValueSink {
-    private unowned(unsafe) let sink: Sink
-
-    /// Adds to `sink`, which the caller keeps alive.
-    init(_ sink: Sink) { self.sink = sink }
-
-    @inline(__always)
-    func add(utf8 value: UnsafeBufferPointer<UInt8>?) { sink.add(utf8: value) }
-}
-
-/// A ``RowValueSink`` that is an object: adding a value changes the object, not the reference.
-protocol RowValueObjectSink: AnyObject {
-    /// Adds a value (nil: absent).
-    func add(utf8 value: UnsafeBufferPointer<UInt8>?)
-}
-
-extension RegisterWriteBatch: RowValueObjectSink {}
-extension EncodedRows: RowValueObjectSink {}
 
 /// Up to four CSV records copied out of the parser's buffers (which the next record reuses).
 final class HeldRows {
