@@ -59,6 +59,32 @@ func chunks(_ bytes: [UInt8], size: Int) -> DelimitedFileReader.ChunkSource {
     }
 }
 
+/// Calls of a source made on a reader's own thread, counted where the test's thread can look.
+final class SourceCalls: @unchecked Sendable {
+    private let lock = NSLock()
+    private var calls = 0
+    /// Counts a call; the number of this one (1 for the first).
+    func add() -> Int {
+        lock.withLock {
+            calls += 1
+            return calls
+        }
+    }
+    /// The calls so far.
+    var count: Int { lock.withLock { calls } }
+}
+
+/// A source that hands out `pieces`, one a call, then fails as a read of `file` that the disk refused.
+func failingSource(_ pieces: [[UInt8]], file: String, calls: SourceCalls) -> DelimitedFileReader.ChunkSource {
+    {
+        let call = calls.add()
+        guard call <= pieces.count else {
+            throw MalformedFileError(location: SourceLocation(file: file), message: "read failed: Input/output error")
+        }
+        return pieces[call - 1]
+    }
+}
+
 /// Every record of a reader.
 func readAll(_ reader: DelimitedFileReader) throws -> [DelimitedRecord] {
     var records: [DelimitedRecord] = []

@@ -183,18 +183,6 @@ struct DelimitedFileReaderDecodingTests {
         }
     }
 
-    /// Calls of a source made on the decoding thread, counted where the test thread can look.
-    final class Calls: @unchecked Sendable {
-        private let lock = NSLock()
-        private var calls = 0
-        func add() -> Int {
-            lock.withLock {
-                calls += 1; return calls
-            }
-        }
-        var count: Int { lock.withLock { calls } }
-    }
-
     /// A bad byte after 20,000 good lines (several groups of chunks): the records of every chunk
     /// before the one holding it come out, then the error naming it, as when one thread read,
     /// decoded and parsed (a chunk that fails to decode is not parsed).
@@ -217,15 +205,8 @@ struct DelimitedFileReaderDecodingTests {
             Array(("a,b\n" + String(repeating: "1,2\n", count: 10_000) + "5,").utf8),
             Array(("6\n" + String(repeating: "3,4\n", count: 10_000)).utf8),
         ]
-        let calls = Calls()
-        let source: DelimitedFileReader.ChunkSource = {
-            let call = calls.add()
-            guard call <= pieces.count else {
-                throw MalformedFileError(location: SourceLocation(file: "r.csv"), message: "read failed: Input/output error")
-            }
-            return pieces[call - 1]
-        }
-        let reader = DelimitedFileReader(chunks: source, displayName: "r.csv", delimiter: 0x2C)
+        let calls = SourceCalls()
+        let reader = DelimitedFileReader(chunks: failingSource(pieces, file: "r.csv", calls: calls), displayName: "r.csv", delimiter: 0x2C)
         let (records, error) = Self.recordsThenError(reader)
         #expect(records == 20_002)
         #expect((error as? MalformedFileError)?.description == "r.csv: error: read failed: Input/output error")
@@ -236,7 +217,7 @@ struct DelimitedFileReaderDecodingTests {
     /// ahead of each of the `groupsAhead` places (taken, waiting) and one in hand, never again after.
     @Test func aReaderLetGoEarlyStopsReadingTheSource() throws {
         let chunk = Array(String(repeating: "1,2\n", count: DelimitedFileReader.groupBytes / 4).utf8)
-        let calls = Calls()
+        let calls = SourceCalls()
         var reader: DelimitedFileReader? = DelimitedFileReader(
             chunks: { calls.add() <= 1_000 ? chunk : nil }, displayName: "big.csv", delimiter: 0x2C)
         #expect(try reader?.next() == DelimitedRecord(fields: ["1", "2"], line: 1))

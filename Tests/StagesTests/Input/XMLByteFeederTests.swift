@@ -8,19 +8,6 @@ import Testing
 /// the records read before it, and a feeder stopped or let go reads its source no more.
 @Suite("XMLByteFeeder")
 struct XMLByteFeederTests {
-    /// Calls of a source made on the scanning thread, counted where the test thread can look.
-    final class Calls: @unchecked Sendable {
-        private let lock = NSLock()
-        private var calls = 0
-        func add() -> Int {
-            lock.withLock {
-                calls += 1
-                return calls
-            }
-        }
-        var count: Int { lock.withLock { calls } }
-    }
-
     /// `count` records of about 100 bytes, each on three lines.
     static func register(_ count: Int) -> [UInt8] {
         var text = "<?xml version=\"1.0\"?>\n<registry>\n"
@@ -31,7 +18,7 @@ struct XMLByteFeederTests {
     }
 
     /// A register of 300,000,000 records, about 96 KiB of them a call after the root's start tag.
-    static func endless(_ calls: Calls) -> XMLRecordReader.ChunkSource {
+    static func endless(_ calls: SourceCalls) -> XMLRecordReader.ChunkSource {
         let head = Array("<?xml version=\"1.0\"?>\n<registry>\n".utf8)
         let records = Array(String(repeating: "<entity><uscc>1</uscc></entity>\n", count: 3_000).utf8)
         return {
@@ -83,15 +70,8 @@ struct XMLByteFeederTests {
             offset(after: "</entity>", occurrence: 2_500, in: String(decoding: bytes, as: UTF8.self)),
         ]
         let pieces = [Array(bytes[0..<cuts[0]]), Array(bytes[cuts[0]..<cuts[1]])]
-        let calls = Calls()
-        let source: XMLRecordReader.ChunkSource = {
-            let call = calls.add()
-            guard call <= pieces.count else {
-                throw MalformedFileError(location: SourceLocation(file: "r.xml"), message: "read failed: Input/output error")
-            }
-            return pieces[call - 1]
-        }
-        let reader = XMLRecordReader(chunks: source, displayName: "r.xml")
+        let calls = SourceCalls()
+        let reader = XMLRecordReader(chunks: failingSource(pieces, file: "r.xml", calls: calls), displayName: "r.xml")
         var records = 0
         var failure: (any Error)?
         do {
@@ -107,7 +87,7 @@ struct XMLByteFeederTests {
     /// A feeder let go after one piece stops its thread: the source was read at most a few blocks
     /// ahead, and never again after.
     @Test func aFeederLetGoEarlyStopsReadingTheSource() throws {
-        let calls = Calls()
+        let calls = SourceCalls()
         var feeder: XMLByteFeeder? = XMLByteFeeder(source: Self.endless(calls), displayName: "big.xml", refusals: nil)
         #expect(feeder.flatMap { Self.piece($0) } != nil)
         feeder = nil
@@ -120,7 +100,7 @@ struct XMLByteFeederTests {
 
     /// A stopped feeder hands libxml2 nothing more and its thread reads the source no more.
     @Test func aStoppedFeederReadsTheSourceNoMore() throws {
-        let calls = Calls()
+        let calls = SourceCalls()
         let feeder = XMLByteFeeder(source: Self.endless(calls), displayName: "big.xml", refusals: nil)
         #expect(Self.piece(feeder) != nil)
         feeder.stop()
