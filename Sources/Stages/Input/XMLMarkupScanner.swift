@@ -2,13 +2,15 @@
 // (Over 500 lines on purpose: one byte-level state machine, whose states share `scan`'s loop and
 // its word-at-a-time seeks; the evaluation and the error type that keep it honest sit with it.)
 //
-// `XMLByteFeeder` runs every byte it hands libxml2 through `XMLMarkupScanner` first. The scanner
+// `XMLByteFeeder` runs every byte it hands libxml2 through `XMLMarkupScanner` first (on the
+// feeder's scanning thread, a block of pieces ahead; the markup travels with its piece). The scanner
 // knows just enough XML to find where each piece of markup begins and ends (start, end and
 // empty-element tags, whose quoted attribute values may hold `>`; comments, processing
 // instructions and CDATA sections, which may hold `<` and `>`), counts line feeds as libxml2 does,
 // and tracks element depth. It queues one `XMLMarkup` per markup item, in document order, with the
-// line of its `<`; `XMLNodeStream` takes them off the queue as libxml2's SAX2 callbacks report the
-// matching nodes. It also tells the feeder where a piece must end (see `XMLByteFeeder`).
+// line of its `<`; `XMLNodeStream` takes them off the feeder's queue (`XMLMarkupQueue`) as
+// libxml2's SAX2 callbacks report the matching nodes. It also tells the feeder where a piece must
+// end (see `XMLByteFeeder`).
 //
 // Why our own scanner and not libxml2's line numbers (evaluated, libxml2 2.9.14, a 70,350-line
 // register of 12,000 records read through xmlTextReader in 511-byte pieces, 49,092 elements):
