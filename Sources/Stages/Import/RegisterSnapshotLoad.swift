@@ -762,6 +762,15 @@ struct GrowingBuffer<Element: BitwiseCopyable>: ~Copyable {
         UnsafeBufferPointer(start: base + start, count: count)
     }
 
+    /// The value at `index` (below ``count``).
+    @inline(__always)
+    subscript(index: Int) -> Element { base[index] }
+
+    /// Calls `body` with the values held, valid until the next append.
+    func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<Element>) throws -> Result) rethrows -> Result {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+
     private mutating func grow(to needed: Int) {
         var size = capacity * 2
         while size < needed { size *= 2 }

@@ -32,6 +32,33 @@ struct RegisterWriteBatchTests {
         #expect(last.batches.map(\.rowIDs) == [[9]] && last.loaded)
     }
 
+    /// A batch keeps every value, NULL and empty apart, as its buffers grow past their first 1,024
+    /// bytes and spans, and holds none after `clear()` (it is reused).
+    @Test func aBatchKeepsItsValuesAsItGrowsAndNoneAfterClear() {
+        let batch = RegisterWriteBatch()
+        func stored() -> [String?] {
+            batch.bytes.withUnsafeBufferPointer { bytes in
+                (0..<batch.values.count).map { index in
+                    let (start, length) = batch.values[index]
+                    guard length >= 0 else { return nil }
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(start)..<Int(start + length)]), as: UTF8.self)
+                }
+            }
+        }
+        for round in 0..<2 {
+            var expected: [String?] = []
+            for index in 0..<3_000 {
+                let value: String? = index % 7 == 0 ? nil : index % 11 == 0 ? "" : "原平\(round)-\(index)"
+                batch.append(value)
+                expected.append(value)
+            }
+            #expect(batch.bytes.count > 1_024 && batch.values.count == 3_000)
+            #expect(stored() == expected)
+            batch.clear()
+            #expect(batch.bytes.count == 0 && batch.values.count == 0 && stored().isEmpty)
+        }
+    }
+
     /// A first import's rows are hashed four side by side from the values the batch writes
     /// (`hashPending`): each insert gets the hash a `RowHasher` gives its values after the USCC.
     @Test func hashPendingGivesEachInsertTheHashOfItsValues() {
