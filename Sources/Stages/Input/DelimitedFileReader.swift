@@ -34,8 +34,8 @@ public final class DelimitedFileReader {
     static let groupBytes = 64 * 1024
 
     private let displayName: String
-    /// Until the first read: what the decoding thread will run. Then nil.
-    private var work: DecodingWork?
+    /// What the decoding thread runs, from the first read on.
+    private let work: DecodingWork
     /// The decoding thread's chunks, once it started.
     private var channel: BlockingChannel<[DecodedChunk]>?
     /// Chunks taken from the channel and not parsed yet.
@@ -154,14 +154,11 @@ public final class DelimitedFileReader {
     }
 
     private func startDecoding() -> BlockingChannel<[DecodedChunk]> {
-        let made = BlockingChannel<[DecodedChunk]>(capacity: Self.groupsAhead)
-        channel = made
-        if let work {
-            self.work = nil
-            _ = BlockingFuture<Void>.detached(name: "suiji decoding") { work.run(into: made) }
-        } else {
-            made.finish()
+        let work = self.work
+        let made = BlockingChannel<[DecodedChunk]>.filled(capacity: Self.groupsAhead, byThreadNamed: "suiji decoding") {
+            work.run(into: $0)
         }
+        channel = made
         return made
     }
 

@@ -35,8 +35,8 @@ final class XMLByteFeeder {
 
     // Touched for every piece and (the markup) every node, from one thread, by accesses that never
     // overlap: no runtime exclusivity checks.
-    /// Until the first read: what the scanning thread will run. Then nil.
-    @exclusivity(unchecked) private var work: XMLScanWork?
+    /// What the scanning thread runs, from the first read on.
+    private let work: XMLScanWork
     /// The scanning thread's blocks, once it started.
     @exclusivity(unchecked) private var channel: BlockingChannel<XMLScannedBlock>?
     /// Blocks received and not handed out yet, from `blockIndex` on; in the current one, the next
@@ -82,7 +82,6 @@ final class XMLByteFeeder {
     }
 
     private func stopScanning() {
-        work = nil
         if let channel {
             channel.cancel()
             channel.waitUntilFinished()
@@ -158,14 +157,11 @@ final class XMLByteFeeder {
     }
 
     private func startScanning() -> BlockingChannel<XMLScannedBlock> {
-        let made = BlockingChannel<XMLScannedBlock>(capacity: Self.blocksAhead)
-        channel = made
-        if let work {
-            self.work = nil
-            _ = BlockingFuture<Void>.detached(name: "suiji XML scanning") { work.run(into: made) }
-        } else {
-            made.finish()
+        let work = self.work
+        let made = BlockingChannel<XMLScannedBlock>.filled(capacity: Self.blocksAhead, byThreadNamed: "suiji XML scanning") {
+            work.run(into: $0)
         }
+        channel = made
         return made
     }
 

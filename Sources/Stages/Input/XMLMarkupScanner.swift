@@ -167,12 +167,6 @@ final class XMLMarkupScanner {
 
     private let refuses: Bool
 
-    /// Markup waiting to be taken.
-    var pending: Int { found.pending }
-
-    /// The oldest markup not yet taken, if any.
-    var next: XMLMarkup? { found.next }
-
     /// Takes the oldest markup off the queue.
     @discardableResult
     func take() -> XMLMarkup? { found.take() }
@@ -658,9 +652,6 @@ final class XMLMarkupQueue {
     /// The most markup kept waiting; the reader takes markup as fast as libxml2 parses it, so only a
     /// reader that stopped taking it could reach this, and the oldest is dropped then.
     static let mostQueued = 1 << 20
-
-    /// Markup waiting to be taken.
-    var pending: Int { queued }
 
     /// The oldest markup not yet taken, if any.
     var next: XMLMarkup? { queued > 0 ? queue[head] : nil }

@@ -123,6 +123,16 @@ final class BlockingChannel<Element>: @unchecked Sendable {
 
     /// Elements waiting now (a side that alone receives, or alone sends, may look before it does, so as never to wait).
     var count: Int { condition.withLock { queue.count } }
+
+    /// A channel of `capacity` that `producer` fills on a new thread named `name`; the producer
+    /// finishes it, and the consumer cancels it to stop the thread early.
+    static func filled(
+        capacity: Int, byThreadNamed name: String, _ producer: @escaping @Sendable (BlockingChannel<Element>) -> Void
+    ) -> BlockingChannel<Element> {
+        let channel = BlockingChannel<Element>(capacity: capacity)
+        _ = BlockingFuture<Void>.detached(name: name) { producer(channel) }
+        return channel
+    }
 }
 
 /// A value that one thread provides and others wait for: the outcome of work done elsewhere.
