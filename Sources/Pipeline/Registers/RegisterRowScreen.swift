@@ -71,7 +71,7 @@ public struct RegisterRowScreen: Sendable {
     }
 
     /// Writes the ten bytes YYYY-MM-DD of a date from `date(_:)` into `buffer` at `start` (nothing if they do not fit).
-    public static func writeISO(_ packed: UInt64, to buffer: inout [UInt8], at start: Int) {
+    public static func writeISO(_ packed: UInt64, to buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
         guard start >= 0, start + 10 <= buffer.count else { return }
         let year = Int(packed / 10_000 % 10_000), month = Int(packed / 100 % 100), day = Int(packed % 100)
         let digit = { (value: Int) in UInt8(0x30 + value) }

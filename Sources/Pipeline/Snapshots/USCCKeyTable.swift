@@ -63,13 +63,20 @@ public struct USCCKey: Hashable, Sendable {
 
     /// Writes the code's 18 bytes to the start of `buffer` (which holds at least 18).
     public func write(to buffer: UnsafeMutableBufferPointer<UInt8>) {
-        // Nine characters from each half, without an array of the halves (an allocation a key: a
-        // thirteenth of the time the import's end spent adding a million new entities).
-        for index in 0..<min(18, buffer.count) {
-            let part = index < 9 ? high : low
-            let code = UInt8(truncatingIfNeeded: (part >> UInt64(48 - 6 * (index % 9))) & 63)
-            buffer[index] = code < 10 ? 0x30 + code : 0x41 + code - 10
+        // Nine characters from each half, each half's loop of constant length (unrolled) and no
+        // array of the halves: the import's end writes a million new entities' codes, and the
+        // loop over 18 characters that chose a half and a shift for each took a seventh of it
+        // (46 of 320 samples, `perf record`).
+        @inline(__always) func character(_ part: UInt64, _ index: Int) -> UInt8 {
+            let code = UInt8(truncatingIfNeeded: (part &>> UInt64(48 - 6 * index)) & 63)
+            return code &+ (code < 10 ? 0x30 : 0x37)
         }
+        guard buffer.count >= 18, let start = buffer.baseAddress else {
+            for index in 0..<buffer.count { buffer[index] = character(index < 9 ? high : low, index % 9) }
+            return
+        }
+        for index in 0..<9 { start[index] = character(high, index) }
+        for index in 0..<9 { start[9 + index] = character(low, index) }
     }
 
     /// Sorts keys by (high, low), which is the order of their text: a least-significant-digit radix

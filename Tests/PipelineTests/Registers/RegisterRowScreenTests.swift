@@ -22,7 +22,7 @@ struct RegisterRowScreenTests {
         func iso(_ packed: UInt64?) -> String? {
             guard let packed else { return nil }
             var bytes = [UInt8](repeating: 0, count: 10)
-            RegisterRowScreen.writeISO(packed, to: &bytes, at: 0)
+            bytes.withUnsafeMutableBufferPointer { RegisterRowScreen.writeISO(packed, to: $0, at: 0) }
             return String(decoding: bytes, as: UTF8.self)
         }
         return EntityRecord(

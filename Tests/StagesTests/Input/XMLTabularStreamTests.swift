@@ -89,6 +89,43 @@ struct XMLTabularStreamTests {
                 == "reg.xml:1: error: the file is the register of 原平市市场监督管理局, not of 定襄县市场监督管理局; check --department")
     }
 
+    /// The maker keeps the last record's layout and follows it while the names match: records in
+    /// another order, longer or shorter, still have each value in its field and column.
+    @Test func recordsOfChangingLayoutsHaveEachValueInItsField() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let records = [
+            [("uscc", "1"), ("name", "甲"), ("risk_class", "A")],
+            [("uscc", "2"), ("name", "乙"), ("risk_class", "B")],
+            [("name", "丙"), ("uscc", "3"), ("risk_class", "C")],
+            [("name", "丁"), ("uscc", "4"), ("risk_class", "D"), ("address", "崞阳镇")],
+            [("uscc", "5"), ("name", "戊")],
+            [("uscc", "6"), ("address", "新原乡"), ("name", "己"), ("risk_class", "A")],
+        ]
+        var text = "<?xml version=\"1.0\"?>\n<registry>\n"
+        for record in records {
+            text += "<entity>" + record.map { "<\($0.0)>\($0.1)</\($0.0)>" }.joined() + "</entity>\n"
+        }
+        let path = try folder.write("layouts.xml", text + "</registry>\n")
+        let fields = try TabularShape.register().fields
+        let steps = try Self.stream(path, department: nil, validate: false)
+        #expect(steps == (try Self.inPlace(path, department: nil, validate: false)))
+        let rows = steps.compactMap(\.row)
+        #expect(rows.count == records.count)
+        for (row, record) in zip(rows, records) {
+            // A field the record lacks reads as empty (its column: none).
+            var values = [String?](repeating: "", count: fields.count)
+            var columns = [Int?](repeating: nil, count: fields.count)
+            for (position, (name, value)) in record.enumerated() {
+                let index = try #require(fields.firstIndex(of: name))
+                values[index] = value
+                columns[index] = position + 1
+            }
+            #expect(row.values == values)
+            #expect(row.columns == columns)
+        }
+    }
+
     @Test func anErrorStaysAndAStreamLeftEarlyStopsItsThread() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
