@@ -473,10 +473,10 @@ final class RegisterRowProducer: @unchecked Sendable {
         _ values: [UnsafeBufferPointer<UInt8>], _ accepted: RegisterRowScreen.Accepted, key: USCCKey, line: Int,
         row: () -> TabularRow
     ) throws {
-        // The two dates as YYYY-MM-DD and the risk class's letter, on the stack: an array kept in
-        // the producer was retained and released for each row, and its count shared a cache line
-        // with memory another thread writes: its retain took 127 of an XML import's 1,842 samples on
-        // the reading thread (`perf record`, 1,000,000 rows).
+        // The two dates as YYYY-MM-DD and the risk class's letter, on the stack: the producer's
+        // array for the dates and a static array for the letter were retained and released for
+        // each row (the dates' retain: 127 of an XML import's 1,842 samples on the reading thread,
+        // `perf record`, 1,000,000 rows).
         try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 21) { text in
             if let date = accepted.lastInspected { RegisterRowScreen.writeISO(date, to: text, at: 0) }
             if let date = accepted.established { RegisterRowScreen.writeISO(date, to: text, at: 10) }
@@ -657,8 +657,6 @@ final class EncodedRows: RowValueSink {
     @exclusivity(unchecked) private var bytes = GrowingBuffer<UInt8>()
     @exclusivity(unchecked) private var starts: (Int, Int, Int, Int) = (0, 0, 0, 0)
     @exclusivity(unchecked) private var rows = 0
-    /// A batch's encoder is written on the store's thread; the next object is often the next batch.
-    private let padding = CacheLinePadding()
 
     /// Starts the next row (at most four).
     func startRow() {

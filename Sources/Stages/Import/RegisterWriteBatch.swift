@@ -48,8 +48,6 @@ final class RegisterWriteBatch: RowValueSink {
     /// Inserts whose content hash is computed by ``hashPending()``: their operation and row.
     @exclusivity(unchecked) private var hashLater: [(operation: Int, row: Int)] = []
     private let encoded = EncodedRows()
-    /// Filled on one thread, written on the other: the next object's count off its lines.
-    private let padding = CacheLinePadding()
 
     /// Ends the insert being built, its content hash to be computed from its values (all but the
     /// USCC, in the content hash's order) by ``hashPending()``.

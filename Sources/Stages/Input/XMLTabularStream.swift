@@ -187,7 +187,7 @@ final class XMLRowMaker {
     private var diagnosticsTaken = 0
     // Touched for every field, from one thread, by accesses that never overlap: no runtime exclusivity checks.
     /// The field names of the last record and their indexes: records mostly repeat their layout.
-    @exclusivity(unchecked) private var lastLayout = GrowingBuffer<(name: XMLName, index: Int?)>()
+    @exclusivity(unchecked) private var lastLayout: [(name: XMLName, index: Int?)] = []
     /// Fields of the record being read from the first one whose name is not where the last layout
     /// has it: their names are looked up in order once the record is in.
     @exclusivity(unchecked) private var unplaced: [(position: Int, name: XMLName, line: Int, value: [UInt8])] = []
@@ -227,7 +227,7 @@ final class XMLRowMaker {
         // The last layout as it was (it changes only after the record) and whether every field so
         // far was where it says, held here: read through `self` for every field, they were retained
         // and released each time.
-        let layout = lastLayout.span(from: 0, count: lastLayout.count)
+        let layout = lastLayout
         var placing = true
         do {
             try batch.spans.withUnsafeMutableBufferPointer { spans in

@@ -4,10 +4,7 @@
 // Hand-written rather than an Array: the held rows are copied and encoded in about fifteen
 // appends a row, and Array's append checked uniqueness and capacity and retained its storage on
 // each (with them, holding rows cost as much as the hashing it saves, on a 1% re-import of 1,000,000 rows).
-// A write batch's values go the same way (`RegisterWriteBatch`: 13 appends a row to two buffers),
-// and so does the XML reader's last layout (`XMLRowMaker`), which an array's count put on a cache
-// line another thread writes: one retain for each record took 81 of the XML parsing thread's 6,157
-// samples (`perf record` of an import of 1,000,000 rows).
+// A write batch's values go the same way (`RegisterWriteBatch`: 13 appends a row to two buffers).
 /// A buffer of trivial values that only grows; its memory is freed with it.
 struct GrowingBuffer<Element: BitwiseCopyable>: ~Copyable {
     private var base: UnsafeMutablePointer<Element>
@@ -49,10 +46,7 @@ struct GrowingBuffer<Element: BitwiseCopyable>: ~Copyable {
 
     /// The value at `index` (below ``count``).
     @inline(__always)
-    subscript(index: Int) -> Element {
-        get { base[index] }
-        set { base[index] = newValue }
-    }
+    subscript(index: Int) -> Element { base[index] }
 
     /// Calls `body` with the values held, valid until the next append.
     func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<Element>) throws -> Result) rethrows -> Result {
