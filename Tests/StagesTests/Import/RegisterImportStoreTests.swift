@@ -48,4 +48,21 @@ struct RegisterImportStoreTests {
         #expect(runs[0].counts == runs[1].counts)
         #expect(runs[0].dump == runs[1].dump)
     }
+
+    /// After the rows, the store file is synced once more (while the new entities are added) if a
+    /// quarter of the sync interval was read since the last sync, and not otherwise.
+    @Test func theRowsAreSyncedOnceMoreAfterAQuarterOfTheInterval() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = try folder.register("v1.csv", RegisterGenerator(seed: 33, rows: 2_000, badRowRate: 0))
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        var syncs: [Int] = []
+        // The file's size is half of the first interval, and less than a quarter of the second.
+        for (number, syncEvery) in [2 * size, 5 * size].enumerated() {
+            let store = try Store(path: folder.path("store-\(number).sqlite"))
+            syncs.append(try Self.importSyncing(path, into: store, syncEvery: syncEvery).syncs)
+            #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM entities") } == 2_000)
+        }
+        #expect(syncs == [1, 0])
+    }
 }
