@@ -58,7 +58,7 @@ final class SQLiteRegisterImport: RegisterImportTransaction {
     private let syncEvery: Int
     private var syncedAt = 0
     /// How many syncs of the store file ended well: while the file was read, and one after its
-    /// rows if a quarter of ``syncInterval`` was read since the last.
+    /// rows if a quarter of the interval between syncs was read since the last.
     private(set) var syncs = 0
 
     /// The import's statements on `db`; `syncEvery` bytes of the file between syncs of the store file.

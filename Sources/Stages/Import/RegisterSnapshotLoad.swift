@@ -477,51 +477,44 @@ final class RegisterRowProducer: @unchecked Sendable {
         // array for the dates and a static array for the letter were retained and released for
         // each row (the dates' retain: 127 of an XML import's 1,842 samples on the reading thread,
         // `perf record`, 1,000,000 rows).
-        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 21) { text in
-            if let date = accepted.lastInspected { RegisterRowScreen.writeISO(date, to: text, at: 0) }
-            if let date = accepted.established { RegisterRowScreen.writeISO(date, to: text, at: 10) }
-            switch accepted.riskClass {
-            case .A?: text[20] = 0x41
-            case .B?: text[20] = 0x42
-            case .C?: text[20] = 0x43
-            case .D?: text[20] = 0x44
-            case nil: break
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 21) { room in
+            if let date = accepted.lastInspected { RegisterRowScreen.writeISO(date, to: room, at: 0) }
+            if let date = accepted.established { RegisterRowScreen.writeISO(date, to: room, at: 10) }
+            // The letter as `RiskClass` spells it (its raw value, the stored text).
+            if let letter = accepted.riskClass?.rawValue.utf8.first { room[20] = letter }
+            let text = UnsafeBufferPointer(room)
+            func part(_ present: Bool, at start: Int, count: Int) -> UnsafeBufferPointer<UInt8>? {
+                guard present, start + count <= text.count else { return nil }
+                return UnsafeBufferPointer(rebasing: text[start..<(start + count)])
             }
-            do {
-                let text = UnsafeBufferPointer(text)
-                func part(_ present: Bool, at start: Int, count: Int) -> UnsafeBufferPointer<UInt8>? {
-                    guard present, start + count <= text.count else { return nil }
-                    return UnsafeBufferPointer(rebasing: text[start..<(start + count)])
+            let lastInspected = part(accepted.lastInspected != nil, at: 0, count: 10)
+            let established = part(accepted.established != nil, at: 10, count: 10)
+            let riskClass = part(accepted.riskClass != nil, at: 20, count: 1)
+            /// The row's values after the USCC, in the content hash's one order (which the stored rows' hashes follow).
+            func addValues<Sink: RowValueSink>(to sink: inout Sink) {
+                _ = Self.addContent(values, to: &sink) { field, sink in
+                    sink.add(utf8: field == .riskClass ? riskClass : field == .lastInspected ? lastInspected : established)
+                    return true
                 }
-                let lastInspected = part(accepted.lastInspected != nil, at: 0, count: 10)
-                let established = part(accepted.established != nil, at: 10, count: 10)
-                let riskClass = part(accepted.riskClass != nil, at: 20, count: 1)
-                /// The row's values after the USCC, in the content hash's one order (which the stored rows' hashes follow).
-                func addValues<Sink: RowValueSink>(to sink: inout Sink) {
-                    _ = Self.addContent(values, to: &sink) { field, sink in
-                        sink.add(utf8: field == .riskClass ? riskClass : field == .lastInspected ? lastInspected : established)
-                        return true
-                    }
+            }
+            try diff(
+                key: key, line: line,
+                hash: {
+                    var hasher = RowHasher()
+                    addValues(to: &hasher)
+                    return hasher.value
+                },
+                repeatOf: { first, firstRejected in
+                    let uscc = String(decoding: values[RegisterField.uscc.index], as: UTF8.self)
+                    return (row(), RegisterRowValidator.repeatRejection(uscc, firstLine: first, firstRejected: firstRejected))
                 }
-                try diff(
-                    key: key, line: line,
-                    hash: {
-                        var hasher = RowHasher()
-                        addValues(to: &hasher)
-                        return hasher.value
-                    },
-                    repeatOf: { first, firstRejected in
-                        let uscc = String(decoding: values[RegisterField.uscc.index], as: UTF8.self)
-                        return (row(), RegisterRowValidator.repeatRejection(uscc, firstLine: first, firstRejected: firstRejected))
-                    }
-                ) { batch, hash in
-                    // The values in the content hash's order, after the USCC: the insert's hash,
-                    // if not computed yet, is computed from them on the store's thread.
-                    batch.append(values[RegisterField.uscc.index])
-                    var sink = batch
-                    addValues(to: &sink)
-                    if let hash { batch.operations.append(.insert(hash: hash)) } else { batch.appendHashLater() }
-                }
+            ) { batch, hash in
+                // The values in the content hash's order, after the USCC: the insert's hash,
+                // if not computed yet, is computed from them on the store's thread.
+                batch.append(values[RegisterField.uscc.index])
+                var sink = batch
+                addValues(to: &sink)
+                if let hash { batch.operations.append(.insert(hash: hash)) } else { batch.appendHashLater() }
             }
         }
     }
