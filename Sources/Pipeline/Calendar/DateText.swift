@@ -70,9 +70,9 @@ public enum DateText {
             date = serial(yearDigits.value)
         } else if yearDigits.count == 4 {
             guard let separator = reader.separator(), let month = reader.digits(), (1...2).contains(month.count),
-                reader.take(separator.closingMonth), let day = reader.digits(), (1...2).contains(day.count)
+                reader.takeClosingMonth(separator), let day = reader.digits(), (1...2).contains(day.count)
             else { return nil }
-            if let closing = separator.closingDay { guard reader.take(closing) else { return nil } }
+            if separator == .chinese { guard reader.take(DateBytes.day) else { return nil } }
             guard reader.isTimeOrEnd() else { return nil }
             date = make(year: yearDigits.value, month: month.value, day: day.value)
         } else {
@@ -104,10 +104,12 @@ private struct DateBytes {
         var isEmpty: Bool { count == 0 }
     }
 
-    /// What follows the year: a separator, and what must follow the month and the day.
-    struct Separator {
-        var closingMonth: [UInt8]
-        var closingDay: [UInt8]?
+    /// What follows the year, and so what must follow the month (and the day): `-`, `/` or `.`
+    /// again (its ASCII byte), or 月 (then 日). A value, not an array: a date is read twice a
+    /// register row, and an array a date was an allocation and a release each time.
+    enum Separator: Equatable {
+        case ascii(UInt8)
+        case chinese
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
@@ -117,7 +119,7 @@ private struct DateBytes {
 
     private static let year: [UInt8] = Array("年".utf8)
     private static let month: [UInt8] = Array("月".utf8)
-    private static let day: [UInt8] = Array("日".utf8)
+    static let day: [UInt8] = Array("日".utf8)
 
     /// The ASCII form of the character at `index` and its length in bytes, for digits and the
     /// separators `-` `/` `.` `:` given full-width (U+FF0D…U+FF1A); nil at the end.
@@ -154,12 +156,24 @@ private struct DateBytes {
         return run
     }
 
-    /// Consumes `expected` bytes if they come next.
-    mutating func take(_ expected: [UInt8]) -> Bool {
-        if expected.count == 1, let (byte, length) = character(at: index), byte == expected[0] {
-            index += length
-            return true
+    /// Consumes the character whose ASCII form is `byte` (given full-width or not) if it comes next.
+    mutating func take(byte expected: UInt8) -> Bool {
+        guard let (byte, length) = character(at: index), byte == expected else { return false }
+        index += length
+        return true
+    }
+
+    /// Consumes what must follow the month after `separator`, if it comes next.
+    mutating func takeClosingMonth(_ separator: Separator) -> Bool {
+        switch separator {
+        case .ascii(let byte): take(byte: byte)
+        case .chinese: take(Self.month)
         }
+    }
+
+    /// Consumes `expected` bytes if they come next (one byte: as ``take(byte:)``).
+    mutating func take(_ expected: [UInt8]) -> Bool {
+        if expected.count == 1 { return take(byte: expected[0]) }
         guard expected.count > 1, index + expected.count <= bytes.count,
             bytes[index..<(index + expected.count)].elementsEqual(expected)
         else { return false }
@@ -169,10 +183,10 @@ private struct DateBytes {
 
     /// The separator after a four-digit year: `-`, `/`, `.` (repeated between month and day) or 年 (then 月 and 日).
     mutating func separator() -> Separator? {
-        if take(Self.year) { return Separator(closingMonth: Self.month, closingDay: Self.day) }
+        if take(Self.year) { return .chinese }
         guard let (byte, length) = character(at: index), byte == 0x2D || byte == 0x2F || byte == 0x2E else { return nil }
         index += length
-        return Separator(closingMonth: [byte], closingDay: nil)
+        return .ascii(byte)
     }
 
     /// True at the end (spaces allowed), or before a time of day `H:MM[:SS[.fff]]` after a space
@@ -181,12 +195,12 @@ private struct DateBytes {
         skipSpaces()
         guard index < bytes.count else { return true }
         if let (byte, length) = character(at: index), byte == UInt8(ascii: "T") { index += length }
-        guard let hours = digits(), (1...2).contains(hours.count), hours.value < 24, take([0x3A]),
+        guard let hours = digits(), (1...2).contains(hours.count), hours.value < 24, take(byte: 0x3A),
             let minutes = digits(), minutes.count == 2, minutes.value < 60
         else { return false }
-        if take([0x3A]) {
+        if take(byte: 0x3A) {
             guard let seconds = digits(), seconds.count == 2, seconds.value < 60 else { return false }
-            if take([0x2E]) { guard let fraction = digits(), !fraction.isEmpty else { return false } }
+            if take(byte: 0x2E) { guard let fraction = digits(), !fraction.isEmpty else { return false } }
         }
         skipSpaces()
         return index == bytes.count
@@ -194,7 +208,7 @@ private struct DateBytes {
 
     /// True at the end, or after a fraction of a day (`45293.5`): what follows a serial's digits.
     mutating func isSerialRest() -> Bool {
-        if take([0x2E]) { guard let fraction = digits(), !fraction.isEmpty else { return false } }
+        if take(byte: 0x2E) { guard let fraction = digits(), !fraction.isEmpty else { return false } }
         skipSpaces()
         return index == bytes.count
     }
