@@ -50,8 +50,8 @@ enum DebianPackages {
         // Files, not pipes: a chatty child never blocks on a full pipe while we wait for it.
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("suiji-run-\(UUID().uuidString)")
         let (out, err) = (base.appendingPathExtension("out"), base.appendingPathExtension("err"))
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: out)
             try? FileManager.default.removeItem(at: err)

@@ -2,7 +2,7 @@
 // the rows, and the generator (its tables are in RegisterNameTables.swift). A little over 500 lines:
 // the defects and the generator that plants them read best together.
 
-public import Pipeline
+internal import Pipeline
 
 /// One kind of bad input in a register; a generated row carries at most one. The import rejects
 /// the row for every kind but `badDate` (see `rejectsRow`).

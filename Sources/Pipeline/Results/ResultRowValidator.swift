@@ -275,7 +275,7 @@ public struct ResultRowValidator: Sendable {
             } catch {
                 return .failure(
                     RowRejection(
-                        fieldName: ResultField.results.rawValue, (error as? ResultCodeError)?.text ?? Message(verbatim: "\(error)")))
+                        fieldName: ResultField.results.rawValue, error.text))
             }
         } else if !withdraws {
             return reject(.results, .resultResultsEmpty)

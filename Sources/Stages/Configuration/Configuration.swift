@@ -1,5 +1,5 @@
 internal import Foundation
-public import Pipeline
+internal import Pipeline
 internal import TOMLKit
 
 /// The settings of a run, read from `suiji.toml`.

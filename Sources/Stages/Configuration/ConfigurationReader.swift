@@ -2,7 +2,7 @@
 // with its dotted key and line.
 
 internal import Foundation
-public import Pipeline
+internal import Pipeline
 internal import TOMLKit
 
 /// A dotted key of the document; array elements are components too.

@@ -1,5 +1,5 @@
 internal import Foundation
-public import Pipeline
+internal import Pipeline
 
 // The current draws of a plan as joint visits (一业一查, Pipeline's JointVisits.swift) see them:
 // each current ledger entry with its committed departments and round dates and its drawn objects.

@@ -5,7 +5,7 @@
 // their measured paths (SQLite's raw statements, PostgreSQL's COPY) behind their own seam.
 
 internal import Foundation
-public import Pipeline
+internal import Pipeline
 
 extension StageStore {
     /// Imports an inspector register or the avoidance list in one transaction (read only in a dry

@@ -5,7 +5,7 @@
 // Slots are filled by the message catalogue's one renderer (MessageCatalogue.swift).
 
 internal import Foundation
-public import Pipeline
+internal import Pipeline
 
 /// The keys of `page-text.json` the pages use.
 enum PageKey: String, Sendable, CaseIterable {

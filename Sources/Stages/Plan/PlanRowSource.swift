@@ -4,7 +4,7 @@
 // task must see the value. Rows keep their Excel row numbers, so diagnostics name the cell.
 
 internal import Foundation
-public import Pipeline
+internal import Pipeline
 
 /// The rows of a plan file, as records of text fields, whatever the file's format.
 public final class PlanFileRows: PlanRowSource {

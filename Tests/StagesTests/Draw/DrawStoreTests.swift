@@ -345,8 +345,8 @@ struct DrawStoreTests {
             }
         }
         func refusal(_ body: () throws -> Any) -> Refusal? {
-            do { _ = try body() } catch let error as DrawStoreError { return Refusal(error.status, error.message) } catch { return nil }
-            return nil
+            guard case .failure(let error) = Result<Any, any Error>(catching: body) else { return nil }
+            return (error as? DrawStoreError).map { Refusal($0.status, $0.message) }
         }
         #expect(refusal { try county.prepare([99]) } == Refusal(.usage, "the plan has no task 99 (tasks are 序号 1…42)"))
         #expect(

@@ -120,7 +120,7 @@ private func unsafeTexts(_ session: PostgresSession, _ sql: String) throws -> [S
                         try row.integer(10), try row.integer(11), try row.integer(12), try row.integer(13),
                         try row.integer(14),
                     ])
-                importIDs[try row.requiredInteger(0)] = try #require(id)
+                importIDs[try row.requiredInteger(0)] = id
             }
             func imported(_ value: Int64?) -> Int64? { value.flatMap { importIDs[$0] } }
             for row in inspectors {
@@ -348,7 +348,7 @@ private func unsafeTexts(_ session: PostgresSession, _ sql: String) throws -> [S
         let b = try Self.county(address, countyB, plan: w.plan, register: registerB, lists: w.store)
         for lane in [a, b] {
             let draw = try DrawStore(store: lane, clock: Self.clock, randomKey: { DrawWorkspace.saltKey })
-            let (plan, planID) = try draw.plan(year: 2024, region: try #require(lane.lane))
+            let (plan, planID) = try draw.plan(year: 2024, region: lane.lane)
             #expect(
                 !(try draw.prepare(plan: plan, planID: planID, tasks: nil, round: nil).prepared.isEmpty))
             let outcome = try draw.run(

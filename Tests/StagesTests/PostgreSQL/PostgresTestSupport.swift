@@ -35,7 +35,7 @@ func currentRegister(_ session: PostgresSession, region: String, department: Str
 /// Text parameters for a query.
 func bindings(_ values: String...) throws -> PostgresBindings {
     var bindings = PostgresBindings()
-    for value in values { try bindings.append(value, context: .default) }
+    for value in values { bindings.append(value, context: .default) }
     return bindings
 }
 
