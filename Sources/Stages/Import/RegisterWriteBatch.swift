@@ -276,7 +276,6 @@ extension RegisterAdapter {
             /// Binds insert number `index` of the batch at parameter `first` onwards.
             func bind(_ index: Int, hash: Int64, to statement: RawStatement, from first: Int32) {
                 let base = index * width
-                statement.bind(departmentID, at: first)
                 for field in 0..<width {
                     var value: UnsafeBufferPointer<UInt8>?
                     if base + field < batch.values.count {
@@ -285,12 +284,11 @@ extension RegisterAdapter {
                             value = UnsafeBufferPointer(rebasing: bytes[Int(start)..<(Int(start) + Int(length))])
                         }
                     }
-                    statement.bind(utf8: value, at: first + Int32(field) + 1)
+                    statement.bind(utf8: value, at: first + Int32(field))
                 }
-                statement.bind(hash, at: first + Int32(width) + 1)
-                statement.bind(importID, at: first + Int32(width) + 2)
+                statement.bind(hash, at: first + Int32(width))
             }
-            let perRow = Int32(width + 3)
+            let perRow = Int32(Self.parametersPerRow)
             var pending: [(index: Int, hash: Int64)] = []
             pending.reserveCapacity(Self.rowsPerInsert)
             func flush() throws {
@@ -341,9 +339,7 @@ extension RegisterAdapter {
                 for (slot, key) in group.enumerated() {
                     let place = UnsafeMutableBufferPointer(rebasing: buffer[(slot * 18)..<(slot * 18 + 18)])
                     key.write(to: place)
-                    let parameter = Int32(slot % perRun) * 2
-                    statement.bind(utf8: UnsafeBufferPointer(place), at: parameter + 1)
-                    statement.bind(importID, at: parameter + 2)
+                    statement.bind(utf8: UnsafeBufferPointer(place), at: Int32(slot % perRun) + 1)
                     if (slot + 1) % perRun == 0 { try statement.run() }
                 }
             }

@@ -82,10 +82,12 @@ struct RegisterAdapter: SnapshotRowRules, VersionCloser {
     var insertEntities: RawStatement?
     var closeRow: RawStatement?
 
-    /// Rows per multi-row insert (16 parameters a row): one statement run instead of 32, which
-    /// saves SQLite's fixed cost of a step and a reset per row.
+    /// Rows per multi-row insert (``parametersPerRow`` a row): one statement run instead of 32,
+    /// which saves SQLite's fixed cost of a step and a reset per row.
     static let rowsPerInsert = 32
-    /// Entities per multi-row insert (2 parameters a key).
+    /// The parameters of a row's insert: its register fields and its content hash.
+    static let parametersPerRow = RegisterWriteBatch.width + 1
+    /// Entities per multi-row insert (one parameter a key).
     static let entitiesPerInsert = 128
 
     var fields: [String] { RegisterField.allCases.map(\.rawValue) }
@@ -120,20 +122,24 @@ struct RegisterAdapter: SnapshotRowRules, VersionCloser {
         RegisterRowValidator.repeatRejection(record.uscc, firstLine: firstLine, firstRejected: firstRejected)
     }
 
+    /// Prepares the import's statements. The department and the import are the same in every row
+    /// an import writes, so they are written into the statements as numbers, not bound for each
+    /// row: two binds of eighteen a row, and two of four an entity, that SQLite no longer runs.
     mutating func prepare(_ db: Database) throws {
         let columns = """
             INSERT INTO register_rows (department_id, uscc, name, entity_type, category, registration_authority, region_code,
                 address, legal_rep, risk_class, status, last_inspected, established, phone, row_hash, valid_from_import)
             VALUES
             """
-        let row = "(" + Array(repeating: "?", count: RegisterWriteBatch.width + 3).joined(separator: ", ") + ")"
+        let row =
+            "(\(departmentID), " + Array(repeating: "?", count: Self.parametersPerRow).joined(separator: ", ") + ", \(importID))"
         insertRow = try RawStatement(db, columns + " " + row)
         insertRows = try RawStatement(db, columns + " " + Array(repeating: row, count: Self.rowsPerInsert).joined(separator: ", "))
-        insertEntity = try RawStatement(db, "INSERT OR IGNORE INTO entities (uscc, first_seen_import) VALUES (?, ?)")
+        insertEntity = try RawStatement(db, "INSERT OR IGNORE INTO entities (uscc, first_seen_import) VALUES (?, \(importID))")
         insertEntities = try RawStatement(
             db,
             "INSERT OR IGNORE INTO entities (uscc, first_seen_import) VALUES "
-                + Array(repeating: "(?, ?)", count: Self.entitiesPerInsert).joined(separator: ", "))
+                + Array(repeating: "(?, \(importID))", count: Self.entitiesPerInsert).joined(separator: ", "))
         closeRow = try RawStatement(db, "UPDATE register_rows SET valid_to_import = ?1 WHERE id = ?2")
     }
 }
