@@ -285,26 +285,14 @@ extension DrawStore {
     /// row first, else its latest) and each inspector's from the department's inspector register (the
     /// same). One pass over each table, whatever the number of objects.
     static func named(_ assignments: [ObjectAssignment], _ sql: any StageSQL) throws -> [ObjectAssignment] {
-        var entityName: [String: (current: Bool, id: Int64, name: String)] = [:]
-        // One pass over the registers, returning only the rows of the draws' objects (the table has
-        // no index by USCC: a statement per few hundred USCCs would be a pass each).
-        let wanted = Set(assignments.map(\.uscc))
+        // One pass over the registers for the draws' objects (RegisteredNames: the rule's one home).
         let seqs = Set(assignments.map(\.ledgerSeq)).sorted()
-        if !seqs.isEmpty {
-            for row in try sql.rows(
-                """
-                SELECT uscc, name, CASE WHEN valid_to_import IS NULL THEN 1 ELSE 0 END, id FROM register_rows
-                WHERE uscc IN (SELECT uscc FROM draw_selections WHERE ledger_seq IN (\(Array(repeating: "?", count: seqs.count).joined(separator: ", "))))
-                """, seqs)
-            {
-                let uscc = try row.requiredText(0)
-                guard wanted.contains(uscc) else { continue }
-                let current = try row.requiredInteger(2) == 1
-                let id = try row.requiredInteger(3)
-                if let seen = entityName[uscc], seen.current && !current || seen.current == current && seen.id > id { continue }
-                entityName[uscc] = (current, id, try row.requiredText(1))
-            }
-        }
+        let entityName =
+            seqs.isEmpty
+            ? [:]
+            : try RegisteredNames.of(
+                "SELECT uscc FROM draw_selections WHERE ledger_seq IN (\(Array(repeating: "?", count: seqs.count).joined(separator: ", ")))",
+                seqs, in: sql)
         var inspectorName: [String: String] = [:]
         for row in try sql.rows(
             """
@@ -323,7 +311,7 @@ extension DrawStore {
         }
         return assignments.map { assignment in
             var assignment = assignment
-            assignment.name = entityName[assignment.uscc]?.name
+            assignment.name = entityName[assignment.uscc]
             assignment.inspectors = name(assignment.inspectors)
             if var joint = assignment.jointVisit {
                 joint.team = name(joint.team)

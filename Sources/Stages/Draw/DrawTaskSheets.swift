@@ -63,7 +63,10 @@ public enum DrawTaskSheets {
             (group == nil || $0.group == group) && (round == nil || $0.round == round)
         }
         let (entities, inspectors) = try draw.store.reading { sql in
-            (try entityNames(sql, usccs: Set(assignments.map(\.uscc))), try inspectorNames(sql))
+            (
+                try entityNames(sql, usccs: Set(assignments.map(\.uscc)), ledgerSeqs: Set(assignments.map(\.ledgerSeq)).sorted()),
+                try inspectorNames(sql)
+            )
         }
         var order: [String] = []
         var sheets: [String: [TaskSheetRow]] = [:]
@@ -114,29 +117,29 @@ public enum DrawTaskSheets {
     }
 
     /// Name and address of each object, from a current register row (the first department's, by name, that has one).
-    private static func entityNames(_ sql: any StageSQL, usccs: Set<String>) throws -> [String: (name: String, address: String)] {
+    ///
+    /// One pass over `register_rows` for the objects of the sheets' draws (`ledgerSeqs`): the table has
+    /// no index that starts with the USCC, and a statement per 500 objects was a pass each.
+    private static func entityNames(
+        _ sql: any StageSQL, usccs: Set<String>, ledgerSeqs: [Int]
+    ) throws -> [String: (name: String, address: String)] {
+        guard !ledgerSeqs.isEmpty else { return [:] }
+        var rows: [(department: String, id: Int64, row: SQLRow)] = []
+        for row in try sql.rows(
+            """
+            SELECT r.uscc, r.name, r.address, d.name, r.id FROM register_rows r JOIN departments d ON d.id = r.department_id
+            WHERE r.valid_to_import IS NULL
+              AND r.uscc IN (SELECT uscc FROM draw_selections WHERE ledger_seq IN (\(Array(repeating: "?", count: ledgerSeqs.count).joined(separator: ", "))))
+            """, ledgerSeqs)
+        where usccs.contains(try row.requiredText(0)) {
+            rows.append((try row.requiredText(3), try row.requiredInteger(4), row))
+        }
+        // By department name in bytes (as SQLite's ORDER BY; a database's collation may differ), then row.
+        rows.sort { a, b in a.department != b.department ? a.department.utf8.lexicographicallyPrecedes(b.department.utf8) : a.id < b.id }
         var found: [String: (name: String, address: String)] = [:]
-        let all = usccs.sorted()
-        var start = 0
-        while start < all.count {
-            let part = Array(all[start..<min(start + 500, all.count)])
-            start += part.count
-            var rows: [(department: String, id: Int64, row: SQLRow)] = []
-            for row in try sql.rows(
-                """
-                SELECT r.uscc, r.name, r.address, d.name, r.id FROM register_rows r JOIN departments d ON d.id = r.department_id
-                WHERE r.valid_to_import IS NULL AND r.uscc IN (\(Array(repeating: "?", count: part.count).joined(separator: ", ")))
-                """, part)
-            {
-                rows.append((try row.requiredText(3), try row.requiredInteger(4), row))
-            }
-            // By department name in bytes (as SQLite's ORDER BY; a database's collation may differ), then row.
-            rows.sort { a, b in a.department != b.department ? a.department.utf8.lexicographicallyPrecedes(b.department.utf8) : a.id < b.id
-            }
-            for (_, _, row) in rows {
-                let uscc = try row.requiredText(0)
-                if found[uscc] == nil { found[uscc] = (try row.requiredText(1), try row.text(2) ?? "") }
-            }
+        for (_, _, row) in rows {
+            let uscc = try row.requiredText(0)
+            if found[uscc] == nil { found[uscc] = (try row.requiredText(1), try row.text(2) ?? "") }
         }
         return found
     }

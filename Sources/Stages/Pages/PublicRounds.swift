@@ -134,6 +134,8 @@ extension PublicRound {
                     ledgerSeq: Int(seq),
                     drawn: try sql.texts("SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", [seq]))
             }
+            // Registered names, read once for the plan, and only if a round of it was published.
+            let names = published.isEmpty ? [:] : try RegisteredNames.ofPlan(stored.id, in: sql)
             var rounds: [PublicRound] = []
             for task in plan.tasks {
                 for round in RoundSchedule(task: task, year: plan.year).rounds {
@@ -167,7 +169,7 @@ extension PublicRound {
                         var seen: Set<String> = []
                         for uscc in (entry.draw?.drawn ?? []) + (payloads[key]?.records.map(\.uscc) ?? []) where seen.insert(uscc).inserted
                         {
-                            let name = try records[uscc]?.name ?? ResultsStore.entityName(uscc, in: sql) ?? ""
+                            let name = records[uscc]?.name ?? names[uscc] ?? ""
                             entry.businesses.append(PublicBusiness(uscc: uscc, name: name, record: records[uscc]))
                         }
                     }

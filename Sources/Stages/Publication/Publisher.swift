@@ -302,6 +302,7 @@ public struct Publisher {
         for stored in try ResultsStore.plans(in: sql) {
             let plan = stored.plan
             let drawn = try ResultsStore.drawnRounds(planID: stored.id, in: sql)
+            let names = try RegisteredNames.ofPlan(stored.id, in: sql)
             var groupOfTask: [Int: String] = [:]
             for group in DrawGroups.form(plan) { for seq in group.taskSeqs { groupOfTask[seq] = group.key } }
             for (seq, roundNumber) in try ResultsStore.taskRounds(planID: stored.id, in: sql) {
@@ -319,7 +320,7 @@ public struct Publisher {
                 var inspections: [EntityInspection] = []
                 for result in try ResultsStore.currentResults(planID: stored.id, taskSeq: seq, round: roundNumber, in: sql)
                 where !result.withdrawn {
-                    guard let name = try ResultsStore.entityName(result.uscc, in: sql) else {
+                    guard let name = names[result.uscc] else {
                         throw PublicationError(Message(.publishResultNoRegister, ["uscc": result.uscc, "label": label]))
                     }
                     let inspectedOn: CivilDate

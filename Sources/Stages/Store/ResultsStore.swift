@@ -145,16 +145,6 @@ enum ResultsStore {
         }
     }
 
-    /// The current results of a plan, optionally of one task round, on SQLite's connection.
-    /// The registered name of an entity: its current register row in any department, else its latest one.
-    static func entityName(_ uscc: String, in sql: any StageSQL) throws -> String? {
-        try sql.row(
-            """
-            SELECT name FROM register_rows WHERE uscc = ?
-            ORDER BY CASE WHEN valid_to_import IS NULL THEN 1 ELSE 0 END DESC, id DESC LIMIT 1
-            """, [uscc])?.text(0)
-    }
-
     /// The task rounds of a plan that have results (in any version) or publication ledger entries.
     static func taskRounds(planID: Int64, in sql: any StageSQL) throws -> [(taskSeq: Int, round: Int)] {
         try sql.rows(

@@ -1,0 +1,60 @@
+// Why this exists: the registered names publishing, the pages and `draw show` give businesses
+// (RegisteredNames.swift): one rule, a current row in any department before the latest one.
+
+import Foundation
+import GRDB
+import Pipeline
+import Testing
+
+@testable import Stages
+
+@Suite("The registered names of businesses") struct RegisteredNamesTests {
+    @Test func aCurrentRowInAnyDepartmentNamesTheEntityElseItsLatestRow() throws {
+        let world = try PublicationWorld()
+        defer { world.cleanup() }
+        let pools = PublicationWorld.pools
+        // Rows 1-4: the pools, current in department 1.
+        try world.store.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO departments (name) VALUES ('原平市市场监督管理局')")
+            let other = try #require(try Int64.fetchOne(db, sql: "SELECT id FROM departments WHERE name = '原平市市场监督管理局'"))
+            try db.execute(
+                sql: """
+                    INSERT INTO imports (kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at)
+                    VALUES ('register', ?, 'register:test2', 'test2', 'y', 0, '2024-02-01T00:00:00Z')
+                    """, arguments: [other])
+            let later = db.lastInsertedRowID
+            func add(_ department: Int64, _ uscc: String, _ name: String, closedBy: Int64?) throws {
+                try db.execute(
+                    sql: """
+                        INSERT INTO register_rows (department_id, uscc, name, entity_type, category, region_code, status, row_hash,
+                            valid_from_import, valid_to_import)
+                        VALUES (?, ?, ?, '企业', '游泳场馆', '140981', '存续', 0, ?, ?)
+                        """,
+                    arguments: [department, uscc, name, later, closedBy])
+            }
+            // pools[1]: current in department 2 (row 5), and a later version in department 1 that
+            // was closed again (row 6, after its row 2 was closed): the current row names it.
+            try add(other, pools[1].uscc, "浪花水上乐园（市场监管名录）", closedBy: nil)
+            try db.execute(sql: "UPDATE register_rows SET valid_to_import = ? WHERE id = 2", arguments: [later])
+            try add(1, pools[1].uscc, "浪花水上乐园（已移出）", closedBy: later)
+            // pools[2]: no current row; its latest row (7) names it.
+            try db.execute(sql: "UPDATE register_rows SET valid_to_import = ? WHERE id = 3", arguments: [later])
+            try add(1, pools[2].uscc, "碧波游泳健身中心（最后一版）", closedBy: later)
+            // A registered entity the plan never drew nor has a result of.
+            try add(other, "911409810000000099", "未抽中的企业", closedBy: nil)
+        }
+        // Drawn: the pools and an entity in no register.
+        try world.draw(task: 17, round: 1, usccs: pools.map(\.uscc) + ["911409810000000001"])
+        let names = try world.store.reading { sql in
+            let planID = try #require(try sql.row("SELECT id FROM plans")?.integer(0))
+            return try RegisteredNames.ofPlan(planID, in: sql)
+        }
+        #expect(
+            names == [
+                pools[0].uscc: pools[0].name,
+                pools[1].uscc: "浪花水上乐园（市场监管名录）",
+                pools[2].uscc: "碧波游泳健身中心（最后一版）",
+                pools[3].uscc: pools[3].name,
+            ])
+    }
+}
