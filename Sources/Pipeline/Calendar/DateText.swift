@@ -72,7 +72,7 @@ public enum DateText {
             guard let separator = reader.separator(), let month = reader.digits(), (1...2).contains(month.count),
                 reader.takeClosingMonth(separator), let day = reader.digits(), (1...2).contains(day.count)
             else { return nil }
-            if separator == .chinese { guard reader.take(DateBytes.day) else { return nil } }
+            guard reader.takeClosingDay(separator) else { return nil }
             guard reader.isTimeOrEnd() else { return nil }
             date = make(year: yearDigits.value, month: month.value, day: day.value)
         } else {
@@ -107,7 +107,7 @@ private struct DateBytes {
     /// What follows the year, and so what must follow the month (and the day): `-`, `/` or `.`
     /// again (its ASCII byte), or 月 (then 日). A value, not an array: a date is read twice a
     /// register row, and an array a date was an allocation and a release each time.
-    enum Separator: Equatable {
+    enum Separator {
         case ascii(UInt8)
         case chinese
     }
@@ -119,7 +119,7 @@ private struct DateBytes {
 
     private static let year: [UInt8] = Array("年".utf8)
     private static let month: [UInt8] = Array("月".utf8)
-    static let day: [UInt8] = Array("日".utf8)
+    private static let day: [UInt8] = Array("日".utf8)
 
     /// The ASCII form of the character at `index` and its length in bytes, for digits and the
     /// separators `-` `/` `.` `:` given full-width (U+FF0D…U+FF1A); nil at the end.
@@ -171,10 +171,17 @@ private struct DateBytes {
         }
     }
 
-    /// Consumes `expected` bytes if they come next (one byte: as ``take(byte:)``).
+    /// Consumes what must follow the day after `separator` (日, or nothing), if it comes next.
+    mutating func takeClosingDay(_ separator: Separator) -> Bool {
+        switch separator {
+        case .ascii: true
+        case .chinese: take(Self.day)
+        }
+    }
+
+    /// Consumes the bytes of `expected`, a character written with several (年, 月, 日), if they come next.
     mutating func take(_ expected: [UInt8]) -> Bool {
-        if expected.count == 1 { return take(byte: expected[0]) }
-        guard expected.count > 1, index + expected.count <= bytes.count,
+        guard index + expected.count <= bytes.count,
             bytes[index..<(index + expected.count)].elementsEqual(expected)
         else { return false }
         index += expected.count

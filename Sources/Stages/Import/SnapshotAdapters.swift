@@ -124,7 +124,7 @@ struct RegisterAdapter: SnapshotRowRules, VersionCloser {
 
     /// Prepares the import's statements. The department and the import are the same in every row
     /// an import writes, so they are written into the statements as numbers, not bound for each
-    /// row: two binds of eighteen a row, and two of four an entity, that SQLite no longer runs.
+    /// row: two binds of eighteen a row, and one of two an entity, that SQLite no longer runs.
     mutating func prepare(_ db: Database) throws {
         let columns = """
             INSERT INTO register_rows (department_id, uscc, name, entity_type, category, registration_authority, region_code,
