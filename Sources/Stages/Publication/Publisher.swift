@@ -10,7 +10,7 @@
 // in the same transaction. Files are written before the transaction commits: if the commit fails,
 // the next run writes the same files again (at least once, never lost).
 //
-// A dry run opens the store read-only (a copy in memory) and touches no file.
+// A dry run opens the store read-only (a connection SQLite does not let write) and touches no file.
 
 internal import Foundation
 public import Pipeline

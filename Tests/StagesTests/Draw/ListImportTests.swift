@@ -151,6 +151,7 @@ struct ListImportTests {
                 == "dry run, nothing written: v2.csv as the watchlist '经营异常名录': 2 rows read, 2 imported, 0 rejected; 1 added, 1 changed, 1 removed, 0 unchanged"
         )
         #expect(try fileBytes(folder.path("suiji.sqlite")) == before)
+        try readOnly.close() // a read-only store holds its snapshot, which the write's commit would wait for
         let writable = try Store(path: folder.path("suiji.sqlite"))
         let report = try ListImporter(store: writable).run(Self.request(second))
         #expect([report.added, report.changed, report.removed, report.unchanged] as [Int] == [1, 1, 1, 0])

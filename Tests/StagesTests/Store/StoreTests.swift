@@ -117,3 +117,60 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
     }
 }
+
+/// A read-only store reads the file in place, in one snapshot, and writes nothing (issue 20).
+@Suite("Read-only store") struct ReadOnlyStoreTests {
+    @Test func aReadOnlyStoreReadsTheFileInOneSnapshotThatAWriterWaitsFor() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path("suiji.sqlite")
+        let writer = try Store(path: path, busyTimeout: 0.2)
+        try writer.write { db in try db.execute(sql: "INSERT INTO uscc_overrides VALUES ('A', 'first', '2024-01-01')") }
+        let before = try fileBytes(path)
+        let reader = try Store(path: path, access: .readOnly)
+        #expect(try reader.rowCount("uscc_overrides") == 1)
+        // The reader's snapshot is the file's, held: a writer's commit waits for it and gives up
+        // after its busy timeout, the store unchanged. (A copy in memory would not hold the file.)
+        #expect(throws: DatabaseError.self) {
+            try writer.write { db in try db.execute(sql: "INSERT INTO uscc_overrides VALUES ('B', 'second', '2024-01-02')") }
+        }
+        #expect(try reader.rowCount("uscc_overrides") == 1)
+        #expect {
+            try reader.write { db in try db.execute(sql: "DELETE FROM uscc_overrides") }
+        } throws: { error in
+            String(describing: error) == "\(path): error: the store was opened read-only (dry run); nothing may be written"
+        }
+        try reader.close()
+        #expect(try fileBytes(path) == before)
+        try writer.write { db in try db.execute(sql: "INSERT INTO uscc_overrides VALUES ('B', 'second', '2024-01-02')") }
+        #expect(try Store(path: path, access: .readOnly).rowCount("uscc_overrides") == 2)
+    }
+
+    @Test func aStoreOfAnOlderSuijiIsReadMigratedInMemoryAndTheFileIsNotWritten() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path("suiji.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try StoreSchema.migrator().migrate(queue, upTo: "v3: draw keys, watchlist, matter lists")
+        try queue.write { db in try db.execute(sql: "INSERT INTO uscc_overrides VALUES ('A', 'first', '2024-01-01')") }
+        try queue.close()
+        let before = try fileBytes(path)
+        let reader = try Store(path: path, access: .readOnly)
+        #expect(try reader.appliedMigrations().last == "v4: night fingerprints")
+        #expect(try reader.tableNames().contains("night_fingerprints"))
+        #expect(try reader.rowCount("uscc_overrides") == 1)
+        try reader.close()
+        #expect(try fileBytes(path) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
+    }
+
+    @Test func aMissingStoreReadsAsEmptyAndIsNotCreated() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path("suiji.sqlite")
+        let reader = try Store(path: path, access: .readOnly)
+        #expect(try reader.rowCount("register_rows") == 0)
+        #expect(try reader.appliedMigrations().count == 4)
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}
