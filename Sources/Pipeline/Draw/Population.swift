@@ -440,6 +440,32 @@ public struct DrawInputs: Sendable {
         return k
     }
 
+    /// Each row's entity, a number from 0 in row order that the rows of one USCC share, and how
+    /// many entities there are: distinct entities counted over integers, not sets of USCC texts.
+    public func entityNumbers() -> (ofRow: [Int32], count: Int) {
+        var ofRow = [Int32](repeating: 0, count: usccs.count)
+        var count = 0
+        if asciiUSCCs {
+            for i in usccs.indices {
+                if entityStarts[i >> 6] & (1 << UInt64(i & 63)) != 0 { count += 1 }
+                ofRow[i] = Int32(count - 1)
+            }
+        } else {
+            // USCCs compared as Swift compares strings, as the sets of the other paths do.
+            var numberOf: [String: Int32] = [:]
+            for (i, uscc) in usccs.enumerated() {
+                if let known = numberOf[uscc] {
+                    ofRow[i] = known
+                } else {
+                    numberOf[uscc] = Int32(count)
+                    ofRow[i] = Int32(count)
+                    count += 1
+                }
+            }
+        }
+        return (ofRow, count)
+    }
+
     /// The population of `group` (rules at the top of Population.swift).
     public func population(of group: DrawGroup, scopeMap: ScopeMap, rules: PopulationRules) -> Population {
         let departments = Set(rules.registers == .initiatorOnly ? [group.initiator] : group.departments)

@@ -84,6 +84,29 @@ import Testing
         #expect(population.rejected == [.duplicate: 0, .region: 0, .status: 1, .register: 1])
     }
 
+    /// Rows of one USCC share an entity number, numbered in USCC order; USCCs that are not ASCII
+    /// are told apart as Swift compares strings (canonically equal texts are one entity).
+    @Test func entityNumbersCountEachUSCCOnce() {
+        let ascii = DrawInputs(entities: [
+            Self.entity("E02"), Self.entity("E01", departments: [Self.market]), Self.entity("E03"), Self.entity("E01"),
+            Self.entity("E02", category: "旅行社"),
+        ])
+        #expect(ascii.entities.map(\.uscc) == ["E01", "E01", "E02", "E02", "E03"])
+        let numbers = ascii.entityNumbers()
+        #expect(numbers.ofRow == [0, 0, 1, 1, 2])
+        #expect(numbers.count == 3)
+
+        // "é" precomposed and as e + combining acute: one entity to Swift.
+        let other = DrawInputs(entities: [Self.entity("E\u{E9}"), Self.entity("E01"), Self.entity("E\u{65}\u{301}")])
+        let otherNumbers = other.entityNumbers()
+        #expect(otherNumbers.count == 2)
+        #expect(Set(otherNumbers.ofRow).count == 2)
+        let rowsOfE = other.entities.indices.filter { other.entities[$0].uscc != "E01" }
+        #expect(rowsOfE.count == 2)
+        #expect(otherNumbers.ofRow[rowsOfE[0]] == otherNumbers.ofRow[rowsOfE[1]])
+        #expect(DrawInputs(entities: []).entityNumbers().count == 0)
+    }
+
     @Test func seedString() throws {
         let map = try Self.scopeMap
         #expect(Draw.seedString(publicSeed: "48213907561102938475", groupKey: "2024-G02", round: 1) == "48213907561102938475|2024-G02|1")

@@ -89,6 +89,31 @@ struct DrawCoverageReportTests {
         #expect(report.uncoveredCategories == [.init(category: "殡葬服务", entities: 2)])
     }
 
+    /// An entity held by two departments' registers is one entity in every count: the 殡葬服务
+    /// company again in the civil affairs register, and a company of 四上单位 there as 殡葬服务.
+    @Test func anEntityInTwoRegistersCountsOnce() throws {
+        let county = try CoverageCounty()
+        defer { county.folder.cleanup() }
+        let register = try county.folder.write(
+            "civil.csv",
+            """
+            统一社会信用代码,名称,主体类型,行业类别,行政区划代码,登记状态,信用风险分类
+            91140981MA0C000446,原平市安息堂殡葬服务有限公司,企业,殡葬服务,140981,存续,C
+            91140981MA0C00011R,原平市晋北机械制造有限公司,企业,殡葬服务,140981,存续,A
+
+            """)
+        try DrawWorkspace.importFile(county.store, .register, register, department: "原平市民政局")
+        let report = try county.report()
+        #expect(report.uncoveredCategories.map { "\($0.category) \($0.entities)" } == ["殡葬服务 3"])
+        #expect(
+            report.text.hasSuffix(
+                """
+                register categories  4      1 covered by no task
+                entities             5      2 in no task's scope
+                """))
+        #expect(report.tasksWithoutEntities.flatMap(\.scopes).map(\.candidates) == [0, 0, 1])
+    }
+
     @Test func anEditedScopeMapAndAFullerRegisterCloseEveryGap() throws {
         let county = try CoverageCounty()
         defer { county.folder.cleanup() }
