@@ -219,20 +219,30 @@ public final class XLSXWorkbookWriter {
     private static let sheetTail = "</sheetData></worksheet>"
 
     /// Text for XML content and attribute values: the five escapes.
+    ///
+    /// Over the UTF-8 bytes, not the Characters: the five are ASCII, and no byte of a multi-byte
+    /// sequence is ASCII. Characters missed a `<` that a combining mark follows (one Character with
+    /// it), which made the sheet's XML ill-formed; and breaking every cell into grapheme clusters
+    /// was a fifth of `suiji draw list`'s time (104,218 objects, `perf record`).
     static func escape(_ text: String) -> String {
-        guard text.contains(where: { "&<>\"'".contains($0) }) else { return text }
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
+        @inline(__always) func isMarkup(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"")
+                || byte == UInt8(ascii: "'")
+        }
+        guard text.utf8.contains(where: isMarkup) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): out.append(contentsOf: "&apos;".utf8)
+            default: out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`, not empty, unique

@@ -14,6 +14,8 @@ struct XLSXWriterTests {
         let texts = [
             "a & b < c > d \"e\" 'f'", "  两端有空格  ", "第一行\r\n第二行\n第三行", "控制\u{01}字符\u{1F}", "literal _x0041_ and _x005F_", "😀 𠀀",
             "=HYPERLINK(\"http://x\")", "911409810573184662", "0001",
+            // A combining mark after `<`, `&` or `"` makes one Character with it, but the markup byte is still there.
+            "<\u{301}b\u{301}>\u{301} &\u{301}amp; \"\u{301}'\u{301}",
         ]
         let writer = try XLSXWorkbookWriter(path: path)
         try writer.addSheet("原平市[市场]:监管/局*?\\很长很长很长很长很长很长很长很长很长很长", header: ["列"])
