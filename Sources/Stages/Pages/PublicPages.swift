@@ -22,9 +22,12 @@ enum PublicPages {
     /// Writes every page, bundle and the verify script under `folder` (each file only if its bytes
     /// changed); returns the paths written, and warnings (a draw whose public bundle cannot be made:
     /// its page says so, the rest is written). Writes nothing when the store holds no plan.
+    /// `knownNames`: registered names per plan id, read by the publication just committed.
     @discardableResult
-    static func write(store: any StageStore, to folder: String) throws -> (written: [String], warnings: [Diagnostic]) {
-        let plans = try store.reading { sql in try PublicRound.gather(sql) }
+    static func write(
+        store: any StageStore, to folder: String, knownNames: [Int64: [String: String]] = [:]
+    ) throws -> (written: [String], warnings: [Diagnostic]) {
+        let plans = try store.reading { sql in try PublicRound.gather(sql, knownNames: knownNames) }
         guard !plans.isEmpty else { return ([], []) }
         let text = try PageText.bundled(language)
         let stylesheet = try PageLayout.stylesheet()

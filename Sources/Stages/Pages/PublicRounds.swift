@@ -90,8 +90,8 @@ struct PublicPlan: Sendable, Hashable {
 
 extension PublicRound {
     /// Every stored plan's rounds, newest plan first. Read in one transaction.
-    static func gather(_ sql: any StageSQL) throws -> [PublicPlan] {
-        let (planned, _) = try Publisher.plan(sql)
+    static func gather(_ sql: any StageSQL, knownNames: [Int64: [String: String]] = [:]) throws -> [PublicPlan] {
+        let (planned, _, namesRead) = try Publisher.plan(sql, knownNames: knownNames)
         var plans: [PublicPlan] = []
         for stored in try ResultsStore.plans(in: sql).reversed() {
             let plan = stored.plan
@@ -134,8 +134,9 @@ extension PublicRound {
                     ledgerSeq: Int(seq),
                     drawn: try sql.texts("SELECT uscc FROM draw_selections WHERE ledger_seq = ? ORDER BY position", [seq]))
             }
-            // Registered names, read once for the plan, and only if a round of it was published.
-            let names = published.isEmpty ? [:] : try RegisteredNames.ofPlan(stored.id, in: sql)
+            // Registered names, read once for the plan (by the publication's plan above, or here),
+            // and only if a round of it was published.
+            let names = published.isEmpty ? [:] : try namesRead[stored.id] ?? RegisteredNames.ofPlan(stored.id, in: sql)
             var rounds: [PublicRound] = []
             for task in plan.tasks {
                 for round in RoundSchedule(task: task, year: plan.year).rounds {

@@ -142,7 +142,7 @@ public struct DeadlineReporter {
     /// The rounds overdue or due soon on `today`.
     public func run(today: CivilDate) throws -> DeadlineReport {
         try store.reading { sql in
-            let (planned, _) = try Publisher.plan(sql)
+            let (planned, _, _) = try Publisher.plan(sql)
             var pending: [String: Int] = [:]
             for publication in planned {
                 pending[publication.payload.task.raninsTaskId] =

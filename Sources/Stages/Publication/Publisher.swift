@@ -181,14 +181,18 @@ public struct Publisher {
     public func run(_ request: PublishRequest) throws -> PublishReport {
         if request.dryRun || store.isReadOnly {
             return try store.reading { sql in
-                let (planned, diagnostics) = try Self.plan(sql)
+                let (planned, diagnostics, _) = try Self.plan(sql)
                 return Self.report(planned, files: [:], dryRun: true, diagnostics: diagnostics)
             }
         }
         let schema = request.formats.contains(.xml) ? try XMLSchema.bundledPayload() : nil
         let runID = store.runID
+        // The registered names the plan read, for the pages after the commit: the lock this
+        // publication holds keeps every other writer out, and publishing changes no register row.
+        var names: [Int64: [String: String]] = [:]
         var report = try store.writing { sql in
-            let (planned, diagnostics) = try Self.plan(sql)
+            let (planned, diagnostics, namesRead) = try Self.plan(sql)
+            names = namesRead
             let changed = planned.filter { !$0.diff.isEmpty }
             // Render and validate everything before the first file is written.
             var rendered: [(name: String, bytes: [UInt8])] = []
@@ -263,7 +267,9 @@ public struct Publisher {
         }
         // The public pages from what is now committed: every run rebuilds them whole, so a run killed
         // after the commit and before the pages leaves the next run (or night) to write them.
-        if let folder = request.publicDirectory { report.diagnostics += try PublicPages.write(store: store, to: folder).warnings }
+        if let folder = request.publicDirectory {
+            report.diagnostics += try PublicPages.write(store: store, to: folder, knownNames: names).warnings
+        }
         return report
     }
 
@@ -295,16 +301,22 @@ public struct Publisher {
         return "\(area)\(plan.year)年度部门联合双随机抽查工作计划"
     }
 
-    /// Every task round with results or ledger entries, with its payload and diff.
-    static func plan(_ sql: any StageSQL) throws -> ([PlannedPublication], [Diagnostic]) {
+    /// Every task round with results or ledger entries, with its payload and diff; and the
+    /// registered names it read, per plan id (``RegisteredNames/ofPlan(_:in:)``), for a caller that
+    /// needs them again in the same state of the registers. `knownNames` are such names, not read again.
+    static func plan(_ sql: any StageSQL, knownNames: [Int64: [String: String]] = [:]) throws -> (
+        planned: [PlannedPublication], diagnostics: [Diagnostic], names: [Int64: [String: String]]
+    ) {
         var planned: [PlannedPublication] = []
         var diagnostics: [Diagnostic] = []
+        var namesByPlan = knownNames
         for stored in try ResultsStore.plans(in: sql) {
             let plan = stored.plan
             let drawn = try ResultsStore.drawnRounds(planID: stored.id, in: sql)
             // Read at the first result to publish: a pass over the registers, which a night without
             // results must not pay (the empty night of 1,000,000 rows took 0.62 s instead of 0.19).
-            var names: [String: String]?
+            var names: [String: String]? = knownNames[stored.id]
+            defer { if let names { namesByPlan[stored.id] = names } }
             var groupOfTask: [Int: String] = [:]
             for group in DrawGroups.form(plan) { for seq in group.taskSeqs { groupOfTask[seq] = group.key } }
             for (seq, roundNumber) in try ResultsStore.taskRounds(planID: stored.id, in: sql) {
@@ -360,7 +372,7 @@ public struct Publisher {
                 }
             }
         }
-        return (planned, diagnostics)
+        return (planned, diagnostics, namesByPlan)
     }
 }
 
