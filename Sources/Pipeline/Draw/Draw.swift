@@ -139,6 +139,15 @@ public enum Draw {
         }
     }
 
+    /// A group's population and quotas, as ``prepare(group:round:inputs:exclusions:scopeMap:rules:ledgerHead:saltKey:)``
+    /// sizes its draw: the part of it `suiji draw quotas` checks, without the commitment.
+    public static func sizing(group: DrawGroup, inputs: DrawInputs, scopeMap: ScopeMap, rules: DrawRules) -> (
+        population: Population, quota: GroupQuota
+    ) {
+        let population = inputs.population(of: group, scopeMap: scopeMap, rules: rules.population)
+        return (population, rules.quota.quota(of: group, population: population.perClass))
+    }
+
     /// Everything before the seed, in the one path every command takes: the population, the
     /// exclusions within it, the group's quotas, the inspector setup and the commitment.
     ///
@@ -159,11 +168,10 @@ public enum Draw {
         guard let drawRound = group.schedule.round(round) else {
             throw DrawError("group \(group.key) has rounds 1…\(group.schedule.rounds.count); there is no round \(round)")
         }
-        let population = inputs.population(of: group, scopeMap: scopeMap, rules: rules.population)
+        let (population, quota) = sizing(group: group, inputs: inputs, scopeMap: scopeMap, rules: rules)
         let usccs = population.members.map(\.uscc)
         let admitted = inputs.asciiUSCCs ? USCCMembership(sortedASCII: usccs) : USCCMembership(usccs)
         let kept = exclusions.filter { admitted.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let quota = rules.quota.quota(of: group, population: population.perClass)
         let setup = InspectorSetup(
             inspectors: inputs.inspectors, avoidance: inputs.avoidance, departments: group.departments,
             members: admitted, rules: rules.matching)

@@ -40,6 +40,18 @@ import Testing
         #expect(audit.rows.filter(\.planBinds).map { "\($0.group) task \($0.task)" } == ["2024-G21 task 21"])
         #expect(audit.violations == [])
         #expect(audit.aAboveB == [])
+        // The audit sizes each group as the draw does: `Draw.sizing` is the part of `Draw.prepare`
+        // that sizes it, and the two agree on every group round.
+        let rules = DrawRules(matching: MatchingRules(allowPartialTeams: true))
+        for group in DrawGroups.form(try SeedPlan.load()) {
+            for round in group.schedule.rounds {
+                let prepared = try Draw.prepare(
+                    group: group, round: round.number, inputs: inputs, scopeMap: try SeedPlan.scopeMap(), rules: rules, saltKey: "k")
+                let sized = Draw.sizing(group: group, inputs: inputs, scopeMap: try SeedPlan.scopeMap(), rules: rules)
+                #expect(sized.population == prepared.population, "\(group.key) round \(round.number)")
+                #expect(sized.quota == prepared.quota, "\(group.key) round \(round.number)")
+            }
+        }
         // Every row checks itself: floor or ceil per class, total within one.
         for row in audit.rows where !row.planBinds {
             for c in RiskClass.allCases { #expect(row.exactShares[c]?.isFloorOrCeiling(row.quotas[c] ?? -1) == true, "\(row.line)") }
