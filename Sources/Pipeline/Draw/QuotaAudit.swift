@@ -83,13 +83,14 @@ public struct QuotaAudit: Sendable, Hashable, Codable {
     public static func run(plan: AnnualPlan, inputs: DrawInputs, scopeMap: ScopeMap, rules: DrawRules) throws -> QuotaAudit {
         var rows: [QuotaAuditRow] = []
         for group in DrawGroups.form(plan) {
+            // A group's sizing does not depend on the round (no round's draw excludes another's here).
+            let (population, quota) = Draw.sizing(group: group, inputs: inputs, scopeMap: scopeMap, rules: rules)
+            guard !population.members.isEmpty else { continue }
+            let n = population.perClass
+            let (nA, nB) = (n[.A] ?? 0, n[.B] ?? 0)
+            let q = quota.perClass
+            let aAboveB = nA > 0 && nB > 0 && (q[.A] ?? 0) * nB > (q[.B] ?? 0) * nA
             for round in group.schedule.rounds {
-                let (population, quota) = Draw.sizing(group: group, inputs: inputs, scopeMap: scopeMap, rules: rules)
-                guard !population.members.isEmpty else { continue }
-                let n = population.perClass
-                let (nA, nB) = (n[.A] ?? 0, n[.B] ?? 0)
-                let q = quota.perClass
-                let aAboveB = nA > 0 && nB > 0 && (q[.A] ?? 0) * nB > (q[.B] ?? 0) * nA
                 for task in group.tasks {
                     guard let r = quota.byTask[task.seq] else { continue }
                     rows.append(

@@ -290,9 +290,7 @@ extension DrawStore {
         let entityName =
             seqs.isEmpty
             ? [:]
-            : try RegisteredNames.of(
-                "SELECT uscc FROM draw_selections WHERE ledger_seq IN (\(Array(repeating: "?", count: seqs.count).joined(separator: ", ")))",
-                seqs, in: sql)
+            : try RegisteredNames.of(RegisteredNames.objectsOfDraws(count: seqs.count), seqs, in: sql)
         var inspectorName: [String: String] = [:]
         for row in try sql.rows(
             """

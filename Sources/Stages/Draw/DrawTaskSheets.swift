@@ -129,7 +129,7 @@ public enum DrawTaskSheets {
             """
             SELECT r.uscc, r.name, r.address, d.name, r.id FROM register_rows r JOIN departments d ON d.id = r.department_id
             WHERE r.valid_to_import IS NULL
-              AND r.uscc IN (SELECT uscc FROM draw_selections WHERE ledger_seq IN (\(Array(repeating: "?", count: ledgerSeqs.count).joined(separator: ", "))))
+              AND r.uscc IN (\(RegisteredNames.objectsOfDraws(count: ledgerSeqs.count)))
             """, ledgerSeqs)
         where usccs.contains(try row.requiredText(0)) {
             rows.append((try row.requiredText(3), try row.requiredInteger(4), row))

@@ -30,6 +30,12 @@ enum RegisteredNames {
         return names
     }
 
+    /// The businesses the draws of ledger entries `count` parameters name (`?` each, bound to the
+    /// entries' sequence numbers): a scope for ``of(_:_:in:)``, and for other reads of those draws' rows.
+    static func objectsOfDraws(count: Int) -> String {
+        "SELECT uscc FROM draw_selections WHERE ledger_seq IN (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
+    }
+
     /// The name of every business a plan's results or draws name.
     static func ofPlan(_ planID: Int64, in sql: any StageSQL) throws -> [String: String] {
         try of(
