@@ -48,7 +48,8 @@ struct DrawListCommandTests {
         let golden = try String(contentsOf: FixtureFiles.url("golden/draw-list-2024-G35-R1.tsv"), encoding: .utf8)
         #expect(read.stdout == golden)
 
-        // Every object and every inspector of the draw, and no other, on the sheet of its department.
+        // Every object and every inspector of the draw, and no other, on the sheet of its department,
+        // named as `draw show` names them (one rule for a business's name, one for an inspector's).
         let shown = try runSuiji(["draw", "show", "--assignments", "--json", "--config", "suiji.toml"], in: county)
         let json = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
         var expected: [String: [String]] = [:]
@@ -56,8 +57,11 @@ struct DrawListCommandTests {
         where assignment["group"] as? String == "2024-G35" && assignment["round"] as? Int == 1 {
             let team = (assignment["inspectors"] as? [[String: String]]) ?? []
             for department in ["原平市交通运输局", "原平市市场监督管理局"] {
-                let ids = team.filter { $0["department"] == department }.compactMap { $0["id"] }
-                expected[department, default: []].append("\(assignment["uscc"] as? String ?? "")\t\(ids.joined(separator: "、"))")
+                let members = team.filter { $0["department"] == department }
+                let ids = members.compactMap { $0["id"] }.joined(separator: "、")
+                let names = members.compactMap { $0["name"] }.joined(separator: "、")
+                let name = assignment["name"] as? String ?? ""
+                expected[department, default: []].append("\(name)\t\(assignment["uscc"] as? String ?? "")\t\(names)\t\(ids)")
             }
         }
         var found: [String: [String]] = [:]
@@ -69,7 +73,7 @@ struct DrawListCommandTests {
             }
             let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard cells.count == 9, cells[0] != "任务" else { continue }
-            found[sheet, default: []].append("\(cells[3])\t\(cells[6])")
+            found[sheet, default: []].append("\(cells[2])\t\(cells[3])\t\(cells[5])\t\(cells[6])")
         }
         #expect(found == expected)
     }

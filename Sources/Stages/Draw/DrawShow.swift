@@ -195,7 +195,14 @@ extension DrawStore {
 
     /// Every drawn object of the current draws with its inspectors, its visit and its joint visit.
     public func assignments(plan: AnnualPlan, planID: Int64) throws -> [ObjectAssignment] {
+        try located(plan: plan, planID: planID).assignments
+    }
+
+    /// ``assignments(plan:planID:)``, and each object's name and address as ``RegisteredNames`` picks
+    /// them (the names are the assignments'), from one pass over the registers: for the task sheets.
+    func located(plan: AnnualPlan, planID: Int64) throws -> (assignments: [ObjectAssignment], entities: [String: RegisteredEntity]) {
         let groups = Dictionary(DrawGroups.form(plan).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let postgres = store.lane != nil
         return try store.reading { sql in
             var out: [ObjectAssignment] = []
             let entries = try currentEntries(sql, planID: planID)
@@ -253,9 +260,14 @@ extension DrawStore {
                     for c in RiskClass.allCases { for u in result.sample[c] ?? [] { classOf[u] = c.rawValue } }
                     let short = Set((result.shortTeams ?? []).map(\.uscc))
                     let dates = groups[key]?.schedule.round(round)
+                    // The commitment's visits per class, read by the database (the population not
+                    // decoded: it was a fifth of `draw list` over 1,000,000 register rows); a
+                    // commitment of the first format is decoded.
                     let visits =
                         (result.visits ?? [:]).isEmpty
-                        ? [:] : ((try? storedCommitment(sql, hash: entry.commitment, group: key, round: round))?.visits ?? [:])
+                        ? [:]
+                        : ((try? Self.storedCounts(sql, hash: entry.commitment, postgres: postgres))?.visits
+                            ?? (try? storedCommitment(sql, hash: entry.commitment, group: key, round: round))?.visits ?? [:])
                     for uscc in result.order {
                         var visit: Message?
                         if let k = result.visits?[uscc], let dates, let c = classOf[uscc].flatMap(RiskClass.init(rawValue:)) {
@@ -283,14 +295,16 @@ extension DrawStore {
 extension DrawStore {
     /// The assignments with the names a person reads: each business's name from its register (a current
     /// row first, else its latest) and each inspector's from the department's inspector register (the
-    /// same). One pass over each table, whatever the number of objects.
-    static func named(_ assignments: [ObjectAssignment], _ sql: any StageSQL) throws -> [ObjectAssignment] {
+    /// same); and each business's name and address. One pass over each table, whatever the number of objects.
+    static func named(
+        _ assignments: [ObjectAssignment], _ sql: any StageSQL
+    ) throws -> (assignments: [ObjectAssignment], entities: [String: RegisteredEntity]) {
         // One pass over the registers for the draws' objects (RegisteredNames: the rule's one home).
         let seqs = Set(assignments.map(\.ledgerSeq)).sorted()
-        let entityName =
+        let entities =
             seqs.isEmpty
             ? [:]
-            : try RegisteredNames.of(RegisteredNames.objectsOfDraws(count: seqs.count), seqs, in: sql)
+            : try RegisteredNames.entities(RegisteredNames.objectsOfDraws(count: seqs.count), seqs, in: sql)
         var inspectorName: [String: String] = [:]
         for row in try sql.rows(
             """
@@ -307,9 +321,9 @@ extension DrawStore {
                 return member
             }
         }
-        return assignments.map { assignment in
+        let named = assignments.map { assignment in
             var assignment = assignment
-            assignment.name = entityName[assignment.uscc]
+            assignment.name = entities[assignment.uscc]?.name
             assignment.inspectors = name(assignment.inspectors)
             if var joint = assignment.jointVisit {
                 joint.team = name(joint.team)
@@ -317,6 +331,7 @@ extension DrawStore {
             }
             return assignment
         }
+        return (named, entities)
     }
 }
 

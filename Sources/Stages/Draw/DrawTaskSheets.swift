@@ -59,43 +59,58 @@ public enum DrawTaskSheets {
         draw: DrawStore, plan: AnnualPlan, planID: Int64, group: String? = nil, round: Int? = nil, calendar: WorkingDayCalendar
     ) throws -> [DepartmentTaskSheet] {
         let groups = Dictionary(DrawGroups.form(plan).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        let assignments = try draw.assignments(plan: plan, planID: planID).filter {
-            (group == nil || $0.group == group) && (round == nil || $0.round == round)
-        }
-        let (entities, inspectors) = try draw.store.reading { sql in
-            (
-                try entityNames(sql, usccs: Set(assignments.map(\.uscc)), ledgerSeqs: Set(assignments.map(\.ledgerSeq)).sorted()),
-                try inspectorNames(sql)
-            )
-        }
+        // Names and addresses as every other output gives them (RegisteredNames' rule, in the same
+        // pass over the registers as the assignments' names), inspectors' names as `draw show` does.
+        let (all, entities) = try draw.located(plan: plan, planID: planID)
+        let assignments = all.filter { (group == nil || $0.group == group) && (round == nil || $0.round == round) }
         var order: [String] = []
         var sheets: [String: [TaskSheetRow]] = [:]
+        // What every object of a round shares, made once a round (and department), not once an object.
+        struct Shared {
+            var departments: [String]
+            var window: String
+            var deadline: String
+            var tasks: [String: (tasks: String, matters: String)]
+        }
+        var shared: [String: Shared] = [:]
         for assignment in assignments {
-            guard let drawGroup = groups[assignment.group], let drawRound = drawGroup.schedule.round(assignment.round) else { continue }
-            let deadline: String
-            if let end = drawRound.end.civilDate, let due = try? PublicationDeadline(roundEnd: end, calendar: calendar).due {
-                deadline = due.description
-            } else {
-                deadline = ""
-            }
-            let window = "\(drawRound.start) 至 \(drawRound.end)"
-            for department in [drawGroup.initiator] + drawGroup.cooperators {
-                let tasks = drawGroup.tasks.filter { $0.initiator == department || $0.cooperators.contains(department) }
-                let taskText = tasks.map { task in
-                    let id =
-                        (try? PublicationIdentifier.task(region: plan.region, year: plan.year, taskSeq: task.seq, round: assignment.round))
-                        ?? "\(task.seq)"
-                    return "\(id) \(task.name)"
+            let key = "\(assignment.group)|\(assignment.round)"
+            if shared[key] == nil {
+                guard let drawGroup = groups[assignment.group], let drawRound = drawGroup.schedule.round(assignment.round) else { continue }
+                let deadline: String
+                if let end = drawRound.end.civilDate, let due = try? PublicationDeadline(roundEnd: end, calendar: calendar).due {
+                    deadline = due.description
+                } else {
+                    deadline = ""
                 }
+                let departments = [drawGroup.initiator] + drawGroup.cooperators
+                var tasksOf: [String: (tasks: String, matters: String)] = [:]
+                for department in departments {
+                    let tasks = drawGroup.tasks.filter { $0.initiator == department || $0.cooperators.contains(department) }
+                    let taskText = tasks.map { task in
+                        let id =
+                            (try? PublicationIdentifier.task(
+                                region: plan.region, year: plan.year, taskSeq: task.seq, round: assignment.round))
+                            ?? "\(task.seq)"
+                        return "\(id) \(task.name)"
+                    }
+                    tasksOf[department] = (taskText.joined(separator: "；"), tasks.flatMap(\.matters).joined(separator: "；"))
+                }
+                shared[key] = Shared(
+                    departments: departments, window: "\(drawRound.start) 至 \(drawRound.end)", deadline: deadline, tasks: tasksOf)
+            }
+            guard let round = shared[key] else { continue }
+            let entity = entities[assignment.uscc]
+            for department in round.departments {
                 let team = assignment.inspectors.filter { $0.department == department }
-                let entity = entities[assignment.uscc] ?? (name: "", address: "")
+                let tasks = round.tasks[department] ?? ("", "")
                 if sheets[department] == nil { order.append(department) }
                 sheets[department, default: []].append(
                     TaskSheetRow(
-                        group: assignment.group, round: assignment.round, tasks: taskText.joined(separator: "；"),
-                        matters: tasks.flatMap(\.matters).joined(separator: "；"), name: entity.name, uscc: assignment.uscc,
-                        address: entity.address, inspectors: team.map { inspectors["\(department)|\($0.id)"] ?? "" }.joined(separator: "、"),
-                        inspectorIDs: team.map(\.id).joined(separator: "、"), window: window, deadline: deadline))
+                        group: assignment.group, round: assignment.round, tasks: tasks.tasks, matters: tasks.matters,
+                        name: entity?.name ?? "", uscc: assignment.uscc, address: entity?.address ?? "",
+                        inspectors: team.map { $0.name ?? "" }.joined(separator: "、"), inspectorIDs: team.map(\.id).joined(separator: "、"),
+                        window: round.window, deadline: round.deadline))
             }
         }
         return order.map { DepartmentTaskSheet(department: $0, rows: sheets[$0] ?? []) }
@@ -114,47 +129,5 @@ public enum DrawTaskSheets {
             writer.discard()
             throw error
         }
-    }
-
-    /// Name and address of each object, from a current register row (the first department's, by name, that has one).
-    ///
-    /// One pass over `register_rows` for the objects of the sheets' draws (`ledgerSeqs`): the table has
-    /// no index that starts with the USCC, and a statement per 500 objects was a pass each.
-    private static func entityNames(
-        _ sql: any StageSQL, usccs: Set<String>, ledgerSeqs: [Int]
-    ) throws -> [String: (name: String, address: String)] {
-        guard !ledgerSeqs.isEmpty else { return [:] }
-        var rows: [(department: String, id: Int64, row: SQLRow)] = []
-        for row in try sql.rows(
-            """
-            SELECT r.uscc, r.name, r.address, d.name, r.id FROM register_rows r JOIN departments d ON d.id = r.department_id
-            WHERE r.valid_to_import IS NULL
-              AND r.uscc IN (\(RegisteredNames.objectsOfDraws(count: ledgerSeqs.count)))
-            """, ledgerSeqs)
-        where usccs.contains(try row.requiredText(0)) {
-            rows.append((try row.requiredText(3), try row.requiredInteger(4), row))
-        }
-        // By department name in bytes (as SQLite's ORDER BY; a database's collation may differ), then row.
-        rows.sort { a, b in a.department != b.department ? a.department.utf8.lexicographicallyPrecedes(b.department.utf8) : a.id < b.id }
-        var found: [String: (name: String, address: String)] = [:]
-        for (_, _, row) in rows {
-            let uscc = try row.requiredText(0)
-            if found[uscc] == nil { found[uscc] = (try row.requiredText(1), try row.text(2) ?? "") }
-        }
-        return found
-    }
-
-    /// Each current inspector's name, by `department|执法证号`.
-    private static func inspectorNames(_ sql: any StageSQL) throws -> [String: String] {
-        var names: [String: String] = [:]
-        for row in try sql.rows(
-            """
-            SELECT d.name, i.inspector_id, i.name FROM inspector_rows i JOIN departments d ON d.id = i.department_id
-            WHERE i.valid_to_import IS NULL
-            """)
-        {
-            names["\(try row.requiredText(0))|\(try row.requiredText(1))"] = try row.requiredText(2)
-        }
-        return names
     }
 }

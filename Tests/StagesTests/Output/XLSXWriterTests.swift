@@ -38,6 +38,30 @@ struct XLSXWriterTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("out")) == ["book.xlsx"])
     }
 
+    @Test func aRowIsWrittenAsExactlyThisXML() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path("book.xlsx")
+        let writer = try XLSXWorkbookWriter(path: path)
+        try writer.addSheet("表", header: ["名称", "住所"])
+        // Spaces kept where the first or last character is white space (an ideographic space too);
+        // the five escapes; an empty text leaves its cell out; column AA after Z.
+        try writer.appendRow([" 甲<乙> ", "", "丙&'\"丁\u{3000}"] + Array(repeating: "", count: 23) + ["戊"])
+        try writer.commit()
+        let package = try XLSXPackage(path: path, displayName: "book.xlsx", limits: XLSXLimits())
+        let xml = String(decoding: try #require(try package.smallPart("xl/worksheets/sheet1.xml")), as: UTF8.self)
+        #expect(
+            xml == """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>\
+                <row r="1"><c r="A1" s="1" t="inlineStr"><is><t>名称</t></is></c><c r="B1" s="1" t="inlineStr"><is><t>住所</t></is></c></row>\
+                <row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve"> 甲&lt;乙&gt; </t></is></c>\
+                <c r="C2" t="inlineStr"><is><t xml:space="preserve">丙&amp;&apos;&quot;丁\u{3000}</t></is></c>\
+                <c r="AA2" t="inlineStr"><is><t>戊</t></is></c></row>\
+                </sheetData></worksheet>
+                """)
+    }
+
     @Test func aDiscardedWorkbookLeavesNothing() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
