@@ -195,12 +195,15 @@ extension DrawStore {
 
     /// Every drawn object of the current draws with its inspectors, its visit and its joint visit.
     public func assignments(plan: AnnualPlan, planID: Int64) throws -> [ObjectAssignment] {
-        try located(plan: plan, planID: planID).assignments
+        try located(plan: plan, planID: planID, addresses: false).assignments
     }
 
-    /// ``assignments(plan:planID:)``, and each object's name and address as ``RegisteredNames`` picks
-    /// them (the names are the assignments'), from one pass over the registers: for the task sheets.
-    func located(plan: AnnualPlan, planID: Int64) throws -> (assignments: [ObjectAssignment], entities: [String: RegisteredEntity]) {
+    /// ``assignments(plan:planID:)``, and each object's name and (with `addresses`) address as
+    /// ``RegisteredNames`` picks them (the names are the assignments'), from one pass over the
+    /// registers: for the task sheets.
+    func located(
+        plan: AnnualPlan, planID: Int64, addresses: Bool = true
+    ) throws -> (assignments: [ObjectAssignment], entities: [String: RegisteredEntity]) {
         let groups = Dictionary(DrawGroups.form(plan).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let postgres = store.lane != nil
         return try store.reading { sql in
@@ -287,7 +290,7 @@ extension DrawStore {
                     }
                 }
             }
-            return try Self.named(out, sql)
+            return try Self.named(out, sql, addresses: addresses)
         }
     }
 }
@@ -295,16 +298,17 @@ extension DrawStore {
 extension DrawStore {
     /// The assignments with the names a person reads: each business's name from its register (a current
     /// row first, else its latest) and each inspector's from the department's inspector register (the
-    /// same); and each business's name and address. One pass over each table, whatever the number of objects.
+    /// same); and each business's name and (with `addresses`) address. One pass over each table,
+    /// whatever the number of objects.
     static func named(
-        _ assignments: [ObjectAssignment], _ sql: any StageSQL
+        _ assignments: [ObjectAssignment], _ sql: any StageSQL, addresses: Bool
     ) throws -> (assignments: [ObjectAssignment], entities: [String: RegisteredEntity]) {
         // One pass over the registers for the draws' objects (RegisteredNames: the rule's one home).
         let seqs = Set(assignments.map(\.ledgerSeq)).sorted()
         let entities =
             seqs.isEmpty
             ? [:]
-            : try RegisteredNames.entities(RegisteredNames.objectsOfDraws(count: seqs.count), seqs, in: sql)
+            : try RegisteredNames.entities(RegisteredNames.objectsOfDraws(count: seqs.count), seqs, addresses: addresses, in: sql)
         var inspectorName: [String: String] = [:]
         for row in try sql.rows(
             """

@@ -10,7 +10,7 @@ internal import Pipeline
 struct RegisteredEntity: Sendable, Hashable {
     /// The registered name.
     var name: String
-    /// The address (住所) of the same row; nil if it has none.
+    /// The address (住所) of the same row; nil if it has none, or if it was not asked for.
     var address: String?
 }
 
@@ -20,17 +20,20 @@ struct RegisteredEntity: Sendable, Hashable {
 /// instead), so a look-up of one business reads the whole table: publishing 2,000 results over
 /// 1,000,000 register rows took 325 s when each result asked for its name, 2.8 s with one pass.
 enum RegisteredNames {
-    /// The name and address of every business `scope` yields: `scope` is a query of one column of
-    /// USCCs, with its `values`. Businesses in no register are absent.
-    static func entities(_ scope: String, _ values: [any SQLBindable], in sql: any StageSQL) throws -> [String: RegisteredEntity] {
+    /// The name and (with `addresses`) address of every business `scope` yields: `scope` is a query
+    /// of one column of USCCs, with its `values`. Businesses in no register are absent.
+    ///
+    /// Addresses are read only when asked for: a dry-run publication names 104,218 drawn businesses,
+    /// and reading their addresses too took it from 0.70-0.74 s to 0.75-0.78 s and from 58 to 66 MB.
+    static func entities(
+        _ scope: String, _ values: [any SQLBindable], addresses: Bool = true, in sql: any StageSQL
+    ) throws -> [String: RegisteredEntity] {
         var entities: [String: RegisteredEntity] = [:]
-        try pick(scope, values, address: true, in: sql) { entities[$0] = RegisteredEntity(name: $1, address: $2) }
+        try pick(scope, values, address: addresses, in: sql) { entities[$0] = RegisteredEntity(name: $1, address: $2) }
         return entities
     }
 
-    /// The name of every business `scope` yields (as ``entities(_:_:in:)``, without reading addresses:
-    /// a dry-run publication names 104,218 drawn businesses, and reading their addresses took it from
-    /// 0.70-0.74 s to 0.75-0.78 s and from 58 to 66 MB).
+    /// The name of every business `scope` yields (``entities(_:_:addresses:in:)`` without addresses).
     static func of(_ scope: String, _ values: [any SQLBindable], in sql: any StageSQL) throws -> [String: String] {
         var names: [String: String] = [:]
         try pick(scope, values, address: false, in: sql) { uscc, name, _ in names[uscc] = name }
@@ -59,7 +62,7 @@ enum RegisteredNames {
     }
 
     /// The businesses the draws of ledger entries `count` parameters name (`?` each, bound to the
-    /// entries' sequence numbers): a scope for ``entities(_:_:in:)``.
+    /// entries' sequence numbers): a scope for ``entities(_:_:addresses:in:)``.
     static func objectsOfDraws(count: Int) -> String {
         "SELECT uscc FROM draw_selections WHERE ledger_seq IN (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
     }
