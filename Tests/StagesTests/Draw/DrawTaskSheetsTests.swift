@@ -21,20 +21,10 @@ struct DrawTaskSheetsTests {
             // A department whose name sorts after SAMR's registers the business later, under another
             // name and address: the later current row names it (the sheets took the first
             // department's by name).
-            try db.execute(sql: "INSERT OR IGNORE INTO departments (name) VALUES ('原平市应急管理局')")
-            let other = try #require(try Int64.fetchOne(db, sql: "SELECT id FROM departments WHERE name = '原平市应急管理局'"))
-            try db.execute(
-                sql: """
-                    INSERT INTO imports (kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at)
-                    VALUES ('register', ?, 'register:test', 'test', 'x', 0, '2024-05-01T00:00:00Z')
-                    """, arguments: [other])
-            let later = db.lastInsertedRowID
-            try db.execute(
-                sql: """
-                    INSERT INTO register_rows (department_id, uscc, name, entity_type, category, region_code, address, status, row_hash,
-                        valid_from_import)
-                    VALUES (?, ?, '原平市应急名录里的名称', '企业', '危险化学品', '140981', '原平市应急路9号', '存续', 0, ?)
-                    """, arguments: [other, drawn.uscc, later])
+            let (other, later) = try RegisterRowsByHand.addImport(db, department: "原平市应急管理局", at: "2024-05-01T00:00:00Z")
+            try RegisterRowsByHand.addRow(
+                db, department: other, uscc: drawn.uscc, name: "原平市应急名录里的名称", address: "原平市应急路9号", importID: later,
+                closedBy: nil)
             // The inspector leaves the department's register: the latest row still names them (the
             // sheets left the name blank).
             try db.execute(

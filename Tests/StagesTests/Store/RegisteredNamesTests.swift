@@ -16,22 +16,10 @@ import Testing
         let pools = PublicationWorld.pools
         // Rows 1-4: the pools, current in department 1.
         try world.store.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO departments (name) VALUES ('原平市市场监督管理局')")
-            let other = try #require(try Int64.fetchOne(db, sql: "SELECT id FROM departments WHERE name = '原平市市场监督管理局'"))
-            try db.execute(
-                sql: """
-                    INSERT INTO imports (kind, department_id, scope_key, file_name, content_sha256, byte_count, imported_at)
-                    VALUES ('register', ?, 'register:test2', 'test2', 'y', 0, '2024-02-01T00:00:00Z')
-                    """, arguments: [other])
-            let later = db.lastInsertedRowID
+            let (other, later) = try RegisterRowsByHand.addImport(db, department: "原平市市场监督管理局", at: "2024-02-01T00:00:00Z")
             func add(_ department: Int64, _ uscc: String, _ name: String, address: String? = nil, closedBy: Int64?) throws {
-                try db.execute(
-                    sql: """
-                        INSERT INTO register_rows (department_id, uscc, name, entity_type, category, region_code, address, status, row_hash,
-                            valid_from_import, valid_to_import)
-                        VALUES (?, ?, ?, '企业', '游泳场馆', '140981', ?, '存续', 0, ?, ?)
-                        """,
-                    arguments: [department, uscc, name, address, later, closedBy])
+                try RegisterRowsByHand.addRow(
+                    db, department: department, uscc: uscc, name: name, address: address, importID: later, closedBy: closedBy)
             }
             // pools[1]: current in department 2 (row 5), and a later version in department 1 that
             // was closed again (row 6, after its row 2 was closed): the current row names it.
