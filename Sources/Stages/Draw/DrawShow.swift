@@ -198,11 +198,11 @@ extension DrawStore {
         try located(plan: plan, planID: planID, addresses: false).assignments
     }
 
-    /// ``assignments(plan:planID:)``, and each object's name and (with `addresses`) address as
-    /// ``RegisteredNames`` picks them (the names are the assignments'), from one pass over the
-    /// registers: for the task sheets.
+    /// ``assignments(plan:planID:)`` (only those `only` keeps, if given), and each object's name and (with
+    /// `addresses`) address as ``RegisteredNames`` picks them (the names are the assignments'), from
+    /// one pass over the registers: for the task sheets.
     func located(
-        plan: AnnualPlan, planID: Int64, addresses: Bool = true
+        plan: AnnualPlan, planID: Int64, addresses: Bool = true, only: ((ObjectAssignment) -> Bool)? = nil
     ) throws -> (assignments: [ObjectAssignment], entities: [String: RegisteredEntity]) {
         let groups = Dictionary(DrawGroups.form(plan).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let postgres = store.lane != nil
@@ -290,7 +290,7 @@ extension DrawStore {
                     }
                 }
             }
-            return try Self.named(out, sql, addresses: addresses)
+            return try Self.named(only.map { out.filter($0) } ?? out, sql, addresses: addresses)
         }
     }
 }
