@@ -436,9 +436,13 @@ public struct DrawInputs: Sendable {
     @inline(__always)
     private func entityStart(of i: Int) -> Int {
         var k = i
-        while k > 0, entityStarts[k >> 6] & (1 << UInt64(k & 63)) == 0 { k -= 1 }
+        while k > 0, !isEntityStart(k) { k -= 1 }
         return k
     }
+
+    /// Whether row `i` is the first of its USCC's rows (ASCII USCCs only).
+    @inline(__always)
+    private func isEntityStart(_ i: Int) -> Bool { entityStarts[i >> 6] & (1 << UInt64(i & 63)) != 0 }
 
     /// Each row's entity, a number from 0 in row order that the rows of one USCC share, and how
     /// many entities there are: distinct entities counted over integers, not sets of USCC texts.
@@ -447,7 +451,7 @@ public struct DrawInputs: Sendable {
         var count = 0
         if asciiUSCCs {
             for i in usccs.indices {
-                if entityStarts[i >> 6] & (1 << UInt64(i & 63)) != 0 { count += 1 }
+                if isEntityStart(i) { count += 1 }
                 ofRow[i] = Int32(count - 1)
             }
         } else {

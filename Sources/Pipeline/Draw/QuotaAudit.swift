@@ -80,7 +80,7 @@ public struct QuotaAudit: Sendable, Hashable, Codable {
     /// Sizes every group round of `plan` over `inputs` through the one draw path (`Draw.sizing`, the
     /// part of `Draw.prepare` that sizes a draw; the commitment, which the audit does not read, is
     /// not made: over 1,000,000 register rows `suiji draw quotas` took 2.14–2.31 s with it, 1.72–1.90 s without).
-    public static func run(plan: AnnualPlan, inputs: DrawInputs, scopeMap: ScopeMap, rules: DrawRules) throws -> QuotaAudit {
+    public static func run(plan: AnnualPlan, inputs: DrawInputs, scopeMap: ScopeMap, rules: DrawRules) -> QuotaAudit {
         var rows: [QuotaAuditRow] = []
         for group in DrawGroups.form(plan) {
             // A group's sizing does not depend on the round (no round's draw excludes another's here).

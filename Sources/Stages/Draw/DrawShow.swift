@@ -20,7 +20,7 @@ extension DrawStore {
     /// The quota rule checked over every group round of `plan` with the current registers and the
     /// configuration's rules (`suiji draw quotas`, QuotaAudit.swift).
     public func quotaAudit(plan: AnnualPlan, inputs: DrawInputs? = nil) throws -> QuotaAudit {
-        try QuotaAudit.run(
+        QuotaAudit.run(
             plan: plan, inputs: try inputs ?? store.drawInputs(), scopeMap: try scopeMap(),
             rules: Self.rules(rules, allowPartialTeams: true))
     }

@@ -32,7 +32,7 @@ import Testing
     @Test func generatedCountyOf30000() throws {
         let inputs = try Self.county()
         #expect(inputs.entities.count == 30_000)
-        let audit = try QuotaAudit.run(
+        let audit = QuotaAudit.run(
             plan: try SeedPlan.load(), inputs: inputs, scopeMap: try SeedPlan.scopeMap(),
             rules: DrawRules(matching: MatchingRules(allowPartialTeams: true)))
         #expect(audit.rounds == 46)
