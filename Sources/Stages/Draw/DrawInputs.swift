@@ -72,9 +72,13 @@ extension Store {
     /// ``StageStore/drawInputs()`` on SQLite: the population streamed through GRDB's cursor.
     package func sqliteDrawInputs() throws -> DrawInputs {
         try read { db in
-            // Row by row into the inputs' columns: a row costs its USCC and a few integers.
+            // Row by row into the inputs' columns: a row costs its USCC and a few integers. They are
+            // reserved for every row the imports added (their ranges, StoreSchema.v5), current or
+            // not: at most that many rows come, and a reservation not filled is never touched,
+            // where counting the current rows would read the whole table once more.
             var rows = DrawInputs.Builder(
-                capacity: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM register_rows WHERE valid_to_import IS NULL") ?? 0)
+                capacity: try Int.fetchOne(
+                    db, sql: "SELECT COALESCE(SUM(last_row_id - first_row_id + 1), 0) FROM register_row_ranges") ?? 0)
             let cursor = try Row.fetchCursor(db, sql: DrawInputRows.population + " ORDER BY r.uscc, d.name")
             while let row = try cursor.next() {
                 rows.append(

@@ -84,7 +84,11 @@ final class SQLiteRegisterImport: RegisterImportTransaction {
         var adapter = RegisterAdapter(departmentID: departmentID, importID: importID)
         try adapter.prepare(db)
         self.adapter = adapter
+        lastRowBefore = try RegisterAdapter.lastRowID(db)
     }
+
+    /// The largest row id before this import's rows: they are the ones after it.
+    private var lastRowBefore: Int64 = 0
 
     func write(_ batch: RegisterWriteBatch) throws {
         try adapter?.write(batch)
@@ -149,6 +153,7 @@ final class SQLiteRegisterImport: RegisterImportTransaction {
         // In row order, so that the updates walk the table once.
         for rowID in unsent { try adapter.close(rowID: rowID) }
         try adapter.insertEntities(newKeys)
+        try adapter.recordRowRange(db, after: lastRowBefore)
         try finishSync()
     }
 

@@ -251,16 +251,65 @@ extension RegisterAdapter {
     }
 
     /// Sends the department's current rows to `feed`, in row order (the caller finishes the feed).
+    ///
+    /// They are read in the id ranges of the department's imports (`register_row_ranges`,
+    /// StoreSchema.v5), each a range scan of the table.
     func loadCurrentRows(_ db: Database, into feed: CurrentRowsFeed) throws {
         let select = try RawStatement(
-            db, "SELECT id, uscc, row_hash FROM register_rows WHERE department_id = ? AND valid_to_import IS NULL ORDER BY id")
-        select.bind(departmentID, at: 1)
+            db,
+            """
+            SELECT id, uscc, row_hash FROM register_rows
+            WHERE id BETWEEN ? AND ? AND department_id = ? AND valid_to_import IS NULL ORDER BY id
+            """)
+        select.bind(departmentID, at: 3)
         var batch = KeyTableBatch()
-        while try select.step() {
-            guard let key = select.withText(1, { USCCKey(utf8: $0) }) else { continue }
-            batch.add(key, rowID: select.int64(0), hash: select.int64(2), to: feed)
+        for range in try rowRanges(db) {
+            select.bind(range.lowerBound, at: 1)
+            select.bind(range.upperBound, at: 2)
+            while try select.step() {
+                guard let key = select.withText(1, { USCCKey(utf8: $0) }) else { continue }
+                batch.add(key, rowID: select.int64(0), hash: select.int64(2), to: feed)
+            }
         }
         batch.flush(to: feed)
+    }
+
+    /// The id ranges the department's rows lie in, in id order, overlapping and adjacent ones joined.
+    func rowRanges(_ db: Database) throws -> [ClosedRange<Int64>] {
+        let ranges = try Row.fetchAll(
+            db, sql: "SELECT first_row_id, last_row_id FROM register_row_ranges WHERE department_id = ? ORDER BY first_row_id",
+            arguments: [departmentID]
+        ).map { (first: $0[0] as Int64, last: $0[1] as Int64) }
+        return Self.joined(ranges)
+    }
+
+    /// `ranges` (sorted by their first id) with the overlapping and adjacent ones joined; an empty
+    /// range (last before first) is dropped.
+    static func joined(_ ranges: [(first: Int64, last: Int64)]) -> [ClosedRange<Int64>] {
+        var joined: [ClosedRange<Int64>] = []
+        for range in ranges where range.first <= range.last {
+            if let previous = joined.last, range.first <= previous.upperBound &+ 1 {
+                joined[joined.count - 1] = previous.lowerBound...max(previous.upperBound, range.last)
+            } else {
+                joined.append(range.first...range.last)
+            }
+        }
+        return joined
+    }
+
+    /// The largest row id of the table (0 when it is empty): the rows an import adds come after it.
+    static func lastRowID(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM register_rows") ?? 0
+    }
+
+    /// Records the ids of the rows this import added (those after `lastBefore`) as the
+    /// department's range, where a later re-import reads its current rows.
+    func recordRowRange(_ db: Database, after lastBefore: Int64) throws {
+        let last = try Self.lastRowID(db)
+        guard last > lastBefore else { return }
+        try db.execute(
+            sql: "INSERT INTO register_row_ranges (department_id, first_row_id, last_row_id, import_id) VALUES (?, ?, ?, ?)",
+            arguments: [departmentID, lastBefore + 1, last, importID])
     }
 
     /// Runs a batch of writes: inserts in their order, `rowsPerInsert` at a time where they run

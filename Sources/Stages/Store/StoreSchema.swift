@@ -16,8 +16,34 @@ enum StoreSchema {
         migrator.registerMigration("v4: night fingerprints") { db in
             try db.execute(sql: v4) // Stages/Draw/DrawSchema.swift
         }
+        migrator.registerMigration("v5: register rows found by their imports' ranges") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
+
+    /// Where each register import's rows lie, in place of the partial index `register_rows_current`.
+    ///
+    /// The rows one import adds get consecutive ids (`INTEGER PRIMARY KEY`: the largest id + 1, in
+    /// the import's one transaction), so a department's current rows lie in the id ranges of its
+    /// imports, and a re-import reads them there: a range scan of the table in id order, as the
+    /// index gave them. The index cost every row an import writes an index entry, and every row it
+    /// closes a removal: 8% of a first import of 1,000,000 rows (1.79–1.95 s with it, 1.71–1.74
+    /// without, three alternating runs), a fifth of the row writes' instructions (callgrind). A
+    /// store migrated from v4 gets the ranges of its imports from their rows (one pass).
+    static let v5 = """
+        CREATE TABLE register_row_ranges (
+            department_id   INTEGER NOT NULL REFERENCES departments(id),
+            first_row_id    INTEGER NOT NULL,
+            last_row_id     INTEGER NOT NULL,
+            import_id       INTEGER NOT NULL REFERENCES imports(id),
+            PRIMARY KEY (department_id, first_row_id)
+        ) WITHOUT ROWID;
+        INSERT INTO register_row_ranges (department_id, first_row_id, last_row_id, import_id)
+            SELECT department_id, MIN(id), MAX(id), valid_from_import FROM register_rows
+            GROUP BY valid_from_import, department_id;
+        DROP INDEX register_rows_current;
+        """
 
     /// Every kind of table the pipeline needs, designed up front so later work adds rows, not rebuilds.
     ///

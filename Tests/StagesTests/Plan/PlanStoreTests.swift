@@ -17,11 +17,13 @@ struct PlanStoreTests {
                 "avoidance_pairs", "departments", "draw_commitments", "draw_keys", "draw_ledger", "draw_seeds", "draw_selections",
                 "entities", "imports", "inspector_assignments", "inspector_rows", "list_imports", "matter_list_items", "night_fingerprints",
                 "plan_tasks",
-                "plans", "publication_ledger", "register_rows", "results", "run_files", "runs", "uscc_overrides", "watchlist_entries",
+                "plans", "publication_ledger", "register_row_ranges", "register_rows", "results", "run_files", "runs", "uscc_overrides",
+                "watchlist_entries",
             ])
         #expect(
             try store.appliedMigrations() == [
                 "v1: the whole mission", "v2: nightly runs", "v3: draw keys, watchlist, matter lists", "v4: night fingerprints",
+                "v5: register rows found by their imports' ranges",
             ])
     }
 

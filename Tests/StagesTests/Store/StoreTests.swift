@@ -156,12 +156,46 @@ import Testing
         try queue.close()
         let before = try fileBytes(path)
         let reader = try Store(path: path, access: .readOnly)
-        #expect(try reader.appliedMigrations().last == "v4: night fingerprints")
+        #expect(try reader.appliedMigrations().last == "v5: register rows found by their imports' ranges")
         #expect(try reader.tableNames().contains("night_fingerprints"))
         #expect(try reader.rowCount("uscc_overrides") == 1)
         try reader.close()
         #expect(try fileBytes(path) == before)
         #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
+    }
+
+    /// A store of suiji before v5 (its partial index `register_rows_current`, no ranges) gets the
+    /// ranges its imports would have recorded, from their rows, and loses the index; a re-import
+    /// then finds its department's current rows as on a store made since.
+    @Test func aStoreOfV4GetsItsImportsRangesFromTheirRows() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path("suiji.sqlite")
+        let made = try Store(path: path)
+        _ = try importThreeRegisters(made, folder)
+        let recorded = try registerRowRanges(made)
+        try made.close()
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    DROP TABLE register_row_ranges;
+                    CREATE INDEX register_rows_current ON register_rows(department_id) WHERE valid_to_import IS NULL;
+                    DELETE FROM grdb_migrations WHERE identifier LIKE 'v5:%';
+                    """)
+        }
+        try queue.close()
+        let migrated = try Store(path: path)
+        #expect(try migrated.appliedMigrations().count == 5)
+        #expect(try registerRowRanges(migrated) == recorded)
+        #expect(recorded == [[1, 1, 3, 1], [2, 4, 5, 2], [1, 6, 7, 3]])
+        let indexes = try migrated.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'register_rows'")
+        }
+        #expect(indexes == [])
+        let again = try importFile(migrated, folder.path("a1.csv"), allowMassRemoval: true)
+        #expect(entityCounts(again) == [1, 1, 1, 1])
+        #expect(try registerRowRanges(migrated) == recorded + [[1, 8, 9, 4]])
     }
 
     @Test func aMissingStoreReadsAsEmptyAndIsNotCreated() throws {
@@ -170,7 +204,7 @@ import Testing
         let path = folder.path("suiji.sqlite")
         let reader = try Store(path: path, access: .readOnly)
         #expect(try reader.rowCount("register_rows") == 0)
-        #expect(try reader.appliedMigrations().count == 4)
+        #expect(try reader.appliedMigrations().count == 5)
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 }
