@@ -42,7 +42,7 @@ enum StoreSchema {
         INSERT INTO register_row_ranges (department_id, first_row_id, last_row_id, import_id)
             SELECT department_id, MIN(id), MAX(id), valid_from_import FROM register_rows
             GROUP BY valid_from_import, department_id;
-        DROP INDEX register_rows_current;
+        DROP INDEX IF EXISTS register_rows_current;
         """
 
     /// Every kind of table the pipeline needs, designed up front so later work adds rows, not rebuilds.
