@@ -101,18 +101,18 @@ public enum DrawTaskSheets {
                 shared[key] = Shared(
                     departments: departments, window: "\(drawRound.start) 至 \(drawRound.end)", deadline: deadline, tasks: tasksOf)
             }
-            guard let round = shared[key] else { continue }
+            guard let common = shared[key] else { continue }
             let entity = entities[assignment.uscc]
-            for department in round.departments {
+            for department in common.departments {
                 let team = assignment.inspectors.filter { $0.department == department }
-                let tasks = round.tasks[department] ?? ("", "")
+                let tasks = common.tasks[department] ?? ("", "")
                 if sheets[department] == nil { order.append(department) }
                 sheets[department, default: []].append(
                     TaskSheetRow(
                         group: assignment.group, round: assignment.round, tasks: tasks.tasks, matters: tasks.matters,
                         name: entity?.name ?? "", uscc: assignment.uscc, address: entity?.address ?? "",
                         inspectors: team.map { $0.name ?? "" }.joined(separator: "、"), inspectorIDs: team.map(\.id).joined(separator: "、"),
-                        window: round.window, deadline: round.deadline))
+                        window: common.window, deadline: common.deadline))
             }
         }
         return order.map { DepartmentTaskSheet(department: $0, rows: sheets[$0] ?? []) }

@@ -3,6 +3,8 @@
 
 import GRDB
 
+@testable import Stages
+
 /// Rows written straight into a store's register tables, for the tests of the rules that read them.
 enum RegisterRowsByHand {
     /// A register import of `department` (made if missing): its department id and import id.
@@ -17,10 +19,13 @@ enum RegisterRowsByHand {
         return (id, db.lastInsertedRowID)
     }
 
-    /// A register row of `department` from import `importID`, closed by `closedBy` (nil: current).
+    /// A register row of `department` from import `importID`, closed by `closedBy` (nil: current),
+    /// with its id recorded as the import's range as the importer records one (so that a re-import
+    /// would find it).
     static func addRow(
         _ db: Database, department: Int64, uscc: String, name: String, address: String? = nil, importID: Int64, closedBy: Int64?
     ) throws {
+        let before = try RegisterAdapter.lastRowID(db)
         try db.execute(
             sql: """
                 INSERT INTO register_rows (department_id, uscc, name, entity_type, category, region_code, address, status, row_hash,
@@ -28,5 +33,6 @@ enum RegisterRowsByHand {
                 VALUES (?, ?, ?, '企业', '游泳场馆', '140981', ?, '存续', 0, ?, ?)
                 """,
             arguments: [department, uscc, name, address, importID, closedBy])
+        try RegisterAdapter(departmentID: department, importID: importID).recordRowRange(db, after: before)
     }
 }
