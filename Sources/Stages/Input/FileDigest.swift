@@ -109,7 +109,7 @@ private final class ChunkState: @unchecked Sendable {
     private let lock = NSLock()
     private let descriptor: Int32
     private let displayName: String
-    private var buffer: [UInt8]
+    private let size: Int
     private var closed = false
     /// Touched only on `hashQueue`.
     private var hasher: SHA256Hasher?
@@ -124,7 +124,7 @@ private final class ChunkState: @unchecked Sendable {
     init(descriptor: Int32, size: Int, displayName: String, hashing: Bool) {
         self.descriptor = descriptor
         self.displayName = displayName
-        buffer = [UInt8](repeating: 0, count: size)
+        self.size = size
         hasher = hashing ? SHA256Hasher() : nil
         self.hashing = hashing
     }
@@ -137,15 +137,21 @@ private final class ChunkState: @unchecked Sendable {
 
     private func read() throws -> [UInt8]? {
         guard !closed, finished == nil else { return nil }
-        let size = buffer.count
-        let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, size) }
-        if count < 0 {
-            throw MalformedFileError(
-                location: SourceLocation(file: displayName), message: "read failed: \(String(cString: strerror(errno)))")
+        // Read straight into the chunk handed out: no buffer of our own to copy from. (Copying
+        // out of one with `Array(buffer[0..<count])` shared the buffer whenever a read filled it,
+        // so the next read copied it again before writing to it.)
+        var failure: Int32 = 0
+        let chunk = [UInt8](unsafeUninitializedCapacity: size) { bytes, initialized in
+            let count = Foundation.read(descriptor, bytes.baseAddress, size)
+            if count < 0 { failure = errno }
+            initialized = max(0, count)
         }
-        guard count > 0 else { return nil }
-        total += count
-        let chunk = Array(buffer[0..<count])
+        if failure != 0 {
+            throw MalformedFileError(
+                location: SourceLocation(file: displayName), message: "read failed: \(String(cString: strerror(failure)))")
+        }
+        guard !chunk.isEmpty else { return nil }
+        total += chunk.count
         if hashing {
             inFlight.wait()
             hashQueue.async { [self] in
