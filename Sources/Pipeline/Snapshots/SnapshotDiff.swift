@@ -164,6 +164,11 @@ extension SnapshotDiff where Table == USCCKeyTable {
         tally.previous = slots.loadedCount
     }
 
+    /// Reads where the table would look for `keys` (``USCCKeyTable/touch(_:)``): a few keys touched
+    /// before their rows are decided are found or added without a cache miss each.
+    @inlinable
+    public mutating func touch(_ keys: ArraySlice<USCCKey>) { slots.touch(keys) }
+
     /// The cheap test of a re-import, in one step: if the store holds a current version with `key`
     /// that the file has not sent yet, and `sameContent` says the row's content hash equals that
     /// version's, records the row as unchanged (what ``accept(_:hash:line:)`` decides then) and

@@ -185,11 +185,7 @@ public struct USCCKeyTable: SnapshotKeyTable {
         var start = 0
         while start < count {
             let end = min(start + 64, count)
-            var touched: UInt64 = 0
-            buckets.withUnsafeBufferPointer { buckets in
-                for index in start..<end { touched |= buckets[Self.mix(keys[index]) & mask] }
-            }
-            loadedTouch = touched
+            touch(keys[start..<end])
             for index in start..<end {
                 load(keys[index], rowID: rowIDs[index], hash: hashes[index])
             }
@@ -197,8 +193,20 @@ public struct USCCKeyTable: SnapshotKeyTable {
         }
     }
 
-    /// What a batch's reads of the buckets saw, kept so that the reads are made.
-    @usableFromInline var loadedTouch: UInt64 = 0
+    /// Reads the buckets the probes of `keys` start at, one after the other and nothing else, before
+    /// the keys are looked up or added: their cache misses overlap instead of coming one per key
+    /// (the buckets lie at random in megabytes of memory). Give a few keys (8 to 64).
+    @inlinable
+    public mutating func touch(_ keys: ArraySlice<USCCKey>) {
+        var seen: UInt64 = 0
+        buckets.withUnsafeBufferPointer { buckets in
+            for key in keys { seen |= buckets[Self.mix(key) & mask] }
+        }
+        touched = seen
+    }
+
+    /// What the reads of ``touch(_:)`` saw, kept so that the reads are made.
+    @usableFromInline var touched: UInt64 = 0
 
     /// The slot of `key`, or nil if the table does not hold it (nothing is added).
     @inlinable

@@ -64,4 +64,31 @@ struct USCCKeyTableTests {
         #expect(table.takeNewKeys().map { Self.text($0) } == accepted.sorted())
         #expect(table.count == 0)
     }
+
+    /// Touching keys (reading their buckets ahead) adds nothing and moves nothing: a table whose keys
+    /// were touched, eight at a time before they came as a first import's rows do, gives every key
+    /// the slot an untouched table gives it, and finds none of the touched keys that never came.
+    @Test func touchingKeysChangesNoSlot() throws {
+        let codes = Self.codes(5_000)
+        let keys = try codes.map { try #require(USCCKey($0)) }
+        var plain = USCCKeyTable(expected: 100)
+        var touched = USCCKeyTable(expected: 100)
+        touched.touch(keys[...])
+        #expect(touched.count == 0)
+        var slots: [Int] = []
+        var touchedSlots: [Int] = []
+        for start in stride(from: 0, to: 4_000, by: 8) {
+            touched.touch(keys[start..<(start + 8)])
+            for key in keys[start..<(start + 8)] {
+                slots.append(plain.slot(for: key).slot)
+                touchedSlots.append(touched.slot(for: key).slot)
+            }
+        }
+        #expect(touchedSlots == slots)
+        #expect(touchedSlots == Array(0..<4_000))
+        touched.touch(keys[4_000...])
+        #expect(touched.count == 4_000)
+        #expect(keys[4_000...].allSatisfy { touched.find($0) == nil })
+        #expect(keys[..<4_000].enumerated().allSatisfy { touched.find($1) == $0 })
+    }
 }
