@@ -14,9 +14,9 @@
 // the markup after it begins. libxml2's own errors and schema diagnostics keep the parser's line and
 // column, which are exact at the time it reports them.
 //
-// Feeding. `XMLByteFeeder` hands libxml2 pieces of up to 511 bytes (when a piece holds an error, the
-// nodes it had given are dropped; the size is that of the `xmlTextReader` block used until stop 29,
-// whose results, error wordings included, the tests keep). A piece ends just
+// Feeding. `XMLByteFeeder` hands libxml2 pieces of up to 4,095 bytes (when a piece holds an error, the
+// nodes it had given are dropped; until stop 37 the size was 511 bytes, that of the `xmlTextReader`
+// block used until stop 29; see the feeder's comment). A piece ends just
 // after a record's end, and around the markup that makes a node the record reader refuses available,
 // so the records before an error are returned first and the reader's own errors and libxml2's come in
 // document order, however the source chunks the file; the scanner says where (see its comment).

@@ -229,7 +229,7 @@ struct XMLMarkupScannerTests {
             ])
     }
 
-    @Test func piecesAreAtMost511BytesAndEndAtRecordEnds() {
+    @Test func piecesAreAtMostTheLargestPieceAndEndAtRecordEnds() {
         var text = "<?xml version=\"1.0\"?>\n<registry department=\"d\">\n"
         for index in 0..<300 {
             text += "  <entity>\n    <uscc>\(index)</uscc>\n    <name>\(String(repeating: "名", count: index % 97))</name>\n  </entity>\n"
@@ -297,7 +297,7 @@ struct XMLMarkupScannerTests {
     }
 
     @Test func theRecordReadersOwnErrorsComeBeforeLaterErrorsOfLibxml2() {
-        // Each refused node is followed, in the same 511 bytes, by markup libxml2 refuses.
+        // Each refused node is followed, in the same piece, by markup libxml2 refuses.
         let cases: [(String, String)] = [
             (
                 "<registry>\n<entity><name>x<b>y</b></name></wrong>\n",
