@@ -129,6 +129,12 @@ public final class Store {
                 // Refused before the first write (the journal mode below is one).
                 try Self.refuseNewerStore(queue, path: path)
                 try queue.writeWithoutTransaction { db in
+                    // Pages of 8 KiB, which SQLite sets on an empty file only (a new store): a
+                    // first import of 1,000,000 rows writes 34,113 pages instead of 69,057, and
+                    // the kernel's part of it (system CPU) fell from 0.44–0.55 s to 0.31–0.37.
+                    // Not 16 KiB: a re-import's journal keeps each page it changes whole, and the
+                    // 1% re-import, whose changes lie scattered, took 1.13–1.18 s instead of 1.01–1.24.
+                    try db.execute(sql: "PRAGMA page_size = 8192")
                     try db.execute(sql: "PRAGMA journal_mode = DELETE")
                     try db.execute(sql: "PRAGMA synchronous = FULL")
                 }

@@ -211,4 +211,23 @@ import Testing
         #expect(try reader.appliedMigrations().count == 5)
         #expect(!FileManager.default.fileExists(atPath: path))
     }
+
+    /// A new store's pages are 8 KiB, not SQLite's default 4 KiB (a bulk import writes half as many
+    /// pages); a store made with other pages keeps them, as SQLite sets the size of an empty file
+    /// only, and is migrated as any other.
+    @Test func aNewStoreHasPagesOf8KiBAndAnOlderStoreKeepsItsOwn() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let fresh = try Store(path: folder.path("new.sqlite"))
+        #expect(try fresh.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 8192)
+        try fresh.close()
+        let path = folder.path("old.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try StoreSchema.migrator().migrate(queue, upTo: "v3: draw keys, watchlist, matter lists")
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4096)
+        try queue.close()
+        let older = try Store(path: path)
+        #expect(try older.appliedMigrations().count == 5)
+        #expect(try older.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4096)
+    }
 }
