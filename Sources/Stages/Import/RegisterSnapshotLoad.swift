@@ -217,7 +217,7 @@ final class RegisterRowProducer: @unchecked Sendable {
         // 1,000,000 rows). So its rows are held too, eight at a time, and the buckets of their keys
         // read one after the other before the rows are decided: the misses overlap. The table's
         // share of the samples fell from 7.1% to 2.5%, and user CPU from 2.32–2.33 s to 2.18–2.26
-        // (three alternating runs; both cores are busy while a CSV import reads, so its wall time
+        // (three of four alternating runs, the fourth on a busy machine; both cores are busy while a CSV import reads, so its wall time
         // follows its CPU).
         touchColumn =
             !holds && !hasCurrentRows && columns.count == RegisterField.allCases.count ? columns[RegisterField.uscc.index] : nil
