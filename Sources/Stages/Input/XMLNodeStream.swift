@@ -112,7 +112,9 @@ final class XMLNodeStream {
     @exclusivity(unchecked) private var openElements: [(name: XMLName, line: Int)] = []
     @exclusivity(unchecked) private var capturing = false
     /// The nodes of the pieces parsed so far not yet handed out, from `parsedHead` on.
-    @exclusivity(unchecked) private var parsed: [Parsed] = []
+    /// A `GrowingBuffer`, not an Array: about fourteen appends a record, each of which checked the
+    /// array's uniqueness; 100,000 records took 12,895.5M instructions instead of 12,950.5M (callgrind).
+    @exclusivity(unchecked) private var parsed = GrowingBuffer<Parsed>()
     @exclusivity(unchecked) private var parsedHead = 0
     @exclusivity(unchecked) private var parsedAttributes: [[Attribute]] = []
     /// The bytes of the queued texts, and of the text being gathered (from `openText`).
@@ -296,7 +298,7 @@ final class XMLNodeStream {
     private func parseNextPiece() throws {
         guard let context else { throw failure ?? RegisterFileError(location: here(), message: "libxml2 is not reading the file") }
         // Everything queued has been handed out: keep only the text being gathered.
-        parsed.removeAll(keepingCapacity: true)
+        parsed.removeAll()
         parsedHead = 0
         parsedAttributes.removeAll(keepingCapacity: true)
         if let open = openText {
