@@ -7,8 +7,8 @@
 // (type, name, value) through a call. Over the benchmark's register (599 MB, 13.5 million
 // elements), a bare C loop over `xmlTextReaderRead` took 3.2-4.8 s and the same loop over the
 // push parser with SAX2 callbacks 1.8-2.5 s (64 KiB pieces) or 3.1 s of CPU (this stream's
-// 511-byte pieces, as they were until stop 37), measured in one run; the import's reader thread spent 60% of its time in
-// libxml2. The pull interface stays: each piece is parsed into a queue of nodes, handed out one
+// 511-byte pieces, as they were until stop 37), measured in one run; the import's reader thread
+// spent 60% of its time in libxml2. The pull interface stays: each piece is parsed into a queue of nodes, handed out one
 // at a time.
 //
 // What the reader did that the callbacks now do:
