@@ -210,17 +210,17 @@ final class RegisterRowProducer: @unchecked Sendable {
         // Rows that may be unchanged are held until four have come, and their stored-form hashes
         // computed side by side (`RowHasher.values(encoded:)`); they are then decided in order,
         // before any later row, and at the latest at the end of each chunk or before an error.
-        let holds = skipsUnchanged && hasCurrentRows && columns.count == RegisterField.allCases.count
+        let everyField = columns.count == RegisterField.allCases.count
+        let holds = skipsUnchanged && hasCurrentRows && everyField
         // A first import adds each row's key to the key table at a bucket that lies at random in
         // megabytes of them, a cache miss a row, waited for one at a time: 93% of the samples of
         // `USCCKeyTable.slot(for:)` sat on that one load, a sixth of the reading thread (`perf`,
         // 1,000,000 rows). So its rows are held too, eight at a time, and the buckets of their keys
         // read one after the other before the rows are decided: the misses overlap. The table's
         // share of the samples fell from 7.1% to 2.5%, and user CPU from 2.32–2.33 s to 2.18–2.26
-        // (three of four alternating runs, the fourth on a busy machine; both cores are busy while a CSV import reads, so its wall time
-        // follows its CPU).
-        touchColumn =
-            !holds && !hasCurrentRows && columns.count == RegisterField.allCases.count ? columns[RegisterField.uscc.index] : nil
+        // (three of four alternating runs, the fourth on a busy machine; both cores are busy while
+        // a CSV import reads, so its wall time follows its CPU).
+        touchColumn = !hasCurrentRows && everyField ? columns[RegisterField.uscc.index] : nil
         let holding = holds ? HeldRows.capacity : touchColumn == nil ? 0 : HeldRows.touchedCapacity
         var more = true
         while more {

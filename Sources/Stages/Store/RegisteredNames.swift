@@ -17,8 +17,9 @@ struct RegisteredEntity: Sendable, Hashable {
 /// The registered names of businesses, by USCC, read in one pass over `register_rows`.
 ///
 /// The table has no index that starts with the USCC (an import appends its rows in id order, and a
-/// re-import finds them by their ids' ranges: StoreSchema.v5), so a look-up of one business reads the whole table: publishing 2,000 results over
-/// 1,000,000 register rows took 325 s when each result asked for its name, 2.8 s with one pass.
+/// re-import finds them by their ids' ranges: StoreSchema.v5), so a look-up of one business reads
+/// the whole table: publishing 2,000 results over 1,000,000 register rows took 325 s when each
+/// result asked for its name, 2.8 s with one pass.
 enum RegisteredNames {
     /// The name and (with `addresses`) address of every business `scope` yields: `scope` is a query
     /// of one column of USCCs, with its `values`. Businesses in no register are absent.
